@@ -1,0 +1,22 @@
+package dev.bollard.proxy.config;
+
+import java.util.List;
+
+/**
+ * A Service port and the endpoints that serve it.
+ *
+ * <p>An empty endpoint list is legal: the Service exists but nothing is ready, and requests get
+ * 503. Endpoints are sorted so that equal backends compare equal.
+ *
+ * @param id stable name for logs and pools: {@code namespace/service:port}
+ * @param endpoints the ready endpoints, sorted
+ */
+public record Backend(String id, List<Endpoint> endpoints) {
+
+  public Backend {
+    if (id.isEmpty()) {
+      throw new IllegalArgumentException("id: \"\" (expected: namespace/service:port)");
+    }
+    endpoints = List.copyOf(endpoints);
+  }
+}

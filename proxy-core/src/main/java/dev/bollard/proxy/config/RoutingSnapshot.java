@@ -1,0 +1,41 @@
+package dev.bollard.proxy.config;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the proxy serves at one moment: the virtual hosts and the default backend.
+ *
+ * <p>A snapshot is an immutable value; a new one replaces the old one as a whole. {@code version}
+ * is assigned by the publisher and is not part of what the snapshot <em>means</em>: use
+ * {@link #sameContentAs} to compare meaning.
+ *
+ * @param version monotonically increasing number assigned on publication (0 before)
+ * @param virtualHosts one entry per distinct host pattern, sorted by pattern
+ * @param defaultBackend where requests that match no host and path go, or {@code null} for 404
+ */
+public record RoutingSnapshot(
+    long version, List<VirtualHost> virtualHosts, @Nullable Backend defaultBackend) {
+
+  /** A snapshot that serves nothing: every request gets 404. */
+  public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, List.of(), null);
+
+  public RoutingSnapshot {
+    if (version < 0) {
+      throw new IllegalArgumentException("version: " + version + " (expected: >= 0)");
+    }
+    virtualHosts = List.copyOf(virtualHosts);
+  }
+
+  /** This snapshot with another version number. */
+  public RoutingSnapshot withVersion(long newVersion) {
+    return new RoutingSnapshot(newVersion, virtualHosts, defaultBackend);
+  }
+
+  /** Whether the two snapshots route the same way, ignoring their version numbers. */
+  public boolean sameContentAs(RoutingSnapshot other) {
+    return virtualHosts.equals(other.virtualHosts)
+        && Objects.equals(defaultBackend, other.defaultBackend);
+  }
+}

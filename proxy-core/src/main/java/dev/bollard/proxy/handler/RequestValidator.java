@@ -1,0 +1,4 @@
+package dev.bollard.proxy.handler;
+
+/** Placeholder: being written. Rejects hostile or malformed requests before routing. */
+public final class RequestValidator {}

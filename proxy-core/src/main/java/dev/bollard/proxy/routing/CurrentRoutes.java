@@ -1,0 +1,39 @@
+package dev.bollard.proxy.routing;
+
+import dev.bollard.proxy.config.RoutingSnapshot;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one swap point between control plane and data plane: holds the route table of the current
+ * snapshot.
+ *
+ * <p>The server reads {@link #table()} once per request and keeps that table for the request's
+ * life, so a swap never changes a request in flight. Compilation happens on the publishing thread,
+ * never on an event loop.
+ */
+public final class CurrentRoutes {
+
+  private final AtomicReference<RouteTable> table;
+  private volatile boolean published;
+
+  /** Starts with the empty snapshot (every request 404) and not yet {@link #isPublished()}. */
+  public CurrentRoutes() {
+    this.table = new AtomicReference<>(RouteTable.compile(RoutingSnapshot.EMPTY));
+  }
+
+  /** Compiles the snapshot and makes it current. */
+  public void publish(RoutingSnapshot snapshot) {
+    table.set(RouteTable.compile(snapshot));
+    published = true;
+  }
+
+  /** The table of the current snapshot. */
+  public RouteTable table() {
+    return table.get();
+  }
+
+  /** Whether a snapshot has been published at least once (readiness). */
+  public boolean isPublished() {
+    return published;
+  }
+}
