@@ -1,18 +1,197 @@
 package dev.bollard.controller.translate;
 
 import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.PathMatch;
+import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.VirtualHost;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
-/** Placeholder: being written. Pure translation of resources to a routing snapshot. */
+/**
+ * Translates the Ingresses of a {@link ResourceStore} into a {@link RoutingSnapshot}: a pure,
+ * deterministic function with ingress-nginx's semantics.
+ *
+ * <ol>
+ *   <li>Keep the Ingresses {@link IngressClassSelection} calls ours; ignore the rest silently.
+ *   <li>Check each against the API's rules ({@link IngressChecker}); an Ingress that breaks one is
+ *       skipped whole, with a problem per broken field.
+ *   <li>Walk the rest oldest first ({@link CheckedIngress#OLDEST_FIRST}). Each path claims its
+ *       (host, pathType, path) key; a key already claimed by an older Ingress, or earlier in the
+ *       same Ingress, is dropped with a problem naming the owner. A path whose backend does not
+ *       resolve ({@link BackendResolver}) is skipped with a problem and claims nothing.
+ *   <li>The oldest Ingress whose {@code spec.defaultBackend} resolves sets the snapshot's default
+ *       backend; later ones are reported and ignored.
+ * </ol>
+ *
+ * <p>A rule without host goes to the virtual host {@value #DEFAULT_SERVER} (nginx's default
+ * server), which serves any host that no exact or wildcard host matches. For claiming, Prefix and
+ * ImplementationSpecific paths ignore a trailing slash ({@code /api} and {@code /api/} match the
+ * same requests). Output is sorted: virtual hosts by pattern, routes by path, then Exact before
+ * Prefix before ImplementationSpecific; endpoints by address and port; problems by resource. {@code
+ * spec.tls} is not read yet.
+ */
 public final class SnapshotTranslator {
+
+  /** The host pattern of rules without a host: nginx's default server name. */
+  public static final String DEFAULT_SERVER = "_";
+
+  private static final Comparator<Route> ROUTE_ORDER =
+      Comparator.comparing((Route r) -> r.path().path()).thenComparing(r -> typeRank(r.path()));
+
+  private static final List<String> TYPE_NAMES =
+      List.of("Exact", "Prefix", "ImplementationSpecific");
+
   private final IngressClassSelection classes;
 
   public SnapshotTranslator(IngressClassSelection classes) {
     this.classes = classes;
   }
 
+  /** The snapshot (version 0) and every problem met building it. */
   public TranslationResult translate(ResourceStore store) {
-    return new TranslationResult(RoutingSnapshot.EMPTY, List.of());
+    List<Problem> problems = new ArrayList<>();
+    IngressChecker checker = new IngressChecker(problems);
+    List<CheckedIngress> ours = new ArrayList<>();
+    for (Ingress ingress : store.ingresses()) {
+      if (classes.selects(ingress, store)) {
+        checker.check(ingress).ifPresent(ours::add);
+      }
+    }
+    ours.sort(CheckedIngress.OLDEST_FIRST);
+
+    BackendResolver resolver = new BackendResolver(store, problems);
+    Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
+    @Nullable CheckedIngress defaultOwner = null;
+    @Nullable Backend defaultBackend = null;
+    for (CheckedIngress ingress : ours) {
+      if (ingress.defaultBackend() != null) {
+        if (defaultOwner != null) {
+          problems.add(
+              new Problem(
+                  ingress.resource(),
+                  "spec.defaultBackend",
+                  "ignored: the older "
+                      + defaultOwner.resource()
+                      + " already sets the default backend; remove one of them."));
+        } else {
+          Optional<Backend> resolved =
+              resolver.resolve(
+                  ingress.namespace(),
+                  ingress.defaultBackend(),
+                  ingress.resource(),
+                  "spec.defaultBackend",
+                  "The default backend is not taken from this Ingress.");
+          if (resolved.isPresent()) {
+            defaultOwner = ingress;
+            defaultBackend = resolved.get();
+          }
+        }
+      }
+      for (PathRule path : ingress.paths()) {
+        claim(
+            ingress,
+            path,
+            hosts.computeIfAbsent(path.hostPattern(), h -> new HashMap<>()),
+            resolver,
+            problems);
+      }
+    }
+
+    List<VirtualHost> virtualHosts = new ArrayList<>();
+    hosts.forEach(
+        (pattern, claims) -> {
+          if (!claims.isEmpty()) {
+            virtualHosts.add(
+                new VirtualHost(
+                    pattern,
+                    claims.values().stream().map(Claim::route).sorted(ROUTE_ORDER).toList()));
+          }
+        });
+    problems.sort(Comparator.comparing(Problem::resource));
+    return new TranslationResult(new RoutingSnapshot(0, virtualHosts, defaultBackend), problems);
   }
+
+  private static void claim(
+      CheckedIngress ingress,
+      PathRule path,
+      Map<ClaimKey, Claim> claims,
+      BackendResolver resolver,
+      List<Problem> problems) {
+    ClaimKey key = ClaimKey.of(path.match());
+    Claim owner = claims.get(key);
+    if (owner != null) {
+      String by =
+          owner.ingress() == ingress
+              ? owner.field() + " of this Ingress"
+              : "the older " + owner.ingress().resource();
+      problems.add(
+          new Problem(
+              ingress.resource(),
+              path.field(),
+              hostLabel(path.hostPattern())
+                  + ", "
+                  + describe(path.match())
+                  + " is already served by "
+                  + by
+                  + "; this path is ignored. Remove the duplicate or change the path."));
+      return;
+    }
+    resolver
+        .resolve(
+            ingress.namespace(),
+            path.backend(),
+            ingress.resource(),
+            path.field() + ".backend",
+            "This path is skipped.")
+        .ifPresent(
+            backend ->
+                claims.put(
+                    key,
+                    new Claim(
+                        ingress,
+                        path.field(),
+                        new Route(path.match(), backend, ingress.source()))));
+  }
+
+  private static String hostLabel(String pattern) {
+    return pattern.equals(DEFAULT_SERVER) ? "rules without host" : "host " + pattern;
+  }
+
+  private static String describe(PathMatch match) {
+    return TYPE_NAMES.get(typeRank(match)) + " " + match.path();
+  }
+
+  private static int typeRank(PathMatch match) {
+    if (match instanceof PathMatch.Exact) {
+      return 0;
+    }
+    return match instanceof PathMatch.Prefix ? 1 : 2;
+  }
+
+  /** What two paths of one host must share to conflict. */
+  private record ClaimKey(int type, String path) {
+    static ClaimKey of(PathMatch match) {
+      String p = match.path();
+      if (!(match instanceof PathMatch.Exact)) {
+        int end = p.length();
+        while (end > 1 && p.charAt(end - 1) == '/') {
+          end--;
+        }
+        p = p.substring(0, end);
+      }
+      return new ClaimKey(typeRank(match), p);
+    }
+  }
+
+  /** A path that won its key. */
+  private record Claim(CheckedIngress ingress, String field, Route route) {}
 }

@@ -1,0 +1,62 @@
+package dev.bollard.controller.translate;
+
+import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.PathMatch;
+import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteSource;
+import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.VirtualHost;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Compact builders for expected snapshots. */
+final class Snapshots {
+
+  private Snapshots() {}
+
+  static RoutingSnapshot snapshot(@Nullable Backend defaultBackend, VirtualHost... hosts) {
+    return new RoutingSnapshot(0, List.of(hosts), defaultBackend);
+  }
+
+  static RoutingSnapshot snapshot(VirtualHost... hosts) {
+    return snapshot(null, hosts);
+  }
+
+  static VirtualHost host(String pattern, Route... routes) {
+    return new VirtualHost(pattern, List.of(routes));
+  }
+
+  /** A route from Ingress {@code namespace/name}. */
+  static Route exact(String path, Backend backend, String ingress) {
+    return new Route(new PathMatch.Exact(path), backend, source(ingress));
+  }
+
+  static Route prefix(String path, Backend backend, String ingress) {
+    return new Route(new PathMatch.Prefix(path), backend, source(ingress));
+  }
+
+  static Route specific(String path, Backend backend, String ingress) {
+    return new Route(new PathMatch.ImplementationSpecific(path), backend, source(ingress));
+  }
+
+  /** A backend; endpoints written {@code host:port}, the port after the last colon. */
+  static Backend backend(String id, String... endpoints) {
+    return new Backend(
+        id,
+        Arrays.stream(endpoints)
+            .map(
+                e -> {
+                  int colon = e.lastIndexOf(':');
+                  return new Endpoint(
+                      e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)));
+                })
+            .toList());
+  }
+
+  private static RouteSource source(String ingress) {
+    int slash = ingress.indexOf('/');
+    return RouteSource.ingress(ingress.substring(0, slash), ingress.substring(slash + 1));
+  }
+}
