@@ -1,4 +1,447 @@
 package dev.bollard.proxy.handler;
 
-/** Placeholder: being written. Rejects hostile or malformed requests before routing. */
-public final class RequestValidator {}
+import dev.bollard.proxy.server.ServerSettings;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops hostile or malformed requests between the {@link HttpServerCodec} and the proxy handler:
+ * nothing of a rejected request, and nothing after it on the same connection, is passed on.
+ *
+ * <p>A rejected head is answered with a short plain-text 400 (or 414, 431, 501, 505) carrying
+ * {@code Connection: close}, then the connection closes. When earlier pipelined requests still
+ * await their responses, the answer waits for them. A body that turns out malformed after its head
+ * was passed on cannot be answered (the upstream exchange has begun): the validator fires {@link
+ * BodyRejected} and closes the connection; the proxy handler must then abort the upstream request
+ * instead of completing it.
+ *
+ * <p>Add it right after the codec built by {@link #newServerCodec}: on being added it puts a
+ * raw-byte scanner just before the codec, for what the decoder accepts silently (obs-fold, bare
+ * CR, a second Content-Length on HTTP/1.0). Removing the validator removes the scanner. After a
+ * {@code 101 Switching Protocols} response both let bytes through untouched.
+ */
+public final class RequestValidator extends ChannelDuplexHandler {
+
+  /**
+   * User event fired toward the proxy handler when the body of a request already passed on is
+   * malformed (say, a bad chunk size); the client connection is closed right after.
+   *
+   * @param reason what was wrong, for the log
+   */
+  public record BodyRejected(String reason) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestValidator.class);
+
+  private final int maxUriBytes;
+  private @Nullable RequestValidatorHeadScanner scanner;
+  private @Nullable ChannelHandlerContext context;
+
+  /** A head was passed on and its body is still flowing. */
+  private boolean inBody;
+  /** Requests passed on whose final response has not been written yet. */
+  private int awaitingResponses;
+  /** The response being written is an interim (1xx) one: its end does not finish a request. */
+  private boolean writingInterim;
+  private boolean rejected;
+  private boolean upgraded;
+  private @Nullable Rejection pendingRejection;
+  private @Nullable HttpRequest heldHead;
+
+  /** Creates a validator for one connection, with the request-line limit of {@code settings}. */
+  public RequestValidator(ServerSettings settings) {
+    if (settings.maxUriBytes() <= 0) {
+      throw new IllegalArgumentException(
+          "maxUriBytes: " + settings.maxUriBytes() + " (expected: > 0)");
+    }
+    this.maxUriBytes = settings.maxUriBytes();
+  }
+
+  /**
+   * The HTTP/1.1 server codec this validator expects in front of it, so that the decoder's limits
+   * and strictness are set in one place: request line up to {@code maxUriBytes} (414 beyond), head
+   * up to {@code maxHeaderBytes} (431 beyond), CRLF line endings only, header names and values
+   * validated, {@code Content-Length} with {@code Transfer-Encoding} an error (RFC 9112 behaviour,
+   * whatever the system property says), no duplicate {@code Content-Length}.
+   */
+  public static HttpServerCodec newServerCodec(ServerSettings settings) {
+    return new HttpServerCodec(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(settings.maxUriBytes())
+            .setMaxHeaderSize(settings.maxHeaderBytes())
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true)
+            .setAllowDuplicateContentLengths(false)
+            .setValidateHeaders(true));
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    ChannelHandlerContext codec = ctx.pipeline().context(HttpServerCodec.class);
+    if (codec == null) {
+      throw new IllegalStateException(
+          "RequestValidator needs an HttpServerCodec before it in the pipeline"
+              + " (build one with RequestValidator.newServerCodec)");
+    }
+    RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this);
+    ctx.pipeline().addBefore(codec.name(), ctx.name() + "-scan", added);
+    scanner = added;
+    context = ctx;
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeldHead();
+    RequestValidatorHeadScanner added = scanner;
+    if (added != null && ctx.pipeline().context(added) != null) {
+      ctx.pipeline().remove(added);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (upgraded) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (rejected) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      if (request.decoderResult().cause() instanceof PrematureChannelClosureException) {
+        // The client hung up mid-head: nobody to answer.
+        ReferenceCountUtil.release(msg);
+        stopReading();
+        return;
+      }
+      Rejection problem = checkHead(request);
+      if (problem != null) {
+        ReferenceCountUtil.release(msg);
+        reject(ctx, problem);
+        return;
+      }
+      announceBody(request);
+      if (msg instanceof LastHttpContent) {
+        awaitingResponses++;
+        ctx.fireChannelRead(msg);
+      } else {
+        // Held until its first body piece or the end of this read, so that a body already known to
+        // be malformed gets a 400 before anything reaches the proxy.
+        heldHead = request;
+        inBody = true;
+      }
+    } else if (msg instanceof HttpContent content) {
+      DecoderResult result = content.decoderResult();
+      if (result.isFailure() || !inBody) {
+        ReferenceCountUtil.release(msg);
+        failBody(
+            ctx,
+            result.isFailure()
+                ? "malformed body: " + describe(result.cause())
+                : "body without a request");
+        return;
+      }
+      passHeldHead(ctx);
+      if (msg instanceof LastHttpContent) {
+        inBody = false;
+      }
+      ctx.fireChannelRead(msg);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    passHeldHead(ctx);
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    releaseHeldHead();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // The decoder throws (rather than marking a message failed) when it cannot go on at all, e.g.
+    // too many pipelined requests.
+    if (cause instanceof DecoderException && !upgraded) {
+      if (!rejected) {
+        failBody(ctx, "undecodable input");
+      }
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean finishesResponse = false;
+    if (msg instanceof HttpResponse response) {
+      HttpResponseStatus status = response.status();
+      if (status.code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+        upgraded = true;
+        if (scanner != null) {
+          scanner.passThrough();
+        }
+      }
+      writingInterim =
+          status.codeClass() == HttpStatusClass.INFORMATIONAL
+              && status.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+    }
+    if (msg instanceof LastHttpContent && !writingInterim) {
+      finishesResponse = true;
+    }
+    ctx.write(msg, promise);
+    if (finishesResponse && awaitingResponses > 0) {
+      awaitingResponses--;
+      Rejection pending = pendingRejection;
+      if (pending != null && awaitingResponses == 0) {
+        pendingRejection = null;
+        sendRejection(ctx, pending);
+      }
+    }
+  }
+
+  /** Called by the scanner when raw bytes break the rules; nothing of them reached the decoder. */
+  void rejectRaw(String reason, boolean midBody) {
+    ChannelHandlerContext ctx = context;
+    if (ctx == null || ctx.isRemoved()) {
+      return;
+    }
+    if (midBody) {
+      failBody(ctx, reason);
+    } else {
+      reject(ctx, badRequest(reason));
+    }
+  }
+
+  private void passHeldHead(ChannelHandlerContext ctx) {
+    HttpRequest held = heldHead;
+    if (held != null) {
+      heldHead = null;
+      awaitingResponses++;
+      ctx.fireChannelRead(held);
+    }
+  }
+
+  private void releaseHeldHead() {
+    HttpRequest held = heldHead;
+    if (held != null) {
+      heldHead = null;
+      ReferenceCountUtil.release(held);
+    }
+  }
+
+  /** A body (or the decoder) failed: answer 400 if nothing reached the proxy yet, else abort. */
+  private void failBody(ChannelHandlerContext ctx, String reason) {
+    if (heldHead != null) {
+      releaseHeldHead();
+      inBody = false;
+      reject(ctx, badRequest(reason));
+    } else if (inBody) {
+      rejectBody(ctx, reason);
+    } else {
+      reject(ctx, badRequest(reason));
+    }
+  }
+
+  private void announceBody(HttpRequest request) {
+    RequestValidatorHeadScanner added = scanner;
+    if (added == null) {
+      return;
+    }
+    boolean chunked = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    long contentLength = chunked ? 0 : contentLength(request.headers());
+    added.expectBody(chunked, contentLength);
+  }
+
+  private @Nullable Rejection checkHead(HttpRequest request) {
+    DecoderResult result = request.decoderResult();
+    if (result.isFailure()) {
+      return decoderFailure(result.cause());
+    }
+    if (inBody) {
+      return badRequest("request head before the previous body ended");
+    }
+    RequestValidatorHeadScanner added = scanner;
+    if (added != null && !added.isAwaitingHead()) {
+      return badRequest("request head the raw-byte scanner did not see");
+    }
+    HttpVersion version = request.protocolVersion();
+    if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+      return new Rejection(
+          HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served");
+    }
+    if (!RequestValidatorSyntax.isToken(request.method().name())) {
+      return badRequest("invalid method");
+    }
+    Rejection target = checkTarget(request.method(), request.uri());
+    if (target != null) {
+      return target;
+    }
+    Rejection host = checkHost(request.headers(), version);
+    if (host != null) {
+      return host;
+    }
+    return checkFraming(request.headers());
+  }
+
+  private @Nullable Rejection checkTarget(HttpMethod method, String uri) {
+    if (uri.length() > maxUriBytes) {
+      return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target too long");
+    }
+    if (!RequestValidatorSyntax.isRequestTarget(uri)) {
+      return badRequest("invalid request target");
+    }
+    boolean originForm = uri.startsWith("/");
+    boolean absoluteForm = RequestValidatorSyntax.isAbsoluteHttpUri(uri);
+    boolean asteriskForm = uri.equals("*") && method.equals(HttpMethod.OPTIONS);
+    // Authority-form (CONNECT) is a forward-proxy feature; a reverse proxy does not tunnel.
+    if (!originForm && !absoluteForm && !asteriskForm) {
+      return badRequest("request target must be a path or an absolute http(s) URI");
+    }
+    return null;
+  }
+
+  private static @Nullable Rejection checkHost(HttpHeaders headers, HttpVersion version) {
+    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
+      return badRequest("more than one Host header");
+    }
+    if (hosts.isEmpty()) {
+      return version.equals(HttpVersion.HTTP_1_1) ? badRequest("missing Host header") : null;
+    }
+    return RequestValidatorSyntax.isHost(hosts.get(0)) ? null : badRequest("invalid Host header");
+  }
+
+  private static @Nullable Rejection checkFraming(HttpHeaders headers) {
+    List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+    // The decoder already refuses most of these; checked again so a decoder setting cannot undo it.
+    if (!codings.isEmpty() && !lengths.isEmpty()) {
+      return badRequest("both Content-Length and Transfer-Encoding");
+    }
+    if (lengths.size() > 1) {
+      return badRequest("more than one Content-Length header");
+    }
+    if (!lengths.isEmpty() && !RequestValidatorSyntax.isDigits(lengths.get(0))) {
+      return badRequest("invalid Content-Length");
+    }
+    if (!codings.isEmpty()) {
+      String joined = String.join(",", codings).toLowerCase(Locale.ROOT);
+      String[] parts = joined.split(",", -1);
+      if (parts.length == 1 && parts[0].strip().equals("chunked")) {
+        return null;
+      }
+      if (parts[parts.length - 1].strip().equals("chunked")) {
+        // Well-formed, but codings other than chunked are not forwarded (nginx answers 501 too).
+        return new Rejection(
+            HttpResponseStatus.NOT_IMPLEMENTED, "only Transfer-Encoding: chunked is supported");
+      }
+      return badRequest("Transfer-Encoding must be chunked");
+    }
+    return null;
+  }
+
+  private static long contentLength(HttpHeaders headers) {
+    String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  private static Rejection decoderFailure(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return new Rejection(
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
+    }
+    return badRequest("malformed request: " + describe(cause));
+  }
+
+  /** A fixed description of a decoder failure: its message may quote client input. */
+  private static String describe(Throwable cause) {
+    String name = cause.getClass().getSimpleName();
+    return name.isEmpty() ? "decoder error" : name;
+  }
+
+  private static Rejection badRequest(String reason) {
+    return new Rejection(HttpResponseStatus.BAD_REQUEST, reason);
+  }
+
+  private void reject(ChannelHandlerContext ctx, Rejection rejection) {
+    if (rejected) {
+      return;
+    }
+    stopReading();
+    LOG.debug(
+        "rejected request from {}: {} {}",
+        remote(ctx),
+        rejection.status().code(),
+        rejection.reason());
+    if (awaitingResponses == 0) {
+      sendRejection(ctx, rejection);
+    } else {
+      pendingRejection = rejection;
+    }
+  }
+
+  private void rejectBody(ChannelHandlerContext ctx, String reason) {
+    if (rejected) {
+      return;
+    }
+    stopReading();
+    inBody = false;
+    LOG.debug("aborted request from {}: {}", remote(ctx), reason);
+    ctx.fireUserEventTriggered(new BodyRejected(reason));
+    ctx.close();
+  }
+
+  private void stopReading() {
+    rejected = true;
+    RequestValidatorHeadScanner added = scanner;
+    if (added != null) {
+      added.stop();
+    }
+  }
+
+  private static void sendRejection(ChannelHandlerContext ctx, Rejection rejection) {
+    ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static @Nullable SocketAddress remote(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress();
+  }
+
+  private record Rejection(HttpResponseStatus status, String reason) {}
+}

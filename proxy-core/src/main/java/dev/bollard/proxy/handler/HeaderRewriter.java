@@ -1,0 +1,142 @@
+package dev.bollard.proxy.handler;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Rewrites heads crossing the proxy: hop-by-hop headers out (RFC 9110 section 7.6.1, plus every
+ * header the {@code Connection} header names), {@code X-Forwarded-*} in, framing re-applied.
+ */
+final class HeaderRewriter {
+
+  private static final List<CharSequence> HOP_BY_HOP =
+      List.of(
+          HttpHeaderNames.CONNECTION,
+          "keep-alive",
+          "proxy-connection",
+          HttpHeaderNames.TE,
+          HttpHeaderNames.TRAILER,
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.UPGRADE,
+          HttpHeaderNames.PROXY_AUTHORIZATION);
+
+  private static final String X_FORWARDED_FOR = "x-forwarded-for";
+  private static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+  private static final String X_FORWARDED_HOST = "x-forwarded-host";
+  private static final String X_FORWARDED_PORT = "x-forwarded-port";
+
+  private HeaderRewriter() {}
+
+  /**
+   * The head to send upstream: always HTTP/1.1 and keep-alive, same method, URI and {@code Host}.
+   * {@code Expect} is dropped because the proxy answers {@code 100 Continue} itself.
+   */
+  static HttpRequest toUpstream(
+      HttpRequest in, boolean webSocket, InetSocketAddress client, int listenerPort) {
+    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    HttpHeaders headers = in.headers().copy();
+    stripHopByHop(headers);
+    headers.remove(HttpHeaderNames.EXPECT);
+    if (chunked) {
+      headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (webSocket) {
+      headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    }
+    String clientIp = client.getAddress() != null
+        ? client.getAddress().getHostAddress()
+        : client.getHostString();
+    String prior = headers.get(X_FORWARDED_FOR);
+    headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? clientIp : prior + ", "
+        + clientIp);
+    headers.set(X_FORWARDED_PROTO, "http");
+    String host = in.headers().get(HttpHeaderNames.HOST);
+    if (host != null) {
+      headers.set(X_FORWARDED_HOST, host);
+    }
+    headers.set(X_FORWARDED_PORT, Integer.toString(listenerPort));
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), in.uri(), headers);
+  }
+
+  /**
+   * The head to send to the client.
+   *
+   * @param keepAlive whether the client connection stays open after this response
+   * @return the rewritten head; {@code Connection: close} if the response can only be framed by
+   *     closing (no length, HTTP/1.0 client), reported through {@link #closesConnection}
+   */
+  static HttpResponse toClient(
+      HttpResponse in, HttpRequest request, boolean keepAlive, boolean webSocket) {
+    HttpHeaders headers = in.headers().copy();
+    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    stripHopByHop(headers);
+    HttpResponseStatus status = in.status();
+    if (webSocket && status.code() == 101) {
+      headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      return new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
+    }
+    boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    if (hasBody(request.method(), status) && (chunked || !headers.contains(
+        HttpHeaderNames.CONTENT_LENGTH))) {
+      headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+      if (http10) {
+        keepAlive = false;
+      } else {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    if (!keepAlive) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
+  }
+
+  /** Whether the rewritten client response announces that the connection closes after it. */
+  static boolean closesConnection(HttpResponse rewritten) {
+    return rewritten.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE,
+        true);
+  }
+
+  /** Whether the request asks for a WebSocket upgrade. */
+  static boolean isWebSocketUpgrade(HttpRequest request) {
+    HttpHeaders h = request.headers();
+    return h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  private static boolean hasBody(HttpMethod method, HttpResponseStatus status) {
+    int code = status.code();
+    return !method.equals(HttpMethod.HEAD) && code >= 200 && code != 204 && code != 304;
+  }
+
+  private static void stripHopByHop(HttpHeaders headers) {
+    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String name = token.trim().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+          headers.remove(name);
+        }
+      }
+    }
+    for (CharSequence name : HOP_BY_HOP) {
+      headers.remove(name);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.bollard.proxy.handler;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * An exchange the proxy answers itself (404, 503, 400): the request body is read and dropped, then
+ * the response goes out, so the connection can be kept alive.
+ */
+final class LocalExchange implements Exchange {
+
+  private final ProxyHandler owner;
+  private final ChannelHandlerContext client;
+  private final FullHttpResponse response;
+  private final boolean keepAlive;
+  private boolean requestComplete;
+  private boolean sent;
+
+  LocalExchange(
+      ProxyHandler owner,
+      ChannelHandlerContext client,
+      FullHttpResponse response,
+      boolean keepAlive) {
+    this.owner = owner;
+    this.client = client;
+    this.response = response;
+    this.keepAlive = keepAlive;
+  }
+
+  /**
+   * Answers before the body arrives and closes: for a client waiting for {@code 100 Continue},
+   * which will not send the body it was about to be refused for.
+   */
+  void respondNow() {
+    sent = true;
+    ChannelFuture written = client.writeAndFlush(response);
+    owner.exchangeDone(this, false, written);
+  }
+
+  @Override
+  public void fromClient(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    content.release();
+    if (last) {
+      requestComplete = true;
+      if (!sent) {
+        sent = true;
+        ChannelFuture written = client.writeAndFlush(response);
+        owner.exchangeDone(this, keepAlive, written);
+      }
+    }
+  }
+
+  @Override
+  public boolean requestComplete() {
+    return requestComplete;
+  }
+
+  @Override
+  public boolean wantsClientData() {
+    return !requestComplete;
+  }
+
+  @Override
+  public void clientWritabilityChanged() {}
+
+  @Override
+  public void clientClosed() {
+    if (!sent) {
+      sent = true;
+      response.release();
+    }
+  }
+}

@@ -1,0 +1,411 @@
+package dev.bollard.proxy.handler;
+
+import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.upstream.UpstreamConnection;
+import dev.bollard.proxy.upstream.UpstreamListener;
+import dev.bollard.proxy.upstream.UpstreamPools;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request relayed to an upstream: picks endpoints (round-robin, each tried once), streams the
+ * request body up and the response down with backpressure both ways, maps upstream failures to
+ * 502/504, and returns a cleanly finished keep-alive connection to the pool.
+ *
+ * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
+ */
+final class ProxyExchange implements Exchange, UpstreamListener {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+  private final ProxyHandler owner;
+  private final ChannelHandlerContext client;
+  private final HttpRequest clientRequest;
+  private final HttpRequest upstreamRequest;
+  private final Backend backend;
+  private final boolean keepAlive;
+  private final boolean webSocket;
+  private final UpstreamPools pools;
+  private final Duration readTimeout;
+  private final List<Endpoint> candidates;
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+
+  private int attempt;
+  private @Nullable UpstreamConnection upstream;
+  private @Nullable Endpoint endpoint;
+  private @Nullable HttpResponse upstreamResponse;
+  private @Nullable ScheduledFuture<?> readTimer;
+  private boolean requestComplete;
+  private boolean requestSent;
+  private boolean bodyForwarded;
+  private boolean responseStarted;
+  private boolean clientKeepAlive;
+  private boolean skipInformationalEnd;
+  private boolean staleRetried;
+  private boolean finished;
+
+  ProxyExchange(
+      ProxyHandler owner,
+      ChannelHandlerContext client,
+      HttpRequest clientRequest,
+      HttpRequest upstreamRequest,
+      Backend backend,
+      boolean keepAlive,
+      UpstreamPools pools,
+      Duration readTimeout) {
+    this.owner = owner;
+    this.client = client;
+    this.clientRequest = clientRequest;
+    this.upstreamRequest = upstreamRequest;
+    this.backend = backend;
+    this.keepAlive = keepAlive;
+    this.webSocket = HeaderRewriter.isWebSocketUpgrade(clientRequest);
+    this.pools = pools;
+    this.readTimeout = readTimeout;
+    this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
+  }
+
+  void start() {
+    tryNextEndpoint();
+  }
+
+  // ---- connecting -------------------------------------------------------------------------
+
+  private void tryNextEndpoint() {
+    if (finished) {
+      return;
+    }
+    if (attempt >= candidates.size()) {
+      fail(HttpResponseStatus.BAD_GATEWAY,
+          "no endpoint of backend " + backend.id() + " accepted a connection");
+      return;
+    }
+    Endpoint next = candidates.get(attempt++);
+    Future<UpstreamConnection> f = pools.acquire(client.channel().eventLoop(), next, this);
+    f.addListener(done -> connected(next, f));
+  }
+
+  private void connected(Endpoint target, Future<UpstreamConnection> f) {
+    if (!f.isSuccess()) {
+      log.info("Upstream connect to {} for backend {} failed: {}", target, backend.id(),
+          f.cause().toString());
+      tryNextEndpoint();
+      return;
+    }
+    UpstreamConnection conn = f.getNow();
+    if (finished) {
+      conn.release();
+      return;
+    }
+    upstream = conn;
+    endpoint = target;
+    conn.channel().config().setAutoRead(client.channel().isWritable());
+    conn.channel().write(upstreamRequest);
+    while (!pending.isEmpty()) {
+      writeBody(conn, pending.poll());
+    }
+    conn.channel().flush();
+    owner.updateClientRead();
+  }
+
+  // ---- request direction --------------------------------------------------------------------
+
+  @Override
+  public void fromClient(HttpContent content) {
+    if (content instanceof LastHttpContent) {
+      requestComplete = true;
+    }
+    UpstreamConnection conn = upstream;
+    if (finished) {
+      content.release();
+    } else if (conn == null) {
+      pending.add(content);
+    } else {
+      writeBody(conn, content);
+      conn.channel().flush();
+      if (!conn.channel().isWritable()) {
+        owner.updateClientRead();
+      }
+    }
+  }
+
+  private void writeBody(UpstreamConnection conn, HttpContent content) {
+    if (content.content().isReadable()) {
+      bodyForwarded = true;
+    }
+    boolean last = content instanceof LastHttpContent;
+    conn.channel().write(content);
+    if (last) {
+      requestSent = true;
+      armReadTimer();
+    }
+  }
+
+  @Override
+  public boolean requestComplete() {
+    return requestComplete;
+  }
+
+  @Override
+  public boolean wantsClientData() {
+    UpstreamConnection conn = upstream;
+    return !requestComplete && !finished && conn != null && conn.channel().isWritable();
+  }
+
+  @Override
+  public void onUpstreamWritabilityChanged() {
+    owner.updateClientRead();
+  }
+
+  // ---- response direction -------------------------------------------------------------------
+
+  @Override
+  public void onUpstreamRead(Object msg) {
+    if (finished) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (readTimer != null) {
+      armReadTimer();
+    }
+    if (msg instanceof HttpResponse response) {
+      onResponseHead(response);
+    }
+    if (msg instanceof HttpContent content) {
+      onResponseContent(content);
+    } else if (!(msg instanceof HttpResponse)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onResponseHead(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      upstreamBroken("sent an invalid response (" + response.decoderResult().cause() + ")");
+      return;
+    }
+    int code = response.status().code();
+    if (code == 101 && webSocket) {
+      upgrade(response);
+      return;
+    }
+    if (code >= 100 && code < 200) {
+      // The proxy answered any Expect itself; other interim responses are not relayed.
+      skipInformationalEnd = true;
+      return;
+    }
+    upstreamResponse = response;
+    responseStarted = true;
+    HttpResponse out =
+        HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
+    clientKeepAlive = !HeaderRewriter.closesConnection(out);
+    client.write(out);
+  }
+
+  private void onResponseContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (finished || !responseStarted || (skipInformationalEnd && last)) {
+      if (last) {
+        skipInformationalEnd = false;
+      }
+      content.release();
+      return;
+    }
+    ChannelFuture written = client.writeAndFlush(content);
+    if (last) {
+      responseComplete(written);
+    } else if (!client.channel().isWritable()) {
+      pauseUpstream();
+    }
+  }
+
+  private void responseComplete(ChannelFuture written) {
+    finished = true;
+    cancelReadTimer();
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    HttpResponse response = upstreamResponse;
+    boolean reusable = requestSent && response != null && HttpUtil.isKeepAlive(response);
+    if (conn != null) {
+      if (reusable) {
+        conn.release();
+      } else {
+        conn.discard();
+      }
+    }
+    owner.exchangeDone(this, clientKeepAlive && requestComplete, written);
+  }
+
+  private void upgrade(HttpResponse response) {
+    finished = true;
+    cancelReadTimer();
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    HttpResponse head = HeaderRewriter.toClient(response, clientRequest, true, true);
+    DefaultFullHttpResponse full =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), Unpooled.EMPTY_BUFFER,
+            head.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+    client.writeAndFlush(full);
+    if (conn != null) {
+      owner.switchToWebSocket(this, conn);
+    }
+  }
+
+  @Override
+  public void clientWritabilityChanged() {
+    UpstreamConnection conn = upstream;
+    if (conn == null || finished) {
+      return;
+    }
+    if (client.channel().isWritable()) {
+      conn.channel().config().setAutoRead(true);
+      if (requestSent) {
+        armReadTimer();
+      }
+    } else {
+      pauseUpstream();
+    }
+  }
+
+  private void pauseUpstream() {
+    UpstreamConnection conn = upstream;
+    if (conn != null) {
+      conn.channel().config().setAutoRead(false);
+      // The upstream is silent because the client is slow, not because the upstream is.
+      cancelReadTimer();
+    }
+  }
+
+  // ---- failures -----------------------------------------------------------------------------
+
+  @Override
+  public void onUpstreamClosed(boolean failed) {
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (finished) {
+      return;
+    }
+    cancelReadTimer();
+    if (!responseStarted
+        && conn != null
+        && conn.isReused()
+        && requestComplete
+        && !bodyForwarded
+        && !staleRetried) {
+      // A pooled connection the upstream closed while it sat idle: nothing was processed, so the
+      // bodiless request is safe to send again on a fresh connection.
+      staleRetried = true;
+      requestSent = false;
+      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      Endpoint target = conn.endpoint();
+      Future<UpstreamConnection> f = pools.connect(client.channel().eventLoop(), target, this);
+      f.addListener(done -> connected(target, f));
+      return;
+    }
+    upstreamBroken(failed ? "reset the connection" : "closed the connection");
+  }
+
+  private void upstreamBroken(String what) {
+    if (!responseStarted) {
+      fail(HttpResponseStatus.BAD_GATEWAY,
+          "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
+    } else {
+      log.info("Backend {} endpoint {} {} mid-response; closing the client connection",
+          backend.id(), endpoint, what);
+      abort();
+    }
+  }
+
+  private void readTimedOut() {
+    readTimer = null;
+    if (finished) {
+      return;
+    }
+    if (!responseStarted) {
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT,
+          "backend " + backend.id() + " endpoint " + endpoint + " did not answer within "
+              + readTimeout.toMillis() + " ms");
+    } else {
+      log.info("Backend {} endpoint {} went silent mid-response for {} ms; closing", backend.id(),
+          endpoint, readTimeout.toMillis());
+      abort();
+    }
+  }
+
+  private void fail(HttpResponseStatus status, String detail) {
+    log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
+        detail);
+    finished = true;
+    cancelReadTimer();
+    releasePending();
+    discardUpstream();
+    boolean keep = keepAlive && requestComplete && !owner.isDraining();
+    ChannelFuture written = client.writeAndFlush(PlainResponses.of(status, detail, keep));
+    owner.exchangeDone(this, keep, written);
+  }
+
+  private void abort() {
+    finished = true;
+    cancelReadTimer();
+    releasePending();
+    discardUpstream();
+    owner.abort(this);
+  }
+
+  @Override
+  public void clientClosed() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelReadTimer();
+    releasePending();
+    discardUpstream();
+  }
+
+  private void discardUpstream() {
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null) {
+      conn.discard();
+    }
+  }
+
+  private void releasePending() {
+    while (!pending.isEmpty()) {
+      pending.poll().release();
+    }
+  }
+
+  private void armReadTimer() {
+    cancelReadTimer();
+    readTimer =
+        client.executor().schedule(this::readTimedOut, readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelReadTimer() {
+    if (readTimer != null) {
+      readTimer.cancel(false);
+      readTimer = null;
+    }
+  }
+}

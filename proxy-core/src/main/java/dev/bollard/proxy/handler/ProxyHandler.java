@@ -1,0 +1,347 @@
+package dev.bollard.proxy.handler;
+
+import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.routing.RouteMatch;
+import dev.bollard.proxy.routing.RouteTable;
+import dev.bollard.proxy.upstream.UpstreamConnection;
+import dev.bollard.proxy.upstream.UpstreamPools;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last step of a client pipeline: one instance per connection, serving its requests one at a
+ * time.
+ *
+ * <p>For each request head it reads the current route table once and keeps it: routing, 404 and
+ * 503 are decided on the snapshot that was current when the request arrived. The request is then
+ * answered locally or relayed by a {@link ProxyExchange}. Pipelined requests wait in a small
+ * backlog (reading stops once a request is complete). {@code Expect: 100-continue} is answered by
+ * the proxy itself once a backend is chosen, like nginx, and not forwarded. After a WebSocket
+ * upgrade the HTTP steps leave the pipeline and bytes are relayed as they are.
+ */
+public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+
+  /** The pipeline step name of the request validator, removed after a protocol switch. */
+  private static final String VALIDATE_STEP = "validate";
+
+  private final CurrentRoutes routes;
+  private final UpstreamPools pools;
+  private final ClientConnections connections;
+  private final Duration upstreamReadTimeout;
+  private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable Exchange exchange;
+  private @Nullable WebSocketRelay webSocket;
+  private boolean closing;
+
+  /**
+   * @param routes where each request reads its route table
+   * @param pools upstream connections
+   * @param connections this listener's connections, for draining
+   * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
+   */
+  public ProxyHandler(
+      CurrentRoutes routes,
+      UpstreamPools pools,
+      ClientConnections connections,
+      Duration upstreamReadTimeout) {
+    this.routes = routes;
+    this.pools = pools;
+    this.connections = connections;
+    this.upstreamReadTimeout = upstreamReadTimeout;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+    } else if (webSocket != null) {
+      webSocket.fromClient(msg);
+    } else {
+      dispatch(ctx, msg);
+    }
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, Object msg) {
+    Exchange current = exchange;
+    if (current != null) {
+      if (current.requestComplete()) {
+        backlog.add(msg);
+      } else if (msg instanceof HttpContent content) {
+        current.fromClient(content);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      start(ctx, request);
+    } else {
+      // Body remains of a request answered early: nothing wants them.
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void start(ChannelHandlerContext ctx, HttpRequest request) {
+    ClientTimeouts timeouts = ctx.pipeline().get(ClientTimeouts.class);
+    if (timeouts != null) {
+      timeouts.headReceived();
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && !connections.isDraining();
+    if (request.decoderResult().isFailure()) {
+      // Normally the validator answers these; this is the fallback without it.
+      // The decoder skips the rest of a bad message, so no body end will come: answer now.
+      LocalExchange local = new LocalExchange(this, ctx,
+          PlainResponses.of(HttpResponseStatus.BAD_REQUEST, "malformed request", false), false);
+      exchange = local;
+      local.respondNow();
+      return;
+    }
+    RouteTable table = routes.table();
+    RequestTarget target = RequestTarget.of(request);
+    RouteMatch match = table.match(target.authority(), target.path());
+    Backend backend = match.backend();
+    if (backend == null) {
+      answerLocally(ctx, request, HttpResponseStatus.NOT_FOUND,
+          "no route for host " + PlainResponses.quote(target.authority()) + " path "
+              + PlainResponses.quote(target.path()), keepAlive);
+      return;
+    }
+    if (backend.endpoints().isEmpty()) {
+      answerLocally(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "backend " + backend.id() + " has no ready endpoints", keepAlive);
+      return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+              Unpooled.EMPTY_BUFFER));
+    }
+    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+    int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+    ProxyExchange proxied =
+        new ProxyExchange(
+            this,
+            ctx,
+            request,
+            HeaderRewriter.toUpstream(
+                request, HeaderRewriter.isWebSocketUpgrade(request), client, listenerPort),
+            backend,
+            keepAlive,
+            pools,
+            upstreamReadTimeout);
+    exchange = proxied;
+    updateClientRead();
+    proxied.start();
+  }
+
+  private void answerLocally(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      HttpResponseStatus status,
+      String detail,
+      boolean keepAlive) {
+    boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
+    boolean keep = keepAlive && !expectsContinue;
+    LocalExchange local = new LocalExchange(this, ctx, PlainResponses.of(status, detail, keep),
+        keep);
+    exchange = local;
+    if (expectsContinue) {
+      local.respondNow();
+    }
+  }
+
+  // ---- called by exchanges --------------------------------------------------------------------
+
+  /** The exchange's response was written; the connection goes idle or closes. */
+  void exchangeDone(Exchange done, boolean keepAlive, ChannelFuture lastWrite) {
+    ChannelHandlerContext c = ctx;
+    if (exchange != done || c == null) {
+      return;
+    }
+    exchange = null;
+    if (!keepAlive || connections.isDraining()) {
+      closeAfter(lastWrite);
+      return;
+    }
+    ClientTimeouts timeouts = c.pipeline().get(ClientTimeouts.class);
+    if (timeouts != null) {
+      timeouts.idle();
+    }
+    updateClientRead();
+    if (!backlog.isEmpty()) {
+      c.executor().execute(this::drainBacklog);
+    }
+  }
+
+  /** The exchange cannot finish its response honestly: close the client connection. */
+  void abort(Exchange aborted) {
+    ChannelHandlerContext c = ctx;
+    if (exchange == aborted && c != null) {
+      exchange = null;
+      closing = true;
+      releaseBacklog();
+      c.close();
+    }
+  }
+
+  /** After a 101: drop the HTTP steps on both sides and relay bytes. */
+  void switchToWebSocket(Exchange upgraded, UpstreamConnection upstream) {
+    ChannelHandlerContext c = ctx;
+    if (exchange != upgraded || c == null) {
+      upstream.discard();
+      return;
+    }
+    exchange = null;
+    WebSocketRelay relay = new WebSocketRelay(this, c, upstream);
+    webSocket = relay;
+    upstream.redirect(relay);
+    releaseBacklog();
+    ChannelPipeline p = c.pipeline();
+    if (p.get(ClientTimeouts.class) != null) {
+      p.remove(ClientTimeouts.class);
+    }
+    if (p.get(VALIDATE_STEP) != null) {
+      p.remove(VALIDATE_STEP);
+    }
+    // Removing the codec hands any bytes it buffered to this handler, which now relays them.
+    if (p.get(HttpServerCodec.class) != null) {
+      p.remove(HttpServerCodec.class);
+    }
+    // Deferred: this runs inside the upstream codec's own decode call.
+    upstream.channel().eventLoop().execute(upstream::switchToRawBytes);
+    updateClientRead();
+    upstream.channel().config().setAutoRead(c.channel().isWritable());
+  }
+
+  /** The upstream side of a WebSocket closed. */
+  void webSocketClosed() {
+    ChannelHandlerContext c = ctx;
+    closing = true;
+    if (c != null) {
+      c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  boolean isDraining() {
+    return connections.isDraining();
+  }
+
+  /** Reads from the client only while someone wants the bytes and can take them. */
+  void updateClientRead() {
+    ChannelHandlerContext c = ctx;
+    if (c == null) {
+      return;
+    }
+    boolean read;
+    if (closing) {
+      read = false;
+    } else if (webSocket != null) {
+      read = webSocket.wantsClientData();
+    } else {
+      read = exchange == null || exchange.wantsClientData();
+    }
+    c.channel().config().setAutoRead(read);
+  }
+
+  private void drainBacklog() {
+    ChannelHandlerContext c = ctx;
+    while (c != null
+        && !backlog.isEmpty()
+        && !closing
+        && webSocket == null
+        && (exchange == null || !exchange.requestComplete())) {
+      dispatch(c, backlog.poll());
+    }
+  }
+
+  private void closeAfter(ChannelFuture lastWrite) {
+    closing = true;
+    releaseBacklog();
+    updateClientRead();
+    lastWrite.addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void releaseBacklog() {
+    while (!backlog.isEmpty()) {
+      ReferenceCountUtil.release(backlog.poll());
+    }
+  }
+
+  // ---- channel events ---------------------------------------------------------------------------
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.clientWritabilityChanged();
+    }
+    if (webSocket != null) {
+      webSocket.clientWritabilityChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    Exchange current = exchange;
+    exchange = null;
+    if (current != null) {
+      current.clientClosed();
+    }
+    if (webSocket != null) {
+      webSocket.clientClosed();
+    }
+    releaseBacklog();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ClientConnections.DRAIN) {
+      if (exchange == null && webSocket == null && !closing) {
+        closing = true;
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      log.debug("Client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("Client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
+    ctx.close();
+  }
+}

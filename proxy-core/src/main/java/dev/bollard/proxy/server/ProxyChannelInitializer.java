@@ -1,0 +1,64 @@
+package dev.bollard.proxy.server;
+
+import dev.bollard.proxy.handler.ClientConnections;
+import dev.bollard.proxy.handler.ClientTimeouts;
+import dev.bollard.proxy.handler.ProxyHandler;
+import dev.bollard.proxy.handler.RequestValidator;
+import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.upstream.UpstreamPools;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/**
+ * Builds a client connection's pipeline: every step, in order, with its name, in one method.
+ *
+ * <p>Steps: {@code timeouts} (raw bytes: header-read and keep-alive idle timers), {@code http}
+ * (HTTP/1.1 codec, limits from the settings), {@code validate} (hostile input), {@code proxy}
+ * (routing and relaying). No aggregator anywhere: bodies stream.
+ */
+final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+  private final ServerSettings settings;
+  private final CurrentRoutes routes;
+  private final UpstreamPools pools;
+  private final ClientConnections connections;
+
+  ProxyChannelInitializer(
+      ServerSettings settings,
+      CurrentRoutes routes,
+      UpstreamPools pools,
+      ClientConnections connections) {
+    this.settings = settings;
+    this.routes = routes;
+    this.pools = pools;
+    this.connections = connections;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    connections.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(
+        "timeouts",
+        new ClientTimeouts(settings.clientHeaderTimeout(), settings.keepAliveIdleTimeout()));
+    p.addLast("http", new HttpServerCodec(decoderConfig(settings)));
+    // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests.
+    p.addLast("validate", new RequestValidator(settings));
+    p.addLast(
+        "proxy",
+        new ProxyHandler(
+            routes, pools, connections, settings.upstreamReadTimeout()));
+  }
+
+  static HttpDecoderConfig decoderConfig(ServerSettings settings) {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(settings.maxUriBytes())
+        .setMaxHeaderSize(settings.maxHeaderBytes())
+        .setStrictLineParsing(true)
+        .setAllowDuplicateContentLengths(false)
+        .setValidateHeaders(true);
+  }
+}

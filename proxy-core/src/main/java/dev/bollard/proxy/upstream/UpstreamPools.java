@@ -1,0 +1,107 @@
+package dev.bollard.proxy.upstream;
+
+import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.RoutingSnapshot;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Keep-alive upstream connections, pooled per event loop and endpoint.
+ *
+ * <p>A connection is opened on the event loop of the client it serves and only ever pooled and
+ * reused there, so a request never hands a connection across threads. Pools of endpoints that are
+ * no longer in the live snapshot drain: their idle connections close, and leased ones close instead
+ * of coming back.
+ */
+public final class UpstreamPools implements AutoCloseable {
+
+  private final Bootstrap bootstrap;
+  private final Duration idleTimeout;
+  private final Supplier<RoutingSnapshot> liveSnapshot;
+  private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * @param channelClass socket channel class matching the event loops' transport
+   * @param connectTimeout TCP connect timeout per attempt
+   * @param idleTimeout pooled connections unused this long are closed
+   * @param liveSnapshot the snapshot currently served, to find endpoints that left it
+   */
+  public UpstreamPools(
+      Class<? extends Channel> channelClass,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      Supplier<RoutingSnapshot> liveSnapshot) {
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
+    }
+    this.bootstrap =
+        new Bootstrap()
+            .channel(channelClass)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+            .option(ChannelOption.TCP_NODELAY, true);
+    this.idleTimeout = idleTimeout;
+    this.liveSnapshot = liveSnapshot;
+  }
+
+  /**
+   * The backend's endpoints in the order to try them: round-robin per event loop, each once.
+   * Call on {@code loop}.
+   */
+  public List<Endpoint> tryOrder(EventLoop loop, Backend backend) {
+    return pool(loop).tryOrder(backend);
+  }
+
+  /**
+   * Leases an idle pooled connection to {@code endpoint} or opens one on {@code loop}. Call on
+   * {@code loop}; the future completes there.
+   */
+  public Future<UpstreamConnection> acquire(
+      EventLoop loop, Endpoint endpoint, UpstreamListener listener) {
+    if (closed) {
+      return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
+    }
+    return pool(loop).acquire(endpoint, listener);
+  }
+
+  /** Opens a new connection even when idle ones exist (retry after a stale pooled one). */
+  public Future<UpstreamConnection> connect(
+      EventLoop loop, Endpoint endpoint, UpstreamListener listener) {
+    if (closed) {
+      return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
+    }
+    return pool(loop).connect(endpoint, listener);
+  }
+
+  /** Closes every idle connection; leased ones close when released. */
+  @Override
+  public void close() {
+    closed = true;
+    for (LoopPool pool : pools.values()) {
+      if (!pool.loop().isShuttingDown()) {
+        pool.loop().execute(pool::closeAll);
+      }
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private LoopPool pool(EventLoop loop) {
+    return pools.computeIfAbsent(
+        loop, l -> new LoopPool(l, bootstrap, idleTimeout, liveSnapshot, this::isClosed));
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Upstream connections: opening them on the client's event loop, pooling keep-alive ones per event
+ * loop and endpoint, closing idle ones and those of endpoints that left the snapshot.
+ *
+ * <p>Nothing here knows about client requests or routes; the handler drives a leased {@link
+ * dev.bollard.proxy.upstream.UpstreamConnection} through an {@link
+ * dev.bollard.proxy.upstream.UpstreamListener}.
+ */
+@NullMarked
+package dev.bollard.proxy.upstream;
+
+import org.jspecify.annotations.NullMarked;
