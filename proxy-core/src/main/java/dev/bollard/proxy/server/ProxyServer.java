@@ -53,6 +53,7 @@ public final class ProxyServer implements AutoCloseable {
     UpstreamPools pools =
         new UpstreamPools(
             transport.socketChannel(),
+            transport.datagramChannel(),
             settings.connectTimeout(),
             settings.upstreamIdleTimeout(),
             () -> routes.table().snapshot());

@@ -7,6 +7,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.function.Supplier;
 public final class UpstreamPools implements AutoCloseable {
 
   private final Bootstrap bootstrap;
+  private final DnsAddressResolverGroup resolvers;
   private final Duration idleTimeout;
   private final Supplier<RoutingSnapshot> liveSnapshot;
   private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
@@ -32,12 +36,15 @@ public final class UpstreamPools implements AutoCloseable {
 
   /**
    * @param channelClass socket channel class matching the event loops' transport
+   * @param datagramChannelClass datagram channel class of the same transport, for DNS look-ups of
+   *     {@code ExternalName} hosts (asynchronous, on the event loop; IP literals need none)
    * @param connectTimeout TCP connect timeout per attempt
    * @param idleTimeout pooled connections unused this long are closed
    * @param liveSnapshot the snapshot currently served, to find endpoints that left it
    */
   public UpstreamPools(
       Class<? extends Channel> channelClass,
+      Class<? extends DatagramChannel> datagramChannelClass,
       Duration connectTimeout,
       Duration idleTimeout,
       Supplier<RoutingSnapshot> liveSnapshot) {
@@ -47,9 +54,13 @@ public final class UpstreamPools implements AutoCloseable {
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
     }
+    this.resolvers =
+        new DnsAddressResolverGroup(
+            new DnsNameResolverBuilder().datagramChannelType(datagramChannelClass));
     this.bootstrap =
         new Bootstrap()
             .channel(channelClass)
+            .resolver(resolvers)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .option(ChannelOption.TCP_NODELAY, true);
     this.idleTimeout = idleTimeout;
@@ -94,6 +105,7 @@ public final class UpstreamPools implements AutoCloseable {
         pool.loop().execute(pool::closeAll);
       }
     }
+    resolvers.close();
   }
 
   boolean isClosed() {

@@ -52,6 +52,19 @@ class ProxyRoutingTest {
   }
 
   @Test
+  void resolvesEndpointsGivenByName() throws Exception {
+    // ExternalName Services give DNS names; "localhost" comes from the hosts file.
+    proxy.publish(Snapshots.of(
+        host("named.test", backend("test/named:80", new Endpoint("localhost", a.endpoint().port())))));
+    try (RawHttpConnection c = proxy.connect()) {
+      RawResponse r = c.get("named.test", "/n").read();
+
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("x-backend")).isEqualTo("a");
+    }
+  }
+
+  @Test
   void sequentialRequestsReuseOneUpstreamConnection() throws Exception {
     try (RawHttpConnection c = proxy.connect()) {
       for (int i = 0; i < 10; i++) {
