@@ -69,7 +69,11 @@ public final class ProxyServer implements AutoCloseable {
               .bind(settings.bind())
               .sync()
               .channel();
-      log.info("Proxy listening on {} ({})", channel.localAddress(), transport.name());
+      log.info(
+          "Proxy listening on {}:{} ({})",
+          settings.bind().getHostString(),
+          ((InetSocketAddress) channel.localAddress()).getPort(),
+          transport.name());
       return new ProxyServer(boss, workers, channel, pools, connections);
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -1,0 +1,40 @@
+package dev.bollard.controller.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Reads option defaults from {@code BOLLARD_*} environment variables: {@code --io-threads} from
+ * {@code BOLLARD_IO_THREADS}. A flag on the command line wins; an unset variable falls back to the
+ * option's own default.
+ */
+final class EnvironmentDefaults implements IDefaultValueProvider {
+
+  private final Map<String, String> env;
+
+  EnvironmentDefaults(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  static String variableFor(String longOption) {
+    return "BOLLARD_"
+        + longOption.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  @Override
+  public @Nullable String defaultValue(ArgSpec argSpec) {
+    if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--")) {
+      String name = option.longestName();
+      if (name.equals("--help") || name.equals("--version")) {
+        return null;
+      }
+      String value = env.get(variableFor(name));
+      return value == null || value.isBlank() ? null : value;
+    }
+    return null;
+  }
+}

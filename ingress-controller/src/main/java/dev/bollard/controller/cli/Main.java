@@ -1,0 +1,115 @@
+package dev.bollard.controller.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bollard} command line.
+ *
+ * <pre>
+ * bollard run --manifests DIR [options]   serve a directory of Kubernetes YAML
+ * bollard check DIR                       print every problem; exit 1 if there is any
+ * bollard echo [--listen HOST:PORT]       the demo upstream
+ * </pre>
+ *
+ * <p>Every option can also be set by an environment variable named after it: {@code
+ * --upstream-read-timeout} is {@code BOLLARD_UPSTREAM_READ_TIMEOUT}; a flag wins over the
+ * environment. Exit codes: 0 success, 1 problems found or failure at run time, 2 bad usage.
+ */
+public final class Main {
+
+  /** Exit code for problems found ({@code check}) or a failure while running. */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code for a usage error: unknown flag, bad value, missing directory. */
+  public static final int EXIT_USAGE = 2;
+
+  private Main() {}
+
+  /** Runs the command line and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = execute(System.getenv(), out, err, args);
+    if (!Signals.stoppedBySignal()) {
+      // After SIGTERM the JVM is already shutting down: System.exit would block behind the hooks.
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs one command line in this JVM and returns its exit code; never calls {@code System.exit}.
+   *
+   * @param env the environment to read {@code BOLLARD_*} defaults from
+   */
+  public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Bollard(), new CommandFactory(out, err));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(
+        (e, unusedArgs) -> {
+          // The message says what is wrong; the full usage would bury it.
+          PrintWriter w = e.getCommandLine().getErr();
+          w.println("bollard: " + e.getMessage());
+          w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          w.flush();
+          return EXIT_USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("bollard: " + e.getMessage());
+          return EXIT_FAILURE;
+        });
+    return cli.execute(args);
+  }
+
+  /** The top-level command: only subcommands do something. */
+  @Command(
+      name = "bollard",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Bollard: an edge proxy and Kubernetes ingress controller.",
+        "Every option can also be set by environment variable: --some-flag is BOLLARD_SOME_FLAG."
+      },
+      subcommands = {
+        RunCommand.class,
+        CheckCommand.class,
+        EchoCommand.class,
+        CommandLine.HelpCommand.class
+      })
+  static final class Bollard implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "missing command: try 'bollard run --manifests examples'");
+    }
+  }
+
+  /** Hands the commands their output streams without globals. */
+  private static final class CommandFactory implements CommandLine.IFactory {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+    CommandFactory(PrintWriter out, PrintWriter err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == CheckCommand.class) {
+        return cls.cast(new CheckCommand(out));
+      }
+      return fallback.create(cls);
+    }
+  }
+}

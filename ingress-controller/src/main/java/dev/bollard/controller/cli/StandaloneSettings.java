@@ -1,0 +1,35 @@
+package dev.bollard.controller.cli;
+
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.proxy.server.ServerSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a standalone Bollard process needs to start.
+ *
+ * @param manifests the directory of Kubernetes YAML to serve and watch
+ * @param server the proxy listener and its timeouts
+ * @param adminListen where {@code /healthz} and {@code /readyz} are served
+ * @param classes which Ingresses are ours
+ * @param echoBackend where to start the demo echo backend in-process, or {@code null} for none
+ * @param rebuildHoldOff quiet time after a file change before rebuilding
+ * @param rebuildMaxDelay longest time from a change to its rebuild while changes keep coming
+ */
+public record StandaloneSettings(
+    Path manifests,
+    ServerSettings server,
+    InetSocketAddress adminListen,
+    IngressClassSelection classes,
+    @Nullable InetSocketAddress echoBackend,
+    Duration rebuildHoldOff,
+    Duration rebuildMaxDelay) {
+
+  /** Default rebuild hold-off: long enough to gather an editor's or {@code cp -r}'s burst. */
+  public static final Duration DEFAULT_HOLD_OFF = Duration.ofMillis(200);
+
+  /** Default rebuild maximum delay. */
+  public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(2);
+}

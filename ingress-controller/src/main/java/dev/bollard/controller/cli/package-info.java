@@ -1,0 +1,13 @@
+/**
+ * The {@code bollard} executable: command-line parsing and the wiring of one standalone process.
+ *
+ * <p>{@link dev.bollard.controller.cli.Main} parses ({@code run}, {@code check}, {@code echo});
+ * {@link dev.bollard.controller.cli.StandaloneRuntime} wires manifest directory, watcher, rebuild
+ * thread, translator, publisher, proxy and admin listener into one process and takes it down again.
+ * Commands return exit codes; only {@code main} calls {@code System.exit}, so tests run commands
+ * in-process.
+ */
+@NullMarked
+package dev.bollard.controller.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,178 @@
+package dev.bollard.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bollard.proxy.server.ServerSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void checkOfTheBundledExamplesIsClean() {
+    int code = run(Map.of(), "check", "../examples");
+
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString())
+        .isEqualTo("../examples: ok (3 files, 4 resources, 2 hosts, 2 routes)\n");
+    assertThat(code).isZero();
+  }
+
+  @Test
+  void checkPrintsEveryProblemAndExits1() throws IOException {
+    Files.writeString(dir.resolve("a-broken.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [\n");
+    Files.writeString(dir.resolve("b-no-kind.yaml"), "metadata:\n  name: x\n");
+    Files.writeString(dir.resolve("c-fine.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n");
+
+    int code = run(Map.of(), "check", dir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString().lines())
+        .hasSize(3)
+        .satisfies(
+            lines -> {
+              assertThat(lines.get(0)).startsWith(dir.resolve("a-broken.yaml") + ": line 4, column 1: invalid YAML");
+              assertThat(lines.get(1)).startsWith(dir.resolve("b-no-kind.yaml") + ": document 1 at line 1");
+              assertThat(lines.get(2)).isEqualTo(dir + ": 2 problems (3 files, 1 resource, 0 hosts, 0 routes)");
+            });
+  }
+
+  @Test
+  void checkOfAMissingDirectoryIsAUsageError() {
+    int code = run(Map.of(), "check", dir.resolve("nope").toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("check " + dir.resolve("nope") + ": no such directory");
+  }
+
+  @Test
+  void runWithoutManifestsSaysWhatToDo() {
+    int code = run(Map.of(), "run");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("missing --manifests DIR (or BOLLARD_MANIFESTS)");
+  }
+
+  @Test
+  void runWithAMissingDirectoryNamesIt() {
+    int code = run(Map.of(), "run", "--manifests", "/no/such/dir");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--manifests /no/such/dir: no such directory");
+  }
+
+  @Test
+  void badDurationNamesTheFormat() {
+    int code = run(Map.of(), "run", "--manifests", dir.toString(), "--upstream-read-timeout", "soon");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration (expected e.g. 500ms, 60s, 5m, 1h)");
+  }
+
+  @Test
+  void outOfRangeProxySettingIsAUsageError() {
+    int code = run(Map.of(), "run", "--manifests", dir.toString(), "--max-header-bytes", "10");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid proxy setting: maxHeaderBytes: 10");
+  }
+
+  @Test
+  void flagDefaultsAreServerSettingsDefaults() {
+    StandaloneSettings settings = parseRun(Map.of(), "--manifests", dir.toString());
+
+    assertThat(settings.server())
+        .isEqualTo(ServerSettings.defaults(new InetSocketAddress("0.0.0.0", 8080)));
+    assertThat(settings.adminListen()).isEqualTo(new InetSocketAddress("0.0.0.0", 8081));
+    assertThat(settings.classes().className()).isEqualTo("bollard");
+    assertThat(settings.classes().watchWithoutClass()).isFalse();
+    assertThat(settings.echoBackend()).isNull();
+    assertThat(settings.rebuildHoldOff()).isEqualTo(StandaloneSettings.DEFAULT_HOLD_OFF);
+    assertThat(settings.rebuildMaxDelay()).isEqualTo(StandaloneSettings.DEFAULT_MAX_DELAY);
+  }
+
+  @Test
+  void environmentSetsOptionsAndFlagsWin() {
+    StandaloneSettings settings =
+        parseRun(
+            Map.of(
+                "BOLLARD_MANIFESTS", dir.toString(),
+                "BOLLARD_UPSTREAM_READ_TIMEOUT", "90s",
+                "BOLLARD_LISTEN", "127.0.0.1:18080",
+                "BOLLARD_WATCH_INGRESS_WITHOUT_CLASS", "true",
+                "BOLLARD_IO_THREADS", "3"),
+            "--io-threads", "4", "--shutdown-grace", "500ms", "--with-echo-backend", ":9000");
+
+    assertThat(settings.manifests()).isEqualTo(dir);
+    assertThat(settings.server().upstreamReadTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("127.0.0.1", 18080));
+    assertThat(settings.server().ioThreads()).isEqualTo(4);
+    assertThat(settings.server().shutdownGrace()).isEqualTo(Duration.ofMillis(500));
+    assertThat(settings.classes().watchWithoutClass()).isTrue();
+    assertThat(settings.echoBackend()).isEqualTo(new InetSocketAddress(9000));
+  }
+
+  @Test
+  void helpListsEveryCommandAndEnvironmentVariables() {
+    int code = run(Map.of(), "--help");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("run", "check", "echo", "BOLLARD_SOME_FLAG");
+  }
+
+  @Test
+  void everyRunOptionNamesItsEnvironmentVariable() {
+    int code = run(Map.of(), "run", "--help");
+
+    assertThat(code).isZero();
+    CommandLine run = new CommandLine(new RunCommand());
+    for (var option : run.getCommandSpec().options()) {
+      String name = option.longestName();
+      if (!name.equals("--help") && !name.equals("--version")) {
+        assertThat(out.toString()).as(name).contains(EnvironmentDefaults.variableFor(name));
+      }
+    }
+  }
+
+  @Test
+  void versionWorksOnEveryCommand() {
+    assertThat(run(Map.of(), "--version")).isZero();
+    assertThat(run(Map.of(), "check", "--version")).isZero();
+    assertThat(out.toString()).contains("bollard ");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    int code = run(Map.of());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("missing command");
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  /** Parses 'run' flags the way Main does, without starting anything. */
+  private static StandaloneSettings parseRun(Map<String, String> env, String... args) {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+    cli.parseArgs(args);
+    return command.settings();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.bollard.proxy.admin;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/** Answers the probe paths; one instance per connection. */
+final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  static final String NOT_READY = "not ready: no snapshot published yet";
+
+  private final BooleanSupplier ready;
+
+  ProbeHandler(BooleanSupplier ready) {
+    this.ready = ready;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!request.decoderResult().isSuccess()) {
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad request", false);
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    boolean known = path.equals("/healthz") || path.equals("/readyz");
+    if (!known) {
+      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "not found", true);
+      return;
+    }
+    HttpMethod method = request.method();
+    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+      respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed", true);
+      return;
+    }
+    if (path.equals("/healthz")) {
+      respond(ctx, request, HttpResponseStatus.OK, "ok", true);
+    } else if (ready.getAsBoolean()) {
+      respond(ctx, request, HttpResponseStatus.OK, "ready", true);
+    } else {
+      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_READY, true);
+    }
+  }
+
+  private static void respond(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      HttpResponseStatus status,
+      String text,
+      boolean keepAlive) {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    boolean head = request.method().equals(HttpMethod.HEAD);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            request.protocolVersion(),
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+    }
+    boolean stayOpen = keepAlive && HttpUtil.isKeepAlive(request);
+    HttpUtil.setKeepAlive(response, stayOpen);
+    var written = ctx.writeAndFlush(response);
+    if (!stayOpen) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A probe connection that breaks is not worth a log line: the prober retries.
+    ctx.close();
+  }
+}
