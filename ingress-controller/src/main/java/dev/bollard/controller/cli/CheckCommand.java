@@ -1,12 +1,17 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.settings.ConfigState;
+import dev.bollard.controller.settings.ConfigValidation;
+import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.source.ManifestDirectory;
+import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.Problem;
 import dev.bollard.controller.translate.SnapshotTranslator;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,6 +42,8 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin ClassOptions classes;
 
+  @Mixin ConfigOptions config;
+
   CheckCommand(PrintWriter out) {
     this.out = out;
   }
@@ -50,7 +57,28 @@ final class CheckCommand implements Callable<Integer> {
     ManifestTranslation.Outcome outcome =
         ManifestTranslation.run(
             new ManifestDirectory(dir), new SnapshotTranslator(classes.toSelection()));
-    List<Problem> problems = outcome.result().problems();
+    List<Problem> problems = new ArrayList<>(outcome.result().problems());
+    ConfigState configState =
+        new GlobalConfig(
+                config.family(spec, ResourceStore.DEFAULT_NAMESPACE),
+                config.version(),
+                new GlobalConfig.Listener() {})
+            .resolve(ResourceStore.of(outcome.manifests().resources()));
+    for (ConfigValidation refused : configState.refused()) {
+      for (String error : refused.errors()) {
+        int colon = error.indexOf(": ");
+        problems.add(
+            new Problem(
+                refused.version().toString(),
+                colon < 0 ? "data" : error.substring(0, colon),
+                (colon < 0 ? error : error.substring(colon + 2))
+                    + "; this version is refused as a whole"));
+      }
+    }
+    if (configState.active() == null && config.version() >= 0) {
+      problems.add(new Problem("config " + configState.family(), "--config-version",
+          configState.note()));
+    }
     for (Problem problem : problems) {
       out.println(problem);
     }
@@ -64,7 +92,8 @@ final class CheckCommand implements Callable<Integer> {
             + plural(snapshot.virtualHosts().size(), "host")
             + ", "
             + plural(routes, "route")
-            + (snapshot.defaultBackend() == null ? "" : ", a default backend");
+            + (snapshot.defaultBackend() == null ? "" : ", a default backend")
+            + (configState.active() == null ? "" : ", config " + configState.active());
     if (problems.isEmpty()) {
       out.println(dir + ": ok (" + counts + ")");
       out.flush();

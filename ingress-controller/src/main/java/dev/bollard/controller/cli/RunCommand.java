@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,10 +23,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     abbreviateSynopsis = true,
     description = {
-      "Serve the Ingresses of a directory of Kubernetes YAML and reload on every change.",
-      "Watching a cluster's API server instead of a directory comes in a later version;"
-          + " --manifests is required until then.",
-      "Admin endpoints on --admin-listen: /healthz (alive) and /readyz (a snapshot is served).",
+      "Serve the Ingresses of a cluster (in-cluster config or --kubeconfig), or of a directory of"
+          + " Kubernetes YAML with --manifests, and follow every change.",
+      "Admin endpoints on --admin-listen: /healthz (alive), /readyz (a snapshot is served),"
+          + " /status (config version in force, refusals, watch health).",
       ""
     })
 final class RunCommand implements Callable<Integer> {
@@ -37,8 +38,60 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Directory of Kubernetes YAML (Ingress, IngressClass, Service, EndpointSlice,"
-              + " Endpoints), read recursively and watched. Required. Env: BOLLARD_MANIFESTS.")
+              + " Endpoints, ConfigMap), read recursively and watched: standalone mode. Without it"
+              + " Bollard follows the cluster. Env: BOLLARD_MANIFESTS.")
   @Nullable Path manifests;
+
+  @Mixin ConfigOptions config;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig to reach the API server; default: in-cluster config (or KUBECONFIG /"
+              + " ~/.kube/config outside a cluster). Env: BOLLARD_KUBECONFIG.")
+  @Nullable Path kubeconfig;
+
+  @Option(
+      names = "--watch-namespace",
+      paramLabel = "NS[,NS...]",
+      split = ",",
+      description = "Only watch these namespaces; default: all. Env: BOLLARD_WATCH_NAMESPACE.")
+  java.util.List<String> watchNamespaces = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      description =
+          "The controller's own namespace: the leader Lease and a --config without namespace"
+              + " live here. Default: $POD_NAMESPACE, else default. Env: BOLLARD_NAMESPACE.")
+  @Nullable String namespace;
+
+  @Option(
+      names = "--publish-service",
+      paramLabel = "NS/NAME",
+      description =
+          "Service whose load-balancer address is written to our Ingresses' status."
+              + " Env: BOLLARD_PUBLISH_SERVICE.")
+  @Nullable String publishService;
+
+  @Option(
+      names = "--publish-status-address",
+      paramLabel = "ADDR[,ADDR...]",
+      split = ",",
+      description =
+          "Fixed IPs or host names for our Ingresses' status (wins over --publish-service)."
+              + " Env: BOLLARD_PUBLISH_STATUS_ADDRESS.")
+  java.util.List<String> publishStatusAddress = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--election-id",
+      paramLabel = "NAME",
+      defaultValue = "bollard-leader",
+      description =
+          "Name of the coordination.k8s.io Lease replicas elect a leader with."
+              + " Default: ${DEFAULT-VALUE}. Env: BOLLARD_ELECTION_ID.")
+  String electionId;
 
   @Option(
       names = "--admin-listen",
@@ -85,6 +138,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (manifests == null) {
+      return runInCluster();
+    }
     StandaloneSettings settings = settings();
     StandaloneRuntime runtime;
     try {
@@ -101,6 +157,104 @@ final class RunCommand implements Callable<Integer> {
     }
     Signals.awaitShutdown(() -> runtime.shutdownGracefully(settings.server().shutdownGrace()));
     return 0;
+  }
+
+  private Integer runInCluster() throws Exception {
+    KubernetesSettings settings = kubernetesSettings();
+    io.fabric8.kubernetes.client.Config clientConfig;
+    if (kubeconfig != null) {
+      if (!Files.isRegularFile(kubeconfig)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--kubeconfig " + kubeconfig + ": no such file");
+      }
+      clientConfig =
+          io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kubeconfig));
+    } else {
+      clientConfig = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+    }
+    KubernetesRuntime runtime;
+    try {
+      runtime =
+          KubernetesRuntime.start(
+              settings,
+              new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                  .withConfig(clientConfig)
+                  .build());
+    } catch (UncheckedIOException e) {
+      spec.commandLine().getErr().println("bollard run: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    Signals.awaitShutdown(() -> runtime.shutdownGracefully(settings.server().shutdownGrace()));
+    return 0;
+  }
+
+  /** The Kubernetes-mode settings the flags describe; a usage error if they do not make sense. */
+  KubernetesSettings kubernetesSettings() {
+    String ownNamespace = ownNamespace();
+    String identity = System.getenv().getOrDefault("POD_NAME", "");
+    if (identity.isEmpty()) {
+      identity = hostName() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    }
+    if (publishService != null && !publishService.matches("[^/]+/[^/]+")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--publish-service " + publishService + ": expected NAMESPACE/NAME, e.g."
+              + " ingress/bollard");
+    }
+    return new KubernetesSettings(
+        serverSettings(),
+        adminListen,
+        classes.toSelection(),
+        watchNamespaces,
+        config.family(spec, ownNamespace),
+        config.version(),
+        publishService,
+        publishStatusAddress,
+        new dev.bollard.controller.kube.LeaderElection.Settings(
+            ownNamespace,
+            electionId,
+            identity,
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2)),
+        rebuildHoldOff,
+        checkedMaxDelay(),
+        Duration.ofSeconds(5));
+  }
+
+  private String ownNamespace() {
+    if (namespace != null && !namespace.isBlank()) {
+      return namespace;
+    }
+    String pod = System.getenv("POD_NAMESPACE");
+    return pod == null || pod.isBlank() ? "default" : pod;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "bollard";
+    }
+  }
+
+  private Duration checkedMaxDelay() {
+    if (rebuildMaxDelay.compareTo(rebuildHoldOff) < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--rebuild-max-delay " + rebuildMaxDelay + " is shorter than --rebuild-hold-off "
+              + rebuildHoldOff);
+    }
+    return rebuildMaxDelay;
+  }
+
+  private ServerSettings serverSettings() {
+    try {
+      return server.toSettings();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "invalid proxy setting: " + e.getMessage());
+    }
   }
 
   /** The settings the flags describe; a usage error if they do not make sense. */
@@ -137,6 +291,8 @@ final class RunCommand implements Callable<Integer> {
         classes.toSelection(),
         echoBackend,
         rebuildHoldOff,
-        rebuildMaxDelay);
+        rebuildMaxDelay,
+        config.family(spec, namespace != null ? namespace : ResourceStore.DEFAULT_NAMESPACE),
+        config.version());
   }
 }

@@ -1,7 +1,12 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.echo.EchoBackend;
+import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.publish.RebuildScheduler;
+import dev.bollard.controller.settings.GlobalConfig;
+import dev.bollard.controller.source.Manifests;
+import dev.bollard.controller.status.ControllerStatus;
+import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.source.ManifestDirectory;
 import dev.bollard.controller.source.ManifestWatcher;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,23 +91,30 @@ public final class StandaloneRuntime implements AutoCloseable {
 
       CurrentRoutes routes = new CurrentRoutes();
       AtomicBoolean draining = new AtomicBoolean();
+      ControllerStatus status = new ControllerStatus("standalone");
       AdminServer admin =
           listen(
               "admin listener",
               settings.adminListen(),
               () ->
                   AdminServer.start(
-                      settings.adminListen(), () -> routes.isPublished() && !draining.get()));
+                      settings.adminListen(),
+                      () -> routes.isPublished() && !draining.get(),
+                      status::toJson));
       started.push(admin);
 
       ManifestDirectory directory = new ManifestDirectory(settings.manifests());
-      SnapshotTranslator translator = new SnapshotTranslator(settings.classes());
-      SnapshotPublisher publisher = new SnapshotPublisher(routes);
+      RebuildPipeline pipeline =
+          new RebuildPipeline(
+              () -> load(directory),
+              new SnapshotTranslator(settings.classes()),
+              new GlobalConfig(
+                  settings.config(), settings.configVersion(), new GlobalConfig.Listener() {}),
+              new SnapshotPublisher(routes),
+              status,
+              (store, result, config) -> {});
       RebuildScheduler scheduler =
-          new RebuildScheduler(
-              () -> rebuild(directory, translator, publisher),
-              settings.rebuildHoldOff(),
-              settings.rebuildMaxDelay());
+          new RebuildScheduler(pipeline, settings.rebuildHoldOff(), settings.rebuildMaxDelay());
       started.push(scheduler);
       // Watch before the first load so that no change slips in between.
       ManifestWatcher watcher =
@@ -135,20 +148,20 @@ public final class StandaloneRuntime implements AutoCloseable {
     }
   }
 
-  private static void rebuild(
-      ManifestDirectory directory, SnapshotTranslator translator, SnapshotPublisher publisher) {
-    ManifestTranslation.Outcome outcome;
+  private static Optional<RebuildPipeline.Input> load(ManifestDirectory directory) {
     try {
-      outcome = ManifestTranslation.run(directory, translator);
+      Manifests manifests = directory.load();
+      return Optional.of(
+          new RebuildPipeline.Input(
+              ResourceStore.of(manifests.resources()), manifests.problems()));
     } catch (UncheckedIOException e) {
       // The directory vanished or is unreadable: keep serving what we have.
       log.warn(
           "Cannot read {}: {}; still serving the last snapshot",
           directory.dir(),
           e.getCause().getMessage());
-      return;
+      return Optional.empty();
     }
-    publisher.publish(outcome.result());
   }
 
   private interface Starter<T> {

@@ -1,5 +1,7 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
@@ -17,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param echoBackend where to start the demo echo backend in-process, or {@code null} for none
  * @param rebuildHoldOff quiet time after a file change before rebuilding
  * @param rebuildMaxDelay longest time from a change to its rebuild while changes keep coming
+ * @param config the versioned-ConfigMap family read from the directory
+ * @param configVersion the pinned config version, or -1 for the highest valid one
  */
 public record StandaloneSettings(
     Path manifests,
@@ -25,7 +29,22 @@ public record StandaloneSettings(
     IngressClassSelection classes,
     @Nullable InetSocketAddress echoBackend,
     Duration rebuildHoldOff,
-    Duration rebuildMaxDelay) {
+    Duration rebuildMaxDelay,
+    ConfigFamily config,
+    long configVersion) {
+
+  /** Settings following the default config family {@code default/bollard}, unpinned. */
+  public StandaloneSettings(
+      Path manifests,
+      ServerSettings server,
+      InetSocketAddress adminListen,
+      IngressClassSelection classes,
+      @Nullable InetSocketAddress echoBackend,
+      Duration rebuildHoldOff,
+      Duration rebuildMaxDelay) {
+    this(manifests, server, adminListen, classes, echoBackend, rebuildHoldOff, rebuildMaxDelay,
+        new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
+  }
 
   /** Default rebuild hold-off: long enough to gather an editor's or {@code cp -r}'s burst. */
   public static final Duration DEFAULT_HOLD_OFF = Duration.ofMillis(200);

@@ -50,6 +50,7 @@ public final class ResourceStore {
   private final Map<String, Endpoints> endpoints;
   private final Map<String, Secret> secrets;
   private final Map<String, ConfigMap> configMaps;
+  private final List<ConfigMap> sortedConfigMaps;
 
   private ResourceStore(Builder b) {
     this.ingresses = b.ingresses.values().stream().sorted(BY_KEY).toList();
@@ -74,6 +75,7 @@ public final class ResourceStore {
     this.endpoints = Map.copyOf(b.endpoints);
     this.secrets = Map.copyOf(b.secrets);
     this.configMaps = Map.copyOf(b.configMaps);
+    this.sortedConfigMaps = b.configMaps.values().stream().sorted(BY_KEY).toList();
   }
 
   /** A store holding these resources; resources of other kinds, or without a name, are ignored. */
@@ -136,6 +138,11 @@ public final class ResourceStore {
   /** The ConfigMap {@code namespace/name}. */
   public Optional<ConfigMap> configMap(String namespace, String name) {
     return Optional.ofNullable(configMaps.get(key(namespace, name)));
+  }
+
+  /** Every ConfigMap, sorted by namespace, then name. */
+  public List<ConfigMap> configMaps() {
+    return sortedConfigMaps;
   }
 
   private static String key(String namespace, String name) {

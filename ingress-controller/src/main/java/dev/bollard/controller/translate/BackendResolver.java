@@ -2,6 +2,7 @@ package dev.bollard.controller.translate;
 
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.Endpoint;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -58,7 +59,7 @@ final class BackendResolver {
    * @param skipped what is lost if it does not resolve, for the message: "This path is skipped."
    */
   Optional<Backend> resolve(
-      String namespace, IngressBackend backend, String resource, String field, String skipped) {
+      String namespace, IngressBackend backend, RouteSource resource, String field, String skipped) {
     IngressServiceBackend ref = backend.getService();
     if (ref == null) {
       problems.add(
@@ -134,7 +135,7 @@ final class BackendResolver {
       ServiceBackendPort portRef,
       List<ServicePort> ports,
       String id,
-      String resource,
+      RouteSource resource,
       String field,
       String skipped) {
     String name = service.getSpec().getExternalName();
@@ -270,7 +271,8 @@ final class BackendResolver {
         .collect(Collectors.joining(", "));
   }
 
-  private Optional<Backend> skip(String skipped, String resource, String field, String message) {
+  private Optional<Backend> skip(
+      String skipped, RouteSource resource, String field, String message) {
     problems.add(new Problem(resource, field, message + ". " + skipped));
     return Optional.empty();
   }

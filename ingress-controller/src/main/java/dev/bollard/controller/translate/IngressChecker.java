@@ -33,7 +33,7 @@ final class IngressChecker {
   /** The checked Ingress, or empty after adding at least one problem. */
   Optional<CheckedIngress> check(Ingress ingress) {
     RouteSource source = CheckedIngress.sourceOf(ingress);
-    Sink sink = new Sink(source.toString());
+    Sink sink = new Sink(source);
     IngressSpec spec = ingress.getSpec();
     if (spec == null) {
       sink.add("spec", "missing; an Ingress needs spec.rules or spec.defaultBackend");
@@ -168,10 +168,10 @@ final class IngressChecker {
 
   /** Counts the problems of one Ingress so that {@link #check} knows whether to skip it. */
   private final class Sink {
-    private final String resource;
+    private final RouteSource resource;
     int count;
 
-    Sink(String resource) {
+    Sink(RouteSource resource) {
       this.resource = resource;
     }
 

@@ -77,7 +77,7 @@ public final class SnapshotTranslator {
         if (defaultOwner != null) {
           problems.add(
               new Problem(
-                  ingress.resource(),
+                  ingress.source(),
                   "spec.defaultBackend",
                   "ignored: the older "
                       + defaultOwner.resource()
@@ -87,7 +87,7 @@ public final class SnapshotTranslator {
               resolver.resolve(
                   ingress.namespace(),
                   ingress.defaultBackend(),
-                  ingress.resource(),
+                  ingress.source(),
                   "spec.defaultBackend",
                   "The default backend is not taken from this Ingress.");
           if (resolved.isPresent()) {
@@ -135,7 +135,7 @@ public final class SnapshotTranslator {
               : "the older " + owner.ingress().resource();
       problems.add(
           new Problem(
-              ingress.resource(),
+              ingress.source(),
               path.field(),
               hostLabel(path.hostPattern())
                   + ", "
@@ -149,7 +149,7 @@ public final class SnapshotTranslator {
         .resolve(
             ingress.namespace(),
             path.backend(),
-            ingress.resource(),
+            ingress.source(),
             path.field() + ".backend",
             "This path is skipped.")
         .ifPresent(

@@ -20,14 +20,17 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The admin HTTP listener: {@code GET /healthz} and {@code GET /readyz}.
+ * The admin HTTP listener: {@code GET /healthz}, {@code GET /readyz} and {@code GET /status}.
  *
  * <ul>
  *   <li>{@code /healthz}: 200 {@code ok} while the process runs (liveness).
  *   <li>{@code /readyz}: 200 {@code ready} once {@code ready} says so, else 503 {@code not ready: no
  *       snapshot published yet} (readiness: a load balancer sends traffic only to ready replicas).
+ *   <li>{@code /status}: 200 with a JSON document the wiring supplies (active config version,
+ *       refused versions, watch health).
  *   <li>anything else: 404; a method other than GET or HEAD on a known path: 405.
  * </ul>
  *
@@ -59,6 +62,23 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(InetSocketAddress bind, BooleanSupplier ready)
       throws InterruptedException {
+    return start(bind, ready, () -> "{}");
+  }
+
+  /**
+   * Binds the admin listener with a {@code GET /status} page.
+   *
+   * @param bind address and port to listen on (port 0 picks a free one)
+   * @param ready answers readiness; cheap and non-blocking
+   * @param status the {@code /status} document, a JSON object: the active config version,
+   *     refusals, watch health (whatever the wiring reports); called on the admin event loop, so it
+   *     must be cheap and non-blocking
+   * @throws InterruptedException if interrupted while binding
+   * @throws UncheckedIOException if the address cannot be bound
+   */
+  public static AdminServer start(
+      InetSocketAddress bind, BooleanSupplier ready, Supplier<String> status)
+      throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -77,7 +97,7 @@ public final class AdminServer implements AutoCloseable {
                       ch.pipeline()
                           .addLast("codec", new HttpServerCodec())
                           .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                          .addLast("probes", new ProbeHandler(ready));
+                          .addLast("probes", new ProbeHandler(ready, status));
                     }
                   })
               .bind(bind)

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Answers the probe paths; one instance per connection. */
 final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -22,9 +23,11 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String NOT_READY = "not ready: no snapshot published yet";
 
   private final BooleanSupplier ready;
+  private final Supplier<String> status;
 
-  ProbeHandler(BooleanSupplier ready) {
+  ProbeHandler(BooleanSupplier ready, Supplier<String> status) {
     this.ready = ready;
+    this.status = status;
   }
 
   @Override
@@ -34,7 +37,7 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
-    boolean known = path.equals("/healthz") || path.equals("/readyz");
+    boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/status");
     if (!known) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND, "not found", true);
       return;
@@ -44,7 +47,9 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed", true);
       return;
     }
-    if (path.equals("/healthz")) {
+    if (path.equals("/status")) {
+      respond(ctx, request, HttpResponseStatus.OK, status.get(), "application/json", true);
+    } else if (path.equals("/healthz")) {
       respond(ctx, request, HttpResponseStatus.OK, "ok", true);
     } else if (ready.getAsBoolean()) {
       respond(ctx, request, HttpResponseStatus.OK, "ready", true);
@@ -59,6 +64,16 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       HttpResponseStatus status,
       String text,
       boolean keepAlive) {
+    respond(ctx, request, status, text, "text/plain; charset=utf-8", keepAlive);
+  }
+
+  private static void respond(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      HttpResponseStatus status,
+      String text,
+      String contentType,
+      boolean keepAlive) {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
     boolean head = request.method().equals(HttpMethod.HEAD);
     FullHttpResponse response =
@@ -68,7 +83,7 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     response
         .headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {

@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything the proxy serves at one moment: the virtual hosts and the default backend.
+ * Everything the proxy serves at one moment: the virtual hosts, the default backend and the global
+ * settings.
  *
  * <p>A snapshot is an immutable value; a new one replaces the old one as a whole. {@code version}
  * is assigned by the publisher and is not part of what the snapshot <em>means</em>: use
@@ -14,9 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param version monotonically increasing number assigned on publication (0 before)
  * @param virtualHosts one entry per distinct host pattern, sorted by pattern
  * @param defaultBackend where requests that match no host and path go, or {@code null} for 404
+ * @param settings the global settings (active config version) requests are served with
  */
 public record RoutingSnapshot(
-    long version, List<VirtualHost> virtualHosts, @Nullable Backend defaultBackend) {
+    long version,
+    List<VirtualHost> virtualHosts,
+    @Nullable Backend defaultBackend,
+    GlobalSettings settings) {
 
   /** A snapshot that serves nothing: every request gets 404. */
   public static final RoutingSnapshot EMPTY = new RoutingSnapshot(0, List.of(), null);
@@ -28,14 +33,26 @@ public record RoutingSnapshot(
     virtualHosts = List.copyOf(virtualHosts);
   }
 
-  /** This snapshot with another version number. */
-  public RoutingSnapshot withVersion(long newVersion) {
-    return new RoutingSnapshot(newVersion, virtualHosts, defaultBackend);
+  /** A snapshot with {@link GlobalSettings#DEFAULTS}. */
+  public RoutingSnapshot(
+      long version, List<VirtualHost> virtualHosts, @Nullable Backend defaultBackend) {
+    this(version, virtualHosts, defaultBackend, GlobalSettings.DEFAULTS);
   }
 
-  /** Whether the two snapshots route the same way, ignoring their version numbers. */
+  /** This snapshot with another version number. */
+  public RoutingSnapshot withVersion(long newVersion) {
+    return new RoutingSnapshot(newVersion, virtualHosts, defaultBackend, settings);
+  }
+
+  /** This snapshot with other global settings. */
+  public RoutingSnapshot withSettings(GlobalSettings newSettings) {
+    return new RoutingSnapshot(version, virtualHosts, defaultBackend, newSettings);
+  }
+
+  /** Whether the two snapshots serve the same way, ignoring their version numbers. */
   public boolean sameContentAs(RoutingSnapshot other) {
     return virtualHosts.equals(other.virtualHosts)
-        && Objects.equals(defaultBackend, other.defaultBackend);
+        && Objects.equals(defaultBackend, other.defaultBackend)
+        && settings.equals(other.settings);
   }
 }

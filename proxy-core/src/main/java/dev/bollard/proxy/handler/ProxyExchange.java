@@ -47,6 +47,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private final boolean webSocket;
   private final UpstreamPools pools;
   private final Duration readTimeout;
+  private final @Nullable Duration connectTimeout;
+  private final long maxBodyBytes;
+  private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
 
@@ -72,7 +75,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       Backend backend,
       boolean keepAlive,
       UpstreamPools pools,
-      Duration readTimeout) {
+      Duration readTimeout,
+      @Nullable Duration connectTimeout,
+      long maxBodyBytes) {
     this.owner = owner;
     this.client = client;
     this.clientRequest = clientRequest;
@@ -82,6 +87,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     this.webSocket = HeaderRewriter.isWebSocketUpgrade(clientRequest);
     this.pools = pools;
     this.readTimeout = readTimeout;
+    this.connectTimeout = connectTimeout;
+    this.maxBodyBytes = maxBodyBytes;
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
   }
 
@@ -101,7 +108,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     Endpoint next = candidates.get(attempt++);
-    Future<UpstreamConnection> f = pools.acquire(client.channel().eventLoop(), next, this);
+    Future<UpstreamConnection> f = pools.acquire(client.channel().eventLoop(), next, this, connectTimeout);
     f.addListener(done -> connected(next, f));
   }
 
@@ -136,8 +143,18 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       requestComplete = true;
     }
     UpstreamConnection conn = upstream;
+    bodyBytes += content.content().readableBytes();
     if (finished) {
       content.release();
+    } else if (maxBodyBytes > 0 && bodyBytes > maxBodyBytes) {
+      // A body without Content-Length (chunked) that grew past the limit: like nginx, 413.
+      content.release();
+      if (responseStarted) {
+        abort();
+      } else {
+        fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            "request body larger than " + maxBodyBytes + " bytes (proxy-body-size)");
+      }
     } else if (conn == null) {
       pending.add(content);
     } else {
@@ -317,7 +334,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       requestSent = false;
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
       Endpoint target = conn.endpoint();
-      Future<UpstreamConnection> f = pools.connect(client.channel().eventLoop(), target, this);
+      Future<UpstreamConnection> f = pools.connect(client.channel().eventLoop(), target, this, connectTimeout);
       f.addListener(done -> connected(target, f));
       return;
     }

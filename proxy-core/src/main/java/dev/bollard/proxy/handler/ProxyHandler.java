@@ -1,6 +1,7 @@
 package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.routing.RouteTable;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * backlog (reading stops once a request is complete). {@code Expect: 100-continue} is answered by
  * the proxy itself once a backend is chosen, like nginx, and not forwarded. After a WebSocket
  * upgrade the HTTP steps leave the pipeline and bytes are relayed as they are.
+ *
+ * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
+ * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
+ * and the upstream connect and read timeouts when the active config sets them (else the
+ * listener's).
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
@@ -139,6 +145,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
           "backend " + backend.id() + " has no ready endpoints", keepAlive);
       return;
     }
+    GlobalSettings settings = table.snapshot().settings();
+    long maxBody = settings.maxBodyBytes();
+    if (maxBody > 0 && HttpUtil.getContentLength(request, -1L) > maxBody) {
+      // Like nginx: refuse before reading the body, and close rather than read it to the end.
+      LocalExchange local = new LocalExchange(this, ctx,
+          PlainResponses.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              "request body larger than " + maxBody + " bytes (proxy-body-size)", false), false);
+      exchange = local;
+      local.respondNow();
+      return;
+    }
     if (HttpUtil.is100ContinueExpected(request)) {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
@@ -156,7 +173,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             backend,
             keepAlive,
             pools,
-            upstreamReadTimeout);
+            settings.readTimeout() != null ? settings.readTimeout() : upstreamReadTimeout,
+            settings.connectTimeout(),
+            maxBody);
     exchange = proxied;
     updateClientRead();
     proxied.start();

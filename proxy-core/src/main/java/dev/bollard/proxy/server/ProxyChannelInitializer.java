@@ -1,5 +1,6 @@
 package dev.bollard.proxy.server;
 
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.handler.ClientConnections;
 import dev.bollard.proxy.handler.ClientTimeouts;
 import dev.bollard.proxy.handler.ProxyHandler;
@@ -11,6 +12,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a client connection's pipeline: every step, in order, with its name, in one method.
@@ -41,9 +44,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   protected void initChannel(SocketChannel ch) {
     connections.add(ch);
     ChannelPipeline p = ch.pipeline();
+    // The active config's client timeouts apply to connections accepted after it was published.
+    GlobalSettings global = routes.table().snapshot().settings();
     p.addLast(
         "timeouts",
-        new ClientTimeouts(settings.clientHeaderTimeout(), settings.keepAliveIdleTimeout()));
+        new ClientTimeouts(
+            orElse(global.clientHeaderTimeout(), settings.clientHeaderTimeout()),
+            orElse(global.keepAliveTimeout(), settings.keepAliveIdleTimeout())));
     p.addLast("http", new HttpServerCodec(decoderConfig(settings)));
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests.
     p.addLast("validate", new RequestValidator(settings));
@@ -51,6 +58,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         "proxy",
         new ProxyHandler(
             routes, pools, connections, settings.upstreamReadTimeout()));
+  }
+
+  private static Duration orElse(@Nullable Duration configured, Duration listener) {
+    return configured != null ? configured : listener;
   }
 
   static HttpDecoderConfig decoderConfig(ServerSettings settings) {

@@ -9,6 +9,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -76,7 +77,8 @@ final class LoopPool {
     return order;
   }
 
-  Future<UpstreamConnection> acquire(Endpoint endpoint, UpstreamListener listener) {
+  Future<UpstreamConnection> acquire(
+      Endpoint endpoint, UpstreamListener listener, @Nullable Duration connectTimeout) {
     ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
     while (queue != null && !queue.isEmpty()) {
       UpstreamConnection conn = queue.pollFirst();
@@ -86,15 +88,21 @@ final class LoopPool {
       }
       conn.cancelIdleTimer();
     }
-    return connect(endpoint, listener);
+    return connect(endpoint, listener, connectTimeout);
   }
 
-  Future<UpstreamConnection> connect(Endpoint endpoint, UpstreamListener listener) {
+  /** @param connectTimeout overrides the pools' connect timeout for this attempt, if not null */
+  Future<UpstreamConnection> connect(
+      Endpoint endpoint, UpstreamListener listener, @Nullable Duration connectTimeout) {
     Promise<UpstreamConnection> promise = loop.newPromise();
     UpstreamChannelHandler handler = new UpstreamChannelHandler();
+    Bootstrap b = bootstrap.clone(loop);
+    if (connectTimeout != null) {
+      b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+          Math.max(1, connectTimeout.toMillis())));
+    }
     ChannelFuture connect =
-        bootstrap
-            .clone(loop)
+        b
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override

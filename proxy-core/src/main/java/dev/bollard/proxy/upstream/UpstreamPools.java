@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keep-alive upstream connections, pooled per event loop and endpoint.
@@ -81,19 +82,40 @@ public final class UpstreamPools implements AutoCloseable {
    */
   public Future<UpstreamConnection> acquire(
       EventLoop loop, Endpoint endpoint, UpstreamListener listener) {
+    return acquire(loop, endpoint, listener, null);
+  }
+
+  /**
+   * Like {@link #acquire(EventLoop, Endpoint, UpstreamListener)}, with a connect timeout for this
+   * request (the active config version's), or {@code null} for the pools' own.
+   */
+  public Future<UpstreamConnection> acquire(
+      EventLoop loop,
+      Endpoint endpoint,
+      UpstreamListener listener,
+      @Nullable Duration connectTimeout) {
     if (closed) {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
-    return pool(loop).acquire(endpoint, listener);
+    return pool(loop).acquire(endpoint, listener, connectTimeout);
   }
 
   /** Opens a new connection even when idle ones exist (retry after a stale pooled one). */
   public Future<UpstreamConnection> connect(
       EventLoop loop, Endpoint endpoint, UpstreamListener listener) {
+    return connect(loop, endpoint, listener, null);
+  }
+
+  /** Like {@link #connect(EventLoop, Endpoint, UpstreamListener)} with a connect timeout. */
+  public Future<UpstreamConnection> connect(
+      EventLoop loop,
+      Endpoint endpoint,
+      UpstreamListener listener,
+      @Nullable Duration connectTimeout) {
     if (closed) {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
-    return pool(loop).connect(endpoint, listener);
+    return pool(loop).connect(endpoint, listener, connectTimeout);
   }
 
   /** Closes every idle connection; leased ones close when released. */

@@ -1,0 +1,47 @@
+package dev.bollard.controller.cli;
+
+import dev.bollard.controller.kube.LeaderElection;
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.proxy.server.ServerSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a Bollard process following a cluster needs to start.
+ *
+ * @param server the proxy listener and its timeouts
+ * @param adminListen where {@code /healthz}, {@code /readyz} and {@code /status} are served
+ * @param classes which Ingresses are ours
+ * @param watchNamespaces namespaces to watch; empty for all
+ * @param config the versioned-ConfigMap family
+ * @param configVersion the pinned config version, or -1 for the highest valid one
+ * @param publishService {@code namespace/name} of the Service whose address goes into Ingress
+ *     status, or {@code null}
+ * @param publishStatusAddresses fixed addresses for Ingress status (win over the Service)
+ * @param election the leader Lease
+ * @param rebuildHoldOff quiet time after a change before rebuilding
+ * @param rebuildMaxDelay longest time from a change to its rebuild while changes keep coming
+ * @param watchCheck how often watch health is checked
+ */
+public record KubernetesSettings(
+    ServerSettings server,
+    InetSocketAddress adminListen,
+    IngressClassSelection classes,
+    List<String> watchNamespaces,
+    ConfigFamily config,
+    long configVersion,
+    @Nullable String publishService,
+    List<String> publishStatusAddresses,
+    LeaderElection.Settings election,
+    Duration rebuildHoldOff,
+    Duration rebuildMaxDelay,
+    Duration watchCheck) {
+
+  public KubernetesSettings {
+    watchNamespaces = List.copyOf(watchNamespaces);
+    publishStatusAddresses = List.copyOf(publishStatusAddresses);
+  }
+}

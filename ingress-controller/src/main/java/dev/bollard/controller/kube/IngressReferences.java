@@ -1,0 +1,75 @@
+package dev.bollard.controller.kube;
+
+import dev.bollard.controller.store.ResourceStore;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What an Ingress refers to, as {@code namespace/name} keys: the informer indexes that decide
+ * whether a Service, EndpointSlice or Secret event can matter. Later features that read more
+ * references (auth Secrets, TLS) add them here.
+ */
+final class IngressReferences {
+
+  static final String SERVICES = "bollard.dev/services";
+  static final String SECRETS = "bollard.dev/secrets";
+
+  /** ingress-nginx's basic-auth Secret annotation. */
+  static final String AUTH_SECRET = "nginx.ingress.kubernetes.io/auth-secret";
+
+  private IngressReferences() {}
+
+  static Map<String, java.util.function.Function<Ingress, List<String>>> indexers() {
+    return Map.of(SERVICES, IngressReferences::services, SECRETS, IngressReferences::secrets);
+  }
+
+  static List<String> services(Ingress ingress) {
+    String ns = ResourceStore.namespaceOf(ingress);
+    List<String> out = new ArrayList<>();
+    if (ingress.getSpec() == null) {
+      return out;
+    }
+    addService(ns, ingress.getSpec().getDefaultBackend(), out);
+    if (ingress.getSpec().getRules() != null) {
+      for (IngressRule rule : ingress.getSpec().getRules()) {
+        if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
+          for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+            addService(ns, path.getBackend(), out);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<String> secrets(Ingress ingress) {
+    String ns = ResourceStore.namespaceOf(ingress);
+    List<String> out = new ArrayList<>();
+    if (ingress.getSpec() != null && ingress.getSpec().getTls() != null) {
+      for (IngressTLS tls : ingress.getSpec().getTls()) {
+        if (tls.getSecretName() != null && !tls.getSecretName().isEmpty()) {
+          out.add(ns + "/" + tls.getSecretName());
+        }
+      }
+    }
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    String auth = annotations == null ? null : annotations.get(AUTH_SECRET);
+    if (auth != null && !auth.isEmpty()) {
+      out.add(auth.contains("/") ? auth : ns + "/" + auth);
+    }
+    return out;
+  }
+
+  private static void addService(String ns, @Nullable IngressBackend backend, List<String> out) {
+    if (backend != null && backend.getService() != null && backend.getService().getName() != null) {
+      out.add(ns + "/" + backend.getService().getName());
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package dev.bollard.controller.kube;
+
+import dev.bollard.controller.publish.RebuildPipeline;
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.status.ControllerStatus;
+import dev.bollard.controller.store.ResourceStore;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.Objects;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared informers for Ingress, IngressClass, Service, EndpointSlice, Secret and the config
+ * family's ConfigMaps, feeding rebuilds.
+ *
+ * <p>An event only calls {@code changed} (the rebuild scheduler's signal), and only when it can
+ * matter: a Service, EndpointSlice or Secret no Ingress refers to (found through indexes on the
+ * Ingress informers) is ignored, and only ConfigMaps labelled with the config family are watched
+ * at all. {@link #read()} is empty until every informer has synced, so nothing is published
+ * before a complete view. Watches that fail are retried forever by the informers; a monitor logs
+ * when they go down and come back and reports it to {@link ControllerStatus}.
+ */
+public final class KubernetesSource implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
+
+  private final KubernetesClient client;
+  private final List<String> namespaces;
+  private final ConfigFamily family;
+  private final @Nullable String publishService;
+  private final Runnable changed;
+  private final ControllerStatus status;
+  private final Duration watchCheck;
+  private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
+  private final List<SharedIndexInformer<Ingress>> ingressInformers = new ArrayList<>();
+  private final ScheduledExecutorService monitor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bollard-watch-monitor");
+            t.setDaemon(true);
+            return t;
+          });
+  private boolean healthy = true;
+
+  /**
+   * @param namespaces namespaces to watch; empty for all
+   * @param family the config family whose ConfigMaps are watched
+   * @param publishService {@code namespace/name} of the Service whose address goes into Ingress
+   *     status (its changes matter), or {@code null}
+   * @param changed the rebuild signal
+   * @param watchCheck how often watch health is checked
+   */
+  public KubernetesSource(
+      KubernetesClient client,
+      List<String> namespaces,
+      ConfigFamily family,
+      @Nullable String publishService,
+      Runnable changed,
+      ControllerStatus status,
+      Duration watchCheck) {
+    this.client = client;
+    this.namespaces = List.copyOf(namespaces);
+    this.family = family;
+    this.publishService = publishService;
+    this.changed = changed;
+    this.status = status;
+    this.watchCheck = watchCheck;
+  }
+
+  /** Starts every informer; returns a future that completes when all have synced. */
+  public CompletableFuture<Void> start() {
+    List<CompletableFuture<Void>> synced = new ArrayList<>();
+    for (String ns : namespaces.isEmpty() ? List.of("") : namespaces) {
+      SharedIndexInformer<Ingress> ingresses =
+          informer(
+              ns.isEmpty()
+                  ? client.network().v1().ingresses().inAnyNamespace()
+                  : client.network().v1().ingresses().inNamespace(ns),
+              r -> true,
+              // Our own status writes change only status: nothing translation reads.
+              (a, b) -> !Objects.equals(a.getSpec(), b.getSpec())
+                  || !Objects.equals(a.getMetadata().getAnnotations(),
+                      b.getMetadata().getAnnotations()));
+      ingresses.addIndexers(IngressReferences.indexers());
+      ingressInformers.add(ingresses);
+      informer(
+          ns.isEmpty()
+              ? client.services().inAnyNamespace()
+              : client.services().inNamespace(ns),
+          s -> referenced(IngressReferences.SERVICES, key(s)) || key(s).equals(publishService));
+      informer(
+          ns.isEmpty()
+              ? client.discovery().v1().endpointSlices().inAnyNamespace()
+              : client.discovery().v1().endpointSlices().inNamespace(ns),
+          this::sliceMatters);
+      informer(
+          ns.isEmpty() ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns),
+          s -> referenced(IngressReferences.SECRETS, key(s)));
+    }
+    informer(client.network().v1().ingressClasses(), r -> true);
+    informer(
+        client.configMaps()
+            .inNamespace(family.namespace())
+            .withLabel(ConfigFamily.CONFIG_LABEL, family.name()),
+        // The selector already filters; checked again so that a server ignoring it costs nothing.
+        c -> c.getMetadata().getLabels() != null
+            && family.name().equals(c.getMetadata().getLabels().get(ConfigFamily.CONFIG_LABEL)));
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      synced.add(informer.start().toCompletableFuture());
+    }
+    long every = Math.max(1, watchCheck.toMillis());
+    monitor.scheduleWithFixedDelay(this::checkWatches, every, every, TimeUnit.MILLISECONDS);
+    return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+  }
+
+  /** Whether every informer has listed its resources at least once. */
+  public boolean hasSynced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** The informers' caches as a store, or empty before the first sync. */
+  public Optional<RebuildPipeline.Input> read() {
+    if (!hasSynced()) {
+      return Optional.empty();
+    }
+    List<HasMetadata> all = new ArrayList<>();
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      all.addAll(informer.getStore().list());
+    }
+    return Optional.of(new RebuildPipeline.Input(ResourceStore.of(all), List.of()));
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> informer(
+      Informable<T> source, Predicate<T> matters) {
+    return informer(source, matters, (a, b) -> true);
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> informer(
+      Informable<T> source, Predicate<T> matters, BiPredicate<T, T> changedEnough) {
+    SharedIndexInformer<T> informer = source.runnableInformer(0);
+    informer.exceptionHandler(
+        (started, t) -> {
+          // Keep retrying: the API server coming back is the normal end of an outage.
+          log.debug("Watch of {} failed: {}", informer.getApiTypeClass().getSimpleName(),
+              t.toString());
+          return true;
+        });
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T obj) {
+            signal(matters.test(obj));
+          }
+
+          @Override
+          public void onUpdate(T oldObj, T newObj) {
+            signal(
+                (matters.test(newObj) || matters.test(oldObj))
+                    && changedEnough.test(oldObj, newObj));
+          }
+
+          @Override
+          public void onDelete(T obj, boolean unknownFinalState) {
+            signal(matters.test(obj));
+          }
+        });
+    informers.add(informer);
+    return informer;
+  }
+
+  private void signal(boolean matters) {
+    if (matters) {
+      changed.run();
+    }
+  }
+
+  private boolean sliceMatters(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(ResourceStore.SERVICE_NAME_LABEL);
+    if (service == null) {
+      return false;
+    }
+    String k = ResourceStore.namespaceOf(slice) + "/" + service;
+    return referenced(IngressReferences.SERVICES, k) || k.equals(publishService);
+  }
+
+  private boolean referenced(String index, String key) {
+    for (SharedIndexInformer<Ingress> informer : ingressInformers) {
+      if (!informer.getIndexer().byIndex(index, key).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String key(HasMetadata r) {
+    return ResourceStore.namespaceOf(r) + "/" + r.getMetadata().getName();
+  }
+
+  private void checkWatches() {
+    if (!hasSynced()) {
+      return;
+    }
+    List<String> down = new ArrayList<>();
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      if (!informer.isWatching()) {
+        down.add(informer.getApiTypeClass().getSimpleName());
+      }
+    }
+    boolean now = down.isEmpty();
+    if (now != healthy) {
+      healthy = now;
+      status.watches(now);
+      if (now) {
+        log.info("Watches on the API server are back; following changes again");
+      } else {
+        log.warn(
+            "Lost the watch on {} (API server unreachable?); still serving the last snapshot,"
+                + " retrying",
+            String.join(", ", down.stream().distinct().toList()));
+      }
+    }
+  }
+
+  /** Stops the informers and the monitor. */
+  @Override
+  public void close() {
+    monitor.shutdownNow();
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      informer.stop();
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package dev.bollard.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bollard.controller.cli.KubernetesRuntime;
+import dev.bollard.controller.cli.KubernetesSettings;
+import dev.bollard.controller.echo.EchoBackend;
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.proxy.server.ServerSettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes wiring end to end: fabric8's mock API server (CRUD mode), real echo backends, a
+ * real proxy listener, requests over TCP.
+ */
+class KubernetesEndToEndTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final String NS = "shop";
+
+  private MockCluster cluster;
+  private KubernetesClient api;
+  private EchoBackend blue;
+  private EchoBackend green;
+  private final List<KubernetesRuntime> runtimes = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws InterruptedException {
+    cluster = new MockCluster();
+    api = cluster.client();
+    blue = EchoBackend.start(new InetSocketAddress(LOOPBACK, 0), "blue");
+    green = EchoBackend.start(new InetSocketAddress(LOOPBACK, 0), "green");
+  }
+
+  @AfterEach
+  void stop() {
+    runtimes.forEach(KubernetesRuntime::close);
+    api.close();
+    cluster.close();
+    blue.close();
+    green.close();
+  }
+
+  @Test
+  void trafficFollowsIngressesServicesAndSlices() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("demo", "demo.localhost", "echo", "bollard");
+    KubernetesRuntime runtime = startRuntime("one");
+
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200"));
+    assertThat(get(runtime.proxyPort(), "demo.localhost", "/a")).contains("\"server\": \"blue\"");
+
+    createSlice("echo", green.port());
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/a"))
+            .contains("\"server\": \"green\""));
+
+    createIngress("demo", "other.localhost", "echo", "bollard");
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/a"))
+            .startsWith("HTTP/1.1 404"));
+    assertThat(get(runtime.proxyPort(), "other.localhost", "/")).contains("\"server\": \"green\"");
+
+    api.services().inNamespace(NS).withName("echo").delete();
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "other.localhost", "/"))
+            .startsWith("HTTP/1.1 404"));
+  }
+
+  @Test
+  void configVersionsAreAppliedRefusedAndRolledBack() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("demo", "demo.localhost", "echo", "bollard");
+    createConfig(1, Map.of("proxy-body-size", "10"));
+    KubernetesRuntime runtime = startRuntime("one");
+
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(post(runtime.proxyPort(), 11)).startsWith("HTTP/1.1 413"));
+    assertThat(post(runtime.proxyPort(), 10)).startsWith("HTTP/1.1 200");
+    assertThat(runtime.status().activeConfigVersion()).isEqualTo(1);
+
+    // Version 2 is broken in two keys: refused whole, version 1 keeps serving.
+    createConfig(2, Map.of("proxy-body-size", "lots", "proxy-read-timeout", "-1",
+        "keep-alive", "30"));
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.adminPort(), "x", "/status"))
+            .contains("\"refused\":[{\"configMap\":\"shop/bollard-v2\"")
+            .contains("key proxy-body-size", "key proxy-read-timeout"));
+    assertThat(post(runtime.proxyPort(), 11)).startsWith("HTTP/1.1 413");
+    assertThat(runtime.status().activeConfigVersion()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> !eventsOn("bollard-v2", "ConfigRefused").isEmpty());
+
+    // Version 3 is valid: it wins.
+    createConfig(3, Map.of("proxy-body-size", "1m"));
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(post(runtime.proxyPort(), 11)).startsWith("HTTP/1.1 200"));
+
+    // Rolling back is deleting it.
+    api.configMaps().inNamespace(NS).withName("bollard-v3").delete();
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(post(runtime.proxyPort(), 11)).startsWith("HTTP/1.1 413"));
+    assertThat(runtime.status().activeConfigVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void onlyTheLeaderWritesStatusAndItIsClearedWhenTheIngressLeaves() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("demo", "demo.localhost", "echo", "bollard");
+    KubernetesRuntime one = startRuntime("one");
+    KubernetesRuntime two = startRuntime("two");
+
+    await().atMost(WAIT).until(() -> one.isLeader() || two.isLeader());
+    assertThat(one.isLeader() && two.isLeader()).isFalse();
+    await().atMost(WAIT).until(() -> statusOf("demo").equals(List.of("10.0.0.7")));
+    KubernetesRuntime follower = one.isLeader() ? two : one;
+    assertThat(follower.status().leader()).isFalse();
+
+    createIngress("demo", "demo.localhost", "echo", "someone-else");
+    await().atMost(WAIT).until(() -> statusOf("demo").isEmpty());
+  }
+
+  @Test
+  void aBrokenIngressGetsOneEvent() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("broken", "broken.localhost", "missing", "bollard");
+    KubernetesRuntime runtime = startRuntime("one");
+
+    await().atMost(WAIT).until(() -> eventsOn("broken", "TranslationProblem").size() == 1);
+    // More rebuilds with the same problem write no more Events.
+    createIngress("demo", "demo.localhost", "echo", "bollard");
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
+    assertThat(eventsOn("broken", "TranslationProblem")).hasSize(1);
+    assertThat(eventsOn("broken", "TranslationProblem").get(0).getMessage())
+        .contains("missing");
+  }
+
+  @Test
+  void aBurstOfIngressesIsAHandfulOfRebuildsAndUnrelatedObjectsNone() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    KubernetesRuntime runtime = startRuntime("one");
+    await().atMost(WAIT).until(() -> runtime.status().rebuilds() >= 1);
+    long before = runtime.status().rebuilds();
+
+    for (int i = 0; i < 1000; i++) {
+      createIngress("burst-" + i, "h" + i + ".localhost", "echo", "bollard");
+    }
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "h999.localhost", "/")).contains("blue"));
+    await().atMost(WAIT).until(() -> runtime.currentSnapshot().virtualHosts().size() == 1000);
+    // Creating them one API call at a time takes seconds; with the test's 300 ms maximum delay
+    // that is a rebuild every 300 ms at most (a loaded machine makes the burst longer), never
+    // one per Ingress.
+    assertThat(runtime.status().rebuilds() - before).isBetween(1L, 100L);
+
+    // Let the burst's tail and the leader's first rebuild settle.
+    await().atMost(WAIT).until(runtime::isLeader);
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500))
+        .until(() -> seen.getAndSet(runtime.status().rebuilds()) == runtime.status().rebuilds());
+    long settled = runtime.status().rebuilds();
+    api.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+        .withName("unrelated").endMetadata().withData(Map.of("k", "dmFsdWU=")).build()).create();
+    api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("unrelated").endMetadata().withData(Map.of("k", "v")).build()).create();
+    createService("unreferenced");
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+        .until(() -> runtime.status().rebuilds() == settled);
+  }
+
+  @Test
+  void trafficSurvivesTheApiServerGoingAwayAndFollowsAgainWhenItIsBack() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("demo", "demo.localhost", "echo", "bollard");
+    KubernetesRuntime runtime = startRuntime("one");
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
+
+    cluster.stop();
+    await().atMost(WAIT).until(() -> !runtime.status().watchesHealthy());
+    assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue");
+    assertThat(get(runtime.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200");
+
+    cluster.restart();
+    await().atMost(WAIT).until(() -> runtime.status().watchesHealthy());
+    createIngress("demo", "again.localhost", "echo", "bollard");
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "again.localhost", "/")).contains("blue"));
+    assertThat(runtime.status().watchFailures()).isPositive();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private KubernetesRuntime startRuntime(String identity) throws InterruptedException {
+    KubernetesSettings settings =
+        new KubernetesSettings(
+            ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
+            new InetSocketAddress(LOOPBACK, 0),
+            IngressClassSelection.defaults(),
+            List.of(),
+            new ConfigFamily(NS, "bollard"),
+            -1,
+            null,
+            List.of("10.0.0.7"),
+            new LeaderElection.Settings(
+                NS, "bollard-leader", identity, Duration.ofSeconds(3), Duration.ofSeconds(2),
+                Duration.ofMillis(200)),
+            Duration.ofMillis(50),
+            Duration.ofMillis(300),
+            Duration.ofMillis(100));
+    KubernetesRuntime runtime = KubernetesRuntime.start(settings, cluster.client());
+    runtimes.add(runtime);
+    return runtime;
+  }
+
+  private void createService(String name) {
+    api.services().inNamespace(NS).resource(new ServiceBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
+        .build()).createOr(r -> r.update());
+  }
+
+  private void createSlice(String service, int port) {
+    api.discovery().v1().endpointSlices().inNamespace(NS).resource(new EndpointSliceBuilder()
+        .withNewMetadata().withName(service + "-1")
+        .withLabels(Map.of("kubernetes.io/service-name", service)).endMetadata()
+        .withAddressType("IPv4")
+        .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true)
+        .endConditions().endEndpoint()
+        .addNewPort().withName("http").withPort(port).endPort()
+        .build()).createOr(r -> r.update());
+  }
+
+  private void createIngress(String name, String host, String service, String className) {
+    api.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withIngressClassName(className)
+        .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/")
+        .withPathType("Prefix").withNewBackend().withNewService().withName(service)
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
+        .endHttp().endRule().endSpec()
+        .build()).createOr(r -> r.update());
+  }
+
+  private void createConfig(int version, Map<String, String> data) {
+    ConfigMap map = new ConfigMapBuilder()
+        .withNewMetadata().withName("bollard-v" + version)
+        .withLabels(Map.of(ConfigFamily.CONFIG_LABEL, "bollard",
+            ConfigFamily.VERSION_LABEL, String.valueOf(version)))
+        .endMetadata().withImmutable(true).withData(data).build();
+    api.configMaps().inNamespace(NS).resource(map).create();
+  }
+
+  private List<Event> eventsOn(String name, String reason) {
+    return api.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private List<String> statusOf(String ingress) {
+    Ingress i = api.network().v1().ingresses().inNamespace(NS).withName(ingress).get();
+    if (i == null || i.getStatus() == null || i.getStatus().getLoadBalancer() == null
+        || i.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return i.getStatus().getLoadBalancer().getIngress().stream().map(a -> a.getIp()).toList();
+  }
+
+  private static String get(int port, String host, String path) throws IOException {
+    return exchange(port,
+        "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+  }
+
+  private static String post(int port, int bodyBytes) throws IOException {
+    return exchange(port,
+        "POST /upload HTTP/1.1\r\nHost: demo.localhost\r\nConnection: close\r\nContent-Length: "
+            + bodyBytes + "\r\n\r\n" + "x".repeat(bodyBytes));
+  }
+
+  private static String exchange(int port, String request) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
