@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Start order: echo backend (if asked), admin listener (not ready yet), watcher, first rebuild
  * (synchronously, so the proxy never serves before the first snapshot), proxy listener. Every file
  * change then goes watcher → {@link RebuildScheduler} (debounce, one thread) → load → translate →
- * {@link SnapshotPublisher} → {@link CurrentRoutes}. Readiness is "a snapshot is published and we
- * are not shutting down".
+ * {@link SnapshotPublisher} → {@link CurrentRoutes}. Readiness is "the proxy listens, a snapshot is
+ * published and we are not shutting down".
  */
 public final class StandaloneRuntime implements AutoCloseable {
 
@@ -91,6 +91,8 @@ public final class StandaloneRuntime implements AutoCloseable {
 
       CurrentRoutes routes = new CurrentRoutes();
       AtomicBoolean draining = new AtomicBoolean();
+      // Ready only once the proxy listens: a probe must not send traffic to a closed port.
+      AtomicBoolean listening = new AtomicBoolean();
       ControllerStatus status = new ControllerStatus("standalone");
       AdminServer admin =
           listen(
@@ -99,7 +101,7 @@ public final class StandaloneRuntime implements AutoCloseable {
               () ->
                   AdminServer.start(
                       settings.adminListen(),
-                      () -> routes.isPublished() && !draining.get(),
+                      () -> listening.get() && routes.isPublished() && !draining.get(),
                       status::toJson));
       started.push(admin);
 
@@ -128,6 +130,7 @@ public final class StandaloneRuntime implements AutoCloseable {
               settings.server().bind(),
               () -> ProxyServer.start(settings.server(), routes));
       started.push(proxy);
+      listening.set(true);
       log.info(
           "Serving {} on {} (admin /healthz and /readyz on {})",
           settings.manifests(),
