@@ -1,0 +1,784 @@
+#!/usr/bin/env python3
+"""Side-by-side load harness: Bollard against nginx and HAProxy on this machine, in one run.
+
+Started by bench/harness.sh, which installs the Debian packages first. Everything it starts
+(backend, proxies, Bollard, load generator, idle-connection client) is a child process it
+stops on exit. Ports are on 127.0.0.1 only. See docs/benchmarks.md for what is measured.
+"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import select
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+TARGETS = ["direct", "nginx", "haproxy", "bollard"]
+COLORS = {"direct": "#9e9e9e", "nginx": "#2e7d32", "haproxy": "#1565c0", "bollard": "#ef6c00"}
+
+# name -> (path, connections, extra wrk headers, what it shows)
+SCENARIOS = {
+    "keepalive-1k-c64": ("/1k", 64, [], "HTTP/1.1 keep-alive, 1 KiB body, 64 connections"),
+    "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)"),
+    "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections"),
+    "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time"),
+}
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+children = []  # every Popen this harness started, stopped in reverse order on exit
+
+
+def log(msg):
+    print(f"[harness {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+class HarnessError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- processes
+
+def start(name, argv, logdir, cpus):
+    cmd = (["taskset", "-c", cpus] if cpus else []) + argv
+    out = open(os.path.join(logdir, f"{name}.log"), "wb")
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc.bench_name = name
+    proc.bench_log = out.name
+    children.append(proc)
+    return proc
+
+
+def stop_all():
+    while children:
+        proc = children.pop()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def tail(proc, lines=15):
+    try:
+        with open(proc.bench_log, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def wait_http(url, proc, timeout, what):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise HarnessError(f"{what} exited with status {proc.returncode} while starting:\n"
+                               + tail(proc))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+                last = f"status {resp.status}"
+        except Exception as e:  # connection refused while starting, 404 before the first snapshot
+            last = str(e)
+        time.sleep(0.2)
+    raise HarnessError(f"{what} did not answer 200 on {url} within {timeout}s (last: {last}):\n" + tail(proc))
+
+
+def rss_kib(pid):
+    """VmRSS of a process and all its descendants (nginx master + workers)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def java_heap_used_kib(pid):
+    """Heap in use after a full GC, from jcmd; None if jcmd is missing or its output is unknown."""
+    if not shutil.which("jcmd"):
+        return None
+    try:
+        subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60, check=True)
+        out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    except (subprocess.SubprocessError, OSError):
+        return None
+    used = 0
+    found = False
+    for line in out.splitlines():
+        s = line.strip()
+        if s.startswith(("Metaspace", "class space")):
+            continue
+        m = re.search(r"total \d+K, used (\d+)K", s)
+        if m:
+            used += int(m.group(1))
+            found = True
+    return used if found else None
+
+
+# ---------------------------------------------------------------- configuration of the servers
+
+def write_backend(work, port):
+    docroot = os.path.join(work, "www")
+    os.makedirs(docroot, exist_ok=True)
+    for name, size in (("1k", 1024), ("64k", 64 * 1024)):
+        with open(os.path.join(docroot, name), "wb") as f:
+            f.write((b"bollard-bench-" * (size // 14 + 1))[:size])
+    conf = os.path.join(work, "backend.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid {work}/backend.pid;
+error_log {work}/backend-error.log warn;
+events {{ worker_connections 20000; multi_accept on; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/tmp-backend;
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 120s;
+  keepalive_requests 10000000;
+  server {{
+    listen 127.0.0.1:{port} reuseport backlog=4096;
+    root {docroot};
+    location / {{ }}
+  }}
+}}
+""")
+    return conf
+
+
+def write_nginx(work, port, backend_port):
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 20000; multi_accept on; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/tmp-nginx-body;
+  proxy_temp_path {work}/tmp-nginx-proxy;
+  keepalive_timeout 120s;
+  keepalive_requests 10000000;
+  upstream backend {{
+    server 127.0.0.1:{backend_port};
+    keepalive 128;
+    keepalive_requests 10000000;
+    keepalive_timeout 120s;
+  }}
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    location / {{
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Forwarded-Port $server_port;
+      # ingress-nginx's default, and what Bollard does: stream, do not buffer responses.
+      proxy_buffering off;
+    }}
+  }}
+}}
+""")
+    return conf
+
+
+def haproxy_maxconn(nofile):
+    """HAProxy reserves two descriptors per connection (client and server side) and refuses to
+    start when the limit does not cover that."""
+    return min(20000, (nofile - 100) // 2)
+
+
+def write_haproxy(work, port, backend_port, nofile):
+    conf = os.path.join(work, "haproxy.cfg")
+    with open(conf, "w") as f:
+        f.write(f"""
+global
+  nbthread 1
+  # Idle client connections need one descriptor each; the hard limit may be below haproxy's
+  # default of two per connection, and the harness never has 10,000 active at once.
+  ulimit-n {nofile}
+  maxconn {haproxy_maxconn(nofile)}
+  pidfile {work}/haproxy.pid
+
+defaults
+  mode http
+  option http-keep-alive
+  timeout connect 5s
+  timeout client 120s
+  timeout server 60s
+  timeout http-keep-alive 120s
+  http-reuse always
+
+frontend fe
+  bind 127.0.0.1:{port} backlog 4096
+  maxconn {haproxy_maxconn(nofile)}
+  option forwardfor
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  http-request set-header X-Forwarded-Port %[dst_port]
+  default_backend be
+
+backend be
+  server s1 127.0.0.1:{backend_port} maxconn {haproxy_maxconn(nofile)}
+""")
+    return conf
+
+
+def write_manifests(work, backend_port):
+    d = os.path.join(work, "manifests")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "bench.yaml"), "w") as f:
+        f.write(f"""apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: bollard
+spec:
+  controller: bollard.dev/ingress-controller
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: backend
+  namespace: default
+spec:
+  ports:
+  - name: http
+    port: 80
+    targetPort: {backend_port}
+    protocol: TCP
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: backend-1
+  namespace: default
+  labels:
+    kubernetes.io/service-name: backend
+addressType: IPv4
+ports:
+- name: http
+  port: {backend_port}
+  protocol: TCP
+endpoints:
+- addresses: ["127.0.0.1"]
+  conditions:
+    ready: true
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: bench
+  namespace: default
+spec:
+  ingressClassName: bollard
+  rules:
+  - http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""")
+    return d
+
+
+# ---------------------------------------------------------------- load
+
+WRK_REPORT = os.path.join(HERE, "wrk-report.lua")
+
+
+def check_alive(procs, target, when):
+    proc = procs[target]
+    if proc.poll() is not None:
+        raise HarnessError(f"{target} exited with status {proc.returncode} {when}"
+                           " (143 = SIGTERM: did something else on the machine stop it?):\n" + tail(proc))
+
+
+def run_wrk(port, scenario, duration, load_cpus):
+    path, conns, headers, _ = SCENARIOS[scenario]
+    cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
+        "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--timeout", "5s", "-s", WRK_REPORT]
+    for h in headers:
+        cmd += ["-H", h]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            r = json.loads(line[len("BENCH_JSON "):])
+            r["rps"] = r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
+            r["errors"] = sum(r[k] for k in ("errors_connect", "errors_read", "errors_write",
+                                              "errors_status", "errors_timeout"))
+            return r
+    raise HarnessError(f"wrk printed no result for {scenario} on port {port}: {proc.stdout} {proc.stderr}")
+
+
+def idle_client(host, port, count):
+    """Child mode: open `count` keep-alive connections, make one request on each, hold them.
+
+    Prints "READY <n>" once every connection has had its response, then holds them until
+    standard input closes, so the parent controls how long they stay idle.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    request = f"GET /1k HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    socks = []
+    batch = 200  # connect and request in batches so the proxy's accept backlog never overflows
+    for start_index in range(0, count, batch):
+        group = []
+        for _ in range(min(batch, count - start_index)):
+            s = socket.create_connection((host, port), timeout=30)
+            s.sendall(request)
+            group.append(s)
+        for s in group:
+            buf = b""
+            while True:
+                head_end = buf.find(b"\r\n\r\n")
+                if head_end >= 0:
+                    m = re.search(rb"(?i)content-length:\s*(\d+)", buf[:head_end])
+                    if m and len(buf) >= head_end + 4 + int(m.group(1)):
+                        break
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise SystemExit(f"connection closed before the response ended: {buf[:200]!r}")
+                buf += chunk
+            if not buf.startswith(b"HTTP/1.1 200"):
+                raise SystemExit(f"unexpected response: {buf[:200]!r}")
+        socks.extend(group)
+    print(f"READY {len(socks)}", flush=True)
+    sys.stdin.read()
+    for s in socks:
+        s.close()
+
+
+def measure_idle(target, proc, port, count, load_cpus, hold, java_pid=None):
+    before = rss_kib(proc.pid)
+    heap_before = java_heap_used_kib(java_pid) if java_pid else None
+    cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
+        sys.executable, os.path.abspath(__file__), "--idle-client", str(port), str(count)]
+    client = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    children.append(client)
+    try:
+        ready, _, _ = select.select([client.stdout], [], [], 180)
+        line = client.stdout.readline() if ready else ""
+        if not line.startswith("READY"):
+            raise HarnessError(f"idle client for {target} failed (exit {client.poll()}): {line!r}")
+        time.sleep(hold)  # let the proxy settle with the connections idle
+        after = rss_kib(proc.pid)
+        heap_after = java_heap_used_kib(java_pid) if java_pid else None
+        alive = proc.poll() is None
+    finally:
+        client.stdin.close()
+        client.wait(timeout=60)
+        children.remove(client)
+    r = {"target": target, "connections": count, "rss_before_kib": before, "rss_after_kib": after,
+         "rss_per_conn_kib": (after - before) / count, "alive": alive}
+    if heap_before is not None and heap_after is not None:
+        r.update(heap_before_kib=heap_before, heap_after_kib=heap_after,
+                 heap_per_conn_bytes=(heap_after - heap_before) * 1024 / count)
+    return r
+
+
+# ---------------------------------------------------------------- charts (hand-written SVG)
+
+def esc(s):
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fmt(v):
+    if v >= 100000:
+        return f"{v / 1000:.0f}k"
+    if v >= 10000:
+        return f"{v / 1000:.1f}k"
+    if v >= 100:
+        return f"{v:.0f}"
+    return f"{v:.2f}"
+
+
+def svg_panels(title, subtitle, panels, path):
+    """panels: [(panel title, unit, [(bar label, value, color)])], one vertical bar group each."""
+    pw, ph, top, left = 300, 260, 70, 20
+    cols = min(len(panels), 2) or 1
+    rows = (len(panels) + cols - 1) // cols
+    width, height = left * 2 + cols * pw, top + rows * ph + 20
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="{left}" y="24" font-size="16" font-weight="bold">{esc(title)}</text>',
+           f'<text x="{left}" y="44" fill="#555">{esc(subtitle)}</text>']
+    for i, (ptitle, unit, bars) in enumerate(panels):
+        x0 = left + (i % cols) * pw
+        y0 = top + (i // cols) * ph
+        plot_top, plot_bottom = y0 + 54, y0 + ph - 40
+        vmax = max([b[1] for b in bars] + [1e-9])
+        out.append(f'<text x="{x0 + 10}" y="{y0 + 14}" font-weight="bold">{esc(ptitle)}</text>')
+        out.append(f'<text x="{x0 + 10}" y="{y0 + 28}" fill="#555">{esc(unit)}</text>')
+        out.append(f'<line x1="{x0 + 10}" y1="{plot_bottom}" x2="{x0 + pw - 20}" y2="{plot_bottom}" '
+                   f'stroke="#333"/>')
+        slot = (pw - 40) / max(len(bars), 1)
+        for j, (label, value, color) in enumerate(bars):
+            h = (plot_bottom - plot_top) * value / vmax
+            bx = x0 + 15 + j * slot
+            out.append(f'<rect x="{bx:.1f}" y="{plot_bottom - h:.1f}" width="{slot - 10:.1f}" '
+                       f'height="{h:.1f}" fill="{color}"><title>{esc(label)}: {value:.3f}</title></rect>')
+            out.append(f'<text x="{bx + (slot - 10) / 2:.1f}" y="{plot_bottom - h - 4:.1f}" '
+                       f'text-anchor="middle">{fmt(value)}</text>')
+            for k, part in enumerate(label.split("\n")):
+                out.append(f'<text x="{bx + (slot - 10) / 2:.1f}" y="{plot_bottom + 14 + 12 * k}" '
+                           f'text-anchor="middle">{esc(part)}</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+# ---------------------------------------------------------------- main
+
+def median(xs):
+    return statistics.median(xs) if xs else 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--smoke", action="store_true", help="one short round (CI): 2 s per run")
+    ap.add_argument("--jar", default=os.path.join(ROOT, "ingress-controller/target/bollard.jar"))
+    ap.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ",".join(TARGETS))
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS) + ",idle-10k")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--duration", type=int, default=8, help="seconds per measured run")
+    ap.add_argument("--warmup", type=int, default=10, help="seconds of warm-up per target")
+    ap.add_argument("--idle-conns", type=int, default=10000)
+    ap.add_argument("--base-port", type=int, default=28080)
+    ap.add_argument("--sut-cpus", default=None, help="CPUs for the backend and the proxies (default 0)")
+    ap.add_argument("--load-cpus", default=None, help="CPUs for wrk and the idle client (default 1)")
+    ap.add_argument("--java-opts", default=os.environ.get("BOLLARD_JAVA_OPTS", "-Xms256m -Xmx256m -XX:+UseSerialGC"))
+    ap.add_argument("--out", default=None, help="results directory (default bench/results; smoke: bench/target/harness-smoke)")
+    ap.add_argument("--render", metavar="DIR", help="only redraw the charts and summary.md from DIR/summary.json")
+    ap.add_argument("--idle-client", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.idle_client:
+        idle_client("127.0.0.1", int(args.idle_client[0]), int(args.idle_client[1]))
+        return 0
+
+    if args.render:
+        with open(os.path.join(args.render, "summary.json")) as f:
+            render(args.render, json.load(f))
+        return 0
+    if args.smoke:
+        args.rounds, args.duration, args.warmup = 1, 2, 2
+        args.idle_conns = min(args.idle_conns, 1000)
+    # Smoke results are throwaway (CI): under target/, which git ignores.
+    out_dir = args.out or os.path.join(HERE, "target", "harness-smoke") if args.smoke else (
+        args.out or os.path.join(HERE, "results"))
+    os.makedirs(out_dir, exist_ok=True)
+    targets = [t for t in args.targets.split(",") if t]
+    for t in targets:
+        if t not in TARGETS:
+            raise HarnessError(f"--targets: {t} (expected: some of {','.join(TARGETS)})")
+    scenarios = [s for s in args.scenarios.split(",") if s]
+    for s in scenarios:
+        if s not in SCENARIOS and s != "idle-10k":
+            raise HarnessError(f"--scenarios: {s} (expected: some of {','.join(SCENARIOS)},idle-10k)")
+
+    args.loadavg_at_start = open("/proc/loadavg").read().strip()
+    log(f"load average {args.loadavg_at_start}")
+    ncpu = os.cpu_count() or 1
+    sut_cpus = args.sut_cpus if args.sut_cpus is not None else ("0" if ncpu >= 2 else "")
+    load_cpus = args.load_cpus if args.load_cpus is not None else ("1" if ncpu >= 2 else "")
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < args.idle_conns + 2000:
+        log(f"open-file limit {hard} is too low for {args.idle_conns} idle connections; using {hard - 2000}")
+        args.idle_conns = max(hard - 2000, 100)
+
+    ports = {"direct": args.base_port, "nginx": args.base_port + 1, "haproxy": args.base_port + 2,
+             "bollard": args.base_port + 3}
+    admin_port = args.base_port + 4
+    for p in list(ports.values()) + [admin_port]:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", p)) == 0:
+                raise HarnessError(f"port 127.0.0.1:{p} is already in use (choose another with --base-port)")
+
+    if "bollard" in targets and not os.path.isfile(args.jar):
+        raise HarnessError(f"--jar: {args.jar} does not exist (build it with ./mvnw -B -DskipTests package,"
+                           " or leave Bollard out with --targets direct,nginx,haproxy)")
+
+    work = tempfile.mkdtemp(prefix="bench-harness-")
+    os.chmod(work, 0o755)  # nginx workers run as www-data and read the static files
+    log(f"work dir {work}; proxies on CPU(s) {sut_cpus or 'any'}, load on CPU(s) {load_cpus or 'any'}")
+    procs = {}
+    started = time.monotonic()
+    try:
+        procs["direct"] = start("backend", ["nginx", "-c", write_backend(work, ports["direct"])], work, sut_cpus)
+        wait_http(f"http://127.0.0.1:{ports['direct']}/1k", procs["direct"], 20, "backend nginx")
+        if "nginx" in targets:
+            procs["nginx"] = start("nginx", ["nginx", "-c", write_nginx(work, ports["nginx"], ports["direct"])],
+                                   work, sut_cpus)
+            wait_http(f"http://127.0.0.1:{ports['nginx']}/1k", procs["nginx"], 20, "nginx")
+        if "haproxy" in targets:
+            procs["haproxy"] = start("haproxy", ["haproxy", "-db", "-f",
+                                                 write_haproxy(work, ports["haproxy"], ports["direct"], hard)],
+                                     work, sut_cpus)
+            wait_http(f"http://127.0.0.1:{ports['haproxy']}/1k", procs["haproxy"], 20, "haproxy")
+        if "bollard" in targets:
+            manifests = write_manifests(work, ports["direct"])
+            # A private copy: a developer's rebuild (or a broad pkill of "bollard.jar") in the same
+            # tree must not change or stop the process under measurement.
+            jar = os.path.join(work, "proxy-under-test.jar")
+            shutil.copyfile(args.jar, jar)
+            argv = ["java"] + args.java_opts.split() + [
+                "-jar", jar, "run", "--manifests", manifests,
+                "--listen", f"127.0.0.1:{ports['bollard']}",
+                "--admin-listen", f"127.0.0.1:{admin_port}", "--io-threads", "1"]
+            procs["bollard"] = start("bollard", argv, work, sut_cpus)
+            wait_http(f"http://127.0.0.1:{admin_port}/readyz", procs["bollard"], 60, "bollard (admin /readyz)")
+            wait_http(f"http://127.0.0.1:{ports['bollard']}/1k", procs["bollard"], 30, "bollard")
+
+        load_scenarios = [s for s in scenarios if s in SCENARIOS]
+        if load_scenarios and args.warmup > 0:
+            log(f"warm-up: {args.warmup}s per target")
+            for t in targets:
+                check_alive(procs, t, "before its warm-up")
+                run_wrk(ports[t], "keepalive-1k-c64", max(1, args.warmup * 2 // 3), load_cpus)
+                run_wrk(ports[t], "keepalive-64k-c64", max(1, args.warmup // 3), load_cpus)
+
+        raw = []
+        for rnd in range(1, args.rounds + 1):
+            for sc in load_scenarios:
+                for t in targets:
+                    check_alive(procs, t, f"before round {rnd} of {sc}")
+                    r = run_wrk(ports[t], sc, args.duration, load_cpus)
+                    r.update(round=rnd, scenario=sc, target=t)
+                    raw.append(r)
+                    log(f"round {rnd} {sc:18} {t:8} {r['rps']:10.0f} req/s  p50 {r['p50_us'] / 1000:7.3f} ms"
+                        f"  p99 {r['p99_us'] / 1000:7.3f} ms" + (f"  errors {r['errors']}" if r["errors"] else ""))
+                    check_alive(procs, t, f"during round {rnd} of {sc}")
+
+        idle = []
+        if "idle-10k" in scenarios:
+            for t in [t for t in ("bollard", "nginx", "haproxy") if t in targets]:
+                count = args.idle_conns
+                if t == "haproxy" and count > haproxy_maxconn(hard) - 100:
+                    count = haproxy_maxconn(hard) - 100
+                    log(f"haproxy's maxconn under a {hard}-descriptor limit allows {count} connections")
+                log(f"idle connections: {count} to {t}")
+                r = measure_idle(t, procs[t], ports[t], count, load_cpus, 1 if args.smoke else 3,
+                                 procs[t].pid if t == "bollard" else None)
+                idle.append(r)
+                log(f"  {t}: RSS {r['rss_before_kib'] / 1024:.1f} -> {r['rss_after_kib'] / 1024:.1f} MiB, "
+                    f"{r['rss_per_conn_kib']:.2f} KiB/connection"
+                    + (f", heap {r['heap_per_conn_bytes']:.0f} B/connection" if "heap_per_conn_bytes" in r else ""))
+    finally:
+        stop_all()
+    shutil.rmtree(work, ignore_errors=True)  # kept when something failed, for its logs
+    elapsed = time.monotonic() - started
+
+    summary = summarize(raw, idle, targets, load_scenarios, args, sut_cpus, load_cpus, elapsed)
+    write_results(out_dir, raw, idle, summary)
+    print_table(summary)
+    log(f"results in {out_dir} ({elapsed:.0f}s)")
+
+    # A speed figure never fails the run; a target that served nothing means the harness is broken.
+    broken = [f"{r['target']}/{r['scenario']}" for r in raw if r["requests"] - r["errors_status"] <= 0]
+    broken += [f"{r['target']}/idle" for r in idle if not r["alive"]]
+    if broken:
+        log("FAILED: no successful response from " + ", ".join(broken))
+        return 1
+    return 0
+
+
+def machine(loadavg_at_start):
+    def first_line(cmd):
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+            return ((p.stdout or "") + (p.stderr or "")).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "unknown"
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+            "java": first_line(["java", "-version"]), "nginx": first_line(["nginx", "-v"]),
+            "haproxy": first_line(["haproxy", "-v"]), "wrk": first_line(["wrk", "--version"]),
+            "loadavg_at_start": loadavg_at_start, "loadavg_at_end": open("/proc/loadavg").read().strip()}
+
+
+def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed):
+    rows = []
+    for sc in scenarios:
+        row = {"scenario": sc, "description": SCENARIOS[sc][3], "targets": {}}
+        for t in targets:
+            rs = [r for r in raw if r["scenario"] == sc and r["target"] == t]
+            row["targets"][t] = {
+                "rps": median([r["rps"] for r in rs]),
+                "p50_ms": median([r["p50_us"] for r in rs]) / 1000,
+                "p99_ms": median([r["p99_us"] for r in rs]) / 1000,
+                "rounds": len(rs),
+                "errors": sum(r["errors"] for r in rs),
+            }
+        b = row["targets"].get("bollard")
+        row["ratios"] = {}
+        if b:
+            for other in ("nginx", "haproxy", "direct"):
+                o = row["targets"].get(other)
+                if o and o["rps"]:
+                    row["ratios"][f"rps_bollard_over_{other}"] = b["rps"] / o["rps"]
+                if o and o["p99_ms"] and other != "direct":
+                    row["ratios"][f"p99_bollard_over_{other}"] = b["p99_ms"] / o["p99_ms"]
+        rows.append(row)
+    return {
+        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(args.loadavg_at_start),
+        "settings": {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
+                     "sut_cpus": sut_cpus, "load_cpus": load_cpus, "java_opts": args.java_opts,
+                     "jar": args.jar, "smoke": args.smoke, "elapsed_s": round(elapsed)},
+        "scenarios": rows,
+        "idle": idle,
+    }
+
+
+def write_results(out_dir, raw, idle, summary):
+    with open(os.path.join(out_dir, "raw.csv"), "w", newline="") as f:
+        cols = ["round", "scenario", "target", "rps", "p50_us", "p99_us", "requests", "duration_us",
+                "errors_connect", "errors_read", "errors_write", "errors_status", "errors_timeout"]
+        w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        for r in raw:
+            w.writerow({**r, "rps": round(r["rps"], 1)})
+    with open(os.path.join(out_dir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(out_dir, "summary.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["scenario", "target", "median_rps", "median_p50_ms", "median_p99_ms", "rounds", "errors"])
+        for row in summary["scenarios"]:
+            for t, v in row["targets"].items():
+                w.writerow([row["scenario"], t, round(v["rps"], 1), round(v["p50_ms"], 3),
+                            round(v["p99_ms"], 3), v["rounds"], v["errors"]])
+    render(out_dir, summary)
+
+
+def render(out_dir, summary):
+    """summary.md and the SVG charts, from the summary alone (also: harness.py --render DIR)."""
+    label = {"direct": "direct", "nginx": "nginx", "haproxy": "HAProxy", "bollard": "Bollard"}
+    idle = summary["idle"]
+    with open(os.path.join(out_dir, "summary.md"), "w") as f:
+        f.write(markdown_table(summary, label))
+    sub = (f"median of {summary['settings']['rounds']} interleaved rounds of {summary['settings']['duration_s']} s; "
+           f"{summary['machine']['nproc']} CPUs, proxies on CPU {summary['settings']['sut_cpus'] or 'any'}, "
+           f"wrk on CPU {summary['settings']['load_cpus'] or 'any'}")
+    rows = summary["scenarios"]
+    if rows:
+        svg_panels("Throughput (higher is better)", sub,
+                   [(r["scenario"], "requests per second",
+                     [(label[t], v["rps"], COLORS[t]) for t, v in r["targets"].items()]) for r in rows],
+                   os.path.join(out_dir, "throughput.svg"))
+        svg_panels("Latency (lower is better)", sub,
+                   [(f"{r['scenario']}: {q}", "milliseconds, median over rounds",
+                     [(label[t], v[f"{q}_ms"], COLORS[t]) for t, v in r["targets"].items()])
+                    for r in rows for q in ("p50", "p99")],
+                   os.path.join(out_dir, "latency.svg"))
+    if idle:
+        panels = [(f"{idle[0]['connections']} idle keep-alive connections", "RSS KiB per connection",
+                   [(label[r["target"]], max(r["rss_per_conn_kib"], 0), COLORS[r["target"]]) for r in idle])]
+        svg_panels("Memory per idle connection (lower is better)", "VmRSS after minus before, all processes",
+                   panels, os.path.join(out_dir, "memory.svg"))
+
+
+def markdown_table(summary, label):
+    """The tables docs/benchmarks.md shows, so updating it after a rerun is a copy."""
+    lines = ["| scenario | target | req/s (median) | p50 ms | p99 ms | errors |",
+             "|---|---|---:|---:|---:|---:|"]
+    for row in summary["scenarios"]:
+        for t, v in row["targets"].items():
+            lines.append(f"| {row['scenario']} | {label[t]} | {v['rps']:.0f} | {v['p50_ms']:.3f} | "
+                         f"{v['p99_ms']:.3f} | {v['errors']} |")
+    lines += ["", "| scenario | req/s Bollard/nginx | req/s Bollard/HAProxy | req/s Bollard/direct | "
+                  "p99 Bollard/nginx | p99 Bollard/HAProxy |", "|---|---:|---:|---:|---:|---:|"]
+    for row in summary["scenarios"]:
+        r = row["ratios"]
+        cell = lambda k: f"{r[k]:.2f}" if k in r else "–"
+        lines.append(f"| {row['scenario']} | {cell('rps_bollard_over_nginx')} | {cell('rps_bollard_over_haproxy')} | "
+                     f"{cell('rps_bollard_over_direct')} | {cell('p99_bollard_over_nginx')} | "
+                     f"{cell('p99_bollard_over_haproxy')} |")
+    if summary["idle"]:
+        lines += ["", "| idle keep-alive connections | target | RSS before MiB | RSS after MiB | RSS KiB/connection "
+                      "| heap B/connection |", "|---:|---|---:|---:|---:|---:|"]
+        for r in summary["idle"]:
+            heap = f"{r['heap_per_conn_bytes']:.0f}" if "heap_per_conn_bytes" in r else "–"
+            lines.append(f"| {r['connections']} | {label[r['target']]} | {r['rss_before_kib'] / 1024:.1f} | "
+                         f"{r['rss_after_kib'] / 1024:.1f} | {r['rss_per_conn_kib']:.2f} | {heap} |")
+    return "\n".join(lines) + "\n"
+
+
+def print_table(summary):
+    print()
+    print(f"{'scenario':20} {'target':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for row in summary["scenarios"]:
+        for t, v in row["targets"].items():
+            print(f"{row['scenario']:20} {t:8} {v['rps']:10.0f} {v['p50_ms']:8.3f} {v['p99_ms']:8.3f} {v['errors']:7}")
+        if row["ratios"]:
+            print(f"{'':20} ratios: " + "  ".join(f"{k.replace('_over_', '/').replace('rps_', 'req/s ').replace('p99_', 'p99 ')} "
+                                                  f"{v:.2f}" for k, v in row["ratios"].items()))
+    for r in summary["idle"]:
+        print(f"idle {r['connections']:>6} conns  {r['target']:8} RSS +{(r['rss_after_kib'] - r['rss_before_kib']) / 1024:.1f} MiB"
+              f" = {r['rss_per_conn_kib']:.2f} KiB/conn"
+              + (f"; heap {r['heap_per_conn_bytes']:.0f} B/conn" if "heap_per_conn_bytes" in r else ""))
+    print()
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        stop_all()
+        print(f"harness: {e}", file=sys.stderr)
+        sys.exit(2)
+    finally:
+        stop_all()
