@@ -1,24 +1,10 @@
 package dev.bollard.controller.echo;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.bollard.proxy.server.SideListener;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An HTTP/1.1 server that answers any request with a JSON description of it: method, URI,
@@ -31,13 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EchoBackend implements AutoCloseable {
 
-  private final EventLoopGroup group;
-  private final Channel channel;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SideListener listener;
 
-  private EchoBackend(EventLoopGroup group, Channel channel) {
-    this.group = group;
-    this.channel = channel;
+  private EchoBackend(SideListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -48,58 +31,24 @@ public final class EchoBackend implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound; the message names it
    */
   public static EchoBackend start(InetSocketAddress bind, String name) throws InterruptedException {
-    boolean epoll = Epoll.isAvailable();
-    EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(
-            1,
-            new DefaultThreadFactory("bollard-echo", true),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    try {
-      Channel channel =
-          new ServerBootstrap()
-              .group(group)
-              .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast("codec", new HttpServerCodec())
-                          .addLast("continue", new HttpServerExpectContinueHandler())
-                          .addLast("echo", new EchoHandler(name));
-                    }
-                  })
-              .bind(bind)
-              .sync()
-              .channel();
-      return new EchoBackend(group, channel);
-    } catch (Exception e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot listen on " + bind + ": " + io.getMessage(), io);
-      }
-      if (e instanceof InterruptedException ie) {
-        throw ie;
-      }
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("cannot start echo backend on " + bind, e);
-    }
+    return new EchoBackend(
+        SideListener.start(
+            "echo",
+            bind,
+            p ->
+                p.addLast("codec", new HttpServerCodec())
+                    .addLast("continue", new HttpServerExpectContinueHandler())
+                    .addLast("echo", new EchoHandler(name))));
   }
 
   /** The port actually bound. */
   public int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return listener.port();
   }
 
   /** Stops listening and drops open connections. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    channel.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    listener.close();
   }
 }

@@ -1,29 +1,17 @@
 package dev.bollard.proxy.admin;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.bollard.proxy.server.SideListener;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The admin HTTP listener: {@code GET /healthz}, {@code GET /readyz} and {@code GET /status}.
+ * The admin HTTP listener: {@code GET /healthz}, {@code GET /readyz}, {@code GET /status} and,
+ * when the wiring supplies metrics, {@code GET /metrics} (Prometheus text format).
  *
  * <ul>
  *   <li>{@code /healthz}: 200 {@code ok} while the process runs (liveness).
@@ -41,13 +29,10 @@ public final class AdminServer implements AutoCloseable {
   /** Largest request the admin port accepts; probes send no body. */
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
 
-  private final EventLoopGroup group;
-  private final Channel channel;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SideListener listener;
 
-  private AdminServer(EventLoopGroup group, Channel channel) {
-    this.group = group;
-    this.channel = channel;
+  private AdminServer(SideListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -79,59 +64,41 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(
       InetSocketAddress bind, BooleanSupplier ready, Supplier<String> status)
       throws InterruptedException {
-    boolean epoll = Epoll.isAvailable();
-    EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(
-            1,
-            new DefaultThreadFactory("bollard-admin", true),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    try {
-      Channel channel =
-          new ServerBootstrap()
-              .group(group)
-              .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast("codec", new HttpServerCodec())
-                          .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                          .addLast("probes", new ProbeHandler(ready, status));
-                    }
-                  })
-              .bind(bind)
-              .sync()
-              .channel();
-      return new AdminServer(group, channel);
-    } catch (Exception e) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      if (e instanceof IOException io) {
-        // Netty rethrows the bind failure unchecked; give it a message that names the address.
-        throw new UncheckedIOException("cannot listen on " + bind + ": " + io.getMessage(), io);
-      }
-      if (e instanceof InterruptedException ie) {
-        throw ie;
-      }
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("cannot start admin listener on " + bind, e);
-    }
+    return start(bind, ready, status, null);
+  }
+
+  /**
+   * Binds the admin listener with {@code GET /status} and {@code GET /metrics}.
+   *
+   * @param metrics the Prometheus text exposition, or {@code null} for no {@code /metrics}; called
+   *     on the admin event loop for every scrape
+   * @throws InterruptedException if interrupted while binding
+   * @throws UncheckedIOException if the address cannot be bound
+   */
+  public static AdminServer start(
+      InetSocketAddress bind,
+      BooleanSupplier ready,
+      Supplier<String> status,
+      @Nullable Supplier<String> metrics)
+      throws InterruptedException {
+    return new AdminServer(
+        SideListener.start(
+            "admin",
+            bind,
+            p ->
+                p.addLast("codec", new HttpServerCodec())
+                    .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                    .addLast("probes", new ProbeHandler(ready, status, metrics))));
   }
 
   /** The port actually bound. */
   public int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return listener.port();
   }
 
   /** Closes the listener and its event loop; open probe connections are dropped. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    channel.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    listener.close();
   }
 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Answers the probe paths; one instance per connection. */
 final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -24,8 +25,15 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final BooleanSupplier ready;
   private final Supplier<String> status;
+  private final @Nullable Supplier<String> metrics;
 
   ProbeHandler(BooleanSupplier ready, Supplier<String> status) {
+    this(ready, status, null);
+  }
+
+  ProbeHandler(
+      BooleanSupplier ready, Supplier<String> status, @Nullable Supplier<String> metrics) {
+    this.metrics = metrics;
     this.ready = ready;
     this.status = status;
   }
@@ -37,7 +45,8 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
-    boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/status");
+    boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/status")
+        || (path.equals("/metrics") && metrics != null);
     if (!known) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND, "not found", true);
       return;
@@ -47,7 +56,11 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed", true);
       return;
     }
-    if (path.equals("/status")) {
+    if (path.equals("/metrics") && metrics != null) {
+      // The exposition already ends in a newline; respond() adds the body's last one.
+      respond(ctx, request, HttpResponseStatus.OK, metrics.get().stripTrailing(),
+          "text/plain; version=0.0.4; charset=utf-8", true);
+    } else if (path.equals("/status")) {
       respond(ctx, request, HttpResponseStatus.OK, status.get(), "application/json", true);
     } else if (path.equals("/healthz")) {
       respond(ctx, request, HttpResponseStatus.OK, "ok", true);
