@@ -14,6 +14,10 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
+  /** kube-lego's variables, read when the {@code BOLLARD_*} one is unset. */
+  private static final Map<String, String> KUBE_LEGO =
+      Map.of("--acme-directory", "LEGO_URL", "--acme-email", "LEGO_EMAIL");
+
   private final Map<String, String> env;
 
   EnvironmentDefaults(Map<String, String> env) {
@@ -33,6 +37,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         return null;
       }
       String value = env.get(variableFor(name));
+      if ((value == null || value.isBlank()) && KUBE_LEGO.containsKey(name)) {
+        value = env.get(KUBE_LEGO.get(name));
+      }
       return value == null || value.isBlank() ? null : value;
     }
     return null;

@@ -1,5 +1,7 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.kube.EventRecorder;
 import dev.bollard.controller.kube.IngressStatusWriter;
 import dev.bollard.controller.kube.KubernetesSource;
@@ -19,6 +21,7 @@ import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.server.ProxyServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -75,9 +78,26 @@ public final class KubernetesRuntime implements AutoCloseable {
    */
   public static KubernetesRuntime start(KubernetesSettings settings, KubernetesClient client)
       throws InterruptedException {
+    return start(settings, client, AccessLogOptions.OFF);
+  }
+
+  /** Starts everything with an access log as the flags say. */
+  static KubernetesRuntime start(
+      KubernetesSettings settings, KubernetesClient client, AccessLogOptions accessLog)
+      throws InterruptedException {
+    return start(settings, client, accessLog,
+        TlsConfig.httpsOnly(new InetSocketAddress(settings.server().bind().getAddress(), 0)));
+  }
+
+  /** Starts everything, with the HTTPS listener and ACME as {@code tls} says. */
+  static KubernetesRuntime start(KubernetesSettings settings, KubernetesClient client,
+      AccessLogOptions accessLog, TlsConfig tls) throws InterruptedException {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     started.push(client);
     try {
+      // Early in, late out: the access log closes after the proxy has drained.
+      Observability obs = Observability.start(accessLog);
+      started.push(obs);
       CurrentRoutes routes = new CurrentRoutes();
       AtomicBoolean draining = new AtomicBoolean();
       ControllerStatus status = new ControllerStatus("kubernetes");
@@ -85,7 +105,8 @@ public final class KubernetesRuntime implements AutoCloseable {
           AdminServer.start(
               settings.adminListen(),
               () -> routes.isPublished() && !draining.get(),
-              status::toJson);
+              status::toJson,
+              obs.scrape());
       started.push(admin);
 
       ExecutorService writer =
@@ -119,6 +140,11 @@ public final class KubernetesRuntime implements AutoCloseable {
                   status.leader(false);
                 }
               });
+      // Orders only on the Lease leader; every replica serves and answers challenges.
+      CertificateWiring[] certs = {CertificateWiring.kubernetes(tls, client,
+          settings.election().namespace(), election::isLeader, java.util.List.of(),
+          dev.bollard.acme.CertificateEvents.NONE, java.time.Clock.systemUTC())};
+      started.push(certs[0]);
       EventRecorder events =
           new EventRecorder(client, writer, election::isLeader, settings.election().identity());
       ProblemEvents problemEvents = new ProblemEvents(events, election::isLeader);
@@ -141,13 +167,15 @@ public final class KubernetesRuntime implements AutoCloseable {
               config,
               new SnapshotPublisher(routes),
               status,
-              (store, result, cfg) -> {
+              obs.rebuilt((store, result, cfg) -> {
                 problemEvents.rebuilt(result.problems());
+                certs[0].rebuilt(store, result.snapshot());
                 statusWriter.update(store);
-              });
+              }));
       scheduler[0] =
-          new RebuildScheduler(pipeline, settings.rebuildHoldOff(), settings.rebuildMaxDelay());
+          new RebuildScheduler(obs.timed(pipeline), settings.rebuildHoldOff(), settings.rebuildMaxDelay());
       started.push(scheduler[0]);
+      certs[0].onRebuildNeeded(scheduler[0]::requestRebuild);
       source[0] =
           new KubernetesSource(
               client,
@@ -159,9 +187,10 @@ public final class KubernetesRuntime implements AutoCloseable {
               settings.watchCheck());
       started.push(source[0]);
 
-      ProxyServer proxy = ProxyServer.start(settings.server(), routes);
+      ProxyServer proxy = ProxyServer.start(settings.server(), routes, obs.telemetry(), certs[0].edge());
       started.push(proxy);
       started.push(election);
+      certs[0].start();
       source[0]
           .start()
           .whenComplete(

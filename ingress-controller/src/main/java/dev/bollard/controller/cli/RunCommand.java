@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.UncheckedIOException;
@@ -107,6 +108,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ServerOptions server;
 
+  @Mixin AccessLogOptions accessLog;
+
+  @Mixin TlsOptions tls;
+
   @Option(
       names = "--with-echo-backend",
       paramLabel = "HOST:PORT",
@@ -144,7 +149,9 @@ final class RunCommand implements Callable<Integer> {
     StandaloneSettings settings = settings();
     StandaloneRuntime runtime;
     try {
-      runtime = StandaloneRuntime.start(settings);
+      runtime = StandaloneRuntime.start(settings, accessLog, CertificateWiring.standalone(
+          tls.toConfig(spec.commandLine(), settings.config().namespace()), java.util.List.of(),
+          dev.bollard.acme.CertificateEvents.NONE, java.time.Clock.systemUTC()));
     } catch (UncheckedIOException e) {
       spec.commandLine()
           .getErr()
@@ -179,7 +186,9 @@ final class RunCommand implements Callable<Integer> {
               settings,
               new io.fabric8.kubernetes.client.KubernetesClientBuilder()
                   .withConfig(clientConfig)
-                  .build());
+                  .build(),
+              accessLog,
+              tls.toConfig(spec.commandLine(), settings.election().namespace()));
     } catch (UncheckedIOException e) {
       spec.commandLine().getErr().println("bollard run: " + e.getMessage());
       return Main.EXIT_FAILURE;

@@ -1,5 +1,7 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.publish.RebuildScheduler;
@@ -75,12 +77,33 @@ public final class StandaloneRuntime implements AutoCloseable {
    *     the message names the directory or the address
    */
   public static StandaloneRuntime start(StandaloneSettings settings) throws InterruptedException {
+    return start(settings, AccessLogOptions.OFF);
+  }
+
+  /** Starts everything with an access log as the flags say. */
+  static StandaloneRuntime start(StandaloneSettings settings, AccessLogOptions accessLog)
+      throws InterruptedException {
+    return start(settings, accessLog, CertificateWiring.standalone(
+        TlsConfig.httpsOnly(new InetSocketAddress(settings.server().bind().getAddress(), 0)),
+        java.util.List.of(), dev.bollard.acme.CertificateEvents.NONE, java.time.Clock.systemUTC()));
+  }
+
+  /**
+   * Starts everything, with the HTTPS listener and certificates of {@code certs} (closed with the
+   * runtime).
+   */
+  static StandaloneRuntime start(StandaloneSettings settings, AccessLogOptions accessLog,
+      CertificateWiring certs) throws InterruptedException {
     if (!Files.isDirectory(settings.manifests())) {
       throw new UncheckedIOException(
           new NoSuchFileException(settings.manifests().toString(), null, "no such directory"));
     }
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
+      // First in, last out: the access log closes after the proxy has drained.
+      Observability obs = Observability.start(accessLog);
+      started.push(obs);
+      started.push(certs);
       InetSocketAddress echoBind = settings.echoBackend();
       EchoBackend echo = null;
       if (echoBind != null) {
@@ -102,22 +125,24 @@ public final class StandaloneRuntime implements AutoCloseable {
                   AdminServer.start(
                       settings.adminListen(),
                       () -> listening.get() && routes.isPublished() && !draining.get(),
-                      status::toJson));
+                      status::toJson,
+                      obs.scrape()));
       started.push(admin);
 
       ManifestDirectory directory = new ManifestDirectory(settings.manifests());
       RebuildPipeline pipeline =
           new RebuildPipeline(
-              () -> load(directory),
+              () -> load(directory, certs),
               new SnapshotTranslator(settings.classes()),
               new GlobalConfig(
                   settings.config(), settings.configVersion(), new GlobalConfig.Listener() {}),
               new SnapshotPublisher(routes),
               status,
-              (store, result, config) -> {});
+              obs.rebuilt((store, result, config) -> certs.rebuilt(store, result.snapshot())));
       RebuildScheduler scheduler =
-          new RebuildScheduler(pipeline, settings.rebuildHoldOff(), settings.rebuildMaxDelay());
+          new RebuildScheduler(obs.timed(pipeline), settings.rebuildHoldOff(), settings.rebuildMaxDelay());
       started.push(scheduler);
+      certs.onRebuildNeeded(scheduler::requestRebuild);
       // Watch before the first load so that no change slips in between.
       ManifestWatcher watcher =
           ManifestWatcher.start(settings.manifests(), scheduler::requestRebuild);
@@ -128,9 +153,10 @@ public final class StandaloneRuntime implements AutoCloseable {
           listen(
               "proxy listener",
               settings.server().bind(),
-              () -> ProxyServer.start(settings.server(), routes));
+              () -> ProxyServer.start(settings.server(), routes, obs.telemetry(), certs.edge()));
       started.push(proxy);
       listening.set(true);
+      certs.start();
       log.info(
           "Serving {} on {} (admin /healthz and /readyz on {})",
           settings.manifests(),
@@ -151,12 +177,14 @@ public final class StandaloneRuntime implements AutoCloseable {
     }
   }
 
-  private static Optional<RebuildPipeline.Input> load(ManifestDirectory directory) {
+  private static Optional<RebuildPipeline.Input> load(
+      ManifestDirectory directory, CertificateWiring certs) {
     try {
       Manifests manifests = directory.load();
       return Optional.of(
           new RebuildPipeline.Input(
-              ResourceStore.of(manifests.resources()), manifests.problems()));
+              ResourceStore.of(java.util.stream.Stream.concat(
+                  manifests.resources().stream(), certs.issuedSecrets().stream()).toList()), manifests.problems()));
     } catch (UncheckedIOException e) {
       // The directory vanished or is unreadable: keep serving what we have.
       log.warn(
@@ -203,6 +231,11 @@ public final class StandaloneRuntime implements AutoCloseable {
   /** The port the proxy listens on. */
   public int proxyPort() {
     return proxy.port();
+  }
+
+  /** The port the HTTPS listener listens on. */
+  public int httpsPort() {
+    return proxy.httpsPort();
   }
 
   /** The port the admin listener listens on. */

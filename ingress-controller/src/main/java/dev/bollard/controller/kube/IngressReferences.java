@@ -1,6 +1,7 @@
 package dev.bollard.controller.kube;
 
 import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.controller.translate.AuthPolicies;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
@@ -20,9 +21,6 @@ final class IngressReferences {
 
   static final String SERVICES = "bollard.dev/services";
   static final String SECRETS = "bollard.dev/secrets";
-
-  /** ingress-nginx's basic-auth Secret annotation. */
-  static final String AUTH_SECRET = "nginx.ingress.kubernetes.io/auth-secret";
 
   private IngressReferences() {}
 
@@ -59,11 +57,7 @@ final class IngressReferences {
         }
       }
     }
-    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
-    String auth = annotations == null ? null : annotations.get(AUTH_SECRET);
-    if (auth != null && !auth.isEmpty()) {
-      out.add(auth.contains("/") ? auth : ns + "/" + auth);
-    }
+    AuthPolicies.secretReference(ingress).ifPresent(out::add);
     return out;
   }
 

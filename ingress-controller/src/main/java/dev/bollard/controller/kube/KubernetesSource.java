@@ -6,6 +6,7 @@ import dev.bollard.controller.status.ControllerStatus;
 import dev.bollard.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -59,6 +60,8 @@ public final class KubernetesSource implements AutoCloseable {
             return t;
           });
   private boolean healthy = true;
+  /** The config family's ConfigMaps, whose {@code bollard-auth-secret} makes a Secret relevant. */
+  private volatile @Nullable SharedIndexInformer<ConfigMap> configMaps;
 
   /**
    * @param namespaces namespaces to watch; empty for all
@@ -113,10 +116,10 @@ public final class KubernetesSource implements AutoCloseable {
           this::sliceMatters);
       informer(
           ns.isEmpty() ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns),
-          s -> referenced(IngressReferences.SECRETS, key(s)));
+          s -> referenced(IngressReferences.SECRETS, key(s)) || globalAuthSecret(key(s)));
     }
     informer(client.network().v1().ingressClasses(), r -> true);
-    informer(
+    configMaps = informer(
         client.configMaps()
             .inNamespace(family.namespace())
             .withLabel(ConfigFamily.CONFIG_LABEL, family.name()),
@@ -190,6 +193,12 @@ public final class KubernetesSource implements AutoCloseable {
     if (matters) {
       changed.run();
     }
+  }
+
+  private boolean globalAuthSecret(String key) {
+    SharedIndexInformer<ConfigMap> maps = configMaps;
+    return maps != null && maps.getStore().list().stream()
+        .anyMatch(m -> m.getData() != null && key.equals(m.getData().get("bollard-auth-secret")));
   }
 
   private boolean sliceMatters(EndpointSlice slice) {

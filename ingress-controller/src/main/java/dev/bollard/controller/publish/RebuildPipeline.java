@@ -4,6 +4,7 @@ import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.status.ControllerStatus;
 import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.controller.translate.AuthPolicies;
 import dev.bollard.controller.translate.Problem;
 import dev.bollard.controller.translate.SnapshotTranslator;
 import dev.bollard.controller.translate.TranslationResult;
@@ -73,8 +74,8 @@ public final class RebuildPipeline implements Runnable {
     ConfigState configState = config.resolve(store);
     List<Problem> problems = new ArrayList<>(input.get().problems());
     problems.addAll(translated.problems());
-    TranslationResult result =
-        new TranslationResult(translated.snapshot().withSettings(configState.settings()), problems);
+    TranslationResult result = new TranslationResult(translated.snapshot().withSettings(
+        AuthPolicies.resolveGlobal(configState.settings(), store, problems)), problems);
     long version = publisher.publish(result);
     status.rebuilt(version, configState);
     listener.rebuilt(store, result, configState);

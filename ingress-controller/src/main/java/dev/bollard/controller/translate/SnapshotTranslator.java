@@ -2,9 +2,12 @@ package dev.bollard.controller.translate;
 
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.BasicAuthPolicy;
 import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.TlsSettings;
 import dev.bollard.proxy.config.VirtualHost;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
@@ -37,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * ImplementationSpecific paths ignore a trailing slash ({@code /api} and {@code /api/} match the
  * same requests). Output is sorted: virtual hosts by pattern, routes by path, then Exact before
  * Prefix before ImplementationSpecific; endpoints by address and port; problems by resource. {@code
- * spec.tls} is not read yet.
+ * spec.tls} and the TLS annotations are read by {@link TlsTranslation}.
  */
 public final class SnapshotTranslator {
 
@@ -69,6 +72,10 @@ public final class SnapshotTranslator {
     ours.sort(CheckedIngress.OLDEST_FIRST);
 
     BackendResolver resolver = new BackendResolver(store, problems);
+    EdgeAnnotations edges = new EdgeAnnotations(store, problems);
+    AuthPolicies auth = new AuthPolicies(store, problems);
+    Map<RouteSource, Ingress> byName = new HashMap<>();
+    store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -102,6 +109,7 @@ public final class SnapshotTranslator {
             path,
             hosts.computeIfAbsent(path.hostPattern(), h -> new HashMap<>()),
             resolver,
+            auth.forIngress(byName.get(ingress.source()), ingress.source()).orElse(null),
             problems);
       }
     }
@@ -113,11 +121,14 @@ public final class SnapshotTranslator {
             virtualHosts.add(
                 new VirtualHost(
                     pattern,
-                    claims.values().stream().map(Claim::route).sorted(ROUTE_ORDER).toList()));
+                    claims.values().stream().map(Claim::route).map(edges::apply)
+                        .sorted(ROUTE_ORDER).toList()));
           }
         });
+    TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));
-    return new TranslationResult(new RoutingSnapshot(0, virtualHosts, defaultBackend), problems);
+    return new TranslationResult(
+        new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls), problems);
   }
 
   private static void claim(
@@ -125,6 +136,7 @@ public final class SnapshotTranslator {
       PathRule path,
       Map<ClaimKey, Claim> claims,
       BackendResolver resolver,
+      @Nullable BasicAuthPolicy auth,
       List<Problem> problems) {
     ClaimKey key = ClaimKey.of(path.match());
     Claim owner = claims.get(key);
@@ -159,7 +171,7 @@ public final class SnapshotTranslator {
                     new Claim(
                         ingress,
                         path.field(),
-                        new Route(path.match(), backend, ingress.source()))));
+                        new Route(path.match(), backend, ingress.source(), auth))));
   }
 
   private static String hostLabel(String pattern) {

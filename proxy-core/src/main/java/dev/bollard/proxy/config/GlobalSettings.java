@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param hsts the {@code Strict-Transport-Security} policy for TLS hosts (carried, applied with TLS)
  * @param sslRedirect whether plain HTTP requests to TLS hosts are redirected (carried, applied with
  *     TLS)
+ * @param auth the global Basic-auth guard ({@code bollard-auth-*} keys) and the options every
+ *     guard shares
+ * @param edge what the edge adds around requests: access-log policy, header rules, client-address
+ *     reading, request ids
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -40,7 +44,9 @@ public record GlobalSettings(
     List<String> realIpCidrs,
     boolean useForwardedHeaders,
     Hsts hsts,
-    boolean sslRedirect) {
+    boolean sslRedirect,
+    AuthSettings auth,
+    EdgeSettings edge) {
 
   /**
    * What the proxy does when nobody configured anything: no body limit, the listener's timeouts,
@@ -49,7 +55,8 @@ public record GlobalSettings(
    */
   public static final GlobalSettings DEFAULTS =
       new GlobalSettings(
-          0, null, null, null, null, null, false, List.of(), false, Hsts.DEFAULTS, true);
+          0, null, null, null, null, null, false, List.of(), false, Hsts.DEFAULTS, true,
+          AuthSettings.NONE, EdgeSettings.DEFAULTS);
 
   public GlobalSettings {
     if (maxBodyBytes < 0) {
@@ -62,6 +69,11 @@ public record GlobalSettings(
     requirePositive("clientHeaderTimeout", clientHeaderTimeout);
     requirePositive("keepAliveTimeout", keepAliveTimeout);
     realIpCidrs = List.copyOf(realIpCidrs);
+  }
+
+  /** These settings with another Basic-auth configuration. */
+  public GlobalSettings withAuth(AuthSettings newAuth) {
+    return toBuilder().auth(newAuth).build();
   }
 
   /** A builder starting from these settings. */
@@ -115,6 +127,8 @@ public record GlobalSettings(
     private boolean useForwardedHeaders;
     private Hsts hsts;
     private boolean sslRedirect;
+    private AuthSettings auth;
+    private EdgeSettings edge;
 
     private Builder(GlobalSettings s) {
       maxBodyBytes = s.maxBodyBytes;
@@ -128,6 +142,8 @@ public record GlobalSettings(
       useForwardedHeaders = s.useForwardedHeaders;
       hsts = s.hsts;
       sslRedirect = s.sslRedirect;
+      auth = s.auth;
+      edge = s.edge;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -190,6 +206,26 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder auth(AuthSettings value) {
+      auth = value;
+      return this;
+    }
+
+    /** The Basic-auth settings so far, so that one part of them can be replaced. */
+    public AuthSettings auth() {
+      return auth;
+    }
+
+    public Builder edge(EdgeSettings value) {
+      edge = value;
+      return this;
+    }
+
+    /** The edge settings so far, so that one part of them can be replaced. */
+    public EdgeSettings edge() {
+      return edge;
+    }
+
     /**
      * @throws IllegalArgumentException if a value is out of range (the message names it)
      */
@@ -205,7 +241,9 @@ public record GlobalSettings(
           realIpCidrs,
           useForwardedHeaders,
           hsts,
-          sslRedirect);
+          sslRedirect,
+          auth,
+          edge);
     }
   }
 }

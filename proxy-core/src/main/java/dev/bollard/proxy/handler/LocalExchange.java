@@ -16,6 +16,7 @@ final class LocalExchange implements Exchange {
   private final ChannelHandlerContext client;
   private final FullHttpResponse response;
   private final boolean keepAlive;
+  private final RequestTelemetry.RequestContext request;
   private boolean requestComplete;
   private boolean sent;
 
@@ -28,6 +29,17 @@ final class LocalExchange implements Exchange {
     this.client = client;
     this.response = response;
     this.keepAlive = keepAlive;
+    this.request = owner.requestContext();
+  }
+
+  /** Writes the response and logs the request (header rules and request id first). */
+  private ChannelFuture send() {
+    owner.telemetry().prepareLocalResponse(request, response);
+    request.facts.bytesOut(response.content().readableBytes());
+    int status = response.status().code();
+    ChannelFuture written = client.writeAndFlush(response);
+    owner.telemetry().completed(request, status);
+    return written;
   }
 
   /**
@@ -36,19 +48,20 @@ final class LocalExchange implements Exchange {
    */
   void respondNow() {
     sent = true;
-    ChannelFuture written = client.writeAndFlush(response);
+    ChannelFuture written = send();
     owner.exchangeDone(this, false, written);
   }
 
   @Override
   public void fromClient(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
+    request.facts.bytesIn(content.content().readableBytes());
     content.release();
     if (last) {
       requestComplete = true;
       if (!sent) {
         sent = true;
-        ChannelFuture written = client.writeAndFlush(response);
+        ChannelFuture written = send();
         owner.exchangeDone(this, keepAlive, written);
       }
     }
@@ -72,6 +85,7 @@ final class LocalExchange implements Exchange {
     if (!sent) {
       sent = true;
       response.release();
+      owner.telemetry().completed(request, 499);
     }
   }
 }

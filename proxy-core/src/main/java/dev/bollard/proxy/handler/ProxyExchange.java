@@ -51,6 +51,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private final long maxBodyBytes;
   private long bodyBytes;
   private final List<Endpoint> candidates;
+  private final RequestTelemetry.RequestContext request;
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
 
   private int attempt;
@@ -90,6 +91,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     this.connectTimeout = connectTimeout;
     this.maxBodyBytes = maxBodyBytes;
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
+    this.request = owner.requestContext();
   }
 
   void start() {
@@ -108,6 +110,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     Endpoint next = candidates.get(attempt++);
+    request.facts.upstreamStarted();
     Future<UpstreamConnection> f = pools.acquire(client.channel().eventLoop(), next, this, connectTimeout);
     f.addListener(done -> connected(next, f));
   }
@@ -126,6 +129,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     upstream = conn;
     endpoint = target;
+    request.facts.upstreamConnected(target.host() + ":" + target.port());
     conn.channel().config().setAutoRead(client.channel().isWritable());
     conn.channel().write(upstreamRequest);
     while (!pending.isEmpty()) {
@@ -144,6 +148,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     UpstreamConnection conn = upstream;
     bodyBytes += content.content().readableBytes();
+    request.facts.bytesIn(content.content().readableBytes());
     if (finished) {
       content.release();
     } else if (maxBodyBytes > 0 && bodyBytes > maxBodyBytes) {
@@ -232,8 +237,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     upstreamResponse = response;
     responseStarted = true;
+    request.facts.upstreamResponded(code);
     HttpResponse out =
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
+    owner.telemetry().prepareResponse(request, out);
     clientKeepAlive = !HeaderRewriter.closesConnection(out);
     client.write(out);
   }
@@ -247,6 +254,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       content.release();
       return;
     }
+    request.facts.bytesOut(content.content().readableBytes());
     ChannelFuture written = client.writeAndFlush(content);
     if (last) {
       responseComplete(written);
@@ -269,6 +277,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         conn.discard();
       }
     }
+    owner.telemetry().completed(request, response != null ? response.status().code() : 502);
     owner.exchangeDone(this, clientKeepAlive && requestComplete, written);
   }
 
@@ -277,7 +286,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     cancelReadTimer();
     UpstreamConnection conn = upstream;
     upstream = null;
+    request.facts.upstreamResponded(101);
     HttpResponse head = HeaderRewriter.toClient(response, clientRequest, true, true);
+    owner.telemetry().prepareResponse(request, head);
     DefaultFullHttpResponse full =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), Unpooled.EMPTY_BUFFER,
             head.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
@@ -376,7 +387,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     releasePending();
     discardUpstream();
     boolean keep = keepAlive && requestComplete && !owner.isDraining();
-    ChannelFuture written = client.writeAndFlush(PlainResponses.of(status, detail, keep));
+    var answer = PlainResponses.of(status, detail, keep);
+    owner.telemetry().prepareLocalResponse(request, answer);
+    request.facts.bytesOut(answer.content().readableBytes());
+    ChannelFuture written = client.writeAndFlush(answer);
+    owner.telemetry().completed(request, status.code());
     owner.exchangeDone(this, keep, written);
   }
 
@@ -385,6 +400,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     cancelReadTimer();
     releasePending();
     discardUpstream();
+    HttpResponse started = upstreamResponse;
+    owner.telemetry().completed(request, started != null ? started.status().code() : 502);
     owner.abort(this);
   }
 
@@ -397,6 +414,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     cancelReadTimer();
     releasePending();
     discardUpstream();
+    // The client left before its response was complete: nginx's 499.
+    owner.telemetry().completed(request, 499);
   }
 
   private void discardUpstream() {

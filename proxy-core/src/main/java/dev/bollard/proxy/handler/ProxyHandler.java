@@ -2,9 +2,13 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.guard.GuardVerdict;
+import dev.bollard.proxy.guard.NoIndexHeaders;
+import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.routing.RouteTable;
+import dev.bollard.proxy.tls.EdgeTls;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamPools;
 import io.netty.buffer.Unpooled;
@@ -14,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -25,6 +30,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +63,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamPools pools;
   private final ClientConnections connections;
   private final Duration upstreamReadTimeout;
+  private final @Nullable RequestGuard guard;
+  private @Nullable NoIndexHeaders noIndex;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange exchange;
   private @Nullable WebSocketRelay webSocket;
   private boolean closing;
+  private RequestTelemetry telemetry = RequestTelemetry.NONE;
+  private RequestTelemetry.@Nullable RequestContext request;
 
   /**
    * @param routes where each request reads its route table
@@ -73,15 +84,36 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       UpstreamPools pools,
       ClientConnections connections,
       Duration upstreamReadTimeout) {
+    this(routes, pools, connections, upstreamReadTimeout, null);
+  }
+
+  /**
+   * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded route
+   *     then fails closed with 503)
+   */
+  public ProxyHandler(
+      CurrentRoutes routes,
+      UpstreamPools pools,
+      ClientConnections connections,
+      Duration upstreamReadTimeout,
+      @Nullable RequestGuard guard) {
     this.routes = routes;
     this.pools = pools;
     this.connections = connections;
     this.upstreamReadTimeout = upstreamReadTimeout;
+    this.guard = guard;
+  }
+
+  /** Logs and measures requests through {@code telemetry} (default: {@link RequestTelemetry#NONE}). */
+  public ProxyHandler telemetry(RequestTelemetry telemetry) {
+    this.telemetry = telemetry;
+    return this;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.noIndex = ctx.pipeline().get(NoIndexHeaders.class);
   }
 
   @Override
@@ -120,6 +152,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (timeouts != null) {
       timeouts.headReceived();
     }
+    RouteTable table = routes.table();
+    this.request = telemetry.begin(ctx.channel(), request, table.snapshot().settings());
     boolean keepAlive = HttpUtil.isKeepAlive(request) && !connections.isDraining();
     if (request.decoderResult().isFailure()) {
       // Normally the validator answers these; this is the fallback without it.
@@ -130,9 +164,59 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       local.respondNow();
       return;
     }
-    RouteTable table = routes.table();
     RequestTarget target = RequestTarget.of(request);
     RouteMatch match = table.match(target.authority(), target.path());
+    telemetry.routed(requestContext(), match);
+    // ACME HTTP-01 tokens and the redirect to HTTPS come before the guard (and any 404).
+    FullHttpResponse early = EdgeTls.earlyAnswer(ctx.channel(), request, target.authority(),
+        target.path(), match, table.snapshot(), keepAlive && !HttpUtil.is100ContinueExpected(request));
+    if (early != null) {
+      answerLocally(ctx, request, keep -> early, keepAlive);
+      return;
+    }
+    // The guard decides from the same match and authority as routing, before anything else.
+    CompletableFuture<GuardVerdict> checked =
+        GuardStep.check(guard, requestContext(), request, table, target, match);
+    if (!checked.isDone()) {
+      GuardWait wait = new GuardWait();
+      exchange = wait;
+      updateClientRead();
+      checked.whenComplete((verdict, failure) -> ctx.channel().eventLoop().execute(() -> {
+        if (exchange != wait) {
+          wait.clientClosed();
+          return;
+        }
+        exchange = null;
+        proceed(ctx, request, table, target, match, keepAlive, GuardStep.orUnavailable(verdict));
+        Exchange next = exchange;
+        if (next != null) {
+          wait.handOver(this, next);
+        } else {
+          wait.clientClosed();
+        }
+        updateClientRead();
+      }));
+      return;
+    }
+    proceed(ctx, request, table, target, match, keepAlive, checked.join());
+  }
+
+  private void proceed(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      RouteTable table,
+      RequestTarget target,
+      RouteMatch match,
+      boolean keepAlive,
+      GuardVerdict verdict) {
+    if (noIndex != null) {
+      noIndex.guarded(verdict.guarded());
+    }
+    requestContext().facts.user(verdict.user());
+    if (verdict instanceof GuardVerdict.Answer answer) {
+      answerLocally(ctx, request, answer::response, keepAlive);
+      return;
+    }
     Backend backend = match.backend();
     if (backend == null) {
       answerLocally(ctx, request, HttpResponseStatus.NOT_FOUND,
@@ -168,8 +252,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             this,
             ctx,
             request,
-            HeaderRewriter.toUpstream(
-                request, HeaderRewriter.isWebSocketUpgrade(request), client, listenerPort),
+            GuardStep.prepareUpstream(verdict, target,
+                telemetry.prepareUpstream(requestContext(), request, EdgeTls.markForwardedProto(
+                    ctx.channel(), HeaderRewriter.toUpstream(
+                    request, HeaderRewriter.isWebSocketUpgrade(request), client, listenerPort)))),
             backend,
             keepAlive,
             pools,
@@ -187,10 +273,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       HttpResponseStatus status,
       String detail,
       boolean keepAlive) {
+    answerLocally(ctx, request, keep -> PlainResponses.of(status, detail, keep), keepAlive);
+  }
+
+  private void answerLocally(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      Function<Boolean, FullHttpResponse> response,
+      boolean keepAlive) {
     boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
     boolean keep = keepAlive && !expectsContinue;
-    LocalExchange local = new LocalExchange(this, ctx, PlainResponses.of(status, detail, keep),
-        keep);
+    LocalExchange local = new LocalExchange(this, ctx, response.apply(keep), keep);
     exchange = local;
     if (expectsContinue) {
       local.respondNow();
@@ -198,6 +291,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   // ---- called by exchanges --------------------------------------------------------------------
+
+  /** The request being served (set when its head arrived). */
+  RequestTelemetry.RequestContext requestContext() {
+    RequestTelemetry.RequestContext c = request;
+    if (c == null) {
+      throw new IllegalStateException("no request head seen yet");
+    }
+    return c;
+  }
+
+  RequestTelemetry telemetry() {
+    return telemetry;
+  }
 
   /** The exchange's response was written; the connection goes idle or closes. */
   void exchangeDone(Exchange done, boolean keepAlive, ChannelFuture lastWrite) {
@@ -269,6 +375,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @Nullable Exchange currentExchange() {
+    return exchange;
+  }
+
   boolean isDraining() {
     return connections.isDraining();
   }
@@ -337,6 +447,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     if (webSocket != null) {
       webSocket.clientClosed();
+      // A WebSocket's line is written when it closes, with the status of its upgrade.
+      telemetry.completed(requestContext(), 101);
     }
     releaseBacklog();
     ctx.fireChannelInactive();

@@ -9,14 +9,16 @@ import io.netty.handler.codec.http.HttpRequest;
  *
  * @param authority host and optional port, as received
  * @param path the path without query or fragment
+ * @param absoluteForm whether the authority came from an absolute-form target rather than
+ *     {@code Host}; the upstream then gets it as {@code Host}
  */
-record RequestTarget(String authority, String path) {
+record RequestTarget(String authority, String path, boolean absoluteForm) {
 
   static RequestTarget of(HttpRequest request) {
     String uri = request.uri();
     String host = request.headers().get(HttpHeaderNames.HOST, "");
     if (uri.startsWith("/")) {
-      return new RequestTarget(host, stripQuery(uri, 0));
+      return new RequestTarget(host, stripQuery(uri, 0), false);
     }
     int scheme = uri.indexOf("://");
     if (scheme > 0) {
@@ -25,10 +27,10 @@ record RequestTarget(String authority, String path) {
       int end = slash < 0 ? firstOf(uri, authorityStart) : slash;
       String authority = uri.substring(authorityStart, end);
       String path = slash < 0 ? "/" : stripQuery(uri, slash);
-      return new RequestTarget(authority.isEmpty() ? host : authority, path);
+      return new RequestTarget(authority.isEmpty() ? host : authority, path, !authority.isEmpty());
     }
     // "*" (OPTIONS) or authority form (CONNECT): route by host at the root.
-    return new RequestTarget(host, "/");
+    return new RequestTarget(host, "/", false);
   }
 
   private static String stripQuery(String uri, int start) {

@@ -109,7 +109,7 @@ public final class RouteTable {
    * Lower-cases a {@code Host} header value and removes its port and trailing dot; IPv6 literals
    * keep their brackets.
    */
-  static String normalizeHost(String authority) {
+  public static String normalizeHost(String authority) {
     String host = authority;
     if (host.startsWith("[")) {
       int close = host.indexOf(']');
@@ -130,7 +130,7 @@ public final class RouteTable {
    * The path as nginx matches locations: percent-decoded, slashes merged, dot segments removed.
    * Undecodable input is matched as received (the request validator rejects it earlier).
    */
-  static String normalizePath(String path) {
+  public static String normalizePath(String path) {
     if (path.isEmpty()) {
       return "/";
     }

@@ -1,7 +1,11 @@
 package dev.bollard.proxy.server;
 
+import dev.bollard.proxy.guard.Http01Answers;
+import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.handler.ClientConnections;
+import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.tls.EdgeTls;
 import dev.bollard.proxy.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -13,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,23 +34,51 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel serverChannel;
   private final UpstreamPools pools;
   private final ClientConnections connections;
+  /** Basic-auth checks; its small pool hashes passwords off the event loops. */
+  private final RequestGuard guard;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile @Nullable Channel httpsChannel;
 
   private ProxyServer(
       EventLoopGroup boss,
       EventLoopGroup workers,
       Channel serverChannel,
       UpstreamPools pools,
-      ClientConnections connections) {
+      ClientConnections connections,
+      RequestGuard guard) {
     this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
     this.pools = pools;
     this.connections = connections;
+    this.guard = guard;
   }
 
-  /** Binds the listener and starts serving from {@code routes}. */
+  /** Binds the listener and starts serving from {@code routes}, with no access log or metrics. */
   public static ProxyServer start(ServerSettings settings, CurrentRoutes routes)
+      throws InterruptedException {
+    return start(settings, routes, RequestTelemetry.NONE);
+  }
+
+  /**
+   * Binds the listener and starts serving from {@code routes}.
+   *
+   * @param telemetry where completed requests go (access log, metrics) and connections are counted
+   */
+  public static ProxyServer start(
+      ServerSettings settings, CurrentRoutes routes, RequestTelemetry telemetry)
+      throws InterruptedException {
+    return start(settings, routes, telemetry, EdgeTls.NONE);
+  }
+
+  /**
+   * Binds the listeners and starts serving from {@code routes}.
+   *
+   * @param telemetry where completed requests go (access log, metrics) and connections are counted
+   * @param tls the HTTPS listener (when it has an address), ACME challenge answers, redirects
+   */
+  public static ProxyServer start(
+      ServerSettings settings, CurrentRoutes routes, RequestTelemetry telemetry, EdgeTls tls)
       throws InterruptedException {
     Transport transport = Transport.detect();
     EventLoopGroup boss = transport.newGroup(1);
@@ -58,6 +91,8 @@ public final class ProxyServer implements AutoCloseable {
             settings.upstreamIdleTimeout(),
             () -> routes.table().snapshot());
     ClientConnections connections = new ClientConnections();
+    RequestGuard guard = RequestGuard.start(
+        Math.max(2, Runtime.getRuntime().availableProcessors() / 2), tls.http01());
     try {
       Channel channel =
           new ServerBootstrap()
@@ -65,7 +100,9 @@ public final class ProxyServer implements AutoCloseable {
               .channel(transport.serverChannel())
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(new ProxyChannelInitializer(settings, routes, pools, connections))
+              .childHandler(tls.initializer(
+                  new ProxyChannelInitializer(settings, routes, pools, connections, guard)
+                      .telemetry(telemetry), false, routes))
               .bind(settings.bind())
               .sync()
               .channel();
@@ -74,10 +111,29 @@ public final class ProxyServer implements AutoCloseable {
           settings.bind().getHostString(),
           ((InetSocketAddress) channel.localAddress()).getPort(),
           transport.name());
-      return new ProxyServer(boss, workers, channel, pools, connections);
+      ProxyServer server = new ProxyServer(boss, workers, channel, pools, connections, guard);
+      InetSocketAddress httpsBind = tls.httpsBind();
+      if (httpsBind != null) {
+        // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
+        server.httpsChannel = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(tls.initializer(
+                new ProxyChannelInitializer(settings, routes, pools, connections, guard)
+                    .telemetry(telemetry), true, routes))
+            .bind(httpsBind)
+            .sync()
+            .channel();
+        log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
+            tls.provider().map(Enum::name).orElse("?"));
+      }
+      return server;
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      guard.close();
       throw e;
     }
   }
@@ -85,6 +141,19 @@ public final class ProxyServer implements AutoCloseable {
   /** The port actually bound. */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The HTTPS listener's port, or -1 without one. */
+  public int httpsPort() {
+    Channel https = httpsChannel;
+    return https == null ? -1 : ((InetSocketAddress) https.localAddress()).getPort();
+  }
+
+  private void closeHttps() {
+    Channel https = httpsChannel;
+    if (https != null) {
+      https.close().syncUninterruptibly();
+    }
   }
 
   /**
@@ -102,6 +171,7 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     serverChannel.close().sync();
+    closeHttps();
     int open = connections.size();
     log.info("Proxy stopped accepting; draining {} client connections for up to {}", open,
         deadline);
@@ -123,12 +193,14 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     serverChannel.close().syncUninterruptibly();
+    closeHttps();
     releaseAll();
   }
 
   private void releaseAll() {
     connections.closeAll();
     pools.close();
+    guard.close();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -1,0 +1,312 @@
+package dev.bollard.controller.certs;
+
+import dev.bollard.acme.AccountKeyStorage;
+import dev.bollard.acme.AcmeSettings;
+import dev.bollard.acme.CertificateEvents;
+import dev.bollard.acme.CertificateManager;
+import dev.bollard.acme.CertificateStorage;
+import dev.bollard.acme.ChallengeTokens;
+import dev.bollard.acme.ChallengeType;
+import dev.bollard.acme.DesiredCertificate;
+import dev.bollard.acme.Issuer;
+import dev.bollard.acme.Locker;
+import dev.bollard.acme.StoredCertificate;
+import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.TlsBinding;
+import dev.bollard.proxy.tls.CertifiedKey;
+import dev.bollard.proxy.tls.EdgeTls;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything certificates need in one process: the proxy's {@link EdgeTls} (HTTPS listener,
+ * default certificate, challenge answers) and, with ACME on, the {@link CertificateManager} that
+ * keeps the {@code tls-acme} entries issued.
+ *
+ * <p>After each rebuild, {@link #rebuilt} derives the desired certificates from the snapshot: one
+ * per {@code tls-acme} Secret, named {@code namespace/secretName}, for the hosts bound to it
+ * (wildcards need DNS-01, which Bollard does not do: they are left out). Standalone, the issued
+ * certificates live in {@code --acme-dir} and reach the translator as synthetic Secrets ({@link
+ * #issuedSecrets}); in Kubernetes they are written to the Secrets themselves, which the informers
+ * see.
+ */
+public final class CertificateWiring implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CertificateWiring.class);
+
+  private final TlsConfig config;
+  private final EdgeTls edge;
+  private final @Nullable CertificateManager manager;
+  private final @Nullable CertificateStorage storage;
+  private final List<AutoCloseable> owned;
+  private volatile Runnable rebuild = () -> {};
+  private volatile Map<String, DesiredCertificate> desired = Map.of();
+  private volatile @Nullable String defaultPem;
+  /** Kubernetes watches the default certificate's Secret itself; standalone reads it per rebuild. */
+  private volatile boolean defaultWatched;
+
+  private CertificateWiring(TlsConfig config, EdgeTls edge, @Nullable CertificateManager manager,
+      @Nullable CertificateStorage storage, List<AutoCloseable> owned) {
+    this.config = config;
+    this.edge = edge;
+    this.manager = manager;
+    this.storage = storage;
+    this.owned = owned;
+  }
+
+  /**
+   * Standalone: certificates and the account key in {@code --acme-dir}, this process's lock and
+   * challenge answers.
+   *
+   * @param trusted extra trust anchors for the CA's endpoint (tests with a private CA), else empty
+   * @param events more certificate hooks (metrics), besides logging
+   */
+  public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
+      CertificateEvents events, Clock clock) {
+    return standalone(config, trusted, List.of(), events, clock);
+  }
+
+  /**
+   * Standalone with a challenge preference ({@code challengeTypes}; empty for HTTP-01, then
+   * TLS-ALPN-01).
+   */
+  public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
+      List<ChallengeType> challengeTypes, CertificateEvents events, Clock clock) {
+    if (!config.acmeEnabled()) {
+      return new CertificateWiring(config, edge(config, null), null, null, List.of());
+    }
+    Path dir = config.acmeDir();
+    if (dir == null) {
+      throw new IllegalArgumentException(
+          "--acme-directory needs --acme-dir DIR in standalone mode (where certificates and the"
+              + " ACME account key are kept)");
+    }
+    ChallengeTokens tokens = ChallengeTokens.inMemory();
+    CertificateStorage storage = CertificateStorage.directory(dir.resolve("certificates"));
+    return managed(config, tokens, storage, AccountKeyStorage.file(dir.resolve("account.pem")),
+        Locker.inProcess(), trusted, challengeTypes, events, clock, List.of());
+  }
+
+  /**
+   * Kubernetes: certificates in their Secrets, the account key in {@code --acme-account-secret},
+   * orders only on the Lease leader, challenge answers in a ConfigMap every replica watches.
+   */
+  public static CertificateWiring kubernetes(TlsConfig config, KubernetesClient client,
+      String ownNamespace, BooleanSupplier leader, List<X509Certificate> trusted,
+      CertificateEvents events, Clock clock) {
+    List<AutoCloseable> owned = new ArrayList<>();
+    CertificateWiring wiring;
+    if (!config.acmeEnabled()) {
+      wiring = new CertificateWiring(config, edge(config, null), null, null, owned);
+    } else {
+      ConfigMapChallengeTokens tokens =
+          ConfigMapChallengeTokens.start(client, ownNamespace, config.challengesConfigMap());
+      owned.add(tokens);
+      String[] account = split(config.acmeAccountSecret(), ownNamespace);
+      wiring = managed(config, tokens, new SecretCertificateStorage(client),
+          new SecretAccountKeyStorage(client, account[0], account[1]), new LeaderLocker(leader),
+          trusted, List.of(), events, clock, owned);
+    }
+    String defaultSecret = config.defaultCertificate();
+    if (defaultSecret != null) {
+      wiring.defaultWatched = true;
+      String[] name = split(defaultSecret, ownNamespace);
+      owned.add(client.secrets().inNamespace(name[0]).withName(name[1]).inform(
+          new io.fabric8.kubernetes.client.informers.ResourceEventHandler<Secret>() {
+            @Override
+            public void onAdd(Secret secret) {
+              wiring.applyDefault(secret);
+            }
+
+            @Override
+            public void onUpdate(Secret before, Secret after) {
+              wiring.applyDefault(after);
+            }
+
+            @Override
+            public void onDelete(Secret secret, boolean unknownFinalState) {
+              log.warn("Default certificate Secret {} deleted; keeping the certificate in use",
+                  defaultSecret);
+            }
+          })::stop);
+    }
+    return wiring;
+  }
+
+  private static CertificateWiring managed(TlsConfig config, ChallengeTokens tokens,
+      CertificateStorage storage, AccountKeyStorage accountKeys, Locker locker,
+      List<X509Certificate> trusted, List<ChallengeType> challengeTypes, CertificateEvents events,
+      Clock clock, List<AutoCloseable> owned) {
+    AcmeSettings.Builder settings = AcmeSettings.builder(Objects.requireNonNull(
+        config.acmeDirectory(), "acmeDirectory")).contactEmail(config.acmeEmail());
+    if (!challengeTypes.isEmpty()) {
+      settings.challengeTypes(challengeTypes);
+    }
+    if (!trusted.isEmpty()) {
+      settings.trustedCertificates(trusted).pollInterval(java.time.Duration.ofMillis(100));
+    }
+    Runnable[] rebuild = new Runnable[1];
+    CertificateEvents hooks = new LoggingEvents(events, () -> rebuild[0].run());
+    CertificateManager manager = CertificateManager.builder(
+            Issuer.acme(settings.build(), accountKeys, tokens), storage, locker)
+        .clock(clock)
+        .renewWhenRemaining(config.renewWhenRemaining())
+        .events(hooks)
+        .build();
+    CertificateWiring wiring = new CertificateWiring(config, edge(config, tokens), manager, storage,
+        owned);
+    rebuild[0] = () -> wiring.rebuild.run();
+    return wiring;
+  }
+
+  private static EdgeTls edge(TlsConfig config, @Nullable ChallengeTokens tokens) {
+    EdgeTls.Builder builder = EdgeTls.builder().https(config.httpsListen())
+        .redirectPort(config.redirectPort());
+    if (tokens != null) {
+      builder.http01(ChallengeAnswers.http01(tokens)).tlsAlpn01(ChallengeAnswers.tlsAlpn01(tokens));
+    }
+    return builder.build();
+  }
+
+  /** The proxy's TLS edge. */
+  public EdgeTls edge() {
+    return edge;
+  }
+
+  /** The manager, when ACME is on. */
+  public Optional<CertificateManager> manager() {
+    return Optional.ofNullable(manager);
+  }
+
+  /** What to call when stored certificates changed and a rebuild should pick them up. */
+  public void onRebuildNeeded(Runnable requestRebuild) {
+    this.rebuild = Objects.requireNonNull(requestRebuild, "requestRebuild");
+  }
+
+  /** Starts ordering (a no-op without ACME). */
+  public void start() {
+    if (manager != null) {
+      manager.start();
+    }
+  }
+
+  /** After each rebuild: the desired certificates, and standalone the default certificate. */
+  public void rebuilt(ResourceStore store, RoutingSnapshot snapshot) {
+    String defaultSecret = config.defaultCertificate();
+    if (defaultSecret != null && !defaultWatched) {
+      String[] name = split(defaultSecret, ResourceStore.DEFAULT_NAMESPACE);
+      store.secret(name[0], name[1]).ifPresentOrElse(this::applyDefault,
+          () -> log.warn("Default certificate Secret {} not found; serving a generated one",
+              defaultSecret));
+    }
+    if (manager == null) {
+      return;
+    }
+    Map<String, Set<String>> hostsBySecret = new TreeMap<>();
+    for (TlsBinding binding : snapshot.tls().bindings()) {
+      if (!binding.acme() || binding.secret().endsWith("/")) {
+        continue;
+      }
+      for (String host : binding.hosts()) {
+        if (host.startsWith("*.")) {
+          log.warn("{}: {} is a wildcard; ACME HTTP-01 and TLS-ALPN-01 cannot validate it,"
+              + " so Bollard does not order it", binding.source(), host);
+        } else {
+          hostsBySecret.computeIfAbsent(binding.secret(), s -> new TreeSet<>()).add(host);
+        }
+      }
+    }
+    Map<String, DesiredCertificate> next = new TreeMap<>();
+    hostsBySecret.forEach((secret, hosts) -> next.put(secret, new DesiredCertificate(secret, hosts)));
+    if (!next.equals(desired)) {
+      desired = Map.copyOf(next);
+      manager.setDesired(next.values());
+      // Standalone, certificates stored by an earlier run reach the translator only this way.
+      rebuild.run();
+    }
+  }
+
+  /**
+   * The certificates stored for the desired names as {@code kubernetes.io/tls} Secrets, to add to
+   * a standalone store (empty in Kubernetes, where they are real Secrets).
+   */
+  public List<Secret> issuedSecrets() {
+    CertificateStorage files = storage;
+    if (files == null || files instanceof SecretCertificateStorage) {
+      return List.of();
+    }
+    List<Secret> out = new ArrayList<>();
+    for (String name : desired.keySet()) {
+      try {
+        Optional<StoredCertificate> stored = files.load(name);
+        stored.flatMap(StoredCertificate::certificate).ifPresent(bundle -> {
+          String[] parts = split(name, ResourceStore.DEFAULT_NAMESPACE);
+          out.add(new SecretBuilder().withNewMetadata().withNamespace(parts[0])
+              .withName(parts[1]).endMetadata().withType("kubernetes.io/tls")
+              .withStringData(Map.of("tls.crt", bundle.chainPem(), "tls.key",
+                  bundle.privateKeyPem()))
+              .build());
+        });
+      } catch (IOException e) {
+        log.warn("Cannot read stored certificate {}: {}", name, e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private void applyDefault(Secret secret) {
+    String chain = SecretCertificateStorage.data(secret, "tls.crt");
+    String key = SecretCertificateStorage.data(secret, "tls.key");
+    String pem = chain + "\n" + key;
+    if (pem.equals(defaultPem)) {
+      return;
+    }
+    try {
+      edge.setDefaultCertificate(CertifiedKey.parse(chain, key));
+      defaultPem = pem;
+      log.info("Default certificate from Secret {}", config.defaultCertificate());
+    } catch (IllegalArgumentException e) {
+      log.warn("Default certificate Secret {}: {}; serving the previous default certificate",
+          config.defaultCertificate(), e.getMessage());
+    }
+  }
+
+  static String[] split(String namespacedName, String defaultNamespace) {
+    int slash = namespacedName.indexOf('/');
+    return slash < 0
+        ? new String[] {defaultNamespace, namespacedName}
+        : new String[] {namespacedName.substring(0, slash), namespacedName.substring(slash + 1)};
+  }
+
+  @Override
+  public void close() {
+    if (manager != null) {
+      manager.close();
+    }
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.debug("Closing {}: {}", resource, e.toString());
+      }
+    }
+  }
+}

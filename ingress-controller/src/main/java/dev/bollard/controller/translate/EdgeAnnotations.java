@@ -1,0 +1,142 @@
+package dev.bollard.controller.translate;
+
+import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.proxy.accesslog.CaptureRules;
+import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteEdge;
+import dev.bollard.proxy.config.RouteSource;
+import dev.bollard.proxy.headers.HeaderRules;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An Ingress's edge annotations, turned into the {@link RouteEdge} of its routes.
+ *
+ * <ul>
+ *   <li>{@code bollard.dev/log-capture-headers}, {@code bollard.dev/log-capture-prefixes}
+ *       (comma-separated, as the global keys), {@code bollard.dev/log-keep-captured-headers};
+ *   <li>{@code bollard.dev/request-headers}, {@code bollard.dev/response-headers}: header rules,
+ *       one per line ({@code set Name: value}, {@code add Name: value}, {@code clear Name});
+ *   <li>{@code nginx.ingress.kubernetes.io/custom-headers}: a ConfigMap ({@code name} in the
+ *       Ingress's namespace, or {@code namespace/name}) whose entries are set on responses.
+ * </ul>
+ *
+ * <p>A bad annotation is reported as a problem and ignored; the Ingress is still served.
+ */
+final class EdgeAnnotations {
+
+  static final String BOLLARD = "bollard.dev/";
+  static final String CUSTOM_HEADERS = "nginx.ingress.kubernetes.io/custom-headers";
+
+  private final ResourceStore store;
+  private final List<Problem> problems;
+  private final Map<RouteSource, RouteEdge> bySource = new HashMap<>();
+  private @Nullable Map<RouteSource, Ingress> ingresses;
+
+  EdgeAnnotations(ResourceStore store, List<Problem> problems) {
+    this.store = store;
+    this.problems = problems;
+  }
+
+  /** The route with its Ingress's edge settings. */
+  Route apply(Route route) {
+    RouteEdge edge = bySource.computeIfAbsent(route.source(), this::resolve);
+    return edge.equals(RouteEdge.NONE)
+        ? route
+        : new Route(route.path(), route.backend(), route.source(), route.auth(), edge);
+  }
+
+  private RouteEdge resolve(RouteSource source) {
+    if (ingresses == null) {
+      Map<RouteSource, Ingress> m = new HashMap<>();
+      store.ingresses().forEach(i -> m.put(CheckedIngress.sourceOf(i), i));
+      ingresses = m;
+    }
+    Ingress ingress = ingresses.get(source);
+    if (ingress == null || ingress.getMetadata().getAnnotations() == null) {
+      return RouteEdge.NONE;
+    }
+    Map<String, String> a = ingress.getMetadata().getAnnotations();
+    CaptureRules capture = CaptureRules.NONE;
+    String headers = a.get(BOLLARD + "log-capture-headers");
+    String prefixes = a.get(BOLLARD + "log-capture-prefixes");
+    String keep = a.get(BOLLARD + "log-keep-captured-headers");
+    if (headers != null || prefixes != null || keep != null) {
+      try {
+        capture = CaptureRules.parse(list(headers), list(prefixes), "true".equals(
+            keep == null ? null : keep.strip()));
+      } catch (IllegalArgumentException e) {
+        report(source, "log-capture-headers", e.getMessage());
+      }
+    }
+    List<HeaderRules.Rule> request = rules(source, a, "request-headers");
+    List<HeaderRules.Rule> response = new ArrayList<>(customHeaders(source, ingress, a));
+    response.addAll(rules(source, a, "response-headers"));
+    return new RouteEdge(capture, new HeaderRules(request, response));
+  }
+
+  private List<HeaderRules.Rule> rules(RouteSource source, Map<String, String> a, String name) {
+    String text = a.get(BOLLARD + name);
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    try {
+      return HeaderRules.parseLines(text);
+    } catch (IllegalArgumentException e) {
+      report(source, name, e.getMessage());
+      return List.of();
+    }
+  }
+
+  private List<HeaderRules.Rule> customHeaders(
+      RouteSource source, Ingress ingress, Map<String, String> a) {
+    String ref = a.get(CUSTOM_HEADERS);
+    if (ref == null || ref.isBlank()) {
+      return List.of();
+    }
+    String r = ref.strip();
+    int slash = r.indexOf('/');
+    String namespace = slash < 0 ? ingress.getMetadata().getNamespace() : r.substring(0, slash);
+    String name = slash < 0 ? r : r.substring(slash + 1);
+    Optional<ConfigMap> map = store.configMap(namespace == null ? "default" : namespace, name);
+    if (map.isEmpty()) {
+      problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
+          "ConfigMap " + namespace + "/" + name + " does not exist; no custom headers are added."
+              + " Create it or fix the annotation."));
+      return List.of();
+    }
+    Map<String, String> data = map.get().getData();
+    try {
+      return HeaderRules.setAll(data == null ? Map.of() : data);
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
+          "ConfigMap " + namespace + "/" + name + ": " + e.getMessage()
+              + "; no custom headers are added."));
+      return List.of();
+    }
+  }
+
+  private void report(RouteSource source, String annotation, String message) {
+    problems.add(new Problem(source, "metadata.annotations[" + BOLLARD + annotation + "]",
+        message + "; the annotation is ignored. Fix its value."));
+  }
+
+  private static List<String> list(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    return out;
+  }
+}

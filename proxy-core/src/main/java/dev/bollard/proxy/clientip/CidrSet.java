@@ -1,0 +1,152 @@
+package dev.bollard.proxy.clientip;
+
+import io.netty.util.NetUtil;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A set of address ranges ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or single addresses).
+ * IPv4-mapped IPv6 addresses ({@code ::ffff:10.1.2.3}) match IPv4 ranges. Two sets are equal when
+ * they were written the same way.
+ */
+public final class CidrSet {
+
+  /** Matches nothing. */
+  public static final CidrSet EMPTY = new CidrSet(List.of(), List.of());
+
+  private final List<String> written;
+  private final List<byte[][]> ranges;
+
+  private CidrSet(List<String> written, List<byte[][]> ranges) {
+    this.written = written;
+    this.ranges = ranges;
+  }
+
+  /**
+   * Parses ranges.
+   *
+   * @throws IllegalArgumentException naming the entry that is not an address or CIDR
+   */
+  public static CidrSet parse(List<String> cidrs) {
+    List<String> w = new ArrayList<>();
+    List<byte[][]> r = new ArrayList<>();
+    for (String raw : cidrs) {
+      String c = raw.trim();
+      if (c.isEmpty()) {
+        continue;
+      }
+      int slash = c.indexOf('/');
+      String addr = slash < 0 ? c : c.substring(0, slash);
+      byte[] bytes = NetUtil.createByteArrayFromIpAddressString(addr);
+      if (bytes == null) {
+        throw new IllegalArgumentException(
+            "CIDR " + quote(raw) + ": " + quote(addr) + " is not an IP address"
+                + " (expected: e.g. 10.0.0.0/8 or 2001:db8::/32)");
+      }
+      int bits = bytes.length * 8;
+      int prefix = bits;
+      if (slash >= 0) {
+        try {
+          prefix = Integer.parseInt(c.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          prefix = -1;
+        }
+        if (prefix < 0 || prefix > bits) {
+          throw new IllegalArgumentException(
+              "CIDR " + quote(raw) + ": prefix length (expected: 0-" + bits + ")");
+        }
+      }
+      byte[] mask = new byte[bytes.length];
+      for (int i = 0; i < prefix; i++) {
+        mask[i / 8] |= (byte) (0x80 >>> (i % 8));
+      }
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] &= mask[i];
+      }
+      w.add(c);
+      r.add(new byte[][] {bytes, mask});
+    }
+    return w.isEmpty() ? EMPTY : new CidrSet(List.copyOf(w), List.copyOf(r));
+  }
+
+  private static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+
+  /** Whether the address is in one of the ranges. */
+  public boolean contains(InetAddress address) {
+    if (ranges.isEmpty()) {
+      return false;
+    }
+    byte[] a = address.getAddress();
+    if (address instanceof Inet6Address && isMappedV4(a)) {
+      a = new byte[] {a[12], a[13], a[14], a[15]};
+    }
+    for (byte[][] range : ranges) {
+      byte[] net = range[0];
+      byte[] mask = range[1];
+      if (net.length != a.length) {
+        continue;
+      }
+      boolean match = true;
+      for (int i = 0; i < a.length && match; i++) {
+        match = (a[i] & mask[i]) == net[i];
+      }
+      if (match) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the textual address (no host names) is in one of the ranges. */
+  public boolean contains(String address) {
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address.trim());
+    if (bytes == null) {
+      return false;
+    }
+    try {
+      return contains(InetAddress.getByAddress(bytes));
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static boolean isMappedV4(byte[] a) {
+    for (int i = 0; i < 10; i++) {
+      if (a[i] != 0) {
+        return false;
+      }
+    }
+    return (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF;
+  }
+
+  /** Whether the set is empty. */
+  public boolean isEmpty() {
+    return ranges.isEmpty();
+  }
+
+  /** The ranges as written. */
+  public List<String> cidrs() {
+    return written;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof CidrSet other && written.equals(other.written);
+  }
+
+  @Override
+  public int hashCode() {
+    return written.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return String.join(",", written);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.bollard.proxy.guard;
+
+import dev.bollard.auth.AuthResult;
+import dev.bollard.auth.AuthStats;
+import dev.bollard.auth.BasicAuthenticator;
+import dev.bollard.auth.CredentialSet;
+import dev.bollard.proxy.config.AuthSettings;
+import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.routing.RouteMatch;
+import dev.bollard.proxy.routing.RouteTable;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a request under a {@link BasicAuthPolicy} may go upstream. In order:
+ *
+ * <ol>
+ *   <li>no policy: {@link GuardVerdict.Open};
+ *   <li>{@code /.well-known/acme-challenge/<token>}: answered from {@link Http01Answers} (404 when
+ *       unknown), never challenged, so certificates can be issued for guarded hosts;
+ *   <li>{@code /robots.txt}: {@code Disallow: /} for everyone, without credentials;
+ *   <li>a broken policy (missing Secret or key, no usable entry): 503, fail closed;
+ *   <li>an exempt path ({@link AuthSettings#exemptPaths}): passes without credentials, when the
+ *       request path is already in normal form (the upstream sees the raw path);
+ *   <li>otherwise the {@code Authorization} header is checked by the {@link BasicAuthenticator}:
+ *       pass, 401 with {@code WWW-Authenticate}, or 429 with {@code Retry-After}.
+ * </ol>
+ *
+ * <p>Paths are compared after the same normalisation routing uses ({@link
+ * RouteTable#normalizePath}), so {@code /.well-known/acme-challenge/../app} is {@code /app}.
+ *
+ * <p>The returned future is already complete except when a password hash must be computed; then
+ * it completes on the guard's pool and the caller returns to its event loop. One instance serves
+ * a whole server; {@link #close()} stops its pool.
+ */
+public final class RequestGuard implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestGuard.class);
+
+  static final String ACME_PREFIX = "/.well-known/acme-challenge/";
+  static final String ROBOTS_PATH = "/robots.txt";
+  static final String ROBOTS_BODY = "User-agent: *\nDisallow: /\n";
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private static final GuardVerdict.Answer ROBOTS = new GuardVerdict.Answer(
+      HttpResponseStatus.OK, new DefaultHttpHeaders(), TEXT, ROBOTS_BODY, "robots");
+
+  /** The verdict for a request no guard applies to. */
+  public static final GuardVerdict OPEN = GuardVerdict.Open.INSTANCE;
+
+  private final BasicAuthenticator authenticator;
+  private final Http01Answers challenges;
+  private final @Nullable ExecutorService ownedPool;
+
+  private RequestGuard(
+      BasicAuthenticator authenticator, Http01Answers challenges, @Nullable ExecutorService pool) {
+    this.authenticator = authenticator;
+    this.challenges = challenges;
+    this.ownedPool = pool;
+  }
+
+  /**
+   * A guard with its own verification pool: {@code threads} daemon threads and a bounded queue
+   * (a request that finds it full gets 503 rather than waiting without bound).
+   *
+   * @param threads hash computations that may run at once, at least 1
+   * @param challenges where ACME HTTP-01 answers come from
+   */
+  public static RequestGuard start(int threads, Http01Answers challenges) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
+    }
+    Objects.requireNonNull(challenges, "challenges");
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(1024), task -> {
+          Thread t = new Thread(task, "bollard-auth-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    return new RequestGuard(BasicAuthenticator.builder(pool).build(), challenges, pool);
+  }
+
+  /** A guard over an authenticator the caller owns (tests, benchmarks). */
+  public static RequestGuard using(BasicAuthenticator authenticator, Http01Answers challenges) {
+    return new RequestGuard(Objects.requireNonNull(authenticator, "authenticator"),
+        Objects.requireNonNull(challenges, "challenges"), null);
+  }
+
+  /** Verification counters, for metrics. */
+  public AuthStats stats() {
+    return authenticator.stats();
+  }
+
+  /**
+   * The policy for a request: the route's own (an Ingress annotation), else the global one when
+   * the host matches a global pattern, else {@code null}. Uses the route match that chose the
+   * backend and the same authority, so routing and guard cannot disagree.
+   *
+   * @param match the route match of the request
+   * @param auth the snapshot's Basic-auth settings
+   * @param authority the authority the request was routed by, as received
+   */
+  public static @Nullable BasicAuthPolicy policyFor(
+      RouteMatch match, AuthSettings auth, String authority) {
+    Route route = match.route();
+    if (route != null && route.auth() != null) {
+      return route.auth();
+    }
+    return auth.hosts().isEmpty() ? null : auth.policyFor(RouteTable.normalizeHost(authority));
+  }
+
+  /**
+   * Decides one request.
+   *
+   * @param policy the policy of the route (or host) serving the request, {@code null} for none
+   * @param options exempt paths and header forwarding
+   * @param rawPath the request path as received, without query
+   * @param authorization the {@code Authorization} header, {@code null} when absent
+   * @param client the client's address, for throttling
+   */
+  public CompletableFuture<GuardVerdict> check(
+      @Nullable BasicAuthPolicy policy,
+      AuthSettings options,
+      String rawPath,
+      @Nullable String authorization,
+      InetAddress client) {
+    if (policy == null) {
+      return CompletableFuture.completedFuture(OPEN);
+    }
+    String path = RouteTable.normalizePath(rawPath);
+    if (path.startsWith(ACME_PREFIX)) {
+      return done(acme(path.substring(ACME_PREFIX.length())));
+    }
+    if (path.equals(ROBOTS_PATH)) {
+      return done(ROBOTS);
+    }
+    CredentialSet credentials = policy.credentials();
+    if (credentials == null) {
+      return done(answer(HttpResponseStatus.SERVICE_UNAVAILABLE, new DefaultHttpHeaders(),
+          "access to this host is guarded, but its credentials cannot be read;"
+              + " the controller reports why", "broken"));
+    }
+    // Only a path already in normal form is exempt: the upstream sees the raw path.
+    if (options.exempts(path) && path.equals(rawPath)) {
+      return done(new GuardVerdict.Pass(null, options.forwardAuthorization()));
+    }
+    CompletableFuture<AuthResult> result;
+    try {
+      result = authenticator.verify(credentials, authorization, client);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.handle((r, failure) -> {
+      if (failure != null) {
+        log.warn("Basic-auth verification for {} failed: {}", policy.origin(), failure.toString());
+        return answer(HttpResponseStatus.SERVICE_UNAVAILABLE, new DefaultHttpHeaders(),
+            "credentials cannot be checked right now; try again", "overloaded");
+      }
+      return verdict(policy, options, r);
+    });
+  }
+
+  private static GuardVerdict verdict(BasicAuthPolicy policy, AuthSettings options, AuthResult r) {
+    if (r instanceof AuthResult.Granted granted) {
+      return new GuardVerdict.Pass(granted.user(), options.forwardAuthorization());
+    }
+    if (r instanceof AuthResult.Throttled throttled) {
+      HttpHeaders headers = new DefaultHttpHeaders()
+          .set(HttpHeaderNames.RETRY_AFTER, Long.toString(throttled.retryAfterSeconds()));
+      return answer(HttpResponseStatus.TOO_MANY_REQUESTS, headers,
+          "too many failed sign-ins from your address; try again in "
+              + throttled.retryAfterSeconds() + " s", "throttled");
+    }
+    HttpHeaders headers = new DefaultHttpHeaders()
+        .set(HttpHeaderNames.WWW_AUTHENTICATE, BasicAuthenticator.challenge(policy.realm()));
+    return answer(HttpResponseStatus.UNAUTHORIZED, headers, "sign in to see this host",
+        "unauthorized");
+  }
+
+  private GuardVerdict acme(String token) {
+    Optional<String> keyAuthorization =
+        token.isEmpty() || token.indexOf('/') >= 0 ? Optional.empty()
+            : challenges.keyAuthorization(token);
+    return keyAuthorization
+        .<GuardVerdict>map(k -> new GuardVerdict.Answer(
+            HttpResponseStatus.OK, new DefaultHttpHeaders(), "text/plain", k, "acme"))
+        .orElseGet(() -> answer(HttpResponseStatus.NOT_FOUND, new DefaultHttpHeaders(),
+            "no pending ACME challenge for this token", "acme"));
+  }
+
+  private static GuardVerdict.Answer answer(
+      HttpResponseStatus status, HttpHeaders headers, String detail, String reason) {
+    return new GuardVerdict.Answer(status, headers, TEXT,
+        status.code() + " " + status.reasonPhrase() + ": " + detail + "\n", reason);
+  }
+
+  private static CompletableFuture<GuardVerdict> done(GuardVerdict verdict) {
+    return CompletableFuture.completedFuture(verdict);
+  }
+
+  /** Stops the verification pool, if this guard owns one; pending checks fail (503). */
+  @Override
+  public void close() {
+    if (ownedPool != null) {
+      ownedPool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.bollard.proxy.handler;
+
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+
+/**
+ * Stands in for a request's exchange while its password is being checked off the event loop.
+ * Reading stops ({@link #wantsClientData()} is false); body pieces already decoded are kept and
+ * handed to the real exchange once the guard has decided, or released if the client goes away.
+ */
+final class GuardWait implements Exchange {
+
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+  private boolean requestComplete;
+
+  @Override
+  public void fromClient(HttpContent content) {
+    if (content instanceof LastHttpContent) {
+      requestComplete = true;
+    }
+    pending.add(content);
+  }
+
+  /** Feeds the kept body to the exchange that replaced this one, or releases it. */
+  void handOver(ProxyHandler owner, Exchange next) {
+    while (!pending.isEmpty()) {
+      HttpContent content = pending.poll();
+      if (owner.currentExchange() == next) {
+        next.fromClient(content);
+      } else {
+        content.release();
+      }
+    }
+  }
+
+  @Override
+  public boolean requestComplete() {
+    return requestComplete;
+  }
+
+  @Override
+  public boolean wantsClientData() {
+    return false;
+  }
+
+  @Override
+  public void clientWritabilityChanged() {}
+
+  @Override
+  public void clientClosed() {
+    while (!pending.isEmpty()) {
+      pending.poll().release();
+    }
+  }
+}

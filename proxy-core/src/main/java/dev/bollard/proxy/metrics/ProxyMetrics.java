@@ -1,0 +1,241 @@
+package dev.bollard.proxy.metrics;
+
+import dev.bollard.proxy.accesslog.AccessLog;
+import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.accesslog.RequestSink;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The process's metrics, rendered in the Prometheus text format for the admin listener's {@code
+ * /metrics}. Names and labels are listed in the README ("Metrics").
+ *
+ * <p>Request metrics are recorded on event loops: meters are looked up in a cache keyed by their
+ * labels, and recording is lock-free.
+ */
+public final class ProxyMetrics implements RequestSink, AutoCloseable {
+
+  /** The content type of {@link #scrape()}. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)
+  };
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc;
+  private final ConcurrentHashMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
+  private final AtomicLong activeConnections = new AtomicLong();
+  private final AtomicLong snapshotVersion = new AtomicLong();
+  private final AtomicLong problems = new AtomicLong();
+  private final AtomicReference<String> activeConfig = new AtomicReference<>("");
+  private final Counter tlsOk;
+  private final Counter tlsFailed;
+  private final AtomicLong refusedVersions = new AtomicLong();
+  private final Counter rebuilds;
+  private final Timer rebuildDuration;
+
+  private record RequestKey(
+      String namespace, String ingress, String service, String method, String statusClass) {}
+
+  private record RouteKey(String namespace, String ingress, String service) {}
+
+  private record RouteMeters(
+      Timer duration, Timer upstream, Counter bytesIn, Counter bytesOut) {}
+
+  private ProxyMetrics() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+    new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
+    Gauge.builder("bollard.connections.active", activeConnections, AtomicLong::get)
+        .description("Open client connections on the proxy listeners")
+        .register(registry);
+    tlsOk = Counter.builder("bollard.tls.handshakes").tag("result", "success")
+        .description("TLS handshakes with clients").register(registry);
+    tlsFailed = Counter.builder("bollard.tls.handshakes").tag("result", "failure")
+        .description("TLS handshakes with clients").register(registry);
+    Gauge.builder("bollard.snapshot.version", snapshotVersion, AtomicLong::get)
+        .description("Version number of the routing snapshot being served")
+        .register(registry);
+    Gauge.builder("bollard.config.refused.versions", refusedVersions, AtomicLong::get)
+        .description("Global config versions that fail validation now (not served)")
+        .register(registry);
+    rebuilds = Counter.builder("bollard.rebuilds")
+        .description("Snapshot rebuilds (translations) run").register(registry);
+    rebuildDuration = Timer.builder("bollard.rebuild.duration")
+        .description("Time a rebuild took")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry);
+    Gauge.builder("bollard.problems", problems, AtomicLong::get)
+        .description("Problems found by the last rebuild (Ingresses or parts left out)")
+        .register(registry);
+  }
+
+  /** Creates the registry with JVM and Netty buffer metrics bound. */
+  public static ProxyMetrics create() {
+    return new ProxyMetrics();
+  }
+
+  /** The underlying registry, for metrics other components add. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition (content type {@link #CONTENT_TYPE}). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void completed(RequestFacts f) {
+    String method = METHODS.contains(f.method()) ? f.method() : "OTHER";
+    Counter c = requests.get(new RequestKey(f.namespace(), f.ingress(), f.service(), method,
+        statusClass(f.status())));
+    if (c == null) {
+      c = requests.computeIfAbsent(
+          new RequestKey(f.namespace(), f.ingress(), f.service(), method, statusClass(f.status())),
+          k -> Counter.builder("bollard.requests")
+              .description("Requests served, by route, method and status class")
+              .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
+              .tag("method", k.method).tag("status_class", k.statusClass)
+              .register(registry));
+    }
+    c.increment();
+    RouteMeters m = routes.computeIfAbsent(
+        new RouteKey(f.namespace(), f.ingress(), f.service()), this::routeMeters);
+    m.duration.record(f.durationNanos(), TimeUnit.NANOSECONDS);
+    long upstream = f.upstreamResponseNanos();
+    if (upstream >= 0) {
+      m.upstream.record(upstream, TimeUnit.NANOSECONDS);
+    }
+    m.bytesIn.increment(f.requestLength());
+    m.bytesOut.increment(f.bodyBytesSent());
+  }
+
+  private RouteMeters routeMeters(RouteKey k) {
+    return new RouteMeters(
+        Timer.builder("bollard.request.duration")
+            .description("Time from request head to the end of the response")
+            .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry),
+        Timer.builder("bollard.upstream.response.duration")
+            .description("Time from the first upstream connect attempt to the end of its response")
+            .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry),
+        Counter.builder("bollard.request.bytes").baseUnit("bytes")
+            .description("Request bytes received (heads and bodies)")
+            .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
+            .register(registry),
+        Counter.builder("bollard.response.bytes").baseUnit("bytes")
+            .description("Response body bytes sent")
+            .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
+            .register(registry));
+  }
+
+  static String statusClass(int status) {
+    return status >= 100 && status < 600 ? (status / 100) + "xx" : "other";
+  }
+
+  /** A client connection opened. */
+  public void connectionOpened() {
+    activeConnections.incrementAndGet();
+  }
+
+  /** A client connection closed. */
+  public void connectionClosed() {
+    activeConnections.decrementAndGet();
+  }
+
+  /** A TLS handshake with a client finished. */
+  public void tlsHandshake(boolean success) {
+    (success ? tlsOk : tlsFailed).increment();
+  }
+
+  /** Exposes the access log's written and dropped line counts. */
+  public void watch(AccessLog accessLog) {
+    FunctionCounter.builder("bollard.access.log.dropped", accessLog, AccessLog::droppedLines)
+        .description("Access-log lines dropped because the writer could not keep up")
+        .register(registry);
+    FunctionCounter.builder("bollard.access.log.lines", accessLog, AccessLog::writtenLines)
+        .description("Access-log lines written")
+        .register(registry);
+  }
+
+  /** A rebuild finished; {@code problemCount} is how many problems it reported. */
+  public void rebuildCompleted(int problemCount) {
+    rebuilds.increment();
+    problems.set(problemCount);
+  }
+
+  /** How long a rebuild (translation and publication) took. */
+  public void rebuildDuration(Duration took) {
+    rebuildDuration.record(took);
+  }
+
+  /** A snapshot was published. */
+  public void snapshotPublished(long version) {
+    snapshotVersion.set(version);
+  }
+
+  /** The active global config version (its ConfigMap name; empty for none). */
+  public void configActive(String version) {
+    String old = activeConfig.getAndSet(version);
+    if (old.equals(version)) {
+      return;
+    }
+    if (!old.isEmpty()) {
+      registry.find("bollard.config.active").tag("version", old).meters()
+          .forEach(registry::remove);
+    }
+    if (!version.isEmpty()) {
+      Gauge.builder("bollard.config.active", () -> 1)
+          .description("The active global config version (value 1, the version is a label)")
+          .tag("version", version)
+          .register(registry);
+    }
+  }
+
+  /** How many global config versions fail validation now. */
+  public void configRefused(int versions) {
+    refusedVersions.set(versions);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.bollard.proxy.tls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslClientHelloHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The first TLS step of an HTTPS connection: reads the ClientHello, asks {@link EdgeTls} for the
+ * context (by SNI, and by ALPN for ACME challenges), and replaces itself with that context's
+ * {@link SslHandler}. Runs once per connection, so a certificate swap reaches new handshakes only.
+ */
+final class CertificateChooser extends SslClientHelloHandler<SslContext> {
+
+  /** The pipeline step name of the TLS handler once chosen. */
+  static final String SSL_STEP = "ssl";
+
+  private final EdgeTls.Listener listener;
+
+  CertificateChooser(EdgeTls.Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  protected Future<SslContext> lookup(ChannelHandlerContext ctx, @Nullable ByteBuf clientHello) {
+    // Choosing is a map lookup (a context is built at most once per certificate): no need to
+    // leave the event loop. Not a ClientHello at all: the default context's engine rejects it.
+    ClientHello hello = clientHello == null
+        ? new ClientHello(null, java.util.List.of())
+        : ClientHello.parse(clientHello);
+    return ctx.executor().newSucceededFuture(listener.contextFor(hello));
+  }
+
+  @Override
+  protected void onLookupComplete(ChannelHandlerContext ctx, Future<SslContext> future) {
+    if (!future.isSuccess()) {
+      ctx.close();
+      return;
+    }
+    SslHandler ssl = future.getNow().newHandler(ctx.alloc());
+    ctx.pipeline().replace(this, SSL_STEP, ssl);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.bollard.proxy.tls;
+
+import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.TlsBinding;
+import dev.bollard.proxy.guard.Http01Answers;
+import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.routing.RouteMatch;
+import dev.bollard.proxy.routing.RouteTable;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS and ACME at the edge, for one proxy server: the HTTPS listener's address and certificate
+ * choice, the default certificate, and the steps the plain listener runs before routing (ACME
+ * HTTP-01 answers, the redirect to HTTPS).
+ *
+ * <p>Certificates are chosen per handshake from the snapshot current at that moment: exact SNI
+ * host, then a {@code *.} wildcard, else the default certificate; a handshake offering ALPN {@code
+ * acme-tls/1} for a host with a pending TLS-ALPN-01 challenge gets the challenge certificate. A
+ * Secret that changes reaches new handshakes only; open connections keep the context they began
+ * with.
+ *
+ * <p>The proxy server wraps each listener's pipeline with {@link #initializer}; its request handler
+ * calls {@link #earlyAnswer} and {@link #markForwardedProto} for each request.
+ */
+public final class EdgeTls {
+
+  private static final Logger log = LoggerFactory.getLogger(EdgeTls.class);
+
+  /** Per connection: which edge it belongs to and whether it is the HTTPS listener's. */
+  private static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("bollard.tls");
+
+  /** No HTTPS listener and no ACME challenges. */
+  public static final EdgeTls NONE = builder().build();
+
+  private final @Nullable InetSocketAddress httpsBind;
+  private final int redirectPort;
+  private final Http01Answers http01;
+  private final TlsAlpnAnswers tlsAlpn01;
+  private final @Nullable TlsContexts contexts;
+  private final AtomicReference<Default> defaultCertificate = new AtomicReference<>();
+
+  private EdgeTls(Builder builder) {
+    this.httpsBind = builder.httpsBind;
+    this.redirectPort = builder.redirectPort;
+    this.http01 = builder.http01;
+    this.tlsAlpn01 = builder.tlsAlpn01;
+    if (httpsBind == null) {
+      this.contexts = null;
+    } else {
+      TlsContexts built = new TlsContexts(
+          builder.provider != null ? builder.provider : TlsContexts.detectProvider());
+      this.contexts = built;
+      CertifiedKey initial = builder.defaultCertificate != null
+          ? builder.defaultCertificate
+          : CertifiedKey.selfSigned("Bollard default certificate", Duration.ofDays(365));
+      defaultCertificate.set(newDefault(built, initial));
+    }
+  }
+
+  /** Starts an edge; without {@link Builder#https} there is no HTTPS listener. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Where the HTTPS listener binds, or {@code null} for none. */
+  public @Nullable InetSocketAddress httpsBind() {
+    return httpsBind;
+  }
+
+  /** Where HTTP-01 answers come from (also the Basic-auth guard's seam). */
+  public Http01Answers http01() {
+    return http01;
+  }
+
+  /** The TLS implementation in use ({@code OPENSSL} or {@code JDK}); empty without HTTPS. */
+  public Optional<SslProvider> provider() {
+    return Optional.ofNullable(contexts).map(TlsContexts::provider);
+  }
+
+  /** The certificate served to hosts without one of their own. */
+  public CertifiedKey defaultCertificate() {
+    Default current = defaultCertificate.get();
+    if (current == null) {
+      throw new IllegalStateException("no HTTPS listener configured");
+    }
+    return current.certificate();
+  }
+
+  /**
+   * Replaces the default certificate for new handshakes (a changed {@code
+   * --default-ssl-certificate} Secret).
+   *
+   * @throws IllegalStateException without an HTTPS listener
+   * @throws IllegalArgumentException if no TLS context can be built from it
+   */
+  public void setDefaultCertificate(CertifiedKey certificate) {
+    TlsContexts built = contexts;
+    if (built == null) {
+      throw new IllegalStateException("no HTTPS listener configured");
+    }
+    defaultCertificate.set(newDefault(built, Objects.requireNonNull(certificate, "certificate")));
+  }
+
+  private static Default newDefault(TlsContexts contexts, CertifiedKey certificate) {
+    try {
+      return new Default(certificate, contexts.build(certificate, TlsContexts.HTTP_1_1));
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("default certificate unusable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The child handler of a listener: runs {@code pipeline} (the proxy's own initializer), then adds
+   * the TLS steps when {@code secure}: certificate choice first (after a PROXY protocol header, if
+   * that step exists) and HSTS after the HTTP codec.
+   */
+  public ChannelHandler initializer(ChannelHandler pipeline, boolean secure, CurrentRoutes routes) {
+    if (secure && contexts == null) {
+      throw new IllegalStateException("secure listener without an HTTPS configuration");
+    }
+    Listener listener = new Listener(this, secure, routes);
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.attr(LISTENER).set(listener);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(pipeline);
+        if (!secure) {
+          return;
+        }
+        CertificateChooser chooser = new CertificateChooser(listener);
+        if (p.get("proxy-protocol") != null) {
+          p.addAfter("proxy-protocol", "tls-hello", chooser);
+        } else {
+          p.addFirst("tls-hello", chooser);
+        }
+        if (p.get("http") != null) {
+          p.addAfter("http", "hsts", new HstsHeaders(routes));
+        }
+      }
+    };
+  }
+
+  /**
+   * What the plain listener answers itself before routing, redirects and the guard: an ACME
+   * HTTP-01 token (any host), then the redirect to HTTPS. {@code null} to go on with the request.
+   *
+   * @param authority the request's authority as routed
+   * @param path the request path without query
+   * @param keepAlive whether the response may keep the connection open
+   */
+  public static @Nullable FullHttpResponse earlyAnswer(Channel channel, HttpRequest request,
+      String authority, String path, RouteMatch match, RoutingSnapshot snapshot,
+      boolean keepAlive) {
+    Listener listener = channel.attr(LISTENER).get();
+    if (listener == null || listener.secure()) {
+      return null;
+    }
+    EdgeTls edge = listener.edge();
+    FullHttpResponse challenge = AcmeChallengeStep.answer(edge.http01, path, keepAlive);
+    if (challenge != null) {
+      return challenge;
+    }
+    return HttpsRedirect.redirect(snapshot, match, RouteTable.normalizeHost(authority),
+        request.uri(), edge.redirectPort, keepAlive);
+  }
+
+  /** Sets {@code X-Forwarded-Proto: https} on the upstream head of a request that came over TLS. */
+  public static HttpRequest markForwardedProto(Channel channel, HttpRequest upstream) {
+    Listener listener = channel.attr(LISTENER).get();
+    if (listener != null && listener.secure()) {
+      upstream.headers().set("x-forwarded-proto", "https");
+    }
+    return upstream;
+  }
+
+  /** Whether the connection is an HTTPS listener's. */
+  public static boolean isSecure(Channel channel) {
+    Listener listener = channel.attr(LISTENER).get();
+    return listener != null && listener.secure();
+  }
+
+  /** The context for a handshake (see the class comment for the order). */
+  SslContext contextFor(ClientHello hello, CurrentRoutes routes) {
+    TlsContexts built = Objects.requireNonNull(contexts, "contexts");
+    String host = hello.serverName();
+    if (host != null && hello.protocols().contains(TlsContexts.ACME_TLS_1)) {
+      Optional<CertifiedKey> challenge = tlsAlpn01.certificateFor(host);
+      if (challenge.isPresent()) {
+        try {
+          return built.build(challenge.get(), TlsContexts.ACME_TLS_1);
+        } catch (SSLException e) {
+          log.warn("TLS-ALPN-01 challenge certificate for {} unusable: {}", host, e.getMessage());
+        }
+      }
+    }
+    if (host != null) {
+      RoutingSnapshot snapshot = routes.table().snapshot();
+      Optional<TlsBinding> binding = snapshot.tls().bindingFor(host);
+      if (binding.isPresent()) {
+        SslContext context = built.forBinding(snapshot, binding.get());
+        if (context != null) {
+          return context;
+        }
+      }
+    }
+    return Objects.requireNonNull(defaultCertificate.get(), "default").context();
+  }
+
+  private record Default(CertifiedKey certificate, SslContext context) {}
+
+  /** One listener's view: its edge, whether it terminates TLS, and where snapshots are read. */
+  record Listener(EdgeTls edge, boolean secure, CurrentRoutes routes) {
+    SslContext contextFor(ClientHello hello) {
+      return edge.contextFor(hello, routes);
+    }
+  }
+
+  /** Builder for {@link EdgeTls}. */
+  public static final class Builder {
+    private @Nullable InetSocketAddress httpsBind;
+    private int redirectPort = 443;
+    private Http01Answers http01 = Http01Answers.NONE;
+    private TlsAlpnAnswers tlsAlpn01 = TlsAlpnAnswers.NONE;
+    private @Nullable CertifiedKey defaultCertificate;
+    private @Nullable SslProvider provider;
+
+    private Builder() {}
+
+    /** Serve HTTPS on {@code bind} (port 0 picks a free one). */
+    public Builder https(InetSocketAddress bind) {
+      this.httpsBind = Objects.requireNonNull(bind, "bind");
+      return this;
+    }
+
+    /**
+     * The port in redirect locations: what clients reach HTTPS on (443 behind a Service even when
+     * the listener is 8443). Default 443.
+     */
+    public Builder redirectPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("redirectPort: " + port + " (expected: 1-65535)");
+      }
+      this.redirectPort = port;
+      return this;
+    }
+
+    /** Where HTTP-01 answers come from; default none. */
+    public Builder http01(Http01Answers answers) {
+      this.http01 = Objects.requireNonNull(answers, "answers");
+      return this;
+    }
+
+    /** Where TLS-ALPN-01 challenge certificates come from; default none. */
+    public Builder tlsAlpn01(TlsAlpnAnswers answers) {
+      this.tlsAlpn01 = Objects.requireNonNull(answers, "answers");
+      return this;
+    }
+
+    /** The initial default certificate; default: a self-signed one generated now. */
+    public Builder defaultCertificate(CertifiedKey certificate) {
+      this.defaultCertificate = Objects.requireNonNull(certificate, "certificate");
+      return this;
+    }
+
+    /** Forces a TLS implementation (tests); default: OpenSSL when it loads, else the JDK. */
+    public Builder provider(SslProvider value) {
+      this.provider = Objects.requireNonNull(value, "provider");
+      return this;
+    }
+
+    /** Builds the edge (generating the default certificate if none was given). */
+    public EdgeTls build() {
+      return new EdgeTls(this);
+    }
+  }
+}

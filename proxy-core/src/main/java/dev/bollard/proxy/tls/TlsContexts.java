@@ -1,0 +1,131 @@
+package dev.bollard.proxy.tls;
+
+import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.TlsBinding;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds server {@link SslContext}s with one policy (TLS 1.2 and 1.3, forward-secret AEAD ciphers,
+ * session resumption) and caches them per certificate content, so a Secret that did not change
+ * keeps its context (and its session cache) across snapshots, and a changed one gets a new context
+ * for new handshakes while open connections keep theirs.
+ */
+final class TlsContexts {
+
+  private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+
+  static final String HTTP_1_1 = "http/1.1";
+  static final String ACME_TLS_1 = "acme-tls/1";
+
+  /** TLS 1.3's AEAD suites, then ECDHE with AES-GCM or ChaCha20-Poly1305 for TLS 1.2. */
+  static final List<String> CIPHERS = List.of(
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private final SslProvider provider;
+  private final ConcurrentHashMap<String, SslContext> bySecretContent = new ConcurrentHashMap<>();
+  private volatile @Nullable RoutingSnapshot pruned;
+
+  TlsContexts(SslProvider provider) {
+    this.provider = provider;
+  }
+
+  /** OpenSSL (BoringSSL) when its native library loads, else the JDK. */
+  static SslProvider detectProvider() {
+    if (OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL)) {
+      log.info("TLS by OpenSSL ({})", OpenSsl.versionString());
+      return SslProvider.OPENSSL;
+    }
+    Throwable cause = OpenSsl.unavailabilityCause();
+    log.info("TLS by the JDK (OpenSSL unavailable: {})",
+        cause == null ? "no ALPN" : cause.getMessage());
+    return SslProvider.JDK;
+  }
+
+  SslProvider provider() {
+    return provider;
+  }
+
+  /**
+   * The context for a binding's certificate, built on first use.
+   *
+   * @return {@code null} when the binding has no certificate or it cannot be used (logged once per
+   *     content); the caller serves the default certificate
+   */
+  @Nullable SslContext forBinding(RoutingSnapshot snapshot, TlsBinding binding) {
+    pruneFor(snapshot);
+    String chain = binding.chainPem();
+    String key = binding.keyPem();
+    if (chain == null || key == null) {
+      return null;
+    }
+    String cacheKey = chain + '\0' + key;
+    SslContext cached = bySecretContent.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      SslContext built = build(CertifiedKey.parse(chain, key), HTTP_1_1);
+      SslContext raced = bySecretContent.putIfAbsent(cacheKey, built);
+      return raced != null ? raced : built;
+    } catch (IllegalArgumentException | SSLException e) {
+      log.warn("Secret {} (Ingress {}): certificate unusable for TLS, serving the default"
+          + " certificate: {}", binding.secret(), binding.source(), e.getMessage());
+      return null;
+    }
+  }
+
+  /** A context for a certificate with one ALPN protocol offered. */
+  SslContext build(CertifiedKey certified, String alpn) throws SSLException {
+    return SslContextBuilder.forServer(certified.privateKey(),
+            certified.chain().toArray(new java.security.cert.X509Certificate[0]))
+        .sslProvider(provider)
+        .protocols(PROTOCOLS)
+        .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+        .sessionCacheSize(10_000)
+        .sessionTimeout(3600)
+        .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
+            SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, alpn))
+        .build();
+  }
+
+  /** Forgets contexts of certificates the new snapshot no longer names; once per snapshot. */
+  private void pruneFor(RoutingSnapshot snapshot) {
+    if (pruned == snapshot) {
+      return;
+    }
+    pruned = snapshot;
+    Set<String> live = new HashSet<>();
+    for (TlsBinding binding : snapshot.tls().bindings()) {
+      if (binding.chainPem() != null) {
+        live.add(binding.chainPem() + '\0' + binding.keyPem());
+      }
+    }
+    bySecretContent.keySet().retainAll(live);
+  }
+}

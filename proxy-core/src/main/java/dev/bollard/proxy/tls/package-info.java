@@ -1,0 +1,15 @@
+/**
+ * TLS termination and the ACME edge: the HTTPS listener's per-handshake certificate choice (SNI,
+ * and ALPN {@code acme-tls/1} for TLS-ALPN-01 challenges), {@code SslContext}s cached per
+ * certificate content, the default certificate, HSTS on HTTPS responses, the HTTP-to-HTTPS
+ * redirect and the ACME HTTP-01 answer on the plain listener.
+ *
+ * <p>{@link dev.bollard.proxy.tls.EdgeTls} is the one object a {@code ProxyServer} is given; the
+ * rest is package-private. Ordering certificates lives in the {@code acme} module; which
+ * certificate serves which host comes from the snapshot's {@link
+ * dev.bollard.proxy.config.TlsSettings}.
+ */
+@NullMarked
+package dev.bollard.proxy.tls;
+
+import org.jspecify.annotations.NullMarked;
