@@ -1,5 +1,6 @@
 package dev.bollard.proxy.accesslog;
 
+import dev.bollard.proxy.routing.RouteTable;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -62,7 +63,8 @@ public final class RequestFacts {
     this.uri = request.uri();
     this.protocol = request.protocolVersion().text();
     String h = request.headers().get(HttpHeaderNames.HOST);
-    this.host = h == null ? "" : h;
+    // As nginx's $host: lower case, without port or trailing dot (what routing matched on).
+    this.host = h == null ? "" : RouteTable.normalizeHost(h);
     this.client = client;
     this.requestHeadBytes = headLength(request);
   }
@@ -250,7 +252,8 @@ public final class RequestFacts {
     return protocol;
   }
 
-  String host() {
+  /** For the access log; see the field list in the README. */
+  public String host() {
     return host;
   }
 
@@ -286,11 +289,13 @@ public final class RequestFacts {
     return servicePort;
   }
 
-  String tlsVersion() {
+  /** For the access log; see the field list in the README. */
+  public String tlsVersion() {
     return tlsVersion;
   }
 
-  String sni() {
+  /** For the access log; see the field list in the README. */
+  public String sni() {
     return sni;
   }
 

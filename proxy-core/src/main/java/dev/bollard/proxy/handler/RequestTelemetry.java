@@ -13,6 +13,7 @@ import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.headers.RequestIds;
 import dev.bollard.proxy.metrics.ProxyMetrics;
 import dev.bollard.proxy.routing.RouteMatch;
+import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -88,6 +89,7 @@ public final class RequestTelemetry {
     InetAddress client = p.realIp.clientAddress(sourceAddress, request.headers());
     EdgeSettings edge = settings.edge();
     RequestFacts facts = RequestFacts.begin(request, client, edge.log());
+    EdgeTls.describe(channel, facts);
     facts.requestId(RequestIds.choose(request.headers(), p.realIp.trusted().contains(sourceAddress),
         edge.generateRequestId()));
     return new RequestContext(facts, sourceAddress, p.realIp, edge.log().capture(), edge.headers());

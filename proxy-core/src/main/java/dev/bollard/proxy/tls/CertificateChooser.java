@@ -31,6 +31,10 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
     ClientHello hello = clientHello == null
         ? new ClientHello(null, java.util.List.of())
         : ClientHello.parse(clientHello);
+    String serverName = hello.serverName();
+    if (serverName != null) {
+      ctx.channel().attr(EdgeTls.SERVER_NAME).set(serverName);
+    }
     return ctx.executor().newSucceededFuture(listener.contextFor(hello));
   }
 

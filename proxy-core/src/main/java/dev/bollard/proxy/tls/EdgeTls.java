@@ -1,5 +1,6 @@
 package dev.bollard.proxy.tls;
 
+import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
 import dev.bollard.proxy.guard.Http01Answers;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -45,6 +47,9 @@ public final class EdgeTls {
 
   /** Per connection: which edge it belongs to and whether it is the HTTPS listener's. */
   private static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("bollard.tls");
+
+  /** The SNI name the client sent in its ClientHello, for the access log. */
+  static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("bollard.tls.sni");
 
   /** No HTTPS listener and no ACME challenges. */
   public static final EdgeTls NONE = builder().build();
@@ -189,6 +194,18 @@ public final class EdgeTls {
       upstream.headers().set("x-forwarded-proto", "https");
     }
     return upstream;
+  }
+
+  /**
+   * Records the connection's TLS version and SNI name in the request's log facts; nothing for
+   * plain HTTP.
+   */
+  public static void describe(Channel channel, RequestFacts facts) {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl != null) {
+      String sni = channel.attr(SERVER_NAME).get();
+      facts.tls(ssl.engine().getSession().getProtocol(), sni == null ? "" : sni);
+    }
   }
 
   /** Whether the connection is an HTTPS listener's. */

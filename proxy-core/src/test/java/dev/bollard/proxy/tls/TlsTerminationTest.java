@@ -2,7 +2,9 @@ package dev.bollard.proxy.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
@@ -16,10 +18,12 @@ import dev.bollard.proxy.testing.Snapshots;
 import dev.bollard.proxy.testing.TestBackend;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +99,31 @@ class TlsTerminationTest {
     try (TlsClient anonymous = TlsClient.connect(server.httpsPort(), null)) {
       assertThat(anonymous.peer()).isEqualTo(edge.defaultCertificate().leaf());
     }
+  }
+
+  @Test
+  void theAccessLogFactsCarryTlsVersionAndSni() throws Exception {
+    List<RequestFacts> completed = new CopyOnWriteArrayList<>();
+    backend = TestBackend.start("app", TestBackend.echo());
+    edge = EdgeTls.builder().https(new InetSocketAddress("127.0.0.1", 0)).build();
+    server = ProxyServer.start(ProxyFixture.testSettings(), routes,
+        new RequestTelemetry(completed::add, null), edge);
+    routes.publish(snapshot(binding("shop.test", SHOP)));
+
+    try (TlsClient shop = TlsClient.connect(server.httpsPort(), "shop.test")) {
+      assertThat(shop.get("SHOP.test:8443", "/hello").status()).isEqualTo(200);
+    }
+    TlsClient.plainGet(server.port(), "plain.test", "/");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == 2);
+    RequestFacts https = completed.stream().filter(f -> f.host().equals("shop.test")).findFirst()
+        .orElseThrow();
+    assertThat(https.tlsVersion()).isIn("TLSv1.2", "TLSv1.3");
+    assertThat(https.sni()).isEqualTo("shop.test");
+    RequestFacts plain = completed.stream().filter(f -> f.host().equals("plain.test")).findFirst()
+        .orElseThrow();
+    assertThat(plain.tlsVersion()).isEmpty();
+    assertThat(plain.sni()).isEmpty();
   }
 
   @Test
