@@ -25,9 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The guard through a real listener: every bypass attempt of issue 6 must reach the guarded
- * backend zero times. (A {@code Host} differing from the TLS SNI name cannot be tried until TLS
- * exists; the guard follows the route, which is chosen from the request alone, so SNI cannot
- * widen access.)
+ * backend zero times. A {@code Host} differing from the TLS SNI name is tried over TLS in
+ * {@code dev.bollard.proxy.tls.GuardOverTlsTest}.
  */
 class GuardEndToEndTest {
 
