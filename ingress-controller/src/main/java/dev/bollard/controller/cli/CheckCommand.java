@@ -1,9 +1,11 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.controller.settings.ConfigValidation;
 import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.source.ManifestDirectory;
+import dev.bollard.controller.source.Manifests;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.Problem;
 import dev.bollard.controller.translate.SnapshotTranslator;
@@ -54,16 +56,19 @@ final class CheckCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "check " + dir + ": no such directory");
     }
-    ManifestTranslation.Outcome outcome =
-        ManifestTranslation.run(
-            new ManifestDirectory(dir), new SnapshotTranslator(classes.toSelection()));
-    List<Problem> problems = new ArrayList<>(outcome.result().problems());
-    ConfigState configState =
-        new GlobalConfig(
+    Manifests manifests = new ManifestDirectory(dir).load();
+    // The very build `run` publishes, so check reports what run would serve.
+    RebuildPipeline.Built built =
+        RebuildPipeline.build(
+            new RebuildPipeline.Input(
+                ResourceStore.of(manifests.resources()), manifests.problems()),
+            new SnapshotTranslator(classes.toSelection()),
+            new GlobalConfig(
                 config.family(spec, ResourceStore.DEFAULT_NAMESPACE),
                 config.version(),
-                new GlobalConfig.Listener() {})
-            .resolve(ResourceStore.of(outcome.manifests().resources()));
+                new GlobalConfig.Listener() {}));
+    List<Problem> problems = new ArrayList<>(built.result().problems());
+    ConfigState configState = built.config();
     for (ConfigValidation refused : configState.refused()) {
       for (String error : refused.errors()) {
         int colon = error.indexOf(": ");
@@ -82,12 +87,12 @@ final class CheckCommand implements Callable<Integer> {
     for (Problem problem : problems) {
       out.println(problem);
     }
-    RoutingSnapshot snapshot = outcome.result().snapshot();
+    RoutingSnapshot snapshot = built.result().snapshot();
     int routes = snapshot.virtualHosts().stream().mapToInt(vh -> vh.routes().size()).sum();
     String counts =
-        plural(outcome.manifests().files(), "file")
+        plural(manifests.files(), "file")
             + ", "
-            + plural(outcome.manifests().resources().size(), "resource")
+            + plural(manifests.resources().size(), "resource")
             + ", "
             + plural(snapshot.virtualHosts().size(), "host")
             + ", "

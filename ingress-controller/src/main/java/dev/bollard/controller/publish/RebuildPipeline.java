@@ -70,14 +70,31 @@ public final class RebuildPipeline implements Runnable {
       return;
     }
     ResourceStore store = input.get().store();
+    Built built = build(input.get(), translator, config);
+    long version = publisher.publish(built.result());
+    status.rebuilt(version, built.config());
+    listener.rebuilt(store, built.result(), built.config());
+  }
+
+  /**
+   * What one rebuild would publish: translation, the global config, and the global settings that
+   * refer to resources (the global guard's Secret). Pure; {@code bollard check} uses it too, so it
+   * reports exactly what {@code run} would.
+   *
+   * @param result the snapshot to publish and every problem (the source's first)
+   * @param config the global config chosen, with its refusals
+   */
+  public record Built(TranslationResult result, ConfigState config) {}
+
+  /** Builds what one rebuild of {@code input} would publish; see {@link Built}. */
+  public static Built build(Input input, SnapshotTranslator translator, GlobalConfig config) {
+    ResourceStore store = input.store();
     TranslationResult translated = translator.translate(store);
     ConfigState configState = config.resolve(store);
-    List<Problem> problems = new ArrayList<>(input.get().problems());
+    List<Problem> problems = new ArrayList<>(input.problems());
     problems.addAll(translated.problems());
     TranslationResult result = new TranslationResult(translated.snapshot().withSettings(
         AuthPolicies.resolveGlobal(configState.settings(), store, problems)), problems);
-    long version = publisher.publish(result);
-    status.rebuilt(version, configState);
-    listener.rebuilt(store, result, configState);
+    return new Built(result, configState);
   }
 }

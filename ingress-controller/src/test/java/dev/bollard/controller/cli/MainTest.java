@@ -54,6 +54,27 @@ class MainTest {
   }
 
   @Test
+  void checkReportsAGlobalGuardWhoseSecretIsMissing() throws IOException {
+    Files.writeString(dir.resolve("config.yaml"), String.join("\n",
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata:",
+        "  name: bollard-config-v1",
+        "  labels:",
+        "    bollard.dev/config: bollard",
+        "    bollard.dev/config-version: \"1\"",
+        "data:",
+        "  bollard-auth-hosts: \"*.preview.example.com\"",
+        "  bollard-auth-secret: default/preview-users",
+        ""));
+
+    int code = run(Map.of(), "check", dir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).contains("bollard-auth-secret").contains("default/preview-users");
+  }
+
+  @Test
   void checkOfAMissingDirectoryIsAUsageError() {
     int code = run(Map.of(), "check", dir.resolve("nope").toString());
 
