@@ -313,7 +313,8 @@ public final class ConfigKeys {
     sb.append("|---|---|---|---|---|\n");
     for (ConfigKey k : ALL) {
       sb.append("| `").append(k.name()).append("` | ").append(k.type()).append(" | ");
-      sb.append(k.defaultValue() == null ? "the flag's" : "`" + k.defaultValue() + "`");
+      // No default: unset (the description says what "absent" means, e.g. a flag's value).
+      sb.append(k.defaultValue() == null ? "unset" : "`" + k.defaultValue() + "`");
       sb.append(" | ").append(k.description()).append(" | ").append(k.applied()).append(" |\n");
     }
     return sb.toString();
