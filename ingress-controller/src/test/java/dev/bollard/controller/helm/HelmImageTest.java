@@ -1,0 +1,38 @@
+package dev.bollard.controller.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Dockerfile and the chart's defaults agree: user, ports, and the jar the build makes. */
+class HelmImageTest {
+
+  @Test
+  void imageMatchesTheChartDefaults() throws IOException {
+    List<String> dockerfile = Files.readAllLines(Path.of("..", "Dockerfile"));
+    Deployment deployment = RenderedChart.render().one(Deployment.class);
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(dockerfile).contains("USER "
+        + deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser() + ":"
+        + deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsGroup());
+    List<String> exposed = dockerfile.stream()
+        .filter(l -> l.startsWith("EXPOSE "))
+        .flatMap(l -> Arrays.stream(l.substring("EXPOSE ".length()).trim().split("\\s+")))
+        .toList();
+    assertThat(exposed).containsExactlyInAnyOrderElementsOf(container.getPorts().stream()
+        .map(ContainerPort::getContainerPort).map(String::valueOf).toList());
+    assertThat(container.getImage()).startsWith("bollard:");
+    // The shaded jar's name, as ingress-controller/pom.xml's shade finalName makes it.
+    assertThat(Files.readString(Path.of("pom.xml"))).contains("<finalName>bollard</finalName>");
+    assertThat(String.join("\n", dockerfile)).contains("ingress-controller/target/bollard.jar");
+  }
+}
