@@ -12,12 +12,15 @@ import dev.bollard.proxy.server.ServerSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -245,33 +248,43 @@ class KubernetesEndToEndTest {
     return runtime;
   }
 
+  /**
+   * Create or update, as {@code kubectl apply} would: an update can lose a race with the leader's
+   * own status write (409 Conflict), and is then simply tried again.
+   */
+  private static <T extends HasMetadata> void upsert(Resource<T> resource) {
+    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(() -> resource.createOr(r -> r.update()) != null);
+  }
+
   private void createService(String name) {
-    api.services().inNamespace(NS).resource(new ServiceBuilder()
+    upsert(api.services().inNamespace(NS).resource(new ServiceBuilder()
         .withNewMetadata().withName(name).endMetadata()
         .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
-        .build()).createOr(r -> r.update());
+        .build()));
   }
 
   private void createSlice(String service, int port) {
-    api.discovery().v1().endpointSlices().inNamespace(NS).resource(new EndpointSliceBuilder()
+    upsert(api.discovery().v1().endpointSlices().inNamespace(NS).resource(new EndpointSliceBuilder()
         .withNewMetadata().withName(service + "-1")
         .withLabels(Map.of("kubernetes.io/service-name", service)).endMetadata()
         .withAddressType("IPv4")
         .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true)
         .endConditions().endEndpoint()
         .addNewPort().withName("http").withPort(port).endPort()
-        .build()).createOr(r -> r.update());
+        .build()));
   }
 
   private void createIngress(String name, String host, String service, String className) {
-    api.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
+    upsert(api.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
         .withNewMetadata().withName(name).endMetadata()
         .withNewSpec().withIngressClassName(className)
         .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/")
         .withPathType("Prefix").withNewBackend().withNewService().withName(service)
         .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
         .endHttp().endRule().endSpec()
-        .build()).createOr(r -> r.update());
+        .build()));
   }
 
   private void createConfig(int version, Map<String, String> data) {
