@@ -2,6 +2,7 @@ package dev.bollard.controller.certs;
 
 import dev.bollard.acme.AccountKeyStorage;
 import dev.bollard.acme.AcmeSettings;
+import dev.bollard.acme.CertificateBundle;
 import dev.bollard.acme.CertificateEvents;
 import dev.bollard.acme.CertificateManager;
 import dev.bollard.acme.CertificateStorage;
@@ -11,9 +12,12 @@ import dev.bollard.acme.DesiredCertificate;
 import dev.bollard.acme.Issuer;
 import dev.bollard.acme.Locker;
 import dev.bollard.acme.StoredCertificate;
+import dev.bollard.controller.kube.EventRecorder;
 import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
+import dev.bollard.proxy.metrics.ProxyMetrics;
 import dev.bollard.proxy.tls.CertifiedKey;
 import dev.bollard.proxy.tls.EdgeTls;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,6 +27,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,19 +64,26 @@ public final class CertificateWiring implements AutoCloseable {
   private final @Nullable CertificateManager manager;
   private final @Nullable CertificateStorage storage;
   private final List<AutoCloseable> owned;
+  /** Hooks added after construction (metrics, Kubernetes Events); the manager calls them. */
+  private final List<CertificateEvents> hooks;
   private volatile Runnable rebuild = () -> {};
   private volatile Map<String, DesiredCertificate> desired = Map.of();
+  /** The Ingress that names each desired Secret first, where its Events go. */
+  private volatile Map<String, RouteSource> owners = Map.of();
+  private volatile @Nullable CertificateMetrics metrics;
   private volatile @Nullable String defaultPem;
   /** Kubernetes watches the default certificate's Secret itself; standalone reads it per rebuild. */
   private volatile boolean defaultWatched;
 
   private CertificateWiring(TlsConfig config, EdgeTls edge, @Nullable CertificateManager manager,
-      @Nullable CertificateStorage storage, List<AutoCloseable> owned) {
+      @Nullable CertificateStorage storage, List<AutoCloseable> owned,
+      List<CertificateEvents> hooks) {
     this.config = config;
     this.edge = edge;
     this.manager = manager;
     this.storage = storage;
     this.owned = owned;
+    this.hooks = hooks;
   }
 
   /**
@@ -81,17 +95,9 @@ public final class CertificateWiring implements AutoCloseable {
    */
   public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
       CertificateEvents events, Clock clock) {
-    return standalone(config, trusted, List.of(), events, clock);
-  }
-
-  /**
-   * Standalone with a challenge preference ({@code challengeTypes}; empty for HTTP-01, then
-   * TLS-ALPN-01).
-   */
-  public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
-      List<ChallengeType> challengeTypes, CertificateEvents events, Clock clock) {
     if (!config.acmeEnabled()) {
-      return new CertificateWiring(config, edge(config, null), null, null, List.of());
+      return new CertificateWiring(config, edge(config, null), null, null, List.of(),
+          new CopyOnWriteArrayList<>());
     }
     Path dir = config.acmeDir();
     if (dir == null) {
@@ -102,7 +108,13 @@ public final class CertificateWiring implements AutoCloseable {
     ChallengeTokens tokens = ChallengeTokens.inMemory();
     CertificateStorage storage = CertificateStorage.directory(dir.resolve("certificates"));
     return managed(config, tokens, storage, AccountKeyStorage.file(dir.resolve("account.pem")),
-        Locker.inProcess(), trusted, challengeTypes, events, clock, List.of());
+        Locker.inProcess(), trusted, events, clock, List.of());
+  }
+
+  /** Standalone with a challenge preference that overrides {@code config}'s. */
+  public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
+      List<ChallengeType> challengeTypes, CertificateEvents events, Clock clock) {
+    return standalone(config.withChallengeTypes(challengeTypes), trusted, events, clock);
   }
 
   /**
@@ -115,7 +127,8 @@ public final class CertificateWiring implements AutoCloseable {
     List<AutoCloseable> owned = new ArrayList<>();
     CertificateWiring wiring;
     if (!config.acmeEnabled()) {
-      wiring = new CertificateWiring(config, edge(config, null), null, null, owned);
+      wiring = new CertificateWiring(config, edge(config, null), null, null, owned,
+          new CopyOnWriteArrayList<>());
     } else {
       ConfigMapChallengeTokens tokens =
           ConfigMapChallengeTokens.start(client, ownNamespace, config.challengesConfigMap());
@@ -123,7 +136,7 @@ public final class CertificateWiring implements AutoCloseable {
       String[] account = split(config.acmeAccountSecret(), ownNamespace);
       wiring = managed(config, tokens, new SecretCertificateStorage(client),
           new SecretAccountKeyStorage(client, account[0], account[1]), new LeaderLocker(leader),
-          trusted, List.of(), events, clock, owned);
+          trusted, events, clock, owned);
     }
     String defaultSecret = config.defaultCertificate();
     if (defaultSecret != null) {
@@ -153,26 +166,27 @@ public final class CertificateWiring implements AutoCloseable {
 
   private static CertificateWiring managed(TlsConfig config, ChallengeTokens tokens,
       CertificateStorage storage, AccountKeyStorage accountKeys, Locker locker,
-      List<X509Certificate> trusted, List<ChallengeType> challengeTypes, CertificateEvents events,
-      Clock clock, List<AutoCloseable> owned) {
+      List<X509Certificate> trusted, CertificateEvents events, Clock clock,
+      List<AutoCloseable> owned) {
+    List<ChallengeType> challengeTypes = config.challengeTypes();
     AcmeSettings.Builder settings = AcmeSettings.builder(Objects.requireNonNull(
         config.acmeDirectory(), "acmeDirectory")).contactEmail(config.acmeEmail());
     if (!challengeTypes.isEmpty()) {
       settings.challengeTypes(challengeTypes);
     }
     if (!trusted.isEmpty()) {
-      settings.trustedCertificates(trusted).pollInterval(java.time.Duration.ofMillis(100));
+      settings.trustedCertificates(trusted).pollInterval(Duration.ofMillis(100));
     }
     Runnable[] rebuild = new Runnable[1];
-    CertificateEvents hooks = new LoggingEvents(events, () -> rebuild[0].run());
+    List<CertificateEvents> hooks = new CopyOnWriteArrayList<>(List.of(events));
     CertificateManager manager = CertificateManager.builder(
             Issuer.acme(settings.build(), accountKeys, tokens), storage, locker)
         .clock(clock)
         .renewWhenRemaining(config.renewWhenRemaining())
-        .events(hooks)
+        .events(new LoggingEvents(new Fanout(hooks), () -> rebuild[0].run()))
         .build();
     CertificateWiring wiring = new CertificateWiring(config, edge(config, tokens), manager, storage,
-        owned);
+        owned, hooks);
     rebuild[0] = () -> wiring.rebuild.run();
     return wiring;
   }
@@ -201,10 +215,47 @@ public final class CertificateWiring implements AutoCloseable {
     this.rebuild = Objects.requireNonNull(requestRebuild, "requestRebuild");
   }
 
+  /**
+   * Feeds {@code proxyMetrics}: orders by result, and after each rebuild the expiry of every
+   * certificate served. Call once, before {@link #start}.
+   */
+  public void observe(ProxyMetrics proxyMetrics) {
+    CertificateMetrics observer = new CertificateMetrics(proxyMetrics);
+    metrics = observer;
+    hooks.add(observer);
+  }
+
+  /**
+   * Records orders as Kubernetes Events on the Ingress naming the Secret (issued, and failures
+   * deduplicated by error). Call once, before {@link #start}.
+   */
+  public void recordEvents(EventRecorder recorder) {
+    hooks.add(new CertificateEventRecorder(recorder, this::objectOf));
+  }
+
+  private RouteSource objectOf(String name) {
+    RouteSource owner = owners.get(name);
+    if (owner != null) {
+      return owner;
+    }
+    String[] parts = split(name, ResourceStore.DEFAULT_NAMESPACE);
+    return new RouteSource("Secret", parts[0], parts[1]);
+  }
+
   /** Starts ordering (a no-op without ACME). */
   public void start() {
     if (manager != null) {
       manager.start();
+    }
+  }
+
+  /**
+   * Checks the desired certificates now rather than at the next interval: a replica that just
+   * became leader takes over what the previous one left due.
+   */
+  public void checkNow() {
+    if (manager != null) {
+      manager.setDesired(desired.values());
     }
   }
 
@@ -217,14 +268,20 @@ public final class CertificateWiring implements AutoCloseable {
           () -> log.warn("Default certificate Secret {} not found; serving a generated one",
               defaultSecret));
     }
+    CertificateMetrics observer = metrics;
+    if (observer != null) {
+      observer.served(snapshot.tls());
+    }
     if (manager == null) {
       return;
     }
     Map<String, Set<String>> hostsBySecret = new TreeMap<>();
+    Map<String, RouteSource> ownerOf = new TreeMap<>();
     for (TlsBinding binding : snapshot.tls().bindings()) {
       if (!binding.acme() || binding.secret().endsWith("/")) {
         continue;
       }
+      ownerOf.putIfAbsent(binding.secret(), binding.source());
       for (String host : binding.hosts()) {
         if (host.startsWith("*.")) {
           log.warn("{}: {} is a wildcard; ACME HTTP-01 and TLS-ALPN-01 cannot validate it,"
@@ -236,6 +293,7 @@ public final class CertificateWiring implements AutoCloseable {
     }
     Map<String, DesiredCertificate> next = new TreeMap<>();
     hostsBySecret.forEach((secret, hosts) -> next.put(secret, new DesiredCertificate(secret, hosts)));
+    owners = Map.copyOf(ownerOf);
     if (!next.equals(desired)) {
       desired = Map.copyOf(next);
       manager.setDesired(next.values());
@@ -306,6 +364,32 @@ public final class CertificateWiring implements AutoCloseable {
         resource.close();
       } catch (Exception e) {
         log.debug("Closing {}: {}", resource, e.toString());
+      }
+    }
+  }
+
+  /** Hands each event to every hook; one failing hook does not keep the others from theirs. */
+  private record Fanout(List<CertificateEvents> hooks) implements CertificateEvents {
+    @Override
+    public void issued(String name, CertificateBundle bundle, OrderReason reason) {
+      for (CertificateEvents hook : hooks) {
+        try {
+          hook.issued(name, bundle, reason);
+        } catch (RuntimeException e) {
+          log.warn("Certificate hook {} failed: {}", hook, e.toString());
+        }
+      }
+    }
+
+    @Override
+    public void failed(String name, Set<String> hosts, OrderReason reason, String error,
+        int failures, Instant nextAttempt) {
+      for (CertificateEvents hook : hooks) {
+        try {
+          hook.failed(name, hosts, reason, error, failures, nextAttempt);
+        } catch (RuntimeException e) {
+          log.warn("Certificate hook {} failed: {}", hook, e.toString());
+        }
       }
     }
   }

@@ -49,11 +49,25 @@ final class SecretAccountKeyStorage implements AccountKeyStorage {
             keyPairPem.getBytes(StandardCharsets.US_ASCII))))
         .build();
     try {
-      // Create only: a key created meanwhile by another leader must not be overwritten.
-      client.secrets().inNamespace(namespace).resource(secret).create();
+      Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+      if (existing == null) {
+        // Create only: a key created meanwhile by another leader must not be overwritten.
+        client.secrets().inNamespace(namespace).resource(secret).create();
+      } else if (SecretCertificateStorage.data(existing, KEY).isBlank()) {
+        // A Secret made ahead without the key (e.g. by a chart): fill it in. Its
+        // resourceVersion makes a concurrent fill fail rather than be overwritten.
+        Map<String, String> data = new java.util.HashMap<>(
+            existing.getData() == null ? Map.of() : existing.getData());
+        data.putAll(secret.getData());
+        existing.setData(data);
+        client.secrets().inNamespace(namespace).resource(existing).update();
+      } else {
+        throw new IOException("Secret " + namespace + "/" + name + " got an account key"
+            + " meanwhile (another leader?); the next order uses it");
+      }
     } catch (KubernetesClientException e) {
-      throw new IOException("cannot create Secret " + namespace + "/" + name + ": "
-          + e.getMessage(), e);
+      throw new IOException("cannot write Secret " + namespace + "/" + name + ": "
+          + e.getMessage() + " (RBAC: secrets create/update in " + namespace + "?)", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.acme.CertificateEvents;
 import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.kube.EventRecorder;
@@ -22,9 +23,12 @@ import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.server.ProxyServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +96,16 @@ public final class KubernetesRuntime implements AutoCloseable {
   /** Starts everything, with the HTTPS listener and ACME as {@code tls} says. */
   static KubernetesRuntime start(KubernetesSettings settings, KubernetesClient client,
       AccessLogOptions accessLog, TlsConfig tls) throws InterruptedException {
+    return start(settings, client, accessLog, tls, List.of(), CertificateEvents.NONE);
+  }
+
+  /**
+   * Starts everything; {@code trusted} are extra trust anchors for the ACME server (tests with a
+   * private CA) and {@code certificateEvents} more hooks on orders.
+   */
+  static KubernetesRuntime start(KubernetesSettings settings, KubernetesClient client,
+      AccessLogOptions accessLog, TlsConfig tls, List<X509Certificate> trusted,
+      CertificateEvents certificateEvents) throws InterruptedException {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     started.push(client);
     try {
@@ -123,6 +137,7 @@ public final class KubernetesRuntime implements AutoCloseable {
           });
 
       RebuildScheduler[] scheduler = new RebuildScheduler[1];
+      CertificateWiring[] certs = new CertificateWiring[1];
       LeaderElection election =
           new LeaderElection(
               client,
@@ -133,6 +148,8 @@ public final class KubernetesRuntime implements AutoCloseable {
                   status.leader(true);
                   // A new leader writes status and Events for the world as it is now.
                   scheduler[0].requestRebuild();
+                  // ... and takes over the certificates the previous one left due.
+                  certs[0].checkNow();
                 }
 
                 @Override
@@ -140,13 +157,14 @@ public final class KubernetesRuntime implements AutoCloseable {
                   status.leader(false);
                 }
               });
-      // Orders only on the Lease leader; every replica serves and answers challenges.
-      CertificateWiring[] certs = {CertificateWiring.kubernetes(tls, client,
-          settings.election().namespace(), election::isLeader, java.util.List.of(),
-          dev.bollard.acme.CertificateEvents.NONE, java.time.Clock.systemUTC())};
-      started.push(certs[0]);
       EventRecorder events =
           new EventRecorder(client, writer, election::isLeader, settings.election().identity());
+      // Orders only on the Lease leader; every replica serves and answers challenges.
+      certs[0] = CertificateWiring.kubernetes(tls, client, settings.election().namespace(),
+          election::isLeader, trusted, certificateEvents, Clock.systemUTC());
+      started.push(certs[0]);
+      certs[0].observe(obs.metrics());
+      certs[0].recordEvents(events);
       ProblemEvents problemEvents = new ProblemEvents(events, election::isLeader);
       IngressStatusWriter statusWriter =
           new IngressStatusWriter(
@@ -246,6 +264,11 @@ public final class KubernetesRuntime implements AutoCloseable {
   /** The port the proxy listens on. */
   public int proxyPort() {
     return proxy.port();
+  }
+
+  /** The port the HTTPS listener listens on. */
+  public int httpsPort() {
+    return proxy.httpsPort();
   }
 
   /** The port the admin listener listens on. */

@@ -54,6 +54,11 @@ final class Observability implements AutoCloseable {
     return telemetry;
   }
 
+  /** The registry, for components that add their own metrics. */
+  ProxyMetrics metrics() {
+    return metrics;
+  }
+
   /** The {@code /metrics} page. */
   Supplier<String> scrape() {
     return metrics::scrape;

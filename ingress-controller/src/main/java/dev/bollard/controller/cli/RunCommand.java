@@ -150,8 +150,9 @@ final class RunCommand implements Callable<Integer> {
     StandaloneRuntime runtime;
     try {
       runtime = StandaloneRuntime.start(settings, accessLog, CertificateWiring.standalone(
-          tls.toConfig(spec.commandLine(), settings.config().namespace()), java.util.List.of(),
-          dev.bollard.acme.CertificateEvents.NONE, java.time.Clock.systemUTC()));
+          tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace()),
+          java.util.List.of(), dev.bollard.acme.CertificateEvents.NONE,
+          java.time.Clock.systemUTC()));
     } catch (UncheckedIOException e) {
       spec.commandLine()
           .getErr()

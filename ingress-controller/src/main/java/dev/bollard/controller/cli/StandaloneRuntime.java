@@ -104,6 +104,7 @@ public final class StandaloneRuntime implements AutoCloseable {
       Observability obs = Observability.start(accessLog);
       started.push(obs);
       started.push(certs);
+      certs.observe(obs.metrics());
       InetSocketAddress echoBind = settings.echoBackend();
       EchoBackend echo = null;
       if (echoBind != null) {

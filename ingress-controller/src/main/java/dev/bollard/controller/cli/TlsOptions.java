@@ -1,9 +1,16 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.acme.ChallengeType;
 import dev.bollard.controller.certs.TlsConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -78,6 +85,42 @@ final class TlsOptions {
           + " Default: ${DEFAULT-VALUE}. Env: BOLLARD_ACME_RENEW_WHEN_REMAINING.")
   double renewWhenRemaining;
 
+  @Option(
+      names = "--acme-challenge-types",
+      paramLabel = "TYPE[,TYPE]",
+      split = ",",
+      converter = ChallengeTypeConverter.class,
+      description = "ACME challenge types in order of preference: http-01 (plain listener, port 80),"
+          + " tls-alpn-01 (HTTPS listener, port 443). Default: http-01,tls-alpn-01."
+          + " Env: BOLLARD_ACME_CHALLENGE_TYPES.")
+  List<ChallengeType> challengeTypes = new ArrayList<>();
+
+  /** {@code http-01} or {@code tls-alpn-01}, as RFC 8555 and RFC 8737 spell them. */
+  static final class ChallengeTypeConverter implements CommandLine.ITypeConverter<ChallengeType> {
+    @Override
+    public ChallengeType convert(String value) {
+      String wanted = value.strip().toLowerCase(Locale.ROOT);
+      return Arrays.stream(ChallengeType.values()).filter(t -> t.acmeName().equals(wanted))
+          .findFirst().orElseThrow(() -> new CommandLine.TypeConversionException("'" + value
+              + "' (expected: " + Arrays.stream(ChallengeType.values())
+                  .map(ChallengeType::acmeName).collect(Collectors.joining(" or ")) + ")"));
+    }
+  }
+
+  /**
+   * The settings for standalone mode, where ACME keeps certificates and the account key in {@code
+   * --acme-dir}.
+   */
+  TlsConfig toStandaloneConfig(CommandLine commandLine, String ownNamespace) {
+    TlsConfig config = toConfig(commandLine, ownNamespace);
+    if (config.acmeEnabled() && acmeDir == null) {
+      throw new CommandLine.ParameterException(commandLine, "--acme-directory needs --acme-dir DIR"
+          + " in standalone mode: the directory where certificates and the ACME account key are"
+          + " kept (e.g. --acme-dir /var/lib/bollard/acme)");
+    }
+    return config;
+  }
+
   TlsConfig toConfig(CommandLine commandLine, String ownNamespace) {
     if (redirectPort < 1 || redirectPort > 65535) {
       throw new CommandLine.ParameterException(commandLine,
@@ -91,8 +134,13 @@ final class TlsOptions {
       throw new CommandLine.ParameterException(commandLine,
           "--acme-renew-when-remaining " + renewWhenRemaining + " (expected: between 0 and 1)");
     }
+    if (new LinkedHashSet<>(challengeTypes).size() != challengeTypes.size()) {
+      throw new CommandLine.ParameterException(commandLine, "--acme-challenge-types "
+          + challengeTypes.stream().map(ChallengeType::acmeName).collect(Collectors.joining(","))
+          + " (expected: each type once)");
+    }
     return new TlsConfig(httpsListen, redirectPort, defaultCertificate, acmeDirectory, acmeEmail,
         acmeAccountSecret != null ? acmeAccountSecret : ownNamespace + "/bollard-acme-account",
-        challengesConfigMap, acmeDir, renewWhenRemaining);
+        challengesConfigMap, acmeDir, renewWhenRemaining, challengeTypes);
   }
 }

@@ -117,7 +117,7 @@ final class TlsTranslation {
     String secretName = tls.getSecretName();
     if (secretName == null || secretName.isEmpty()) {
       problems.add(new Problem(source, field + ".secretName",
-          "missing; " + describe(hosts) + " get the default certificate."));
+          "missing; " + getDefault(hosts) + "."));
       return List.of(new TlsBinding(source, ingress.namespace() + "/", hosts, null, null, acme));
     }
     String secret = ingress.namespace() + "/" + secretName;
@@ -126,7 +126,7 @@ final class TlsTranslation {
       if (!acme) {
         problems.add(new Problem(source, field + ".secretName",
             "Secret " + secret + (found.isEmpty() ? " not found" : " has no tls.crt/tls.key") + "; "
-                + describe(hosts) + " get the default certificate until it exists."));
+                + getDefault(hosts) + " until it exists."));
       }
       // With tls-acme, a missing Secret is the normal state before the first issuance.
       return List.of(new TlsBinding(source, secret, hosts, null, null, acme));
@@ -138,8 +138,8 @@ final class TlsTranslation {
       certified = CertifiedKey.parse(chain == null ? "" : chain, key == null ? "" : key);
     } catch (IllegalArgumentException e) {
       problems.add(new Problem(source, field + ".secretName",
-          "Secret " + secret + ": " + e.getMessage() + "; " + describe(hosts)
-              + " get the default certificate. Fix tls.crt/tls.key in the Secret."));
+          "Secret " + secret + ": " + e.getMessage() + "; " + getDefault(hosts)
+              + ". Fix tls.crt/tls.key in the Secret."));
       return List.of(new TlsBinding(source, secret, hosts, null, null, acme));
     }
     List<String> covered = new ArrayList<>();
@@ -150,7 +150,8 @@ final class TlsTranslation {
     if (!uncovered.isEmpty() && !acme) {
       problems.add(new Problem(source, field + ".hosts",
           "the certificate in Secret " + secret + " (for " + String.join(", ", certified.dnsNames())
-              + ") does not cover " + describe(uncovered) + "; they get the default certificate."));
+              + ") does not cover " + describe(uncovered) + "; "
+              + (uncovered.size() == 1 ? "it gets" : "they get") + " the default certificate."));
     }
     List<TlsBinding> out = new ArrayList<>();
     if (!covered.isEmpty()) {
@@ -199,6 +200,10 @@ final class TlsTranslation {
     } catch (IllegalArgumentException e) {
       return "";
     }
+  }
+
+  private static String getDefault(List<String> hosts) {
+    return describe(hosts) + (hosts.size() == 1 ? " gets" : " get") + " the default certificate";
   }
 
   private static String describe(List<String> hosts) {

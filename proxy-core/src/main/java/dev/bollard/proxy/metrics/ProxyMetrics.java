@@ -19,6 +19,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -59,11 +62,15 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
   private final AtomicLong refusedVersions = new AtomicLong();
   private final Counter rebuilds;
   private final Timer rebuildDuration;
+  private final ConcurrentHashMap<CertificateKey, AtomicLong> certificateExpiry =
+      new ConcurrentHashMap<>();
 
   private record RequestKey(
       String namespace, String ingress, String service, String method, String statusClass) {}
 
   private record RouteKey(String namespace, String ingress, String service) {}
+
+  private record CertificateKey(String secret, String host) {}
 
   private record RouteMeters(
       Timer duration, Timer upstream, Counter bytesIn, Counter bytesOut) {}
@@ -231,6 +238,50 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
   /** How many global config versions fail validation now. */
   public void configRefused(int versions) {
     refusedVersions.set(versions);
+  }
+
+  /**
+   * The certificates served now, replacing the previous set: {@code notAfter} per Secret ({@code
+   * namespace/name}) and host. Only what the HTTPS listener serves, so the series stay bounded.
+   */
+  public synchronized void certificatesServed(Map<String, Map<String, Instant>> notAfterBySecret) {
+    Set<CertificateKey> now = new java.util.HashSet<>();
+    notAfterBySecret.forEach((secret, hosts) -> hosts.forEach((host, notAfter) -> {
+      CertificateKey key = new CertificateKey(secret, host);
+      now.add(key);
+      certificateExpiry.computeIfAbsent(key, k -> {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder("bollard.certificate.expiry.timestamp", value, AtomicLong::get)
+            .baseUnit("seconds")
+            .description("When the certificate served for a host expires (Unix time)")
+            .tag("secret", k.secret).tag("host", k.host)
+            .register(registry);
+        return value;
+      }).set(notAfter.getEpochSecond());
+    }));
+    certificateExpiry.keySet().removeIf(key -> {
+      if (now.contains(key)) {
+        return false;
+      }
+      registry.find("bollard.certificate.expiry.timestamp").tag("secret", key.secret)
+          .tag("host", key.host).meters().forEach(registry::remove);
+      return true;
+    });
+  }
+
+  /**
+   * An ACME order finished.
+   *
+   * @param issued whether a certificate was issued and stored
+   * @param reason why it was placed, e.g. {@code MISSING} or {@code RENEWAL_DUE} (a fixed set)
+   */
+  public void certificateOrder(boolean issued, String reason) {
+    Counter.builder("bollard.certificate.orders")
+        .description("ACME orders placed, by result and reason")
+        .tag("result", issued ? "issued" : "failed")
+        .tag("reason", reason.toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
   }
 
   @Override
