@@ -456,6 +456,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof RequestValidator.RequestRejected rejected) {
+      telemetry.rejected(ctx.channel(), rejected, routes.table().snapshot().settings());
+      return;
+    }
     if (evt == ClientConnections.DRAIN) {
       if (exchange == null && webSocket == null && !closing) {
         closing = true;

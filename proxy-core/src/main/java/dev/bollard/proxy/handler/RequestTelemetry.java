@@ -15,9 +15,12 @@ import dev.bollard.proxy.metrics.ProxyMetrics;
 import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -148,6 +151,19 @@ public final class RequestTelemetry {
     c.headers.applyToResponse(response.headers());
     RequestIds.applyResponse(response.headers(), c.facts.requestIdValue());
   }
+
+  /**
+   * The validator answered a request itself (400, 414, 431 …): one line for it too. A request
+   * whose bytes never made a head is logged with method and URI {@code -}, as nginx does.
+   */
+  void rejected(Channel channel, RequestValidator.RequestRejected rejection,
+      GlobalSettings settings) {
+    HttpRequest head = rejection.head();
+    completed(begin(channel, head != null ? head : UNPARSED, settings), rejection.status());
+  }
+
+  private static final HttpRequest UNPARSED =
+      new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf("-"), "-");
 
   /** The request is over with {@code status}; the first call logs it. */
   void completed(RequestContext c, int status) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -55,6 +56,16 @@ public final class RequestValidator extends ChannelDuplexHandler {
    * @param reason what was wrong, for the log
    */
   public record BodyRejected(String reason) {}
+
+  /**
+   * User event fired toward the proxy handler when the validator answers a request itself (400,
+   * 414, 431 …), so that the request still gets its access-log line.
+   *
+   * @param status the status sent
+   * @param head the request head as far as it was parsed, or {@code null} when the bytes never
+   *     made a head (a raw-byte rule broke first)
+   */
+  public record RequestRejected(int status, @Nullable HttpRequest head) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestValidator.class);
 
@@ -143,7 +154,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
       Rejection problem = checkHead(request);
       if (problem != null) {
         ReferenceCountUtil.release(msg);
-        reject(ctx, problem);
+        reject(ctx, problem.withHead(request));
         return;
       }
       announceBody(request);
@@ -435,6 +446,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
   }
 
   private static void sendRejection(ChannelHandlerContext ctx, Rejection rejection) {
+    ctx.fireUserEventTriggered(new RequestRejected(rejection.status().code(), rejection.head()));
     ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false))
         .addListener(ChannelFutureListener.CLOSE);
   }
@@ -443,5 +455,15 @@ public final class RequestValidator extends ChannelDuplexHandler {
     return ctx.channel().remoteAddress();
   }
 
-  private record Rejection(HttpResponseStatus status, String reason) {}
+  private record Rejection(HttpResponseStatus status, String reason, @Nullable HttpRequest head) {
+    Rejection(HttpResponseStatus status, String reason) {
+      this(status, reason, null);
+    }
+
+    /** Keeps the head's line and headers (not its content) for the access log. */
+    Rejection withHead(HttpRequest request) {
+      return new Rejection(status, reason, new DefaultHttpRequest(request.protocolVersion(),
+          request.method(), request.uri(), request.headers().copy()));
+    }
+  }
 }

@@ -280,6 +280,32 @@ class AccessLogEndToEndTest {
   }
 
   @Test
+  void requestsTheValidatorRefusesAreLoggedToo() throws Exception {
+    start(settings("127.0.0.0/8", false), RouteEdge.NONE, app(APP_HEADERS));
+    try (RawHttpConnection c = RawHttpConnection.open(port())) {
+      c.send("POST /smuggle HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 3\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(400);
+    }
+    try (RawHttpConnection c = RawHttpConnection.open(port())) {
+      c.send("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(414);
+    }
+    try (RawHttpConnection c = RawHttpConnection.open(port())) {
+      c.send("GET / HTTP/1.1\r\nHost: shop.test\r\nX-Folded: a\r\n b\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(400);
+    }
+    List<Map<String, Object>> lines = lines(3);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).containsEntry("status", 400L).containsEntry("method", "POST")
+        .containsEntry("path", "/smuggle").containsEntry("host", "shop.test")
+        .containsEntry("upstream_status", null);
+    assertThat(lines.get(1)).containsEntry("status", 414L);
+    assertThat(lines.get(2)).containsEntry("status", 400L).containsEntry("method", "-");
+    assertThat(app.requests()).isZero();
+  }
+
+  @Test
   void aClientThatLeavesGets499() throws Exception {
     CompletableFuture<Void> gate = new CompletableFuture<>();
     start(settings("127.0.0.0/8", false), RouteEdge.NONE, TestBackend.gated(gate, "late"));
