@@ -345,7 +345,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange = null;
-    WebSocketRelay relay = new WebSocketRelay(this, c, upstream);
+    WebSocketRelay relay = new WebSocketRelay(this, c, upstream, requestContext().facts);
     webSocket = relay;
     upstream.redirect(relay);
     releaseBacklog();

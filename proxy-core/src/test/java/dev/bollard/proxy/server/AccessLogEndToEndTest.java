@@ -266,8 +266,9 @@ class AccessLogEndToEndTest {
               }
             })
         .get(10, TimeUnit.SECONDS);
-    ws.sendText("hi", true).get(10, TimeUnit.SECONDS);
-    assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("app:hi");
+    String message = "hi".repeat(5_000);
+    ws.sendText(message, true).get(10, TimeUnit.SECONDS);
+    assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("app:" + message);
     // Open WebSocket: no line yet.
     assertThat(lines(1)).hasSize(1);
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
@@ -277,6 +278,9 @@ class AccessLogEndToEndTest {
         .containsEntry("upstream_status", null).containsEntry("upstream_connect_time", null);
     assertThat(lines.get(1)).containsEntry("status", 101L).containsEntry("ingress", "chat")
         .containsEntry("upstream_status", 101L).containsEntry("path", "/chat");
+    // The relayed frames count, both ways (each carries the 10,000-character message).
+    assertThat((Long) lines.get(1).get("bytes_in")).isGreaterThan(10_000L);
+    assertThat((Long) lines.get(1).get("bytes_out")).isGreaterThan(10_000L);
   }
 
   @Test
