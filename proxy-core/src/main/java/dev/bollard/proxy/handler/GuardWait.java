@@ -12,7 +12,14 @@ import java.util.ArrayDeque;
 final class GuardWait implements Exchange {
 
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+  private final RequestTelemetry telemetry;
+  private final RequestTelemetry.RequestContext request;
   private boolean requestComplete;
+
+  GuardWait(RequestTelemetry telemetry, RequestTelemetry.RequestContext request) {
+    this.telemetry = telemetry;
+    this.request = request;
+  }
 
   @Override
   public void fromClient(HttpContent content) {
@@ -52,5 +59,7 @@ final class GuardWait implements Exchange {
     while (!pending.isEmpty()) {
       pending.poll().release();
     }
+    // The client left while its password was being checked: nginx's 499.
+    telemetry.completed(request, 499);
   }
 }

@@ -178,7 +178,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     CompletableFuture<GuardVerdict> checked =
         GuardStep.check(guard, requestContext(), request, table, target, match);
     if (!checked.isDone()) {
-      GuardWait wait = new GuardWait();
+      GuardWait wait = new GuardWait(telemetry, requestContext());
       exchange = wait;
       updateClientRead();
       checked.whenComplete((verdict, failure) -> ctx.channel().eventLoop().execute(() -> {
