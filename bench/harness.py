@@ -25,16 +25,44 @@ import tempfile
 import time
 import urllib.request
 
-TARGETS = ["direct", "nginx", "haproxy", "bollard"]
-COLORS = {"direct": "#9e9e9e", "nginx": "#2e7d32", "haproxy": "#1565c0", "bollard": "#ef6c00"}
+# bollard-log: a second Bollard with the access log on (a file) and header capture configured.
+# bollard-base: a second Bollard from --baseline-jar, for before/after comparisons in one run.
+TARGETS = ["direct", "nginx", "haproxy", "bollard", "bollard-log", "bollard-base"]
+COLORS = {"direct": "#9e9e9e", "nginx": "#2e7d32", "haproxy": "#1565c0", "bollard": "#ef6c00",
+          "bollard-log": "#8d6e63", "bollard-base": "#ffb74d"}
+LABELS = {"direct": "direct", "nginx": "nginx", "haproxy": "HAProxy", "bollard": "Bollard",
+          "bollard-log": "Bollard+log", "bollard-base": "Bollard (baseline)"}
+DEFAULT_TARGETS = ["direct", "nginx", "haproxy", "bollard", "bollard-log"]
 
-# name -> (path, connections, extra wrk headers, what it shows)
+# The guarded host's user and password (the bcrypt hash of examples/preview-guard.yaml).
+GUARD_HOST = "guarded.bench"
+GUARD_HTPASSWD = "preview:$2y$10$2epkbpJuoqorlxhqCjvkte0jnwU55/McfTW16IovLS04nIDG.yhi6"
+GUARD_AUTHORIZATION = "Basic cHJldmlldzpwcmV2aWV3"  # preview:preview
+
+# name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
-    "keepalive-1k-c64": ("/1k", 64, [], "HTTP/1.1 keep-alive, 1 KiB body, 64 connections"),
-    "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)"),
-    "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections"),
-    "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time"),
+    "keepalive-1k-c64": ("/1k", 64, [], "HTTP/1.1 keep-alive, 1 KiB body, 64 connections", None),
+    # The two feature-cost scenarios run right after their reference (Bollard, open route, log
+    # off) so that each cost is a ratio of neighbouring runs.
+    "guard-1k-c64": ("/1k", 64, [f"Host: {GUARD_HOST}", f"Authorization: {GUARD_AUTHORIZATION}"],
+                     "basic-auth-guarded route (cached verification), 1 KiB, 64 connections",
+                     ["bollard", "bollard-base"]),
+    "accesslog-1k-c64": ("/1k", 64, [], "access log to a file with header capture, 1 KiB, 64 connections",
+                         ["bollard-log"]),
+    "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
+    "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
+    "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
 }
+# feature-cost scenario -> (reference scenario, reference target)
+COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "accesslog-1k-c64": ("keepalive-1k-c64", "bollard")}
+
+
+def runs_on(scenario, target):
+    only = SCENARIOS[scenario][4]
+    if only is None:
+        return target not in ("bollard-log",)  # the logging Bollard only runs its own scenario
+    return target in only
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -170,6 +198,8 @@ http {{
   server {{
     listen 127.0.0.1:{port} reuseport backlog=4096;
     root {docroot};
+    # The header the access-log scenario captures; every proxy relays it alike.
+    add_header X-Log-User 42 always;
     location / {{ }}
   }}
 }}
@@ -262,9 +292,59 @@ backend be
     return conf
 
 
-def write_manifests(work, backend_port):
-    d = os.path.join(work, "manifests")
+def write_manifests(work, backend_port, name="manifests", log_capture=False):
+    """The open route (any host), a basic-auth-guarded host, and with log_capture a versioned
+    ConfigMap that captures X-Log-User into the access log."""
+    d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
+    if log_capture:
+        with open(os.path.join(d, "config.yaml"), "w") as f:
+            f.write("""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: bollard-v1
+  namespace: default
+  labels:
+    bollard.dev/config: bollard
+    bollard.dev/config-version: "1"
+immutable: true
+data:
+  bollard-log-capture-headers: X-Log-User:user_id
+""")
+    with open(os.path.join(d, "guard.yaml"), "w") as f:
+        f.write(f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: bench-auth
+  namespace: default
+type: Opaque
+stringData:
+  auth: |
+    {GUARD_HTPASSWD}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: guarded
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/auth-type: basic
+    nginx.ingress.kubernetes.io/auth-secret: bench-auth
+    nginx.ingress.kubernetes.io/auth-realm: bench
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {GUARD_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""")
     with open(os.path.join(d, "bench.yaml"), "w") as f:
         f.write(f"""apiVersion: networking.k8s.io/v1
 kind: IngressClass
@@ -336,7 +416,7 @@ def check_alive(procs, target, when):
 
 
 def run_wrk(port, scenario, duration, load_cpus):
-    path, conns, headers, _ = SCENARIOS[scenario]
+    path, conns, headers, _, _ = SCENARIOS[scenario]
     cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
         "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--timeout", "5s", "-s", WRK_REPORT]
     for h in headers:
@@ -481,7 +561,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--smoke", action="store_true", help="one short round (CI): 2 s per run")
     ap.add_argument("--jar", default=os.path.join(ROOT, "ingress-controller/target/bollard.jar"))
-    ap.add_argument("--targets", default=",".join(TARGETS), help="comma-separated subset of " + ",".join(TARGETS))
+    ap.add_argument("--baseline-jar", default=None,
+                    help="a second Bollard jar run as target bollard-base (added to the targets), for"
+                         " before/after comparisons interleaved in one run")
+    ap.add_argument("--targets", default=",".join(DEFAULT_TARGETS),
+                    help="comma-separated subset of " + ",".join(TARGETS) + " (default: all but bollard-base)")
     ap.add_argument("--scenarios", default=",".join(SCENARIOS) + ",idle-10k")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=int, default=8, help="seconds per measured run")
@@ -512,6 +596,8 @@ def main():
         args.out or os.path.join(HERE, "results"))
     os.makedirs(out_dir, exist_ok=True)
     targets = [t for t in args.targets.split(",") if t]
+    if args.baseline_jar and "bollard-base" not in targets:
+        targets.append("bollard-base")
     for t in targets:
         if t not in TARGETS:
             raise HarnessError(f"--targets: {t} (expected: some of {','.join(TARGETS)})")
@@ -533,14 +619,21 @@ def main():
         args.idle_conns = max(hard - 2000, 100)
 
     ports = {"direct": args.base_port, "nginx": args.base_port + 1, "haproxy": args.base_port + 2,
-             "bollard": args.base_port + 3}
-    admin_port = args.base_port + 4
-    for p in list(ports.values()) + [admin_port]:
+             "bollard": args.base_port + 3, "bollard-log": args.base_port + 5,
+             "bollard-base": args.base_port + 7}
+    admin_ports = {"bollard": args.base_port + 4, "bollard-log": args.base_port + 6,
+                   "bollard-base": args.base_port + 8}
+    # Each Bollard also opens an HTTPS listener (unused here); it must not clash either.
+    https_ports = {"bollard": args.base_port + 9, "bollard-log": args.base_port + 10,
+                   "bollard-base": args.base_port + 11}
+    for p in list(ports.values()) + list(admin_ports.values()) + list(https_ports.values()):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", p)) == 0:
                 raise HarnessError(f"port 127.0.0.1:{p} is already in use (choose another with --base-port)")
 
-    if "bollard" in targets and not os.path.isfile(args.jar):
+    if "bollard-base" in targets and not (args.baseline_jar and os.path.isfile(args.baseline_jar)):
+        raise HarnessError(f"--baseline-jar: {args.baseline_jar} does not exist (target bollard-base needs it)")
+    if {"bollard", "bollard-log"} & set(targets) and not os.path.isfile(args.jar):
         raise HarnessError(f"--jar: {args.jar} does not exist (build it with ./mvnw -B -DskipTests package,"
                            " or leave Bollard out with --targets direct,nginx,haproxy)")
 
@@ -561,32 +654,38 @@ def main():
                                                  write_haproxy(work, ports["haproxy"], ports["direct"], hard)],
                                      work, sut_cpus)
             wait_http(f"http://127.0.0.1:{ports['haproxy']}/1k", procs["haproxy"], 20, "haproxy")
-        if "bollard" in targets:
-            manifests = write_manifests(work, ports["direct"])
+        for t in [t for t in ("bollard", "bollard-log", "bollard-base") if t in targets]:
+            logged = t == "bollard-log"
+            manifests = write_manifests(work, ports["direct"], f"manifests-{t}", log_capture=logged)
             # A private copy: a developer's rebuild (or a broad pkill of "bollard.jar") in the same
             # tree must not change or stop the process under measurement.
-            jar = os.path.join(work, "proxy-under-test.jar")
-            shutil.copyfile(args.jar, jar)
+            jar = os.path.join(work, f"proxy-under-test-{t}.jar")
+            shutil.copyfile(args.baseline_jar if t == "bollard-base" else args.jar, jar)
             argv = ["java"] + args.java_opts.split() + [
                 "-jar", jar, "run", "--manifests", manifests,
-                "--listen", f"127.0.0.1:{ports['bollard']}",
-                "--admin-listen", f"127.0.0.1:{admin_port}", "--io-threads", "1"]
-            procs["bollard"] = start("bollard", argv, work, sut_cpus)
-            wait_http(f"http://127.0.0.1:{admin_port}/readyz", procs["bollard"], 60, "bollard (admin /readyz)")
-            wait_http(f"http://127.0.0.1:{ports['bollard']}/1k", procs["bollard"], 30, "bollard")
+                "--listen", f"127.0.0.1:{ports[t]}",
+                "--admin-listen", f"127.0.0.1:{admin_ports[t]}", "--io-threads", "1",
+                "--https-listen", f"127.0.0.1:{https_ports[t]}",
+                "--access-log", os.path.join(work, "access.log") if logged else "off"]
+            procs[t] = start(t, argv, work, sut_cpus)
+            wait_http(f"http://127.0.0.1:{admin_ports[t]}/readyz", procs[t], 60, f"{t} (admin /readyz)")
+            wait_http(f"http://127.0.0.1:{ports[t]}/1k", procs[t], 30, t)
 
         load_scenarios = [s for s in scenarios if s in SCENARIOS]
         if load_scenarios and args.warmup > 0:
             log(f"warm-up: {args.warmup}s per target")
             for t in targets:
                 check_alive(procs, t, "before its warm-up")
+                if t == "bollard-log":
+                    run_wrk(ports[t], "accesslog-1k-c64", max(1, args.warmup), load_cpus)
+                    continue
                 run_wrk(ports[t], "keepalive-1k-c64", max(1, args.warmup * 2 // 3), load_cpus)
                 run_wrk(ports[t], "keepalive-64k-c64", max(1, args.warmup // 3), load_cpus)
 
         raw = []
         for rnd in range(1, args.rounds + 1):
             for sc in load_scenarios:
-                for t in targets:
+                for t in [t for t in targets if runs_on(sc, t)]:
                     check_alive(procs, t, f"before round {rnd} of {sc}")
                     r = run_wrk(ports[t], sc, args.duration, load_cpus)
                     r.update(round=rnd, scenario=sc, target=t)
@@ -597,14 +696,14 @@ def main():
 
         idle = []
         if "idle-10k" in scenarios:
-            for t in [t for t in ("bollard", "nginx", "haproxy") if t in targets]:
+            for t in [t for t in ("bollard", "bollard-base", "nginx", "haproxy") if t in targets]:
                 count = args.idle_conns
                 if t == "haproxy" and count > haproxy_maxconn(hard) - 100:
                     count = haproxy_maxconn(hard) - 100
                     log(f"haproxy's maxconn under a {hard}-descriptor limit allows {count} connections")
                 log(f"idle connections: {count} to {t}")
                 r = measure_idle(t, procs[t], ports[t], count, load_cpus, 1 if args.smoke else 3,
-                                 procs[t].pid if t == "bollard" else None)
+                                 procs[t].pid if t.startswith("bollard") else None)
                 idle.append(r)
                 log(f"  {t}: RSS {r['rss_before_kib'] / 1024:.1f} -> {r['rss_after_kib'] / 1024:.1f} MiB, "
                     f"{r['rss_per_conn_kib']:.2f} KiB/connection"
@@ -651,7 +750,7 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
     rows = []
     for sc in scenarios:
         row = {"scenario": sc, "description": SCENARIOS[sc][3], "targets": {}}
-        for t in targets:
+        for t in [t for t in targets if runs_on(sc, t)]:
             rs = [r for r in raw if r["scenario"] == sc and r["target"] == t]
             row["targets"][t] = {
                 "rps": median([r["rps"] for r in rs]),
@@ -663,13 +762,30 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
         b = row["targets"].get("bollard")
         row["ratios"] = {}
         if b:
-            for other in ("nginx", "haproxy", "direct"):
+            for other in ("nginx", "haproxy", "direct", "bollard-base"):
                 o = row["targets"].get(other)
                 if o and o["rps"]:
                     row["ratios"][f"rps_bollard_over_{other}"] = b["rps"] / o["rps"]
-                if o and o["p99_ms"] and other != "direct":
+                if o and o["p99_ms"] and other not in ("direct", "bollard-base"):
                     row["ratios"][f"p99_bollard_over_{other}"] = b["p99_ms"] / o["p99_ms"]
         rows.append(row)
+    costs = []
+    for sc, (ref_sc, ref_t) in COSTS.items():
+        if sc not in scenarios or ref_sc not in scenarios:
+            continue
+        for t in [t for t in targets if runs_on(sc, t)]:
+            ref_t = "bollard-base" if t == "bollard-base" else ref_t  # same jar as the feature run
+            # Median of per-round ratios: each compares two runs a few seconds apart.
+            ratios = []
+            for rnd in sorted({r["round"] for r in raw}):
+                a = [r["rps"] for r in raw if r["round"] == rnd and r["scenario"] == sc and r["target"] == t]
+                b = [r["rps"] for r in raw if r["round"] == rnd and r["scenario"] == ref_sc and r["target"] == ref_t]
+                if a and b and b[0]:
+                    ratios.append(a[0] / b[0])
+            if ratios:
+                costs.append({"scenario": sc, "target": t, "reference": f"{ref_sc} {ref_t}",
+                              "ratio_median": median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+                              "cost_percent": (1 - median(ratios)) * 100})
     return {
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(args.loadavg_at_start),
@@ -677,6 +793,7 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
                      "sut_cpus": sut_cpus, "load_cpus": load_cpus, "java_opts": args.java_opts,
                      "jar": args.jar, "smoke": args.smoke, "elapsed_s": round(elapsed)},
         "scenarios": rows,
+        "costs": costs,
         "idle": idle,
     }
 
@@ -704,7 +821,7 @@ def write_results(out_dir, raw, idle, summary):
 
 def render(out_dir, summary):
     """summary.md and the SVG charts, from the summary alone (also: harness.py --render DIR)."""
-    label = {"direct": "direct", "nginx": "nginx", "haproxy": "HAProxy", "bollard": "Bollard"}
+    label = LABELS
     idle = summary["idle"]
     with open(os.path.join(out_dir, "summary.md"), "w") as f:
         f.write(markdown_table(summary, label))
@@ -742,9 +859,22 @@ def markdown_table(summary, label):
     for row in summary["scenarios"]:
         r = row["ratios"]
         cell = lambda k: f"{r[k]:.2f}" if k in r else "–"
+        if not r:
+            continue
         lines.append(f"| {row['scenario']} | {cell('rps_bollard_over_nginx')} | {cell('rps_bollard_over_haproxy')} | "
                      f"{cell('rps_bollard_over_direct')} | {cell('p99_bollard_over_nginx')} | "
                      f"{cell('p99_bollard_over_haproxy')} |")
+    if any("rps_bollard_over_bollard-base" in row["ratios"] for row in summary["scenarios"]):
+        lines += ["", "| scenario | req/s Bollard/Bollard (baseline jar) |", "|---|---:|"]
+        for row in summary["scenarios"]:
+            if "rps_bollard_over_bollard-base" in row["ratios"]:
+                lines.append(f"| {row['scenario']} | {row['ratios']['rps_bollard_over_bollard-base']:.2f} |")
+    if summary.get("costs"):
+        lines += ["", "| feature | target | compared with | req/s ratio (median of rounds) | range | cost |",
+                  "|---|---|---|---:|---:|---:|"]
+        for c in summary["costs"]:
+            lines.append(f"| {c['scenario']} | {label[c['target']]} | {c['reference']} | {c['ratio_median']:.3f} | "
+                         f"{c['ratio_min']:.3f}–{c['ratio_max']:.3f} | {c['cost_percent']:.1f}% |")
     if summary["idle"]:
         lines += ["", "| idle keep-alive connections | target | RSS before MiB | RSS after MiB | RSS KiB/connection "
                       "| heap B/connection |", "|---:|---|---:|---:|---:|---:|"]
@@ -764,6 +894,9 @@ def print_table(summary):
         if row["ratios"]:
             print(f"{'':20} ratios: " + "  ".join(f"{k.replace('_over_', '/').replace('rps_', 'req/s ').replace('p99_', 'p99 ')} "
                                                   f"{v:.2f}" for k, v in row["ratios"].items()))
+    for c in summary.get("costs", []):
+        print(f"cost of {c['scenario']:18} ({c['target']} vs {c['reference']}): ratio {c['ratio_median']:.3f}"
+              f" ({c['ratio_min']:.3f}-{c['ratio_max']:.3f}) = {c['cost_percent']:.1f}%")
     for r in summary["idle"]:
         print(f"idle {r['connections']:>6} conns  {r['target']:8} RSS +{(r['rss_after_kib'] - r['rss_before_kib']) / 1024:.1f} MiB"
               f" = {r['rss_per_conn_kib']:.2f} KiB/conn"

@@ -11,9 +11,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Rewrites heads crossing the proxy: hop-by-hop headers out (RFC 9110 section 7.6.1, plus every
@@ -21,21 +20,23 @@ import java.util.Locale;
  */
 final class HeaderRewriter {
 
-  private static final List<CharSequence> HOP_BY_HOP =
-      List.of(
-          HttpHeaderNames.CONNECTION,
-          "keep-alive",
-          "proxy-connection",
-          HttpHeaderNames.TE,
-          HttpHeaderNames.TRAILER,
-          HttpHeaderNames.TRANSFER_ENCODING,
-          HttpHeaderNames.UPGRADE,
-          HttpHeaderNames.PROXY_AUTHORIZATION);
+  // AsciiString constants: their (case-insensitive) hash is computed once, not per request.
+  private static final AsciiString[] HOP_BY_HOP = {
+    HttpHeaderNames.CONNECTION,
+    HttpHeaderNames.KEEP_ALIVE,
+    HttpHeaderNames.PROXY_CONNECTION,
+    HttpHeaderNames.TE,
+    HttpHeaderNames.TRAILER,
+    HttpHeaderNames.TRANSFER_ENCODING,
+    HttpHeaderNames.UPGRADE,
+    HttpHeaderNames.PROXY_AUTHORIZATION
+  };
 
-  private static final String X_FORWARDED_FOR = "x-forwarded-for";
-  private static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-  private static final String X_FORWARDED_HOST = "x-forwarded-host";
-  private static final String X_FORWARDED_PORT = "x-forwarded-port";
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+  private static final AsciiString HTTP = AsciiString.cached("http");
 
   private HeaderRewriter() {}
 
@@ -63,7 +64,7 @@ final class HeaderRewriter {
     String prior = headers.get(X_FORWARDED_FOR);
     headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? clientIp : prior + ", "
         + clientIp);
-    headers.set(X_FORWARDED_PROTO, "http");
+    headers.set(X_FORWARDED_PROTO, HTTP);
     String host = in.headers().get(HttpHeaderNames.HOST);
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
@@ -73,7 +74,8 @@ final class HeaderRewriter {
   }
 
   /**
-   * The head to send to the client.
+   * The head to send to the client. Rewrites {@code in}'s headers in place (no copy per
+   * response): read anything needed from them, such as keep-alive, before calling.
    *
    * @param keepAlive whether the client connection stays open after this response
    * @return the rewritten head; {@code Connection: close} if the response can only be framed by
@@ -81,7 +83,7 @@ final class HeaderRewriter {
    */
   static HttpResponse toClient(
       HttpResponse in, HttpRequest request, boolean keepAlive, boolean webSocket) {
-    HttpHeaders headers = in.headers().copy();
+    HttpHeaders headers = in.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     stripHopByHop(headers);
     HttpResponseStatus status = in.status();
@@ -127,16 +129,43 @@ final class HeaderRewriter {
   }
 
   private static void stripHopByHop(HttpHeaders headers) {
-    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : value.split(",")) {
-        String name = token.trim().toLowerCase(Locale.ROOT);
-        if (!name.isEmpty()) {
-          headers.remove(name);
-        }
+    if (headers.isEmpty()) {
+      return;
+    }
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        removeListed(headers, value);
       }
     }
-    for (CharSequence name : HOP_BY_HOP) {
+    for (AsciiString name : HOP_BY_HOP) {
       headers.remove(name);
     }
+  }
+
+  /** Removes every header a {@code Connection} value names (names compare case-insensitively). */
+  private static void removeListed(HttpHeaders headers, String value) {
+    int start = 0;
+    int n = value.length();
+    while (start < n) {
+      int comma = value.indexOf(',', start);
+      int end = comma < 0 ? n : comma;
+      int from = start;
+      int to = end;
+      while (from < to && Character.isWhitespace(value.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(value.charAt(to - 1))) {
+        to--;
+      }
+      if (to > from && !isHandled(value, from, to)) {
+        headers.remove(value.substring(from, to));
+      }
+      start = end + 1;
+    }
+  }
+
+  /** {@code keep-alive}, the common token, is in {@link #HOP_BY_HOP} and removed anyway. */
+  private static boolean isHandled(String value, int from, int to) {
+    return to - from == 10 && value.regionMatches(true, from, "keep-alive", 0, 10);
   }
 }

@@ -18,11 +18,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,23 +45,28 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private final boolean webSocket;
   private final UpstreamPools pools;
   private final Duration readTimeout;
+  private final long readTimeoutNanos;
   private final @Nullable Duration connectTimeout;
   private final long maxBodyBytes;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final RequestTelemetry.RequestContext request;
-  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+  // Rarely used (body parts that arrive before the upstream connects): the smallest array.
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
 
   private int attempt;
   private @Nullable UpstreamConnection upstream;
   private @Nullable Endpoint endpoint;
   private @Nullable HttpResponse upstreamResponse;
-  private @Nullable ScheduledFuture<?> readTimer;
+  /** Whether the upstream read timeout runs (kept by the upstream connection's deadline). */
+  private boolean readTimerOn;
+  private final Runnable onReadTimeout = this::readTimedOut;
   private boolean requestComplete;
   private boolean requestSent;
   private boolean bodyForwarded;
   private boolean responseStarted;
   private boolean clientKeepAlive;
+  private boolean upstreamKeepAlive;
   private boolean skipInformationalEnd;
   private boolean staleRetried;
   private boolean finished;
@@ -88,6 +91,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     this.webSocket = HeaderRewriter.isWebSocketUpgrade(clientRequest);
     this.pools = pools;
     this.readTimeout = readTimeout;
+    this.readTimeoutNanos = readTimeout.toNanos();
     this.connectTimeout = connectTimeout;
     this.maxBodyBytes = maxBodyBytes;
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
@@ -130,7 +134,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     upstream = conn;
     endpoint = target;
     request.facts.upstreamConnected(target.host() + ":" + target.port());
-    conn.channel().config().setAutoRead(client.channel().isWritable());
+    boolean read = client.channel().isWritable();
+    if (conn.channel().config().isAutoRead() != read) {
+      conn.channel().config().setAutoRead(read);
+    }
     conn.channel().write(upstreamRequest);
     while (!pending.isEmpty()) {
       writeBody(conn, pending.poll());
@@ -207,7 +214,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (readTimer != null) {
+    if (readTimerOn) {
       armReadTimer();
     }
     if (msg instanceof HttpResponse response) {
@@ -236,6 +243,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     upstreamResponse = response;
+    // Read before the rewrite below strips the upstream's Connection header in place.
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     responseStarted = true;
     request.facts.upstreamResponded(code);
     HttpResponse out =
@@ -269,7 +278,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     UpstreamConnection conn = upstream;
     upstream = null;
     HttpResponse response = upstreamResponse;
-    boolean reusable = requestSent && response != null && HttpUtil.isKeepAlive(response);
+    boolean reusable = requestSent && response != null && upstreamKeepAlive;
     if (conn != null) {
       if (reusable) {
         conn.release();
@@ -364,7 +373,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void readTimedOut() {
-    readTimer = null;
+    readTimerOn = false;
     if (finished) {
       return;
     }
@@ -433,15 +442,20 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void armReadTimer() {
-    cancelReadTimer();
-    readTimer =
-        client.executor().schedule(this::readTimedOut, readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    UpstreamConnection conn = upstream;
+    if (conn != null) {
+      readTimerOn = true;
+      conn.expectResponseWithin(readTimeoutNanos, onReadTimeout);
+    }
   }
 
   private void cancelReadTimer() {
-    if (readTimer != null) {
-      readTimer.cancel(false);
-      readTimer = null;
+    if (readTimerOn) {
+      readTimerOn = false;
+      UpstreamConnection conn = upstream;
+      if (conn != null) {
+        conn.stopResponseDeadline();
+      }
     }
   }
 }

@@ -37,7 +37,7 @@ final class LoopPool {
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
-  private final Duration idleTimeout;
+  private final long idleNanos;
   private final Supplier<RoutingSnapshot> liveSnapshot;
   private final BooleanSupplier closed;
   private final Map<Endpoint, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
@@ -54,7 +54,7 @@ final class LoopPool {
       BooleanSupplier closed) {
     this.loop = loop;
     this.bootstrap = bootstrap;
-    this.idleTimeout = idleTimeout;
+    this.idleNanos = idleTimeout.toNanos();
     this.liveSnapshot = liveSnapshot;
     this.closed = closed;
   }
@@ -68,6 +68,9 @@ final class LoopPool {
     int n = endpoints.size();
     if (n == 0) {
       return List.of();
+    }
+    if (n == 1) {
+      return endpoints; // nothing to rotate: no per-request list or counter
     }
     int start = Math.floorMod(nextIndex.merge(backend.id(), 1, Integer::sum) - 1, n);
     List<Endpoint> order = new ArrayList<>(n);
@@ -118,7 +121,10 @@ final class LoopPool {
           if (f.isSuccess()) {
             UpstreamConnection conn = new UpstreamConnection(connect.channel(), endpoint, this,
                 handler);
-            connect.channel().closeFuture().addListener(c -> forget(conn));
+            connect.channel().closeFuture().addListener(c -> {
+              conn.cancelIdleTimer();
+              forget(conn);
+            });
             conn.lease(listener);
             promise.setSuccess(conn);
           } else {
@@ -137,8 +143,7 @@ final class LoopPool {
       return;
     }
     idle.computeIfAbsent(conn.endpoint(), e -> new ArrayDeque<>()).addFirst(conn);
-    conn.idleTimer(
-        loop.schedule(() -> closeIdle(conn), idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    conn.idleFor(idleNanos);
     startSweeping();
   }
 
@@ -153,7 +158,8 @@ final class LoopPool {
     }
   }
 
-  private void closeIdle(UpstreamConnection conn) {
+  /** The connection's idle deadline passed while it was pooled. */
+  void idleExpired(UpstreamConnection conn) {
     if (forget(conn)) {
       conn.channel().close();
     }

@@ -4,11 +4,17 @@ import dev.bollard.proxy.config.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream connection leased to one exchange. Give it back with {@link #release()} only after
  * a response completed cleanly on a keep-alive connection; otherwise {@link #discard()} it.
+ *
+ * <p>One deadline per connection, whichever applies: the lessee's response deadline while leased
+ * ({@link #expectResponseWithin}), the pool's idle deadline while pooled. It is a {@code long}
+ * that requests move; one scheduled check compares the clock with it when it fires and schedules
+ * itself again for what is left, so a request costs no schedule/cancel pair on the timer queue.
  */
 public final class UpstreamConnection {
 
@@ -17,7 +23,16 @@ public final class UpstreamConnection {
   private final LoopPool pool;
   private final UpstreamChannelHandler handler;
   private int leases;
-  private @Nullable ScheduledFuture<?> idleTimer;
+  /** What the deadline is for: {@link #NONE}, {@link #RESPONSE} or {@link #IDLE}. */
+  private byte deadlineKind;
+  private long deadline;
+  private @Nullable Runnable onResponseDeadline;
+  private long checkAt;
+  private @Nullable ScheduledFuture<?> check;
+
+  private static final byte NONE = 0;
+  private static final byte RESPONSE = 1;
+  private static final byte IDLE = 2;
 
   UpstreamConnection(
       Channel channel, Endpoint endpoint, LoopPool pool, UpstreamChannelHandler handler) {
@@ -45,7 +60,9 @@ public final class UpstreamConnection {
   /** Returns a clean keep-alive connection to its loop's pool. */
   public void release() {
     handler.listener(null);
-    channel.config().setAutoRead(true);
+    if (!channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+    }
     pool.release(this);
   }
 
@@ -67,20 +84,82 @@ public final class UpstreamConnection {
     }
   }
 
+  /**
+   * Runs {@code onExpiry} (on the event loop) unless this is called again, or {@link
+   * #stopResponseDeadline()}, within {@code nanos}: the upstream read timeout. Cheap to call on
+   * every read.
+   */
+  public void expectResponseWithin(long nanos, Runnable onExpiry) {
+    onResponseDeadline = onExpiry;
+    setDeadline(RESPONSE, nanos);
+  }
+
+  /** No response deadline (the client is slow, or the response is complete). */
+  public void stopResponseDeadline() {
+    if (deadlineKind == RESPONSE) {
+      deadlineKind = NONE;
+      onResponseDeadline = null;
+    }
+  }
+
   void lease(UpstreamListener listener) {
     leases++;
-    cancelIdleTimer();
+    noDeadline();
     handler.listener(listener);
   }
 
-  void idleTimer(ScheduledFuture<?> timer) {
-    this.idleTimer = timer;
+  /** Pooled: closed through the pool after {@code nanos} unless leased first. */
+  void idleFor(long nanos) {
+    onResponseDeadline = null;
+    setDeadline(IDLE, nanos);
   }
 
+  /** Removes any deadline and its check (leased, or closed). */
   void cancelIdleTimer() {
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
+    noDeadline();
+    if (check != null) {
+      check.cancel(false);
+      check = null;
+    }
+  }
+
+  private void noDeadline() {
+    deadlineKind = NONE;
+    onResponseDeadline = null;
+  }
+
+  private void setDeadline(byte kind, long nanos) {
+    deadlineKind = kind;
+    long when = System.nanoTime() + nanos;
+    deadline = when;
+    if (check != null) {
+      if (checkAt - when <= 0) {
+        return; // fires first, then schedules itself again for what is left
+      }
+      check.cancel(false);
+    }
+    checkAt = when;
+    check = channel.eventLoop().schedule(this::checkDeadline, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkDeadline() {
+    check = null;
+    if (deadlineKind == NONE || !channel.isActive()) {
+      return;
+    }
+    long left = deadline - System.nanoTime();
+    if (left > 0) {
+      checkAt = deadline;
+      check = channel.eventLoop().schedule(this::checkDeadline, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    byte kind = deadlineKind;
+    Runnable action = onResponseDeadline;
+    noDeadline();
+    if (kind == IDLE) {
+      pool.idleExpired(this);
+    } else if (action != null) {
+      action.run();
     }
   }
 }
