@@ -258,10 +258,17 @@ class AccessLogEndToEndTest {
     WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
         .buildAsync(URI.create("ws://127.0.0.1:" + port() + "/chat"),
             new WebSocket.Listener() {
+              private final StringBuilder text = new StringBuilder();
+
               @Override
               public java.util.concurrent.CompletionStage<?> onText(
                   WebSocket socket, CharSequence data, boolean last) {
-                echoed.complete(data.toString());
+                // A long message may arrive in parts: collect until the last one.
+                text.append(data);
+                if (last) {
+                  echoed.complete(text.toString());
+                }
+                socket.request(1);
                 return null;
               }
             })
