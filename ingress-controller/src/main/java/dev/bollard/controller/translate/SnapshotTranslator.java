@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
 public final class SnapshotTranslator {
 
   /** The host pattern of rules without a host: nginx's default server name. */
-  public static final String DEFAULT_SERVER = "_";
+  public static final String DEFAULT_SERVER = VirtualHost.ANY_HOST;
 
   private static final Comparator<Route> ROUTE_ORDER =
       Comparator.comparing((Route r) -> r.path().path()).thenComparing(r -> typeRank(r.path()));
