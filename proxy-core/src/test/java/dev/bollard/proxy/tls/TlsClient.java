@@ -1,5 +1,6 @@
 package dev.bollard.proxy.tls;
 
+import dev.bollard.proxy.testing.TlsProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** A JDK TLS client that trusts anything and reports what the server presented. */
 final class TlsClient implements AutoCloseable {
@@ -33,8 +32,7 @@ final class TlsClient implements AutoCloseable {
 
   static TlsClient connectWith(int port, String sni, String[] protocols, String... alpn)
       throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new TrustAll()}, null);
+    SSLContext context = TlsProbe.trustAll();
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
     socket.setSoTimeout(5000);
     SSLParameters parameters = socket.getSSLParameters();
@@ -118,19 +116,6 @@ final class TlsClient implements AutoCloseable {
       plain.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       return Response.read(plain.getInputStream());
-    }
-  }
-
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }
