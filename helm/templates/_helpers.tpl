@@ -153,6 +153,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["secrets"]
   verbs: ["get", "list", "watch"]
 - apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- if .Values.acme.enabled }}

@@ -2,6 +2,7 @@ package dev.bollard.controller.kube;
 
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.AuthPolicies;
+import dev.bollard.controller.translate.EdgeAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
@@ -14,18 +15,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What an Ingress refers to, as {@code namespace/name} keys: the informer indexes that decide
- * whether a Service, EndpointSlice or Secret event can matter. Later features that read more
- * references (auth Secrets, TLS) add them here.
+ * whether a Service, EndpointSlice, Secret or ConfigMap event can matter. A feature that reads
+ * another resource named by an Ingress adds its reference here.
  */
 final class IngressReferences {
 
   static final String SERVICES = "bollard.dev/services";
   static final String SECRETS = "bollard.dev/secrets";
+  static final String CONFIG_MAPS = "bollard.dev/configmaps";
 
   private IngressReferences() {}
 
   static Map<String, java.util.function.Function<Ingress, List<String>>> indexers() {
-    return Map.of(SERVICES, IngressReferences::services, SECRETS, IngressReferences::secrets);
+    return Map.of(
+        SERVICES, IngressReferences::services,
+        SECRETS, IngressReferences::secrets,
+        CONFIG_MAPS, IngressReferences::configMaps);
   }
 
   static List<String> services(Ingress ingress) {
@@ -59,6 +64,11 @@ final class IngressReferences {
     }
     AuthPolicies.secretReference(ingress).ifPresent(out::add);
     return out;
+  }
+
+  /** The ConfigMap of {@code custom-headers}. */
+  static List<String> configMaps(Ingress ingress) {
+    return EdgeAnnotations.customHeadersReference(ingress).stream().toList();
   }
 
   private static void addService(String ns, @Nullable IngressBackend backend, List<String> out) {

@@ -29,13 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shared informers for Ingress, IngressClass, Service, EndpointSlice, Secret and the config
- * family's ConfigMaps, feeding rebuilds.
+ * Shared informers for Ingress, IngressClass, Service, EndpointSlice, Secret and ConfigMap,
+ * feeding rebuilds.
  *
  * <p>An event only calls {@code changed} (the rebuild scheduler's signal), and only when it can
- * matter: a Service, EndpointSlice or Secret no Ingress refers to (found through indexes on the
- * Ingress informers) is ignored, and only ConfigMaps labelled with the config family are watched
- * at all. {@link #read()} is empty until every informer has synced, so nothing is published
+ * matter: a Service, EndpointSlice, Secret or ConfigMap no Ingress refers to (found through
+ * indexes on the Ingress informers) is ignored, except the config family's ConfigMaps (watched
+ * by their label in the family's namespace, whichever namespaces are watched). {@link #read()} is empty until every informer has synced, so nothing is published
  * before a complete view. Watches that fail are retried forever by the informers; a monitor logs
  * when they go down and come back and reports it to {@link ControllerStatus}.
  */
@@ -117,6 +117,11 @@ public final class KubernetesSource implements AutoCloseable {
       informer(
           ns.isEmpty() ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns),
           s -> referenced(IngressReferences.SECRETS, key(s)) || globalAuthSecret(key(s)));
+      informer(
+          ns.isEmpty()
+              ? client.configMaps().inAnyNamespace()
+              : client.configMaps().inNamespace(ns),
+          c -> referenced(IngressReferences.CONFIG_MAPS, key(c)));
     }
     informer(client.network().v1().ingressClasses(), r -> true);
     configMaps = informer(

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A bad annotation is reported as a problem and ignored; the Ingress is still served.
  */
-final class EdgeAnnotations {
+public final class EdgeAnnotations {
 
   static final String BOLLARD = "bollard.dev/";
   static final String CUSTOM_HEADERS = "nginx.ingress.kubernetes.io/custom-headers";
@@ -76,7 +76,7 @@ final class EdgeAnnotations {
       }
     }
     List<HeaderRules.Rule> request = rules(source, a, "request-headers");
-    List<HeaderRules.Rule> response = new ArrayList<>(customHeaders(source, ingress, a));
+    List<HeaderRules.Rule> response = new ArrayList<>(customHeaders(source, ingress));
     response.addAll(rules(source, a, "response-headers"));
     return new RouteEdge(capture, new HeaderRules(request, response));
   }
@@ -94,21 +94,32 @@ final class EdgeAnnotations {
     }
   }
 
-  private List<HeaderRules.Rule> customHeaders(
-      RouteSource source, Ingress ingress, Map<String, String> a) {
-    String ref = a.get(CUSTOM_HEADERS);
+  /**
+   * The {@code namespace/name} of the ConfigMap an Ingress's {@code custom-headers} annotation
+   * names (a bare name is in the Ingress's namespace), or empty when it names none.
+   */
+  public static Optional<String> customHeadersReference(Ingress ingress) {
+    Map<String, String> a = ingress.getMetadata().getAnnotations();
+    String ref = a == null ? null : a.get(CUSTOM_HEADERS);
     if (ref == null || ref.isBlank()) {
-      return List.of();
+      return Optional.empty();
     }
     String r = ref.strip();
-    int slash = r.indexOf('/');
-    String namespace = slash < 0 ? ingress.getMetadata().getNamespace() : r.substring(0, slash);
-    String name = slash < 0 ? r : r.substring(slash + 1);
-    Optional<ConfigMap> map = store.configMap(namespace == null ? "default" : namespace, name);
+    return Optional.of(r.contains("/") ? r : ResourceStore.namespaceOf(ingress) + "/" + r);
+  }
+
+  private List<HeaderRules.Rule> customHeaders(RouteSource source, Ingress ingress) {
+    Optional<String> ref = customHeadersReference(ingress);
+    if (ref.isEmpty()) {
+      return List.of();
+    }
+    String key = ref.get();
+    int slash = key.indexOf('/');
+    Optional<ConfigMap> map = store.configMap(key.substring(0, slash), key.substring(slash + 1));
     if (map.isEmpty()) {
       problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
-          "ConfigMap " + namespace + "/" + name + " does not exist; no custom headers are added."
-              + " Create it or fix the annotation."));
+          "ConfigMap " + key + " does not exist (or is outside the watched namespaces); no"
+              + " custom headers are added. Create it or fix the annotation."));
       return List.of();
     }
     Map<String, String> data = map.get().getData();
@@ -116,7 +127,7 @@ final class EdgeAnnotations {
       return HeaderRules.setAll(data == null ? Map.of() : data);
     } catch (IllegalArgumentException e) {
       problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
-          "ConfigMap " + namespace + "/" + name + ": " + e.getMessage()
+          "ConfigMap " + key + ": " + e.getMessage()
               + "; no custom headers are added."));
       return List.of();
     }

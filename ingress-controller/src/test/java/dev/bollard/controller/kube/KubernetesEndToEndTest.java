@@ -221,6 +221,41 @@ class KubernetesEndToEndTest {
   }
 
   @Test
+  void aCustomHeadersConfigMapIsFollowedLikeTheIngressesItServes() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("demo", "demo.localhost", "echo", "bollard",
+        Map.of("nginx.ingress.kubernetes.io/custom-headers", "edge-headers"));
+    KubernetesRuntime runtime = startRuntime("one");
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
+    // Named but missing: the Ingress is served without the headers, and the problem is reported.
+    assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+        .doesNotContainIgnoringCase("X-Frame-Options");
+    await().atMost(WAIT).until(() -> !eventsOn("demo", "TranslationProblem").isEmpty());
+
+    Resource<ConfigMap> headers = api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("edge-headers").endMetadata()
+        .withData(Map.of("X-Frame-Options", "DENY")).build());
+    upsert(headers);
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .containsIgnoringCase("X-Frame-Options: DENY"));
+
+    upsert(api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("edge-headers").endMetadata()
+        .withData(Map.of("X-Frame-Options", "SAMEORIGIN")).build()));
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .containsIgnoringCase("X-Frame-Options: SAMEORIGIN"));
+
+    headers.delete();
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .contains("blue").doesNotContainIgnoringCase("X-Frame-Options"));
+  }
+
+  @Test
   void trafficSurvivesTheApiServerGoingAwayAndFollowsAgainWhenItIsBack() throws Exception {
     createService("echo");
     createSlice("echo", blue.port());
@@ -295,8 +330,13 @@ class KubernetesEndToEndTest {
   }
 
   private void createIngress(String name, String host, String service, String className) {
+    createIngress(name, host, service, className, Map.of());
+  }
+
+  private void createIngress(
+      String name, String host, String service, String className, Map<String, String> annotations) {
     upsert(api.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
-        .withNewMetadata().withName(name).endMetadata()
+        .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
         .withNewSpec().withIngressClassName(className)
         .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/")
         .withPathType("Prefix").withNewBackend().withNewService().withName(service)
