@@ -18,6 +18,7 @@ import select
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -52,10 +53,46 @@ SCENARIOS = {
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
+    # Client to proxy over TLS (the backend stays plain HTTP), so `direct` has nothing to offer.
+    "tls-handshake-1k-c64": ("/1k", 64, ["Connection: close"],
+                             "new TLS connection (full handshake) per request, 1 KiB, 64 at a time",
+                             ["nginx", "haproxy", "bollard", "bollard-base"]),
 }
+# Scenarios wrk runs over https, against each target's TLS listener.
+TLS_SCENARIOS = {"tls-handshake-1k-c64"}
 # feature-cost scenario -> (reference scenario, reference target)
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard")}
+
+
+# The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
+# object and offers it again when it reconnects (against nginx's defaults, 1,413 of 1,417
+# connections resumed), so every server is configured not to resume: each request is a full
+# handshake, and the harness checks that before it measures (check_tls).
+# Bollard's TLS 1.2 suites (TlsContexts.CIPHERS) in OpenSSL's names, in its order.
+TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                 "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305")
+# TLS 1.3: OpenSSL's default suites (BoringSSL's are the same three, not configurable).
+TLS13_CIPHERSUITES = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+# Bollard sends HSTS on HTTPS responses by default (ingress-nginx too); nginx and HAProxy add it.
+HSTS = "max-age=31536000; includeSubDomains"
+# Bollard's contexts keep a session cache and issue tickets, with no flag to turn them off; Netty
+# reads these two properties when it builds an OpenSSL (BoringSSL) context: no tickets (TLS 1.2
+# and 1.3), no session-ID cache (TLS 1.2).
+BOLLARD_NO_RESUMPTION = ["-Djdk.tls.server.enableSessionTicketExtension=false",
+                         "-Dio.netty.handler.ssl.openssl.sessionCacheServer=false"]
+# With tickets and cache off, OpenSSL 3 still sends two (unusable) TLS 1.3 tickets per connection,
+# which costs both sides; BoringSSL with SSL_OP_NO_TICKET sends none. nginx has ssl_conf_command
+# for it; HAProxy 2.6 has no keyword, so it reads this OpenSSL configuration (OPENSSL_CONF).
+OPENSSL_NO_TICKETS_CONF = """openssl_conf = default_conf
+[default_conf]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+NumTickets = 0
+"""
+TLS_SECRET = "bench-tls"  # in namespace default, Bollard's --default-ssl-certificate
 
 
 def runs_on(scenario, target):
@@ -80,10 +117,11 @@ class HarnessError(Exception):
 
 # ---------------------------------------------------------------- processes
 
-def start(name, argv, logdir, cpus):
+def start(name, argv, logdir, cpus, env=None):
     cmd = (["taskset", "-c", cpus] if cpus else []) + argv
     out = open(os.path.join(logdir, f"{name}.log"), "wb")
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=None if env is None else {**os.environ, **env})
     proc.bench_name = name
     proc.bench_log = out.name
     children.append(proc)
@@ -144,6 +182,23 @@ def rss_kib(pid):
         except FileNotFoundError:
             pass
     return total
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a process (all its threads) and its descendants."""
+    ticks = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except FileNotFoundError:
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def java_heap_used_kib(pid):
@@ -207,7 +262,63 @@ http {{
     return conf
 
 
-def write_nginx(work, port, backend_port):
+def write_tls_cert(work):
+    """One self-signed ECDSA P-256 certificate for every proxy, new for each run.
+
+    ECDSA P-256 rather than RSA 2048: it is what Bollard's ACME issuer requests by default (as do
+    certbot and lego), and an RSA signature costs about ten times as much, so with RSA every
+    proxy's figure would mostly be the same private-key operation instead of the proxy's own
+    handshake and connection work.
+    """
+    cert, key, both = (os.path.join(work, n) for n in ("tls.crt", "tls.key", "tls.pem"))
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=tls.bench",
+                        "-addext", "subjectAltName=DNS:tls.bench,IP:127.0.0.1"],
+                       capture_output=True, text=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise HarnessError(f"openssl could not generate the TLS scenario's certificate: {e}"
+                           f" {getattr(e, 'stderr', '') or ''}")
+    with open(cert) as c, open(key) as k, open(both, "w") as f:
+        f.write(c.read() + k.read())  # HAProxy's crt: the certificate followed by its key
+    conf = os.path.join(work, "openssl-no-tickets.cnf")
+    with open(conf, "w") as f:
+        f.write(OPENSSL_NO_TICKETS_CONF)
+    return {"cert": cert, "key": key, "pem": both, "openssl_conf": conf}
+
+
+NGINX_PROXY_LOCATION = """location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Forwarded-Port $server_port;
+      # ingress-nginx's default, and what Bollard does: stream, do not buffer responses.
+      proxy_buffering off;
+    }"""
+
+
+def write_nginx(work, port, backend_port, tls_port=None, tls=None):
+    """The reverse proxy; with tls, a second server on tls_port: the same location over TLS."""
+    tls_server = "" if not tls else f"""
+  server {{
+    listen 127.0.0.1:{tls_port} ssl backlog=4096;
+    ssl_certificate {tls['cert']};
+    ssl_certificate_key {tls['key']};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers {TLS12_CIPHERS};
+    ssl_conf_command Ciphersuites {TLS13_CIPHERSUITES};
+    ssl_prefer_server_ciphers on;
+    # No resumption: every connection is a full handshake.
+    ssl_session_cache off;
+    ssl_session_tickets off;
+    ssl_conf_command NumTickets 0;
+    add_header Strict-Transport-Security "{HSTS}" always;
+    {NGINX_PROXY_LOCATION}
+  }}"""
     conf = os.path.join(work, "nginx.conf")
     with open(conf, "w") as f:
         f.write(f"""
@@ -232,19 +343,8 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{port} backlog=4096;
-    location / {{
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $host;
-      proxy_set_header X-Forwarded-Port $server_port;
-      # ingress-nginx's default, and what Bollard does: stream, do not buffer responses.
-      proxy_buffering off;
-    }}
-  }}
+    {NGINX_PROXY_LOCATION}
+  }}{tls_server}
 }}
 """)
     return conf
@@ -256,7 +356,22 @@ def haproxy_maxconn(nofile):
     return min(20000, (nofile - 100) // 2)
 
 
-def write_haproxy(work, port, backend_port, nofile):
+def write_haproxy(work, port, backend_port, nofile, tls_port=None, tls=None):
+    """mode http in front of the backend; with tls, a second frontend on tls_port over TLS."""
+    tls_global = "" if not tls else f"""
+  # No resumption: no session cache (and no-tls-tickets on the bind line).
+  tune.ssl.cachesize 0"""
+    tls_frontend = "" if not tls else f"""
+frontend fe_tls
+  bind 127.0.0.1:{tls_port} backlog 4096 ssl crt {tls['pem']} ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3 ciphers {TLS12_CIPHERS} ciphersuites {TLS13_CIPHERSUITES} no-tls-tickets
+  maxconn {haproxy_maxconn(nofile)}
+  option forwardfor
+  http-request set-header X-Forwarded-Proto https
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  http-request set-header X-Forwarded-Port %[dst_port]
+  http-response set-header Strict-Transport-Security "{HSTS}"
+  default_backend be
+"""
     conf = os.path.join(work, "haproxy.cfg")
     with open(conf, "w") as f:
         f.write(f"""
@@ -266,7 +381,7 @@ global
   # default of two per connection, and the harness never has 10,000 active at once.
   ulimit-n {nofile}
   maxconn {haproxy_maxconn(nofile)}
-  pidfile {work}/haproxy.pid
+  pidfile {work}/haproxy.pid{tls_global}
 
 defaults
   mode http
@@ -285,18 +400,37 @@ frontend fe
   http-request set-header X-Forwarded-Host %[req.hdr(host)]
   http-request set-header X-Forwarded-Port %[dst_port]
   default_backend be
-
+{tls_frontend}
 backend be
   server s1 127.0.0.1:{backend_port} maxconn {haproxy_maxconn(nofile)}
 """)
     return conf
 
 
-def write_manifests(work, backend_port, name="manifests", log_capture=False):
-    """The open route (any host), a basic-auth-guarded host, and with log_capture a versioned
-    ConfigMap that captures X-Log-User into the access log."""
+def write_manifests(work, backend_port, name="manifests", log_capture=False, tls=None):
+    """The open route (any host), a basic-auth-guarded host, with log_capture a versioned
+    ConfigMap that captures X-Log-User into the access log, and with tls the certificate as a
+    kubernetes.io/tls Secret (Bollard's --default-ssl-certificate: wrk's SNI is 127.0.0.1, no
+    Ingress host)."""
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
+    if tls:
+        def block(path):
+            with open(path) as pem:
+                return "\n".join("    " + line for line in pem.read().strip().splitlines())
+        with open(os.path.join(d, "tls.yaml"), "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: {TLS_SECRET}
+  namespace: default
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+{block(tls['cert'])}
+  tls.key: |
+{block(tls['key'])}
+""")
     if log_capture:
         with open(os.path.join(d, "config.yaml"), "w") as f:
             f.write("""apiVersion: v1
@@ -421,16 +555,79 @@ def run_wrk(port, scenario, duration, load_cpus):
         "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--timeout", "5s", "-s", WRK_REPORT]
     for h in headers:
         cmd += ["-H", h]
-    cmd.append(f"http://127.0.0.1:{port}{path}")
+    cmd.append(f"{'https' if scenario in TLS_SCENARIOS else 'http'}://127.0.0.1:{port}{path}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the servers are not waited for yet: wrk's
+    client_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             r = json.loads(line[len("BENCH_JSON "):])
+            r["client_cpu_us_per_req"] = client_cpu * 1e6 / r["requests"] if r["requests"] else 0.0
             r["rps"] = r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
             r["errors"] = sum(r[k] for k in ("errors_connect", "errors_read", "errors_write",
                                               "errors_status", "errors_timeout"))
             return r
     raise HarnessError(f"wrk printed no result for {scenario} on port {port}: {proc.stdout} {proc.stderr}")
+
+
+def check_tls(target, proc, port, cert_pem, timeout):
+    """A full handshake on every connection, and the run's certificate served.
+
+    For TLS 1.2 and 1.3 in turn: one request, then `tries` more connections that each offer the
+    session (ticket or id) of the one before, as wrk does; counts how many the server resumed.
+    Waits (up to timeout) for the certificate: Bollard loads its default-certificate Secret after
+    its first snapshot, and serves a generated one until then.
+    """
+    expected = ssl.PEM_cert_to_DER_cert(open(cert_pem).read())
+    tries = 5
+    result = {"target": target, "tries": tries}
+    deadline = time.monotonic() + timeout
+    for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.minimum_version = ctx.maximum_version = version
+        session, reused, last = None, 0, None
+        i = 0
+        while i <= tries:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+                        ctx.wrap_socket(raw, server_hostname="127.0.0.1", session=session) as s:
+                    s.sendall(b"GET /1k HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    head = s.recv(65536)
+                    while s.recv(65536):  # to the end: TLS 1.3 tickets arrive after the handshake
+                        pass
+                    served = s.getpeercert(binary_form=True)
+                    negotiated = (s.version(), s.cipher()[0])
+                    resumed = s.session_reused
+                    session = s.session
+            except (OSError, ssl.SSLError) as e:
+                raise HarnessError(f"{target}: TLS check on 127.0.0.1:{port} failed ({version.name}): {e}")
+            if served != expected:
+                if time.monotonic() > deadline:
+                    raise HarnessError(f"{target} serves another certificate than the run's {cert_pem}"
+                                       f" on 127.0.0.1:{port} after {timeout}s:\n" + tail(proc))
+                session = None
+                time.sleep(0.2)
+                continue
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise HarnessError(f"{target}: https://127.0.0.1:{port}/1k answered {head[:80]!r}")
+            if i > 0:
+                reused += resumed
+            i += 1
+        key = "tls13" if version == ssl.TLSVersion.TLSv1_3 else "tls12"
+        result[f"{key}_cipher"] = negotiated[1]
+        result[f"{key}_resumed"] = reused
+    # TLS 1.3 NewSessionTicket messages on one connection (Python does not expose them).
+    try:
+        p = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_3", "-msg", "-ign_eof"],
+                           input=b"GET /1k HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                           capture_output=True, timeout=30)
+        result["tls13_tickets"] = p.stdout.count(b"NewSessionTicket")
+    except (OSError, subprocess.SubprocessError) as e:
+        raise HarnessError(f"{target}: openssl s_client on 127.0.0.1:{port} failed: {e}")
+    return result
 
 
 def idle_client(host, port, count):
@@ -623,10 +820,14 @@ def main():
              "bollard-base": args.base_port + 7}
     admin_ports = {"bollard": args.base_port + 4, "bollard-log": args.base_port + 6,
                    "bollard-base": args.base_port + 8}
-    # Each Bollard also opens an HTTPS listener (unused here); it must not clash either.
+    # Each Bollard also opens an HTTPS listener (used by the TLS scenario); it must not clash either.
     https_ports = {"bollard": args.base_port + 9, "bollard-log": args.base_port + 10,
                    "bollard-base": args.base_port + 11}
-    for p in list(ports.values()) + list(admin_ports.values()) + list(https_ports.values()):
+    # Where wrk connects for the TLS scenario: nginx's and HAProxy's second listener, Bollard's HTTPS.
+    tls_ports = {"nginx": args.base_port + 12, "haproxy": args.base_port + 13,
+                 "bollard": https_ports["bollard"], "bollard-base": https_ports["bollard-base"]}
+    for p in sorted(set(ports.values()) | set(admin_ports.values()) | set(https_ports.values())
+                    | set(tls_ports.values())):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", p)) == 0:
                 raise HarnessError(f"port 127.0.0.1:{p} is already in use (choose another with --base-port)")
@@ -641,32 +842,38 @@ def main():
     os.chmod(work, 0o755)  # nginx workers run as www-data and read the static files
     log(f"work dir {work}; proxies on CPU(s) {sut_cpus or 'any'}, load on CPU(s) {load_cpus or 'any'}")
     procs = {}
+    tls_checks = []
     started = time.monotonic()
     try:
+        tls = write_tls_cert(work) if TLS_SCENARIOS & set(scenarios) else None
         procs["direct"] = start("backend", ["nginx", "-c", write_backend(work, ports["direct"])], work, sut_cpus)
         wait_http(f"http://127.0.0.1:{ports['direct']}/1k", procs["direct"], 20, "backend nginx")
         if "nginx" in targets:
-            procs["nginx"] = start("nginx", ["nginx", "-c", write_nginx(work, ports["nginx"], ports["direct"])],
+            procs["nginx"] = start("nginx", ["nginx", "-c", write_nginx(work, ports["nginx"], ports["direct"],
+                                                                       tls_ports["nginx"], tls)],
                                    work, sut_cpus)
             wait_http(f"http://127.0.0.1:{ports['nginx']}/1k", procs["nginx"], 20, "nginx")
         if "haproxy" in targets:
             procs["haproxy"] = start("haproxy", ["haproxy", "-db", "-f",
-                                                 write_haproxy(work, ports["haproxy"], ports["direct"], hard)],
-                                     work, sut_cpus)
+                                                 write_haproxy(work, ports["haproxy"], ports["direct"], hard,
+                                                               tls_ports["haproxy"], tls)],
+                                     work, sut_cpus, env={"OPENSSL_CONF": tls["openssl_conf"]} if tls else None)
             wait_http(f"http://127.0.0.1:{ports['haproxy']}/1k", procs["haproxy"], 20, "haproxy")
         for t in [t for t in ("bollard", "bollard-log", "bollard-base") if t in targets]:
             logged = t == "bollard-log"
-            manifests = write_manifests(work, ports["direct"], f"manifests-{t}", log_capture=logged)
+            manifests = write_manifests(work, ports["direct"], f"manifests-{t}", log_capture=logged, tls=tls)
             # A private copy: a developer's rebuild (or a broad pkill of "bollard.jar") in the same
             # tree must not change or stop the process under measurement.
             jar = os.path.join(work, f"proxy-under-test-{t}.jar")
             shutil.copyfile(args.baseline_jar if t == "bollard-base" else args.jar, jar)
-            argv = ["java"] + args.java_opts.split() + [
+            argv = ["java"] + args.java_opts.split() + (BOLLARD_NO_RESUMPTION if tls else []) + [
                 "-jar", jar, "run", "--manifests", manifests,
                 "--listen", f"127.0.0.1:{ports[t]}",
                 "--admin-listen", f"127.0.0.1:{admin_ports[t]}", "--io-threads", "1",
                 "--https-listen", f"127.0.0.1:{https_ports[t]}",
                 "--access-log", os.path.join(work, "access.log") if logged else "off"]
+            if tls:
+                argv += ["--default-ssl-certificate", f"default/{TLS_SECRET}"]
             procs[t] = start(t, argv, work, sut_cpus)
             wait_http(f"http://127.0.0.1:{admin_ports[t]}/readyz", procs[t], 60, f"{t} (admin /readyz)")
             wait_http(f"http://127.0.0.1:{ports[t]}/1k", procs[t], 30, t)
@@ -681,17 +888,39 @@ def main():
                     continue
                 run_wrk(ports[t], "keepalive-1k-c64", max(1, args.warmup * 2 // 3), load_cpus)
                 run_wrk(ports[t], "keepalive-64k-c64", max(1, args.warmup // 3), load_cpus)
+                # Handshakes are a few hundred per second: as long again, or a JIT still compiling
+                # the TLS path shows in the first rounds.
+                for sc in [sc for sc in load_scenarios if sc in TLS_SCENARIOS and runs_on(sc, t)]:
+                    run_wrk(tls_ports[t], sc, max(1, args.warmup), load_cpus)
+
+        for t in [t for t in targets if any(runs_on(sc, t) for sc in TLS_SCENARIOS & set(load_scenarios))]:
+            check_alive(procs, t, "before its TLS check")
+            c = check_tls(t, procs[t], tls_ports[t], tls["cert"], 30)
+            tls_checks.append(c)
+            log(f"TLS {t}: TLS 1.3 {c['tls13_cipher']}, resumed {c['tls13_resumed']} of {c['tries']},"
+                f" {c['tls13_tickets']} tickets per connection;"
+                f" TLS 1.2 {c['tls12_cipher']}, resumed {c['tls12_resumed']} of {c['tries']}")
+            if c["tls12_resumed"] or c["tls13_resumed"]:
+                raise HarnessError(f"{t} resumed TLS sessions on 127.0.0.1:{tls_ports[t]}: the TLS scenario"
+                                   " would not measure full handshakes (see TLS_SCENARIOS in harness.py)")
 
         raw = []
         for rnd in range(1, args.rounds + 1):
             for sc in load_scenarios:
                 for t in [t for t in targets if runs_on(sc, t)]:
                     check_alive(procs, t, f"before round {rnd} of {sc}")
-                    r = run_wrk(ports[t], sc, args.duration, load_cpus)
+                    cpu_before = cpu_seconds(procs[t].pid)
+                    r = run_wrk(tls_ports[t] if sc in TLS_SCENARIOS else ports[t], sc, args.duration, load_cpus)
+                    # The target's own CPU per request (for direct: the backend's): a client-bound
+                    # run shows its requests/s capped, but not this.
+                    r["cpu_us_per_req"] = ((cpu_seconds(procs[t].pid) - cpu_before) * 1e6 / r["requests"]
+                                           if r["requests"] else 0.0)
                     r.update(round=rnd, scenario=sc, target=t)
                     raw.append(r)
                     log(f"round {rnd} {sc:18} {t:8} {r['rps']:10.0f} req/s  p50 {r['p50_us'] / 1000:7.3f} ms"
-                        f"  p99 {r['p99_us'] / 1000:7.3f} ms" + (f"  errors {r['errors']}" if r["errors"] else ""))
+                        f"  p99 {r['p99_us'] / 1000:7.3f} ms  CPU {r['cpu_us_per_req']:6.1f} µs/req"
+                        f" (wrk {r['client_cpu_us_per_req']:6.1f})"
+                        + (f"  errors {r['errors']}" if r["errors"] else ""))
                     check_alive(procs, t, f"during round {rnd} of {sc}")
 
         idle = []
@@ -714,6 +943,7 @@ def main():
     elapsed = time.monotonic() - started
 
     summary = summarize(raw, idle, targets, load_scenarios, args, sut_cpus, load_cpus, elapsed)
+    summary["tls"] = tls_checks
     write_results(out_dir, raw, idle, summary)
     print_table(summary)
     log(f"results in {out_dir} ({elapsed:.0f}s)")
@@ -743,6 +973,7 @@ def machine(loadavg_at_start):
     return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
             "java": first_line(["java", "-version"]), "nginx": first_line(["nginx", "-v"]),
             "haproxy": first_line(["haproxy", "-v"]), "wrk": first_line(["wrk", "--version"]),
+            "openssl": first_line(["openssl", "version"]),
             "loadavg_at_start": loadavg_at_start, "loadavg_at_end": open("/proc/loadavg").read().strip()}
 
 
@@ -756,6 +987,7 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
                 "rps": median([r["rps"] for r in rs]),
                 "p50_ms": median([r["p50_us"] for r in rs]) / 1000,
                 "p99_ms": median([r["p99_us"] for r in rs]) / 1000,
+                "cpu_us_per_req": median([r.get("cpu_us_per_req", 0.0) for r in rs]),
                 "rounds": len(rs),
                 "errors": sum(r["errors"] for r in rs),
             }
@@ -800,22 +1032,25 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
 
 def write_results(out_dir, raw, idle, summary):
     with open(os.path.join(out_dir, "raw.csv"), "w", newline="") as f:
-        cols = ["round", "scenario", "target", "rps", "p50_us", "p99_us", "requests", "duration_us",
+        cols = ["round", "scenario", "target", "rps", "p50_us", "p99_us", "cpu_us_per_req", "client_cpu_us_per_req",
+                "requests", "duration_us",
                 "errors_connect", "errors_read", "errors_write", "errors_status", "errors_timeout"]
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in raw:
-            w.writerow({**r, "rps": round(r["rps"], 1)})
+            w.writerow({**r, "rps": round(r["rps"], 1), "cpu_us_per_req": round(r.get("cpu_us_per_req", 0.0), 1),
+                        "client_cpu_us_per_req": round(r.get("client_cpu_us_per_req", 0.0), 1)})
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
     with open(os.path.join(out_dir, "summary.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["scenario", "target", "median_rps", "median_p50_ms", "median_p99_ms", "rounds", "errors"])
+        w.writerow(["scenario", "target", "median_rps", "median_p50_ms", "median_p99_ms",
+                    "median_cpu_us_per_req", "rounds", "errors"])
         for row in summary["scenarios"]:
             for t, v in row["targets"].items():
                 w.writerow([row["scenario"], t, round(v["rps"], 1), round(v["p50_ms"], 3),
-                            round(v["p99_ms"], 3), v["rounds"], v["errors"]])
+                            round(v["p99_ms"], 3), round(v.get("cpu_us_per_req", 0.0), 1), v["rounds"], v["errors"]])
     render(out_dir, summary)
 
 
@@ -848,12 +1083,13 @@ def render(out_dir, summary):
 
 def markdown_table(summary, label):
     """The tables docs/benchmarks.md shows, so updating it after a rerun is a copy."""
-    lines = ["| scenario | target | req/s (median) | p50 ms | p99 ms | errors |",
-             "|---|---|---:|---:|---:|---:|"]
+    lines = ["| scenario | target | req/s (median) | p50 ms | p99 ms | CPU µs/request | errors |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for row in summary["scenarios"]:
         for t, v in row["targets"].items():
+            cpu = f"{v['cpu_us_per_req']:.1f}" if "cpu_us_per_req" in v else "–"
             lines.append(f"| {row['scenario']} | {label[t]} | {v['rps']:.0f} | {v['p50_ms']:.3f} | "
-                         f"{v['p99_ms']:.3f} | {v['errors']} |")
+                         f"{v['p99_ms']:.3f} | {cpu} | {v['errors']} |")
     lines += ["", "| scenario | req/s Bollard/nginx | req/s Bollard/HAProxy | req/s Bollard/direct | "
                   "p99 Bollard/nginx | p99 Bollard/HAProxy |", "|---|---:|---:|---:|---:|---:|"]
     for row in summary["scenarios"]:
@@ -875,6 +1111,12 @@ def markdown_table(summary, label):
         for c in summary["costs"]:
             lines.append(f"| {c['scenario']} | {label[c['target']]} | {c['reference']} | {c['ratio_median']:.3f} | "
                          f"{c['ratio_min']:.3f}–{c['ratio_max']:.3f} | {c['cost_percent']:.1f}% |")
+    if summary.get("tls"):
+        lines += ["", "| TLS check | TLS 1.3 suite | resumed (TLS 1.3) | TLS 1.3 tickets per connection "
+                      "| TLS 1.2 suite | resumed (TLS 1.2) |", "|---|---|---:|---:|---|---:|"]
+        for c in summary["tls"]:
+            lines.append(f"| {label[c['target']]} | {c['tls13_cipher']} | {c['tls13_resumed']} of {c['tries']} | "
+                         f"{c.get('tls13_tickets', '–')} | {c['tls12_cipher']} | {c['tls12_resumed']} of {c['tries']} |")
     if summary["idle"]:
         lines += ["", "| idle keep-alive connections | target | RSS before MiB | RSS after MiB | RSS KiB/connection "
                       "| heap B/connection |", "|---:|---|---:|---:|---:|---:|"]
@@ -887,16 +1129,20 @@ def markdown_table(summary, label):
 
 def print_table(summary):
     print()
-    print(f"{'scenario':20} {'target':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'scenario':20} {'target':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} {'errors':>7}")
     for row in summary["scenarios"]:
         for t, v in row["targets"].items():
-            print(f"{row['scenario']:20} {t:8} {v['rps']:10.0f} {v['p50_ms']:8.3f} {v['p99_ms']:8.3f} {v['errors']:7}")
+            print(f"{row['scenario']:20} {t:8} {v['rps']:10.0f} {v['p50_ms']:8.3f} {v['p99_ms']:8.3f}"
+                  f" {v.get('cpu_us_per_req', 0.0):10.1f} {v['errors']:7}")
         if row["ratios"]:
             print(f"{'':20} ratios: " + "  ".join(f"{k.replace('_over_', '/').replace('rps_', 'req/s ').replace('p99_', 'p99 ')} "
                                                   f"{v:.2f}" for k, v in row["ratios"].items()))
     for c in summary.get("costs", []):
         print(f"cost of {c['scenario']:18} ({c['target']} vs {c['reference']}): ratio {c['ratio_median']:.3f}"
               f" ({c['ratio_min']:.3f}-{c['ratio_max']:.3f}) = {c['cost_percent']:.1f}%")
+    for c in summary.get("tls", []):
+        print(f"TLS check {c['target']:8} TLS 1.3 {c['tls13_cipher']} resumed {c['tls13_resumed']}/{c['tries']}"
+              f" tickets {c.get('tls13_tickets', '-')}, TLS 1.2 {c['tls12_cipher']} resumed {c['tls12_resumed']}/{c['tries']}")
     for r in summary["idle"]:
         print(f"idle {r['connections']:>6} conns  {r['target']:8} RSS +{(r['rss_after_kib'] - r['rss_before_kib']) / 1024:.1f} MiB"
               f" = {r['rss_per_conn_kib']:.2f} KiB/conn"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side load harness: Bollard against nginx and HAProxy on this machine.
-#   bench/harness.sh [--smoke] [--jar PATH] [--targets direct,nginx,haproxy,bollard] [--help]
+#   bench/harness.sh [--smoke] [--jar PATH] [--targets direct,nginx,haproxy,bollard] [--scenarios …] [--help]
 # Installs what it needs from Debian if missing, then runs bench/harness.py, which starts and
 # stops every server. See docs/benchmarks.md.
 set -euo pipefail
@@ -10,6 +10,7 @@ need=()
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # the TLS scenario's certificate
 command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
