@@ -1,12 +1,14 @@
 package dev.bollard.proxy.accesslog;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which upstream response headers go into the access-log line, under which field names, and
@@ -138,54 +140,71 @@ public record CaptureRules(List<Rule> exact, List<Rule> prefixes, boolean keep) 
    * Records the matching headers into {@code facts} and, unless {@code keep}, removes them from
    * {@code headers} (the client's copy of the upstream response). Values longer than {@code
    * maxValueLength} are cut.
+   *
+   * <p>Runs on the event loop for every response: header names are compared in place (ASCII,
+   * ignoring case) and nothing is allocated for a header no rule matches.
    */
   public void capture(HttpHeaders headers, RequestFacts facts, int maxValueLength) {
     if (isEmpty() || headers.isEmpty()) {
       return;
     }
-    List<String> strip = null;
+    boolean stripAny = false;
+    @Nullable List<String> stripByPrefix = null;
     Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
     while (it.hasNext()) {
       Map.Entry<CharSequence, CharSequence> h = it.next();
-      String name = h.getKey().toString().toLowerCase(Locale.ROOT);
+      CharSequence name = h.getKey();
       Rule rule = findExact(name);
-      String field;
       if (rule != null) {
-        field = rule.field;
-      } else {
-        rule = findPrefix(name);
-        if (rule == null) {
-          continue;
-        }
-        field = rule.field + snake(name.substring(rule.header.length()));
+        facts.captured(rule.header, rule.field, cut(h.getValue().toString(), maxValueLength));
+        stripAny |= rule.strip;
+        continue;
       }
-      facts.captured(snake(name), field, cut(h.getValue().toString(), maxValueLength));
+      rule = findPrefix(name);
+      if (rule == null) {
+        continue;
+      }
+      String lower = name.toString().toLowerCase(Locale.ROOT);
+      facts.captured(lower, rule.field + snake(lower.substring(rule.header.length())),
+          cut(h.getValue().toString(), maxValueLength));
       if (rule.strip && !keep) {
-        if (strip == null) {
-          strip = new ArrayList<>(4);
+        if (stripByPrefix == null) {
+          stripByPrefix = new ArrayList<>(4);
         }
-        strip.add(name);
+        stripByPrefix.add(lower);
       }
     }
-    if (strip != null) {
-      for (String name : strip) {
+    if (keep) {
+      return;
+    }
+    if (stripAny) {
+      // Removing a header that is absent is a no-op; the first rule for a header decides.
+      for (Rule r : exact) {
+        if (r.strip && findExact(r.header) == r) {
+          headers.remove(r.header);
+        }
+      }
+    }
+    if (stripByPrefix != null) {
+      for (String name : stripByPrefix) {
         headers.remove(name);
       }
     }
   }
 
-  private @org.jspecify.annotations.Nullable Rule findExact(String lowerName) {
+  private @Nullable Rule findExact(CharSequence name) {
     for (Rule r : exact) {
-      if (r.header.equals(lowerName)) {
+      if (AsciiString.contentEqualsIgnoreCase(name, r.header)) {
         return r;
       }
     }
     return null;
   }
 
-  private @org.jspecify.annotations.Nullable Rule findPrefix(String lowerName) {
+  private @Nullable Rule findPrefix(CharSequence name) {
     for (Rule r : prefixes) {
-      if (lowerName.startsWith(r.header) && lowerName.length() > r.header.length()) {
+      int n = r.header.length();
+      if (name.length() > n && AsciiString.regionMatches(name, true, 0, r.header, 0, n)) {
         return r;
       }
     }

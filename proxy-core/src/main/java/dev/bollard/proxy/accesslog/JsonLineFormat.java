@@ -1,7 +1,7 @@
 package dev.bollard.proxy.accesslog;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import java.time.format.DateTimeFormatter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -23,76 +23,139 @@ final class JsonLineFormat implements LineFormat {
           "user_agent", "referer");
 
   private static final Set<String> FIXED = Set.copyOf(FIELDS);
+  private static final int MAX_NAME_LENGTH = 256;
+
+  // Each fixed field's opening, from the comma before it to the value's first byte.
+  private static final byte[] TIME = open("{", "time", true);
+  private static final byte[] REQUEST_ID = open("\",", "request_id", true);
+  private static final byte[] REMOTE_ADDR = open("\",", "remote_addr", true);
+  private static final byte[] REMOTE_USER = open("\",", "remote_user", true);
+  private static final byte[] METHOD = open("\",", "method", true);
+  private static final byte[] HOST = open("\",", "host", true);
+  private static final byte[] PATH = open("\",", "path", true);
+  private static final byte[] QUERY = open("\",", "query", true);
+  private static final byte[] PROTOCOL = open("\",", "protocol", true);
+  private static final byte[] STATUS = open("\",", "status", false);
+  private static final byte[] BYTES_IN = open(",", "bytes_in", false);
+  private static final byte[] BYTES_OUT = open(",", "bytes_out", false);
+  private static final byte[] REQUEST_TIME = open(",", "request_time", false);
+  private static final byte[] UPSTREAM_CONNECT_TIME = open(",", "upstream_connect_time", false);
+  private static final byte[] UPSTREAM_HEADER_TIME = open(",", "upstream_header_time", false);
+  private static final byte[] UPSTREAM_RESPONSE_TIME = open(",", "upstream_response_time", false);
+  private static final byte[] UPSTREAM_ADDR = open(",", "upstream_addr", true);
+  private static final byte[] UPSTREAM_STATUS = open("\",", "upstream_status", false);
+  private static final byte[] NAMESPACE = open(",", "namespace", true);
+  private static final byte[] INGRESS = open("\",", "ingress", true);
+  private static final byte[] SERVICE = open("\",", "service", true);
+  private static final byte[] SERVICE_PORT = open("\",", "service_port", true);
+  private static final byte[] TLS_VERSION = open("\",", "tls_version", true);
+  private static final byte[] TLS_SNI = open("\",", "tls_sni", true);
+  private static final byte[] USER_AGENT = open("\",", "user_agent", true);
+  private static final byte[] REFERER = open("\",", "referer", true);
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] NEXT_NAME = ascii("\",\"");
+  private static final byte[] NAME_END = ascii("\":\"");
+  private static final byte[] CAPTURED = ascii("captured_");
 
   private JsonLineFormat() {}
 
+  private static byte[] open(String before, String name, boolean string) {
+    return ascii(before + "\"" + name + "\":" + (string ? "\"" : ""));
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
   @Override
-  public void append(RequestFacts f, StringBuilder out) {
-    int max = f.settings().maxValueLength();
-    String[] pq = LineFormat.pathAndQuery(f);
-    out.append("{\"time\":\"");
-    DateTimeFormatter.ISO_INSTANT.formatTo(
-        LineFormat.instant(f.startEpochMicros() / 1000 * 1000), out);
-    out.append('"');
-    str(out, "request_id", f.requestIdValue(), max);
-    str(out, "remote_addr", f.clientAddressValue(), max);
+  public void append(RequestFacts f, LineBuffer out) {
+    out.style(true, f.settings().maxValueLength(), false);
+    out.raw(TIME);
+    out.rawIsoInstantMillis(f.startEpochMicros());
+    out.raw(REQUEST_ID);
+    out.value(f.requestIdValue());
+    out.raw(REMOTE_ADDR);
+    out.value(f.clientAddressValue());
+    out.raw(REMOTE_USER);
     String user = f.userValue();
-    str(out, "remote_user", user == null ? "" : user, max);
-    str(out, "method", f.method(), max);
-    str(out, "host", f.host(), max);
-    str(out, "path", pq[0], max);
-    str(out, "query", pq[1], max);
-    str(out, "protocol", f.protocol(), max);
-    out.append(",\"status\":").append(f.status());
-    out.append(",\"bytes_in\":").append(f.requestLength());
-    out.append(",\"bytes_out\":").append(f.bodyBytesSent());
-    out.append(",\"request_time\":");
-    LineFormat.seconds(f.durationNanos(), out);
-    time(out, "upstream_connect_time", f.upstreamConnectNanos());
-    time(out, "upstream_header_time", f.upstreamHeaderNanos());
-    time(out, "upstream_response_time", f.upstreamResponseNanos());
-    str(out, "upstream_addr", f.upstreamAddress(), max);
-    out.append(",\"upstream_status\":");
+    out.value(user == null ? "" : user);
+    out.raw(METHOD);
+    out.value(f.method());
+    out.raw(HOST);
+    out.value(f.host());
+    out.raw(PATH);
+    out.startValue();
+    LineFormat.path(f, out);
+    out.endValue();
+    out.raw(QUERY);
+    out.startValue();
+    LineFormat.query(f, out, false);
+    out.endValue();
+    out.raw(PROTOCOL);
+    out.value(f.protocol());
+    out.raw(STATUS);
+    out.rawDecimal(f.status());
+    out.raw(BYTES_IN);
+    out.rawDecimal(f.requestLength());
+    out.raw(BYTES_OUT);
+    out.rawDecimal(f.bodyBytesSent());
+    out.raw(REQUEST_TIME);
+    out.rawSeconds(f.durationNanos());
+    time(out, UPSTREAM_CONNECT_TIME, f.upstreamConnectNanos());
+    time(out, UPSTREAM_HEADER_TIME, f.upstreamHeaderNanos());
+    time(out, UPSTREAM_RESPONSE_TIME, f.upstreamResponseNanos());
+    out.raw(UPSTREAM_ADDR);
+    out.value(f.upstreamAddress());
+    out.raw(UPSTREAM_STATUS);
     if (f.upstreamStatus() < 0) {
-      out.append("null");
+      out.raw(NULL);
     } else {
-      out.append(f.upstreamStatus());
+      out.rawDecimal(f.upstreamStatus());
     }
-    str(out, "namespace", f.namespace(), max);
-    str(out, "ingress", f.ingress(), max);
-    str(out, "service", f.service(), max);
-    str(out, "service_port", f.servicePort(), max);
-    str(out, "tls_version", f.tlsVersion(), max);
-    str(out, "tls_sni", f.sni(), max);
-    str(out, "user_agent", header(f, HttpHeaderNames.USER_AGENT), max);
-    str(out, "referer", header(f, HttpHeaderNames.REFERER), max);
+    out.raw(NAMESPACE);
+    out.value(f.namespace());
+    out.raw(INGRESS);
+    out.value(f.ingress());
+    out.raw(SERVICE);
+    out.value(f.service());
+    out.raw(SERVICE_PORT);
+    out.value(f.servicePort());
+    out.raw(TLS_VERSION);
+    out.value(f.tlsVersion());
+    out.raw(TLS_SNI);
+    out.value(f.sni());
+    out.raw(USER_AGENT);
+    header(f, HttpHeaderNames.USER_AGENT, out);
+    out.raw(REFERER);
+    header(f, HttpHeaderNames.REFERER, out);
     List<String> c = f.capturedTriplets();
     for (int i = 0; i < c.size(); i += 3) {
       String field = c.get(i + 1);
-      str(out, FIXED.contains(field) ? "captured_" + field : field, c.get(i + 2), max);
+      out.raw(NEXT_NAME);
+      out.style(true, MAX_NAME_LENGTH, false);
+      if (FIXED.contains(field)) {
+        out.raw(CAPTURED);
+      }
+      out.value(field);
+      out.style(true, f.settings().maxValueLength(), false);
+      out.raw(NAME_END);
+      out.value(c.get(i + 2));
     }
-    out.append('}');
+    out.raw((byte) '"');
+    out.raw((byte) '}');
   }
 
-  private static String header(RequestFacts f, CharSequence name) {
+  private static void header(RequestFacts f, CharSequence name, LineBuffer out) {
     String v = f.requestHeaders().get(name);
-    return v == null ? "" : v;
+    out.value(v == null ? "" : v);
   }
 
-  private static void str(StringBuilder out, String name, String value, int max) {
-    out.append(",\"");
-    Escaper.json(name, 256, out);
-    out.append("\":\"");
-    Escaper.json(value, max, out);
-    out.append('"');
-  }
-
-  private static void time(StringBuilder out, String name, long nanos) {
-    out.append(",\"").append(name).append("\":");
+  private static void time(LineBuffer out, byte[] open, long nanos) {
+    out.raw(open);
     if (nanos < 0) {
-      out.append("null");
+      out.raw(NULL);
     } else {
-      LineFormat.seconds(nanos, out);
+      out.rawSeconds(nanos);
     }
   }
 }

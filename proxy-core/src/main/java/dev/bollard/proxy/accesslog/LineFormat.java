@@ -1,43 +1,46 @@
 package dev.bollard.proxy.accesslog;
 
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-
-/** Turns completed facts into one line (without the newline). Runs on the writer thread. */
+/**
+ * Turns completed facts into one line (without the newline), straight into the writer thread's
+ * {@link LineBuffer}. Runs on the writer thread.
+ */
 interface LineFormat {
 
-  void append(RequestFacts facts, StringBuilder out);
+  void append(RequestFacts facts, LineBuffer out);
 
-  DateTimeFormatter LOCAL_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
-          .withZone(ZoneId.systemDefault());
-
-  static Instant instant(long epochMicros) {
-    return Instant.ofEpochSecond(epochMicros / 1_000_000L, (epochMicros % 1_000_000L) * 1_000L);
-  }
-
-  /** Seconds with millisecond resolution, nginx style ({@code 0.012}). */
-  static void seconds(long nanos, StringBuilder out) {
-    long millis = Math.round(nanos / 1_000_000.0);
-    out.append(millis / 1000).append('.');
-    long frac = millis % 1000;
-    if (frac < 100) {
-      out.append('0');
-    }
-    if (frac < 10) {
-      out.append('0');
-    }
-    out.append(frac);
-  }
-
-  /** The request target's path and query (query as the redaction policy allows). */
-  static String[] pathAndQuery(RequestFacts f) {
+  /** The request target's path (without the query), as a piece of the current value. */
+  static void path(RequestFacts f, LineBuffer out) {
     String uri = f.uri();
     int q = uri.indexOf('?');
-    String path = q < 0 ? uri : uri.substring(0, q);
-    String query = q < 0 ? "" : f.settings().query().apply(uri.substring(q + 1));
-    return new String[] {path, query};
+    out.piece(uri, 0, q < 0 ? uri.length() : q);
+  }
+
+  /**
+   * The query as the redaction policy allows it, as a piece of the current value; nothing when
+   * there is none or it is dropped.
+   *
+   * @param withMark whether a non-empty query is preceded by {@code ?}
+   */
+  static void query(RequestFacts f, LineBuffer out, boolean withMark) {
+    String uri = f.uri();
+    int q = uri.indexOf('?');
+    QueryRedaction policy = f.settings().query();
+    if (q < 0 || q + 1 == uri.length() || policy.dropQuery()) {
+      return;
+    }
+    if (policy.redactedParams().isEmpty()) {
+      if (withMark) {
+        out.piece("?");
+      }
+      out.piece(uri, q + 1, uri.length());
+      return;
+    }
+    String kept = policy.apply(uri.substring(q + 1));
+    if (!kept.isEmpty()) {
+      if (withMark) {
+        out.piece("?");
+      }
+      out.piece(kept);
+    }
   }
 }

@@ -28,7 +28,7 @@ public final class RequestFacts {
   private final String method;
   private final String uri;
   private final String protocol;
-  private final String host;
+  private final @Nullable String hostHeader;
   private final long requestHeadBytes;
   private InetAddress client;
   private @Nullable String user;
@@ -62,9 +62,8 @@ public final class RequestFacts {
     this.method = request.method().name();
     this.uri = request.uri();
     this.protocol = request.protocolVersion().text();
-    String h = request.headers().get(HttpHeaderNames.HOST);
-    // As nginx's $host: lower case, without port or trailing dot (what routing matched on).
-    this.host = h == null ? "" : RouteTable.normalizeHost(h);
+    // Normalized when a line is formatted, on the writer thread (see host()).
+    this.hostHeader = request.headers().get(HttpHeaderNames.HOST);
     this.client = client;
     this.requestHeadBytes = headLength(request);
   }
@@ -185,13 +184,14 @@ public final class RequestFacts {
     headBytesOut = n;
   }
 
-  void captured(String headerSnake, String field, String value) {
+  /** A captured upstream response header: its lower-case name, its log field and its value. */
+  void captured(String headerName, String field, String value) {
     List<String> c = captured;
     if (c == null) {
       c = new ArrayList<>(6);
       captured = c;
     }
-    c.add(headerSnake);
+    c.add(headerName);
     c.add(field);
     c.add(value);
   }
@@ -252,9 +252,13 @@ public final class RequestFacts {
     return protocol;
   }
 
-  /** For the access log; see the field list in the README. */
+  /**
+   * As nginx's {@code $host}: the {@code Host} header in lower case, without port or trailing dot
+   * (what routing matched on); empty without one. Computed on each call (by the log's writer).
+   */
   public String host() {
-    return host;
+    String h = hostHeader;
+    return h == null ? "" : RouteTable.normalizeHost(h);
   }
 
   String clientAddressValue() {
@@ -350,7 +354,7 @@ public final class RequestFacts {
     return from == UNSET || to == UNSET ? -1 : Math.max(0, to - from);
   }
 
-  /** Captured headers as (header in snake case, field, value) triplets. */
+  /** Captured headers as (lower-case header name, field, value) triplets. */
   List<String> capturedTriplets() {
     List<String> c = captured;
     return c == null ? List.of() : c;

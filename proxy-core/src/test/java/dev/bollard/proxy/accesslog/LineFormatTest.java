@@ -27,6 +27,18 @@ class LineFormatTest {
     return f;
   }
 
+  private static String json(RequestFacts f) {
+    LineBuffer out = new LineBuffer(64);
+    JsonLineFormat.INSTANCE.append(f, out);
+    return out.toString();
+  }
+
+  private static String text(String template, RequestFacts f) {
+    LineBuffer out = new LineBuffer(64);
+    TextLineFormat.compile(template).append(f, out);
+    return out.toString();
+  }
+
   @Test
   void jsonLineHasEveryFieldAndCapturedHeaders() {
     LogSettings s = LogSettings.DEFAULTS.withCapture(
@@ -36,9 +48,7 @@ class LineFormatTest {
         .set("X-User-Id", "42").set("X-Log-Account", "acme").set("Content-Type", "text/plain");
     s.capture().capture(resp, f, s.maxValueLength());
     f.complete(200);
-    StringBuilder out = new StringBuilder();
-    JsonLineFormat.INSTANCE.append(f, out);
-    String line = out.toString();
+    String line = json(f);
     for (String field : JsonLineFormat.FIELDS) {
       assertThat(line).contains("\"" + field + "\":");
     }
@@ -55,13 +65,9 @@ class LineFormatTest {
     s.capture().capture(new DefaultHttpHeaders(false)
         .set("X-User", "bob\"}\n{\"status\":500,\"x\":\"\u0001\u00e9"), f, 2048);
     f.complete(200);
-    StringBuilder json = new StringBuilder();
-    JsonLineFormat.INSTANCE.append(f, json);
-    assertThat(json.toString()).doesNotContain("\n", "\r", "\u0001")
+    assertThat(json(f)).doesNotContain("\n", "\r", "\u0001")
         .contains("\"x_user\":\"bob\\\"}\\n{\\\"status\\\":500,\\\"x\\\":\\\"\\u0001\\u00E9\"");
-    StringBuilder text = new StringBuilder();
-    TextLineFormat.compile("\"$upstream_http_x_user\" $status").append(f, text);
-    assertThat(text.toString())
+    assertThat(text("\"$upstream_http_x_user\" $status", f))
         .isEqualTo("\"bob\\x22}\\x0A{\\x22status\\x22:500,\\x22x\\x22:\\x22\\x01\\xE9\" 200");
   }
 
@@ -72,9 +78,7 @@ class LineFormatTest {
     RequestFacts f = facts("/", s);
     s.capture().capture(new DefaultHttpHeaders().set("X-Big", "x".repeat(100)), f, 16);
     f.complete(200);
-    StringBuilder json = new StringBuilder();
-    JsonLineFormat.INSTANCE.append(f, json);
-    assertThat(json.toString()).contains("\"x_big\":\"" + "x".repeat(16) + "...\"");
+    assertThat(json(f)).contains("\"x_big\":\"" + "x".repeat(16) + "...\"");
   }
 
   @Test
@@ -84,16 +88,193 @@ class LineFormatTest {
             List.of(), 2048));
     f.user("alice");
     f.complete(201);
-    StringBuilder out = new StringBuilder();
-    TextLineFormat.compile(
+    assertThat(text(
         "$remote_addr $remote_user \"$request\" $status $body_bytes_sent $http_user_agent"
             + " $namespace/$ingress_name/$service_name $upstream_addr $upstream_status $req_id"
-            + " ${proxy_upstream_name} $ssl_protocol").append(f, out);
-    assertThat(out.toString()).isEqualTo(
+            + " ${proxy_upstream_name} $ssl_protocol", f)).isEqualTo(
         "127.0.0.1 alice \"GET /p?token=REDACTED&x=1 HTTP/1.1\" 201 5 curl/8 prod/web/web"
             + " 10.0.0.1:8080 200 abc prod-web-http -");
     assertThat(LogSettings.upstreamHeadersOf("$upstream_http_x_runtime")).containsExactly(
         "x-runtime");
+  }
+
+  @Test
+  void jsonLineIsExactlyTheFieldsInOrder() {
+    LogSettings s = LogSettings.DEFAULTS.withCapture(
+        CaptureRules.parse(List.of("X-User-Id:user_id", "X-Status:status"), List.of(), false));
+    RequestFacts f = facts("/a%20b?q=1", s);
+    s.capture().capture(new DefaultHttpHeaders().set("X-User-Id", "42").set("X-Status", "ok"), f,
+        s.maxValueLength());
+    f.complete(201);
+    String line = json(f);
+    assertThat(line).matches(
+        "\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z\",.*");
+    assertThat(line.substring(line.indexOf("\"request_id\""))).matches(
+        "\"request_id\":\"abc\",\"remote_addr\":\"127.0.0.1\",\"remote_user\":\"\","
+            + "\"method\":\"GET\",\"host\":\"shop.test\",\"path\":\"/a%20b\",\"query\":\"q=1\","
+            + "\"protocol\":\"HTTP/1.1\",\"status\":201,\"bytes_in\":\\d+,\"bytes_out\":5,"
+            + "\"request_time\":\\d+\\.\\d{3},\"upstream_connect_time\":\\d+\\.\\d{3},"
+            + "\"upstream_header_time\":\\d+\\.\\d{3},\"upstream_response_time\":\\d+\\.\\d{3},"
+            + "\"upstream_addr\":\"10.0.0.1:8080\",\"upstream_status\":200,\"namespace\":\"prod\","
+            + "\"ingress\":\"web\",\"service\":\"web\",\"service_port\":\"http\","
+            + "\"tls_version\":\"\",\"tls_sni\":\"\",\"user_agent\":\"curl/8\","
+            + "\"referer\":\"http://r/\",\"user_id\":\"42\",\"captured_status\":\"ok\"}");
+  }
+
+  @Test
+  void jsonWithoutUpstreamHasNulls() {
+    RequestFacts f = RequestFacts.begin(
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"),
+        java.net.InetAddress.getLoopbackAddress(), LogSettings.DEFAULTS);
+    f.complete(404);
+    assertThat(json(f)).contains("\"upstream_connect_time\":null,\"upstream_header_time\":null,"
+        + "\"upstream_response_time\":null,\"upstream_addr\":\"\",\"upstream_status\":null,");
+  }
+
+  @Test
+  void emptyTextValuesPrintAsDash() {
+    RequestFacts f = RequestFacts.begin(
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/p?"),
+        java.net.InetAddress.getLoopbackAddress(), LogSettings.DEFAULTS);
+    f.complete(404);
+    assertThat(text("$remote_user $upstream_status $http_x_missing $upstream_connect_time $args"
+        + " $upstream_response_length [$proxy_upstream_name] $request_uri $upstream_http_x_a", f))
+        .isEqualTo("- - - - - - [-] /p -");
+  }
+
+  @Test
+  void aValueOfSeveralPiecesIsCutOnceAtTheLimit() {
+    LogSettings s = new LogSettings(CaptureRules.NONE, QueryRedaction.NONE, null, false,
+        List.of(), 16);
+    RequestFacts f = facts("/" + "a".repeat(30) + "?x=1", s);
+    f.complete(200);
+    String request = "GET /" + "a".repeat(30) + "?x=1 HTTP/1.1";
+    assertThat(text("\"$request\" $status $request_uri", f)).isEqualTo(
+        "\"" + request.substring(0, 16) + "...\" 200 /" + "a".repeat(15) + "...");
+    assertThat(text("[$time_local]", f)).matches("\\[\\d\\d/[A-Z][a-z][a-z]/\\d{4}:\\d\\d:\\d"
+        + "\\.\\.\\.\\]"); // 16 characters of the time, then the cut
+    assertThat(json(f)).contains("\"path\":\"/" + "a".repeat(15) + "...\"");
+  }
+
+  @Test
+  void nonAsciiIsEscapedPerStyle() {
+    LogSettings s = LogSettings.DEFAULTS.withCapture(
+        CaptureRules.parse(List.of("X-V"), List.of(), false));
+    RequestFacts f = facts("/", s);
+    // Latin-1 (one byte as received), two- and three-byte characters, a lone surrogate, DEL, tab.
+    s.capture().capture(
+        new DefaultHttpHeaders(false).set("X-V", "\u00e9\u0100\u20ac\ud800\u007f\t\\"), f, 2048);
+    f.complete(200);
+    assertThat(text("$upstream_http_x_v", f))
+        .isEqualTo("\\xE9\\xC4\\x80\\xE2\\x82\\xAC\\x3F\\x7F\\x09\\x5C");
+    assertThat(json(f)).contains("\"x_v\":\"\\u00E9\\u0100\\u20AC\\uD800\\u007F\\t\\\\\"");
+    LogSettings escapeJson = new LogSettings(s.capture(), QueryRedaction.NONE, null, true,
+        List.of(), 2048);
+    RequestFacts g = facts("/", escapeJson);
+    s.capture().capture(new DefaultHttpHeaders(false).set("X-V", "a\"b\n"), g, 2048);
+    g.complete(200);
+    assertThat(text("$upstream_http_x_v", g)).isEqualTo("a\\\"b\\n");
+  }
+
+  @Test
+  void queryRedactionAndDroppingApplyToEveryVariable() {
+    RequestFacts redacted = facts("/p?token=s3cret&x=1",
+        new LogSettings(CaptureRules.NONE, QueryRedaction.redact(List.of("token")), null, false,
+            List.of(), 2048));
+    redacted.complete(200);
+    assertThat(text("$uri|$args|$query_string|$request_uri", redacted))
+        .isEqualTo("/p|token=REDACTED&x=1|token=REDACTED&x=1|/p?token=REDACTED&x=1");
+    assertThat(json(redacted)).contains("\"path\":\"/p\",\"query\":\"token=REDACTED&x=1\"");
+    RequestFacts dropped = facts("/p?token=s3cret",
+        new LogSettings(CaptureRules.NONE, new QueryRedaction(true, java.util.Set.of()), null,
+            false, List.of(), 2048));
+    dropped.complete(200);
+    assertThat(text("$uri|$args|$request_uri|$request", dropped))
+        .isEqualTo("/p|-|/p|GET /p HTTP/1.1");
+    assertThat(json(dropped)).contains("\"path\":\"/p\",\"query\":\"\"");
+  }
+
+  @Test
+  void timesMatchTheJavaFormatters() {
+    java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+    java.time.format.DateTimeFormatter local = java.time.format.DateTimeFormatter
+        .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(zone);
+    LineBuffer out = new LineBuffer(64);
+    out.style(false, 2048, true);
+    for (long micros : new long[] {0L, 1_000L, 999_999L, 1_000_000L, -1L, -1_000_001L,
+        1_796_166_953_646_269L, 1_796_166_953_999_999L, 1_796_166_954_000_000L,
+        253_402_300_800_000_000L}) {
+      java.time.Instant at = java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+          Math.floorMod(micros, 1_000_000L) * 1_000L);
+      out.clear();
+      out.rawIsoInstantMillis(micros);
+      assertThat(out.toString()).as("time of %d", micros).isEqualTo(
+          java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+              at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+      out.clear();
+      out.startValue();
+      out.pieceLocalTime(micros);
+      out.endValue();
+      assertThat(out.toString()).isEqualTo(local.format(at));
+      out.clear();
+      out.startValue();
+      out.pieceIsoLocalTime(micros);
+      out.endValue();
+      assertThat(out.toString()).isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
+          .format(at.atZone(zone).withNano(0)));
+    }
+  }
+
+  @Test
+  void numbersAndSecondsAreNginxStyle() {
+    LineBuffer out = new LineBuffer(8);
+    out.rawDecimal(0);
+    out.raw((byte) ' ');
+    out.rawDecimal(-42);
+    out.raw((byte) ' ');
+    out.rawDecimal(Long.MAX_VALUE);
+    out.raw((byte) ' ');
+    out.rawDecimal(Long.MIN_VALUE);
+    out.raw((byte) ' ');
+    out.rawSeconds(0);
+    out.raw((byte) ' ');
+    out.rawSeconds(12_345_678);
+    out.raw((byte) ' ');
+    out.rawSeconds(1_999_600_000L);
+    assertThat(out.toString()).isEqualTo("0 -42 9223372036854775807 -9223372036854775808 0.000"
+        + " 0.012 2.000");
+  }
+
+  @Test
+  void theEncoderWritesOneLinePerRequestWithTheTemplateOfItsSettings() throws Exception {
+    LogSettings a = new LogSettings(CaptureRules.NONE, QueryRedaction.NONE, "a $status", false,
+        List.of(), 2048);
+    LogSettings b = new LogSettings(CaptureRules.NONE, QueryRedaction.NONE, "b $request_method",
+        false, List.of(), 2048);
+    RequestFacts first = facts("/", a);
+    first.complete(200);
+    RequestFacts second = facts("/", b);
+    second.complete(204);
+    LineEncoder text = new LineEncoder(AccessLog.Format.TEXT, 16);
+    text.append(first);
+    text.append(second);
+    text.append(first);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    text.writeTo(bytes);
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("a 200\nb GET\na 200\n").isEqualTo(text.toString());
+    text.clear();
+    assertThat(text.size()).isZero();
+    LineEncoder json = new LineEncoder(AccessLog.Format.JSON, 16);
+    json.append(first);
+    assertThat(json.toString()).startsWith("{\"time\":").endsWith("}\n").hasLineCount(1);
+  }
+
+  @Test
+  void literalsKeepTheirUtf8() {
+    RequestFacts f = facts("/", LogSettings.DEFAULTS);
+    f.complete(200);
+    assertThat(text("\u00e9t\u00e9 \u20ac $status", f)).isEqualTo("\u00e9t\u00e9 \u20ac 200");
   }
 
   @Test
@@ -109,6 +290,22 @@ class LineFormatTest {
     assertThat(new QueryRedaction(true, java.util.Set.of()).apply("a=1")).isEmpty();
     assertThat(QueryRedaction.redact(List.of("Password")).apply("password=x&b&password=y"))
         .isEqualTo("password=REDACTED&b&password=REDACTED");
+  }
+
+  @Test
+  void captureMatchesNamesIgnoringCaseAndStripsAsItsFirstRuleSays() {
+    // A template's logged-only header first, then a stripping rule for the same header.
+    CaptureRules rules = CaptureRules.NONE.plusLoggedOnly(List.of("X-A"))
+        .plus(CaptureRules.parse(List.of("x-a:a", "X-B:b"), List.of("X-P-"), false));
+    RequestFacts f = facts("/", LogSettings.DEFAULTS.withCapture(rules));
+    HttpHeaders resp = new DefaultHttpHeaders().add("x-A", "1").add("X-b", "2").add("X-B", "3")
+        .add("x-p-Q", "4").add("Other", "5");
+    rules.capture(resp, f, 2048);
+    f.complete(200);
+    assertThat(resp.names()).containsExactlyInAnyOrder("x-A", "Other");
+    assertThat(json(f))
+        .endsWith(",\"upstream_http_x_a\":\"1\",\"b\":\"2\",\"b\":\"3\",\"q\":\"4\"}");
+    assertThat(text("$upstream_http_x_a $upstream_http_x_b", f)).isEqualTo("1 2");
   }
 
   @Test
