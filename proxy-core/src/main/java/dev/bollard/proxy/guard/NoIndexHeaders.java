@@ -1,34 +1,28 @@
 package dev.bollard.proxy.guard;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 
 /**
- * A client pipeline step that adds {@code X-Robots-Tag: noindex, nofollow} to every response
- * while the connection's current request is for a guarded host: upstream responses, 401, 429,
- * 502 and 504 alike, so nothing a guarded host sends is indexed.
+ * Adds {@code X-Robots-Tag: noindex, nofollow} to a response of a request for a guarded host:
+ * upstream responses, 401, 429, 502 and 504 alike, so nothing a guarded host sends is indexed.
  *
- * <p>One per connection, confined to its event loop. The request handler calls {@link
- * #guarded(boolean)} when a request starts; responses of a connection are written in request
- * order and a request starts only after the previous response was written, so the flag always
- * belongs to the response passing through. Informational (1xx) responses are left alone.
+ * <p>Not a pipeline step: the request handler marks each final response of a guarded request as
+ * it prepares the head (after header rules, so a rule cannot remove it), which spares every
+ * response write a pass through one more handler. Informational (1xx) responses are left alone.
  */
-public final class NoIndexHeaders extends ChannelOutboundHandlerAdapter {
+public final class NoIndexHeaders {
 
-  private boolean guarded;
+  // AsciiString constants: their hash is computed once, not per response.
+  private static final AsciiString NAME = AsciiString.cached(GuardVerdict.ROBOTS_TAG);
+  private static final AsciiString VALUE = AsciiString.cached(GuardVerdict.NO_INDEX);
 
-  /** Whether the responses of the request that starts now need the header. */
-  public void guarded(boolean value) {
-    this.guarded = value;
-  }
+  private NoIndexHeaders() {}
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (guarded && msg instanceof HttpResponse response && response.status().code() >= 200) {
-      response.headers().set(GuardVerdict.ROBOTS_TAG, GuardVerdict.NO_INDEX);
+  /** Marks {@code response} when it is a final (non-1xx) response of a guarded request. */
+  public static void mark(HttpResponse response, boolean guarded) {
+    if (guarded && response.status().code() >= 200) {
+      response.headers().set(NAME, VALUE);
     }
-    ctx.write(msg, promise);
   }
 }

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.handler;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,15 +26,18 @@ public final class ClientConnections {
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
   private volatile boolean draining;
 
+  /** One listener for every connection's close, not a new one per connection. */
+  private final ChannelFutureListener onClose = f -> {
+    channels.remove(f.channel());
+    if (draining && channels.isEmpty()) {
+      allClosed.complete(null);
+    }
+  };
+
   /** Tracks a new client connection until it closes. */
   public void add(Channel channel) {
     channels.add(channel);
-    channel.closeFuture().addListener(f -> {
-      channels.remove(channel);
-      if (draining && channels.isEmpty()) {
-        allClosed.complete(null);
-      }
-    });
+    channel.closeFuture().addListener(onClose);
     if (draining) {
       channel.close();
     }

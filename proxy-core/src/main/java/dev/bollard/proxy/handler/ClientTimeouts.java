@@ -1,34 +1,42 @@
 package dev.bollard.proxy.handler;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Client-side timers, placed before the HTTP codec so it sees raw bytes arrive.
+ * Client-side timers of one connection. Not a pipeline step of its own: the raw-byte scanner of
+ * the {@link RequestValidator} (just before the HTTP codec, after TLS and the PROXY protocol
+ * header) drives it, so it sees the request bytes arrive, and the proxy handler tells it when a
+ * request starts and ends.
  *
  * <ul>
  *   <li>Idle (new connection, or between keep-alive requests): no bytes for the idle timeout
  *       closes the connection silently. A new connection gets the header timeout, a kept-alive one
- *       the keep-alive timeout.
+ *       the keep-alive timeout. A TLS handshake or a PROXY protocol header that does not finish
+ *       in time counts as idle.
  *   <li>Reading a head (bytes arrived, no complete request head yet): the header timeout answers
- *       408 and closes.
+ *       408 and closes. The answer is written from the scanner's place in the pipeline, so on an
+ *       HTTPS listener it goes through TLS like every other response.
  *   <li>Busy (a request is being served): no timer; upstream timeouts apply.
  * </ul>
  *
- * <p>One deadline per connection, kept as a {@code long}: state changes only move it. A single
- * scheduled check per connection compares the clock with it when it fires and schedules itself
- * again for what is left (like Netty's {@code IdleStateHandler}), so a request costs no
- * schedule/cancel pair on the event loop's timer queue. The check is rescheduled early only when
- * a deadline moves before it, and for a head still incomplete after a read, not per read.
+ * <p>One deadline per connection, kept as a {@code long}: state changes only move it. No timer
+ * per connection: the connections of an event loop whose deadline runs are linked in one list
+ * (through fields of this object, no list nodes), which one task per event loop sweeps every
+ * tick ({@link Sweep}). An idle connection so costs two references on the heap instead of a
+ * scheduled task, and a request costs no work on the loop's timer queue. A timeout fires up to
+ * one tick late: 100 ms, or a quarter of the shortest timeout in use on the loop if that is less.
+ *
+ * <p>Confined to the connection's event loop.
  */
-public final class ClientTimeouts extends ChannelDuplexHandler {
+public final class ClientTimeouts {
 
   private static final byte IDLE = 0;
   private static final byte READING_HEAD = 1;
@@ -40,10 +48,14 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
   private boolean keptAlive;
   /** When the current state times out ({@link System#nanoTime()}); unused while busy. */
   private long deadline;
-  /** When the scheduled check runs, if {@link #check} is scheduled. */
-  private long checkAt;
+  /** Where raw bytes arrive and the 408 is written from; {@code null} when not attached. */
   private @Nullable ChannelHandlerContext ctx;
-  private io.netty.util.concurrent.@Nullable ScheduledFuture<?> check;
+  /** The sweep of the connection's event loop, while attached. */
+  private @Nullable Sweep sweep;
+  // Links in the sweep's list; linked while a deadline runs (idle or reading a head).
+  private boolean linked;
+  private @Nullable ClientTimeouts previous;
+  private @Nullable ClientTimeouts next;
 
   /**
    * @param headerTimeout time allowed for a complete request head (408 after it)
@@ -54,53 +66,46 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
     this.keepAliveNanos = keepAliveTimeout.toNanos();
   }
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
+  /** The step that drives these timers joined the pipeline at {@code ctx} (on its event loop). */
+  void attach(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.sweep = Sweep.of(ctx.executor());
     if (ctx.channel().isActive()) {
       arm(idleNanos());
     }
   }
 
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
+  /** The connection became active (after {@link #attach}). */
+  void active() {
     arm(idleNanos());
-    ctx.fireChannelActive();
   }
 
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancel();
+  /** The step left the pipeline, or the connection closed: no timer runs any more. */
+  void detach() {
+    Sweep s = sweep;
+    if (s != null) {
+      s.remove(this);
+    }
+    ctx = null;
+    sweep = null;
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    cancel();
-    ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (state == IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-      // Only the deadline moves here: most heads are complete within this read, and the check is
-      // brought forward in channelReadComplete only if this one was not.
+  /** Raw bytes of the connection arrived. */
+  void bytesArrived() {
+    if (state == IDLE) {
+      // Still linked: the sweep now checks the header deadline instead of the idle one.
       state = READING_HEAD;
       deadline = System.nanoTime() + headerNanos;
     }
-    ctx.fireChannelRead(msg);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (state == READING_HEAD) {
-      ensureCheckBy(deadline);
-    }
-    ctx.fireChannelReadComplete();
   }
 
   /** A complete request head was decoded: the request is now served, no client timer runs. */
   void headReceived() {
     state = BUSY;
+    Sweep s = sweep;
+    if (s != null) {
+      s.remove(this);
+    }
   }
 
   /** The response was sent and the connection is kept alive: wait for the next request. */
@@ -116,44 +121,28 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
 
   private void arm(long nanos) {
     deadline = System.nanoTime() + nanos;
-    ensureCheckBy(deadline);
+    Sweep s = sweep;
+    if (s != null) {
+      s.add(this, Math.min(nanos, headerNanos));
+    }
   }
 
-  /** Makes sure a check runs no later than {@code when}; an earlier one reschedules itself. */
-  private void ensureCheckBy(long when) {
-    if (check != null && checkAt - when <= 0) {
+  /** Called by the sweep while linked: acts if the deadline has passed. */
+  private void check(long now) {
+    ChannelHandlerContext c = ctx;
+    if (state == BUSY || deadline - now > 0) {
       return;
     }
-    cancel();
-    ChannelHandlerContext c = ctx;
-    if (c != null) {
-      checkAt = when;
-      check = c.executor().schedule(this::expired, Math.max(0, when - System.nanoTime()),
-          TimeUnit.NANOSECONDS);
+    Sweep s = sweep;
+    if (s != null) {
+      s.remove(this);
     }
-  }
-
-  private void cancel() {
-    if (check != null) {
-      check.cancel(false);
-      check = null;
-    }
-  }
-
-  private void expired() {
-    ChannelHandlerContext c = ctx;
-    check = null;
-    if (c == null || !c.channel().isActive() || state == BUSY) {
-      // Busy: the next idle() schedules a check again.
-      return;
-    }
-    long left = deadline - System.nanoTime();
-    if (left > 0) {
-      ensureCheckBy(deadline);
+    if (c == null || !c.channel().isActive()) {
       return;
     }
     if (state == READING_HEAD) {
-      // Written as bytes from before the codec: the codec is mid-request and cannot encode.
+      // Written as bytes from before the codec (the codec is mid-request and cannot encode), but
+      // after TLS: an HTTPS client gets it encrypted.
       String body = "408 Request Timeout: request head not received in time\n";
       String response =
           "HTTP/1.1 408 Request Timeout\r\n"
@@ -165,6 +154,93 @@ public final class ClientTimeouts extends ChannelDuplexHandler {
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       c.close();
+    }
+  }
+
+  /**
+   * The connections of one event loop whose client deadline runs, and the one task that checks
+   * them every tick while there are any. Touched only on its event loop.
+   */
+  static final class Sweep implements Runnable {
+
+    private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final FastThreadLocal<Sweep> OF_THREAD = new FastThreadLocal<>();
+
+    private final EventExecutor loop;
+    private @Nullable ClientTimeouts head;
+    private long tickNanos = MAX_TICK_NANOS;
+    private boolean scheduled;
+
+    private Sweep(EventExecutor loop) {
+      this.loop = loop;
+    }
+
+    /** The sweep of {@code loop}; called on it. */
+    static Sweep of(EventExecutor loop) {
+      Sweep s = OF_THREAD.get();
+      if (s == null || s.loop != loop) {
+        s = new Sweep(loop);
+        OF_THREAD.set(s);
+      }
+      return s;
+    }
+
+    /** Links {@code t} (if it is not yet); its timeouts are at least {@code shortestNanos}. */
+    void add(ClientTimeouts t, long shortestNanos) {
+      // A quarter of the shortest timeout: a timeout fires at most 25% late.
+      long tick = Math.max(MIN_TICK_NANOS, shortestNanos / 4);
+      if (tick < tickNanos) {
+        tickNanos = tick;
+      }
+      if (!t.linked) {
+        t.linked = true;
+        t.previous = null;
+        t.next = head;
+        if (head != null) {
+          head.previous = t;
+        }
+        head = t;
+      }
+      if (!scheduled) {
+        scheduled = true;
+        loop.schedule(this, tickNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void remove(ClientTimeouts t) {
+      if (!t.linked) {
+        return;
+      }
+      t.linked = false;
+      ClientTimeouts before = t.previous;
+      ClientTimeouts after = t.next;
+      if (before != null) {
+        before.next = after;
+      } else {
+        head = after;
+      }
+      if (after != null) {
+        after.previous = before;
+      }
+      t.previous = null;
+      t.next = null;
+    }
+
+    @Override
+    public void run() {
+      scheduled = false;
+      long now = System.nanoTime();
+      ClientTimeouts t = head;
+      while (t != null) {
+        ClientTimeouts following = t.next; // t may unlink itself
+        t.check(now);
+        t = following;
+      }
+      if (head != null && !scheduled) {
+        scheduled = true;
+        loop.schedule(this, tickNanos, TimeUnit.NANOSECONDS);
+      }
     }
   }
 }

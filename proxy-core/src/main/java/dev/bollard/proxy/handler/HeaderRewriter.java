@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import java.net.InetSocketAddress;
 
 /**
  * Rewrites heads crossing the proxy: hop-by-hop headers out (RFC 9110 section 7.6.1, plus every
@@ -32,7 +31,6 @@ final class HeaderRewriter {
     HttpHeaderNames.PROXY_AUTHORIZATION
   };
 
-  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
@@ -44,8 +42,7 @@ final class HeaderRewriter {
    * The head to send upstream: always HTTP/1.1 and keep-alive, same method, URI and {@code Host}.
    * {@code Expect} is dropped because the proxy answers {@code 100 Continue} itself.
    */
-  static HttpRequest toUpstream(
-      HttpRequest in, boolean webSocket, InetSocketAddress client, int listenerPort) {
+  static HttpRequest toUpstream(HttpRequest in, boolean webSocket, int listenerPort) {
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     HttpHeaders headers = in.headers().copy();
     stripHopByHop(headers);
@@ -58,12 +55,8 @@ final class HeaderRewriter {
       headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     }
-    String clientIp = client.getAddress() != null
-        ? client.getAddress().getHostAddress()
-        : client.getHostString();
-    String prior = headers.get(X_FORWARDED_FOR);
-    headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? clientIp : prior + ", "
-        + clientIp);
+    // X-Forwarded-For is left as it came: RequestTelemetry.prepareUpstream always replaces it
+    // with the chain the real-IP policy believes (building it here too was wasted per request).
     headers.set(X_FORWARDED_PROTO, HTTP);
     String host = in.headers().get(HttpHeaderNames.HOST);
     if (host != null) {
@@ -79,7 +72,8 @@ final class HeaderRewriter {
    *
    * @param keepAlive whether the client connection stays open after this response
    * @return the rewritten head; {@code Connection: close} if the response can only be framed by
-   *     closing (no length, HTTP/1.0 client), reported through {@link #closesConnection}
+   *     closing (no length, HTTP/1.0 client) or {@code keepAlive} is false, reported through
+   *     {@link #closesConnection}
    */
   static HttpResponse toClient(
       HttpResponse in, HttpRequest request, boolean keepAlive, boolean webSocket) {
@@ -110,10 +104,14 @@ final class HeaderRewriter {
     return new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
   }
 
-  /** Whether the rewritten client response announces that the connection closes after it. */
+  /**
+   * Whether a head rewritten by {@link #toClient} announces that the connection closes after it.
+   * Its only {@code Connection} header is the one {@code toClient} set, with one value: one
+   * lookup, no scan of comma-separated values.
+   */
   static boolean closesConnection(HttpResponse rewritten) {
-    return rewritten.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE,
-        true);
+    CharSequence value = rewritten.headers().get(HttpHeaderNames.CONNECTION);
+    return value != null && HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(value);
   }
 
   /** Whether the request asks for a WebSocket upgrade. */

@@ -78,6 +78,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       HttpRequest upstreamRequest,
       Backend backend,
       boolean keepAlive,
+      boolean webSocket,
       UpstreamPools pools,
       Duration readTimeout,
       @Nullable Duration connectTimeout,
@@ -88,7 +89,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     this.upstreamRequest = upstreamRequest;
     this.backend = backend;
     this.keepAlive = keepAlive;
-    this.webSocket = HeaderRewriter.isWebSocketUpgrade(clientRequest);
+    this.webSocket = webSocket;
     this.pools = pools;
     this.readTimeout = readTimeout;
     this.readTimeoutNanos = readTimeout.toNanos();
@@ -133,7 +134,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     upstream = conn;
     endpoint = target;
-    request.facts.upstreamConnected(target.host() + ":" + target.port());
+    request.facts.upstreamConnected(conn.address());
     boolean read = client.channel().isWritable();
     if (conn.channel().config().isAutoRead() != read) {
       conn.channel().config().setAutoRead(read);

@@ -3,7 +3,6 @@ package dev.bollard.proxy.handler;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.NoIndexHeaders;
 import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteMatch;
@@ -65,9 +64,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final ClientConnections connections;
   private final Duration upstreamReadTimeout;
   private final @Nullable RequestGuard guard;
-  private @Nullable NoIndexHeaders noIndex;
-  // Per connection and rarely used (pipelining): the smallest array, not the default 16 slots.
-  private final ArrayDeque<Object> backlog = new ArrayDeque<>(1);
+  private @Nullable ClientTimeouts timeouts;
+  // Rarely used (pipelining): made on first use, so an idle connection does not carry it.
+  private @Nullable ArrayDeque<Object> backlog;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange exchange;
   private @Nullable WebSocketRelay webSocket;
@@ -112,10 +111,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     return this;
   }
 
+  /**
+   * Tells the connection's client timers when a request starts and when the connection goes idle
+   * (the validator's scanner, which they are given to as well, tells them when bytes arrive).
+   */
+  public ProxyHandler clientTimeouts(ClientTimeouts value) {
+    this.timeouts = value;
+    return this;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.noIndex = ctx.pipeline().get(NoIndexHeaders.class);
   }
 
   @Override
@@ -133,7 +140,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     Exchange current = exchange;
     if (current != null) {
       if (current.requestComplete()) {
-        backlog.add(msg);
+        ArrayDeque<Object> queue = backlog;
+        if (queue == null) {
+          queue = new ArrayDeque<>(2);
+          backlog = queue;
+        }
+        queue.add(msg);
       } else if (msg instanceof HttpContent content) {
         current.fromClient(content);
       } else {
@@ -150,9 +162,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void start(ChannelHandlerContext ctx, HttpRequest request) {
-    ClientTimeouts timeouts = ctx.pipeline().get(ClientTimeouts.class);
-    if (timeouts != null) {
-      timeouts.headReceived();
+    ClientTimeouts t = timeouts;
+    if (t != null) {
+      t.headReceived();
     }
     RouteTable table = routes.table();
     this.request = telemetry.begin(ctx.channel(), request, table.snapshot().settings());
@@ -211,10 +223,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       RouteMatch match,
       boolean keepAlive,
       GuardVerdict verdict) {
-    if (noIndex != null) {
-      noIndex.guarded(verdict.guarded());
-    }
-    requestContext().facts.user(verdict.user());
+    RequestTelemetry.RequestContext context = requestContext();
+    context.guarded = verdict.guarded();
+    context.facts.user(verdict.user());
     if (verdict instanceof GuardVerdict.Answer answer) {
       answerLocally(ctx, request, answer::response, keepAlive);
       return;
@@ -247,19 +258,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
               Unpooled.EMPTY_BUFFER));
     }
-    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+    boolean upgrade = HeaderRewriter.isWebSocketUpgrade(request);
     ProxyExchange proxied =
         new ProxyExchange(
             this,
             ctx,
             request,
             GuardStep.prepareUpstream(verdict, target,
-                telemetry.prepareUpstream(requestContext(), request, EdgeTls.markForwardedProto(
+                telemetry.prepareUpstream(context, request, EdgeTls.markForwardedProto(
                     ctx.channel(), HeaderRewriter.toUpstream(
-                    request, HeaderRewriter.isWebSocketUpgrade(request), client, listenerPort)))),
+                    request, upgrade, listenerPort)))),
             backend,
             keepAlive,
+            upgrade,
             pools,
             settings.readTimeout() != null ? settings.readTimeout() : upstreamReadTimeout,
             settings.connectTimeout(),
@@ -323,12 +335,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     // Idle until the next head: the finished request's facts and headers are not kept alive
     // with the connection (heap per idle connection).
     request = null;
-    ClientTimeouts timeouts = c.pipeline().get(ClientTimeouts.class);
-    if (timeouts != null) {
-      timeouts.idle();
+    ClientTimeouts t = timeouts;
+    if (t != null) {
+      t.idle();
     }
     updateClientRead();
-    if (!backlog.isEmpty()) {
+    if (backlog != null && !backlog.isEmpty()) {
       c.executor().execute(this::drainBacklog);
     }
   }
@@ -357,9 +369,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     upstream.redirect(relay);
     releaseBacklog();
     ChannelPipeline p = c.pipeline();
-    if (p.get(ClientTimeouts.class) != null) {
-      p.remove(ClientTimeouts.class);
-    }
+    // Removing the validator removes its scanner, which stops the client timers.
+    timeouts = null;
     if (p.get(VALIDATE_STEP) != null) {
       p.remove(VALIDATE_STEP);
     }
@@ -413,6 +424,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void drainBacklog() {
     ChannelHandlerContext c = ctx;
     while (c != null
+        && backlog != null
         && !backlog.isEmpty()
         && !closing
         && webSocket == null
@@ -429,8 +441,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseBacklog() {
-    while (!backlog.isEmpty()) {
-      ReferenceCountUtil.release(backlog.poll());
+    ArrayDeque<Object> queue = backlog;
+    while (queue != null && !queue.isEmpty()) {
+      ReferenceCountUtil.release(queue.poll());
     }
   }
 

@@ -9,18 +9,21 @@ import dev.bollard.proxy.clientip.RealIpPolicy;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.guard.NoIndexHeaders;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.headers.RequestIds;
 import dev.bollard.proxy.metrics.ProxyMetrics;
 import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +38,13 @@ public final class RequestTelemetry {
   /** Logs and measures nothing; the request id and header rules still apply. */
   public static final RequestTelemetry NONE = new RequestTelemetry(RequestSink.NONE, null);
 
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+
   private final RequestSink sink;
   private final @Nullable ProxyMetrics metrics;
   private volatile Policy policy = new Policy(GlobalSettings.DEFAULTS);
+  /** Shared by every connection: a listener object per connection would stay on its heap. */
+  private final ChannelFutureListener connectionClosed;
 
   /**
    * @param sink receives every completed request (the access log)
@@ -46,6 +53,7 @@ public final class RequestTelemetry {
   public RequestTelemetry(RequestSink sink, @Nullable ProxyMetrics metrics) {
     this.sink = metrics == null ? sink : sink.andThen(metrics);
     this.metrics = metrics;
+    this.connectionClosed = metrics == null ? f -> { } : f -> metrics.connectionClosed();
   }
 
   /**
@@ -56,7 +64,7 @@ public final class RequestTelemetry {
     ProxyMetrics m = metrics;
     if (m != null) {
       m.connectionOpened();
-      channel.closeFuture().addListener(f -> m.connectionClosed());
+      channel.closeFuture().addListener(connectionClosed);
     }
     return settings.useProxyProtocol() ? new ProxyProtocolGate(policy(settings).realIp.trusted())
         : null;
@@ -123,7 +131,7 @@ public final class RequestTelemetry {
     if (!realIp.forwardedForHeader().equals("x-forwarded-for")) {
       h.remove(realIp.forwardedForHeader());
     }
-    h.set("x-forwarded-for", realIp.forwardedFor(c.source, in));
+    h.set(X_FORWARDED_FOR, realIp.forwardedFor(c.source, in));
     if (realIp.keepsForwardedProto(c.source)) {
       for (String name : new String[] {"x-forwarded-proto", "x-forwarded-host",
           "x-forwarded-port"}) {
@@ -138,18 +146,26 @@ public final class RequestTelemetry {
     return upstream;
   }
 
-  /** Adjusts the response head going to the client: capture, response rules, request id. */
+  /**
+   * Adjusts the response head going to the client: capture, response rules, request id, and
+   * {@code X-Robots-Tag} for a guarded host.
+   */
   void prepareResponse(RequestContext c, HttpResponse response) {
     HttpHeaders h = response.headers();
     c.capture.capture(h, c.facts, c.facts.settings().maxValueLength());
     c.headers.applyToResponse(h);
     RequestIds.applyResponse(h, c.facts.requestIdValue());
+    NoIndexHeaders.mark(response, c.guarded);
   }
 
-  /** Adjusts a response the proxy makes itself (404, 502 …): response rules and request id. */
+  /**
+   * Adjusts a response the proxy makes itself (404, 502 …): response rules, request id, and
+   * {@code X-Robots-Tag} for a guarded host.
+   */
   void prepareLocalResponse(RequestContext c, HttpResponse response) {
     c.headers.applyToResponse(response.headers());
     RequestIds.applyResponse(response.headers(), c.facts.requestIdValue());
+    NoIndexHeaders.mark(response, c.guarded);
   }
 
   /**
@@ -179,6 +195,8 @@ public final class RequestTelemetry {
     final RealIpPolicy realIp;
     CaptureRules capture;
     HeaderRules headers;
+    /** Whether the guard applies to the request: its responses carry {@code X-Robots-Tag}. */
+    boolean guarded;
 
     RequestContext(RequestFacts facts, InetAddress source, RealIpPolicy realIp,
         CaptureRules capture, HeaderRules headers) {

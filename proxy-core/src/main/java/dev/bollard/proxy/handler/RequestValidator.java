@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.SocketAddress;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +70,15 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestValidator.class);
 
+  /**
+   * The decoder's line buffer starts this small. It is held for the connection's life and grows to
+   * the longest head line seen, never shrinking; Netty's default (128 bytes) is paid by every idle
+   * connection, even one whose lines are all short (API clients, health checks).
+   */
+  static final int INITIAL_LINE_BUFFER = 32;
+
   private final int maxUriBytes;
+  private final @Nullable ClientTimeouts timeouts;
   private @Nullable RequestValidatorHeadScanner scanner;
   private @Nullable ChannelHandlerContext context;
 
@@ -86,11 +95,20 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   /** Creates a validator for one connection, with the request-line limit of {@code settings}. */
   public RequestValidator(ServerSettings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * Creates a validator for one connection whose raw-byte scanner also drives the connection's
+   * client {@code timeouts} (it is the first step that sees request bytes), if not {@code null}.
+   */
+  public RequestValidator(ServerSettings settings, @Nullable ClientTimeouts timeouts) {
     if (settings.maxUriBytes() <= 0) {
       throw new IllegalArgumentException(
           "maxUriBytes: " + settings.maxUriBytes() + " (expected: > 0)");
     }
     this.maxUriBytes = settings.maxUriBytes();
+    this.timeouts = timeouts;
   }
 
   /**
@@ -98,11 +116,13 @@ public final class RequestValidator extends ChannelDuplexHandler {
    * and strictness are set in one place: request line up to {@code maxUriBytes} (414 beyond), head
    * up to {@code maxHeaderBytes} (431 beyond), CRLF line endings only, header names and values
    * validated, {@code Content-Length} with {@code Transfer-Encoding} an error (RFC 9112 behaviour,
-   * whatever the system property says), no duplicate {@code Content-Length}.
+   * whatever the system property says), no duplicate {@code Content-Length}. Its line buffer
+   * starts small (see {@link #INITIAL_LINE_BUFFER}).
    */
   public static HttpServerCodec newServerCodec(ServerSettings settings) {
     return new HttpServerCodec(
         new HttpDecoderConfig()
+            .setInitialBufferSize(INITIAL_LINE_BUFFER)
             .setMaxInitialLineLength(settings.maxUriBytes())
             .setMaxHeaderSize(settings.maxHeaderBytes())
             .setStrictLineParsing(true)
@@ -119,7 +139,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
           "RequestValidator needs an HttpServerCodec before it in the pipeline"
               + " (build one with RequestValidator.newServerCodec)");
     }
-    RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this);
+    RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this, timeouts);
     ctx.pipeline().addBefore(codec.name(), ctx.name() + "-scan", added);
     scanner = added;
     context = ctx;
@@ -344,17 +364,23 @@ public final class RequestValidator extends ChannelDuplexHandler {
   }
 
   private static @Nullable Rejection checkHost(HttpHeaders headers, HttpVersion version) {
-    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      return badRequest("more than one Host header");
-    }
-    if (hosts.isEmpty()) {
+    // An iterator, not getAll: no list per request.
+    Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
+    if (!hosts.hasNext()) {
       return version.equals(HttpVersion.HTTP_1_1) ? badRequest("missing Host header") : null;
     }
-    return RequestValidatorSyntax.isHost(hosts.get(0)) ? null : badRequest("invalid Host header");
+    String host = hosts.next();
+    if (hosts.hasNext()) {
+      return badRequest("more than one Host header");
+    }
+    return RequestValidatorSyntax.isHost(host) ? null : badRequest("invalid Host header");
   }
 
   private static @Nullable Rejection checkFraming(HttpHeaders headers) {
+    if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+        && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      return null; // no body: most requests, checked with two lookups and no lists
+    }
     List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
     List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
     // The decoder already refuses most of these; checked again so a decoder setting cannot undo it.

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpExpectationFailedEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Raw-byte partner of {@link RequestValidator}, placed just before the {@code HttpServerCodec}: it
@@ -22,6 +23,10 @@ import java.nio.charset.StandardCharsets;
  * RequestValidator} hands it after each head ({@link #expectBody}). It gives the decoder a head
  * only up to the blank line that ends it, so the decoder can never decode a head it has not
  * scanned; a head decoded anyway fails {@link #isAwaitingHead()} and is rejected.
+ *
+ * <p>Being the first step to see the request's bytes (after TLS and the PROXY protocol header),
+ * it also drives the connection's {@link ClientTimeouts}, when it has any: one pipeline step for
+ * both, not two.
  */
 final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
 
@@ -48,6 +53,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   private final RequestValidator validator;
+  private final @Nullable ClientTimeouts timeouts;
 
   private Mode mode = Mode.HEAD;
   private long remaining;
@@ -62,9 +68,41 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   private int contentLengthLines;
   private String violation = "";
 
-  RequestValidatorHeadScanner(RequestValidator validator) {
+  RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts) {
     this.validator = validator;
+    this.timeouts = timeouts;
   }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (timeouts != null) {
+      timeouts.attach(ctx);
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (timeouts != null) {
+      timeouts.detach();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    if (timeouts != null) {
+      timeouts.active();
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (timeouts != null) {
+      timeouts.detach();
+    }
+    ctx.fireChannelInactive();
+  }
+
 
   /** True while the decoder is expected to produce a request head, and only then. */
   boolean isAwaitingHead() {
@@ -100,6 +138,9 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (timeouts != null && msg instanceof ByteBuf buf && buf.isReadable()) {
+      timeouts.bytesArrived();
+    }
     if (mode == Mode.PASS_THROUGH || !(msg instanceof ByteBuf in)) {
       ctx.fireChannelRead(msg);
       return;

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.headers;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,6 +18,10 @@ public final class RequestIds {
 
   /** The queue-time header for the app ({@code t=<microseconds since the epoch>}). */
   public static final String REQUEST_START = "x-request-start";
+
+  // AsciiString twins of the names for setting them: hash computed once, not per request.
+  private static final AsciiString REQUEST_ID_NAME = AsciiString.cached(REQUEST_ID);
+  private static final AsciiString REQUEST_START_NAME = AsciiString.cached(REQUEST_START);
 
   private static final int MAX_KEPT_LENGTH = 200;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -76,17 +81,17 @@ public final class RequestIds {
    */
   public static void applyUpstream(HttpHeaders upstream, String id, long startMicros) {
     if (id.isEmpty()) {
-      upstream.remove(REQUEST_ID);
+      upstream.remove(REQUEST_ID_NAME);
     } else {
-      upstream.set(REQUEST_ID, id);
+      upstream.set(REQUEST_ID_NAME, id);
     }
-    upstream.set(REQUEST_START, "t=" + startMicros);
+    upstream.set(REQUEST_START_NAME, "t=" + startMicros);
   }
 
   /** Returns the id to the client. */
   public static void applyResponse(HttpHeaders response, String id) {
     if (!id.isEmpty()) {
-      response.set(REQUEST_ID, id);
+      response.set(REQUEST_ID_NAME, id);
     }
   }
 }

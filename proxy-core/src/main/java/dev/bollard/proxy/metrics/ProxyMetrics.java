@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The process's metrics, rendered in the Prometheus text format for the admin listener's {@code
@@ -40,8 +41,12 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
   /** The content type of {@link #scrape()}. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private static final Set<String> METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+  /** Method label values; anything else is counted as {@code OTHER} (see {@link #methodIndex}). */
+  private static final String[] METHODS =
+      {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE", "OTHER"};
+
+  /** Status-class label values, indexed by {@code status / 100} (0: outside 100–599). */
+  private static final String[] STATUS_CLASSES = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
   private static final Duration[] LATENCY_BUCKETS = {
     Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
@@ -51,7 +56,6 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
 
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc;
-  private final ConcurrentHashMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
   private final AtomicLong activeConnections = new AtomicLong();
   private final AtomicLong snapshotVersion = new AtomicLong();
@@ -65,15 +69,13 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
   private final ConcurrentHashMap<CertificateKey, AtomicLong> certificateExpiry =
       new ConcurrentHashMap<>();
 
-  private record RequestKey(
-      String namespace, String ingress, String service, String method, String statusClass) {}
-
   private record RouteKey(String namespace, String ingress, String service) {}
 
   private record CertificateKey(String secret, String host) {}
 
   private record RouteMeters(
-      Timer duration, Timer upstream, Counter bytesIn, Counter bytesOut) {}
+      Timer duration, Timer upstream, Counter bytesIn, Counter bytesOut,
+      AtomicReferenceArray<Counter> requests) {}
 
   private ProxyMetrics() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -126,21 +128,12 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
 
   @Override
   public void completed(RequestFacts f) {
-    String method = METHODS.contains(f.method()) ? f.method() : "OTHER";
-    Counter c = requests.get(new RequestKey(f.namespace(), f.ingress(), f.service(), method,
-        statusClass(f.status())));
-    if (c == null) {
-      c = requests.computeIfAbsent(
-          new RequestKey(f.namespace(), f.ingress(), f.service(), method, statusClass(f.status())),
-          k -> Counter.builder("bollard.requests")
-              .description("Requests served, by route, method and status class")
-              .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
-              .tag("method", k.method).tag("status_class", k.statusClass)
-              .register(registry));
+    RouteKey key = new RouteKey(f.namespace(), f.ingress(), f.service());
+    RouteMeters m = routes.get(key);
+    if (m == null) {
+      m = routes.computeIfAbsent(key, this::routeMeters);
     }
-    c.increment();
-    RouteMeters m = routes.computeIfAbsent(
-        new RouteKey(f.namespace(), f.ingress(), f.service()), this::routeMeters);
+    requestCounter(m, key, methodIndex(f.method()), statusClassIndex(f.status())).increment();
     m.duration.record(f.durationNanos(), TimeUnit.NANOSECONDS);
     long upstream = f.upstreamResponseNanos();
     if (upstream >= 0) {
@@ -169,11 +162,48 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
         Counter.builder("bollard.response.bytes").baseUnit("bytes")
             .description("Response body bytes sent")
             .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
-            .register(registry));
+            .register(registry),
+        new AtomicReferenceArray<>(METHODS.length * STATUS_CLASSES.length));
   }
 
-  static String statusClass(int status) {
-    return status >= 100 && status < 600 ? (status / 100) + "xx" : "other";
+  /**
+   * The request counter of a route for one method and status class: looked up in the route's own
+   * small array (one slot per method and class), not in a map keyed by five strings per request.
+   * Racing first uses register the same meter; the registry returns the existing one.
+   */
+  private Counter requestCounter(RouteMeters m, RouteKey k, int method, int statusClass) {
+    int slot = method * STATUS_CLASSES.length + statusClass;
+    Counter c = m.requests.get(slot);
+    if (c == null) {
+      c = Counter.builder("bollard.requests")
+          .description("Requests served, by route, method and status class")
+          .tag("namespace", k.namespace).tag("ingress", k.ingress).tag("service", k.service)
+          .tag("method", METHODS[method]).tag("status_class", STATUS_CLASSES[statusClass])
+          .register(registry);
+      m.requests.set(slot, c);
+    }
+    return c;
+  }
+
+  /** The index of a method in {@link #METHODS}; {@code OTHER} for anything else. */
+  private static int methodIndex(String method) {
+    return switch (method) {
+      case "GET" -> 0;
+      case "HEAD" -> 1;
+      case "POST" -> 2;
+      case "PUT" -> 3;
+      case "DELETE" -> 4;
+      case "PATCH" -> 5;
+      case "OPTIONS" -> 6;
+      case "CONNECT" -> 7;
+      case "TRACE" -> 8;
+      default -> 9;
+    };
+  }
+
+  /** The index of a status's class in {@link #STATUS_CLASSES}. */
+  private static int statusClassIndex(int status) {
+    return status >= 100 && status < 600 ? status / 100 : 0;
   }
 
   /** A client connection opened. */

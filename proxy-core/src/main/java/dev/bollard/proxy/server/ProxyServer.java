@@ -80,6 +80,24 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer start(
       ServerSettings settings, CurrentRoutes routes, RequestTelemetry telemetry, EdgeTls tls)
       throws InterruptedException {
+    return start(settings, routes, telemetry, tls, RequestGuard.start(
+        Math.max(2, Runtime.getRuntime().availableProcessors() / 2), tls.http01()));
+  }
+
+  /**
+   * Binds the listeners and starts serving from {@code routes}, checking passwords with {@code
+   * guard} (built over {@code tls.http01()}), which the server closes when it stops.
+   *
+   * @param telemetry where completed requests go (access log, metrics) and connections are counted
+   * @param tls the HTTPS listener (when it has an address), ACME challenge answers, redirects
+   */
+  public static ProxyServer start(
+      ServerSettings settings,
+      CurrentRoutes routes,
+      RequestTelemetry telemetry,
+      EdgeTls tls,
+      RequestGuard guard)
+      throws InterruptedException {
     Transport transport = Transport.detect();
     EventLoopGroup boss = transport.newGroup(1);
     EventLoopGroup workers = transport.newGroup(settings.ioThreads());
@@ -91,8 +109,6 @@ public final class ProxyServer implements AutoCloseable {
             settings.upstreamIdleTimeout(),
             () -> routes.table().snapshot());
     ClientConnections connections = new ClientConnections();
-    RequestGuard guard = RequestGuard.start(
-        Math.max(2, Runtime.getRuntime().availableProcessors() / 2), tls.http01());
     try {
       Channel channel =
           new ServerBootstrap()

@@ -22,6 +22,8 @@ public final class UpstreamConnection {
   private final Endpoint endpoint;
   private final LoopPool pool;
   private final UpstreamChannelHandler handler;
+  /** {@code host:port}, for the access log: built once per connection, not per request. */
+  private final String address;
   private int leases;
   /** What the deadline is for: {@link #NONE}, {@link #RESPONSE} or {@link #IDLE}. */
   private byte deadlineKind;
@@ -40,6 +42,7 @@ public final class UpstreamConnection {
     this.endpoint = endpoint;
     this.pool = pool;
     this.handler = handler;
+    this.address = endpoint.host() + ":" + endpoint.port();
   }
 
   /** The Netty channel, on the client's event loop. */
@@ -50,6 +53,11 @@ public final class UpstreamConnection {
   /** Where the connection goes. */
   public Endpoint endpoint() {
     return endpoint;
+  }
+
+  /** Where the connection goes, as {@code host:port} (the access log's upstream address). */
+  public String address() {
+    return address;
   }
 
   /** Whether the connection served an earlier request (and so may have been closed meanwhile). */

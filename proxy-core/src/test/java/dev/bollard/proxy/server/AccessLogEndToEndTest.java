@@ -3,6 +3,8 @@ package dev.bollard.proxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.auth.BasicAuthenticator;
+import dev.bollard.auth.Htpasswd;
 import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.accesslog.CaptureRules;
 import dev.bollard.proxy.accesslog.LogDestination;
@@ -10,6 +12,7 @@ import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.accesslog.QueryRedaction;
 import dev.bollard.proxy.admin.AdminServer;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.BasicAuthPolicy;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.PathMatch;
@@ -18,6 +21,7 @@ import dev.bollard.proxy.config.RouteEdge;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.metrics.PrometheusText;
@@ -27,6 +31,7 @@ import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
+import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -48,14 +53,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +111,12 @@ class AccessLogEndToEndTest {
 
   private void start(GlobalSettings settings, RouteEdge edge, TestBackend.Behaviour behaviour)
       throws Exception {
+    start(settings, edge, behaviour, null, null);
+  }
+
+  /** With a password check on the route, run by {@code guard}, when both are given. */
+  private void start(GlobalSettings settings, RouteEdge edge, TestBackend.Behaviour behaviour,
+      @Nullable BasicAuthPolicy policy, @Nullable RequestGuard guard) throws Exception {
     app = TestBackend.start("app", behaviour);
     open.add(app);
     logFile = dir.resolve("access.log");
@@ -111,12 +125,14 @@ class AccessLogEndToEndTest {
     metrics = ProxyMetrics.create();
     open.add(metrics);
     metrics.watch(accessLog);
-    proxy = ProxyServer.start(ProxyFixture.testSettings(), routes,
-        new RequestTelemetry(accessLog, metrics));
+    RequestTelemetry telemetry = new RequestTelemetry(accessLog, metrics);
+    proxy = guard == null
+        ? ProxyServer.start(ProxyFixture.testSettings(), routes, telemetry)
+        : ProxyServer.start(ProxyFixture.testSettings(), routes, telemetry, EdgeTls.NONE, guard);
     open.add(proxy);
     Backend backend = new Backend("shop/web:http", List.of(app.endpoint()));
     Route route = new Route(new PathMatch.Prefix("/"), backend,
-        RouteSource.ingress("shop", "storefront"), null, edge);
+        RouteSource.ingress("shop", "storefront"), policy, edge);
     routes.publish(new RoutingSnapshot(1, List.of(new VirtualHost("shop.test", List.of(route))),
         null, settings));
   }
@@ -328,6 +344,30 @@ class AccessLogEndToEndTest {
     gate.complete(null);
     assertThat(lines.get(0)).containsEntry("status", 499L).containsEntry("path", "/slow")
         .containsEntry("upstream_status", null);
+  }
+
+  @Test
+  void aClientThatLeavesWhileItsPasswordIsCheckedGets499() throws Exception {
+    // The check waits in `held` until the test runs it, after the client has gone.
+    List<Runnable> held = new CopyOnWriteArrayList<>();
+    RequestGuard guard = RequestGuard.using(
+        BasicAuthenticator.builder(held::add).build(), EdgeTls.NONE.http01());
+    BasicAuthPolicy policy = BasicAuthPolicy.of("Ingress shop/storefront", "Shop",
+        Htpasswd.parse("alice:$2y$05$DWsMbEuYbykCm9hC6qzU4.HX9o/pe5madct8nMth79DlvRnF3L/L2\n",
+            "shop/htpasswd"));
+    start(settings("127.0.0.0/8", false), RouteEdge.NONE, app(Map.of()), policy, guard);
+    try (RawHttpConnection c = RawHttpConnection.open(port())) {
+      c.send("GET /private HTTP/1.1\r\nHost: shop.test\r\nAuthorization: Basic "
+          + Base64.getEncoder().encodeToString(
+              "alice:secret".getBytes(StandardCharsets.UTF_8)) + "\r\n\r\n");
+      await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
+    }
+    List<Map<String, Object>> lines = lines(1);
+    held.forEach(Runnable::run); // the right password, too late: nothing more happens
+    assertThat(lines).singleElement().satisfies(line -> assertThat(line)
+        .containsEntry("status", 499L).containsEntry("path", "/private")
+        .containsEntry("upstream_status", null));
+    assertThat(app.requests()).isZero();
   }
 
   @Test

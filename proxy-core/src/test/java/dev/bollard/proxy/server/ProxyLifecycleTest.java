@@ -111,6 +111,31 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void eachConnectionOfALoopTimesOutOnItsOwnTerms() throws Exception {
+    // The timers of a loop's connections share one sweep: each must still get its own outcome.
+    try (RawHttpConnection fresh = proxy.connect();
+        RawHttpConnection partial = proxy.connect();
+        RawHttpConnection busy = proxy.connect();
+        RawHttpConnection keptAlive = proxy.connect()) {
+      assertThat(keptAlive.get("fast.test", "/").read().status()).isEqualTo(200);
+      busy.get("slow.test", "/");
+      partial.send("GET / HTTP/1.1\r\nHost: fast.test\r\n");
+      await().atMost(Duration.ofSeconds(5)).until(() -> slow.requests() == 1);
+
+      long start = System.nanoTime();
+      assertThat(partial.read().status()).isEqualTo(408);
+      assertThat(partial.isClosedByPeer()).isTrue();
+      assertThat(fresh.isClosedByPeer()).isTrue();
+      assertThat(keptAlive.isClosedByPeer()).isTrue();
+      // Closed by the timeouts (300 ms), not by the reads giving up (10 s).
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      // Busy past every client timeout: only upstream timeouts apply to it.
+      gate.complete(null);
+      assertThat(busy.read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void slowRequestIsNotCutByClientTimeouts() throws Exception {
     try (RawHttpConnection c = proxy.connect()) {
       c.get("slow.test", "/");
