@@ -923,6 +923,12 @@ def main():
                         + (f"  errors {r['errors']}" if r["errors"] else ""))
                     check_alive(procs, t, f"during round {rnd} of {sc}")
 
+        access_log = None
+        if "bollard-log" in targets and any(r["target"] == "bollard-log" for r in raw):
+            access_log = access_log_counts(admin_ports["bollard-log"], raw)
+            log(f"access log (bollard-log): {access_log['written']} lines written, {access_log['dropped']}"
+                f" dropped; {access_log['requests_in_rounds']} requests in the measured rounds")
+
         idle = []
         if "idle-10k" in scenarios:
             for t in [t for t in ("bollard", "bollard-base", "nginx", "haproxy") if t in targets]:
@@ -944,6 +950,7 @@ def main():
 
     summary = summarize(raw, idle, targets, load_scenarios, args, sut_cpus, load_cpus, elapsed)
     summary["tls"] = tls_checks
+    summary["access_log"] = access_log
     write_results(out_dir, raw, idle, summary)
     print_table(summary)
     log(f"results in {out_dir} ({elapsed:.0f}s)")
@@ -955,6 +962,23 @@ def main():
         log("FAILED: no successful response from " + ", ".join(broken))
         return 1
     return 0
+
+
+def access_log_counts(admin_port, raw):
+    """Bollard+log's written and dropped access-log lines, from its /metrics. Issue 5: at the load
+    the benchmark drives, nothing is dropped; the summary shows it (a drop never fails the run)."""
+    import urllib.request
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=10) as resp:
+        text = resp.read().decode("utf-8", "replace")
+    def counter(name):
+        for line in text.splitlines():
+            if line.startswith(name + " ") or line.startswith(name + "{"):
+                return int(float(line.rsplit(" ", 1)[1]))
+        raise HarnessError(f"bollard-log's /metrics has no {name}: the access-log counters moved?")
+    requests = sum(r["requests"] for r in raw if r["target"] == "bollard-log")
+    return {"written": counter("bollard_access_log_lines_total"),
+            "dropped": counter("bollard_access_log_dropped_total"),
+            "requests_in_rounds": requests}
 
 
 def machine(loadavg_at_start):
@@ -1111,6 +1135,11 @@ def markdown_table(summary, label):
         for c in summary["costs"]:
             lines.append(f"| {c['scenario']} | {label[c['target']]} | {c['reference']} | {c['ratio_median']:.3f} | "
                          f"{c['ratio_min']:.3f}–{c['ratio_max']:.3f} | {c['cost_percent']:.1f}% |")
+    if summary.get("access_log"):
+        a = summary["access_log"]
+        lines += ["", "| access log (Bollard+log) | lines written | lines dropped | requests in the measured rounds |",
+                  "|---|---:|---:|---:|",
+                  f"| JSON to a file, header capture | {a['written']} | {a['dropped']} | {a['requests_in_rounds']} |"]
     if summary.get("tls"):
         lines += ["", "| TLS check | TLS 1.3 suite | resumed (TLS 1.3) | TLS 1.3 tickets per connection "
                       "| TLS 1.2 suite | resumed (TLS 1.2) |", "|---|---|---:|---:|---|---:|"]
@@ -1140,6 +1169,10 @@ def print_table(summary):
     for c in summary.get("costs", []):
         print(f"cost of {c['scenario']:18} ({c['target']} vs {c['reference']}): ratio {c['ratio_median']:.3f}"
               f" ({c['ratio_min']:.3f}-{c['ratio_max']:.3f}) = {c['cost_percent']:.1f}%")
+    if summary.get("access_log"):
+        a = summary["access_log"]
+        print(f"access log (bollard-log): {a['written']} lines written, {a['dropped']} dropped,"
+              f" {a['requests_in_rounds']} requests in the measured rounds")
     for c in summary.get("tls", []):
         print(f"TLS check {c['target']:8} TLS 1.3 {c['tls13_cipher']} resumed {c['tls13_resumed']}/{c['tries']}"
               f" tickets {c.get('tls13_tickets', '-')}, TLS 1.2 {c['tls12_cipher']} resumed {c['tls12_resumed']}/{c['tries']}")
