@@ -18,12 +18,15 @@ import org.jspecify.annotations.Nullable;
  * @param created its {@code creationTimestamp}, or {@code null} if it has none (manifest files)
  * @param defaultBackend {@code spec.defaultBackend}, if set
  * @param paths every path of every rule, in the order written
+ * @param hosts every host its rules name (lower case, without the host-less pattern), also those
+ *     of rules without {@code http}: each gets a virtual host of its own, as a server in nginx
  */
 record CheckedIngress(
     RouteSource source,
     @Nullable Instant created,
     @Nullable IngressBackend defaultBackend,
-    List<PathRule> paths) {
+    List<PathRule> paths,
+    List<String> hosts) {
 
   /**
    * Older first: by {@code creationTimestamp}, then namespace, then name. An Ingress without a
@@ -38,6 +41,7 @@ record CheckedIngress(
 
   CheckedIngress {
     paths = List.copyOf(paths);
+    hosts = List.copyOf(hosts);
   }
 
   String namespace() {

@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,17 +50,19 @@ final class IngressChecker {
       sink.add("spec", "neither rules nor defaultBackend is set; add at least one");
     }
     List<PathRule> paths = new ArrayList<>();
+    Set<String> hosts = new LinkedHashSet<>();
     for (int r = 0; r < rules.size(); r++) {
-      checkRule(rules.get(r), "spec.rules[" + r + "]", paths, sink);
+      checkRule(rules.get(r), "spec.rules[" + r + "]", paths, hosts, sink);
     }
     if (sink.count > 0) {
       return Optional.empty();
     }
-    return Optional.of(
-        new CheckedIngress(source, CheckedIngress.creationOf(ingress), defaultBackend, paths));
+    return Optional.of(new CheckedIngress(
+        source, CheckedIngress.creationOf(ingress), defaultBackend, paths, List.copyOf(hosts)));
   }
 
-  private void checkRule(IngressRule rule, String field, List<PathRule> out, Sink sink) {
+  private void checkRule(
+      IngressRule rule, String field, List<PathRule> out, Set<String> hosts, Sink sink) {
     String host = SnapshotTranslator.DEFAULT_SERVER;
     if (rule.getHost() != null && !rule.getHost().isEmpty()) {
       String normalized = HostNames.normalize(rule.getHost());
@@ -73,9 +77,13 @@ final class IngressChecker {
         host = normalized;
       }
     }
+    if (!host.equals(SnapshotTranslator.DEFAULT_SERVER)) {
+      hosts.add(host);
+    }
     if (rule.getHttp() == null) {
-      // Valid in the API: a host with no paths; ingress-nginx serves it from the default backend,
-      // which the route table's fallback already does.
+      // Valid in the API: a host with no paths. Like ingress-nginx (a server whose only location
+      // is the default backend), the host gets a virtual host without routes, so its requests go
+      // to the default backend and never to the rules of host-less Ingresses.
       return;
     }
     List<HTTPIngressPath> paths = orEmpty(rule.getHttp().getPaths());

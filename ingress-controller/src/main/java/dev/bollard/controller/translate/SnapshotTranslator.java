@@ -36,7 +36,10 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * <p>A rule without host goes to the virtual host {@value #DEFAULT_SERVER} (nginx's default
- * server), which serves any host that no exact or wildcard host matches. For claiming, Prefix and
+ * server), which serves any host that no exact or wildcard host matches. Every host a selected
+ * Ingress names has a virtual host, even one without routes (a rule without {@code http}, or none
+ * of its backends resolved): its requests go to the default backend, never to the host-less
+ * rules, as ingress-nginx gives every host a server of its own. For claiming, Prefix and
  * ImplementationSpecific paths ignore a trailing slash ({@code /api} and {@code /api/} match the
  * same requests). Output is sorted: virtual hosts by pattern, routes by path, then Exact before
  * Prefix before ImplementationSpecific; endpoints by address and port; problems by resource. {@code
@@ -103,6 +106,9 @@ public final class SnapshotTranslator {
           }
         }
       }
+      for (String host : ingress.hosts()) {
+        hosts.computeIfAbsent(host, h -> new HashMap<>());
+      }
       for (PathRule path : ingress.paths()) {
         claim(
             ingress,
@@ -115,16 +121,15 @@ public final class SnapshotTranslator {
     }
 
     List<VirtualHost> virtualHosts = new ArrayList<>();
+    // A host an Ingress names keeps its virtual host even when none of its paths could be served
+    // (no http, or every backend unresolved): its requests then get the default backend, as from
+    // ingress-nginx, and are never handed to the rules of host-less Ingresses.
     hosts.forEach(
-        (pattern, claims) -> {
-          if (!claims.isEmpty()) {
-            virtualHosts.add(
-                new VirtualHost(
-                    pattern,
-                    claims.values().stream().map(Claim::route).map(edges::apply)
-                        .sorted(ROUTE_ORDER).toList()));
-          }
-        });
+        (pattern, claims) -> virtualHosts.add(
+            new VirtualHost(
+                pattern,
+                claims.values().stream().map(Claim::route).map(edges::apply)
+                    .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));
     return new TranslationResult(

@@ -22,7 +22,10 @@ class BadInputTranslationTest {
             snapshot(
                 host(
                     "partial.example.com",
-                    prefix("/ok", backend("bad/web:80"), "bad/missing-service"))));
+                    prefix("/ok", backend("bad/web:80"), "bad/missing-service")),
+                // Sound Ingresses whose every backend failed to resolve keep their host, without
+                // routes: its requests get the default backend, never the host-less rules.
+                host("y.example.com")));
   }
 
   @Test

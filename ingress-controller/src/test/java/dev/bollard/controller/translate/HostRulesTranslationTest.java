@@ -30,6 +30,9 @@ class HostRulesTranslationTest {
                     "a.example.com",
                     prefix("/a", web, "shop/hosts"),
                     exact("/b", web, "shop/hosts")),
+                // A rule without http: its own host, no routes, so the default backend answers
+                // (as ingress-nginx's server for it would), not the host-less rules of "_".
+                host("no-paths.example.com"),
                 host(
                     "shop.example.com",
                     prefix("/", web, "shop/hosts"),
