@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  *       thread.
  *   <li>Results are cached per (set content, user, password), so bcrypt runs once per credential;
  *       a cached answer comes back as an already completed future, without a thread hop.
+ *   <li>A header value that was granted is answered again, under the same set content, from a
+ *       small table keyed by a keyed hash of the value, before any parsing: the repeated header
+ *       of a signed-in browser costs a hash of the header and returns one shared future.
  *   <li>Identical checks in flight share one computation.
  *   <li>A client that fails {@code maxFailures} times within the failure window is answered
  *       {@link AuthResult.Throttled} for the block duration, without any check.
@@ -29,7 +32,9 @@ import org.jspecify.annotations.Nullable;
 public final class BasicAuthenticator {
 
   private final CredentialVerifier verifier;
+  private final GrantCache grants;
   private final FailureThrottle throttle;
+  private final Ticker ticker;
   private final LongAdder granted = new LongAdder();
   private final LongAdder missing = new LongAdder();
   private final LongAdder malformed = new LongAdder();
@@ -37,9 +42,12 @@ public final class BasicAuthenticator {
   private final LongAdder throttled = new LongAdder();
   private final AuthStats stats = new Stats();
 
-  private BasicAuthenticator(CredentialVerifier verifier, FailureThrottle throttle) {
+  private BasicAuthenticator(
+      CredentialVerifier verifier, GrantCache grants, FailureThrottle throttle, Ticker ticker) {
     this.verifier = verifier;
+    this.grants = grants;
     this.throttle = throttle;
+    this.ticker = ticker;
   }
 
   /**
@@ -61,6 +69,10 @@ public final class BasicAuthenticator {
    * goes back to its event loop before touching the channel. It completes exceptionally only when
    * the executor rejects the work.
    *
+   * <p>A header value granted before under the same set content gets one shared future (and
+   * {@link AuthResult.Granted} instance) every time: callers read it and never complete or
+   * obtrude it.
+   *
    * @param set the realm's credentials
    * @param authorizationHeader the {@code Authorization} value, {@code null} when absent
    * @param client the client's address, for throttling
@@ -69,10 +81,19 @@ public final class BasicAuthenticator {
       CredentialSet set, @Nullable String authorizationHeader, InetAddress client) {
     Objects.requireNonNull(set, "set");
     Objects.requireNonNull(client, "client");
-    long retryAfter = throttle.retryAfterSeconds(client);
+    long now = ticker.read();
+    // Before the grant table: a blocked client must not learn which guesses are right.
+    long retryAfter = throttle.retryAfterSeconds(client, now);
     if (retryAfter > 0) {
       throttled.increment();
       return CompletableFuture.completedFuture(new AuthResult.Throttled(retryAfter));
+    }
+    if (authorizationHeader != null) {
+      CompletableFuture<AuthResult> known = grants.lookup(set, authorizationHeader, now);
+      if (known != null) {
+        granted.increment();
+        return known;
+      }
     }
     BasicCredentials credentials = BasicCredentials.parse(authorizationHeader);
     switch (credentials.outcome()) {
@@ -84,13 +105,18 @@ public final class BasicAuthenticator {
         throttle.recordFailure(client);
         return CompletableFuture.completedFuture(new AuthResult.Denied(AuthResult.Reason.MALFORMED));
       default:
-        return verifier.verify(set, credentials).thenApply(result -> count(result, client));
+        // Credentials are present only when a header was.
+        String header = Objects.requireNonNull(authorizationHeader, "authorizationHeader");
+        return verifier.verify(set, credentials)
+            .thenApply(result -> count(result, set, header, client));
     }
   }
 
-  private AuthResult count(AuthResult result, InetAddress client) {
-    if (result.granted()) {
+  private AuthResult count(
+      AuthResult result, CredentialSet set, String authorizationHeader, InetAddress client) {
+    if (result instanceof AuthResult.Granted grant) {
       granted.increment();
+      grants.remember(set, authorizationHeader, grant, ticker.read());
     } else {
       wrongCredentials.increment();
       throttle.recordFailure(client);
@@ -241,7 +267,8 @@ public final class BasicAuthenticator {
           executor, cacheMaximumSize, cacheExpireAfterAccess, ticker, hashCheck);
       FailureThrottle throttle = new FailureThrottle(
           maxFailures, failureWindow, blockDuration, maximumTrackedClients, ticker);
-      return new BasicAuthenticator(verifier, throttle);
+      GrantCache grants = new GrantCache(cacheMaximumSize, cacheExpireAfterAccess);
+      return new BasicAuthenticator(verifier, grants, throttle, ticker);
     }
 
     private static Duration positive(Duration duration, String name) {

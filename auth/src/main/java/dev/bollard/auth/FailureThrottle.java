@@ -8,11 +8,15 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts failed checks per client and blocks a client that reaches the limit within a window.
  * IPv6 clients are counted per /64, since one host commonly owns a whole /64. Memory is bounded:
  * the least recently seen clients are forgotten first.
+ *
+ * <p>Asking about a client costs one clock read while no client is blocked: the latest end of any
+ * block is kept aside, and only a time before it needs the per-client lookup.
  */
 final class FailureThrottle {
 
@@ -23,6 +27,10 @@ final class FailureThrottle {
   private final int maxFailures;
   private final long windowNanos;
   private final long blockNanos;
+  // The latest blockedUntilNanos ever set, raised right after the window holding it is written (a
+  // check racing with the failure that starts a block may pass, as if it had come a moment
+  // earlier; the client's next request is refused).
+  private final AtomicLong latestBlockEnd;
 
   /** Failures of one client since {@code startNanos}; blocked until {@code blockedUntilNanos}. */
   private record Window(long startNanos, int failures, long blockedUntilNanos) {}
@@ -38,22 +46,35 @@ final class FailureThrottle {
         .ticker(ticker)
         .executor(Runnable::run)
         .build();
+    this.latestBlockEnd = new AtomicLong(ticker.read());
   }
 
   /** Seconds until {@code client} may be checked again, 0 when it may be checked now. */
   long retryAfterSeconds(InetAddress client) {
+    return retryAfterSeconds(client, ticker.read());
+  }
+
+  /**
+   * Seconds until {@code client} may be checked again, 0 when it may be checked now.
+   *
+   * @param now a reading of this throttle's ticker, taken by the caller for this request
+   */
+  long retryAfterSeconds(InetAddress client, long now) {
+    if (now - latestBlockEnd.get() >= 0) {
+      return 0;
+    }
     Window window = windows.getIfPresent(keyOf(client));
     if (window == null) {
       return 0;
     }
-    long remaining = window.blockedUntilNanos() - ticker.read();
+    long remaining = window.blockedUntilNanos() - now;
     return remaining <= 0 ? 0 : (remaining + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
   }
 
   /** Counts one failed check; the {@code maxFailures}-th within the window starts a block. */
   void recordFailure(InetAddress client) {
     long now = ticker.read();
-    windows.asMap().compute(keyOf(client), (key, window) -> {
+    Window counted = windows.asMap().compute(keyOf(client), (key, window) -> {
       if (window == null || now - window.startNanos() >= windowNanos) {
         window = new Window(now, 0, 0);
       }
@@ -61,6 +82,10 @@ final class FailureThrottle {
       long blockedUntil = failures >= maxFailures ? now + blockNanos : window.blockedUntilNanos();
       return new Window(window.startNanos(), failures, blockedUntil);
     });
+    if (counted != null && counted.failures() >= maxFailures) {
+      latestBlockEnd.accumulateAndGet(counted.blockedUntilNanos(),
+          (latest, end) -> end - latest > 0 ? end : latest);
+    }
   }
 
   long trackedClients() {

@@ -315,7 +315,9 @@ class BasicAuthenticatorTest {
 
   @Test
   void unusedAnswersExpire() throws Exception {
-    BasicAuthenticator auth = builder(countingExecutor).cacheExpireAfterAccess(Duration.ofMinutes(15)).build();
+    // Hashing inline: on a pool, Caffeine stamps the entry when the hash completes, on that thread,
+    // possibly after the test moved the clock, which would make the entry look younger.
+    BasicAuthenticator auth = builder(Runnable::run).cacheExpireAfterAccess(Duration.ofMinutes(15)).build();
     CredentialSet set = set("alice:" + SHA1_X);
     await(auth.verify(set, basic("alice:x"), CLIENT));
     ticker.advance(Duration.ofMinutes(14));
@@ -326,6 +328,88 @@ class BasicAuthenticatorTest {
     await(auth.verify(set, basic("alice:x"), CLIENT));
 
     assertThat(checkedHashes).hasSize(2);
+  }
+
+  @Test
+  void aGrantedHeaderIsAnsweredAgainWithOneSharedFuture() throws Exception {
+    BasicAuthenticator auth = builder(countingExecutor).build();
+    CredentialSet set = set("alice:" + BCRYPT_X);
+    await(auth.verify(set, basic("alice:x"), CLIENT));
+
+    CompletableFuture<AuthResult> second = auth.verify(set, basic("alice:x"), CLIENT);
+    CompletableFuture<AuthResult> third = auth.verify(set, basic("alice:x"), OTHER_CLIENT);
+
+    assertThat(second).isCompletedWithValue(new AuthResult.Granted("alice")).isSameAs(third);
+    assertThat(checkedHashes).hasSize(1);
+    assertThat(auth.stats().granted()).isEqualTo(3);
+  }
+
+  @Test
+  void aWrongPasswordAfterARightOneIsCheckedAndCountedAsAFailure() throws Exception {
+    BasicAuthenticator auth = builder(countingExecutor).build();
+    CredentialSet set = set("alice:" + BCRYPT_X);
+    await(auth.verify(set, basic("alice:x"), CLIENT));
+    CompletableFuture<AuthResult> known = auth.verify(set, basic("alice:x"), CLIENT);
+
+    CompletableFuture<AuthResult> wrong = auth.verify(set, basic("alice:y"), CLIENT);
+
+    assertThat(wrong).isNotSameAs(known);
+    assertThat(await(wrong)).isEqualTo(new AuthResult.Denied(AuthResult.Reason.WRONG_CREDENTIALS));
+    assertThat(checkedHashes).hasSize(2);
+    assertThat(auth.stats().wrongCredentials()).isEqualTo(1);
+    assertThat(auth.stats().trackedClients()).isEqualTo(1);
+    // The same wrong password again comes from the verifier's cache, still as a failure.
+    assertThat(auth.verify(set, basic("alice:y"), CLIENT).join().granted()).isFalse();
+    assertThat(auth.stats().wrongCredentials()).isEqualTo(2);
+  }
+
+  @Test
+  void aBlockedClientIsRefusedEvenWithAHeaderGrantedBefore() throws Exception {
+    BasicAuthenticator auth = builder(countingExecutor).maxFailures(2).build();
+    CredentialSet set = set("alice:" + SHA1_X);
+    await(auth.verify(set, basic("alice:x"), CLIENT));
+    assertThat(auth.verify(set, basic("alice:x"), CLIENT)).isCompletedWithValue(new AuthResult.Granted("alice"));
+    await(auth.verify(set, basic("alice:guess1"), CLIENT));
+    await(auth.verify(set, basic("alice:guess2"), CLIENT));
+
+    // Otherwise a blocked client would learn that a guess is right from a 200 among its 429s.
+    assertThat(auth.verify(set, basic("alice:x"), CLIENT).join()).isInstanceOf(AuthResult.Throttled.class);
+    assertThat(auth.verify(set, basic("alice:x"), OTHER_CLIENT)).isCompletedWithValue(new AuthResult.Granted("alice"));
+  }
+
+  @Test
+  void aRotatedSecretIsCheckedAgainAtOnce() throws Exception {
+    BasicAuthenticator auth = builder(countingExecutor).build();
+    CredentialSet before = set("alice:" + BCRYPT_X);
+    await(auth.verify(before, basic("alice:x"), CLIENT));
+    assertThat(auth.verify(before, basic("alice:x"), CLIENT)).isCompletedWithValue(new AuthResult.Granted("alice"));
+
+    // The Secret changed: alice's password is now "correct horse battery staple".
+    CredentialSet after = set("alice:" + APR1_HORSE);
+    AuthResult oldPassword = await(auth.verify(after, basic("alice:x"), CLIENT));
+
+    assertThat(oldPassword).isEqualTo(new AuthResult.Denied(AuthResult.Reason.WRONG_CREDENTIALS));
+    assertThat(checkedHashes).extracting(PasswordHash::format)
+        .containsExactly(PasswordHash.Format.BCRYPT, PasswordHash.Format.APR1);
+    // And a user removed from the Secret is not let in by a grant of the old content.
+    CredentialSet withoutAlice = set("bob:" + APR1_HORSE);
+    assertThat(await(auth.verify(withoutAlice, basic("alice:x"), CLIENT)).granted()).isFalse();
+  }
+
+  @Test
+  void anEvictedGrantIsCheckedAgainThroughTheVerifier() throws Exception {
+    BasicAuthenticator auth = builder(countingExecutor).cacheMaximumSize(1).build();
+    CredentialSet set = set("alice:" + SHA1_X + "\nbob:" + SHA1_X);
+    await(auth.verify(set, basic("alice:x"), CLIENT));
+    CompletableFuture<AuthResult> alice = auth.verify(set, basic("alice:x"), CLIENT);
+    assertThat(auth.verify(set, basic("alice:x"), CLIENT)).isSameAs(alice);
+
+    await(auth.verify(set, basic("bob:x"), CLIENT));
+    CompletableFuture<AuthResult> again = auth.verify(set, basic("alice:x"), CLIENT);
+
+    assertThat(again).isNotSameAs(alice);
+    assertThat(await(again)).isEqualTo(new AuthResult.Granted("alice"));
+    assertThat(auth.verify(set, basic("alice:x"), CLIENT)).isSameAs(auth.verify(set, basic("alice:x"), CLIENT));
   }
 
   @Test

@@ -4,6 +4,11 @@ import dev.bollard.auth.AuthResult;
 import dev.bollard.auth.BasicAuthenticator;
 import dev.bollard.auth.CredentialSet;
 import dev.bollard.auth.Htpasswd;
+import dev.bollard.proxy.config.AuthSettings;
+import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.guard.GuardVerdict;
+import dev.bollard.proxy.guard.Http01Answers;
+import dev.bollard.proxy.guard.RequestGuard;
 import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * BasicAuthenticator#verify} with the {@code Authorization} header a browser repeats on every
  * request. The first verification (bcrypt, tens of milliseconds) runs in {@code @Setup}; every
  * measured call must be answered from the cache, already complete, or the trial fails.
+ *
+ * <p>{@link #cachedVerify} is the auth module alone; {@link #guardCheck} is the whole decision
+ * the proxy's guard step asks for ({@link RequestGuard#check}: path normalisation, exemptions, the
+ * verification and the verdict).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +52,8 @@ public class BasicAuthBenchmark {
   private ExecutorService executor;
   private BasicAuthenticator authenticator;
   private CredentialSet set;
+  private RequestGuard guard;
+  private BasicAuthPolicy policy;
   private final InetAddress client = InetAddress.getLoopbackAddress();
 
   @Setup(Level.Trial)
@@ -59,6 +70,11 @@ public class BasicAuthBenchmark {
         || authenticator.stats().hashComputations() != hashes) {
       throw new IllegalStateException("the second verification was not answered from the cache");
     }
+    guard = RequestGuard.using(authenticator, Http01Answers.NONE);
+    policy = BasicAuthPolicy.of("benchmark", "Preview", set);
+    if (!(guardCheck() instanceof GuardVerdict.Pass)) {
+      throw new IllegalStateException("the guard did not pass the cached credentials at once");
+    }
   }
 
   @TearDown(Level.Trial)
@@ -69,5 +85,10 @@ public class BasicAuthBenchmark {
   @Benchmark
   public AuthResult cachedVerify() {
     return authenticator.verify(set, HEADER, client).getNow(null);
+  }
+
+  @Benchmark
+  public GuardVerdict guardCheck() {
+    return guard.check(policy, AuthSettings.NONE, "/1k", HEADER, client).getNow(null);
   }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * RouteTable#normalizePath}), so {@code /.well-known/acme-challenge/../app} is {@code /app}.
  *
  * <p>The returned future is already complete except when a password hash must be computed; then
- * it completes on the guard's pool and the caller returns to its event loop. One instance serves
- * a whole server; {@link #close()} stops its pool.
+ * it completes on the guard's pool and the caller returns to its event loop. A signed-in user's
+ * repeated request gets a shared, already completed future (the authenticator answers it with one
+ * shared {@link AuthResult.Granted}, remembered here with its verdict): callers read the future
+ * and never complete it. One instance serves a whole server; {@link #close()} stops its pool.
  */
 public final class RequestGuard implements AutoCloseable {
 
@@ -63,9 +66,21 @@ public final class RequestGuard implements AutoCloseable {
   /** The verdict for a request no guard applies to. */
   public static final GuardVerdict OPEN = GuardVerdict.Open.INSTANCE;
 
+  private static final CompletableFuture<GuardVerdict> OPEN_FUTURE =
+      CompletableFuture.completedFuture(OPEN);
+
+  /** Grants whose verdicts are remembered; a few signed-in users rarely share a slot. */
+  private static final int PASS_SLOTS = 64;
+
   private final BasicAuthenticator authenticator;
   private final Http01Answers challenges;
   private final @Nullable ExecutorService ownedPool;
+  private final AtomicReferenceArray<@Nullable PassMemo> passes =
+      new AtomicReferenceArray<>(PASS_SLOTS);
+
+  /** The verdict future for one shared grant and forwarding choice. */
+  private record PassMemo(
+      AuthResult.Granted granted, boolean forward, CompletableFuture<GuardVerdict> verdict) {}
 
   private RequestGuard(
       BasicAuthenticator authenticator, Http01Answers challenges, @Nullable ExecutorService pool) {
@@ -142,7 +157,7 @@ public final class RequestGuard implements AutoCloseable {
       @Nullable String authorization,
       InetAddress client) {
     if (policy == null) {
-      return CompletableFuture.completedFuture(OPEN);
+      return OPEN_FUTURE;
     }
     String path = RouteTable.normalizePath(rawPath);
     if (path.startsWith(ACME_PREFIX)) {
@@ -167,6 +182,13 @@ public final class RequestGuard implements AutoCloseable {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
+    AuthResult known = result.isDone() && !result.isCompletedExceptionally() ? result.join() : null;
+    if (known instanceof AuthResult.Granted granted) {
+      return passed(granted, options.forwardAuthorization());
+    }
+    if (known != null) {
+      return done(verdict(policy, options, known));
+    }
     return result.handle((r, failure) -> {
       if (failure != null) {
         log.warn("Basic-auth verification for {} failed: {}", policy.origin(), failure.toString());
@@ -175,6 +197,23 @@ public final class RequestGuard implements AutoCloseable {
       }
       return verdict(policy, options, r);
     });
+  }
+
+  /**
+   * The pass for a grant, as one shared completed future per grant instance: the authenticator
+   * returns the same instance for a header it granted before, so a signed-in user's requests
+   * allocate nothing here.
+   */
+  private CompletableFuture<GuardVerdict> passed(AuthResult.Granted granted, boolean forward) {
+    int index = System.identityHashCode(granted) & (PASS_SLOTS - 1);
+    PassMemo memo = passes.getAcquire(index);
+    if (memo != null && memo.granted() == granted && memo.forward() == forward) {
+      return memo.verdict();
+    }
+    CompletableFuture<GuardVerdict> verdict =
+        done(new GuardVerdict.Pass(granted.user(), forward));
+    passes.setRelease(index, new PassMemo(granted, forward, verdict));
+    return verdict;
   }
 
   private static GuardVerdict verdict(BasicAuthPolicy policy, AuthSettings options, AuthResult r) {

@@ -24,6 +24,12 @@ final class GuardStep {
       "text/plain; charset=utf-8", "503 Service Unavailable: credentials cannot be checked\n",
       "unavailable");
 
+  // Shared: the caller only reads these (isDone, join), so every open request uses the same one.
+  private static final CompletableFuture<GuardVerdict> OPEN_DONE =
+      CompletableFuture.completedFuture(RequestGuard.OPEN);
+  private static final CompletableFuture<GuardVerdict> UNAVAILABLE_DONE =
+      CompletableFuture.completedFuture(UNAVAILABLE);
+
   private GuardStep() {}
 
   static CompletableFuture<GuardVerdict> check(
@@ -36,10 +42,10 @@ final class GuardStep {
     AuthSettings auth = table.snapshot().settings().auth();
     BasicAuthPolicy policy = RequestGuard.policyFor(match, auth, target.authority());
     if (policy == null) {
-      return CompletableFuture.completedFuture(RequestGuard.OPEN);
+      return OPEN_DONE;
     }
     if (guard == null) {
-      return CompletableFuture.completedFuture(UNAVAILABLE);
+      return UNAVAILABLE_DONE;
     }
     return guard.check(policy, auth, target.path(),
         request.headers().get(HttpHeaderNames.AUTHORIZATION), context.facts.client());

@@ -102,6 +102,22 @@ class RequestGuardTest {
   }
 
   @Test
+  void aSignedInUsersRepeatedRequestsShareOneVerdict() {
+    AuthSettings forward = options(List.of(), true);
+    CompletableFuture<GuardVerdict> first =
+        guard.check(POLICY, AuthSettings.NONE, "/a", basic("alice", "secret"), CLIENT);
+    CompletableFuture<GuardVerdict> second =
+        guard.check(POLICY, AuthSettings.NONE, "/b", basic("alice", "secret"), CLIENT);
+    CompletableFuture<GuardVerdict> forwarded =
+        guard.check(POLICY, forward, "/c", basic("alice", "secret"), CLIENT);
+
+    assertThat(second).isSameAs(first).isCompletedWithValue(new GuardVerdict.Pass("alice", false));
+    assertThat(forwarded).isCompletedWithValue(new GuardVerdict.Pass("alice", true));
+    assertThat(guard.check(POLICY, AuthSettings.NONE, "/d", basic("alice", "nope"), CLIENT).join())
+        .isInstanceOf(GuardVerdict.Answer.class);
+  }
+
+  @Test
   void unknownUserAndWrongPasswordLookTheSame() {
     FullHttpResponse wrong = response(check(POLICY, "/", basic("alice", "nope")));
     FullHttpResponse unknown = response(check(POLICY, "/", basic("mallory", "secret")));
