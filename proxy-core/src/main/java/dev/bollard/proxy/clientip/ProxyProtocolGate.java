@@ -64,7 +64,8 @@ public final class ProxyProtocolGate extends ByteToMessageDecoder {
    * else the socket's peer.
    */
   public static InetSocketAddress source(Channel channel) {
-    InetSocketAddress fromHeader = channel.attr(SOURCE).get();
+    // hasAttr first: attr(key) creates the attribute, an object per connection that never had one.
+    InetSocketAddress fromHeader = channel.hasAttr(SOURCE) ? channel.attr(SOURCE).get() : null;
     return fromHeader != null ? fromHeader : (InetSocketAddress) channel.remoteAddress();
   }
 

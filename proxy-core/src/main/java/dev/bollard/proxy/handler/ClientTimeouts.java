@@ -42,16 +42,18 @@ public final class ClientTimeouts {
   private static final byte READING_HEAD = 1;
   private static final byte BUSY = 2;
 
-  private final long headerNanos;
-  private final long keepAliveNanos;
+  /** Shared by the connections accepted under the same settings: not two longs per connection. */
+  private final Limits limits;
   private byte state = IDLE;
   private boolean keptAlive;
   /** When the current state times out ({@link System#nanoTime()}); unused while busy. */
   private long deadline;
-  /** Where raw bytes arrive and the 408 is written from; {@code null} when not attached. */
+  /**
+   * Where raw bytes arrive and the 408 is written from; {@code null} when not attached. While
+   * attached, the sweep is that of its event loop, found again when needed (not kept per
+   * connection).
+   */
   private @Nullable ChannelHandlerContext ctx;
-  /** The sweep of the connection's event loop, while attached. */
-  private @Nullable Sweep sweep;
   // Links in the sweep's list; linked while a deadline runs (idle or reading a head).
   private boolean linked;
   private @Nullable ClientTimeouts previous;
@@ -62,17 +64,52 @@ public final class ClientTimeouts {
    * @param keepAliveTimeout time an idle kept-alive connection stays open
    */
   public ClientTimeouts(Duration headerTimeout, Duration keepAliveTimeout) {
-    this.headerNanos = headerTimeout.toNanos();
-    this.keepAliveNanos = keepAliveTimeout.toNanos();
+    this(new Limits(headerTimeout, keepAliveTimeout));
+  }
+
+  /** Timers with {@code limits}, which connections accepted under the same settings share. */
+  public ClientTimeouts(Limits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * The two client timeouts of a listener's settings; one instance serves every connection
+   * accepted while those settings are active.
+   */
+  public static final class Limits {
+    private final long headerNanos;
+    private final long keepAliveNanos;
+
+    /**
+     * @param headerTimeout time allowed for a complete request head (408 after it)
+     * @param keepAliveTimeout time an idle kept-alive connection stays open
+     */
+    public Limits(Duration headerTimeout, Duration keepAliveTimeout) {
+      this.headerNanos = headerTimeout.toNanos();
+      this.keepAliveNanos = keepAliveTimeout.toNanos();
+    }
+
+    /** Whether these are the limits {@code headerTimeout} and {@code keepAliveTimeout} make. */
+    public boolean matches(Duration headerTimeout, Duration keepAliveTimeout) {
+      return headerNanos == headerTimeout.toNanos() && keepAliveNanos == keepAliveTimeout.toNanos();
+    }
   }
 
   /** The step that drives these timers joined the pipeline at {@code ctx} (on its event loop). */
   void attach(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.sweep = Sweep.of(ctx.executor());
     if (ctx.channel().isActive()) {
       arm(idleNanos());
     }
+  }
+
+  /**
+   * The sweep of the attached step's event loop, or {@code null} when not attached (or, never
+   * expected, when called off the loop: a connection left linked is unlinked by the sweep).
+   */
+  private @Nullable Sweep sweep() {
+    ChannelHandlerContext c = ctx;
+    return c == null || !c.executor().inEventLoop() ? null : Sweep.of(c.executor());
   }
 
   /** The connection became active (after {@link #attach}). */
@@ -82,12 +119,13 @@ public final class ClientTimeouts {
 
   /** The step left the pipeline, or the connection closed: no timer runs any more. */
   void detach() {
-    Sweep s = sweep;
-    if (s != null) {
-      s.remove(this);
+    if (linked) {
+      Sweep s = sweep();
+      if (s != null) {
+        s.remove(this);
+      }
     }
     ctx = null;
-    sweep = null;
   }
 
   /** Raw bytes of the connection arrived. */
@@ -95,16 +133,18 @@ public final class ClientTimeouts {
     if (state == IDLE) {
       // Still linked: the sweep now checks the header deadline instead of the idle one.
       state = READING_HEAD;
-      deadline = System.nanoTime() + headerNanos;
+      deadline = System.nanoTime() + limits.headerNanos;
     }
   }
 
   /** A complete request head was decoded: the request is now served, no client timer runs. */
   void headReceived() {
     state = BUSY;
-    Sweep s = sweep;
-    if (s != null) {
-      s.remove(this);
+    if (linked) {
+      Sweep s = sweep();
+      if (s != null) {
+        s.remove(this);
+      }
     }
   }
 
@@ -112,32 +152,30 @@ public final class ClientTimeouts {
   void idle() {
     state = IDLE;
     keptAlive = true;
-    arm(keepAliveNanos);
+    arm(limits.keepAliveNanos);
   }
 
   private long idleNanos() {
-    return keptAlive ? keepAliveNanos : headerNanos;
+    return keptAlive ? limits.keepAliveNanos : limits.headerNanos;
   }
 
   private void arm(long nanos) {
     deadline = System.nanoTime() + nanos;
-    Sweep s = sweep;
+    Sweep s = sweep();
     if (s != null) {
-      s.add(this, Math.min(nanos, headerNanos));
+      s.add(this, Math.min(nanos, limits.headerNanos));
     }
   }
 
-  /** Called by the sweep while linked: acts if the deadline has passed. */
-  private void check(long now) {
+  /** Called by its sweep {@code s} while linked: acts if the deadline has passed. */
+  private void check(Sweep s, long now) {
     ChannelHandlerContext c = ctx;
-    if (state == BUSY || deadline - now > 0) {
+    if (c != null && state != BUSY && deadline - now > 0) {
       return;
     }
-    Sweep s = sweep;
-    if (s != null) {
-      s.remove(this);
-    }
-    if (c == null || !c.channel().isActive()) {
+    // Due, or no longer timed (detached, or busy) without having been unlinked: unlink.
+    s.remove(this);
+    if (c == null || state == BUSY || !c.channel().isActive()) {
       return;
     }
     if (state == READING_HEAD) {
@@ -234,7 +272,7 @@ public final class ClientTimeouts {
       ClientTimeouts t = head;
       while (t != null) {
         ClientTimeouts following = t.next; // t may unlink itself
-        t.check(now);
+        t.check(this, now);
         t = following;
       }
       if (head != null && !scheduled) {

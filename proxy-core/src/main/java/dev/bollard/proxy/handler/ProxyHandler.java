@@ -59,11 +59,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** The pipeline step name of the request validator, removed after a protocol switch. */
   private static final String VALIDATE_STEP = "validate";
 
-  private final CurrentRoutes routes;
-  private final UpstreamPools pools;
-  private final ClientConnections connections;
-  private final Duration upstreamReadTimeout;
-  private final @Nullable RequestGuard guard;
+  /** What every connection of the listener shares: one reference per connection, not seven. */
+  private final Listener listener;
   private @Nullable ClientTimeouts timeouts;
   // Rarely used (pipelining): made on first use, so an idle connection does not carry it.
   private @Nullable ArrayDeque<Object> backlog;
@@ -71,58 +68,94 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private @Nullable Exchange exchange;
   private @Nullable WebSocketRelay webSocket;
   private boolean closing;
-  private RequestTelemetry telemetry = RequestTelemetry.NONE;
+  /** Its slot among its event loop's open connections ({@link ClientConnections}), or -1. */
+  int slot = -1;
+  /** The connection's pipeline has the PROXY protocol step (the client's address may differ). */
+  private final boolean proxyProtocol;
   private RequestTelemetry.@Nullable RequestContext request;
 
   /**
-   * @param routes where each request reads its route table
-   * @param pools upstream connections
-   * @param connections this listener's connections, for draining
-   * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
+   * What the request handlers of one listener share, made once per listener: an idle connection
+   * then holds one reference to it instead of a copy of each.
    */
-  public ProxyHandler(
-      CurrentRoutes routes,
-      UpstreamPools pools,
-      ClientConnections connections,
-      Duration upstreamReadTimeout) {
-    this(routes, pools, connections, upstreamReadTimeout, null);
+  public static final class Listener {
+    final CurrentRoutes routes;
+    final UpstreamPools pools;
+    final ClientConnections connections;
+    final Duration upstreamReadTimeout;
+    final @Nullable RequestGuard guard;
+    final RequestTelemetry telemetry;
+    final EdgeTls.Listener edge;
+
+    /**
+     * @param routes where each request reads its route table
+     * @param pools upstream connections
+     * @param connections this listener's connections, for draining
+     * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
+     * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded
+     *     route then fails closed with 503)
+     * @param telemetry logs and measures requests
+     * @param edge the listener's TLS side: ACME answers and redirects on a plain listener, {@code
+     *     X-Forwarded-Proto: https} on the HTTPS one
+     */
+    public Listener(
+        CurrentRoutes routes,
+        UpstreamPools pools,
+        ClientConnections connections,
+        Duration upstreamReadTimeout,
+        @Nullable RequestGuard guard,
+        RequestTelemetry telemetry,
+        EdgeTls.Listener edge) {
+      this.routes = routes;
+      this.pools = pools;
+      this.connections = connections;
+      this.upstreamReadTimeout = upstreamReadTimeout;
+      this.guard = guard;
+      this.telemetry = telemetry;
+      this.edge = edge;
+    }
   }
 
   /**
-   * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded route
-   *     then fails closed with 503)
+   * A handler for one connection of {@code listener}, telling the connection's client {@code
+   * timeouts} (if not {@code null}) when a request starts and when the connection goes idle (the
+   * validator's scanner, which they are given to as well, tells them when bytes arrive).
+   *
+   * @param proxyProtocol whether the connection's pipeline has the PROXY protocol step, which may
+   *     set a client address other than the socket's peer
    */
   public ProxyHandler(
-      CurrentRoutes routes,
-      UpstreamPools pools,
-      ClientConnections connections,
-      Duration upstreamReadTimeout,
-      @Nullable RequestGuard guard) {
-    this.routes = routes;
-    this.pools = pools;
-    this.connections = connections;
-    this.upstreamReadTimeout = upstreamReadTimeout;
-    this.guard = guard;
-  }
-
-  /** Logs and measures requests through {@code telemetry} (default: {@link RequestTelemetry#NONE}). */
-  public ProxyHandler telemetry(RequestTelemetry telemetry) {
-    this.telemetry = telemetry;
-    return this;
-  }
-
-  /**
-   * Tells the connection's client timers when a request starts and when the connection goes idle
-   * (the validator's scanner, which they are given to as well, tells them when bytes arrive).
-   */
-  public ProxyHandler clientTimeouts(ClientTimeouts value) {
-    this.timeouts = value;
-    return this;
+      Listener listener, @Nullable ClientTimeouts timeouts, boolean proxyProtocol) {
+    this.listener = listener;
+    this.timeouts = timeouts;
+    this.proxyProtocol = proxyProtocol;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    listener.connections.add(this, ctx.channel());
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    listener.connections.remove(this);
+  }
+
+  /** Graceful shutdown began: close now if idle, else after the current response. */
+  void drain() {
+    ChannelHandlerContext c = ctx;
+    if (c != null) {
+      c.pipeline().fireUserEventTriggered(ClientConnections.DRAIN);
+    }
+  }
+
+  /** Closes the connection now, busy or not. */
+  void closeNow() {
+    ChannelHandlerContext c = ctx;
+    if (c != null) {
+      c.channel().close();
+    }
   }
 
   @Override
@@ -166,9 +199,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (t != null) {
       t.headReceived();
     }
-    RouteTable table = routes.table();
-    this.request = telemetry.begin(ctx.channel(), request, table.snapshot().settings());
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && !connections.isDraining();
+    RouteTable table = listener.routes.table();
+    RequestTelemetry telemetry = listener.telemetry;
+    this.request =
+        telemetry.begin(ctx.channel(), proxyProtocol, request, table.snapshot().settings());
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && !listener.connections.isDraining();
     if (request.decoderResult().isFailure()) {
       // Normally the validator answers these; this is the fallback without it.
       // The decoder skips the rest of a bad message, so no body end will come: answer now.
@@ -182,15 +217,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     RouteMatch match = table.match(target.authority(), target.path());
     telemetry.routed(requestContext(), match);
     // ACME HTTP-01 tokens and the redirect to HTTPS come before the guard (and any 404).
-    FullHttpResponse early = EdgeTls.earlyAnswer(ctx.channel(), request, target.authority(),
-        target.path(), match, table.snapshot(), keepAlive && !HttpUtil.is100ContinueExpected(request));
+    FullHttpResponse early = listener.edge.earlyAnswer(request, target.authority(),
+        target.path(), match, table.snapshot(),
+        keepAlive && !HttpUtil.is100ContinueExpected(request));
     if (early != null) {
       answerLocally(ctx, request, keep -> early, keepAlive);
       return;
     }
     // The guard decides from the same match and authority as routing, before anything else.
     CompletableFuture<GuardVerdict> checked =
-        GuardStep.check(guard, requestContext(), request, table, target, match);
+        GuardStep.check(listener.guard, requestContext(), request, table, target, match);
     if (!checked.isDone()) {
       GuardWait wait = new GuardWait(telemetry, requestContext());
       exchange = wait;
@@ -260,20 +296,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     boolean upgrade = HeaderRewriter.isWebSocketUpgrade(request);
+    Listener l = listener;
+    HttpRequest upstreamHead = l.edge.markForwardedProto(
+        HeaderRewriter.toUpstream(request, upgrade, listenerPort));
     ProxyExchange proxied =
         new ProxyExchange(
             this,
             ctx,
             request,
             GuardStep.prepareUpstream(verdict, target,
-                telemetry.prepareUpstream(context, request, EdgeTls.markForwardedProto(
-                    ctx.channel(), HeaderRewriter.toUpstream(
-                    request, upgrade, listenerPort)))),
+                l.telemetry.prepareUpstream(context, request, upstreamHead)),
             backend,
             keepAlive,
             upgrade,
-            pools,
-            settings.readTimeout() != null ? settings.readTimeout() : upstreamReadTimeout,
+            l.pools,
+            settings.readTimeout() != null ? settings.readTimeout() : l.upstreamReadTimeout,
             settings.connectTimeout(),
             maxBody);
     exchange = proxied;
@@ -318,7 +355,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   RequestTelemetry telemetry() {
-    return telemetry;
+    return listener.telemetry;
   }
 
   /** The exchange's response was written; the connection goes idle or closes. */
@@ -328,7 +365,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange = null;
-    if (!keepAlive || connections.isDraining()) {
+    if (!keepAlive || listener.connections.isDraining()) {
       closeAfter(lastWrite);
       return;
     }
@@ -398,7 +435,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   boolean isDraining() {
-    return connections.isDraining();
+    return listener.connections.isDraining();
   }
 
   /** Reads from the client only while someone wants the bytes and can take them. */
@@ -436,7 +473,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void closeAfter(ChannelFuture lastWrite) {
     closing = true;
     releaseBacklog();
-    updateClientRead();
+    // Reads stay as they are: whatever arrives before the close is released (closing), and
+    // turning reads off first would cost each closing connection an epoll_ctl call.
     lastWrite.addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -462,6 +500,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    listener.connections.remove(this);
     closing = true;
     Exchange current = exchange;
     exchange = null;
@@ -471,7 +510,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (webSocket != null) {
       webSocket.clientClosed();
       // A WebSocket's line is written when it closes, with the status of its upgrade.
-      telemetry.completed(requestContext(), 101);
+      listener.telemetry.completed(requestContext(), 101);
     }
     releaseBacklog();
     ctx.fireChannelInactive();
@@ -480,7 +519,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof RequestValidator.RequestRejected rejected) {
-      telemetry.rejected(ctx.channel(), rejected, routes.table().snapshot().settings());
+      listener.telemetry.rejected(
+          ctx.channel(), proxyProtocol, rejected, listener.routes.table().snapshot().settings());
       return;
     }
     if (evt == ClientConnections.DRAIN) {

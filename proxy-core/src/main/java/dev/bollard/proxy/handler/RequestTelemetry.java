@@ -16,7 +16,6 @@ import dev.bollard.proxy.metrics.ProxyMetrics;
 import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -43,8 +42,6 @@ public final class RequestTelemetry {
   private final RequestSink sink;
   private final @Nullable ProxyMetrics metrics;
   private volatile Policy policy = new Policy(GlobalSettings.DEFAULTS);
-  /** Shared by every connection: a listener object per connection would stay on its heap. */
-  private final ChannelFutureListener connectionClosed;
 
   /**
    * @param sink receives every completed request (the access log)
@@ -53,21 +50,29 @@ public final class RequestTelemetry {
   public RequestTelemetry(RequestSink sink, @Nullable ProxyMetrics metrics) {
     this.sink = metrics == null ? sink : sink.andThen(metrics);
     this.metrics = metrics;
-    this.connectionClosed = metrics == null ? f -> { } : f -> metrics.connectionClosed();
   }
 
   /**
-   * A client connection was accepted: counts it while open, and returns the PROXY protocol step
-   * for its pipeline when the active config asks for one, else {@code null}.
+   * A client connection was accepted: counts it, and returns the PROXY protocol step for its
+   * pipeline when the active config asks for one, else {@code null}. Its close must be reported
+   * through {@link #connectionClosed} (the server's {@link ClientConnections} does it when the
+   * connection leaves: no close-future listener per connection).
    */
-  public @Nullable ProxyProtocolGate accepted(Channel channel, GlobalSettings settings) {
+  public @Nullable ProxyProtocolGate accepted(GlobalSettings settings) {
     ProxyMetrics m = metrics;
     if (m != null) {
       m.connectionOpened();
-      channel.closeFuture().addListener(connectionClosed);
     }
     return settings.useProxyProtocol() ? new ProxyProtocolGate(policy(settings).realIp.trusted())
         : null;
+  }
+
+  /** A client connection counted by {@link #accepted} closed. */
+  public void connectionClosed() {
+    ProxyMetrics m = metrics;
+    if (m != null) {
+      m.connectionClosed();
+    }
   }
 
   /** Per-settings values, computed once per published settings rather than per request. */
@@ -92,10 +97,17 @@ public final class RequestTelemetry {
     return p;
   }
 
-  /** A request head arrived on {@code channel}, served with {@code settings}. */
-  RequestContext begin(Channel channel, HttpRequest request, GlobalSettings settings) {
+  /**
+   * A request head arrived on {@code channel}, served with {@code settings}; {@code proxyProtocol}
+   * when the connection's pipeline has the PROXY protocol step (else the source is the socket's
+   * peer, and no channel attribute is looked up: looking one up creates it on every connection).
+   */
+  RequestContext begin(Channel channel, boolean proxyProtocol, HttpRequest request,
+      GlobalSettings settings) {
     Policy p = policy(settings);
-    InetSocketAddress source = ProxyProtocolGate.source(channel);
+    InetSocketAddress source = proxyProtocol
+        ? ProxyProtocolGate.source(channel)
+        : (InetSocketAddress) channel.remoteAddress();
     InetAddress sourceAddress = source.getAddress();
     InetAddress client = p.realIp.clientAddress(sourceAddress, request.headers());
     EdgeSettings edge = settings.edge();
@@ -172,10 +184,11 @@ public final class RequestTelemetry {
    * The validator answered a request itself (400, 414, 431 …): one line for it too. A request
    * whose bytes never made a head is logged with method and URI {@code -}, as nginx does.
    */
-  void rejected(Channel channel, RequestValidator.RequestRejected rejection,
+  void rejected(Channel channel, boolean proxyProtocol, RequestValidator.RequestRejected rejection,
       GlobalSettings settings) {
     HttpRequest head = rejection.head();
-    completed(begin(channel, head != null ? head : UNPARSED, settings), rejection.status());
+    completed(begin(channel, proxyProtocol, head != null ? head : UNPARSED, settings),
+        rejection.status());
   }
 
   private static final HttpRequest UNPARSED =

@@ -77,6 +77,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
    */
   static final int INITIAL_LINE_BUFFER = 32;
 
+  /** The validator's usual step name, and its scanner's. */
+  private static final String USUAL_NAME = "validate";
+  private static final String USUAL_SCAN_NAME = "validate-scan";
+
   private final int maxUriBytes;
   private final @Nullable ClientTimeouts timeouts;
   private @Nullable RequestValidatorHeadScanner scanner;
@@ -140,7 +144,9 @@ public final class RequestValidator extends ChannelDuplexHandler {
               + " (build one with RequestValidator.newServerCodec)");
     }
     RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this, timeouts);
-    ctx.pipeline().addBefore(codec.name(), ctx.name() + "-scan", added);
+    // The usual name is a constant: a concatenated one would be a string kept per connection.
+    String name = ctx.name().equals(USUAL_NAME) ? USUAL_SCAN_NAME : ctx.name() + "-scan";
+    ctx.pipeline().addBefore(codec.name(), name, added);
     scanner = added;
     context = ctx;
   }

@@ -56,16 +56,17 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   private final @Nullable ClientTimeouts timeouts;
 
   private Mode mode = Mode.HEAD;
+  /** Bytes left of a fixed body or chunk; while reading a chunk-size line, the size so far. */
   private long remaining;
-  private long chunkSize;
   private boolean chunkSizeDigitsEnded;
 
   // State of the head (or trailer section) being scanned; bytes may arrive split anywhere.
   private boolean previousWasCr;
   private int lineLength;
   private boolean sawStartLine;
-  private int contentLengthMatched;
-  private int contentLengthLines;
+  // Bytes, not ints: the scanner is kept per connection (at most 15 and 2 here).
+  private byte contentLengthMatched;
+  private byte contentLengthLines;
   private String violation = "";
 
   RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts) {
@@ -316,11 +317,10 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
     for (int i = start; i < end; i++) {
       byte b = in.getByte(i);
       if (b == LF) {
-        if (chunkSize == 0) {
+        if (remaining == 0) {
           startTrailers();
         } else {
-          remaining = chunkSize;
-          mode = Mode.CHUNK_DATA;
+          mode = Mode.CHUNK_DATA; // remaining is the chunk size just read
         }
         return i + 1 - start;
       }
@@ -328,9 +328,9 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
       int digit = Character.digit(b, 16);
       if (chunkSizeDigitsEnded || digit < 0) {
         chunkSizeDigitsEnded = true;
-      } else if (chunkSize <= Integer.MAX_VALUE) {
+      } else if (remaining <= Integer.MAX_VALUE) {
         // Past Integer.MAX_VALUE the decoder fails the chunk; stop growing, stay above it.
-        chunkSize = chunkSize * 16 + digit;
+        remaining = remaining * 16 + digit;
       }
     }
     return end - start;
@@ -356,7 +356,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
 
   private void startChunkSizeLine() {
     mode = Mode.CHUNK_SIZE_LINE;
-    chunkSize = 0;
+    remaining = 0;
     chunkSizeDigitsEnded = false;
     lineLength = 0;
   }

@@ -3,6 +3,7 @@ package dev.bollard.proxy.server;
 import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.handler.ClientConnections;
+import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.tls.EdgeTls;
@@ -22,14 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reverse proxy's plain HTTP listener: one boss thread accepts, worker event loops serve
- * clients and their upstream connections (an upstream connection lives on its client's loop).
+ * The reverse proxy's listeners: event loops accept and serve clients and their upstream
+ * connections (an upstream connection lives on its client's loop; each listener accepts on one
+ * of the loops).
  */
 public final class ProxyServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
-  private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel serverChannel;
   private final UpstreamPools pools;
@@ -40,13 +41,11 @@ public final class ProxyServer implements AutoCloseable {
   private volatile @Nullable Channel httpsChannel;
 
   private ProxyServer(
-      EventLoopGroup boss,
       EventLoopGroup workers,
       Channel serverChannel,
       UpstreamPools pools,
       ClientConnections connections,
       RequestGuard guard) {
-    this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
     this.pools = pools;
@@ -99,7 +98,6 @@ public final class ProxyServer implements AutoCloseable {
       RequestGuard guard)
       throws InterruptedException {
     Transport transport = Transport.detect();
-    EventLoopGroup boss = transport.newGroup(1);
     EventLoopGroup workers = transport.newGroup(settings.ioThreads());
     UpstreamPools pools =
         new UpstreamPools(
@@ -108,50 +106,63 @@ public final class ProxyServer implements AutoCloseable {
             settings.connectTimeout(),
             settings.upstreamIdleTimeout(),
             () -> routes.table().snapshot());
-    ClientConnections connections = new ClientConnections();
+    // Counts a connection closed when it leaves: no close-future listener per connection.
+    ClientConnections connections = new ClientConnections(telemetry::connectionClosed);
+    LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
     try {
-      Channel channel =
-          new ServerBootstrap()
-              .group(boss, workers)
-              .channel(transport.serverChannel())
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(tls.initializer(
-                  new ProxyChannelInitializer(settings, routes, pools, connections, guard)
-                      .telemetry(telemetry), false, routes))
-              .bind(settings.bind())
-              .sync()
-              .channel();
+      Channel channel = listen(transport, workers, recvAllocator, settings.bind(),
+          initializer(settings, routes, pools, connections, guard, telemetry,
+              tls.listener(false, routes)));
       log.info(
           "Proxy listening on {}:{} ({})",
           settings.bind().getHostString(),
           ((InetSocketAddress) channel.localAddress()).getPort(),
           transport.name());
-      ProxyServer server = new ProxyServer(boss, workers, channel, pools, connections, guard);
+      ProxyServer server = new ProxyServer(workers, channel, pools, connections, guard);
       InetSocketAddress httpsBind = tls.httpsBind();
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
-        server.httpsChannel = new ServerBootstrap()
-            .group(boss, workers)
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(tls.initializer(
-                new ProxyChannelInitializer(settings, routes, pools, connections, guard)
-                    .telemetry(telemetry), true, routes))
-            .bind(httpsBind)
-            .sync()
-            .channel();
+        server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind,
+            initializer(settings, routes, pools, connections, guard, telemetry,
+                tls.listener(true, routes)));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
       }
       return server;
     } catch (InterruptedException | RuntimeException e) {
-      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       guard.close();
       throw e;
     }
+  }
+
+  /**
+   * Binds one listener. Its server channel accepts on one of the worker loops, not on a thread of
+   * its own: a connection accepted on the loop that serves it is registered there directly,
+   * without a task handed across threads and a wake-up per connection (or per accept batch).
+   */
+  private static Channel listen(Transport transport, EventLoopGroup workers,
+      LoopRecvAllocator recvAllocator, InetSocketAddress bind, ProxyChannelInitializer init)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(workers, workers)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        // No TCP_NODELAY child option: Netty's socket channels turn it on themselves, and setting
+        // it again was a second setsockopt call per accepted connection.
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, recvAllocator)
+        .childHandler(init)
+        .bind(bind)
+        .sync()
+        .channel();
+  }
+
+  private static ProxyChannelInitializer initializer(ServerSettings settings,
+      CurrentRoutes routes, UpstreamPools pools, ClientConnections connections,
+      RequestGuard guard, RequestTelemetry telemetry, EdgeTls.Listener tls) {
+    ProxyHandler.Listener shared = new ProxyHandler.Listener(routes, pools, connections,
+        settings.upstreamReadTimeout(), guard, telemetry, tls);
+    return new ProxyChannelInitializer(settings, routes, shared, telemetry, tls);
   }
 
   /** The port actually bound. */
@@ -218,6 +229,5 @@ public final class ProxyServer implements AutoCloseable {
     pools.close();
     guard.close();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -92,6 +92,13 @@ public record ServerSettings(
         DEFAULT_UPSTREAM_IDLE);
   }
 
+  /** These settings with {@code value} event-loop threads (0: Netty's default). */
+  public ServerSettings withIoThreads(int value) {
+    return new ServerSettings(bind, value, connectTimeout, upstreamReadTimeout,
+        clientHeaderTimeout, keepAliveIdleTimeout, maxHeaderBytes, maxUriBytes, shutdownGrace,
+        upstreamIdleTimeout);
+  }
+
   /** These settings with another upstream connect timeout. */
   public ServerSettings withConnectTimeout(Duration value) {
     return new ServerSettings(bind, ioThreads, value, upstreamReadTimeout, clientHeaderTimeout,

@@ -9,8 +9,6 @@ import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.routing.RouteTable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslContext;
@@ -38,15 +36,13 @@ import org.slf4j.LoggerFactory;
  * Secret that changes reaches new handshakes only; open connections keep the context they began
  * with.
  *
- * <p>The proxy server wraps each listener's pipeline with {@link #initializer}; its request handler
- * calls {@link #earlyAnswer} and {@link #markForwardedProto} for each request.
+ * <p>Each listener of the proxy server has a {@link Listener}: its pipeline initializer adds the
+ * listener's TLS steps, and its request handler calls {@link Listener#earlyAnswer} and {@link
+ * Listener#markForwardedProto} for each request.
  */
 public final class EdgeTls {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeTls.class);
-
-  /** Per connection: which edge it belongs to and whether it is the HTTPS listener's. */
-  private static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("bollard.tls");
 
   /** The SNI name the client sent in its ClientHello, for the access log. */
   static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("bollard.tls.sni");
@@ -132,68 +128,15 @@ public final class EdgeTls {
   }
 
   /**
-   * The child handler of a listener: runs {@code pipeline} (the proxy's own initializer), then adds
-   * the TLS steps when {@code secure}: certificate choice first (after a PROXY protocol header, if
-   * that step exists) and HSTS after the HTTP codec.
+   * One listener's side of the edge: the steps its pipelines get when {@code secure} (see {@link
+   * Listener}), and what its request handler answers or marks. Shared by the listener's
+   * connections: a connection holds it through its request handler, not as a channel attribute.
    */
-  public ChannelHandler initializer(ChannelHandler pipeline, boolean secure, CurrentRoutes routes) {
+  public Listener listener(boolean secure, CurrentRoutes routes) {
     if (secure && contexts == null) {
       throw new IllegalStateException("secure listener without an HTTPS configuration");
     }
-    Listener listener = new Listener(this, secure, routes);
-    return new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        ch.attr(LISTENER).set(listener);
-        ChannelPipeline p = ch.pipeline();
-        p.addLast(pipeline);
-        if (!secure) {
-          return;
-        }
-        CertificateChooser chooser = new CertificateChooser(listener);
-        if (p.get("proxy-protocol") != null) {
-          p.addAfter("proxy-protocol", "tls-hello", chooser);
-        } else {
-          p.addFirst("tls-hello", chooser);
-        }
-        if (p.get("http") != null) {
-          p.addAfter("http", "hsts", new HstsHeaders(routes));
-        }
-      }
-    };
-  }
-
-  /**
-   * What the plain listener answers itself before routing, redirects and the guard: an ACME
-   * HTTP-01 token (any host), then the redirect to HTTPS. {@code null} to go on with the request.
-   *
-   * @param authority the request's authority as routed
-   * @param path the request path without query
-   * @param keepAlive whether the response may keep the connection open
-   */
-  public static @Nullable FullHttpResponse earlyAnswer(Channel channel, HttpRequest request,
-      String authority, String path, RouteMatch match, RoutingSnapshot snapshot,
-      boolean keepAlive) {
-    Listener listener = channel.attr(LISTENER).get();
-    if (listener == null || listener.secure()) {
-      return null;
-    }
-    EdgeTls edge = listener.edge();
-    FullHttpResponse challenge = AcmeChallengeStep.answer(edge.http01, path, keepAlive);
-    if (challenge != null) {
-      return challenge;
-    }
-    return HttpsRedirect.redirect(snapshot, match, RouteTable.normalizeHost(authority),
-        request.uri(), edge.redirectPort, keepAlive);
-  }
-
-  /** Sets {@code X-Forwarded-Proto: https} on the upstream head of a request that came over TLS. */
-  public static HttpRequest markForwardedProto(Channel channel, HttpRequest upstream) {
-    Listener listener = channel.attr(LISTENER).get();
-    if (listener != null && listener.secure()) {
-      upstream.headers().set("x-forwarded-proto", "https");
-    }
-    return upstream;
+    return new Listener(this, secure, routes);
   }
 
   /**
@@ -206,12 +149,6 @@ public final class EdgeTls {
       String sni = channel.attr(SERVER_NAME).get();
       facts.tls(ssl.engine().getSession().getProtocol(), sni == null ? "" : sni);
     }
-  }
-
-  /** Whether the connection is an HTTPS listener's. */
-  public static boolean isSecure(Channel channel) {
-    Listener listener = channel.attr(LISTENER).get();
-    return listener != null && listener.secure();
   }
 
   /** The context for a handshake (see the class comment for the order). */
@@ -243,8 +180,76 @@ public final class EdgeTls {
 
   private record Default(CertifiedKey certificate, SslContext context) {}
 
-  /** One listener's view: its edge, whether it terminates TLS, and where snapshots are read. */
-  record Listener(EdgeTls edge, boolean secure, CurrentRoutes routes) {
+  /**
+   * One listener's view of the edge: whether it terminates TLS, its TLS pipeline steps, and what
+   * its requests get before routing. One per listener, shared by its connections.
+   */
+  public static final class Listener {
+    private final EdgeTls edge;
+    private final boolean secure;
+    private final CurrentRoutes routes;
+
+    private Listener(EdgeTls edge, boolean secure, CurrentRoutes routes) {
+      this.edge = edge;
+      this.secure = secure;
+      this.routes = routes;
+    }
+
+    /** Whether this listener terminates TLS. */
+    public boolean secure() {
+      return secure;
+    }
+
+    /**
+     * The first TLS step of a connection ({@code tls-hello}: certificate choice, then the TLS
+     * handler in its place), to go right after the PROXY protocol step if any; {@code null} on a
+     * plain listener.
+     */
+    public @Nullable ChannelHandler helloStep() {
+      return secure ? new CertificateChooser(this) : null;
+    }
+
+    /**
+     * The step that adds {@code Strict-Transport-Security} to responses ({@code hsts}), to go
+     * right after the HTTP codec; {@code null} on a plain listener.
+     */
+    public @Nullable ChannelHandler hstsStep() {
+      return secure ? new HstsHeaders(routes) : null;
+    }
+
+    /**
+     * What a plain listener answers itself before routing, redirects and the guard: an ACME
+     * HTTP-01 token (any host), then the redirect to HTTPS. {@code null} to go on with the request
+     * (always on the HTTPS listener).
+     *
+     * @param authority the request's authority as routed
+     * @param path the request path without query
+     * @param keepAlive whether the response may keep the connection open
+     */
+    public @Nullable FullHttpResponse earlyAnswer(HttpRequest request, String authority,
+        String path, RouteMatch match, RoutingSnapshot snapshot, boolean keepAlive) {
+      if (secure) {
+        return null;
+      }
+      FullHttpResponse challenge = AcmeChallengeStep.answer(edge.http01, path, keepAlive);
+      if (challenge != null) {
+        return challenge;
+      }
+      return HttpsRedirect.redirect(snapshot, match, RouteTable.normalizeHost(authority),
+          request.uri(), edge.redirectPort, keepAlive);
+    }
+
+    /**
+     * Sets {@code X-Forwarded-Proto: https} on the upstream head of a request that came over
+     * TLS.
+     */
+    public HttpRequest markForwardedProto(HttpRequest upstream) {
+      if (secure) {
+        upstream.headers().set("x-forwarded-proto", "https");
+      }
+      return upstream;
+    }
+
     SslContext contextFor(ClientHello hello) {
       return edge.contextFor(hello, routes);
     }

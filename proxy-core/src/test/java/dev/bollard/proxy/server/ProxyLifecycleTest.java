@@ -78,6 +78,29 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void aClientsConnectionCloseKeepsThePooledUpstreamConnection() throws Exception {
+    // One event loop: one upstream pool, so every client connection can reuse the same upstream.
+    try (TestBackend b = TestBackend.start("b", TestBackend.echo());
+        ProxyFixture p = ProxyFixture.start(s -> s.withIoThreads(1))) {
+      p.publish(Snapshots.of(host("b.test", backend("test/b:80", b))));
+      for (int i = 0; i < 3; i++) {
+        try (RawHttpConnection c = p.connect()) {
+          c.send("GET / HTTP/1.1\r\nHost: b.test\r\nConnection: close\r\n\r\n");
+          RawResponse r = c.read();
+          assertThat(r.status()).isEqualTo(200);
+          assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+          assertThat(c.isClosedByPeer()).isTrue();
+        }
+      }
+      // The client's close ends the client connection only: one upstream connection served all
+      // three requests and is still open in the pool.
+      assertThat(b.requests()).isEqualTo(3);
+      assertThat(b.connectionsAccepted()).isEqualTo(1);
+      assertThat(b.openConnections()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void idlePooledConnectionsCloseAfterTheIdleTimeout() throws Exception {
     try (TestBackend b = TestBackend.start("b", TestBackend.echo());
         ProxyFixture p = ProxyFixture.start(s ->
