@@ -166,19 +166,28 @@ def wait_http(url, proc, timeout, what):
     raise HarnessError(f"{what} did not answer 200 on {url} within {timeout}s (last: {last}):\n" + tail(proc))
 
 
-def rss_kib(pid):
-    """VmRSS of a process and all its descendants (nginx master + workers)."""
-    total = 0
+def process_tree(pid):
+    """A process and its descendants (nginx master + workers), those still alive."""
     todo = [pid]
     while todo:
         p = todo.pop()
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except FileNotFoundError:
+            continue
+        yield p
+
+
+def rss_kib(pid):
+    """VmRSS of a process and all its descendants."""
+    total = 0
+    for p in process_tree(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
         except FileNotFoundError:
             pass
     return total
@@ -187,15 +196,11 @@ def rss_kib(pid):
 def cpu_seconds(pid):
     """User plus system CPU time of a process (all its threads) and its descendants."""
     ticks = 0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
+    for p in process_tree(pid):
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
         except FileNotFoundError:
             pass
     return ticks / os.sysconf("SC_CLK_TCK")

@@ -64,7 +64,8 @@ public final class ProxyProtocolGate extends ByteToMessageDecoder {
    * else the socket's peer.
    */
   public static InetSocketAddress source(Channel channel) {
-    // hasAttr first: attr(key) creates the attribute, an object per connection that never had one.
+    // hasAttr first: attr(key) would create the attribute, an object on every connection that
+    // never had a PROXY header (most of them).
     InetSocketAddress fromHeader = channel.hasAttr(SOURCE) ? channel.attr(SOURCE).get() : null;
     return fromHeader != null ? fromHeader : (InetSocketAddress) channel.remoteAddress();
   }

@@ -66,7 +66,8 @@ public final class RequestGuard implements AutoCloseable {
   /** The verdict for a request no guard applies to. */
   public static final GuardVerdict OPEN = GuardVerdict.Open.INSTANCE;
 
-  private static final CompletableFuture<GuardVerdict> OPEN_FUTURE =
+  /** {@link #OPEN}, already complete: one shared instance, which callers only read. */
+  public static final CompletableFuture<GuardVerdict> OPEN_DONE =
       CompletableFuture.completedFuture(OPEN);
 
   /** Grants whose verdicts are remembered; a few signed-in users rarely share a slot. */
@@ -157,7 +158,7 @@ public final class RequestGuard implements AutoCloseable {
       @Nullable String authorization,
       InetAddress client) {
     if (policy == null) {
-      return OPEN_FUTURE;
+      return OPEN_DONE;
     }
     String path = RouteTable.normalizePath(rawPath);
     if (path.startsWith(ACME_PREFIX)) {

@@ -24,9 +24,7 @@ final class GuardStep {
       "text/plain; charset=utf-8", "503 Service Unavailable: credentials cannot be checked\n",
       "unavailable");
 
-  // Shared: the caller only reads these (isDone, join), so every open request uses the same one.
-  private static final CompletableFuture<GuardVerdict> OPEN_DONE =
-      CompletableFuture.completedFuture(RequestGuard.OPEN);
+  // Shared: the caller only reads it (isDone, join), as RequestGuard.OPEN_DONE.
   private static final CompletableFuture<GuardVerdict> UNAVAILABLE_DONE =
       CompletableFuture.completedFuture(UNAVAILABLE);
 
@@ -42,7 +40,7 @@ final class GuardStep {
     AuthSettings auth = table.snapshot().settings().auth();
     BasicAuthPolicy policy = RequestGuard.policyFor(match, auth, target.authority());
     if (policy == null) {
-      return OPEN_DONE;
+      return RequestGuard.OPEN_DONE;
     }
     if (guard == null) {
       return UNAVAILABLE_DONE;

@@ -70,76 +70,50 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   /** Its slot among its event loop's open connections ({@link ClientConnections}), or -1. */
   int slot = -1;
-  /** The connection's pipeline has the PROXY protocol step (the client's address may differ). */
-  private final boolean proxyProtocol;
   private RequestTelemetry.@Nullable RequestContext request;
 
   /**
    * What the request handlers of one listener share, made once per listener: an idle connection
    * then holds one reference to it instead of a copy of each.
+   *
+   * @param routes where each request reads its route table
+   * @param pools upstream connections
+   * @param connections this listener's connections, for draining
+   * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
+   * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded route
+   *     then fails closed with 503)
+   * @param telemetry logs and measures requests
+   * @param edge the listener's TLS side: ACME answers and redirects on a plain listener, {@code
+   *     X-Forwarded-Proto: https} on the HTTPS one
    */
-  public static final class Listener {
-    final CurrentRoutes routes;
-    final UpstreamPools pools;
-    final ClientConnections connections;
-    final Duration upstreamReadTimeout;
-    final @Nullable RequestGuard guard;
-    final RequestTelemetry telemetry;
-    final EdgeTls.Listener edge;
-
-    /**
-     * @param routes where each request reads its route table
-     * @param pools upstream connections
-     * @param connections this listener's connections, for draining
-     * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
-     * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded
-     *     route then fails closed with 503)
-     * @param telemetry logs and measures requests
-     * @param edge the listener's TLS side: ACME answers and redirects on a plain listener, {@code
-     *     X-Forwarded-Proto: https} on the HTTPS one
-     */
-    public Listener(
-        CurrentRoutes routes,
-        UpstreamPools pools,
-        ClientConnections connections,
-        Duration upstreamReadTimeout,
-        @Nullable RequestGuard guard,
-        RequestTelemetry telemetry,
-        EdgeTls.Listener edge) {
-      this.routes = routes;
-      this.pools = pools;
-      this.connections = connections;
-      this.upstreamReadTimeout = upstreamReadTimeout;
-      this.guard = guard;
-      this.telemetry = telemetry;
-      this.edge = edge;
-    }
-  }
+  public record Listener(
+      CurrentRoutes routes,
+      UpstreamPools pools,
+      ClientConnections connections,
+      Duration upstreamReadTimeout,
+      @Nullable RequestGuard guard,
+      RequestTelemetry telemetry,
+      EdgeTls.Listener edge) {}
 
   /**
    * A handler for one connection of {@code listener}, telling the connection's client {@code
    * timeouts} (if not {@code null}) when a request starts and when the connection goes idle (the
    * validator's scanner, which they are given to as well, tells them when bytes arrive).
-   *
-   * @param proxyProtocol whether the connection's pipeline has the PROXY protocol step, which may
-   *     set a client address other than the socket's peer
    */
-  public ProxyHandler(
-      Listener listener, @Nullable ClientTimeouts timeouts, boolean proxyProtocol) {
+  public ProxyHandler(Listener listener, @Nullable ClientTimeouts timeouts) {
     this.listener = listener;
     this.timeouts = timeouts;
-    this.proxyProtocol = proxyProtocol;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    listener.connections.add(this, ctx.channel());
+    listener.connections().add(this, ctx.channel());
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    listener.connections.remove(this);
+    listener.connections().remove(this);
   }
 
   /** Graceful shutdown began: close now if idle, else after the current response. */
@@ -199,11 +173,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (t != null) {
       t.headReceived();
     }
-    RouteTable table = listener.routes.table();
-    RequestTelemetry telemetry = listener.telemetry;
+    RouteTable table = listener.routes().table();
+    RequestTelemetry telemetry = listener.telemetry();
     this.request =
-        telemetry.begin(ctx.channel(), proxyProtocol, request, table.snapshot().settings());
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && !listener.connections.isDraining();
+        telemetry.begin(ctx.channel(), request, table.snapshot().settings());
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && !listener.connections().isDraining();
     if (request.decoderResult().isFailure()) {
       // Normally the validator answers these; this is the fallback without it.
       // The decoder skips the rest of a bad message, so no body end will come: answer now.
@@ -217,7 +191,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     RouteMatch match = table.match(target.authority(), target.path());
     telemetry.routed(requestContext(), match);
     // ACME HTTP-01 tokens and the redirect to HTTPS come before the guard (and any 404).
-    FullHttpResponse early = listener.edge.earlyAnswer(request, target.authority(),
+    FullHttpResponse early = listener.edge().earlyAnswer(request, target.authority(),
         target.path(), match, table.snapshot(),
         keepAlive && !HttpUtil.is100ContinueExpected(request));
     if (early != null) {
@@ -226,7 +200,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     // The guard decides from the same match and authority as routing, before anything else.
     CompletableFuture<GuardVerdict> checked =
-        GuardStep.check(listener.guard, requestContext(), request, table, target, match);
+        GuardStep.check(listener.guard(), requestContext(), request, table, target, match);
     if (!checked.isDone()) {
       GuardWait wait = new GuardWait(telemetry, requestContext());
       exchange = wait;
@@ -297,7 +271,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     boolean upgrade = HeaderRewriter.isWebSocketUpgrade(request);
     Listener l = listener;
-    HttpRequest upstreamHead = l.edge.markForwardedProto(
+    HttpRequest upstreamHead = l.edge().markForwardedProto(
         HeaderRewriter.toUpstream(request, upgrade, listenerPort));
     ProxyExchange proxied =
         new ProxyExchange(
@@ -305,12 +279,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ctx,
             request,
             GuardStep.prepareUpstream(verdict, target,
-                l.telemetry.prepareUpstream(context, request, upstreamHead)),
+                l.telemetry().prepareUpstream(context, request, upstreamHead)),
             backend,
             keepAlive,
             upgrade,
-            l.pools,
-            settings.readTimeout() != null ? settings.readTimeout() : l.upstreamReadTimeout,
+            l.pools(),
+            settings.readTimeout() != null ? settings.readTimeout() : l.upstreamReadTimeout(),
             settings.connectTimeout(),
             maxBody);
     exchange = proxied;
@@ -355,7 +329,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   RequestTelemetry telemetry() {
-    return listener.telemetry;
+    return listener.telemetry();
   }
 
   /** The exchange's response was written; the connection goes idle or closes. */
@@ -365,7 +339,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange = null;
-    if (!keepAlive || listener.connections.isDraining()) {
+    if (!keepAlive || listener.connections().isDraining()) {
       closeAfter(lastWrite);
       return;
     }
@@ -435,7 +409,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   boolean isDraining() {
-    return listener.connections.isDraining();
+    return listener.connections().isDraining();
   }
 
   /** Reads from the client only while someone wants the bytes and can take them. */
@@ -500,7 +474,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    listener.connections.remove(this);
+    listener.connections().remove(this);
     closing = true;
     Exchange current = exchange;
     exchange = null;
@@ -510,7 +484,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (webSocket != null) {
       webSocket.clientClosed();
       // A WebSocket's line is written when it closes, with the status of its upgrade.
-      listener.telemetry.completed(requestContext(), 101);
+      listener.telemetry().completed(requestContext(), 101);
     }
     releaseBacklog();
     ctx.fireChannelInactive();
@@ -519,8 +493,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof RequestValidator.RequestRejected rejected) {
-      listener.telemetry.rejected(
-          ctx.channel(), proxyProtocol, rejected, listener.routes.table().snapshot().settings());
+      listener.telemetry().rejected(
+          ctx.channel(), rejected, listener.routes().table().snapshot().settings());
       return;
     }
     if (evt == ClientConnections.DRAIN) {

@@ -97,17 +97,10 @@ public final class RequestTelemetry {
     return p;
   }
 
-  /**
-   * A request head arrived on {@code channel}, served with {@code settings}; {@code proxyProtocol}
-   * when the connection's pipeline has the PROXY protocol step (else the source is the socket's
-   * peer, and no channel attribute is looked up: looking one up creates it on every connection).
-   */
-  RequestContext begin(Channel channel, boolean proxyProtocol, HttpRequest request,
-      GlobalSettings settings) {
+  /** A request head arrived on {@code channel}, served with {@code settings}. */
+  RequestContext begin(Channel channel, HttpRequest request, GlobalSettings settings) {
     Policy p = policy(settings);
-    InetSocketAddress source = proxyProtocol
-        ? ProxyProtocolGate.source(channel)
-        : (InetSocketAddress) channel.remoteAddress();
+    InetSocketAddress source = ProxyProtocolGate.source(channel);
     InetAddress sourceAddress = source.getAddress();
     InetAddress client = p.realIp.clientAddress(sourceAddress, request.headers());
     EdgeSettings edge = settings.edge();
@@ -184,11 +177,10 @@ public final class RequestTelemetry {
    * The validator answered a request itself (400, 414, 431 …): one line for it too. A request
    * whose bytes never made a head is logged with method and URI {@code -}, as nginx does.
    */
-  void rejected(Channel channel, boolean proxyProtocol, RequestValidator.RequestRejected rejection,
+  void rejected(Channel channel, RequestValidator.RequestRejected rejection,
       GlobalSettings settings) {
     HttpRequest head = rejection.head();
-    completed(begin(channel, proxyProtocol, head != null ? head : UNPARSED, settings),
-        rejection.status());
+    completed(begin(channel, head != null ? head : UNPARSED, settings), rejection.status());
   }
 
   private static final HttpRequest UNPARSED =

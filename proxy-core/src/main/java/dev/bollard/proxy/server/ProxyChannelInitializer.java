@@ -4,10 +4,7 @@ import dev.bollard.proxy.clientip.ProxyProtocolGate;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.handler.ClientTimeouts;
 import dev.bollard.proxy.handler.ProxyHandler;
-import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.handler.RequestValidator;
-import dev.bollard.proxy.routing.CurrentRoutes;
-import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -35,55 +32,44 @@ import org.jspecify.annotations.Nullable;
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   private final ServerSettings settings;
-  private final CurrentRoutes routes;
-  private final RequestTelemetry telemetry;
-  private final EdgeTls.Listener tls;
-  /** Shared by the listener's request handlers. */
+  /** Shared by the listener's request handlers; also its routes, telemetry and TLS side. */
   private final ProxyHandler.Listener shared;
   /** The client timeouts of the last connection, shared with the next ones while they apply. */
   private volatile ClientTimeouts.@Nullable Limits limits;
 
-  ProxyChannelInitializer(
-      ServerSettings settings,
-      CurrentRoutes routes,
-      ProxyHandler.Listener shared,
-      RequestTelemetry telemetry,
-      EdgeTls.Listener tls) {
+  ProxyChannelInitializer(ServerSettings settings, ProxyHandler.Listener shared) {
     this.settings = settings;
-    this.routes = routes;
     this.shared = shared;
-    this.telemetry = telemetry;
-    this.tls = tls;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     // The active config's client timeouts apply to connections accepted after it was published.
-    GlobalSettings global = routes.table().snapshot().settings();
+    GlobalSettings global = shared.routes().table().snapshot().settings();
     ClientTimeouts timeouts = new ClientTimeouts(limits(
         orElse(global.clientHeaderTimeout(), settings.clientHeaderTimeout()),
         orElse(global.keepAliveTimeout(), settings.keepAliveIdleTimeout())));
     // With use-proxy-protocol, the first bytes may be a PROXY header from a trusted balancer.
-    ProxyProtocolGate gate = telemetry.accepted(global);
+    ProxyProtocolGate gate = shared.telemetry().accepted(global);
     if (gate != null) {
       p.addLast("proxy-protocol", gate);
     }
-    ChannelHandler hello = tls.helloStep();
+    ChannelHandler hello = shared.edge().helloStep();
     if (hello != null) {
       p.addLast("tls-hello", hello);
     }
     // The codec the validator is written against (limits, strictness, RFC 9112 framing): one
     // definition, not a second copy here that could drift from it.
     p.addLast("http", RequestValidator.newServerCodec(settings));
-    ChannelHandler hsts = tls.hstsStep();
+    ChannelHandler hsts = shared.edge().hstsStep();
     if (hsts != null) {
       p.addLast("hsts", hsts);
     }
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests. Its
     // scanner, the first step to see request bytes, runs the client timers.
     p.addLast("validate", new RequestValidator(settings, timeouts));
-    p.addLast("proxy", new ProxyHandler(shared, timeouts, gate != null));
+    p.addLast("proxy", new ProxyHandler(shared, timeouts));
   }
 
   private ClientTimeouts.Limits limits(Duration header, Duration keepAlive) {

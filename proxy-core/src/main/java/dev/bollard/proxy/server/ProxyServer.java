@@ -162,7 +162,7 @@ public final class ProxyServer implements AutoCloseable {
       RequestGuard guard, RequestTelemetry telemetry, EdgeTls.Listener tls) {
     ProxyHandler.Listener shared = new ProxyHandler.Listener(routes, pools, connections,
         settings.upstreamReadTimeout(), guard, telemetry, tls);
-    return new ProxyChannelInitializer(settings, routes, shared, telemetry, tls);
+    return new ProxyChannelInitializer(settings, shared);
   }
 
   /** The port actually bound. */

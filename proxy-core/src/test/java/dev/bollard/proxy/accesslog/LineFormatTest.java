@@ -121,22 +121,25 @@ class LineFormatTest {
             + "\"referer\":\"http://r/\",\"user_id\":\"42\",\"captured_status\":\"ok\"}");
   }
 
+  /** A GET that never reached an upstream: Bollard answered it with {@code status}. */
+  private static RequestFacts answeredLocally(String uri, int status) {
+    RequestFacts f = RequestFacts.begin(
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri),
+        java.net.InetAddress.getLoopbackAddress(), LogSettings.DEFAULTS);
+    f.complete(status);
+    return f;
+  }
+
   @Test
   void jsonWithoutUpstreamHasNulls() {
-    RequestFacts f = RequestFacts.begin(
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"),
-        java.net.InetAddress.getLoopbackAddress(), LogSettings.DEFAULTS);
-    f.complete(404);
+    RequestFacts f = answeredLocally("/", 404);
     assertThat(json(f)).contains("\"upstream_connect_time\":null,\"upstream_header_time\":null,"
         + "\"upstream_response_time\":null,\"upstream_addr\":\"\",\"upstream_status\":null,");
   }
 
   @Test
   void emptyTextValuesPrintAsDash() {
-    RequestFacts f = RequestFacts.begin(
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/p?"),
-        java.net.InetAddress.getLoopbackAddress(), LogSettings.DEFAULTS);
-    f.complete(404);
+    RequestFacts f = answeredLocally("/p?", 404);
     assertThat(text("$remote_user $upstream_status $http_x_missing $upstream_connect_time $args"
         + " $upstream_response_length [$proxy_upstream_name] $request_uri $upstream_http_x_a", f))
         .isEqualTo("- - - - - - [-] /p -");
