@@ -7,7 +7,6 @@ import dev.bollard.auth.Htpasswd;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
 import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.guard.RequestGuard;
 import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
@@ -70,7 +69,7 @@ public class BasicAuthBenchmark {
         || authenticator.stats().hashComputations() != hashes) {
       throw new IllegalStateException("the second verification was not answered from the cache");
     }
-    guard = RequestGuard.using(authenticator, Http01Answers.NONE);
+    guard = RequestGuard.using(authenticator);
     policy = BasicAuthPolicy.of("benchmark", "Preview", set);
     if (!(guardCheck() instanceof GuardVerdict.Pass)) {
       throw new IllegalStateException("the guard did not pass the cached credentials at once");
@@ -89,6 +88,6 @@ public class BasicAuthBenchmark {
 
   @Benchmark
   public GuardVerdict guardCheck() {
-    return guard.check(policy, AuthSettings.NONE, "/1k", HEADER, client).getNow(null);
+    return guard.check(policy, AuthSettings.NONE, "/1k", "/1k", HEADER, client).getNow(null);
   }
 }

@@ -7,7 +7,7 @@ import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.VirtualHost;
-import dev.bollard.proxy.routing.RouteMatch;
+import dev.bollard.proxy.routing.Routed;
 import dev.bollard.proxy.routing.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +91,7 @@ public class RouteLookupBenchmark {
   }
 
   @Benchmark
-  public RouteMatch match() {
+  public Routed match() {
     int i = next++ & (MIX_SIZE - 1);
     return table.match(authorities[i], paths[i]);
   }

@@ -79,6 +79,7 @@ public final class SnapshotTranslator {
     AuthPolicies auth = new AuthPolicies(store, problems);
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
+    FeatureAnnotations features = new FeatureAnnotations(byName, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -129,6 +130,7 @@ public final class SnapshotTranslator {
             new VirtualHost(
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
+                    .map(features::apply)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));

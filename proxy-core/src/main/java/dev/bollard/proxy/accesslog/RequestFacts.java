@@ -1,6 +1,6 @@
 package dev.bollard.proxy.accesslog;
 
-import dev.bollard.proxy.routing.RouteTable;
+import dev.bollard.proxy.http.RequestPaths;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -258,7 +258,7 @@ public final class RequestFacts {
    */
   public String host() {
     String h = hostHeader;
-    return h == null ? "" : RouteTable.normalizeHost(h);
+    return h == null ? "" : RequestPaths.normalizeHost(h);
   }
 
   String clientAddressValue() {

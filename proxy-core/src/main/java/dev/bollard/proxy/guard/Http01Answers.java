@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * The seam where ACME HTTP-01 answers plug in: requests for {@code
- * /.well-known/acme-challenge/<token>} on a guarded host are answered from here, before and
- * without credentials. Lookups run on an event loop and must not block.
+ * /.well-known/acme-challenge/<token>} on any host are answered from here by the first step of
+ * every route, before redirects and without credentials. Lookups run on an event loop and must not
+ * block.
  */
 @FunctionalInterface
 public interface Http01Answers {

@@ -6,16 +6,12 @@ import dev.bollard.auth.BasicAuthenticator;
 import dev.bollard.auth.CredentialSet;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
-import dev.bollard.proxy.config.Route;
-import dev.bollard.proxy.routing.RouteMatch;
-import dev.bollard.proxy.routing.RouteTable;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +28,6 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>no policy: {@link GuardVerdict.Open};
- *   <li>{@code /.well-known/acme-challenge/<token>}: answered from {@link Http01Answers} (404 when
- *       unknown), never challenged, so certificates can be issued for guarded hosts;
  *   <li>{@code /robots.txt}: {@code Disallow: /} for everyone, without credentials;
  *   <li>a broken policy (missing Secret or key, no usable entry): 503, fail closed;
  *   <li>an exempt path ({@link AuthSettings#exemptPaths}): passes without credentials, when the
@@ -42,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *       pass, 401 with {@code WWW-Authenticate}, or 429 with {@code Retry-After}.
  * </ol>
  *
- * <p>Paths are compared after the same normalisation routing uses ({@link
- * RouteTable#normalizePath}), so {@code /.well-known/acme-challenge/../app} is {@code /app}.
+ * <p>Paths are compared in the normal form routing matched them in. ACME HTTP-01 answers come
+ * before any guard, from the route's challenge step, so certificates can be issued for guarded
+ * hosts.
  *
  * <p>The returned future is already complete except when a password hash must be computed; then
  * it completes on the guard's pool and the caller returns to its event loop. A signed-in user's
@@ -55,7 +50,6 @@ public final class RequestGuard implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RequestGuard.class);
 
-  static final String ACME_PREFIX = "/.well-known/acme-challenge/";
   static final String ROBOTS_PATH = "/robots.txt";
   static final String ROBOTS_BODY = "User-agent: *\nDisallow: /\n";
   private static final String TEXT = "text/plain; charset=utf-8";
@@ -74,7 +68,6 @@ public final class RequestGuard implements AutoCloseable {
   private static final int PASS_SLOTS = 64;
 
   private final BasicAuthenticator authenticator;
-  private final Http01Answers challenges;
   private final @Nullable ExecutorService ownedPool;
   private final AtomicReferenceArray<@Nullable PassMemo> passes =
       new AtomicReferenceArray<>(PASS_SLOTS);
@@ -83,10 +76,8 @@ public final class RequestGuard implements AutoCloseable {
   private record PassMemo(
       AuthResult.Granted granted, boolean forward, CompletableFuture<GuardVerdict> verdict) {}
 
-  private RequestGuard(
-      BasicAuthenticator authenticator, Http01Answers challenges, @Nullable ExecutorService pool) {
+  private RequestGuard(BasicAuthenticator authenticator, @Nullable ExecutorService pool) {
     this.authenticator = authenticator;
-    this.challenges = challenges;
     this.ownedPool = pool;
   }
 
@@ -95,13 +86,11 @@ public final class RequestGuard implements AutoCloseable {
    * (a request that finds it full gets 503 rather than waiting without bound).
    *
    * @param threads hash computations that may run at once, at least 1
-   * @param challenges where ACME HTTP-01 answers come from
    */
-  public static RequestGuard start(int threads, Http01Answers challenges) {
+  public static RequestGuard start(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
     }
-    Objects.requireNonNull(challenges, "challenges");
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(1024), task -> {
@@ -110,13 +99,12 @@ public final class RequestGuard implements AutoCloseable {
           return t;
         }, new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
-    return new RequestGuard(BasicAuthenticator.builder(pool).build(), challenges, pool);
+    return new RequestGuard(BasicAuthenticator.builder(pool).build(), pool);
   }
 
   /** A guard over an authenticator the caller owns (tests, benchmarks). */
-  public static RequestGuard using(BasicAuthenticator authenticator, Http01Answers challenges) {
-    return new RequestGuard(Objects.requireNonNull(authenticator, "authenticator"),
-        Objects.requireNonNull(challenges, "challenges"), null);
+  public static RequestGuard using(BasicAuthenticator authenticator) {
+    return new RequestGuard(Objects.requireNonNull(authenticator, "authenticator"), null);
   }
 
   /** Verification counters, for metrics. */
@@ -125,28 +113,11 @@ public final class RequestGuard implements AutoCloseable {
   }
 
   /**
-   * The policy for a request: the route's own (an Ingress annotation), else the global one when
-   * the host matches a global pattern, else {@code null}. Uses the route match that chose the
-   * backend and the same authority, so routing and guard cannot disagree.
-   *
-   * @param match the route match of the request
-   * @param auth the snapshot's Basic-auth settings
-   * @param authority the authority the request was routed by, as received
-   */
-  public static @Nullable BasicAuthPolicy policyFor(
-      RouteMatch match, AuthSettings auth, String authority) {
-    Route route = match.route();
-    if (route != null && route.auth() != null) {
-      return route.auth();
-    }
-    return auth.hosts().isEmpty() ? null : auth.policyFor(RouteTable.normalizeHost(authority));
-  }
-
-  /**
    * Decides one request.
    *
    * @param policy the policy of the route (or host) serving the request, {@code null} for none
    * @param options exempt paths and header forwarding
+   * @param path the request path in the normal form routing matched it in
    * @param rawPath the request path as received, without query
    * @param authorization the {@code Authorization} header, {@code null} when absent
    * @param client the client's address, for throttling
@@ -154,15 +125,12 @@ public final class RequestGuard implements AutoCloseable {
   public CompletableFuture<GuardVerdict> check(
       @Nullable BasicAuthPolicy policy,
       AuthSettings options,
+      String path,
       String rawPath,
       @Nullable String authorization,
       InetAddress client) {
     if (policy == null) {
       return OPEN_DONE;
-    }
-    String path = RouteTable.normalizePath(rawPath);
-    if (path.startsWith(ACME_PREFIX)) {
-      return done(acme(path.substring(ACME_PREFIX.length())));
     }
     if (path.equals(ROBOTS_PATH)) {
       return done(ROBOTS);
@@ -232,17 +200,6 @@ public final class RequestGuard implements AutoCloseable {
         .set(HttpHeaderNames.WWW_AUTHENTICATE, BasicAuthenticator.challenge(policy.realm()));
     return answer(HttpResponseStatus.UNAUTHORIZED, headers, "sign in to see this host",
         "unauthorized");
-  }
-
-  private GuardVerdict acme(String token) {
-    Optional<String> keyAuthorization =
-        token.isEmpty() || token.indexOf('/') >= 0 ? Optional.empty()
-            : challenges.keyAuthorization(token);
-    return keyAuthorization
-        .<GuardVerdict>map(k -> new GuardVerdict.Answer(
-            HttpResponseStatus.OK, new DefaultHttpHeaders(), "text/plain", k, "acme"))
-        .orElseGet(() -> answer(HttpResponseStatus.NOT_FOUND, new DefaultHttpHeaders(),
-            "no pending ACME challenge for this token", "acme"));
   }
 
   private static GuardVerdict.Answer answer(

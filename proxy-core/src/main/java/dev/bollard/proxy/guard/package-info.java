@@ -6,8 +6,10 @@
  * X-Robots-Tag: noindex, nofollow}.
  *
  * <p>Password hashing lives in the {@code auth} module and runs on the guard's own small pool,
- * never on an event loop. Which policy applies (route, host pattern) is decided by the caller from
- * the same route match that chooses the backend, so the guard can never disagree with routing.
+ * never on an event loop. Which policy applies (route, host pattern) is decided when the route's
+ * step chain is compiled ({@code dev.bollard.proxy.step.BasicAuth}), from the same route that
+ * chooses the backend, so the guard can never disagree with routing. {@link
+ * dev.bollard.proxy.guard.Http01Answers} is the seam where pending ACME HTTP-01 answers plug in.
  */
 @NullMarked
 package dev.bollard.proxy.guard;

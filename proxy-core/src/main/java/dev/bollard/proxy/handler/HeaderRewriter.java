@@ -14,8 +14,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
 /**
- * Rewrites heads crossing the proxy: hop-by-hop headers out (RFC 9110 section 7.6.1, plus every
- * header the {@code Connection} header names), {@code X-Forwarded-*} in, framing re-applied.
+ * Rewrites response heads crossing the proxy: hop-by-hop headers out (RFC 9110 section 7.6.1, plus
+ * every header the {@code Connection} header names), framing and keep-alive re-applied. The
+ * upstream request head is built by {@link UpstreamHead}, which uses the same hop-by-hop rule.
  */
 final class HeaderRewriter {
 
@@ -31,40 +32,7 @@ final class HeaderRewriter {
     HttpHeaderNames.PROXY_AUTHORIZATION
   };
 
-  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-  private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
-  private static final AsciiString HTTP = AsciiString.cached("http");
-
   private HeaderRewriter() {}
-
-  /**
-   * The head to send upstream: always HTTP/1.1 and keep-alive, same method, URI and {@code Host}.
-   * {@code Expect} is dropped because the proxy answers {@code 100 Continue} itself.
-   */
-  static HttpRequest toUpstream(HttpRequest in, boolean webSocket, int listenerPort) {
-    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
-    HttpHeaders headers = in.headers().copy();
-    stripHopByHop(headers);
-    headers.remove(HttpHeaderNames.EXPECT);
-    if (chunked) {
-      headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
-    if (webSocket) {
-      headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    }
-    // X-Forwarded-For is left as it came: RequestTelemetry.prepareUpstream always replaces it
-    // with the chain the real-IP policy believes (building it here too was wasted per request).
-    headers.set(X_FORWARDED_PROTO, HTTP);
-    String host = in.headers().get(HttpHeaderNames.HOST);
-    if (host != null) {
-      headers.set(X_FORWARDED_HOST, host);
-    }
-    headers.set(X_FORWARDED_PORT, Integer.toString(listenerPort));
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), in.uri(), headers);
-  }
 
   /**
    * The head to send to the client. Rewrites {@code in}'s headers in place (no copy per
@@ -126,7 +94,7 @@ final class HeaderRewriter {
     return !method.equals(HttpMethod.HEAD) && code >= 200 && code != 204 && code != 304;
   }
 
-  private static void stripHopByHop(HttpHeaders headers) {
+  static void stripHopByHop(HttpHeaders headers) {
     if (headers.isEmpty()) {
       return;
     }

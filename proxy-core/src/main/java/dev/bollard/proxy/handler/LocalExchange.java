@@ -16,7 +16,7 @@ final class LocalExchange implements Exchange {
   private final ChannelHandlerContext client;
   private final FullHttpResponse response;
   private final boolean keepAlive;
-  private final RequestTelemetry.RequestContext request;
+  private final ClientRequest request;
   private boolean requestComplete;
   private boolean sent;
 
@@ -32,13 +32,13 @@ final class LocalExchange implements Exchange {
     this.request = owner.requestContext();
   }
 
-  /** Writes the response and logs the request (header rules and request id first). */
+  /** Writes the response and logs the request (the steps' response edits and request id first). */
   private ChannelFuture send() {
-    owner.telemetry().prepareLocalResponse(request, response);
+    request.prepareResponse(response);
     request.facts.bytesOut(response.content().readableBytes());
     int status = response.status().code();
     ChannelFuture written = client.writeAndFlush(response);
-    owner.telemetry().completed(request, status);
+    owner.telemetry().completed(request.facts, status);
     return written;
   }
 
@@ -85,7 +85,7 @@ final class LocalExchange implements Exchange {
     if (!sent) {
       sent = true;
       response.release();
-      owner.telemetry().completed(request, 499);
+      owner.telemetry().completed(request.facts, 499);
     }
   }
 }

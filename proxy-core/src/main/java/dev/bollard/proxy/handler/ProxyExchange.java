@@ -50,7 +50,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private final long maxBodyBytes;
   private long bodyBytes;
   private final List<Endpoint> candidates;
-  private final RequestTelemetry.RequestContext request;
+  private final ClientRequest request;
   // Rarely used (body parts that arrive before the upstream connects): the smallest array.
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
 
@@ -250,7 +250,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     request.facts.upstreamResponded(code);
     HttpResponse out =
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
-    owner.telemetry().prepareResponse(request, out);
+    request.prepareResponse(out);
     clientKeepAlive = !HeaderRewriter.closesConnection(out);
     client.write(out);
   }
@@ -287,7 +287,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         conn.discard();
       }
     }
-    owner.telemetry().completed(request, response != null ? response.status().code() : 502);
+    owner.telemetry().completed(request.facts, response != null ? response.status().code() : 502);
     owner.exchangeDone(this, clientKeepAlive && requestComplete, written);
   }
 
@@ -298,7 +298,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     upstream = null;
     request.facts.upstreamResponded(101);
     HttpResponse head = HeaderRewriter.toClient(response, clientRequest, true, true);
-    owner.telemetry().prepareResponse(request, head);
+    request.prepareResponse(head);
     DefaultFullHttpResponse full =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), Unpooled.EMPTY_BUFFER,
             head.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
@@ -398,10 +398,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     discardUpstream();
     boolean keep = keepAlive && requestComplete && !owner.isDraining();
     var answer = PlainResponses.of(status, detail, keep);
-    owner.telemetry().prepareLocalResponse(request, answer);
+    request.prepareResponse(answer);
     request.facts.bytesOut(answer.content().readableBytes());
     ChannelFuture written = client.writeAndFlush(answer);
-    owner.telemetry().completed(request, status.code());
+    owner.telemetry().completed(request.facts, status.code());
     owner.exchangeDone(this, keep, written);
   }
 
@@ -411,7 +411,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     releasePending();
     discardUpstream();
     HttpResponse started = upstreamResponse;
-    owner.telemetry().completed(request, started != null ? started.status().code() : 502);
+    owner.telemetry().completed(request.facts, started != null ? started.status().code() : 502);
     owner.abort(this);
   }
 
@@ -425,7 +425,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     releasePending();
     discardUpstream();
     // The client left before its response was complete: nginx's 499.
-    owner.telemetry().completed(request, 499);
+    owner.telemetry().completed(request.facts, 499);
   }
 
   private void discardUpstream() {

@@ -2,11 +2,12 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.GlobalSettings;
-import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.routing.CurrentRoutes;
-import dev.bollard.proxy.routing.RouteMatch;
 import dev.bollard.proxy.routing.RouteTable;
+import dev.bollard.proxy.routing.Routed;
+import dev.bollard.proxy.step.StepChain;
+import dev.bollard.proxy.step.StepOutcome;
+import dev.bollard.proxy.step.StepServices;
 import dev.bollard.proxy.tls.EdgeTls;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamPools;
@@ -18,8 +19,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -30,7 +33,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * The last step of a client pipeline: one instance per connection, serving its requests one at a
  * time.
  *
- * <p>For each request head it reads the current route table once and keeps it: routing, 404 and
- * 503 are decided on the snapshot that was current when the request arrived. The request is then
- * answered locally or relayed by a {@link ProxyExchange}. Pipelined requests wait in a small
+ * <p>For each request head it reads the current route table once and keeps it: routing, the
+ * route's steps, 404 and 503 are decided on the snapshot that was current when the request
+ * arrived. {@code RouteTable.match} gives one {@link Routed} value (route, normalised host and
+ * path, step chain); the steps run in order ({@link #runSteps}), each passing, answering, or
+ * parking the request while it works off the event loop; then the request is answered locally or
+ * relayed by a {@link ProxyExchange} with the head {@link UpstreamHead} builds. Pipelined requests wait in a small
  * backlog (reading stops once a request is complete). {@code Expect: 100-continue} is answered by
  * the proxy itself once a backend is chosen, like nginx, and not forwarded. After a WebSocket
  * upgrade the HTTP steps leave the pipeline and bytes are relayed as they are.
@@ -55,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+
+  private static final HttpRequest UNPARSED =
+      new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf("-"), "-");
 
   /** The pipeline step name of the request validator, removed after a protocol switch. */
   private static final String VALIDATE_STEP = "validate";
@@ -70,7 +78,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   /** Its slot among its event loop's open connections ({@link ClientConnections}), or -1. */
   int slot = -1;
-  private RequestTelemetry.@Nullable RequestContext request;
+  private @Nullable ClientRequest request;
 
   /**
    * What the request handlers of one listener share, made once per listener: an idle connection
@@ -80,18 +88,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param pools upstream connections
    * @param connections this listener's connections, for draining
    * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
-   * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded route
-   *     then fails closed with 503)
+   * @param services what the route steps use (the guard, ACME answers, the HTTPS port)
    * @param telemetry logs and measures requests
-   * @param edge the listener's TLS side: ACME answers and redirects on a plain listener, {@code
-   *     X-Forwarded-Proto: https} on the HTTPS one
+   * @param edge the listener's TLS side (whether it terminates TLS, its pipeline steps)
    */
   public record Listener(
       CurrentRoutes routes,
       UpstreamPools pools,
       ClientConnections connections,
       Duration upstreamReadTimeout,
-      @Nullable RequestGuard guard,
+      StepServices services,
       RequestTelemetry telemetry,
       EdgeTls.Listener edge) {}
 
@@ -168,17 +174,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void start(ChannelHandlerContext ctx, HttpRequest request) {
+  private void start(ChannelHandlerContext ctx, HttpRequest head) {
     ClientTimeouts t = timeouts;
     if (t != null) {
       t.headReceived();
     }
-    RouteTable table = listener.routes().table();
-    RequestTelemetry telemetry = listener.telemetry();
-    this.request =
-        telemetry.begin(ctx.channel(), request, table.snapshot().settings());
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && !listener.connections().isDraining();
-    if (request.decoderResult().isFailure()) {
+    Listener l = listener;
+    RouteTable table = l.routes().table();
+    ClientRequest req = ClientRequest.begin(ctx.channel(), head, table, l.edge().secure(),
+        l.services());
+    this.request = req;
+    boolean keepAlive = HttpUtil.isKeepAlive(head) && !l.connections().isDraining();
+    if (head.decoderResult().isFailure()) {
       // Normally the validator answers these; this is the fallback without it.
       // The decoder skips the rest of a bad message, so no body end will come: answer now.
       LocalExchange local = new LocalExchange(this, ctx,
@@ -187,74 +194,83 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       local.respondNow();
       return;
     }
-    RequestTarget target = RequestTarget.of(request);
-    RouteMatch match = table.match(target.authority(), target.path());
-    telemetry.routed(requestContext(), match);
-    // ACME HTTP-01 tokens and the redirect to HTTPS come before the guard (and any 404).
-    FullHttpResponse early = listener.edge().earlyAnswer(request, target.authority(),
-        target.path(), match, table.snapshot(),
-        keepAlive && !HttpUtil.is100ContinueExpected(request));
-    if (early != null) {
-      answerLocally(ctx, request, keep -> early, keepAlive);
-      return;
-    }
-    // The guard decides from the same match and authority as routing, before anything else.
-    CompletableFuture<GuardVerdict> checked =
-        GuardStep.check(listener.guard(), requestContext(), request, table, target, match);
-    if (!checked.isDone()) {
-      GuardWait wait = new GuardWait(telemetry, requestContext());
-      exchange = wait;
-      updateClientRead();
-      checked.whenComplete((verdict, failure) -> ctx.channel().eventLoop().execute(() -> {
-        if (exchange != wait) {
-          wait.clientClosed();
-          return;
-        }
-        exchange = null;
-        proceed(ctx, request, table, target, match, keepAlive, GuardStep.orUnavailable(verdict));
-        Exchange next = exchange;
-        if (next != null) {
-          wait.handOver(this, next);
-        } else {
-          wait.clientClosed();
-        }
-        updateClientRead();
-      }));
-      return;
-    }
-    proceed(ctx, request, table, target, match, keepAlive, checked.join());
+    RequestTarget target = RequestTarget.of(head);
+    req.routed(target, table.match(target.authority(), target.path()));
+    runSteps(ctx, req, 0, keepAlive);
   }
 
-  private void proceed(
-      ChannelHandlerContext ctx,
-      HttpRequest request,
-      RouteTable table,
-      RequestTarget target,
-      RouteMatch match,
-      boolean keepAlive,
-      GuardVerdict verdict) {
-    RequestTelemetry.RequestContext context = requestContext();
-    context.guarded = verdict.guarded();
-    context.facts.user(verdict.user());
-    if (verdict instanceof GuardVerdict.Answer answer) {
-      answerLocally(ctx, request, answer::response, keepAlive);
+  /**
+   * Runs the route's steps from {@code from}: each passes, answers (the request is answered
+   * locally), or works off the event loop; then the request is forwarded. Pending work parks the
+   * request in a {@link StepWait} (reading paused, body kept) and resumes here on the event loop.
+   */
+  private void runSteps(ChannelHandlerContext ctx, ClientRequest req, int from, boolean keepAlive) {
+    StepChain steps = req.steps();
+    for (int i = from; i < steps.size(); i++) {
+      StepOutcome outcome = steps.step(i).decide(req);
+      if (outcome == StepOutcome.PASS) {
+        continue;
+      }
+      if (outcome instanceof StepOutcome.Answer answer) {
+        answerLocally(ctx, req.head(), answer::response, keepAlive);
+        return;
+      }
+      park(ctx, req, i, keepAlive, (StepOutcome.Pending<?>) outcome);
       return;
     }
-    Backend backend = match.backend();
+    forward(ctx, req, keepAlive);
+  }
+
+  private <T> void park(ChannelHandlerContext ctx, ClientRequest req, int index,
+      boolean keepAlive, StepOutcome.Pending<T> pending) {
+    StepWait wait = new StepWait(listener.telemetry(), req);
+    exchange = wait;
+    updateClientRead();
+    pending.work().whenComplete((result, failure) -> ctx.channel().eventLoop().execute(() -> {
+      if (exchange != wait) {
+        wait.clientClosed();
+        return;
+      }
+      exchange = null;
+      StepOutcome outcome = pending.resume().apply(failure != null ? null : result);
+      if (outcome instanceof StepOutcome.Answer answer) {
+        answerLocally(ctx, req.head(), answer::response, keepAlive);
+      } else if (outcome instanceof StepOutcome.Pending<?> more) {
+        // The step resumed into more work: wait again; the body kept so far is handed over.
+        park(ctx, req, index, keepAlive, more);
+      } else {
+        runSteps(ctx, req, index + 1, keepAlive);
+      }
+      Exchange next = exchange;
+      if (next != null) {
+        wait.handOver(this, next);
+      } else {
+        wait.clientClosed();
+      }
+      updateClientRead();
+    }));
+  }
+
+  /** Every step passed: 404/503/413 for what cannot go upstream, else relay it. */
+  private void forward(ChannelHandlerContext ctx, ClientRequest req, boolean keepAlive) {
+    HttpRequest head = req.head();
+    Routed routed = req.routing();
+    Backend backend = routed.backend();
     if (backend == null) {
-      answerLocally(ctx, request, HttpResponseStatus.NOT_FOUND,
-          "no route for host " + PlainResponses.quote(target.authority()) + " path "
-              + PlainResponses.quote(target.path()), keepAlive);
+      answerLocally(ctx, head, HttpResponseStatus.NOT_FOUND,
+          "no route for host " + PlainResponses.quote(req.authority()) + " path "
+              + PlainResponses.quote(req.rawPath()), keepAlive);
       return;
     }
     if (backend.endpoints().isEmpty()) {
-      answerLocally(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+      answerLocally(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE,
           "backend " + backend.id() + " has no ready endpoints", keepAlive);
       return;
     }
-    GlobalSettings settings = table.snapshot().settings();
+    Listener l = listener;
+    GlobalSettings settings = req.table().snapshot().settings();
     long maxBody = settings.maxBodyBytes();
-    if (maxBody > 0 && HttpUtil.getContentLength(request, -1L) > maxBody) {
+    if (maxBody > 0 && HttpUtil.getContentLength(head, -1L) > maxBody) {
       // Like nginx: refuse before reading the body, and close rather than read it to the end.
       LocalExchange local = new LocalExchange(this, ctx,
           PlainResponses.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -263,23 +279,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       local.respondNow();
       return;
     }
-    if (HttpUtil.is100ContinueExpected(request)) {
+    if (HttpUtil.is100ContinueExpected(head)) {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
               Unpooled.EMPTY_BUFFER));
     }
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-    boolean upgrade = HeaderRewriter.isWebSocketUpgrade(request);
-    Listener l = listener;
-    HttpRequest upstreamHead = l.edge().markForwardedProto(
-        HeaderRewriter.toUpstream(request, upgrade, listenerPort));
+    boolean upgrade = UpstreamHead.isWebSocketUpgrade(head);
     ProxyExchange proxied =
         new ProxyExchange(
             this,
             ctx,
-            request,
-            GuardStep.prepareUpstream(verdict, target,
-                l.telemetry().prepareUpstream(context, request, upstreamHead)),
+            head,
+            UpstreamHead.build(req, listenerPort, upgrade),
             backend,
             keepAlive,
             upgrade,
@@ -320,8 +332,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   // ---- called by exchanges --------------------------------------------------------------------
 
   /** The request being served (set when its head arrived). */
-  RequestTelemetry.RequestContext requestContext() {
-    RequestTelemetry.RequestContext c = request;
+  ClientRequest requestContext() {
+    ClientRequest c = request;
     if (c == null) {
       throw new IllegalStateException("no request head seen yet");
     }
@@ -484,7 +496,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (webSocket != null) {
       webSocket.clientClosed();
       // A WebSocket's line is written when it closes, with the status of its upgrade.
-      listener.telemetry().completed(requestContext(), 101);
+      listener.telemetry().completed(requestContext().facts, 101);
     }
     releaseBacklog();
     ctx.fireChannelInactive();
@@ -493,8 +505,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof RequestValidator.RequestRejected rejected) {
-      listener.telemetry().rejected(
-          ctx.channel(), rejected, listener.routes().table().snapshot().settings());
+      // One line for a request the validator answered itself (400, 414, 431 …); one whose bytes
+      // never made a head is logged with method and URI "-", as nginx does.
+      HttpRequest head = rejected.head();
+      ClientRequest refused = ClientRequest.begin(ctx.channel(), head != null ? head : UNPARSED,
+          listener.routes().table(), listener.edge().secure(), listener.services());
+      listener.telemetry().completed(refused.facts, rejected.status());
       return;
     }
     if (evt == ClientConnections.DRAIN) {

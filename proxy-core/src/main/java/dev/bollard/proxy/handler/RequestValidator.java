@@ -1,6 +1,5 @@
 package dev.bollard.proxy.handler;
 
-import dev.bollard.proxy.server.ServerSettings;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -97,21 +96,17 @@ public final class RequestValidator extends ChannelDuplexHandler {
   private @Nullable Rejection pendingRejection;
   private @Nullable HttpRequest heldHead;
 
-  /** Creates a validator for one connection, with the request-line limit of {@code settings}. */
-  public RequestValidator(ServerSettings settings) {
-    this(settings, null);
+  /** Creates a validator for one connection, with the request-line limit of {@code limits}. */
+  public RequestValidator(HeadLimits limits) {
+    this(limits, null);
   }
 
   /**
    * Creates a validator for one connection whose raw-byte scanner also drives the connection's
    * client {@code timeouts} (it is the first step that sees request bytes), if not {@code null}.
    */
-  public RequestValidator(ServerSettings settings, @Nullable ClientTimeouts timeouts) {
-    if (settings.maxUriBytes() <= 0) {
-      throw new IllegalArgumentException(
-          "maxUriBytes: " + settings.maxUriBytes() + " (expected: > 0)");
-    }
-    this.maxUriBytes = settings.maxUriBytes();
+  public RequestValidator(HeadLimits limits, @Nullable ClientTimeouts timeouts) {
+    this.maxUriBytes = limits.maxUriBytes();
     this.timeouts = timeouts;
   }
 
@@ -123,12 +118,12 @@ public final class RequestValidator extends ChannelDuplexHandler {
    * whatever the system property says), no duplicate {@code Content-Length}. Its line buffer
    * starts small (see {@link #INITIAL_LINE_BUFFER}).
    */
-  public static HttpServerCodec newServerCodec(ServerSettings settings) {
+  public static HttpServerCodec newServerCodec(HeadLimits limits) {
     return new HttpServerCodec(
         new HttpDecoderConfig()
             .setInitialBufferSize(INITIAL_LINE_BUFFER)
-            .setMaxInitialLineLength(settings.maxUriBytes())
-            .setMaxHeaderSize(settings.maxHeaderBytes())
+            .setMaxInitialLineLength(limits.maxUriBytes())
+            .setMaxHeaderSize(limits.maxHeaderBytes())
             .setStrictLineParsing(true)
             .setUseRfc9112TransferEncoding(true)
             .setAllowDuplicateContentLengths(false)

@@ -1,15 +1,20 @@
 package dev.bollard.proxy.routing;
 
+import dev.bollard.proxy.clientip.CidrSet;
+import dev.bollard.proxy.clientip.RealIpPolicy;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.http.RequestPaths;
+import dev.bollard.proxy.step.StepChain;
+import dev.bollard.proxy.step.StepChains;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -40,31 +45,47 @@ public final class RouteTable {
   private final Map<String, HostRoutes> wildcardHosts;
 
   private final @Nullable HostRoutes anyHost;
-  private final RouteMatch defaultMatch;
+  private final @Nullable Backend defaultBackend;
+  /** The chain of requests for hosts the snapshot does not name. */
+  private final StepChain unknownHostSteps;
+  private final RealIpPolicy realIp;
 
   private RouteTable(RoutingSnapshot snapshot) {
     this.snapshot = snapshot;
-    Backend fallback = snapshot.defaultBackend();
-    this.defaultMatch = fallback == null ? RouteMatch.none() : RouteMatch.defaultBackend(fallback);
-    Map<String, HostRoutes> exact = new HashMap<>();
-    Map<String, HostRoutes> wildcard = new HashMap<>();
-    HostRoutes any = null;
+    GlobalSettings s = snapshot.settings();
+    this.realIp = new RealIpPolicy(CidrSet.parse(s.realIpCidrs()), s.useForwardedHeaders(),
+        s.edge().enableRealIp(), s.edge().forwardedForHeader());
+    this.defaultBackend = snapshot.defaultBackend();
+    this.unknownHostSteps = StepChains.withoutRoute(null, snapshot);
+    Map<String, List<VirtualHost>> exact = new HashMap<>();
+    Map<String, List<VirtualHost>> wildcard = new HashMap<>();
+    List<VirtualHost> any = new ArrayList<>();
     for (VirtualHost vhost : snapshot.virtualHosts()) {
-      HostRoutes routes = new HostRoutes(vhost.routes());
       if (vhost.isAnyHost()) {
-        any = any == null ? routes : any.plus(vhost.routes());
+        any.add(vhost);
       } else if (vhost.isWildcard()) {
-        wildcard.merge(vhost.hostPattern().substring(2), routes, (a, b) -> a.plus(vhost.routes()));
+        wildcard.computeIfAbsent(vhost.hostPattern().substring(2), k -> new ArrayList<>())
+            .add(vhost);
       } else {
-        exact.merge(vhost.hostPattern(), routes, (a, b) -> a.plus(vhost.routes()));
+        exact.computeIfAbsent(vhost.hostPattern(), k -> new ArrayList<>()).add(vhost);
       }
     }
-    this.exactHosts = Map.copyOf(exact);
-    this.wildcardHosts = Map.copyOf(wildcard);
-    this.anyHost = any;
+    this.exactHosts = compileAll(exact, snapshot);
+    this.wildcardHosts = compileAll(wildcard, snapshot);
+    this.anyHost = any.isEmpty() ? null : new HostRoutes(any, snapshot);
   }
 
-  /** Compiles a snapshot for lookup. Runs on the publishing thread, never per request. */
+  private static Map<String, HostRoutes> compileAll(
+      Map<String, List<VirtualHost>> hosts, RoutingSnapshot snapshot) {
+    Map<String, HostRoutes> compiled = new HashMap<>();
+    hosts.forEach((key, vhosts) -> compiled.put(key, new HostRoutes(vhosts, snapshot)));
+    return Map.copyOf(compiled);
+  }
+
+  /**
+   * Compiles a snapshot for lookup, with the step chain of every route. Runs on the publishing
+   * thread, never per request.
+   */
   public static RouteTable compile(RoutingSnapshot snapshot) {
     return new RouteTable(snapshot);
   }
@@ -75,19 +96,32 @@ public final class RouteTable {
   }
 
   /**
-   * Finds where a request goes; never null.
+   * How the snapshot's settings read the client address (trusted proxies, PROXY protocol,
+   * forwarded-for), compiled once with the table.
+   */
+  public RealIpPolicy realIp() {
+    return realIp;
+  }
+
+  /**
+   * Finds where a request goes and what runs before it is forwarded; never null.
    *
    * @param authority the {@code Host} header as received: any case, possibly with a port or a
    *     trailing dot
-   * @param path the request path without the query string
+   * @param rawPath the request path without the query string, as received
    */
-  public RouteMatch match(String authority, String path) {
-    HostRoutes routes = findHost(normalizeHost(authority));
+  public Routed match(String authority, String rawPath) {
+    String host = RequestPaths.normalizeHost(authority);
+    String path = RequestPaths.normalizePath(rawPath);
+    HostRoutes routes = findHost(host);
     if (routes == null) {
-      return defaultMatch;
+      return new Routed(null, defaultBackend, host, path, unknownHostSteps);
     }
-    Route route = routes.find(normalizePath(path));
-    return route == null ? defaultMatch : RouteMatch.of(route);
+    CompiledRoute found = routes.find(path);
+    if (found == null) {
+      return new Routed(null, defaultBackend, host, path, routes.withoutRoute);
+    }
+    return new Routed(found.route, found.route.backend(), host, path, found.steps);
   }
 
   private @Nullable HostRoutes findHost(String host) {
@@ -105,76 +139,41 @@ public final class RouteTable {
     return anyHost;
   }
 
-  /**
-   * Lower-cases a {@code Host} header value and removes its port and trailing dot; IPv6 literals
-   * keep their brackets.
-   */
-  public static String normalizeHost(String authority) {
-    String host = authority;
-    if (host.startsWith("[")) {
-      int close = host.indexOf(']');
-      host = close > 0 ? host.substring(0, close + 1) : host;
-    } else {
-      int colon = host.lastIndexOf(':');
-      if (colon >= 0) {
-        host = host.substring(0, colon);
-      }
-    }
-    if (host.endsWith(".")) {
-      host = host.substring(0, host.length() - 1);
-    }
-    return host.toLowerCase(Locale.ROOT);
-  }
-
-  /**
-   * The path as nginx matches locations: percent-decoded, slashes merged, dot segments removed.
-   * Undecodable input is matched as received (the request validator rejects it earlier).
-   */
-  public static String normalizePath(String path) {
-    if (path.isEmpty()) {
-      return "/";
-    }
-    boolean simple = path.charAt(0) == '/';
-    for (int i = 0; simple && i < path.length(); i++) {
-      char c = path.charAt(i);
-      simple = c != '%' && !(c == '/' && i > 0 && (path.charAt(i - 1) == '/'))
-          && !(c == '.' && path.charAt(i - 1) == '/');
-    }
-    return simple ? path : PathNormalizer.normalize(path);
-  }
+  /** A route and its compiled chain. */
+  private record CompiledRoute(Route route, StepChain steps) {}
 
   /** The routes of one host, prepared for path lookup. */
   private static final class HostRoutes {
-    private final List<Route> all;
-    private final Map<String, Route> exact;
+    private final Map<String, CompiledRoute> exact;
     /** Prefix routes, longest normalised prefix first; equal lengths keep snapshot order. */
     private final List<PrefixRoute> prefixes;
+    /** The chain of requests of this host that no route serves. */
+    private final StepChain withoutRoute;
 
-    HostRoutes(List<Route> routes) {
-      this.all = List.copyOf(routes);
-      Map<String, Route> exactPaths = new HashMap<>();
+    HostRoutes(List<VirtualHost> vhosts, RoutingSnapshot snapshot) {
+      Map<String, CompiledRoute> exactPaths = new HashMap<>();
       List<PrefixRoute> prefixRoutes = new ArrayList<>();
-      for (Route route : routes) {
-        if (route.path() instanceof PathMatch.Exact e) {
-          exactPaths.putIfAbsent(e.path(), route);
-        } else {
-          prefixRoutes.add(new PrefixRoute(stripTrailingSlash(route.path().path()), route));
+      for (VirtualHost vhost : vhosts) {
+        for (Route route : vhost.routes()) {
+          CompiledRoute compiled =
+              new CompiledRoute(route, StepChains.forRoute(route, vhost, snapshot));
+          if (route.path() instanceof PathMatch.Exact e) {
+            exactPaths.putIfAbsent(e.path(), compiled);
+          } else {
+            prefixRoutes.add(new PrefixRoute(stripTrailingSlash(route.path().path()), compiled));
+          }
         }
       }
       // Stable sort: among equal prefixes the earlier (older) route stays first.
       prefixRoutes.sort(Comparator.comparingInt((PrefixRoute p) -> p.prefix.length()).reversed());
       this.exact = Map.copyOf(exactPaths);
       this.prefixes = List.copyOf(prefixRoutes);
+      // Several virtual hosts share a key only for equal patterns: the first one speaks for all.
+      this.withoutRoute = StepChains.withoutRoute(vhosts.get(0), snapshot);
     }
 
-    HostRoutes plus(List<Route> more) {
-      List<Route> merged = new ArrayList<>(all);
-      merged.addAll(more);
-      return new HostRoutes(merged);
-    }
-
-    @Nullable Route find(String path) {
-      Route route = exact.get(path);
+    @Nullable CompiledRoute find(String path) {
+      CompiledRoute route = exact.get(path);
       if (route != null) {
         return route;
       }
@@ -196,7 +195,7 @@ public final class RouteTable {
   }
 
   /** A prefix without its trailing slash ({@code ""} for {@code /}). */
-  private record PrefixRoute(String prefix, Route route) {
+  private record PrefixRoute(String prefix, CompiledRoute route) {
     boolean matches(String path) {
       int n = prefix.length();
       return path.startsWith(prefix) && (path.length() == n || path.charAt(n) == '/');

@@ -3,6 +3,7 @@ package dev.bollard.proxy.server;
 import dev.bollard.proxy.clientip.ProxyProtocolGate;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.handler.ClientTimeouts;
+import dev.bollard.proxy.handler.HeadLimits;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestValidator;
 import io.netty.channel.ChannelHandler;
@@ -37,9 +38,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** The client timeouts of the last connection, shared with the next ones while they apply. */
   private volatile ClientTimeouts.@Nullable Limits limits;
 
+  private final HeadLimits headLimits;
+
   ProxyChannelInitializer(ServerSettings settings, ProxyHandler.Listener shared) {
     this.settings = settings;
     this.shared = shared;
+    this.headLimits = new HeadLimits(settings.maxUriBytes(), settings.maxHeaderBytes());
   }
 
   @Override
@@ -50,10 +54,11 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     ClientTimeouts timeouts = new ClientTimeouts(limits(
         orElse(global.clientHeaderTimeout(), settings.clientHeaderTimeout()),
         orElse(global.keepAliveTimeout(), settings.keepAliveIdleTimeout())));
+    shared.telemetry().connectionOpened();
     // With use-proxy-protocol, the first bytes may be a PROXY header from a trusted balancer.
-    ProxyProtocolGate gate = shared.telemetry().accepted(global);
-    if (gate != null) {
-      p.addLast("proxy-protocol", gate);
+    if (global.useProxyProtocol()) {
+      p.addLast("proxy-protocol",
+          new ProxyProtocolGate(shared.routes().table().realIp().trusted()));
     }
     ChannelHandler hello = shared.edge().helloStep();
     if (hello != null) {
@@ -61,14 +66,14 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
     // The codec the validator is written against (limits, strictness, RFC 9112 framing): one
     // definition, not a second copy here that could drift from it.
-    p.addLast("http", RequestValidator.newServerCodec(settings));
+    p.addLast("http", RequestValidator.newServerCodec(headLimits));
     ChannelHandler hsts = shared.edge().hstsStep();
     if (hsts != null) {
       p.addLast("hsts", hsts);
     }
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests. Its
     // scanner, the first step to see request bytes, runs the client timers.
-    p.addLast("validate", new RequestValidator(settings, timeouts));
+    p.addLast("validate", new RequestValidator(headLimits, timeouts));
     p.addLast("proxy", new ProxyHandler(shared, timeouts));
   }
 

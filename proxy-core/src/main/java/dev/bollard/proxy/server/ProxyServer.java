@@ -1,11 +1,11 @@
 package dev.bollard.proxy.server;
 
-import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.handler.ClientConnections;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.step.StepServices;
 import dev.bollard.proxy.tls.EdgeTls;
 import dev.bollard.proxy.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
@@ -80,12 +80,12 @@ public final class ProxyServer implements AutoCloseable {
       ServerSettings settings, CurrentRoutes routes, RequestTelemetry telemetry, EdgeTls tls)
       throws InterruptedException {
     return start(settings, routes, telemetry, tls, RequestGuard.start(
-        Math.max(2, Runtime.getRuntime().availableProcessors() / 2), tls.http01()));
+        Math.max(2, Runtime.getRuntime().availableProcessors() / 2)));
   }
 
   /**
    * Binds the listeners and starts serving from {@code routes}, checking passwords with {@code
-   * guard} (built over {@code tls.http01()}), which the server closes when it stops.
+   * guard}, which the server closes when it stops.
    *
    * @param telemetry where completed requests go (access log, metrics) and connections are counted
    * @param tls the HTTPS listener (when it has an address), ACME challenge answers, redirects
@@ -109,9 +109,10 @@ public final class ProxyServer implements AutoCloseable {
     // Counts a connection closed when it leaves: no close-future listener per connection.
     ClientConnections connections = new ClientConnections(telemetry::connectionClosed);
     LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
+    StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort());
     try {
       Channel channel = listen(transport, workers, recvAllocator, settings.bind(),
-          initializer(settings, routes, pools, connections, guard, telemetry,
+          initializer(settings, routes, pools, connections, services, telemetry,
               tls.listener(false, routes)));
       log.info(
           "Proxy listening on {}:{} ({})",
@@ -123,7 +124,7 @@ public final class ProxyServer implements AutoCloseable {
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
         server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind,
-            initializer(settings, routes, pools, connections, guard, telemetry,
+            initializer(settings, routes, pools, connections, services, telemetry,
                 tls.listener(true, routes)));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
@@ -159,9 +160,9 @@ public final class ProxyServer implements AutoCloseable {
 
   private static ProxyChannelInitializer initializer(ServerSettings settings,
       CurrentRoutes routes, UpstreamPools pools, ClientConnections connections,
-      RequestGuard guard, RequestTelemetry telemetry, EdgeTls.Listener tls) {
+      StepServices services, RequestTelemetry telemetry, EdgeTls.Listener tls) {
     ProxyHandler.Listener shared = new ProxyHandler.Listener(routes, pools, connections,
-        settings.upstreamReadTimeout(), guard, telemetry, tls);
+        settings.upstreamReadTimeout(), services, telemetry, tls);
     return new ProxyChannelInitializer(settings, shared);
   }
 

@@ -5,12 +5,8 @@ import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
 import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.routing.CurrentRoutes;
-import dev.bollard.proxy.routing.RouteMatch;
-import dev.bollard.proxy.routing.RouteTable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
@@ -27,8 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TLS and ACME at the edge, for one proxy server: the HTTPS listener's address and certificate
- * choice, the default certificate, and the steps the plain listener runs before routing (ACME
- * HTTP-01 answers, the redirect to HTTPS).
+ * choice, the default certificate, and where ACME HTTP-01 answers come from.
  *
  * <p>Certificates are chosen per handshake from the snapshot current at that moment: exact SNI
  * host, then a {@code *.} wildcard, else the default certificate; a handshake offering ALPN {@code
@@ -37,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * with.
  *
  * <p>Each listener of the proxy server has a {@link Listener}: its pipeline initializer adds the
- * listener's TLS steps, and its request handler calls {@link Listener#earlyAnswer} and {@link
- * Listener#markForwardedProto} for each request.
+ * listener's TLS steps. What requests get from the edge (ACME HTTP-01 answers, the redirect to
+ * HTTPS, {@code X-Forwarded-Proto}) is done by the route's steps and the upstream head, from {@link
+ * #http01()} and {@link #redirectPort()}.
  */
 public final class EdgeTls {
 
@@ -85,9 +81,14 @@ public final class EdgeTls {
     return httpsBind;
   }
 
-  /** Where HTTP-01 answers come from (also the Basic-auth guard's seam). */
+  /** Where HTTP-01 answers come from. */
   public Http01Answers http01() {
     return http01;
+  }
+
+  /** The port clients reach HTTPS on, for redirect locations. */
+  public int redirectPort() {
+    return redirectPort;
   }
 
   /** The TLS implementation in use ({@code OPENSSL} or {@code JDK}); empty without HTTPS. */
@@ -181,8 +182,8 @@ public final class EdgeTls {
   private record Default(CertifiedKey certificate, SslContext context) {}
 
   /**
-   * One listener's view of the edge: whether it terminates TLS, its TLS pipeline steps, and what
-   * its requests get before routing. One per listener, shared by its connections.
+   * One listener's view of the edge: whether it terminates TLS and its TLS pipeline steps. One per
+   * listener, shared by its connections.
    */
   public static final class Listener {
     private final EdgeTls edge;
@@ -215,39 +216,6 @@ public final class EdgeTls {
      */
     public @Nullable ChannelHandler hstsStep() {
       return secure ? new HstsHeaders(routes) : null;
-    }
-
-    /**
-     * What a plain listener answers itself before routing, redirects and the guard: an ACME
-     * HTTP-01 token (any host), then the redirect to HTTPS. {@code null} to go on with the request
-     * (always on the HTTPS listener).
-     *
-     * @param authority the request's authority as routed
-     * @param path the request path without query
-     * @param keepAlive whether the response may keep the connection open
-     */
-    public @Nullable FullHttpResponse earlyAnswer(HttpRequest request, String authority,
-        String path, RouteMatch match, RoutingSnapshot snapshot, boolean keepAlive) {
-      if (secure) {
-        return null;
-      }
-      FullHttpResponse challenge = AcmeChallengeStep.answer(edge.http01, path, keepAlive);
-      if (challenge != null) {
-        return challenge;
-      }
-      return HttpsRedirect.redirect(snapshot, match, RouteTable.normalizeHost(authority),
-          request.uri(), edge.redirectPort, keepAlive);
-    }
-
-    /**
-     * Sets {@code X-Forwarded-Proto: https} on the upstream head of a request that came over
-     * TLS.
-     */
-    public HttpRequest markForwardedProto(HttpRequest upstream) {
-      if (secure) {
-        upstream.headers().set("x-forwarded-proto", "https");
-      }
-      return upstream;
     }
 
     SslContext contextFor(ClientHello hello) {

@@ -1,8 +1,8 @@
 /**
  * TLS termination and the ACME edge: the HTTPS listener's per-handshake certificate choice (SNI,
  * and ALPN {@code acme-tls/1} for TLS-ALPN-01 challenges), {@code SslContext}s cached per
- * certificate content, the default certificate, HSTS on HTTPS responses, the HTTP-to-HTTPS
- * redirect and the ACME HTTP-01 answer on the plain listener.
+ * certificate content, the default certificate and HSTS on HTTPS responses. The HTTP-to-HTTPS
+ * redirect and the ACME HTTP-01 answer are route steps ({@code dev.bollard.proxy.step}).
  *
  * <p>{@link dev.bollard.proxy.tls.EdgeTls} is the one object a {@code ProxyServer} is given; the
  * rest is package-private. Ordering certificates lives in the {@code acme} module; which

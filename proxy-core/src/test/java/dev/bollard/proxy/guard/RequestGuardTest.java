@@ -7,6 +7,7 @@ import dev.bollard.auth.CredentialSet;
 import dev.bollard.auth.Htpasswd;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.http.RequestPaths;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,8 +29,7 @@ class RequestGuardTest {
   private static final BasicAuthPolicy POLICY = BasicAuthPolicy.of("Ingress a/b", "Preview", ALICE);
 
   private final RequestGuard guard = RequestGuard.using(
-      BasicAuthenticator.builder(Runnable::run).maxFailures(3).build(),
-      token -> token.equals("known") ? Optional.of("known.key") : Optional.empty());
+      BasicAuthenticator.builder(Runnable::run).maxFailures(3).build());
 
   private static AuthSettings options(List<String> exempt, boolean forward) {
     return new AuthSettings(List.of(), null, "x", exempt, forward, null);
@@ -57,7 +56,8 @@ class RequestGuardTest {
 
   private GuardVerdict check(BasicAuthPolicy policy, AuthSettings options, String path,
       String authorization) {
-    CompletableFuture<GuardVerdict> f = guard.check(policy, options, path, authorization, CLIENT);
+    CompletableFuture<GuardVerdict> f = guard.check(policy, options,
+        RequestPaths.normalizePath(path), path, authorization, CLIENT);
     assertThat(f).isDone();
     return f.join();
   }
@@ -69,7 +69,7 @@ class RequestGuardTest {
 
   @Test
   void noPolicyIsOpen() {
-    GuardVerdict verdict = guard.check(null, AuthSettings.NONE, "/", null, CLIENT).join();
+    GuardVerdict verdict = guard.check(null, AuthSettings.NONE, "/", "/", null, CLIENT).join();
     assertThat(verdict.guarded()).isFalse();
     HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "x");
     verdict.prepareUpstream(headers);
@@ -105,15 +105,16 @@ class RequestGuardTest {
   void aSignedInUsersRepeatedRequestsShareOneVerdict() {
     AuthSettings forward = options(List.of(), true);
     CompletableFuture<GuardVerdict> first =
-        guard.check(POLICY, AuthSettings.NONE, "/a", basic("alice", "secret"), CLIENT);
+        guard.check(POLICY, AuthSettings.NONE, "/a", "/a", basic("alice", "secret"), CLIENT);
     CompletableFuture<GuardVerdict> second =
-        guard.check(POLICY, AuthSettings.NONE, "/b", basic("alice", "secret"), CLIENT);
+        guard.check(POLICY, AuthSettings.NONE, "/b", "/b", basic("alice", "secret"), CLIENT);
     CompletableFuture<GuardVerdict> forwarded =
-        guard.check(POLICY, forward, "/c", basic("alice", "secret"), CLIENT);
+        guard.check(POLICY, forward, "/c", "/c", basic("alice", "secret"), CLIENT);
 
     assertThat(second).isSameAs(first).isCompletedWithValue(new GuardVerdict.Pass("alice", false));
     assertThat(forwarded).isCompletedWithValue(new GuardVerdict.Pass("alice", true));
-    assertThat(guard.check(POLICY, AuthSettings.NONE, "/d", basic("alice", "nope"), CLIENT).join())
+    assertThat(guard.check(POLICY, AuthSettings.NONE, "/d", "/d", basic("alice", "nope"), CLIENT)
+        .join())
         .isInstanceOf(GuardVerdict.Answer.class);
   }
 
@@ -146,15 +147,6 @@ class RequestGuardTest {
     assertThat(r.status().code()).isEqualTo(200);
     assertThat(r.content().toString(StandardCharsets.UTF_8)).isEqualTo("User-agent: *\nDisallow: /\n");
     assertThat(r.headers().get("X-Robots-Tag")).isEqualTo("noindex, nofollow");
-  }
-
-  @Test
-  void acmeChallengesAreAnsweredWithoutCredentials() {
-    FullHttpResponse known = response(check(POLICY, "/.well-known/acme-challenge/known", null));
-    assertThat(known.status().code()).isEqualTo(200);
-    assertThat(known.content().toString(StandardCharsets.UTF_8)).isEqualTo("known.key");
-    assertThat(response(check(POLICY, "/.well-known/acme-challenge/other", null)).status().code())
-        .isEqualTo(404);
   }
 
   @Test
@@ -192,26 +184,25 @@ class RequestGuardTest {
   void slowChecksCompleteOnThePoolAndRejectionsAre503() {
     CompletableFuture<Runnable> queued = new CompletableFuture<>();
     Executor deferred = queued::complete;
-    RequestGuard slow = RequestGuard.using(BasicAuthenticator.builder(deferred).build(),
-        Http01Answers.NONE);
+    RequestGuard slow = RequestGuard.using(BasicAuthenticator.builder(deferred).build());
     CompletableFuture<GuardVerdict> f =
-        slow.check(POLICY, AuthSettings.NONE, "/", basic("alice", "secret"), CLIENT);
+        slow.check(POLICY, AuthSettings.NONE, "/", "/", basic("alice", "secret"), CLIENT);
     assertThat(f).isNotDone();
     queued.join().run();
     assertThat(f.join()).isEqualTo(new GuardVerdict.Pass("alice", false));
 
     RequestGuard rejecting = RequestGuard.using(BasicAuthenticator.builder(task -> {
       throw new RejectedExecutionException("full");
-    }).build(), Http01Answers.NONE);
+    }).build());
     GuardVerdict verdict =
-        rejecting.check(POLICY, AuthSettings.NONE, "/", basic("alice", "secret"), CLIENT).join();
+        rejecting.check(POLICY, AuthSettings.NONE, "/", "/", basic("alice", "secret"), CLIENT).join();
     assertThat(response(verdict).status().code()).isEqualTo(503);
   }
 
   @Test
   void ownedPoolVerifiesAndCloses() {
-    try (RequestGuard pooled = RequestGuard.start(1, Http01Answers.NONE)) {
-      GuardVerdict verdict = pooled.check(POLICY, AuthSettings.NONE, "/",
+    try (RequestGuard pooled = RequestGuard.start(1)) {
+      GuardVerdict verdict = pooled.check(POLICY, AuthSettings.NONE, "/", "/",
           basic("alice", "secret"), CLIENT).join();
       assertThat(verdict.user()).isEqualTo("alice");
       assertThat(pooled.stats().granted()).isEqualTo(1);

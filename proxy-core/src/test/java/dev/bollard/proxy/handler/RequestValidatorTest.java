@@ -3,7 +3,6 @@ package dev.bollard.proxy.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.bollard.proxy.server.ServerSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,9 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -31,22 +28,12 @@ class RequestValidatorTest {
 
   private static final int MAX_URI = 256;
   private static final int MAX_HEADERS = 1024;
-  static final ServerSettings SETTINGS =
-      new ServerSettings(
-          new InetSocketAddress("127.0.0.1", 0),
-          1,
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          MAX_HEADERS,
-          MAX_URI,
-          Duration.ofSeconds(1));
+  static final HeadLimits LIMITS = new HeadLimits(MAX_URI, MAX_HEADERS);
 
   private final Capture capture = new Capture();
   private final EmbeddedChannel channel =
       new EmbeddedChannel(
-          RequestValidator.newServerCodec(SETTINGS), new RequestValidator(SETTINGS), capture);
+          RequestValidator.newServerCodec(LIMITS), new RequestValidator(LIMITS), capture);
 
   static Stream<Arguments> hostileRequests() {
     String post = "POST /upload HTTP/1.1\r\nHost: app\r\n";

@@ -24,7 +24,7 @@ class RouteTableTest {
 
   /** Name of the backend the request reaches, "404" when none. */
   private static String target(RouteTable table, String host, String path) {
-    RouteMatch match = table.match(host, path);
+    Routed match = table.match(host, path);
     Backend backend = match.backend();
     if (backend == null) {
       return "404";
@@ -120,7 +120,7 @@ class RouteTableTest {
 
     @Test
     void default_backend_match_has_no_route() {
-      RouteMatch match = table.match("other.com", "/");
+      Routed match = table.match("other.com", "/");
       assertThat(match.backend()).isEqualTo(DEFAULT);
       assertThat(match.route()).isNull();
     }

@@ -351,7 +351,7 @@ class AccessLogEndToEndTest {
     // The check waits in `held` until the test runs it, after the client has gone.
     List<Runnable> held = new CopyOnWriteArrayList<>();
     RequestGuard guard = RequestGuard.using(
-        BasicAuthenticator.builder(held::add).build(), EdgeTls.NONE.http01());
+        BasicAuthenticator.builder(held::add).build());
     BasicAuthPolicy policy = BasicAuthPolicy.of("Ingress shop/storefront", "Shop",
         Htpasswd.parse("alice:$2y$05$DWsMbEuYbykCm9hC6qzU4.HX9o/pe5madct8nMth79DlvRnF3L/L2\n",
             "shop/htpasswd"));

@@ -5,18 +5,19 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 
 /**
- * Stands in for a request's exchange while its password is being checked off the event loop.
- * Reading stops ({@link #wantsClientData()} is false); body pieces already decoded are kept and
- * handed to the real exchange once the guard has decided, or released if the client goes away.
+ * Stands in for a request's exchange while one of its steps works off the event loop (a password
+ * being checked). Reading stops ({@link #wantsClientData()} is false); body pieces already decoded
+ * are kept and handed to the real exchange once the step has decided, or released if the client
+ * goes away.
  */
-final class GuardWait implements Exchange {
+final class StepWait implements Exchange {
 
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
   private final RequestTelemetry telemetry;
-  private final RequestTelemetry.RequestContext request;
+  private final ClientRequest request;
   private boolean requestComplete;
 
-  GuardWait(RequestTelemetry telemetry, RequestTelemetry.RequestContext request) {
+  StepWait(RequestTelemetry telemetry, ClientRequest request) {
     this.telemetry = telemetry;
     this.request = request;
   }
@@ -59,7 +60,7 @@ final class GuardWait implements Exchange {
     while (!pending.isEmpty()) {
       pending.poll().release();
     }
-    // The client left while its password was being checked: nginx's 499.
-    telemetry.completed(request, 499);
+    // The client left while a step was deciding (a password being checked): nginx's 499.
+    telemetry.completed(request.facts, 499);
   }
 }

@@ -1,11 +1,11 @@
-package dev.bollard.proxy.routing;
+package dev.bollard.proxy.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Normalises request paths for matching; the slow path of {@link RouteTable#normalizePath}. */
+/** Normalises request paths for matching; the slow path of {@link RequestPaths#normalizePath}. */
 final class PathNormalizer {
 
   private PathNormalizer() {}

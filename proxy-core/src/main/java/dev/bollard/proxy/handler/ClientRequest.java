@@ -1,0 +1,177 @@
+package dev.bollard.proxy.handler;
+
+import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.clientip.ProxyProtocolGate;
+import dev.bollard.proxy.clientip.RealIpPolicy;
+import dev.bollard.proxy.config.EdgeSettings;
+import dev.bollard.proxy.guard.GuardVerdict;
+import dev.bollard.proxy.guard.RequestGuard;
+import dev.bollard.proxy.headers.RequestIds;
+import dev.bollard.proxy.routing.RouteTable;
+import dev.bollard.proxy.routing.Routed;
+import dev.bollard.proxy.step.StepChain;
+import dev.bollard.proxy.step.StepRequest;
+import dev.bollard.proxy.step.StepServices;
+import dev.bollard.proxy.tls.EdgeTls;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One request while it is served: its head, where it was routed, its access-log facts and what its
+ * steps recorded. What steps see of it is {@link StepRequest}. Created when the head arrives and
+ * touched only by the connection's event loop.
+ */
+final class ClientRequest implements StepRequest {
+
+  final RequestFacts facts;
+  private final RouteTable table;
+  private final HttpRequest head;
+  /** The peer, or the PROXY protocol source: whose forwarded headers may be trusted. */
+  final InetAddress source;
+  final RealIpPolicy realIp;
+  private final boolean secure;
+  private final StepServices services;
+  private @Nullable RequestTarget target;
+  private @Nullable Routed routed;
+  private GuardVerdict guardVerdict = RequestGuard.OPEN;
+
+  private ClientRequest(RequestFacts facts, RouteTable table, HttpRequest head,
+      InetAddress source, RealIpPolicy realIp, boolean secure, StepServices services) {
+    this.facts = facts;
+    this.table = table;
+    this.head = head;
+    this.source = source;
+    this.realIp = realIp;
+    this.secure = secure;
+    this.services = services;
+  }
+
+  /**
+   * A request whose head just arrived on {@code channel}, served with {@code table}: the real
+   * client address, the request id and the TLS side are recorded in its facts.
+   */
+  static ClientRequest begin(Channel channel, HttpRequest head, RouteTable table, boolean secure,
+      StepServices services) {
+    InetAddress source = ProxyProtocolGate.source(channel).getAddress();
+    RealIpPolicy realIp = table.realIp();
+    InetAddress client = realIp.clientAddress(source, head.headers());
+    EdgeSettings edge = table.snapshot().settings().edge();
+    RequestFacts facts = RequestFacts.begin(head, client, edge.log());
+    EdgeTls.describe(channel, facts);
+    facts.requestId(RequestIds.choose(head.headers(), realIp.trusted().contains(source),
+        edge.generateRequestId()));
+    return new ClientRequest(facts, table, head, source, realIp, secure, services);
+  }
+
+  /** The route table the request is served with, for its whole life. */
+  RouteTable table() {
+    return table;
+  }
+
+  /** Records where the request goes (and, in the facts, its Ingress and backend). */
+  void routed(RequestTarget requestTarget, Routed result) {
+    this.target = requestTarget;
+    this.routed = result;
+    var route = result.route();
+    String backendId = result.backend() != null ? result.backend().id() : "";
+    if (route != null) {
+      facts.route(route.source().namespace(), route.source().name(), backendId);
+    } else {
+      facts.route("", "", backendId);
+    }
+  }
+
+  /** The routing result; only after {@link #routed}. */
+  Routed routing() {
+    Routed r = routed;
+    if (r == null) {
+      throw new IllegalStateException("request not routed yet");
+    }
+    return r;
+  }
+
+  /** The request target; only after {@link #routed}. */
+  RequestTarget target() {
+    RequestTarget t = target;
+    if (t == null) {
+      throw new IllegalStateException("request not routed yet");
+    }
+    return t;
+  }
+
+  /** The steps of the request, empty before routing (a request refused before it). */
+  StepChain steps() {
+    Routed r = routed;
+    return r == null ? StepChain.EMPTY : r.steps();
+  }
+
+  /**
+   * Prepares a final response head to the client, the upstream's or the proxy's own: the steps'
+   * edits (log capture, header rules, {@code X-Robots-Tag}), then the request id.
+   */
+  void prepareResponse(HttpResponse response) {
+    steps().toClient(this, response);
+    RequestIds.applyResponse(response.headers(), facts.requestIdValue());
+  }
+
+  // ---- StepRequest --------------------------------------------------------------------------
+
+  @Override
+  public HttpRequest head() {
+    return head;
+  }
+
+  @Override
+  public String authority() {
+    return target().authority();
+  }
+
+  @Override
+  public String host() {
+    return routing().host();
+  }
+
+  @Override
+  public String path() {
+    return routing().path();
+  }
+
+  @Override
+  public String rawPath() {
+    return target().path();
+  }
+
+  @Override
+  public boolean secure() {
+    return secure;
+  }
+
+  @Override
+  public InetAddress client() {
+    return facts.client();
+  }
+
+  @Override
+  public RequestFacts facts() {
+    return facts;
+  }
+
+  @Override
+  public StepServices services() {
+    return services;
+  }
+
+  @Override
+  public GuardVerdict guardVerdict() {
+    return guardVerdict;
+  }
+
+  @Override
+  public void guardVerdict(GuardVerdict verdict) {
+    this.guardVerdict = verdict;
+    facts.user(verdict.user());
+  }
+}

@@ -1,0 +1,39 @@
+package dev.bollard.proxy.step;
+
+import dev.bollard.proxy.accesslog.CaptureRules;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * Copies upstream response headers into the access-log facts and removes them from the response
+ * (unless kept): the global capture rules followed by the route's own. Runs first among the
+ * response edits (it is the last phase), so it sees the headers the upstream sent.
+ */
+public final class LogCapture implements RouteStep {
+
+  private final CaptureRules rules;
+  private final int maxValueLength;
+
+  /**
+   * @param rules what to capture; compile only non-empty ones
+   * @param maxValueLength longest value kept, from the log settings
+   */
+  public LogCapture(CaptureRules rules, int maxValueLength) {
+    this.rules = rules;
+    this.maxValueLength = maxValueLength;
+  }
+
+  @Override
+  public Phase phase() {
+    return Phase.CAPTURE;
+  }
+
+  @Override
+  public String name() {
+    return "log-capture";
+  }
+
+  @Override
+  public void toClient(StepRequest request, HttpResponse response) {
+    rules.capture(response.headers(), request.facts(), maxValueLength);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.bollard.proxy.step;
+
+/**
+ * Where a step sits in a route's chain; a chain runs its steps in this order (and their response
+ * edits in the reverse order). Steps of the same phase keep the order they were given in.
+ */
+public enum Phase {
+  /** ACME HTTP-01 answers: before anything that could refuse or redirect the CA. */
+  CHALLENGE,
+  /** Redirects that need no credentials (HTTP to HTTPS, permanent and temporal redirects). */
+  REDIRECT,
+  /** Client address rules (allow and deny lists). */
+  ACCESS,
+  /** Authentication (Basic auth, external auth). */
+  GUARD,
+  /** Rate and connection limits. */
+  LIMIT,
+  /** Changes to the request target and the headers that describe it (rewrites, prefixes). */
+  REWRITE,
+  /** Header rules (set, add, clear) on the request and the response. */
+  HEADERS,
+  /** Upstream response headers captured into the access log (and stripped). */
+  CAPTURE
+}

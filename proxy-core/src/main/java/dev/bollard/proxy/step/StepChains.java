@@ -1,0 +1,122 @@
+package dev.bollard.proxy.step;
+
+import dev.bollard.proxy.accesslog.CaptureRules;
+import dev.bollard.proxy.accesslog.LogSettings;
+import dev.bollard.proxy.config.AuthSettings;
+import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteEdge;
+import dev.bollard.proxy.config.RouteFeature;
+import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.TlsSettings;
+import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.headers.HeaderRules;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
+ * global steps (ACME challenge, HTTPS redirect, guard, header rules, log capture) resolved for its
+ * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}).
+ * Requests no route serves (404, the default backend) get the chain of their host without a route.
+ *
+ * <p>What can be decided here is decided here: a route of an exact host whose name no global guard
+ * pattern matches gets no guard step at all, a host without TLS no redirect step. Only steps of
+ * wildcard and host-less rules look at the request's host.
+ */
+public final class StepChains {
+
+  private StepChains() {}
+
+  /**
+   * The chain of a route.
+   *
+   * @param route the route
+   * @param host the host pattern of its virtual host
+   * @param snapshot the snapshot it belongs to (global settings, TLS)
+   */
+  public static StepChain forRoute(Route route, VirtualHost host, RoutingSnapshot snapshot) {
+    return compile(route, host, snapshot);
+  }
+
+  /**
+   * The chain of requests that no route of {@code host} serves, or, for {@code null}, of requests
+   * for hosts the snapshot does not name.
+   */
+  public static StepChain withoutRoute(@Nullable VirtualHost host, RoutingSnapshot snapshot) {
+    return compile(null, host, snapshot);
+  }
+
+  private static StepChain compile(
+      @Nullable Route route, @Nullable VirtualHost host, RoutingSnapshot snapshot) {
+    GlobalSettings settings = snapshot.settings();
+    RouteEdge edge = route != null ? route.edge() : RouteEdge.NONE;
+    List<RouteStep> steps = new ArrayList<>();
+    steps.add(AcmeChallenge.INSTANCE);
+    HttpsRedirect redirect = redirect(route, host, snapshot);
+    if (redirect != null) {
+      steps.add(redirect);
+    }
+    BasicAuth guard = guard(route, host, settings.auth());
+    if (guard != null) {
+      steps.add(guard);
+    }
+    if (route != null) {
+      for (RouteFeature feature : route.features()) {
+        if (!(feature instanceof RouteStep step)) {
+          throw new IllegalArgumentException("route feature " + feature
+              + " of " + route.source() + " is no step (expected: a RouteStep)");
+        }
+        steps.add(step);
+      }
+    }
+    HeaderRules headers = settings.edge().headers().plus(edge.headers());
+    if (!headers.isEmpty()) {
+      steps.add(new HeaderEdits(headers));
+    }
+    LogSettings log = settings.edge().log();
+    CaptureRules capture = log.capture().plus(edge.logCapture());
+    if (!capture.isEmpty()) {
+      steps.add(new LogCapture(capture, log.maxValueLength()));
+    }
+    return StepChain.of(steps);
+  }
+
+  private static @Nullable HttpsRedirect redirect(
+      @Nullable Route route, @Nullable VirtualHost host, RoutingSnapshot snapshot) {
+    TlsSettings tls = snapshot.tls();
+    if (route != null && tls.forceSslRedirect().contains(route.source())) {
+      return HttpsRedirect.always();
+    }
+    Boolean annotated = route == null ? null : tls.sslRedirect().get(route.source());
+    boolean enabled = annotated != null ? annotated : snapshot.settings().sslRedirect();
+    if (!enabled || tls.bindings().isEmpty()) {
+      return null;
+    }
+    if (isExact(host) && tls.bindingFor(host.hostPattern()).isEmpty()) {
+      return null;
+    }
+    return HttpsRedirect.whenHostHasTls(tls);
+  }
+
+  private static @Nullable BasicAuth guard(
+      @Nullable Route route, @Nullable VirtualHost host, AuthSettings auth) {
+    if (route != null && route.auth() != null) {
+      return BasicAuth.of(route.auth(), auth);
+    }
+    if (auth.hosts().isEmpty()) {
+      return null;
+    }
+    if (isExact(host)) {
+      BasicAuthPolicy policy = auth.policyFor(host.hostPattern());
+      return policy == null ? null : BasicAuth.of(policy, auth);
+    }
+    return BasicAuth.byHost(auth);
+  }
+
+  private static boolean isExact(@Nullable VirtualHost host) {
+    return host != null && !host.isAnyHost() && !host.isWildcard();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.bollard.proxy.step;
+
+import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.guard.GuardVerdict;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
+
+/**
+ * One request as steps see it: the head as received, the host and path in the form routing
+ * matched them, and what earlier steps recorded. Only the request's event loop touches it.
+ */
+public interface StepRequest {
+
+  /** The client's request head as received (steps edit the upstream copy, never this one). */
+  HttpRequest head();
+
+  /** The authority the request was routed by, as received (absolute-form target, else Host). */
+  String authority();
+
+  /** The routed host: lower case, no port, no trailing dot. */
+  String host();
+
+  /** The routed path: normalised as routing matched it, without query. */
+  String path();
+
+  /** The path as received, without query. */
+  String rawPath();
+
+  /** Whether the request arrived over TLS. */
+  boolean secure();
+
+  /** The real client address (PROXY protocol, trusted forwarded-for, or the peer). */
+  InetAddress client();
+
+  /** The request's access-log facts. */
+  RequestFacts facts();
+
+  /** The server's services. */
+  StepServices services();
+
+  /** What the guard decided; {@link GuardVerdict.Open} until a guard step ran. */
+  GuardVerdict guardVerdict();
+
+  /** Records what the guard decided (also its user, in the facts). */
+  void guardVerdict(GuardVerdict verdict);
+}
