@@ -11,14 +11,14 @@ import java.util.Optional;
  */
 public interface AccountKeyStorage {
 
-    /** The PEM key pair, if one was stored. */
-    Optional<String> load() throws IOException;
+  /** The PEM key pair, if one was stored. */
+  Optional<String> load() throws IOException;
 
-    /** Stores the PEM key pair atomically. */
-    void store(String keyPairPem) throws IOException;
+  /** Stores the PEM key pair atomically. */
+  void store(String keyPairPem) throws IOException;
 
-    /** Keeps the key pair in {@code file} (mode 0600 where the file system supports it). */
-    static AccountKeyStorage file(Path file) {
-        return new FileAccountKeyStorage(file);
-    }
+  /** Keeps the key pair in {@code file} (mode 0600 where the file system supports it). */
+  static AccountKeyStorage file(Path file) {
+    return new FileAccountKeyStorage(file);
+  }
 }

@@ -11,154 +11,164 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How {@link Issuer#acme} talks to a CA. Build with {@link #builder(URI)}; kube-lego's {@code LEGO_URL}
- * and {@code LEGO_EMAIL} map to {@link Builder#contactEmail} and the directory.
+ * How {@link Issuer#acme} talks to a CA. Build with {@link #builder(URI)}; kube-lego's {@code
+ * LEGO_URL} and {@code LEGO_EMAIL} map to {@link Builder#contactEmail} and the directory.
  */
 public final class AcmeSettings {
 
-    /** The key algorithm of issued certificates. */
-    public enum KeyType {
-        /** ECDSA on NIST P-256: small, fast, universally supported. */
-        EC_P256,
-        /** RSA 2048, for clients that cannot do ECDSA. */
-        RSA_2048
+  /** The key algorithm of issued certificates. */
+  public enum KeyType {
+    /** ECDSA on NIST P-256: small, fast, universally supported. */
+    EC_P256,
+    /** RSA 2048, for clients that cannot do ECDSA. */
+    RSA_2048
+  }
+
+  private final URI directory;
+  private final @Nullable String contactEmail;
+  private final List<ChallengeType> challengeTypes;
+  private final KeyType keyType;
+  private final List<X509Certificate> trustedCertificates;
+  private final Duration pollInterval;
+  private final Duration timeout;
+
+  private AcmeSettings(Builder builder) {
+    this.directory = builder.directory;
+    this.contactEmail = builder.contactEmail;
+    this.challengeTypes = builder.challengeTypes;
+    this.keyType = builder.keyType;
+    this.trustedCertificates = builder.trustedCertificates;
+    this.pollInterval = builder.pollInterval;
+    this.timeout = builder.timeout;
+  }
+
+  /**
+   * Starts settings for the CA whose ACME directory is at {@code directory} ({@code
+   * https://…/directory}).
+   */
+  public static Builder builder(URI directory) {
+    return new Builder(directory);
+  }
+
+  /** The ACME directory URL. */
+  public URI directory() {
+    return directory;
+  }
+
+  /** The account's contact e-mail, if set. */
+  public Optional<String> contactEmail() {
+    return Optional.ofNullable(contactEmail);
+  }
+
+  /** Challenge types in order of preference. */
+  public List<ChallengeType> challengeTypes() {
+    return challengeTypes;
+  }
+
+  /** Key algorithm of issued certificates. */
+  public KeyType keyType() {
+    return keyType;
+  }
+
+  /**
+   * Extra trust anchors for the CA's HTTPS endpoint (a private CA); empty means the JVM's defaults.
+   */
+  public List<X509Certificate> trustedCertificates() {
+    return trustedCertificates;
+  }
+
+  /**
+   * How often to poll a pending authorization or order when the CA sends no {@code Retry-After}.
+   */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** How long one validation or finalization may take before the order counts as failed. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Builder for {@link AcmeSettings}. */
+  public static final class Builder {
+    private final URI directory;
+    private @Nullable String contactEmail;
+    private List<ChallengeType> challengeTypes =
+        List.of(ChallengeType.HTTP_01, ChallengeType.TLS_ALPN_01);
+    private KeyType keyType = KeyType.EC_P256;
+    private List<X509Certificate> trustedCertificates = List.of();
+    private Duration pollInterval = Duration.ofSeconds(2);
+    private Duration timeout = Duration.ofMinutes(2);
+
+    private Builder(URI directory) {
+      requireNonNull(directory, "directory");
+      if (!"https".equals(directory.getScheme()) && !"http".equals(directory.getScheme())) {
+        throw new IllegalArgumentException(
+            "directory: " + directory + " (expected: the CA's https:// ACME directory URL)");
+      }
+      this.directory = directory;
     }
 
-    private final URI directory;
-    private final @Nullable String contactEmail;
-    private final List<ChallengeType> challengeTypes;
-    private final KeyType keyType;
-    private final List<X509Certificate> trustedCertificates;
-    private final Duration pollInterval;
-    private final Duration timeout;
+    /** The account's contact e-mail; CAs send expiry warnings there. */
+    public Builder contactEmail(@Nullable String contactEmail) {
+      if (contactEmail != null && !contactEmail.contains("@")) {
+        throw new IllegalArgumentException(
+            "contactEmail: '" + contactEmail + "' (expected: an e-mail address)");
+      }
+      this.contactEmail = contactEmail;
+      return this;
+    }
 
-    private AcmeSettings(Builder builder) {
-        this.directory = builder.directory;
-        this.contactEmail = builder.contactEmail;
-        this.challengeTypes = builder.challengeTypes;
-        this.keyType = builder.keyType;
-        this.trustedCertificates = builder.trustedCertificates;
-        this.pollInterval = builder.pollInterval;
-        this.timeout = builder.timeout;
+    /** Challenge types in order of preference; at least one, no duplicates. */
+    public Builder challengeTypes(List<ChallengeType> challengeTypes) {
+      requireNonNull(challengeTypes, "challengeTypes");
+      if (challengeTypes.isEmpty()
+          || new LinkedHashSet<>(challengeTypes).size() != challengeTypes.size()) {
+        throw new IllegalArgumentException(
+            "challengeTypes: " + challengeTypes + " (expected: at least one, each once)");
+      }
+      this.challengeTypes = List.copyOf(challengeTypes);
+      return this;
+    }
+
+    /** Key algorithm of issued certificates; default {@link KeyType#EC_P256}. */
+    public Builder keyType(KeyType keyType) {
+      this.keyType = requireNonNull(keyType, "keyType");
+      return this;
     }
 
     /**
-     * Starts settings for the CA whose ACME directory is at {@code directory}
-     * ({@code https://…/directory}).
+     * Trust anchors for the CA's own HTTPS endpoint, replacing the JVM's defaults when not empty.
      */
-    public static Builder builder(URI directory) {
-        return new Builder(directory);
+    public Builder trustedCertificates(List<X509Certificate> trustedCertificates) {
+      this.trustedCertificates =
+          List.copyOf(requireNonNull(trustedCertificates, "trustedCertificates"));
+      return this;
     }
 
-    /** The ACME directory URL. */
-    public URI directory() {
-        return directory;
+    /** Poll interval without {@code Retry-After}; default 2 s. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = positive(pollInterval, "pollInterval");
+      return this;
     }
 
-    /** The account's contact e-mail, if set. */
-    public Optional<String> contactEmail() {
-        return Optional.ofNullable(contactEmail);
+    /** Bound on one validation or finalization; default 2 min. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
     }
 
-    /** Challenge types in order of preference. */
-    public List<ChallengeType> challengeTypes() {
-        return challengeTypes;
+    /** Builds the settings. */
+    public AcmeSettings build() {
+      return new AcmeSettings(this);
     }
 
-    /** Key algorithm of issued certificates. */
-    public KeyType keyType() {
-        return keyType;
+    private static Duration positive(Duration value, String name) {
+      requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+      return value;
     }
-
-    /** Extra trust anchors for the CA's HTTPS endpoint (a private CA); empty means the JVM's defaults. */
-    public List<X509Certificate> trustedCertificates() {
-        return trustedCertificates;
-    }
-
-    /** How often to poll a pending authorization or order when the CA sends no {@code Retry-After}. */
-    public Duration pollInterval() {
-        return pollInterval;
-    }
-
-    /** How long one validation or finalization may take before the order counts as failed. */
-    public Duration timeout() {
-        return timeout;
-    }
-
-    /** Builder for {@link AcmeSettings}. */
-    public static final class Builder {
-        private final URI directory;
-        private @Nullable String contactEmail;
-        private List<ChallengeType> challengeTypes = List.of(ChallengeType.HTTP_01, ChallengeType.TLS_ALPN_01);
-        private KeyType keyType = KeyType.EC_P256;
-        private List<X509Certificate> trustedCertificates = List.of();
-        private Duration pollInterval = Duration.ofSeconds(2);
-        private Duration timeout = Duration.ofMinutes(2);
-
-        private Builder(URI directory) {
-            requireNonNull(directory, "directory");
-            if (!"https".equals(directory.getScheme()) && !"http".equals(directory.getScheme())) {
-                throw new IllegalArgumentException("directory: " + directory
-                        + " (expected: the CA's https:// ACME directory URL)");
-            }
-            this.directory = directory;
-        }
-
-        /** The account's contact e-mail; CAs send expiry warnings there. */
-        public Builder contactEmail(@Nullable String contactEmail) {
-            if (contactEmail != null && !contactEmail.contains("@")) {
-                throw new IllegalArgumentException("contactEmail: '" + contactEmail + "' (expected: an e-mail address)");
-            }
-            this.contactEmail = contactEmail;
-            return this;
-        }
-
-        /** Challenge types in order of preference; at least one, no duplicates. */
-        public Builder challengeTypes(List<ChallengeType> challengeTypes) {
-            requireNonNull(challengeTypes, "challengeTypes");
-            if (challengeTypes.isEmpty() || new LinkedHashSet<>(challengeTypes).size() != challengeTypes.size()) {
-                throw new IllegalArgumentException("challengeTypes: " + challengeTypes
-                        + " (expected: at least one, each once)");
-            }
-            this.challengeTypes = List.copyOf(challengeTypes);
-            return this;
-        }
-
-        /** Key algorithm of issued certificates; default {@link KeyType#EC_P256}. */
-        public Builder keyType(KeyType keyType) {
-            this.keyType = requireNonNull(keyType, "keyType");
-            return this;
-        }
-
-        /** Trust anchors for the CA's own HTTPS endpoint, replacing the JVM's defaults when not empty. */
-        public Builder trustedCertificates(List<X509Certificate> trustedCertificates) {
-            this.trustedCertificates = List.copyOf(requireNonNull(trustedCertificates, "trustedCertificates"));
-            return this;
-        }
-
-        /** Poll interval without {@code Retry-After}; default 2 s. */
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = positive(pollInterval, "pollInterval");
-            return this;
-        }
-
-        /** Bound on one validation or finalization; default 2 min. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
-            return this;
-        }
-
-        /** Builds the settings. */
-        public AcmeSettings build() {
-            return new AcmeSettings(this);
-        }
-
-        private static Duration positive(Duration value, String name) {
-            requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
-    }
+  }
 }

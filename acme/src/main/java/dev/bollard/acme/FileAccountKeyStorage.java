@@ -11,23 +11,23 @@ import java.util.Optional;
 
 /** The account key pair in one file. */
 final class FileAccountKeyStorage implements AccountKeyStorage {
-    private final Path file;
+  private final Path file;
 
-    FileAccountKeyStorage(Path file) {
-        this.file = requireNonNull(file, "file");
-    }
+  FileAccountKeyStorage(Path file) {
+    this.file = requireNonNull(file, "file");
+  }
 
-    @Override
-    public Optional<String> load() throws IOException {
-        try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+  @Override
+  public Optional<String> load() throws IOException {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
     }
+  }
 
-    @Override
-    public void store(String keyPairPem) throws IOException {
-        Files2.writeAtomically(file, requireNonNull(keyPairPem, "keyPairPem"), true);
-    }
+  @Override
+  public void store(String keyPairPem) throws IOException {
+    Files2.writeAtomically(file, requireNonNull(keyPairPem, "keyPairPem"), true);
+  }
 }

@@ -15,31 +15,40 @@ import org.jspecify.annotations.Nullable;
  * @param lastError a one-line reason for the last failure, for annotations and events
  */
 public record RenewalState(
-        @Nullable Instant lastAttempt, int failures, @Nullable Instant nextAttempt, @Nullable String lastError) {
+    @Nullable Instant lastAttempt,
+    int failures,
+    @Nullable Instant nextAttempt,
+    @Nullable String lastError) {
 
-    /** Nothing attempted yet. */
-    public static final RenewalState NONE = new RenewalState(null, 0, null, null);
+  /** Nothing attempted yet. */
+  public static final RenewalState NONE = new RenewalState(null, 0, null, null);
 
-    /** Checks the failure count. */
-    public RenewalState {
-        if (failures < 0) {
-            throw new IllegalArgumentException("failures: " + failures + " (expected: >= 0)");
-        }
+  /** Checks the failure count. */
+  public RenewalState {
+    if (failures < 0) {
+      throw new IllegalArgumentException("failures: " + failures + " (expected: >= 0)");
     }
+  }
 
-    /** The state after an order that started at {@code attempt} failed; the next try waits until {@code next}. */
-    public RenewalState failed(Instant attempt, Instant next, String error) {
-        return new RenewalState(requireNonNull(attempt, "attempt"), failures + 1, requireNonNull(next, "next"),
-                requireNonNull(error, "error"));
-    }
+  /**
+   * The state after an order that started at {@code attempt} failed; the next try waits until
+   * {@code next}.
+   */
+  public RenewalState failed(Instant attempt, Instant next, String error) {
+    return new RenewalState(
+        requireNonNull(attempt, "attempt"),
+        failures + 1,
+        requireNonNull(next, "next"),
+        requireNonNull(error, "error"));
+  }
 
-    /** The state after an order that started at {@code attempt} succeeded. */
-    public static RenewalState succeeded(Instant attempt) {
-        return new RenewalState(requireNonNull(attempt, "attempt"), 0, null, null);
-    }
+  /** The state after an order that started at {@code attempt} succeeded. */
+  public static RenewalState succeeded(Instant attempt) {
+    return new RenewalState(requireNonNull(attempt, "attempt"), 0, null, null);
+  }
 
-    /** True while backing off at {@code now}. */
-    public boolean backingOff(Instant now) {
-        return nextAttempt != null && now.isBefore(nextAttempt);
-    }
+  /** True while backing off at {@code now}. */
+  public boolean backingOff(Instant now) {
+    return nextAttempt != null && now.isBefore(nextAttempt);
+  }
 }

@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param renewal order history and backoff
  */
 public record StoredCertificate(@Nullable CertificateBundle bundle, RenewalState renewal) {
-    /** Checks the arguments. */
-    public StoredCertificate {
-        requireNonNull(renewal, "renewal");
-    }
+  /** Checks the arguments. */
+  public StoredCertificate {
+    requireNonNull(renewal, "renewal");
+  }
 
-    /** The certificate, if one was issued. */
-    public Optional<CertificateBundle> certificate() {
-        return Optional.ofNullable(bundle);
-    }
+  /** The certificate, if one was issued. */
+  public Optional<CertificateBundle> certificate() {
+    return Optional.ofNullable(bundle);
+  }
 }

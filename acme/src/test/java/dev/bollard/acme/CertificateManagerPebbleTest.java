@@ -26,231 +26,257 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The manager and the acme4j issuer against a real ACME server validating through real listeners. */
+/**
+ * The manager and the acme4j issuer against a real ACME server validating through real listeners.
+ */
 class CertificateManagerPebbleTest {
-    @RegisterExtension
-    static final PebbleExtension PEBBLE = new PebbleExtension();
+  @RegisterExtension static final PebbleExtension PEBBLE = new PebbleExtension();
 
-    private static final ChallengeTokens TOKENS = ChallengeTokens.inMemory();
-    private static final ChallengeResponder WRONG = new ChallengeResponder() {
+  private static final ChallengeTokens TOKENS = ChallengeTokens.inMemory();
+  private static final ChallengeResponder WRONG =
+      new ChallengeResponder() {
         @Override
         public Optional<String> http01(String token) {
-            return Optional.of(token + ".not-the-key-authorization");
+          return Optional.of(token + ".not-the-key-authorization");
         }
 
         @Override
         public Optional<TlsAlpnCertificate> tlsAlpn01(String host) {
-            return Optional.empty();
+          return Optional.empty();
         }
-    };
-    private static @Nullable Http01Responder http;
-    private static @Nullable TlsAlpn01Responder tls;
+      };
+  private static @Nullable Http01Responder http;
+  private static @Nullable TlsAlpn01Responder tls;
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    private final MutableClock clock = new MutableClock(Instant.now());
-    private final Duration initialBackoff = Duration.ofMinutes(10);
+  private final MutableClock clock = new MutableClock(Instant.now());
+  private final Duration initialBackoff = Duration.ofMinutes(10);
 
-    @BeforeAll
-    static void startListeners() {
-        http = new Http01Responder(PEBBLE.httpPort(), TOKENS);
-        tls = new TlsAlpn01Responder(PEBBLE.tlsPort(), TOKENS);
+  @BeforeAll
+  static void startListeners() {
+    http = new Http01Responder(PEBBLE.httpPort(), TOKENS);
+    tls = new TlsAlpn01Responder(PEBBLE.tlsPort(), TOKENS);
+  }
+
+  @AfterAll
+  static void stopListeners() {
+    if (http != null) {
+      http.close();
+    }
+    if (tls != null) {
+      tls.close();
+    }
+  }
+
+  @AfterEach
+  void answerCorrectly() {
+    http().respondWith(TOKENS);
+  }
+
+  @Test
+  void issuesByHttp01OnItsSchedulerThread() throws IOException {
+    String host = host("http01");
+    var storage = CertificateStorage.directory(dir.resolve("certs"));
+    try (var manager =
+        manager(issuer(ChallengeType.HTTP_01), storage, Locker.inProcess())
+            .checkInterval(Duration.ofHours(1))
+            .build()) {
+      manager.start();
+      manager.setDesired(List.of(DesiredCertificate.of("default/web-tls", host)));
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  storage
+                      .load("default/web-tls")
+                      .flatMap(StoredCertificate::certificate)
+                      .isPresent());
     }
 
-    @AfterAll
-    static void stopListeners() {
-        if (http != null) {
-            http.close();
-        }
-        if (tls != null) {
-            tls.close();
-        }
-    }
+    StoredCertificate stored = storage.load("default/web-tls").orElseThrow();
+    assertThat(stored.bundle().hosts()).containsExactly(host);
+    assertThat(stored.bundle().issuer()).containsIgnoringCase("pebble");
+    assertThat(stored.bundle().chainPem()).contains("BEGIN CERTIFICATE");
+    assertThat(stored.bundle().leaf().getPublicKey().getAlgorithm()).isEqualTo("EC");
+    assertThat(stored.renewal().failures()).isZero();
+    assertThat(TOKENS.http01("any")).isEmpty();
+  }
 
-    @AfterEach
-    void answerCorrectly() {
-        http().respondWith(TOKENS);
-    }
+  @Test
+  void issuesByTlsAlpn01() throws IOException {
+    String host = host("alpn");
+    var storage = CertificateStorage.directory(dir);
+    var manager = manager(issuer(ChallengeType.TLS_ALPN_01), storage, Locker.inProcess()).build();
+    manager.setDesired(List.of(DesiredCertificate.of("default/alpn-tls", host)));
 
-    @Test
-    void issuesByHttp01OnItsSchedulerThread() throws IOException {
-        String host = host("http01");
-        var storage = CertificateStorage.directory(dir.resolve("certs"));
-        try (var manager = manager(issuer(ChallengeType.HTTP_01), storage, Locker.inProcess())
-                .checkInterval(Duration.ofHours(1)).build()) {
-            manager.start();
-            manager.setDesired(List.of(DesiredCertificate.of("default/web-tls", host)));
+    var result = manager.runOnce();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> storage.load("default/web-tls")
-                    .flatMap(StoredCertificate::certificate).isPresent());
-        }
+    assertThat(result.issued()).containsExactly("default/alpn-tls");
+    assertThat(storage.load("default/alpn-tls").orElseThrow().bundle().hosts())
+        .containsExactly(host);
+    assertThat(TOKENS.tlsAlpn01(host)).as("challenge certificate withdrawn").isEmpty();
+  }
 
-        StoredCertificate stored = storage.load("default/web-tls").orElseThrow();
-        assertThat(stored.bundle().hosts()).containsExactly(host);
-        assertThat(stored.bundle().issuer()).containsIgnoringCase("pebble");
-        assertThat(stored.bundle().chainPem()).contains("BEGIN CERTIFICATE");
-        assertThat(stored.bundle().leaf().getPublicKey().getAlgorithm()).isEqualTo("EC");
-        assertThat(stored.renewal().failures()).isZero();
-        assertThat(TOKENS.http01("any")).isEmpty();
-    }
-
-    @Test
-    void issuesByTlsAlpn01() throws IOException {
-        String host = host("alpn");
-        var storage = CertificateStorage.directory(dir);
-        var manager = manager(issuer(ChallengeType.TLS_ALPN_01), storage, Locker.inProcess()).build();
-        manager.setDesired(List.of(DesiredCertificate.of("default/alpn-tls", host)));
-
-        var result = manager.runOnce();
-
-        assertThat(result.issued()).containsExactly("default/alpn-tls");
-        assertThat(storage.load("default/alpn-tls").orElseThrow().bundle().hosts()).containsExactly(host);
-        assertThat(TOKENS.tlsAlpn01(host)).as("challenge certificate withdrawn").isEmpty();
-    }
-
-    @Test
-    void renewsWhenAThirdOfTheLifetimeRemainsAndServesTheOldCertificateUntilThen() throws IOException {
-        String host = host("renew");
-        var storage = CertificateStorage.directory(dir);
-        var seenWhileOrdering = new CopyOnWriteArrayList<Optional<CertificateBundle>>();
-        Issuer acme = issuer(ChallengeType.HTTP_01);
-        Issuer observing = (name, hosts, replacing) -> {
-            try {
-                seenWhileOrdering.add(storage.load(name).flatMap(StoredCertificate::certificate));
-            } catch (IOException e) {
-                throw new IssuanceException(e.getMessage(), e);
-            }
-            return acme.issue(name, hosts, replacing);
+  @Test
+  void renewsWhenAThirdOfTheLifetimeRemainsAndServesTheOldCertificateUntilThen()
+      throws IOException {
+    String host = host("renew");
+    var storage = CertificateStorage.directory(dir);
+    var seenWhileOrdering = new CopyOnWriteArrayList<Optional<CertificateBundle>>();
+    Issuer acme = issuer(ChallengeType.HTTP_01);
+    Issuer observing =
+        (name, hosts, replacing) -> {
+          try {
+            seenWhileOrdering.add(storage.load(name).flatMap(StoredCertificate::certificate));
+          } catch (IOException e) {
+            throw new IssuanceException(e.getMessage(), e);
+          }
+          return acme.issue(name, hosts, replacing);
         };
-        var manager = manager(observing, storage, Locker.inProcess()).build();
-        manager.setDesired(List.of(DesiredCertificate.of("default/renew-tls", host)));
-        assertThat(manager.runOnce().issued()).containsExactly("default/renew-tls");
-        CertificateBundle first = storage.load("default/renew-tls").orElseThrow().bundle();
-        Duration lifetime = Duration.between(first.notBefore(), first.notAfter());
+    var manager = manager(observing, storage, Locker.inProcess()).build();
+    manager.setDesired(List.of(DesiredCertificate.of("default/renew-tls", host)));
+    assertThat(manager.runOnce().issued()).containsExactly("default/renew-tls");
+    CertificateBundle first = storage.load("default/renew-tls").orElseThrow().bundle();
+    Duration lifetime = Duration.between(first.notBefore(), first.notAfter());
 
-        clock.set(first.notBefore().plus(lifetime.multipliedBy(6).dividedBy(10)));
-        assertThat(manager.runOnce().ordered()).as("60% of the lifetime: not due yet").isEmpty();
+    clock.set(first.notBefore().plus(lifetime.multipliedBy(6).dividedBy(10)));
+    assertThat(manager.runOnce().ordered()).as("60% of the lifetime: not due yet").isEmpty();
 
-        clock.set(first.notBefore().plus(lifetime.multipliedBy(7).dividedBy(10)));
-        assertThat(manager.runOnce().issued()).containsExactly("default/renew-tls");
+    clock.set(first.notBefore().plus(lifetime.multipliedBy(7).dividedBy(10)));
+    assertThat(manager.runOnce().issued()).containsExactly("default/renew-tls");
 
-        CertificateBundle second = storage.load("default/renew-tls").orElseThrow().bundle();
-        assertThat(second).isNotEqualTo(first);
-        assertThat(second.hosts()).containsExactly(host);
-        assertThat(seenWhileOrdering).containsExactly(Optional.empty(), Optional.of(first));
-    }
+    CertificateBundle second = storage.load("default/renew-tls").orElseThrow().bundle();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(second.hosts()).containsExactly(host);
+    assertThat(seenWhileOrdering).containsExactly(Optional.empty(), Optional.of(first));
+  }
 
-    @Test
-    void failedRenewalKeepsTheOldCertificate() throws IOException {
-        String host = host("keep");
-        var storage = CertificateStorage.directory(dir);
-        var manager = manager(issuer(ChallengeType.HTTP_01), storage, Locker.inProcess()).build();
-        manager.setDesired(List.of(DesiredCertificate.of("default/keep-tls", host)));
-        manager.runOnce();
-        CertificateBundle first = storage.load("default/keep-tls").orElseThrow().bundle();
+  @Test
+  void failedRenewalKeepsTheOldCertificate() throws IOException {
+    String host = host("keep");
+    var storage = CertificateStorage.directory(dir);
+    var manager = manager(issuer(ChallengeType.HTTP_01), storage, Locker.inProcess()).build();
+    manager.setDesired(List.of(DesiredCertificate.of("default/keep-tls", host)));
+    manager.runOnce();
+    CertificateBundle first = storage.load("default/keep-tls").orElseThrow().bundle();
 
-        http().respondWith(WRONG);
-        clock.set(first.notAfter().minus(Duration.ofDays(1)));
-        assertThat(manager.runOnce().failed()).containsExactly("default/keep-tls");
+    http().respondWith(WRONG);
+    clock.set(first.notAfter().minus(Duration.ofDays(1)));
+    assertThat(manager.runOnce().failed()).containsExactly("default/keep-tls");
 
-        StoredCertificate stored = storage.load("default/keep-tls").orElseThrow();
-        assertThat(stored.bundle()).isEqualTo(first);
-        assertThat(stored.renewal().failures()).isEqualTo(1);
-        assertThat(stored.renewal().lastError()).contains("http-01 validation of " + host);
-    }
+    StoredCertificate stored = storage.load("default/keep-tls").orElseThrow();
+    assertThat(stored.bundle()).isEqualTo(first);
+    assertThat(stored.renewal().failures()).isEqualTo(1);
+    assertThat(stored.renewal().lastError()).contains("http-01 validation of " + host);
+  }
 
-    @Test
-    void backsOffAfterAFailedValidationAcrossARestart() throws IOException {
-        String host = host("backoff");
-        var storage = CertificateStorage.directory(dir);
-        var desired = List.of(DesiredCertificate.of("default/backoff-tls", host));
-        http().respondWith(WRONG);
-        var first = manager(issuer(ChallengeType.HTTP_01), storage, Locker.inProcess()).build();
-        first.setDesired(desired);
+  @Test
+  void backsOffAfterAFailedValidationAcrossARestart() throws IOException {
+    String host = host("backoff");
+    var storage = CertificateStorage.directory(dir);
+    var desired = List.of(DesiredCertificate.of("default/backoff-tls", host));
+    http().respondWith(WRONG);
+    var first = manager(issuer(ChallengeType.HTTP_01), storage, Locker.inProcess()).build();
+    first.setDesired(desired);
 
-        assertThat(first.runOnce().failed()).containsExactly("default/backoff-tls");
-        RenewalState state = storage.load("default/backoff-tls").orElseThrow().renewal();
-        assertThat(state.failures()).isEqualTo(1);
-        assertThat(state.nextAttempt()).isEqualTo(clock.instant().plus(initialBackoff));
-        assertThat(state.lastError()).contains(host);
+    assertThat(first.runOnce().failed()).containsExactly("default/backoff-tls");
+    RenewalState state = storage.load("default/backoff-tls").orElseThrow().renewal();
+    assertThat(state.failures()).isEqualTo(1);
+    assertThat(state.nextAttempt()).isEqualTo(clock.instant().plus(initialBackoff));
+    assertThat(state.lastError()).contains(host);
 
-        // A "restarted" replica: new manager and issuer, same storage.
-        http().respondWith(TOKENS);
-        var calls = new AtomicInteger();
-        Issuer acme = issuer(ChallengeType.HTTP_01);
-        Issuer counting = (name, hosts, replacing) -> {
-            calls.incrementAndGet();
-            return acme.issue(name, hosts, replacing);
+    // A "restarted" replica: new manager and issuer, same storage.
+    http().respondWith(TOKENS);
+    var calls = new AtomicInteger();
+    Issuer acme = issuer(ChallengeType.HTTP_01);
+    Issuer counting =
+        (name, hosts, replacing) -> {
+          calls.incrementAndGet();
+          return acme.issue(name, hosts, replacing);
         };
-        var restarted = manager(counting, storage, Locker.inProcess()).build();
-        restarted.setDesired(desired);
-        clock.advance(initialBackoff.minusSeconds(1));
-        assertThat(restarted.runOnce().ordered()).isEmpty();
-        assertThat(calls).hasValue(0);
+    var restarted = manager(counting, storage, Locker.inProcess()).build();
+    restarted.setDesired(desired);
+    clock.advance(initialBackoff.minusSeconds(1));
+    assertThat(restarted.runOnce().ordered()).isEmpty();
+    assertThat(calls).hasValue(0);
 
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(restarted.runOnce().issued()).containsExactly("default/backoff-tls");
-        assertThat(calls).hasValue(1);
-        assertThat(storage.load("default/backoff-tls").orElseThrow().renewal())
-                .isEqualTo(RenewalState.succeeded(clock.instant()));
-    }
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(restarted.runOnce().issued()).containsExactly("default/backoff-tls");
+    assertThat(calls).hasValue(1);
+    assertThat(storage.load("default/backoff-tls").orElseThrow().renewal())
+        .isEqualTo(RenewalState.succeeded(clock.instant()));
+  }
 
-    @Test
-    void twoManagersSharingLockAndStorageOrderOnce() throws Exception {
-        String host = host("replicas");
-        var storage = CertificateStorage.directory(dir);
-        Locker locker = Locker.inProcess();
-        var calls = new AtomicInteger();
-        var barrier = new CyclicBarrier(2);
-        var desired = List.of(DesiredCertificate.of("default/shared-tls", host));
-        List<CertificateManager> managers = List.of(
-                replica(storage, locker, calls), replica(storage, locker, calls));
-        managers.forEach(manager -> manager.setDesired(desired));
+  @Test
+  void twoManagersSharingLockAndStorageOrderOnce() throws Exception {
+    String host = host("replicas");
+    var storage = CertificateStorage.directory(dir);
+    Locker locker = Locker.inProcess();
+    var calls = new AtomicInteger();
+    var barrier = new CyclicBarrier(2);
+    var desired = List.of(DesiredCertificate.of("default/shared-tls", host));
+    List<CertificateManager> managers =
+        List.of(replica(storage, locker, calls), replica(storage, locker, calls));
+    managers.forEach(manager -> manager.setDesired(desired));
 
-        var results = managers.stream().map(manager -> CompletableFuture.supplyAsync(() -> {
-            try {
-                barrier.await();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return manager.runOnce();
-        })).toList();
-        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
+    var results =
+        managers.stream()
+            .map(
+                manager ->
+                    CompletableFuture.supplyAsync(
+                        () -> {
+                          try {
+                            barrier.await();
+                          } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                          }
+                          return manager.runOnce();
+                        }))
+            .toList();
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
 
-        assertThat(calls).hasValue(1);
-        assertThat(results.stream().mapToInt(result -> result.join().issued().size()).sum()).isEqualTo(1);
-        assertThat(storage.load("default/shared-tls").orElseThrow().bundle().hosts()).containsExactly(host);
-    }
+    assertThat(calls).hasValue(1);
+    assertThat(results.stream().mapToInt(result -> result.join().issued().size()).sum())
+        .isEqualTo(1);
+    assertThat(storage.load("default/shared-tls").orElseThrow().bundle().hosts())
+        .containsExactly(host);
+  }
 
-    private CertificateManager replica(CertificateStorage storage, Locker locker, AtomicInteger calls) {
-        Issuer acme = issuer(ChallengeType.HTTP_01);
-        Issuer counting = (name, hosts, replacing) -> {
-            calls.incrementAndGet();
-            return acme.issue(name, hosts, replacing);
+  private CertificateManager replica(
+      CertificateStorage storage, Locker locker, AtomicInteger calls) {
+    Issuer acme = issuer(ChallengeType.HTTP_01);
+    Issuer counting =
+        (name, hosts, replacing) -> {
+          calls.incrementAndGet();
+          return acme.issue(name, hosts, replacing);
         };
-        return manager(counting, storage, locker).build();
-    }
+    return manager(counting, storage, locker).build();
+  }
 
-    private CertificateManager.Builder manager(Issuer issuer, CertificateStorage storage, Locker locker) {
-        return CertificateManager.builder(issuer, storage, locker).clock(clock)
-                .backoff(initialBackoff, Duration.ofHours(6));
-    }
+  private CertificateManager.Builder manager(
+      Issuer issuer, CertificateStorage storage, Locker locker) {
+    return CertificateManager.builder(issuer, storage, locker)
+        .clock(clock)
+        .backoff(initialBackoff, Duration.ofHours(6));
+  }
 
-    private Issuer issuer(ChallengeType type) {
-        return Issuer.acme(PEBBLE.settings().challengeTypes(List.of(type)).build(),
-                AccountKeyStorage.file(dir.resolve("account.key")), TOKENS);
-    }
+  private Issuer issuer(ChallengeType type) {
+    return Issuer.acme(
+        PEBBLE.settings().challengeTypes(List.of(type)).build(),
+        AccountKeyStorage.file(dir.resolve("account.key")),
+        TOKENS);
+  }
 
-    private static Http01Responder http() {
-        if (http == null) {
-            throw new IllegalStateException("listeners not started");
-        }
-        return http;
+  private static Http01Responder http() {
+    if (http == null) {
+      throw new IllegalStateException("listeners not started");
     }
+    return http;
+  }
 
-    private static String host(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
-    }
-
+  private static String host(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+  }
 }

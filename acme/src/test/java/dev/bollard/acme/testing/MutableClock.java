@@ -8,35 +8,35 @@ import java.time.ZoneOffset;
 
 /** A clock tests move by hand, to drive renewal and backoff without waiting. */
 public final class MutableClock extends Clock {
-    private volatile Instant now;
+  private volatile Instant now;
 
-    /** Starts at {@code start}. */
-    public MutableClock(Instant start) {
-        this.now = start;
-    }
+  /** Starts at {@code start}. */
+  public MutableClock(Instant start) {
+    this.now = start;
+  }
 
-    /** Moves to {@code instant}. */
-    public void set(Instant instant) {
-        now = instant;
-    }
+  /** Moves to {@code instant}. */
+  public void set(Instant instant) {
+    now = instant;
+  }
 
-    /** Moves forward by {@code duration}. */
-    public void advance(Duration duration) {
-        now = now.plus(duration);
-    }
+  /** Moves forward by {@code duration}. */
+  public void advance(Duration duration) {
+    now = now.plus(duration);
+  }
 
-    @Override
-    public Instant instant() {
-        return now;
-    }
+  @Override
+  public Instant instant() {
+    return now;
+  }
 
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
-    }
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
 }
