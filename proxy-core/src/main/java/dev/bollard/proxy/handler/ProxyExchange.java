@@ -61,15 +61,35 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   /** Whether the upstream read timeout runs (kept by the upstream connection's deadline). */
   private boolean readTimerOn;
   private final Runnable onReadTimeout = this::readTimedOut;
-  private boolean requestComplete;
-  private boolean requestSent;
+  private Sending sending = Sending.RECEIVING;
+  private Relaying relaying = Relaying.WAITING;
+  /** Whether body bytes went upstream (then a request is not safe to send again). */
   private boolean bodyForwarded;
-  private boolean responseStarted;
   private boolean clientKeepAlive;
   private boolean upstreamKeepAlive;
-  private boolean skipInformationalEnd;
   private boolean staleRetried;
-  private boolean finished;
+
+  /** Where the client's request is. */
+  private enum Sending {
+    /** Body parts still arrive from the client. */
+    RECEIVING,
+    /** The client sent all of it; not all of it is written upstream yet. */
+    RECEIVED,
+    /** All of it is written upstream. */
+    SENT
+  }
+
+  /** Where the response is. */
+  private enum Relaying {
+    /** No response head yet. */
+    WAITING,
+    /** An interim (1xx) response came, not relayed: its end is swallowed, then WAITING again. */
+    INTERIM,
+    /** The response head went to the client; its body streams. */
+    STREAMING,
+    /** Over: relayed, answered by the proxy, aborted, upgraded, or the client left. */
+    DONE
+  }
 
   ProxyExchange(
       ProxyHandler owner,
@@ -106,7 +126,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   // ---- connecting -------------------------------------------------------------------------
 
   private void tryNextEndpoint() {
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       return;
     }
     if (attempt >= candidates.size()) {
@@ -128,7 +148,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     UpstreamConnection conn = f.getNow();
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       conn.release();
       return;
     }
@@ -151,18 +171,18 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   @Override
   public void fromClient(HttpContent content) {
-    if (content instanceof LastHttpContent) {
-      requestComplete = true;
+    if (content instanceof LastHttpContent && sending == Sending.RECEIVING) {
+      sending = Sending.RECEIVED;
     }
     UpstreamConnection conn = upstream;
     bodyBytes += content.content().readableBytes();
     request.facts.bytesIn(content.content().readableBytes());
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       content.release();
     } else if (maxBodyBytes > 0 && bodyBytes > maxBodyBytes) {
       // A body without Content-Length (chunked) that grew past the limit: like nginx, 413.
       content.release();
-      if (responseStarted) {
+      if (relaying == Relaying.STREAMING) {
         abort();
       } else {
         fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -186,20 +206,20 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     boolean last = content instanceof LastHttpContent;
     conn.channel().write(content);
     if (last) {
-      requestSent = true;
+      sending = Sending.SENT;
       armReadTimer();
     }
   }
 
   @Override
   public boolean requestComplete() {
-    return requestComplete;
+    return sending != Sending.RECEIVING;
   }
 
   @Override
   public boolean wantsClientData() {
     UpstreamConnection conn = upstream;
-    return !requestComplete && !finished && conn != null && conn.channel().isWritable();
+    return sending == Sending.RECEIVING && relaying != Relaying.DONE && conn != null && conn.channel().isWritable();
   }
 
   @Override
@@ -211,7 +231,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   @Override
   public void onUpstreamRead(Object msg) {
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -240,13 +260,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     if (code >= 100 && code < 200) {
       // The proxy answered any Expect itself; other interim responses are not relayed.
-      skipInformationalEnd = true;
+      relaying = Relaying.INTERIM;
       return;
     }
     upstreamResponse = response;
     // Read before the rewrite below strips the upstream's Connection header in place.
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-    responseStarted = true;
+    relaying = Relaying.STREAMING;
     request.facts.upstreamResponded(code);
     HttpResponse out =
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
@@ -257,9 +277,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   private void onResponseContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
-    if (finished || !responseStarted || (skipInformationalEnd && last)) {
-      if (last) {
-        skipInformationalEnd = false;
+    if (relaying != Relaying.STREAMING) {
+      if (last && relaying == Relaying.INTERIM) {
+        relaying = Relaying.WAITING;
       }
       content.release();
       return;
@@ -274,12 +294,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void responseComplete(ChannelFuture written) {
-    finished = true;
+    relaying = Relaying.DONE;
     cancelReadTimer();
     UpstreamConnection conn = upstream;
     upstream = null;
     HttpResponse response = upstreamResponse;
-    boolean reusable = requestSent && response != null && upstreamKeepAlive;
+    boolean reusable = sending == Sending.SENT && response != null && upstreamKeepAlive;
     if (conn != null) {
       if (reusable) {
         conn.release();
@@ -288,11 +308,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       }
     }
     owner.telemetry().completed(request.facts, response != null ? response.status().code() : 502);
-    owner.exchangeDone(this, clientKeepAlive && requestComplete, written);
+    owner.exchangeDone(this, clientKeepAlive && sending != Sending.RECEIVING, written);
   }
 
   private void upgrade(HttpResponse response) {
-    finished = true;
+    relaying = Relaying.DONE;
     cancelReadTimer();
     UpstreamConnection conn = upstream;
     upstream = null;
@@ -311,12 +331,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   @Override
   public void clientWritabilityChanged() {
     UpstreamConnection conn = upstream;
-    if (conn == null || finished) {
+    if (conn == null || relaying == Relaying.DONE) {
       return;
     }
     if (client.channel().isWritable()) {
       conn.channel().config().setAutoRead(true);
-      if (requestSent) {
+      if (sending == Sending.SENT) {
         armReadTimer();
       }
     } else {
@@ -339,20 +359,20 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   public void onUpstreamClosed(boolean failed) {
     UpstreamConnection conn = upstream;
     upstream = null;
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       return;
     }
     cancelReadTimer();
-    if (!responseStarted
+    if (relaying != Relaying.STREAMING
         && conn != null
         && conn.isReused()
-        && requestComplete
+        && sending != Sending.RECEIVING
         && !bodyForwarded
         && !staleRetried) {
       // A pooled connection the upstream closed while it sat idle: nothing was processed, so the
       // bodiless request is safe to send again on a fresh connection.
       staleRetried = true;
-      requestSent = false;
+      sending = Sending.RECEIVED;
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
       Endpoint target = conn.endpoint();
       Future<UpstreamConnection> f = pools.connect(client.channel().eventLoop(), target, this, connectTimeout);
@@ -363,7 +383,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void upstreamBroken(String what) {
-    if (!responseStarted) {
+    if (relaying != Relaying.STREAMING) {
       fail(HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
     } else {
@@ -375,10 +395,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   private void readTimedOut() {
     readTimerOn = false;
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       return;
     }
-    if (!responseStarted) {
+    if (relaying != Relaying.STREAMING) {
       fail(HttpResponseStatus.GATEWAY_TIMEOUT,
           "backend " + backend.id() + " endpoint " + endpoint + " did not answer within "
               + readTimeout.toMillis() + " ms");
@@ -392,11 +412,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
         detail);
-    finished = true;
+    relaying = Relaying.DONE;
     cancelReadTimer();
     releasePending();
     discardUpstream();
-    boolean keep = keepAlive && requestComplete && !owner.isDraining();
+    boolean keep = keepAlive && sending != Sending.RECEIVING && !owner.isDraining();
     var answer = PlainResponses.of(status, detail, keep);
     request.prepareResponse(answer);
     request.facts.bytesOut(answer.content().readableBytes());
@@ -406,7 +426,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void abort() {
-    finished = true;
+    relaying = Relaying.DONE;
     cancelReadTimer();
     releasePending();
     discardUpstream();
@@ -417,10 +437,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   @Override
   public void clientClosed() {
-    if (finished) {
+    if (relaying == Relaying.DONE) {
       return;
     }
-    finished = true;
+    relaying = Relaying.DONE;
     cancelReadTimer();
     releasePending();
     discardUpstream();
