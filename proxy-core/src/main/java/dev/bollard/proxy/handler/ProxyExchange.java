@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamListener;
 import dev.bollard.proxy.upstream.UpstreamPools;

@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteTable;
 import dev.bollard.proxy.routing.Routed;

@@ -1,5 +1,6 @@
 package dev.bollard.proxy.step;
 
+import dev.bollard.proxy.http.PlainResponses;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
 
@@ -42,9 +43,9 @@ public final class AcmeChallenge implements RouteStep {
         : request.services().http01().keyAuthorization(token);
     if (keyAuthorization.isPresent()) {
       String value = keyAuthorization.get();
-      return (StepOutcome.Answer) keep -> PlainAnswers.text(HttpResponseStatus.OK, value, keep);
+      return (StepOutcome.Answer) keep -> PlainResponses.text(HttpResponseStatus.OK, value, keep);
     }
-    return (StepOutcome.Answer) keep -> PlainAnswers.text(HttpResponseStatus.NOT_FOUND,
+    return (StepOutcome.Answer) keep -> PlainResponses.text(HttpResponseStatus.NOT_FOUND,
         "404 Not Found: no pending ACME challenge for this token\n", keep);
   }
 }

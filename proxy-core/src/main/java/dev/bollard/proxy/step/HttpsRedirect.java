@@ -1,6 +1,7 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.config.TlsSettings;
+import dev.bollard.proxy.http.PlainResponses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -57,7 +58,7 @@ public final class HttpsRedirect implements RouteStep {
     String location = "https://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
         + (port == 443 ? "" : ":" + port) + (uri.startsWith("/") ? uri : "/");
     return (StepOutcome.Answer) keep -> {
-      FullHttpResponse response = PlainAnswers.text(HttpResponseStatus.PERMANENT_REDIRECT,
+      FullHttpResponse response = PlainResponses.text(HttpResponseStatus.PERMANENT_REDIRECT,
           "308 Permanent Redirect: " + location + "\n", keep);
       response.headers().set(HttpHeaderNames.LOCATION, location);
       return response;

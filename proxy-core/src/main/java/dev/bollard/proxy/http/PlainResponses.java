@@ -1,4 +1,4 @@
-package dev.bollard.proxy.handler;
+package dev.bollard.proxy.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -10,14 +10,25 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** Responses the proxy generates itself: short plain text naming the status and the reason. */
-final class PlainResponses {
+public final class PlainResponses {
 
   private static final int MAX_ECHOED = 200;
 
   private PlainResponses() {}
 
-  static FullHttpResponse of(HttpResponseStatus status, String detail, boolean keepAlive) {
-    String text = status.code() + " " + status.reasonPhrase() + ": " + detail + "\n";
+  /**
+   * {@code "<code> <reason>: <detail>"} as {@code text/plain}; {@code Connection: close} unless
+   * {@code keepAlive}.
+   */
+  public static FullHttpResponse of(HttpResponseStatus status, String detail, boolean keepAlive) {
+    return text(status, status.code() + " " + status.reasonPhrase() + ": " + detail + "\n",
+        keepAlive);
+  }
+
+  /**
+   * {@code text} as the whole plain-text body; {@code Connection: close} unless {@code keepAlive}.
+   */
+  public static FullHttpResponse text(HttpResponseStatus status, String text, boolean keepAlive) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
@@ -31,7 +42,7 @@ final class PlainResponses {
   }
 
   /** Client input quoted in a response, cut short so a response stays short. */
-  static String quote(String value) {
+  public static String quote(String value) {
     return value.length() <= MAX_ECHOED ? value : value.substring(0, MAX_ECHOED) + "...";
   }
 }
