@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The guard through a real listener: every bypass attempt of issue 6 must reach the guarded
- * backend zero times. A {@code Host} differing from the TLS SNI name is tried over TLS in
+ * The guard through a real listener: every known way around a guard (encoded and dot-segment paths,
+ * absolute-form targets, challenge and robots paths) must reach the guarded backend zero times. A
+ * {@code Host} differing from the TLS SNI name is tried over TLS in
  * {@code dev.bollard.proxy.tls.GuardOverTlsTest}.
  */
 class GuardEndToEndTest {
