@@ -13,6 +13,8 @@ import dev.bollard.acme.Issuer;
 import dev.bollard.acme.Locker;
 import dev.bollard.acme.StoredCertificate;
 import dev.bollard.controller.kube.EventRecorder;
+import dev.bollard.controller.publish.Publication;
+import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
@@ -48,16 +50,37 @@ import org.slf4j.LoggerFactory;
  * default certificate, challenge answers) and, with ACME on, the {@link CertificateManager} that
  * keeps the {@code tls-acme} entries issued.
  *
- * <p>After each rebuild, {@link #rebuilt} derives the desired certificates from the snapshot: one
+ * <p>It hears every published result ({@link #published}) and derives the desired certificates from the snapshot: one
  * per {@code tls-acme} Secret, named {@code namespace/secretName}, for the hosts bound to it
  * (wildcards need DNS-01, which Bollard does not do: they are left out). Standalone, the issued
  * certificates live in {@code --acme-dir} and reach the translator as synthetic Secrets ({@link
  * #issuedSecrets}); in Kubernetes they are written to the Secrets themselves, which the informers
  * see.
  */
-public final class CertificateWiring implements AutoCloseable {
+public final class CertificateWiring implements SnapshotPublisher.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateWiring.class);
+
+  /**
+   * What the process asks of certificates, whatever the source keeps them in.
+   *
+   * @param tls the HTTPS listener, the default certificate and ACME
+   * @param trusted extra trust anchors for the CA's endpoint (tests with a private CA), else empty
+   * @param events more certificate hooks (tests), besides logging and metrics
+   * @param clock the time renewals are planned by
+   */
+  public record Options(
+      TlsConfig tls, List<X509Certificate> trusted, CertificateEvents events, Clock clock) {
+
+    public Options {
+      trusted = List.copyOf(trusted);
+    }
+
+    /** {@code tls} with the system's trust and clock and no extra hooks. */
+    public static Options of(TlsConfig tls) {
+      return new Options(tls, List.of(), CertificateEvents.NONE, Clock.systemUTC());
+    }
+  }
 
   private final TlsConfig config;
   private final EdgeTls edge;
@@ -260,7 +283,12 @@ public final class CertificateWiring implements AutoCloseable {
   }
 
   /** After each rebuild: the desired certificates, and standalone the default certificate. */
-  public void rebuilt(ResourceStore store, RoutingSnapshot snapshot) {
+  @Override
+  public void published(Publication publication) {
+    rebuilt(publication.store(), publication.result().snapshot());
+  }
+
+  private void rebuilt(ResourceStore store, RoutingSnapshot snapshot) {
     String defaultSecret = config.defaultCertificate();
     if (defaultSecret != null && !defaultWatched) {
       String[] name = split(defaultSecret, ResourceStore.DEFAULT_NAMESPACE);

@@ -1,18 +1,14 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.certs.CertificateWiring;
-import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.echo.EchoBackend;
+import dev.bollard.controller.publish.ConfigReportLog;
 import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.publish.RebuildScheduler;
-import dev.bollard.controller.settings.GlobalConfig;
-import dev.bollard.controller.source.Manifests;
-import dev.bollard.controller.status.ControllerStatus;
-import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.publish.SnapshotPublisher;
-import dev.bollard.controller.source.ManifestDirectory;
-import dev.bollard.controller.source.ManifestWatcher;
-import dev.bollard.controller.translate.SnapshotTranslator;
+import dev.bollard.controller.source.Leadership;
+import dev.bollard.controller.source.Source;
+import dev.bollard.controller.status.ControllerStatus;
 import dev.bollard.proxy.admin.AdminServer;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.routing.CurrentRoutes;
@@ -20,14 +16,13 @@ import dev.bollard.proxy.server.ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -35,74 +30,73 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One standalone Bollard process: a manifest directory served through the proxy.
+ * One Bollard process, whatever its {@link Source}: a manifest directory or a cluster.
  *
- * <p>Start order: echo backend (if asked), admin listener (not ready yet), watcher, first rebuild
- * (synchronously, so the proxy never serves before the first snapshot), proxy listener. Every file
- * change then goes watcher → {@link RebuildScheduler} (debounce, one thread) → load → translate →
- * {@link SnapshotPublisher} → {@link CurrentRoutes}. Readiness is "the proxy listens, a snapshot is
- * published and we are not shutting down".
+ * <p>A change travels source → {@link RebuildScheduler} (debounce, one thread) → {@link
+ * RebuildPipeline} (read, pure translation) → {@link SnapshotPublisher} → {@link CurrentRoutes},
+ * and every published result reaches the publisher's listeners: the status page, metrics, config
+ * log lines, certificates, and the source's leader-only writers (Ingress status, Events).
+ *
+ * <p>Start order: access log and metrics, certificates, echo backend (if asked), admin listener
+ * (not ready), the source; the first rebuild once the source has a complete view, then the proxy
+ * listener (a source that {@linkplain Source#awaitFirstRead() waits} gets its first snapshot
+ * before the proxy listens; a cluster's proxy listens at once with readiness off), then the
+ * replica contends for the lead. Readiness is "the proxy listens, a snapshot is published and we
+ * are not shutting down".
  */
-public final class StandaloneRuntime implements AutoCloseable {
+public final class ProxyProcess implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(StandaloneRuntime.class);
+  private static final Logger log = LoggerFactory.getLogger(ProxyProcess.class);
 
+  private final Source source;
   private final CurrentRoutes routes;
-  private final Deque<AutoCloseable> resources;
+  private final ControllerStatus status;
+  private final RebuildScheduler scheduler;
   private final ProxyServer proxy;
   private final AdminServer admin;
   private final @Nullable EchoBackend echo;
+  private final Deque<AutoCloseable> resources;
   private final AtomicBoolean draining;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private StandaloneRuntime(
+  private ProxyProcess(
+      Source source,
       CurrentRoutes routes,
-      Deque<AutoCloseable> resources,
+      ControllerStatus status,
+      RebuildScheduler scheduler,
       ProxyServer proxy,
       AdminServer admin,
       @Nullable EchoBackend echo,
+      Deque<AutoCloseable> resources,
       AtomicBoolean draining) {
+    this.source = source;
     this.routes = routes;
-    this.resources = resources;
+    this.status = status;
+    this.scheduler = scheduler;
     this.proxy = proxy;
     this.admin = admin;
     this.echo = echo;
+    this.resources = resources;
     this.draining = draining;
   }
 
   /**
-   * Starts everything and returns once the proxy serves the first snapshot.
+   * Starts everything; returns once the proxy listens (after the first snapshot when the source
+   * {@linkplain Source#awaitFirstRead() waits} for it). The process owns {@code source} and closes
+   * it.
    *
-   * @throws UncheckedIOException if the manifest directory is missing or a listener cannot bind;
-   *     the message names the directory or the address
+   * @throws UncheckedIOException if the source cannot be read or a listener cannot bind; the
+   *     message names the directory or the address
    */
-  public static StandaloneRuntime start(StandaloneSettings settings) throws InterruptedException {
-    return start(settings, AccessLogOptions.OFF);
-  }
-
-  /** Starts everything with an access log as the flags say. */
-  static StandaloneRuntime start(StandaloneSettings settings, AccessLogOptions accessLog)
+  public static ProxyProcess start(Source source, ProcessSettings settings)
       throws InterruptedException {
-    return start(settings, accessLog, CertificateWiring.standalone(
-        TlsConfig.httpsOnly(new InetSocketAddress(settings.server().bind().getAddress(), 0)),
-        java.util.List.of(), dev.bollard.acme.CertificateEvents.NONE, java.time.Clock.systemUTC()));
-  }
-
-  /**
-   * Starts everything, with the HTTPS listener and certificates of {@code certs} (closed with the
-   * runtime).
-   */
-  static StandaloneRuntime start(StandaloneSettings settings, AccessLogOptions accessLog,
-      CertificateWiring certs) throws InterruptedException {
-    if (!Files.isDirectory(settings.manifests())) {
-      throw new UncheckedIOException(
-          new NoSuchFileException(settings.manifests().toString(), null, "no such directory"));
-    }
     Deque<AutoCloseable> started = new ArrayDeque<>();
+    started.push(source);
     try {
-      // First in, last out: the access log closes after the proxy has drained.
-      Observability obs = Observability.start(accessLog);
+      // Early in, late out: the access log closes after the proxy has drained.
+      Observability obs = Observability.start(settings.accessLog());
       started.push(obs);
+      CertificateWiring certs = source.certificates(settings.certificates());
       started.push(certs);
       certs.observe(obs.metrics());
       InetSocketAddress echoBind = settings.echoBackend();
@@ -112,12 +106,11 @@ public final class StandaloneRuntime implements AutoCloseable {
         started.push(echo);
         log.info("Echo backend listening on {}", address(echoBind, echo.port()));
       }
-
       CurrentRoutes routes = new CurrentRoutes();
       AtomicBoolean draining = new AtomicBoolean();
       // Ready only once the proxy listens: a probe must not send traffic to a closed port.
       AtomicBoolean listening = new AtomicBoolean();
-      ControllerStatus status = new ControllerStatus("standalone");
+      ControllerStatus status = new ControllerStatus(source.mode());
       AdminServer admin =
           listen(
               "admin listener",
@@ -130,26 +123,38 @@ public final class StandaloneRuntime implements AutoCloseable {
                       obs.scrape()));
       started.push(admin);
 
-      ManifestDirectory directory = new ManifestDirectory(settings.manifests());
-      RebuildPipeline pipeline =
-          new RebuildPipeline(
-              () -> load(directory, certs),
-              new SnapshotTranslator(settings.classes()),
-              new GlobalConfig(
-                  settings.config(), settings.configVersion(), new GlobalConfig.Listener() {}),
-              new SnapshotPublisher(routes),
-              status,
-              obs.rebuilt((store, result, config) -> certs.rebuilt(store, result.snapshot())));
+      SnapshotPublisher publisher = new SnapshotPublisher(routes);
+      publisher.subscribe(p -> status.rebuilt(p.version(), p.result().config().state()));
+      publisher.subscribe(obs::published);
+      publisher.subscribe(new ConfigReportLog());
+      publisher.subscribe(certs);
+      Optional<Leadership> leadership = source.leadership();
+      leadership.ifPresent(l -> l.writers().forEach(publisher::subscribe));
       RebuildScheduler scheduler =
-          new RebuildScheduler(obs.timed(pipeline), settings.rebuildHoldOff(), settings.rebuildMaxDelay());
+          new RebuildScheduler(
+              obs.timed(new RebuildPipeline(source::read, settings.translator(), publisher)),
+              settings.rebuildHoldOff(),
+              settings.rebuildMaxDelay());
       started.push(scheduler);
       certs.onRebuildNeeded(scheduler::requestRebuild);
-      // Watch before the first load so that no change slips in between.
-      ManifestWatcher watcher =
-          ManifestWatcher.start(settings.manifests(), scheduler::requestRebuild);
-      started.push(watcher);
-      scheduler.rebuildNow().get();
 
+      CompletableFuture<Void> synced =
+          source.start(
+              new Source.Signals() {
+                @Override
+                public void changed() {
+                  scheduler.requestRebuild();
+                }
+
+                @Override
+                public void following(boolean healthy) {
+                  status.watches(healthy);
+                }
+              });
+      CompletableFuture<Void> first = synced.thenCompose(ok -> scheduler.rebuildNow());
+      if (source.awaitFirstRead()) {
+        first.get();
+      }
       ProxyServer proxy =
           listen(
               "proxy listener",
@@ -158,41 +163,41 @@ public final class StandaloneRuntime implements AutoCloseable {
       started.push(proxy);
       listening.set(true);
       certs.start();
+      leadership.ifPresent(
+          l ->
+              synced.thenRun(
+                  () ->
+                      l.start(
+                          new Leadership.Listener() {
+                            @Override
+                            public void started() {
+                              status.leader(true);
+                              // A new leader writes status and Events for the world as it is
+                              // now, and takes over the certificates the previous one left due.
+                              scheduler.requestRebuild();
+                              certs.checkNow();
+                            }
+
+                            @Override
+                            public void stopped() {
+                              status.leader(false);
+                            }
+                          })));
       log.info(
-          "Serving {} on {} (admin /healthz and /readyz on {})",
-          settings.manifests(),
+          "Serving {} (proxy on {}, admin /healthz, /readyz and /status on {})",
+          source,
           address(settings.server().bind(), proxy.port()),
           address(settings.adminListen(), admin.port()));
-      return new StandaloneRuntime(routes, started, proxy, admin, echo, draining);
-    } catch (IOException e) {
-      closeAll(started);
-      throw new UncheckedIOException(e);
+      return new ProxyProcess(
+          source, routes, status, scheduler, proxy, admin, echo, started, draining);
     } catch (ExecutionException e) {
       closeAll(started);
       throw e.getCause() instanceof RuntimeException re
           ? re
-          : new IllegalStateException("first load of " + settings.manifests() + " failed", e);
+          : new IllegalStateException("first read of " + source + " failed", e);
     } catch (InterruptedException | RuntimeException e) {
       closeAll(started);
       throw e;
-    }
-  }
-
-  private static Optional<RebuildPipeline.Input> load(
-      ManifestDirectory directory, CertificateWiring certs) {
-    try {
-      Manifests manifests = directory.load();
-      return Optional.of(
-          new RebuildPipeline.Input(
-              ResourceStore.of(java.util.stream.Stream.concat(
-                  manifests.resources().stream(), certs.issuedSecrets().stream()).toList()), manifests.problems()));
-    } catch (UncheckedIOException e) {
-      // The directory vanished or is unreadable: keep serving what we have.
-      log.warn(
-          "Cannot read {}: {}; still serving the last snapshot",
-          directory.dir(),
-          e.getCause().getMessage());
-      return Optional.empty();
     }
   }
 
@@ -249,14 +254,24 @@ public final class StandaloneRuntime implements AutoCloseable {
     return echo == null ? OptionalInt.empty() : OptionalInt.of(echo.port());
   }
 
+  /** What this process reports on {@code /status}. */
+  public ControllerStatus status() {
+    return status;
+  }
+
+  /** Whether this replica leads (never, for a source without leadership). */
+  public boolean isLeader() {
+    return source.leadership().map(Leadership::isLeader).orElse(false);
+  }
+
   /** The snapshot being served now. */
   public RoutingSnapshot currentSnapshot() {
     return routes.table().snapshot();
   }
 
   /**
-   * Takes the process down in order: readiness off, stop watching, let in-flight requests finish
-   * within {@code grace}, then close everything.
+   * Takes the process down in order: readiness off, give up the lead, stop following the source
+   * and rebuilding, let in-flight requests finish within {@code grace}, then close everything.
    */
   public void shutdownGracefully(Duration grace) throws InterruptedException {
     if (closed.get()) {
@@ -266,12 +281,9 @@ public final class StandaloneRuntime implements AutoCloseable {
     log.info(
         "Shutting down: finishing in-flight requests for up to {}",
         grace.toString().substring(2).toLowerCase(Locale.ROOT));
-    // Stop reacting to files first: no rebuild should race with the shutdown.
-    for (AutoCloseable resource : resources) {
-      if (resource instanceof ManifestWatcher || resource instanceof RebuildScheduler) {
-        closeQuietly(resource);
-      }
-    }
+    // No rebuild should race with the shutdown, and another replica may take the lead now.
+    source.leadership().ifPresent(Leadership::close);
+    scheduler.close();
     proxy.shutdownGracefully(grace);
     close();
     log.info("Stopped");
@@ -287,15 +299,12 @@ public final class StandaloneRuntime implements AutoCloseable {
 
   private static void closeAll(Deque<AutoCloseable> started) {
     while (!started.isEmpty()) {
-      closeQuietly(started.pop());
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable resource) {
-    try {
-      resource.close();
-    } catch (Exception e) {
-      log.warn("Error while closing {}: {}", resource.getClass().getSimpleName(), e.toString());
+      AutoCloseable resource = started.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("Error while closing {}: {}", resource.getClass().getSimpleName(), e.toString());
+      }
     }
   }
 }
