@@ -89,7 +89,7 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
   private final List<AutoCloseable> owned;
   /** Hooks added after construction (metrics, Kubernetes Events); the manager calls them. */
   private final List<CertificateEvents> hooks;
-  private volatile Runnable rebuild = () -> {};
+  private final RebuildSignal rebuild;
   private volatile Map<String, DesiredCertificate> desired = Map.of();
   /** The Ingress that names each desired Secret first, where its Events go. */
   private volatile Map<String, RouteSource> owners = Map.of();
@@ -100,7 +100,8 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
 
   private CertificateWiring(TlsConfig config, EdgeTls edge, @Nullable CertificateManager manager,
       @Nullable CertificateStorage storage, List<AutoCloseable> owned,
-      List<CertificateEvents> hooks) {
+      List<CertificateEvents> hooks, RebuildSignal rebuild) {
+    this.rebuild = rebuild;
     this.config = config;
     this.edge = edge;
     this.manager = manager;
@@ -120,7 +121,7 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
       CertificateEvents events, Clock clock) {
     if (!config.acmeEnabled()) {
       return new CertificateWiring(config, edge(config, null), null, null, List.of(),
-          new CopyOnWriteArrayList<>());
+          new CopyOnWriteArrayList<>(), new RebuildSignal());
     }
     Path dir = config.acmeDir();
     if (dir == null) {
@@ -151,7 +152,7 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     CertificateWiring wiring;
     if (!config.acmeEnabled()) {
       wiring = new CertificateWiring(config, edge(config, null), null, null, owned,
-          new CopyOnWriteArrayList<>());
+          new CopyOnWriteArrayList<>(), new RebuildSignal());
     } else {
       ConfigMapChallengeTokens tokens =
           ConfigMapChallengeTokens.start(client, ownNamespace, config.challengesConfigMap());
@@ -200,18 +201,16 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     if (!trusted.isEmpty()) {
       settings.trustedCertificates(trusted).pollInterval(Duration.ofMillis(100));
     }
-    Runnable[] rebuild = new Runnable[1];
+    RebuildSignal rebuild = new RebuildSignal();
     List<CertificateEvents> hooks = new CopyOnWriteArrayList<>(List.of(events));
     CertificateManager manager = CertificateManager.builder(
             Issuer.acme(settings.build(), accountKeys, tokens), storage, locker)
         .clock(clock)
         .renewWhenRemaining(config.renewWhenRemaining())
-        .events(new LoggingEvents(new Fanout(hooks), () -> rebuild[0].run()))
+        .events(new LoggingEvents(new Fanout(hooks), rebuild))
         .build();
-    CertificateWiring wiring = new CertificateWiring(config, edge(config, tokens), manager, storage,
-        owned, hooks);
-    rebuild[0] = () -> wiring.rebuild.run();
-    return wiring;
+    return new CertificateWiring(config, edge(config, tokens), manager, storage, owned, hooks,
+        rebuild);
   }
 
   private static EdgeTls edge(TlsConfig config, @Nullable ChallengeTokens tokens) {
@@ -235,7 +234,7 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
 
   /** What to call when stored certificates changed and a rebuild should pick them up. */
   public void onRebuildNeeded(Runnable requestRebuild) {
-    this.rebuild = Objects.requireNonNull(requestRebuild, "requestRebuild");
+    rebuild.target = Objects.requireNonNull(requestRebuild, "requestRebuild");
   }
 
   /**
@@ -393,6 +392,19 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
       } catch (Exception e) {
         log.debug("Closing {}: {}", resource, e.toString());
       }
+    }
+  }
+
+  /**
+   * Asks for a rebuild once the process has a scheduler: the manager, built before it, holds this
+   * and {@link #onRebuildNeeded} points it at the scheduler.
+   */
+  private static final class RebuildSignal implements Runnable {
+    private volatile Runnable target = () -> {};
+
+    @Override
+    public void run() {
+      target.run();
     }
   }
 

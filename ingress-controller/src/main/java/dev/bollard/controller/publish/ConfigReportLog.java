@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigReportLog implements SnapshotPublisher.Listener {
 
+  // Under GlobalConfig's name, where these lines were before resolving became pure: log filters
+  // that users set for it keep working.
   private static final Logger log = LoggerFactory.getLogger(GlobalConfig.class);
 
   @Override

@@ -72,6 +72,7 @@ public final class KubernetesSource implements Source {
     public void following(boolean healthy) {}
   };
   private boolean healthy = true;
+  private volatile boolean closed;
   /** The config family's ConfigMaps, whose {@code bollard-auth-secret} makes a Secret relevant. */
   private volatile @Nullable SharedIndexInformer<ConfigMap> configMaps;
 
@@ -184,7 +185,7 @@ public final class KubernetesSource implements Source {
         .whenComplete((ok, error) -> {
           if (error == null) {
             log.info("Informer caches synced");
-          } else {
+          } else if (!closed) {
             log.warn("Informers failed to start: {}", error.toString());
           }
         });
@@ -314,6 +315,7 @@ public final class KubernetesSource implements Source {
   /** Stops the informers, the monitor and the leader election; closes the client. */
   @Override
   public void close() {
+    closed = true;
     monitor.shutdownNow();
     for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
       informer.stop();
