@@ -83,7 +83,8 @@ public class ControlPlaneBenchmark {
         new SnapshotTranslator(IngressClassSelection.defaults()),
         publisher);
     List<String> problems = new ArrayList<>();
-    publisher.subscribe(p -> p.result().problems().forEach(problem -> problems.add(problem.toString())));
+    publisher.subscribe(
+        p -> p.result().problems().forEach(problem -> problems.add(problem.toString())));
     pipeline.run();
     if (!problems.isEmpty()) {
       throw new IllegalStateException("the benchmark resources do not translate cleanly: "

@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * default certificate, challenge answers) and, with ACME on, the {@link CertificateManager} that
  * keeps the {@code tls-acme} entries issued.
  *
- * <p>It hears every published result ({@link #published}) and derives the desired certificates from the snapshot: one
- * per {@code tls-acme} Secret, named {@code namespace/secretName}, for the hosts bound to it
+ * <p>It hears every published result ({@link #published}) and derives the desired certificates
+ * from the snapshot: one per {@code tls-acme} Secret, named {@code namespace/secretName}, for the hosts bound to it
  * (wildcards need DNS-01, which Bollard does not do: they are left out). Standalone, the issued
  * certificates live in {@code --acme-dir} and reach the translator as synthetic Secrets ({@link
  * #issuedSecrets}); in Kubernetes they are written to the Secrets themselves, which the informers

@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One Bollard process, whatever its {@link Source}: a manifest directory or a cluster.
  *
- * <p>A change travels source → {@link RebuildScheduler} (debounce, one thread) → {@link
- * RebuildPipeline} (read, pure translation) → {@link SnapshotPublisher} → {@link CurrentRoutes},
- * and every published result reaches the publisher's listeners: the status page, metrics, config
- * log lines, certificates, and the source's leader-only writers (Ingress status, Events).
+ * <p>A change travels source → {@link RebuildScheduler} (debounce, one thread) →
+ * {@link RebuildPipeline} (read, pure translation) → {@link SnapshotPublisher} →
+ * {@link CurrentRoutes}, and every published result reaches the publisher's listeners: the status
+ * page, metrics, config log lines, certificates, and the source's leader-only writers (Ingress
+ * status, Events).
  *
  * <p>Start order: access log and metrics, certificates, echo backend (if asked), admin listener
  * (not ready), the source; the first rebuild once the source has a complete view, then the proxy

@@ -65,7 +65,9 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
           "Ingress {}/{}: status.loadBalancer.ingress {}",
           u.namespace(),
           u.name(),
-          u.addresses().isEmpty() ? "cleared (not ours any more)" : "set to " + text(u.addresses()));
+          u.addresses().isEmpty()
+              ? "cleared (not ours any more)"
+              : "set to " + text(u.addresses()));
     } catch (KubernetesClientException e) {
       log.warn("Ingress {}/{}: cannot write status: {}", u.namespace(), u.name(), e.getMessage());
     }

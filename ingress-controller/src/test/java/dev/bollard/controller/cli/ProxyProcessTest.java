@@ -145,7 +145,7 @@ class ProxyProcessTest {
         ProcessSettings.httpsOnly(server));
   }
 
-  /** An Ingress for {@code app.localhost} to {@code service}, whose one endpoint is {@code port}. */
+  /** An Ingress for {@code app.localhost} to {@code service}, with one endpoint on {@code port}. */
   private static List<HasMetadata> world(String service, int port) {
     List<HasMetadata> out = new ArrayList<>();
     out.add(new IngressBuilder()

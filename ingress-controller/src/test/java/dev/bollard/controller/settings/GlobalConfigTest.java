@@ -87,7 +87,8 @@ class GlobalConfigTest {
 
   @Test
   void resolvingIsPureTheSameInputGivesTheSameVerdict() {
-    ResourceStore store = store(version("v1", "1", Map.of("proxy-body-size", "2m", "colour", "red")),
+    ResourceStore store = store(
+        version("v1", "1", Map.of("proxy-body-size", "2m", "colour", "red")),
         version("v2", "2", Map.of("proxy-body-size", "x")));
     GlobalConfig pure = new GlobalConfig(FAMILY, -1);
     GlobalConfig.Verdict first = pure.resolve(store, GlobalConfig.History.EMPTY);

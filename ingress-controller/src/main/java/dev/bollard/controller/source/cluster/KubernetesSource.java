@@ -309,7 +309,8 @@ public final class KubernetesSource implements Source {
 
   @Override
   public String toString() {
-    return "the cluster" + (namespaces.isEmpty() ? "" : " in namespaces " + String.join(",", namespaces));
+    return "the cluster"
+        + (namespaces.isEmpty() ? "" : " in namespaces " + String.join(",", namespaces));
   }
 
   /** Stops the informers, the monitor and the leader election; closes the client. */
