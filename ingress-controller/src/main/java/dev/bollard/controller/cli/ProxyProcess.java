@@ -155,6 +155,12 @@ public final class ProxyProcess implements AutoCloseable {
       CompletableFuture<Void> first = synced.thenCompose(ok -> scheduler.rebuildNow());
       if (source.awaitFirstRead()) {
         first.get();
+      } else {
+        first.whenComplete((ok, error) -> {
+          if (error != null && synced.isDone() && !synced.isCompletedExceptionally()) {
+            log.error("First rebuild of {} failed; the next change tries again", source, error);
+          }
+        });
       }
       ProxyServer proxy =
           listen(
