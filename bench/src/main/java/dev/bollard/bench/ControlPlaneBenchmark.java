@@ -2,12 +2,10 @@ package dev.bollard.bench;
 
 import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.publish.SnapshotPublisher;
-import dev.bollard.controller.settings.ConfigFamily;
-import dev.bollard.controller.settings.GlobalConfig;
-import dev.bollard.controller.status.ControllerStatus;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.controller.translate.SnapshotTranslator;
+import dev.bollard.controller.translate.SourceRead;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteTable;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The control plane at 10,000 Ingresses, through the same {@link RebuildPipeline} both runtimes
- * use: index the resources ({@link ResourceStore#of}), translate, resolve the global config,
- * publish (which compiles the route table the proxy reads).
+ * use: index the resources ({@link ResourceStore#of}), translate (routes, the global config,
+ * the desired status), publish (which compiles the route table the proxy reads).
  *
  * <ul>
  *   <li>{@link #changeGoesLive}: one Ingress gained or lost a path since the last rebuild, so every
@@ -79,19 +77,19 @@ public class ControlPlaneBenchmark {
         .build();
     after.set(index, changed);
     next = before;
+    SnapshotPublisher publisher = new SnapshotPublisher(routes);
     pipeline = new RebuildPipeline(
-        () -> Optional.of(new RebuildPipeline.Input(ResourceStore.of(next), List.of())),
+        () -> Optional.of(SourceRead.of(ResourceStore.of(next))),
         new SnapshotTranslator(IngressClassSelection.defaults()),
-        new GlobalConfig(new ConfigFamily("default", "bollard"), -1, new GlobalConfig.Listener() {}),
-        new SnapshotPublisher(routes),
-        new ControllerStatus("standalone"),
-        (store, result, config) -> {
-          if (result.hasProblems()) {
-            throw new IllegalStateException("the benchmark resources do not translate cleanly: "
-                + result.problems().subList(0, Math.min(3, result.problems().size())));
-          }
-        });
+        publisher);
+    List<String> problems = new ArrayList<>();
+    publisher.subscribe(
+        p -> p.result().problems().forEach(problem -> problems.add(problem.toString())));
     pipeline.run();
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the benchmark resources do not translate cleanly: "
+          + problems.subList(0, Math.min(3, problems.size())));
+    }
     long first = routes.table().snapshot().version();
     next = after;
     pipeline.run();

@@ -13,6 +13,8 @@ import dev.bollard.acme.Issuer;
 import dev.bollard.acme.Locker;
 import dev.bollard.acme.StoredCertificate;
 import dev.bollard.controller.kube.EventRecorder;
+import dev.bollard.controller.publish.Publication;
+import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
@@ -48,16 +50,37 @@ import org.slf4j.LoggerFactory;
  * default certificate, challenge answers) and, with ACME on, the {@link CertificateManager} that
  * keeps the {@code tls-acme} entries issued.
  *
- * <p>After each rebuild, {@link #rebuilt} derives the desired certificates from the snapshot: one
- * per {@code tls-acme} Secret, named {@code namespace/secretName}, for the hosts bound to it
+ * <p>It hears every published result ({@link #published}) and derives the desired certificates
+ * from the snapshot: one per {@code tls-acme} Secret, named {@code namespace/secretName}, for the hosts bound to it
  * (wildcards need DNS-01, which Bollard does not do: they are left out). Standalone, the issued
  * certificates live in {@code --acme-dir} and reach the translator as synthetic Secrets ({@link
  * #issuedSecrets}); in Kubernetes they are written to the Secrets themselves, which the informers
  * see.
  */
-public final class CertificateWiring implements AutoCloseable {
+public final class CertificateWiring implements SnapshotPublisher.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateWiring.class);
+
+  /**
+   * What the process asks of certificates, whatever the source keeps them in.
+   *
+   * @param tls the HTTPS listener, the default certificate and ACME
+   * @param trusted extra trust anchors for the CA's endpoint (tests with a private CA), else empty
+   * @param events more certificate hooks (tests), besides logging and metrics
+   * @param clock the time renewals are planned by
+   */
+  public record Options(
+      TlsConfig tls, List<X509Certificate> trusted, CertificateEvents events, Clock clock) {
+
+    public Options {
+      trusted = List.copyOf(trusted);
+    }
+
+    /** {@code tls} with the system's trust and clock and no extra hooks. */
+    public static Options of(TlsConfig tls) {
+      return new Options(tls, List.of(), CertificateEvents.NONE, Clock.systemUTC());
+    }
+  }
 
   private final TlsConfig config;
   private final EdgeTls edge;
@@ -66,7 +89,7 @@ public final class CertificateWiring implements AutoCloseable {
   private final List<AutoCloseable> owned;
   /** Hooks added after construction (metrics, Kubernetes Events); the manager calls them. */
   private final List<CertificateEvents> hooks;
-  private volatile Runnable rebuild = () -> {};
+  private final RebuildSignal rebuild;
   private volatile Map<String, DesiredCertificate> desired = Map.of();
   /** The Ingress that names each desired Secret first, where its Events go. */
   private volatile Map<String, RouteSource> owners = Map.of();
@@ -77,7 +100,8 @@ public final class CertificateWiring implements AutoCloseable {
 
   private CertificateWiring(TlsConfig config, EdgeTls edge, @Nullable CertificateManager manager,
       @Nullable CertificateStorage storage, List<AutoCloseable> owned,
-      List<CertificateEvents> hooks) {
+      List<CertificateEvents> hooks, RebuildSignal rebuild) {
+    this.rebuild = rebuild;
     this.config = config;
     this.edge = edge;
     this.manager = manager;
@@ -97,7 +121,7 @@ public final class CertificateWiring implements AutoCloseable {
       CertificateEvents events, Clock clock) {
     if (!config.acmeEnabled()) {
       return new CertificateWiring(config, edge(config, null), null, null, List.of(),
-          new CopyOnWriteArrayList<>());
+          new CopyOnWriteArrayList<>(), new RebuildSignal());
     }
     Path dir = config.acmeDir();
     if (dir == null) {
@@ -128,7 +152,7 @@ public final class CertificateWiring implements AutoCloseable {
     CertificateWiring wiring;
     if (!config.acmeEnabled()) {
       wiring = new CertificateWiring(config, edge(config, null), null, null, owned,
-          new CopyOnWriteArrayList<>());
+          new CopyOnWriteArrayList<>(), new RebuildSignal());
     } else {
       ConfigMapChallengeTokens tokens =
           ConfigMapChallengeTokens.start(client, ownNamespace, config.challengesConfigMap());
@@ -177,18 +201,16 @@ public final class CertificateWiring implements AutoCloseable {
     if (!trusted.isEmpty()) {
       settings.trustedCertificates(trusted).pollInterval(Duration.ofMillis(100));
     }
-    Runnable[] rebuild = new Runnable[1];
+    RebuildSignal rebuild = new RebuildSignal();
     List<CertificateEvents> hooks = new CopyOnWriteArrayList<>(List.of(events));
     CertificateManager manager = CertificateManager.builder(
             Issuer.acme(settings.build(), accountKeys, tokens), storage, locker)
         .clock(clock)
         .renewWhenRemaining(config.renewWhenRemaining())
-        .events(new LoggingEvents(new Fanout(hooks), () -> rebuild[0].run()))
+        .events(new LoggingEvents(new Fanout(hooks), rebuild))
         .build();
-    CertificateWiring wiring = new CertificateWiring(config, edge(config, tokens), manager, storage,
-        owned, hooks);
-    rebuild[0] = () -> wiring.rebuild.run();
-    return wiring;
+    return new CertificateWiring(config, edge(config, tokens), manager, storage, owned, hooks,
+        rebuild);
   }
 
   private static EdgeTls edge(TlsConfig config, @Nullable ChallengeTokens tokens) {
@@ -212,7 +234,7 @@ public final class CertificateWiring implements AutoCloseable {
 
   /** What to call when stored certificates changed and a rebuild should pick them up. */
   public void onRebuildNeeded(Runnable requestRebuild) {
-    this.rebuild = Objects.requireNonNull(requestRebuild, "requestRebuild");
+    rebuild.target = Objects.requireNonNull(requestRebuild, "requestRebuild");
   }
 
   /**
@@ -260,7 +282,12 @@ public final class CertificateWiring implements AutoCloseable {
   }
 
   /** After each rebuild: the desired certificates, and standalone the default certificate. */
-  public void rebuilt(ResourceStore store, RoutingSnapshot snapshot) {
+  @Override
+  public void published(Publication publication) {
+    rebuilt(publication.store(), publication.result().snapshot());
+  }
+
+  private void rebuilt(ResourceStore store, RoutingSnapshot snapshot) {
     String defaultSecret = config.defaultCertificate();
     if (defaultSecret != null && !defaultWatched) {
       String[] name = split(defaultSecret, ResourceStore.DEFAULT_NAMESPACE);
@@ -365,6 +392,19 @@ public final class CertificateWiring implements AutoCloseable {
       } catch (Exception e) {
         log.debug("Closing {}: {}", resource, e.toString());
       }
+    }
+  }
+
+  /**
+   * Asks for a rebuild once the process has a scheduler: the manager, built before it, holds this
+   * and {@link #onRebuildNeeded} points it at the scheduler.
+   */
+  private static final class RebuildSignal implements Runnable {
+    private volatile Runnable target = () -> {};
+
+    @Override
+    public void run() {
+      target.run();
     }
   }
 

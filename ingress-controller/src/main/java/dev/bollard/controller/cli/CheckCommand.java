@@ -1,6 +1,5 @@
 package dev.bollard.controller.cli;
 
-import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.controller.settings.ConfigValidation;
 import dev.bollard.controller.settings.GlobalConfig;
@@ -8,7 +7,10 @@ import dev.bollard.controller.source.ManifestDirectory;
 import dev.bollard.controller.source.Manifests;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.Problem;
+import dev.bollard.controller.translate.IngressStatusPlan;
 import dev.bollard.controller.translate.SnapshotTranslator;
+import dev.bollard.controller.translate.SourceRead;
+import dev.bollard.controller.translate.TranslationResult;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,18 +59,18 @@ final class CheckCommand implements Callable<Integer> {
           spec.commandLine(), "check " + dir + ": no such directory");
     }
     Manifests manifests = new ManifestDirectory(dir).load();
-    // The very build `run` publishes, so check reports what run would serve.
-    RebuildPipeline.Built built =
-        RebuildPipeline.build(
-            new RebuildPipeline.Input(
-                ResourceStore.of(manifests.resources()), manifests.problems()),
-            new SnapshotTranslator(classes.toSelection()),
-            new GlobalConfig(
-                config.family(spec, ResourceStore.DEFAULT_NAMESPACE),
-                config.version(),
-                new GlobalConfig.Listener() {}));
-    List<Problem> problems = new ArrayList<>(built.result().problems());
-    ConfigState configState = built.config();
+    // The very translation `run` publishes, so check reports what run would serve.
+    TranslationResult result =
+        new SnapshotTranslator(
+                classes.toSelection(),
+                new GlobalConfig(
+                    config.family(spec, ResourceStore.DEFAULT_NAMESPACE), config.version()),
+                IngressStatusPlan.Address.NONE)
+            .translate(
+                new SourceRead(ResourceStore.of(manifests.resources()), manifests.problems()),
+                GlobalConfig.History.EMPTY);
+    List<Problem> problems = new ArrayList<>(result.problems());
+    ConfigState configState = result.config().state();
     for (ConfigValidation refused : configState.refused()) {
       for (String error : refused.errors()) {
         int colon = error.indexOf(": ");
@@ -87,7 +89,7 @@ final class CheckCommand implements Callable<Integer> {
     for (Problem problem : problems) {
       out.println(problem);
     }
-    RoutingSnapshot snapshot = built.result().snapshot();
+    RoutingSnapshot snapshot = result.snapshot();
     int routes = snapshot.virtualHosts().stream().mapToInt(vh -> vh.routes().size()).sum();
     String counts =
         plural(manifests.files(), "file")

@@ -2,7 +2,10 @@ package dev.bollard.controller.cli;
 
 import dev.bollard.controller.kube.LeaderElection;
 import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.source.cluster.KubernetesSource;
 import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.controller.translate.IngressStatusPlan;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -10,7 +13,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a Bollard process following a cluster needs to start.
+ * Everything a Bollard process following a cluster needs to start: its {@link
+ * #source(KubernetesClient)} and its {@link #process()} settings.
  *
  * @param server the proxy listener and its timeouts
  * @param adminListen where {@code /healthz}, {@code /readyz} and {@code /status} are served
@@ -43,5 +47,18 @@ public record KubernetesSettings(
   public KubernetesSettings {
     watchNamespaces = List.copyOf(watchNamespaces);
     publishStatusAddresses = List.copyOf(publishStatusAddresses);
+  }
+
+  /** The cluster behind {@code client} as the process's source; it owns and closes the client. */
+  public KubernetesSource source(KubernetesClient client) {
+    return new KubernetesSource(
+        client, watchNamespaces, config, publishService, election, watchCheck);
+  }
+
+  /** The process settings: no access log, the HTTPS listener on any port, no ACME. */
+  public ProcessSettings process() {
+    return new ProcessSettings(server, adminListen, classes, config, configVersion,
+        new IngressStatusPlan.Address(publishService, publishStatusAddresses), null,
+        rebuildHoldOff, rebuildMaxDelay, AccessLogOptions.OFF, ProcessSettings.httpsOnly(server));
   }
 }

@@ -1,6 +1,6 @@
 package dev.bollard.controller.cli;
 
-import dev.bollard.controller.publish.RebuildPipeline;
+import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.accesslog.LogDestination;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * The access log and the metrics of one process, and the hooks that feed them: completed
  * requests (through {@link #telemetry()}), rebuilds and the config state (through {@link
- * #timed(Runnable)} and {@link #rebuilt(RebuildPipeline.Listener)}), and {@code /metrics}.
+ * #timed(Runnable)} and {@link #published(Publication)}), and {@code /metrics}.
  */
 final class Observability implements AutoCloseable {
 
@@ -76,12 +76,10 @@ final class Observability implements AutoCloseable {
     };
   }
 
-  /** Records each rebuild's outcome, then tells {@code next}. */
-  RebuildPipeline.Listener rebuilt(RebuildPipeline.Listener next) {
-    return (store, result, config) -> {
-      record(result.problems().size(), result.snapshot().version(), config);
-      next.rebuilt(store, result, config);
-    };
+  /** Records a rebuild's outcome: a listener of the publisher. */
+  void published(Publication publication) {
+    record(publication.result().problems().size(), publication.version(),
+        publication.result().config().state());
   }
 
   private void record(int problems, long snapshotVersion, ConfigState config) {

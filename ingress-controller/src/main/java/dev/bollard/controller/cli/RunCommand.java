@@ -1,8 +1,12 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.server.ServerSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -143,32 +147,38 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Source source;
+    ProcessSettings process;
     if (manifests == null) {
-      return runInCluster();
+      KubernetesSettings settings = kubernetesSettings();
+      process = settings.process().withCertificates(CertificateWiring.Options.of(
+          tls.toConfig(spec.commandLine(), settings.election().namespace())));
+      source = settings.source(client());
+    } else {
+      StandaloneSettings settings = settings();
+      process = settings.process().withCertificates(CertificateWiring.Options.of(
+          tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace())));
+      source = settings.source();
     }
-    StandaloneSettings settings = settings();
-    StandaloneRuntime runtime;
+    ProxyProcess running;
     try {
-      runtime = StandaloneRuntime.start(settings, accessLog, CertificateWiring.standalone(
-          tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace()),
-          java.util.List.of(), dev.bollard.acme.CertificateEvents.NONE,
-          java.time.Clock.systemUTC()));
+      running = ProxyProcess.start(source, process.withAccessLog(accessLog));
     } catch (UncheckedIOException e) {
       spec.commandLine()
           .getErr()
           .println(
               "bollard run: "
                   + e.getMessage()
-                  + "; choose other addresses with --listen, --admin-listen or"
-                  + " --with-echo-backend");
+                  + (manifests == null ? "" : "; choose other addresses with --listen,"
+                      + " --admin-listen or --with-echo-backend"));
       return Main.EXIT_FAILURE;
     }
-    Signals.awaitShutdown(() -> runtime.shutdownGracefully(settings.server().shutdownGrace()));
+    Signals.awaitShutdown(() -> running.shutdownGracefully(process.server().shutdownGrace()));
     return 0;
   }
 
-  private Integer runInCluster() throws Exception {
-    KubernetesSettings settings = kubernetesSettings();
+  /** An API client from {@code --kubeconfig}, else the in-cluster or local configuration. */
+  private KubernetesClient client() throws IOException {
     io.fabric8.kubernetes.client.Config clientConfig;
     if (kubeconfig != null) {
       if (!Files.isRegularFile(kubeconfig)) {
@@ -180,22 +190,7 @@ final class RunCommand implements Callable<Integer> {
     } else {
       clientConfig = io.fabric8.kubernetes.client.Config.autoConfigure(null);
     }
-    KubernetesRuntime runtime;
-    try {
-      runtime =
-          KubernetesRuntime.start(
-              settings,
-              new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                  .withConfig(clientConfig)
-                  .build(),
-              accessLog,
-              tls.toConfig(spec.commandLine(), settings.election().namespace()));
-    } catch (UncheckedIOException e) {
-      spec.commandLine().getErr().println("bollard run: " + e.getMessage());
-      return Main.EXIT_FAILURE;
-    }
-    Signals.awaitShutdown(() -> runtime.shutdownGracefully(settings.server().shutdownGrace()));
-    return 0;
+    return new KubernetesClientBuilder().withConfig(clientConfig).build();
   }
 
   /** The Kubernetes-mode settings the flags describe; a usage error if they do not make sense. */

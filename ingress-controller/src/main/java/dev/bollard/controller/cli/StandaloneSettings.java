@@ -1,8 +1,10 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.source.DirectorySource;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.controller.translate.IngressStatusPlan;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -10,7 +12,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a standalone Bollard process needs to start.
+ * Everything a standalone Bollard process needs to start: its {@link #source()} and its {@link
+ * #process()} settings.
  *
  * @param manifests the directory of Kubernetes YAML to serve and watch
  * @param server the proxy listener and its timeouts
@@ -44,6 +47,18 @@ public record StandaloneSettings(
       Duration rebuildMaxDelay) {
     this(manifests, server, adminListen, classes, echoBackend, rebuildHoldOff, rebuildMaxDelay,
         new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
+  }
+
+  /** The manifest directory as the process's source. */
+  public DirectorySource source() {
+    return new DirectorySource(manifests);
+  }
+
+  /** The process settings: no access log, the HTTPS listener on any port, no ACME. */
+  public ProcessSettings process() {
+    return new ProcessSettings(server, adminListen, classes, config, configVersion,
+        IngressStatusPlan.Address.NONE, echoBackend, rebuildHoldOff, rebuildMaxDelay,
+        AccessLogOptions.OFF, ProcessSettings.httpsOnly(server));
   }
 
   /** Default rebuild hold-off: long enough to gather an editor's or {@code cp -r}'s burst. */

@@ -49,7 +49,13 @@ public final class LeaderElection implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Settings settings;
-  private final Listener listener;
+  private volatile Listener listener = new Listener() {
+    @Override
+    public void started() {}
+
+    @Override
+    public void stopped() {}
+  };
   private final ScheduledExecutorService retry =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -61,14 +67,18 @@ public final class LeaderElection implements AutoCloseable {
   private volatile boolean closed;
   private @Nullable CompletableFuture<?> running;
 
-  public LeaderElection(KubernetesClient client, Settings settings, Listener listener) {
+  public LeaderElection(KubernetesClient client, Settings settings) {
     this.client = client;
     this.settings = settings;
-    this.listener = listener;
   }
 
-  /** Starts contending, in the background. */
-  public synchronized void start() {
+  /** Starts contending, in the background; {@code listener} hears each start and stop. */
+  public void start(Listener listener) {
+    this.listener = listener;
+    contend();
+  }
+
+  private synchronized void contend() {
     if (closed) {
       return;
     }
@@ -95,7 +105,7 @@ public final class LeaderElection implements AutoCloseable {
         (ok, error) -> {
           if (!closed) {
             // Lost the Lease (or could not reach the API): contend again.
-            retry.schedule(this::start, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+            retry.schedule(this::contend, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
           }
         });
   }

@@ -1,17 +1,19 @@
 package dev.bollard.controller.kube;
 
+import dev.bollard.controller.publish.Publication;
+import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.translate.Problem;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Turns translation problems into Events, one per distinct problem: a problem gets an Event when
- * it appears (or when this replica starts leading while it exists), not at every rebuild. A
- * problem that goes away and comes back gets a new one. Call on the rebuild thread.
+ * Turns the problems of published results into Events, one per distinct problem: a problem gets an
+ * Event when it appears (or when this replica starts leading while it exists), not at every
+ * rebuild. A problem that goes away and comes back gets a new one. Hears results on the rebuild
+ * thread.
  */
-public final class ProblemEvents {
+public final class ProblemEvents implements SnapshotPublisher.Listener {
 
   private final EventRecorder recorder;
   private final BooleanSupplier leading;
@@ -23,14 +25,15 @@ public final class ProblemEvents {
   }
 
   /** Records the problems not reported yet. */
-  public void rebuilt(List<Problem> problems) {
+  @Override
+  public void published(Publication publication) {
     if (!leading.getAsBoolean()) {
       // A future leader reports what exists then; nothing is owed from this time.
       reported = Set.of();
       return;
     }
     Set<Problem> now = new HashSet<>();
-    for (Problem p : problems) {
+    for (Problem p : publication.result().problems()) {
       if (p.object() == null) {
         continue;
       }

@@ -1,12 +1,14 @@
 /**
- * The Kubernetes side of the control plane: informers that feed rebuilds ({@link
- * dev.bollard.controller.kube.KubernetesSource}), leader election on a {@code coordination.k8s.io}
- * Lease ({@link dev.bollard.controller.kube.LeaderElection}), Ingress status ({@link
- * dev.bollard.controller.kube.IngressStatusWriter}) and Events ({@link
- * dev.bollard.controller.kube.EventRecorder}).
+ * Writing to the Kubernetes API: leader election on a {@code coordination.k8s.io} Lease ({@link
+ * dev.bollard.controller.kube.LeaderElection}), Events ({@link
+ * dev.bollard.controller.kube.EventRecorder}), and the leader-only listeners of published results:
+ * Ingress status ({@link dev.bollard.controller.kube.IngressStatusWriter}), problem Events ({@link
+ * dev.bollard.controller.kube.ProblemEvents}) and config Events ({@link
+ * dev.bollard.controller.kube.ConfigEvents}).
  *
- * <p>Informer callbacks only signal "something relevant changed"; every API write runs on one
- * writer thread, never on the rebuild thread or an informer thread, and only on the leader.
+ * <p>Nothing here reads the cluster to build snapshots (that is {@code source.cluster}) or decides
+ * what to write (that is translation); every API write runs on one writer thread, never on the
+ * rebuild thread or an informer thread, and only on the leader.
  */
 @NullMarked
 package dev.bollard.controller.kube;

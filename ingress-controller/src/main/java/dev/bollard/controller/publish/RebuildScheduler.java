@@ -2,7 +2,6 @@ package dev.bollard.controller.publish;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +83,7 @@ public final class RebuildScheduler implements AutoCloseable {
    *
    * @return completes when that rebuild has run; fails with what it threw
    */
-  public Future<Void> rebuildNow() {
+  public CompletableFuture<Void> rebuildNow() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     thread.execute(
         () -> {

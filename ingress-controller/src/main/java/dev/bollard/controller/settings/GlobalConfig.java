@@ -12,102 +12,166 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the active version of a config family at every rebuild, and reports what changed.
+ * Chooses the active version of a config family: a pure function of the store and of what was
+ * in force before ({@link History}), answering a {@link Verdict}.
  *
  * <p>The active version is the highest one that validates, or exactly the pinned one. A version
  * that fails validation is refused as a whole. When no version validates (or the pinned one is
  * missing or refused) the settings last in force stay in force; with none ever in force, the key
- * defaults apply. A ConfigMap whose content changes under the same name was edited in place:
- * it is validated again and a warning says to create a new version instead.
+ * defaults apply. A ConfigMap whose content changes under the same name was edited in place: it
+ * is validated again and a warning says to create a new version instead.
  *
- * <p>Reports are transitions, not repeats: a log line and a {@link Listener} call when the active
- * version changes, when a version (or a new edit of it) is refused, and for each new warning. Meant
- * for the rebuild thread; {@link #state()} may be read from any thread.
+ * <p>Reports are transitions, not repeats: the verdict lists a {@link Report} when the active
+ * version changes, when a version (or a new edit of it) is refused, and for each new warning. This
+ * class logs nothing and writes nothing; whoever hears the published result does
+ * ({@code publish.ConfigReportLog}, {@code kube.ConfigEvents}).
+ *
+ * @param family the family to follow
+ * @param pin the version to use, or -1 for the highest valid one
  */
-public final class GlobalConfig {
-
-  private static final Logger log = LoggerFactory.getLogger(GlobalConfig.class);
-
-  /** Hears about config changes, e.g. to write Kubernetes Events on the ConfigMaps. */
-  public interface Listener {
-    /** A version became active. */
-    default void activated(ConfigVersion version) {}
-
-    /** A version was refused (reported once per content of that ConfigMap). */
-    default void refused(ConfigValidation refusal) {}
-
-    /** A version has something worth a warning (reported once per content). */
-    default void warned(ConfigVersion version, String warning) {}
-  }
-
-  private final ConfigFamily family;
-  private final long pin;
-  private final Listener listener;
-  private final Map<String, Map<String, String>> contentByName = new HashMap<>();
-  private final Set<String> reported = new HashSet<>();
-  private @Nullable ConfigVersion lastActive;
-  private @Nullable GlobalSettings lastSettings;
-  private volatile ConfigState state;
+public record GlobalConfig(ConfigFamily family, long pin) {
 
   /**
-   * @param family the family to follow
-   * @param pin the version to use, or -1 for the highest valid one
-   * @param listener told about transitions (on the calling thread)
+   * What carries from one resolution to the next: the settings last in force and what was already
+   * reported. Immutable; each {@link Verdict} holds the next one.
+   *
+   * @param lastActive the version last in force, or {@code null}
+   * @param lastSettings its settings, or {@code null} when none was ever in force
+   * @param contentByName each version's content as last seen, to notice edits in place
+   * @param reported the keys of transitions already reported
    */
-  public GlobalConfig(ConfigFamily family, long pin, Listener listener) {
-    this.family = family;
-    this.pin = pin;
-    this.listener = listener;
-    this.state =
-        new ConfigState(family, pin, null, ConfigKeys.defaults(), List.of(), "not read yet");
+  public record History(
+      @Nullable ConfigVersion lastActive,
+      @Nullable GlobalSettings lastSettings,
+      Map<String, Map<String, String>> contentByName,
+      Set<String> reported) {
+
+    /** Before the first resolution. */
+    public static final History EMPTY = new History(null, null, Map.of(), Set.of());
+
+    public History {
+      contentByName = Map.copyOf(contentByName);
+      reported = Set.copyOf(reported);
+    }
   }
 
-  /** The state after the last {@link #resolve}. */
-  public ConfigState state() {
-    return state;
+  /**
+   * The config part of a translation: what is in force, what to report, what to remember.
+   *
+   * @param state the version in force and the versions refused, with their errors
+   * @param reports transitions since {@code history}, in the order they happened
+   * @param next the history to pass to the next resolution
+   */
+  public record Verdict(ConfigState state, List<Report> reports, History next) {
+
+    public Verdict {
+      reports = List.copyOf(reports);
+    }
+
+    /** The key defaults of the default family, for results that never read a config. */
+    public static Verdict none() {
+      return new Verdict(
+          new ConfigState(
+              new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME),
+              -1, null, ConfigKeys.defaults(), List.of(), "not read"),
+          List.of(), History.EMPTY);
+    }
   }
 
-  /** The family followed. */
-  public ConfigFamily family() {
-    return family;
-  }
+  /** A transition worth one log line and, in a cluster, one Event on the ConfigMap. */
+  public sealed interface Report {
 
-  /** Reads the family's versions from the store, chooses the active one and reports changes. */
-  public ConfigState resolve(ResourceStore store) {
-    List<ConfigMap> maps = new ArrayList<>();
-    for (ConfigMap map : store.configMaps()) {
-      Map<String, String> labels = map.getMetadata().getLabels();
-      if (ResourceStore.namespaceOf(map).equals(family.namespace())
-          && labels != null
-          && family.name().equals(labels.get(ConfigFamily.CONFIG_LABEL))) {
-        maps.add(map);
+    /** The family it concerns. */
+    ConfigFamily family();
+
+    /** Whether it deserves a WARN line and a {@code Warning} Event. */
+    boolean isWarning();
+
+    /** The log line's text after {@code Global config FAMILY: }. */
+    String text();
+
+    /** A version became active ({@code previous} was before, or {@code null}). */
+    record Activated(ConfigFamily family, ConfigVersion version, @Nullable ConfigVersion previous)
+        implements Report {
+      @Override
+      public boolean isWarning() {
+        return false;
+      }
+
+      @Override
+      public String text() {
+        return "now serving " + version + (previous == null ? "" : " (was " + previous + ")");
       }
     }
+
+    /** A version was refused (reported once per content of that ConfigMap). */
+    record Refused(ConfigFamily family, ConfigValidation refusal) implements Report {
+      @Override
+      public boolean isWarning() {
+        return true;
+      }
+
+      @Override
+      public String text() {
+        return "refused " + refusal.version() + ": " + String.join("; ", refusal.errors());
+      }
+    }
+
+    /** A version has something worth a warning (reported once per content). */
+    record Warned(ConfigFamily family, ConfigVersion version, String warning) implements Report {
+      @Override
+      public boolean isWarning() {
+        return true;
+      }
+
+      @Override
+      public String text() {
+        return version + ": " + warning;
+      }
+    }
+
+    /**
+     * No version is in force and why; a warning unless the family simply has no versions.
+     * Concerns no ConfigMap, so it is only logged.
+     */
+    record Unresolved(ConfigFamily family, String note, boolean isWarning) implements Report {
+      @Override
+      public String text() {
+        return note;
+      }
+    }
+  }
+
+  /** Reads the family's versions from the store and chooses the active one. Pure. */
+  public Verdict resolve(ResourceStore store, History history) {
+    List<Report> reports = new ArrayList<>();
+    Set<String> reported = new HashSet<>(history.reported());
+    Map<String, Map<String, String>> contentByName = new HashMap<>();
     List<ConfigValidation> all = new ArrayList<>();
-    Set<String> present = new HashSet<>();
-    for (ConfigMap map : maps) {
+    for (ConfigMap map : store.configMaps()) {
+      Map<String, String> labels = map.getMetadata().getLabels();
+      if (!ResourceStore.namespaceOf(map).equals(family.namespace())
+          || labels == null
+          || !family.name().equals(labels.get(ConfigFamily.CONFIG_LABEL))) {
+        continue;
+      }
       ConfigValidation v = ConfigValidation.of(map);
       String name = map.getMetadata().getName();
-      present.add(name);
       Map<String, String> content = content(map);
-      Map<String, String> before = contentByName.put(name, content);
+      contentByName.put(name, content);
+      Map<String, String> before = history.contentByName().get(name);
       if (before != null && !before.equals(content)) {
-        warnOnce(
-            v.version(),
-            content,
+        warnOnce(reports, reported, v.version(), content,
             "edited in place and validated again; versions are meant to be immutable: create"
                 + " the next version instead of editing this one");
       }
       for (String w : v.warnings()) {
-        warnOnce(v.version(), content, w);
+        warnOnce(reports, reported, v.version(), content, w);
       }
       all.add(v);
     }
-    contentByName.keySet().retainAll(present);
     all.sort(
         Comparator.comparingLong((ConfigValidation v) -> v.version().version())
             .reversed()
@@ -119,18 +183,30 @@ public final class GlobalConfig {
     for (ConfigValidation v : all) {
       if (!v.valid()) {
         refused.add(v);
-        refuseOnce(v, contentByName.get(v.version().configMap()));
+        String key = "refused:" + v.version().configMap() + ":"
+            + contentByName.get(v.version().configMap());
+        if (reported.add(key)) {
+          reports.add(new Report.Refused(family, v));
+        }
       } else if (chosen == null && (pin < 0 || v.version().version() == pin)) {
         chosen = v;
       }
     }
 
     String note = "";
-    ConfigVersion active;
+    @Nullable ConfigVersion active;
     GlobalSettings settings;
+    @Nullable ConfigVersion lastActive = history.lastActive();
+    @Nullable GlobalSettings lastSettings = history.lastSettings();
     if (chosen != null) {
       active = chosen.version();
       settings = Objects.requireNonNull(chosen.settings());
+      if (!Objects.equals(active, lastActive)) {
+        reports.add(new Report.Activated(family, active, lastActive));
+      }
+      lastActive = active;
+      lastSettings = settings;
+      reported.removeIf(k -> k.startsWith("note:"));
     } else {
       String why =
           pin >= 0
@@ -149,29 +225,13 @@ public final class GlobalConfig {
         note = why + "; serving the key defaults";
       }
       if (reported.add("note:" + note)) {
-        if (all.isEmpty() && pin < 0) {
-          log.info("Global config {}: {}", family, note);
-        } else {
-          log.warn("Global config {}: {}", family, note);
-        }
+        reports.add(new Report.Unresolved(family, note, !(all.isEmpty() && pin < 0)));
       }
     }
-    if (chosen != null && !Objects.equals(active, lastActive)) {
-      log.info(
-          "Global config {}: now serving {}{}",
-          family,
-          active,
-          lastActive == null ? "" : " (was " + lastActive + ")");
-      listener.activated(active);
-    }
-    if (chosen != null) {
-      lastActive = active;
-      lastSettings = settings;
-      reported.removeIf(k -> k.startsWith("note:"));
-    }
-    ConfigState next = new ConfigState(family, pin, active, settings, refused, note);
-    state = next;
-    return next;
+    return new Verdict(
+        new ConfigState(family, pin, active, settings, refused, note),
+        reports,
+        new History(lastActive, lastSettings, contentByName, reported));
   }
 
   private static boolean hasVersion(List<ConfigValidation> all, long version) {
@@ -198,21 +258,10 @@ public final class GlobalConfig {
     return out;
   }
 
-  private void refuseOnce(ConfigValidation v, @Nullable Map<String, String> content) {
-    if (reported.add("refused:" + v.version().configMap() + ":" + content)) {
-      log.warn(
-          "Global config {}: refused {}: {}",
-          family,
-          v.version(),
-          String.join("; ", v.errors()));
-      listener.refused(v);
-    }
-  }
-
-  private void warnOnce(ConfigVersion version, Map<String, String> content, String warning) {
+  private void warnOnce(List<Report> reports, Set<String> reported, ConfigVersion version,
+      Map<String, String> content, String warning) {
     if (reported.add("warn:" + version.configMap() + ":" + content + ":" + warning)) {
-      log.warn("Global config {}: {}: {}", family, version, warning);
-      listener.warned(version, warning);
+      reports.add(new Report.Warned(family, version, warning));
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.bollard.controller.translate;
 
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.BasicAuthPolicy;
@@ -12,16 +14,22 @@ import dev.bollard.proxy.config.VirtualHost;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Translates the Ingresses of a {@link ResourceStore} into a {@link RoutingSnapshot}: a pure,
- * deterministic function with ingress-nginx's semantics.
+ * Translates what a source read into everything a rebuild needs ({@link TranslationResult}): the
+ * {@link RoutingSnapshot}, the problems, the global config's verdict ({@link GlobalConfig}) and
+ * the desired Ingress status ({@link IngressStatusPlan}). A pure, deterministic function with
+ * ingress-nginx's semantics: what must carry across rebuilds (the settings last in force) comes in
+ * as a {@link GlobalConfig.History} and goes out in the verdict.
  *
  * <ol>
  *   <li>Keep the Ingresses {@link IngressClassSelection} calls ours; ignore the rest silently.
@@ -57,18 +65,68 @@ public final class SnapshotTranslator {
       List.of("Exact", "Prefix", "ImplementationSpecific");
 
   private final IngressClassSelection classes;
+  private final GlobalConfig config;
+  private final IngressStatusPlan.Address statusAddress;
 
-  public SnapshotTranslator(IngressClassSelection classes) {
+  /**
+   * @param classes which Ingresses are ours
+   * @param config the config family to follow and its pin
+   * @param statusAddress the address written to our Ingresses' status, or {@link
+   *     IngressStatusPlan.Address#NONE}
+   */
+  public SnapshotTranslator(
+      IngressClassSelection classes,
+      GlobalConfig config,
+      IngressStatusPlan.Address statusAddress) {
     this.classes = classes;
+    this.config = config;
+    this.statusAddress = statusAddress;
   }
 
-  /** The snapshot (version 0) and every problem met building it. */
+  /** Follows the default config family {@code default/bollard}, writes no status. */
+  public SnapshotTranslator(IngressClassSelection classes) {
+    this(
+        classes,
+        new GlobalConfig(
+            new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1),
+        IngressStatusPlan.Address.NONE);
+  }
+
+  /** {@link #translate(SourceRead, GlobalConfig.History)} of a first read without problems. */
   public TranslationResult translate(ResourceStore store) {
+    return translate(SourceRead.of(store), GlobalConfig.History.EMPTY);
+  }
+
+  /**
+   * The whole answer for one rebuild.
+   *
+   * @param read the source's resources and the problems it met reading them
+   * @param history what the previous rebuild's verdict passed on ({@link
+   *     GlobalConfig.History#EMPTY} at first)
+   */
+  public TranslationResult translate(SourceRead read, GlobalConfig.History history) {
+    ResourceStore store = read.store();
     List<Problem> problems = new ArrayList<>();
+    Set<Ingress> selected = Collections.newSetFromMap(new IdentityHashMap<>());
+    RoutingSnapshot routes = routes(store, problems, selected);
+    GlobalConfig.Verdict verdict = config.resolve(store, history);
+    List<Problem> all = new ArrayList<>(read.problems());
+    all.addAll(problems);
+    // The global guard's policy refers to a Secret: resolved here, with its problems last.
+    RoutingSnapshot snapshot =
+        routes.withSettings(AuthPolicies.resolveGlobal(verdict.state().settings(), store, all));
+    return new TranslationResult(
+        snapshot, all, verdict, IngressStatusPlan.of(store, selected, statusAddress));
+  }
+
+  /** The routes, default backend and TLS of our Ingresses; {@code selected} gets them. */
+  private RoutingSnapshot routes(
+      ResourceStore store, List<Problem> problems, Set<Ingress> selected) {
     IngressChecker checker = new IngressChecker(problems);
     List<CheckedIngress> ours = new ArrayList<>();
     for (Ingress ingress : store.ingresses()) {
       if (classes.selects(ingress, store)) {
+        selected.add(ingress);
         checker.check(ingress).ifPresent(ours::add);
       }
     }
@@ -134,8 +192,7 @@ public final class SnapshotTranslator {
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));
-    return new TranslationResult(
-        new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls), problems);
+    return new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls);
   }
 
   private static void claim(

@@ -8,6 +8,7 @@ import dev.bollard.acme.CertificateEvents;
 import dev.bollard.acme.ChallengeType;
 import dev.bollard.acme.testing.PebbleExtension;
 import dev.bollard.acme.testing.TestCertificates;
+import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.kube.LeaderElection;
@@ -34,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ class AcmeKubernetesEndToEndTest {
   private KubernetesMockServer server;
   private KubernetesClient api;
   private EchoBackend echo;
-  private final List<KubernetesRuntime> runtimes = new ArrayList<>();
+  private final List<ProxyProcess> runtimes = new ArrayList<>();
 
   @BeforeEach
   void start() throws InterruptedException {
@@ -90,7 +92,7 @@ class AcmeKubernetesEndToEndTest {
 
   @AfterEach
   void stop() {
-    runtimes.forEach(KubernetesRuntime::close);
+    runtimes.forEach(ProxyProcess::close);
     api.close();
     server.destroy();
     echo.close();
@@ -100,10 +102,10 @@ class AcmeKubernetesEndToEndTest {
   void theLeaderOrdersOnceTheFollowerAnswersAndBothServeTheSecret() throws Exception {
     Orders leaderOrders = new Orders();
     Orders followerOrders = new Orders();
-    KubernetesRuntime leader = startRuntime("one", 0, leaderOrders);
+    ProxyProcess leader = startRuntime("one", 0, leaderOrders);
     await().atMost(WAIT).until(leader::isLeader);
     // pebble validates HTTP-01 on the follower's plain listener: only the ConfigMap tells it.
-    KubernetesRuntime follower = startRuntime("two", PEBBLE.httpPort(), followerOrders);
+    ProxyProcess follower = startRuntime("two", PEBBLE.httpPort(), followerOrders);
     await().atMost(WAIT).until(() -> follower.currentSnapshot().version() > 0);
 
     String host = "kube-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
@@ -126,7 +128,7 @@ class AcmeKubernetesEndToEndTest {
         stored.getMetadata().getAnnotations().get("bollard.dev/acme-last-attempt")))
         .isBefore(Instant.now().plusSeconds(1));
 
-    for (KubernetesRuntime runtime : List.of(leader, follower)) {
+    for (ProxyProcess runtime : List.of(leader, follower)) {
       await("served by " + runtime.status().leader()).atMost(WAIT).until(
           () -> runtime.currentSnapshot().tls().bindingFor(host)
               .map(TlsBinding::hasCertificate).orElse(false));
@@ -160,10 +162,10 @@ class AcmeKubernetesEndToEndTest {
   @Test
   void aNewLeaderOrdersAtOnceWhatThePreviousOneLeftDue() throws Exception {
     // A leader that does not order (ACME off) and a follower that would.
-    KubernetesRuntime leader = startRuntime("one", 0, new Orders(), false);
+    ProxyProcess leader = startRuntime("one", 0, new Orders(), false);
     await().atMost(WAIT).until(leader::isLeader);
     Orders orders = new Orders();
-    KubernetesRuntime follower = startRuntime("two", PEBBLE.httpPort(), orders, true);
+    ProxyProcess follower = startRuntime("two", PEBBLE.httpPort(), orders, true);
     String host = "failover-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
     createIngress("web", "web-tls", true, host);
     await().atMost(WAIT).until(() -> follower.currentSnapshot().tls().bindingFor(host).isPresent());
@@ -186,7 +188,7 @@ class AcmeKubernetesEndToEndTest {
         .withName("bollard-acme-account").endMetadata().withType("Opaque")
         .withData(Map.of("note", base64("made by the chart"))).build()).create();
     // Nobody listens on pebble's HTTP-01 port: validation fails.
-    KubernetesRuntime runtime = startRuntime("one", 0, orders);
+    ProxyProcess runtime = startRuntime("one", 0, orders);
     await().atMost(WAIT).until(runtime::isLeader);
     String host = "fail-" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
     createIngress("web", "web-tls", true, host);
@@ -214,7 +216,7 @@ class AcmeKubernetesEndToEndTest {
     // A restarted controller honours the backoff kept in the Secret: no new order.
     runtime.close();
     Orders afterRestart = new Orders();
-    KubernetesRuntime restarted = startRuntime("two", 0, afterRestart);
+    ProxyProcess restarted = startRuntime("two", 0, afterRestart);
     await().atMost(WAIT).until(restarted::isLeader);
     await().atMost(WAIT).until(() -> restarted.currentSnapshot().tls().bindingFor(host).isPresent());
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
@@ -247,7 +249,7 @@ class AcmeKubernetesEndToEndTest {
         .withPathType("Prefix").withNewBackend().withNewService().withName("web")
         .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
         .endHttp().endRule().endSpec().build()).create();
-    KubernetesRuntime runtime = startRuntime("one", 0, new Orders());
+    ProxyProcess runtime = startRuntime("one", 0, new Orders());
 
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().tls().bindingFor("good.example.com")
         .map(TlsBinding::hasCertificate).orElse(false));
@@ -288,12 +290,12 @@ class AcmeKubernetesEndToEndTest {
     }
   }
 
-  private KubernetesRuntime startRuntime(String identity, int proxyPort, Orders orders)
+  private ProxyProcess startRuntime(String identity, int proxyPort, Orders orders)
       throws InterruptedException {
     return startRuntime(identity, proxyPort, orders, true);
   }
 
-  private KubernetesRuntime startRuntime(String identity, int proxyPort, Orders orders,
+  private ProxyProcess startRuntime(String identity, int proxyPort, Orders orders,
       boolean acme) throws InterruptedException {
     KubernetesSettings settings = new KubernetesSettings(
         ServerSettings.defaults(new InetSocketAddress("127.0.0.1", proxyPort)),
@@ -312,8 +314,9 @@ class AcmeKubernetesEndToEndTest {
     TlsConfig tls = new TlsConfig(new InetSocketAddress("127.0.0.1", 0), 443, null,
         acme ? PEBBLE.directory() : null, "ops@example.com", NS + "/bollard-acme-account",
         "bollard-acme-challenges", null, 1.0 / 3, List.of(ChallengeType.HTTP_01));
-    KubernetesRuntime runtime = KubernetesRuntime.start(settings, server.createClient(),
-        AccessLogOptions.OFF, tls, List.of(PEBBLE.caCertificate()), orders);
+    ProxyProcess runtime = ProxyProcess.start(settings.source(server.createClient()),
+        settings.process().withCertificates(new CertificateWiring.Options(
+            tls, List.of(PEBBLE.caCertificate()), orders, Clock.systemUTC())));
     runtimes.add(runtime);
     return runtime;
   }
@@ -365,7 +368,7 @@ class AcmeKubernetesEndToEndTest {
         .toList();
   }
 
-  private static String metrics(KubernetesRuntime runtime) throws IOException {
+  private static String metrics(ProxyProcess runtime) throws IOException {
     try (Socket socket = new Socket(LOOPBACK, runtime.adminPort())) {
       socket.setSoTimeout(5_000);
       socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close"

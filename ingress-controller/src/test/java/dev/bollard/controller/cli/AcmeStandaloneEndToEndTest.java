@@ -59,8 +59,9 @@ class AcmeStandaloneEndToEndTest {
     writeIngress(host, guarded);
     TlsConfig tls = TlsConfig.httpsOnly(new InetSocketAddress("127.0.0.1", PEBBLE.tlsPort()))
         .withAcme(PEBBLE.directory(), "ops@example.com", acmeDir);
-    CertificateWiring certs = CertificateWiring.standalone(tls, List.of(PEBBLE.caCertificate()),
-        List.of(type), CertificateEvents.NONE, Clock.systemUTC());
+    CertificateWiring.Options certs = new CertificateWiring.Options(
+        tls.withChallengeTypes(List.of(type)), List.of(PEBBLE.caCertificate()),
+        CertificateEvents.NONE, Clock.systemUTC());
     StandaloneSettings settings = new StandaloneSettings(
         manifests,
         ServerSettings.defaults(new InetSocketAddress("127.0.0.1", PEBBLE.httpPort())),
@@ -69,7 +70,8 @@ class AcmeStandaloneEndToEndTest {
         null,
         Duration.ofMillis(50),
         Duration.ofMillis(500));
-    try (StandaloneRuntime runtime = StandaloneRuntime.start(settings, AccessLogOptions.OFF, certs)) {
+    try (ProxyProcess runtime =
+        ProxyProcess.start(settings.source(), settings.process().withCertificates(certs))) {
       await("certificate for " + host).atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> runtime.currentSnapshot().tls().bindingFor(host)

@@ -33,7 +33,7 @@ class GuardStandaloneTest {
   @TempDir Path manifests;
 
   private EchoBackend echo;
-  private @Nullable StandaloneRuntime runtime;
+  private @Nullable ProxyProcess runtime;
 
   @BeforeEach
   void start() throws Exception {
@@ -86,7 +86,7 @@ class GuardStandaloneTest {
   @Test
   void aChangedSecretTakesEffectWithoutRestart() throws Exception {
     writeSecret("shop", "preview-auth", "alice", "one");
-    runtime = StandaloneRuntime.start(settings());
+    runtime = start(settings());
     assertThat(get("app.preview.localhost", "/", null)).startsWith("HTTP/1.1 401")
         .contains("x-robots-tag: noindex, nofollow", "www-authenticate: Basic realm=\"Preview\"");
     assertThat(get("app.preview.localhost", "/", basic("alice", "one"))).startsWith("HTTP/1.1 200");
@@ -102,7 +102,7 @@ class GuardStandaloneTest {
 
   @Test
   void aMissingSecretFailsClosed() throws Exception {
-    runtime = StandaloneRuntime.start(settings());
+    runtime = start(settings());
     assertThat(get("app.preview.localhost", "/", basic("alice", "one")))
         .startsWith("HTTP/1.1 503").contains("x-robots-tag: noindex, nofollow");
     assertThat(get("app.preview.localhost", "/robots.txt", null))
@@ -135,7 +135,7 @@ class GuardStandaloneTest {
                   - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
         """);
     writeSecret("ops", "staging-auth", "bob", "pw");
-    runtime = StandaloneRuntime.start(settings());
+    runtime = start(settings());
     assertThat(get("web.staging.localhost", "/", null)).startsWith("HTTP/1.1 401");
     assertThat(get("web.staging.localhost", "/", basic("bob", "pw"))).startsWith("HTTP/1.1 200");
     assertThat(get("web.staging.localhost", "/healthz", null)).startsWith("HTTP/1.1 200");
@@ -181,5 +181,9 @@ class GuardStandaloneTest {
       InputStream in = socket.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  private static ProxyProcess start(StandaloneSettings settings) throws InterruptedException {
+    return ProxyProcess.start(settings.source(), settings.process());
   }
 }

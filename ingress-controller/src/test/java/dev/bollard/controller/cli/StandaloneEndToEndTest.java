@@ -39,7 +39,7 @@ class StandaloneEndToEndTest {
 
   private EchoBackend blue;
   private EchoBackend green;
-  private StandaloneRuntime runtime;
+  private ProxyProcess runtime;
 
   @BeforeEach
   void startBackends() throws InterruptedException {
@@ -60,7 +60,7 @@ class StandaloneEndToEndTest {
   void servesTheManifestsAndFollowsTheirChanges() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
-    runtime = StandaloneRuntime.start(settings(null));
+    runtime = start(settings(null));
 
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
@@ -83,7 +83,7 @@ class StandaloneEndToEndTest {
   void aBrokenEditKeepsTheLastGoodRoutes() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
-    runtime = StandaloneRuntime.start(settings(null));
+    runtime = start(settings(null));
     long version = runtime.currentSnapshot().version();
 
     Files.writeString(manifests.resolve("ingress.yaml"), "apiVersion: [oops\n");
@@ -96,7 +96,7 @@ class StandaloneEndToEndTest {
 
   @Test
   void theInProcessEchoBackendServesFilesWrittenAfterStart() throws Exception {
-    runtime = StandaloneRuntime.start(settings(new InetSocketAddress(LOOPBACK, 0)));
+    runtime = start(settings(new InetSocketAddress(LOOPBACK, 0)));
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
 
     writeIngress("demo.localhost");
@@ -111,7 +111,7 @@ class StandaloneEndToEndTest {
   void gracefulShutdownStopsTheListeners() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
-    runtime = StandaloneRuntime.start(settings(null));
+    runtime = start(settings(null));
     int proxyPort = runtime.proxyPort();
     int adminPort = runtime.adminPort();
 
@@ -136,7 +136,7 @@ class StandaloneEndToEndTest {
               base.rebuildHoldOff(),
               base.rebuildMaxDelay());
 
-      assertThatThrownBy(() -> StandaloneRuntime.start(clash))
+      assertThatThrownBy(() -> start(clash))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("admin listener")
           .hasMessageContaining(String.valueOf(taken.getLocalPort()));
@@ -233,5 +233,9 @@ class StandaloneEndToEndTest {
       InputStream in = socket.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  private static ProxyProcess start(StandaloneSettings settings) throws InterruptedException {
+    return ProxyProcess.start(settings.source(), settings.process());
   }
 }

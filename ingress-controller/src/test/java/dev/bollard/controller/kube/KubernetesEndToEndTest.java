@@ -3,7 +3,7 @@ package dev.bollard.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bollard.controller.cli.KubernetesRuntime;
+import dev.bollard.controller.cli.ProxyProcess;
 import dev.bollard.controller.cli.KubernetesSettings;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.settings.ConfigFamily;
@@ -54,7 +54,7 @@ class KubernetesEndToEndTest {
   private KubernetesClient api;
   private EchoBackend blue;
   private EchoBackend green;
-  private final List<KubernetesRuntime> runtimes = new ArrayList<>();
+  private final List<ProxyProcess> runtimes = new ArrayList<>();
 
   @BeforeEach
   void start() throws InterruptedException {
@@ -66,7 +66,7 @@ class KubernetesEndToEndTest {
 
   @AfterEach
   void stop() {
-    runtimes.forEach(KubernetesRuntime::close);
+    runtimes.forEach(ProxyProcess::close);
     api.close();
     cluster.close();
     blue.close();
@@ -78,7 +78,7 @@ class KubernetesEndToEndTest {
     createService("echo");
     createSlice("echo", blue.port());
     createIngress("demo", "demo.localhost", "echo", "bollard");
-    KubernetesRuntime runtime = startRuntime("one");
+    ProxyProcess runtime = startRuntime("one");
 
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200"));
@@ -107,7 +107,7 @@ class KubernetesEndToEndTest {
     createSlice("echo", blue.port());
     createIngress("demo", "demo.localhost", "echo", "bollard");
     createConfig(1, Map.of("proxy-body-size", "10"));
-    KubernetesRuntime runtime = startRuntime("one");
+    ProxyProcess runtime = startRuntime("one");
 
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(post(runtime.proxyPort(), 11)).startsWith("HTTP/1.1 413"));
@@ -142,13 +142,13 @@ class KubernetesEndToEndTest {
     createService("echo");
     createSlice("echo", blue.port());
     createIngress("demo", "demo.localhost", "echo", "bollard");
-    KubernetesRuntime one = startRuntime("one");
-    KubernetesRuntime two = startRuntime("two");
+    ProxyProcess one = startRuntime("one");
+    ProxyProcess two = startRuntime("two");
 
     await().atMost(WAIT).until(() -> one.isLeader() || two.isLeader());
     assertThat(one.isLeader() && two.isLeader()).isFalse();
     await().atMost(WAIT).until(() -> statusOf("demo").equals(List.of("10.0.0.7")));
-    KubernetesRuntime follower = one.isLeader() ? two : one;
+    ProxyProcess follower = one.isLeader() ? two : one;
     assertThat(follower.status().leader()).isFalse();
 
     createIngress("demo", "demo.localhost", "echo", "someone-else");
@@ -160,7 +160,7 @@ class KubernetesEndToEndTest {
     createService("echo");
     createSlice("echo", blue.port());
     createIngress("broken", "broken.localhost", "missing", "bollard");
-    KubernetesRuntime runtime = startRuntime("one");
+    ProxyProcess runtime = startRuntime("one");
 
     await().atMost(WAIT).until(() -> eventsOn("broken", "TranslationProblem").size() == 1);
     // More rebuilds with the same problem write no more Events.
@@ -176,7 +176,7 @@ class KubernetesEndToEndTest {
   void aBurstOfIngressesIsAHandfulOfRebuildsAndUnrelatedObjectsNone() throws Exception {
     createService("echo");
     createSlice("echo", blue.port());
-    KubernetesRuntime runtime = startRuntime("one");
+    ProxyProcess runtime = startRuntime("one");
     await().atMost(WAIT).until(() -> runtime.status().rebuilds() >= 1);
     long before = runtime.status().rebuilds();
 
@@ -226,7 +226,7 @@ class KubernetesEndToEndTest {
     createSlice("echo", blue.port());
     createIngress("demo", "demo.localhost", "echo", "bollard",
         Map.of("nginx.ingress.kubernetes.io/custom-headers", "edge-headers"));
-    KubernetesRuntime runtime = startRuntime("one");
+    ProxyProcess runtime = startRuntime("one");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
     // Named but missing: the Ingress is served without the headers, and the problem is reported.
@@ -260,7 +260,7 @@ class KubernetesEndToEndTest {
     createService("echo");
     createSlice("echo", blue.port());
     createIngress("demo", "demo.localhost", "echo", "bollard");
-    KubernetesRuntime runtime = startRuntime("one");
+    ProxyProcess runtime = startRuntime("one");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
 
@@ -279,7 +279,7 @@ class KubernetesEndToEndTest {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private KubernetesRuntime startRuntime(String identity) throws InterruptedException {
+  private ProxyProcess startRuntime(String identity) throws InterruptedException {
     KubernetesSettings settings =
         new KubernetesSettings(
             ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
@@ -296,7 +296,8 @@ class KubernetesEndToEndTest {
             Duration.ofMillis(50),
             Duration.ofMillis(300),
             Duration.ofMillis(100));
-    KubernetesRuntime runtime = KubernetesRuntime.start(settings, cluster.client());
+    ProxyProcess runtime =
+        ProxyProcess.start(settings.source(cluster.client()), settings.process());
     runtimes.add(runtime);
     return runtime;
   }

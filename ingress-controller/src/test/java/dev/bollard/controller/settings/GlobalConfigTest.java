@@ -19,18 +19,30 @@ class GlobalConfigTest {
 
   private final List<String> refused = new ArrayList<>();
   private final List<String> warned = new ArrayList<>();
-  private final GlobalConfig config =
-      new GlobalConfig(FAMILY, -1, new GlobalConfig.Listener() {
-        @Override
-        public void refused(ConfigValidation refusal) {
-          refused.add(refusal.version().configMap());
-        }
+  private final Rebuilds config = new Rebuilds(new GlobalConfig(FAMILY, -1));
 
-        @Override
-        public void warned(ConfigVersion version, String warning) {
-          warned.add(warning);
+  /** Resolves as successive rebuilds do: each passes its history on, and reports are kept. */
+  private final class Rebuilds {
+    private final GlobalConfig config;
+    private GlobalConfig.History history = GlobalConfig.History.EMPTY;
+
+    Rebuilds(GlobalConfig config) {
+      this.config = config;
+    }
+
+    ConfigState resolve(ResourceStore store) {
+      GlobalConfig.Verdict verdict = config.resolve(store, history);
+      history = verdict.next();
+      for (GlobalConfig.Report report : verdict.reports()) {
+        if (report instanceof GlobalConfig.Report.Refused r) {
+          refused.add(r.refusal().version().configMap());
+        } else if (report instanceof GlobalConfig.Report.Warned w) {
+          warned.add(w.warning());
         }
-      });
+      }
+      return verdict.state();
+    }
+  }
 
   @Test
   void theHighestValidVersionWinsAndAnInvalidOneIsRefusedWhole() {
@@ -67,10 +79,38 @@ class GlobalConfigTest {
 
   @Test
   void aPinnedVersionIsUsedEvenWhenAHigherOneIsValid() {
-    GlobalConfig pinned = new GlobalConfig(FAMILY, 1, new GlobalConfig.Listener() {});
+    Rebuilds pinned = new Rebuilds(new GlobalConfig(FAMILY, 1));
     ConfigState state = pinned.resolve(store(version("v1", "1", Map.of("keep-alive", "5")),
         version("v2", "2", Map.of("keep-alive", "9"))));
     assertThat(state.settings().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void resolvingIsPureTheSameInputGivesTheSameVerdict() {
+    ResourceStore store = store(
+        version("v1", "1", Map.of("proxy-body-size", "2m", "colour", "red")),
+        version("v2", "2", Map.of("proxy-body-size", "x")));
+    GlobalConfig pure = new GlobalConfig(FAMILY, -1);
+    GlobalConfig.Verdict first = pure.resolve(store, GlobalConfig.History.EMPTY);
+    assertThat(pure.resolve(store, GlobalConfig.History.EMPTY)).isEqualTo(first);
+    assertThat(first.reports()).hasOnlyElementsOfTypes(GlobalConfig.Report.Warned.class,
+        GlobalConfig.Report.Refused.class, GlobalConfig.Report.Activated.class)
+        .hasAtLeastOneElementOfType(GlobalConfig.Report.Activated.class);
+    // Passing the verdict's history on: nothing new to report.
+    assertThat(pure.resolve(store, first.next()).reports()).isEmpty();
+  }
+
+  @Test
+  void whenEveryVersionIsRefusedTheHistoryKeepsTheLastGoodSettings() {
+    GlobalConfig pure = new GlobalConfig(FAMILY, -1);
+    GlobalConfig.Verdict good = pure.resolve(
+        store(version("v1", "1", Map.of("proxy-body-size", "2m"))), GlobalConfig.History.EMPTY);
+    ResourceStore broken = store(version("v1", "1", Map.of("proxy-body-size", "x")));
+    assertThat(pure.resolve(broken, good.next()).state().settings().maxBodyBytes())
+        .isEqualTo(2L << 20);
+    // Without the history nothing was ever in force: the key defaults.
+    assertThat(pure.resolve(broken, GlobalConfig.History.EMPTY).state().settings().maxBodyBytes())
+        .isEqualTo(1L << 20);
   }
 
   @Test

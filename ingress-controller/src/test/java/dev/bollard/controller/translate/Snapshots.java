@@ -1,6 +1,8 @@
 package dev.bollard.controller.translate;
 
+import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
@@ -14,10 +16,17 @@ import org.jspecify.annotations.Nullable;
 /** Compact builders for expected snapshots. */
 final class Snapshots {
 
+  /** What a translation without any config version serves: every key's default. */
+  private static final GlobalSettings NO_CONFIG =
+      new SnapshotTranslator(IngressClassSelection.defaults())
+          .translate(ResourceStore.empty())
+          .snapshot()
+          .settings();
+
   private Snapshots() {}
 
   static RoutingSnapshot snapshot(@Nullable Backend defaultBackend, VirtualHost... hosts) {
-    return new RoutingSnapshot(0, List.of(hosts), defaultBackend);
+    return new RoutingSnapshot(0, List.of(hosts), defaultBackend).withSettings(NO_CONFIG);
   }
 
   static RoutingSnapshot snapshot(VirtualHost... hosts) {

@@ -1,4 +1,4 @@
-package dev.bollard.controller.kube;
+package dev.bollard.controller.source.cluster;
 
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.AuthPolicies;

@@ -1,9 +1,12 @@
-package dev.bollard.controller.kube;
+package dev.bollard.controller.source.cluster;
 
-import dev.bollard.controller.publish.RebuildPipeline;
+import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.kube.LeaderElection;
 import dev.bollard.controller.settings.ConfigFamily;
-import dev.bollard.controller.status.ControllerStatus;
+import dev.bollard.controller.source.Leadership;
+import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.controller.translate.SourceRead;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -29,17 +32,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shared informers for Ingress, IngressClass, Service, EndpointSlice, Secret and ConfigMap,
- * feeding rebuilds.
+ * A cluster as a {@link Source}: shared informers for Ingress, IngressClass, Service,
+ * EndpointSlice, Secret and ConfigMap, and the replicas' leader election ({@link
+ * ClusterLeadership}).
  *
- * <p>An event only calls {@code changed} (the rebuild scheduler's signal), and only when it can
- * matter: a Service, EndpointSlice, Secret or ConfigMap no Ingress refers to (found through
- * indexes on the Ingress informers) is ignored, except the config family's ConfigMaps (watched
- * by their label in the family's namespace, whichever namespaces are watched). {@link #read()} is empty until every informer has synced, so nothing is published
- * before a complete view. Watches that fail are retried forever by the informers; a monitor logs
- * when they go down and come back and reports it to {@link ControllerStatus}.
+ * <p>An event only signals {@link Signals#changed()}, and only when it can matter: a Service,
+ * EndpointSlice, Secret or ConfigMap no Ingress refers to (found through indexes on the Ingress
+ * informers, {@link IngressReferences}) is ignored, except the config family's ConfigMaps (watched
+ * by their label in the family's namespace, whichever namespaces are watched). {@link #read()} is
+ * empty until every informer has synced, so nothing is published before a complete view. Watches
+ * that fail are retried forever by the informers; a monitor logs when they go down and come back
+ * and reports it ({@link Signals#following}). Certificates live in their Secrets, ordered only by
+ * the leader. Owns the API client: closing the source closes it.
  */
-public final class KubernetesSource implements AutoCloseable {
+public final class KubernetesSource implements Source {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
 
@@ -47,9 +53,8 @@ public final class KubernetesSource implements AutoCloseable {
   private final List<String> namespaces;
   private final ConfigFamily family;
   private final @Nullable String publishService;
-  private final Runnable changed;
-  private final ControllerStatus status;
   private final Duration watchCheck;
+  private final ClusterLeadership leadership;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   private final List<SharedIndexInformer<Ingress>> ingressInformers = new ArrayList<>();
   private final ScheduledExecutorService monitor =
@@ -59,16 +64,25 @@ public final class KubernetesSource implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private volatile Signals signals = new Signals() {
+    @Override
+    public void changed() {}
+
+    @Override
+    public void following(boolean healthy) {}
+  };
   private boolean healthy = true;
+  private volatile boolean closed;
   /** The config family's ConfigMaps, whose {@code bollard-auth-secret} makes a Secret relevant. */
   private volatile @Nullable SharedIndexInformer<ConfigMap> configMaps;
 
   /**
+   * @param client the API client; closed with the source
    * @param namespaces namespaces to watch; empty for all
    * @param family the config family whose ConfigMaps are watched
    * @param publishService {@code namespace/name} of the Service whose address goes into Ingress
    *     status (its changes matter), or {@code null}
-   * @param changed the rebuild signal
+   * @param election the leader Lease
    * @param watchCheck how often watch health is checked
    */
   public KubernetesSource(
@@ -76,20 +90,51 @@ public final class KubernetesSource implements AutoCloseable {
       List<String> namespaces,
       ConfigFamily family,
       @Nullable String publishService,
-      Runnable changed,
-      ControllerStatus status,
+      LeaderElection.Settings election,
       Duration watchCheck) {
     this.client = client;
     this.namespaces = List.copyOf(namespaces);
     this.family = family;
     this.publishService = publishService;
-    this.changed = changed;
-    this.status = status;
     this.watchCheck = watchCheck;
+    this.leadership = new ClusterLeadership(client, election);
+  }
+
+  @Override
+  public String mode() {
+    return "kubernetes";
+  }
+
+  @Override
+  public boolean awaitFirstRead() {
+    return false;
+  }
+
+  /** Certificates in their Secrets; orders on the leader; Events on the Ingress naming each. */
+  @Override
+  public CertificateWiring certificates(CertificateWiring.Options options) {
+    CertificateWiring wiring =
+        CertificateWiring.kubernetes(
+            options.tls(),
+            client,
+            leadership.namespace(),
+            leadership::isLeader,
+            options.trusted(),
+            options.events(),
+            options.clock());
+    wiring.recordEvents(leadership.events());
+    return wiring;
+  }
+
+  @Override
+  public Optional<Leadership> leadership() {
+    return Optional.of(leadership);
   }
 
   /** Starts every informer; returns a future that completes when all have synced. */
-  public CompletableFuture<Void> start() {
+  @Override
+  public CompletableFuture<Void> start(Signals signals) {
+    this.signals = signals;
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (String ns : namespaces.isEmpty() ? List.of("") : namespaces) {
       SharedIndexInformer<Ingress> ingresses =
@@ -136,7 +181,14 @@ public final class KubernetesSource implements AutoCloseable {
     }
     long every = Math.max(1, watchCheck.toMillis());
     monitor.scheduleWithFixedDelay(this::checkWatches, every, every, TimeUnit.MILLISECONDS);
-    return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new))
+        .whenComplete((ok, error) -> {
+          if (error == null) {
+            log.info("Informer caches synced");
+          } else if (!closed) {
+            log.warn("Informers failed to start: {}", error.toString());
+          }
+        });
   }
 
   /** Whether every informer has listed its resources at least once. */
@@ -145,7 +197,8 @@ public final class KubernetesSource implements AutoCloseable {
   }
 
   /** The informers' caches as a store, or empty before the first sync. */
-  public Optional<RebuildPipeline.Input> read() {
+  @Override
+  public Optional<SourceRead> read() {
     if (!hasSynced()) {
       return Optional.empty();
     }
@@ -153,7 +206,7 @@ public final class KubernetesSource implements AutoCloseable {
     for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
       all.addAll(informer.getStore().list());
     }
-    return Optional.of(new RebuildPipeline.Input(ResourceStore.of(all), List.of()));
+    return Optional.of(SourceRead.of(ResourceStore.of(all)));
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> informer(
@@ -196,7 +249,7 @@ public final class KubernetesSource implements AutoCloseable {
 
   private void signal(boolean matters) {
     if (matters) {
-      changed.run();
+      signals.changed();
     }
   }
 
@@ -242,7 +295,7 @@ public final class KubernetesSource implements AutoCloseable {
     boolean now = down.isEmpty();
     if (now != healthy) {
       healthy = now;
-      status.watches(now);
+      signals.following(now);
       if (now) {
         log.info("Watches on the API server are back; following changes again");
       } else {
@@ -254,12 +307,21 @@ public final class KubernetesSource implements AutoCloseable {
     }
   }
 
-  /** Stops the informers and the monitor. */
+  @Override
+  public String toString() {
+    return "the cluster"
+        + (namespaces.isEmpty() ? "" : " in namespaces " + String.join(",", namespaces));
+  }
+
+  /** Stops the informers, the monitor and the leader election; closes the client. */
   @Override
   public void close() {
+    closed = true;
     monitor.shutdownNow();
     for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
       informer.stop();
     }
+    leadership.close();
+    client.close();
   }
 }

@@ -1,0 +1,284 @@
+package dev.bollard.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.echo.EchoBackend;
+import dev.bollard.controller.publish.Publication;
+import dev.bollard.controller.publish.SnapshotPublisher;
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.source.Leadership;
+import dev.bollard.controller.source.Source;
+import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.controller.translate.IngressStatusPlan;
+import dev.bollard.controller.translate.SourceRead;
+import dev.bollard.proxy.server.ServerSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one runtime asks nothing of a source but {@link Source}: an in-memory source drives reads,
+ * change signals, health and leadership, with a real proxy, admin listener and echo backend.
+ */
+class ProxyProcessTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private EchoBackend blue;
+  private EchoBackend green;
+  private @Nullable ProxyProcess process;
+
+  @BeforeEach
+  void startBackends() throws InterruptedException {
+    blue = EchoBackend.start(new InetSocketAddress(LOOPBACK, 0), "blue");
+    green = EchoBackend.start(new InetSocketAddress(LOOPBACK, 0), "green");
+  }
+
+  @AfterEach
+  void stopAll() {
+    if (process != null) {
+      process.close();
+    }
+    blue.close();
+    green.close();
+  }
+
+  @Test
+  void servesTheSourcesReadAndRebuildsOnItsSignal() throws Exception {
+    MemorySource source = new MemorySource(true, null);
+    source.resources = world("web", blue.port());
+    process = ProxyProcess.start(source, settings());
+
+    // Awaited before the proxy listened: the first request already has a route.
+    assertThat(get(process.proxyPort(), "app.localhost", "/")).contains("blue");
+    assertThat(process.status().toJson()).contains("\"mode\":\"memory\"");
+
+    source.resources = world("web", green.port());
+    source.signals().changed();
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(process.proxyPort(), "app.localhost", "/")).contains("green"));
+
+    source.signals().following(false);
+    assertThat(process.status().watchesHealthy()).isFalse();
+    assertThat(process.status().watchFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void aSourceThatIsNotReadyKeepsReadinessOffUntilItSynced() throws Exception {
+    MemorySource source = new MemorySource(false, null);
+    source.resources = world("web", blue.port());
+    process = ProxyProcess.start(source, settings());
+
+    // The proxy listens at once; nothing is published before the source's first complete view.
+    assertThat(get(process.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 503");
+    assertThat(get(process.proxyPort(), "app.localhost", "/")).doesNotContain("blue");
+
+    source.synced.complete(null);
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(process.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200"));
+    assertThat(get(process.proxyPort(), "app.localhost", "/")).contains("blue");
+  }
+
+  @Test
+  void theSourcesWritersHearEveryPublishedResultAndANewLeaderRebuilds() throws Exception {
+    MemoryLeadership leadership = new MemoryLeadership();
+    MemorySource source = new MemorySource(true, leadership);
+    source.resources = world("web", blue.port());
+    process = ProxyProcess.start(source, settings());
+
+    // Contending starts once the source has synced; leading asks for a rebuild of its own.
+    await().atMost(WAIT).until(() -> leadership.listener != null);
+    int before = leadership.heard.size();
+    assertThat(before).isPositive();
+    leadership.lead(true);
+    await().atMost(WAIT).until(() -> leadership.heard.size() > before);
+    assertThat(process.isLeader()).isTrue();
+    assertThat(process.status().leader()).isTrue();
+    Publication last = leadership.heard.get(leadership.heard.size() - 1);
+    assertThat(last.changed()).isFalse();
+    assertThat(last.result().snapshot().virtualHosts())
+        .anySatisfy(vh -> assertThat(vh.hostPattern()).isEqualTo("app.localhost"));
+
+    leadership.lead(false);
+    assertThat(process.isLeader()).isFalse();
+    assertThat(process.status().leader()).isFalse();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private static ProcessSettings settings() {
+    ServerSettings server = ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0));
+    return new ProcessSettings(
+        server,
+        new InetSocketAddress(LOOPBACK, 0),
+        IngressClassSelection.defaults(),
+        new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME),
+        -1,
+        IngressStatusPlan.Address.NONE,
+        null,
+        Duration.ofMillis(20),
+        Duration.ofMillis(100),
+        AccessLogOptions.OFF,
+        ProcessSettings.httpsOnly(server));
+  }
+
+  /** An Ingress for {@code app.localhost} to {@code service}, with one endpoint on {@code port}. */
+  private static List<HasMetadata> world(String service, int port) {
+    List<HasMetadata> out = new ArrayList<>();
+    out.add(new IngressBuilder()
+        .withNewMetadata().withName("app").withNamespace("default").endMetadata()
+        .withNewSpec().withIngressClassName("bollard")
+        .addNewRule().withHost("app.localhost").withNewHttp().addNewPath().withPath("/")
+        .withPathType("Prefix").withNewBackend().withNewService().withName(service)
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
+        .endHttp().endRule().endSpec()
+        .build());
+    out.add(new ServiceBuilder()
+        .withNewMetadata().withName(service).withNamespace("default").endMetadata()
+        .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
+        .build());
+    out.add(new EndpointSliceBuilder()
+        .withNewMetadata().withName(service + "-1").withNamespace("default")
+        .withLabels(Map.of("kubernetes.io/service-name", service)).endMetadata()
+        .withAddressType("IPv4")
+        .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true)
+        .endConditions().endEndpoint()
+        .addNewPort().withName("http").withPort(port).endPort()
+        .build());
+    return out;
+  }
+
+  private static String get(int port, String host, String path) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Resources in memory; ready at once or when {@link #synced} completes. */
+  private static final class MemorySource implements Source {
+    final CompletableFuture<Void> synced = new CompletableFuture<>();
+    private final boolean await;
+    private final @Nullable Leadership leadership;
+    volatile List<HasMetadata> resources = List.of();
+    private volatile @Nullable Signals signals;
+
+    MemorySource(boolean await, @Nullable Leadership leadership) {
+      this.await = await;
+      this.leadership = leadership;
+      if (await) {
+        synced.complete(null);
+      }
+    }
+
+    Signals signals() {
+      Signals s = signals;
+      assertThat(s).as("signals, given at start").isNotNull();
+      return s;
+    }
+
+    @Override
+    public String mode() {
+      return "memory";
+    }
+
+    @Override
+    public boolean awaitFirstRead() {
+      return await;
+    }
+
+    @Override
+    public CertificateWiring certificates(CertificateWiring.Options options) {
+      return CertificateWiring.standalone(
+          options.tls(), options.trusted(), options.events(), options.clock());
+    }
+
+    @Override
+    public CompletableFuture<Void> start(Signals signals) {
+      this.signals = signals;
+      return synced;
+    }
+
+    @Override
+    public Optional<SourceRead> read() {
+      return synced.isDone()
+          ? Optional.of(SourceRead.of(ResourceStore.of(resources)))
+          : Optional.empty();
+    }
+
+    @Override
+    public Optional<Leadership> leadership() {
+      return Optional.ofNullable(leadership);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Leadership handed out by the test; its one writer records what it hears while leading. */
+  private static final class MemoryLeadership implements Leadership {
+    final List<Publication> heard = new CopyOnWriteArrayList<>();
+    volatile @Nullable Listener listener;
+    private volatile boolean leading;
+
+    void lead(boolean now) {
+      leading = now;
+      Listener l = listener;
+      assertThat(l).isNotNull();
+      if (now) {
+        l.started();
+      } else {
+        l.stopped();
+      }
+    }
+
+    @Override
+    public boolean isLeader() {
+      return leading;
+    }
+
+    @Override
+    public void start(Listener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public List<SnapshotPublisher.Listener> writers() {
+      return List.of(heard::add);
+    }
+
+    @Override
+    public void close() {
+      leading = false;
+    }
+  }
+}
