@@ -175,7 +175,8 @@ public final class KubernetesRuntime implements AutoCloseable {
               settings.publishService(),
               settings.publishStatusAddresses());
       GlobalConfig config =
-          new GlobalConfig(settings.config(), settings.configVersion(), configEvents(events));
+          new GlobalConfig(settings.config(), settings.configVersion(), settings.configDefaults(),
+              configEvents(events));
 
       KubernetesSource[] source = new KubernetesSource[1];
       RebuildPipeline pipeline =

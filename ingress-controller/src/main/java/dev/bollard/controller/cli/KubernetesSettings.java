@@ -2,6 +2,7 @@ package dev.bollard.controller.cli;
 
 import dev.bollard.controller.kube.LeaderElection;
 import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
@@ -12,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything a Bollard process following a cluster needs to start.
  *
- * @param server the proxy listener and its timeouts
+ * @param server what the proxy keeps for the life of the process
+ * @param configDefaults the settings' values from the flags: the defaults config versions are
+ *     resolved over
  * @param adminListen where {@code /healthz}, {@code /readyz} and {@code /status} are served
  * @param classes which Ingresses are ours
  * @param watchNamespaces namespaces to watch; empty for all
@@ -28,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record KubernetesSettings(
     ServerSettings server,
+    SettingValues configDefaults,
     InetSocketAddress adminListen,
     IngressClassSelection classes,
     List<String> watchNamespaces,

@@ -1,6 +1,7 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     abbreviateSynopsis = true,
+    modelTransformer = SettingOptions.class,
     description = {
       "Serve the Ingresses of a cluster (in-cluster config or --kubeconfig), or of a directory of"
           + " Kubernetes YAML with --manifests, and follow every change.",
@@ -105,8 +107,6 @@ final class RunCommand implements Callable<Integer> {
   InetSocketAddress adminListen;
 
   @Mixin ClassOptions classes;
-
-  @Mixin ServerOptions server;
 
   @Mixin AccessLogOptions accessLog;
 
@@ -213,6 +213,7 @@ final class RunCommand implements Callable<Integer> {
     }
     return new KubernetesSettings(
         serverSettings(),
+        SettingOptions.values(spec),
         adminListen,
         classes.toSelection(),
         watchNamespaces,
@@ -258,13 +259,9 @@ final class RunCommand implements Callable<Integer> {
     return rebuildMaxDelay;
   }
 
+  /** The proxy's fixed settings, from the catalog's flags (each checked by its parser). */
   private ServerSettings serverSettings() {
-    try {
-      return server.toSettings();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "invalid proxy setting: " + e.getMessage());
-    }
+    return Catalog.server(SettingOptions.values(spec));
   }
 
   /** The settings the flags describe; a usage error if they do not make sense. */
@@ -287,16 +284,10 @@ final class RunCommand implements Callable<Integer> {
           "--rebuild-max-delay " + rebuildMaxDelay + " is shorter than --rebuild-hold-off "
               + rebuildHoldOff);
     }
-    ServerSettings serverSettings;
-    try {
-      serverSettings = server.toSettings();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "invalid proxy setting: " + e.getMessage());
-    }
     return new StandaloneSettings(
         manifests,
-        serverSettings,
+        serverSettings(),
+        SettingOptions.values(spec),
         adminListen,
         classes.toSelection(),
         echoBackend,

@@ -136,7 +136,8 @@ public final class StandaloneRuntime implements AutoCloseable {
               () -> load(directory, certs),
               new SnapshotTranslator(settings.classes()),
               new GlobalConfig(
-                  settings.config(), settings.configVersion(), new GlobalConfig.Listener() {}),
+                  settings.config(), settings.configVersion(), settings.configDefaults(),
+                  new GlobalConfig.Listener() {}),
               new SnapshotPublisher(routes),
               status,
               obs.rebuilt((store, result, config) -> certs.rebuilt(store, result.snapshot())));

@@ -1,6 +1,7 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
@@ -13,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * Everything a standalone Bollard process needs to start.
  *
  * @param manifests the directory of Kubernetes YAML to serve and watch
- * @param server the proxy listener and its timeouts
+ * @param server what the proxy keeps for the life of the process
+ * @param configDefaults the settings' values from the flags: the defaults config versions are
+ *     resolved over
  * @param adminListen where {@code /healthz} and {@code /readyz} are served
  * @param classes which Ingresses are ours
  * @param echoBackend where to start the demo echo backend in-process, or {@code null} for none
@@ -25,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 public record StandaloneSettings(
     Path manifests,
     ServerSettings server,
+    SettingValues configDefaults,
     InetSocketAddress adminListen,
     IngressClassSelection classes,
     @Nullable InetSocketAddress echoBackend,
@@ -33,7 +37,10 @@ public record StandaloneSettings(
     ConfigFamily config,
     long configVersion) {
 
-  /** Settings following the default config family {@code default/bollard}, unpinned. */
+  /**
+   * Settings following the default config family {@code default/bollard}, unpinned, over the
+   * catalog's defaults.
+   */
   public StandaloneSettings(
       Path manifests,
       ServerSettings server,
@@ -42,8 +49,8 @@ public record StandaloneSettings(
       @Nullable InetSocketAddress echoBackend,
       Duration rebuildHoldOff,
       Duration rebuildMaxDelay) {
-    this(manifests, server, adminListen, classes, echoBackend, rebuildHoldOff, rebuildMaxDelay,
-        new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
+    this(manifests, server, SettingValues.DEFAULTS, adminListen, classes, echoBackend,
+        rebuildHoldOff, rebuildMaxDelay, new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
   }
 
   /** Default rebuild hold-off: long enough to gather an editor's or {@code cp -r}'s burst. */

@@ -46,6 +46,7 @@ public final class GlobalConfig {
 
   private final ConfigFamily family;
   private final long pin;
+  private final SettingValues defaults;
   private final Listener listener;
   private final Map<String, Map<String, String>> contentByName = new HashMap<>();
   private final Set<String> reported = new HashSet<>();
@@ -59,11 +60,22 @@ public final class GlobalConfig {
    * @param listener told about transitions (on the calling thread)
    */
   public GlobalConfig(ConfigFamily family, long pin, Listener listener) {
+    this(family, pin, SettingValues.DEFAULTS, listener);
+  }
+
+  /**
+   * @param family the family to follow
+   * @param pin the version to use, or -1 for the highest valid one
+   * @param defaults what a key a version leaves out resolves to: the flags' values
+   * @param listener told about transitions (on the calling thread)
+   */
+  public GlobalConfig(ConfigFamily family, long pin, SettingValues defaults, Listener listener) {
     this.family = family;
     this.pin = pin;
+    this.defaults = defaults;
     this.listener = listener;
     this.state =
-        new ConfigState(family, pin, null, ConfigKeys.defaults(), List.of(), "not read yet");
+        new ConfigState(family, pin, null, Catalog.global(defaults), List.of(), "not read yet");
   }
 
   /** The state after the last {@link #resolve}. */
@@ -90,7 +102,7 @@ public final class GlobalConfig {
     List<ConfigValidation> all = new ArrayList<>();
     Set<String> present = new HashSet<>();
     for (ConfigMap map : maps) {
-      ConfigValidation v = ConfigValidation.of(map);
+      ConfigValidation v = ConfigValidation.of(map, defaults);
       String name = map.getMetadata().getName();
       present.add(name);
       Map<String, String> content = content(map);
@@ -145,7 +157,7 @@ public final class GlobalConfig {
         note = why + "; still serving the settings last in force";
       } else {
         active = null;
-        settings = ConfigKeys.defaults();
+        settings = Catalog.global(defaults);
         note = why + "; serving the key defaults";
       }
       if (reported.add("note:" + note)) {

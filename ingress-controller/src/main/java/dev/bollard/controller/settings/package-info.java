@@ -1,8 +1,9 @@
 /**
- * Global settings from versioned ConfigMaps: the key table ({@link
- * dev.bollard.controller.settings.ConfigKeys}, the one place keys are defined and documented),
- * validation of one version ({@link dev.bollard.controller.settings.ConfigValidation}), and the
- * choice of the active version across rebuilds ({@link
+ * Every setting and its resolution: the catalog ({@link dev.bollard.controller.settings.Catalog},
+ * one declaration per setting: flag, ConfigMap key, format, default, meaning, when applied), the
+ * ConfigMap keys it has ({@link dev.bollard.controller.settings.ConfigKeys}), validation of one
+ * version over the flags' values ({@link dev.bollard.controller.settings.ConfigValidation}, pure),
+ * and the choice of the active version across rebuilds ({@link
  * dev.bollard.controller.settings.GlobalConfig}).
  *
  * <p>A config family {@code NAMESPACE/NAME} is the set of ConfigMaps in {@code NAMESPACE} labelled

@@ -2,6 +2,10 @@ package dev.bollard.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.Setting;
+import dev.bollard.controller.settings.SettingValues;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -112,7 +116,8 @@ class MainTest {
     int code = run(Map.of(), "run", "--manifests", dir.toString(), "--upstream-read-timeout", "soon");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("'soon' is not a duration (expected e.g. 500ms, 60s, 5m, 1h)");
+    assertThat(err.toString()).contains("--upstream-read-timeout",
+        "\"soon\" is not a duration (expected e.g. 60 or 60s, 500ms, 5m, 1h)");
   }
 
   @Test
@@ -120,15 +125,19 @@ class MainTest {
     int code = run(Map.of(), "run", "--manifests", dir.toString(), "--max-header-bytes", "10");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("invalid proxy setting: maxHeaderBytes: 10");
+    assertThat(err.toString()).contains("--max-header-bytes",
+        "\"10\" is too small (expected: 1024 or more)");
   }
 
   @Test
-  void flagDefaultsAreServerSettingsDefaults() {
+  void flagDefaultsAreTheProxyDefaults() {
     StandaloneSettings settings = parseRun(Map.of(), "--manifests", dir.toString());
 
     assertThat(settings.server())
         .isEqualTo(ServerSettings.defaults(new InetSocketAddress("0.0.0.0", 8080)));
+    assertThat(settings.configDefaults()).isEqualTo(SettingValues.DEFAULTS);
+    assertThat(Catalog.global(settings.configDefaults()).timeouts())
+        .isEqualTo(GlobalSettings.Timeouts.DEFAULTS);
     assertThat(settings.adminListen()).isEqualTo(new InetSocketAddress("0.0.0.0", 8081));
     assertThat(settings.classes().className()).isEqualTo("bollard");
     assertThat(settings.classes().watchWithoutClass()).isFalse();
@@ -150,7 +159,8 @@ class MainTest {
             "--io-threads", "4", "--shutdown-grace", "500ms", "--with-echo-backend", ":9000");
 
     assertThat(settings.manifests()).isEqualTo(dir);
-    assertThat(settings.server().upstreamReadTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(settings.configDefaults().get(Catalog.READ_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(90));
     assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("127.0.0.1", 18080));
     assertThat(settings.server().ioThreads()).isEqualTo(4);
     assertThat(settings.server().shutdownGrace()).isEqualTo(Duration.ofMillis(500));
@@ -175,9 +185,25 @@ class MainTest {
     for (var option : run.getCommandSpec().options()) {
       String name = option.longestName();
       if (!name.equals("--help") && !name.equals("--version")) {
-        assertThat(out.toString()).as(name).contains(EnvironmentDefaults.variableFor(name));
+        assertThat(out.toString()).as(name).contains(Setting.environmentVariable(name));
       }
     }
+  }
+
+  @Test
+  void everyCatalogFlagIsARunOptionWithItsDefault() {
+    CommandLine run = new CommandLine(new RunCommand());
+    for (Setting<?> s : SettingOptions.FLAGS) {
+      var option = run.getCommandSpec().findOption(s.flag());
+      assertThat(option).as(s.flag()).isNotNull();
+      assertThat(option.defaultValue()).as(s.flag()).isEqualTo(s.defaultValue());
+    }
+  }
+
+  @Test
+  void theReadmeShowsTheFlagTable() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertThat(readme).contains(SettingOptions.markdownTable());
   }
 
   @Test

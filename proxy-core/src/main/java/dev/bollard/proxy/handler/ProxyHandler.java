@@ -28,7 +28,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -79,7 +78,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param routes where each request reads its route table
    * @param pools upstream connections
    * @param connections this listener's connections, for draining
-   * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
    * @param guard checks Basic auth; {@code null} only where no route is guarded (a guarded route
    *     then fails closed with 503)
    * @param telemetry logs and measures requests
@@ -90,7 +88,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       CurrentRoutes routes,
       UpstreamPools pools,
       ClientConnections connections,
-      Duration upstreamReadTimeout,
       @Nullable RequestGuard guard,
       RequestTelemetry telemetry,
       EdgeTls.Listener edge) {}
@@ -284,8 +281,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             keepAlive,
             upgrade,
             l.pools(),
-            settings.readTimeout() != null ? settings.readTimeout() : l.upstreamReadTimeout(),
-            settings.connectTimeout(),
+            settings.timeouts().read(),
+            settings.timeouts().connect(),
             maxBody);
     exchange = proxied;
     proxied.start();

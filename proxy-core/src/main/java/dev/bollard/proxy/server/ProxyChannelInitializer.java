@@ -47,9 +47,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     ChannelPipeline p = ch.pipeline();
     // The active config's client timeouts apply to connections accepted after it was published.
     GlobalSettings global = shared.routes().table().snapshot().settings();
-    ClientTimeouts timeouts = new ClientTimeouts(limits(
-        orElse(global.clientHeaderTimeout(), settings.clientHeaderTimeout()),
-        orElse(global.keepAliveTimeout(), settings.keepAliveIdleTimeout())));
+    ClientTimeouts timeouts = new ClientTimeouts(
+        limits(global.timeouts().clientHeader(), global.timeouts().keepAlive()));
     // With use-proxy-protocol, the first bytes may be a PROXY header from a trusted balancer.
     ProxyProtocolGate gate = shared.telemetry().accepted(global);
     if (gate != null) {
@@ -79,9 +78,5 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
       limits = current;
     }
     return current;
-  }
-
-  private static Duration orElse(@Nullable Duration configured, Duration listener) {
-    return configured != null ? configured : listener;
   }
 }

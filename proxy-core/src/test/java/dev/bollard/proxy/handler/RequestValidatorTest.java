@@ -35,12 +35,9 @@ class RequestValidatorTest {
       new ServerSettings(
           new InetSocketAddress("127.0.0.1", 0),
           1,
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
           MAX_HEADERS,
           MAX_URI,
+          Duration.ofSeconds(1),
           Duration.ofSeconds(1));
 
   private final Capture capture = new Capture();

@@ -1,0 +1,288 @@
+package dev.bollard.controller.settings;
+
+import static dev.bollard.controller.settings.Setting.Applied.NOT_YET;
+import static dev.bollard.controller.settings.Setting.Applied.PER_CONNECTION;
+import static dev.bollard.controller.settings.Setting.Applied.PER_REQUEST;
+
+import dev.bollard.proxy.accesslog.CaptureRules;
+import dev.bollard.proxy.accesslog.LogSettings;
+import dev.bollard.proxy.accesslog.QueryRedaction;
+import dev.bollard.proxy.config.AuthSettings;
+import dev.bollard.proxy.config.EdgeSettings;
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.Hsts;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
+import dev.bollard.proxy.headers.HeaderRules;
+import dev.bollard.proxy.server.ServerSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Every setting of Bollard, each declared once: its flag, ConfigMap key, value format, default,
+ * meaning and when it applies. The command line's proxy flags, their {@code BOLLARD_*} variables,
+ * config validation ({@link ConfigKeys}, {@link ConfigValidation}) and the README's tables are all
+ * made from these declarations; {@link #server} and {@link #global} turn resolved values into what
+ * the proxy reads.
+ *
+ * <p>Adding a setting: declare it here, add it to {@link #ALL}, and read it in {@link #server}
+ * (fixed for the process) or {@link #global} (changes with a config version). Then regenerate the
+ * README's tables (a test says what differs).
+ */
+public final class Catalog {
+
+  private Catalog() {}
+
+  // --- Fixed for the process: flags only, read into ServerSettings.
+
+  public static final Setting<InetSocketAddress> LISTEN = Setting.flag("--listen", "HOST:PORT",
+      "0.0.0.0:8080", ValueParsers::address, "Proxy listener (plain HTTP).");
+
+  public static final Setting<Integer> IO_THREADS = Setting.flag("--io-threads", "N", "0",
+      v -> ValueParsers.intAtLeast(v, 0), "Proxy event-loop threads; 0 means two per core.");
+
+  public static final Setting<Integer> MAX_HEADER_BYTES = Setting.flag("--max-header-bytes",
+      "BYTES", "32768", v -> ValueParsers.intAtLeast(v, 1024),
+      "Largest request head, at least 1024; beyond it 431.");
+
+  public static final Setting<Integer> MAX_URI_BYTES = Setting.flag("--max-uri-bytes", "BYTES",
+      "8192", v -> ValueParsers.intAtLeast(v, 256),
+      "Longest request line, at least 256; beyond it 414.");
+
+  public static final Setting<Duration> SHUTDOWN_GRACE = Setting.flag("--shutdown-grace",
+      "DURATION", "30s", ValueParsers::duration,
+      "On SIGTERM, how long in-flight requests may finish.");
+
+  public static final Setting<Duration> UPSTREAM_IDLE_TIMEOUT = Setting.flag(
+      "--upstream-idle-timeout", "DURATION", "60s", ValueParsers::positiveDuration,
+      "Pooled upstream keep-alive connections unused this long are closed.");
+
+  // --- A flag whose value is the default of a ConfigMap key.
+
+  public static final Setting<Duration> CONNECT_TIMEOUT = Setting.flagAndKey("--connect-timeout",
+      "proxy-connect-timeout", "DURATION", "5s", ValueParsers::positiveDuration, PER_REQUEST,
+      "Upstream TCP connect timeout, then the next endpoint, finally 502.");
+
+  public static final Setting<Duration> READ_TIMEOUT = Setting.flagAndKey(
+      "--upstream-read-timeout", "proxy-read-timeout", "DURATION", "60s",
+      ValueParsers::positiveDuration, PER_REQUEST,
+      "Longest upstream silence while a response is due, then 504.");
+
+  public static final Setting<Duration> CLIENT_HEADER_TIMEOUT = Setting.flagAndKey(
+      "--client-header-timeout", "client-header-timeout", "DURATION", "60s",
+      ValueParsers::positiveDuration, PER_CONNECTION,
+      "Time a client has to send a complete request head, then 408.");
+
+  public static final Setting<Duration> KEEP_ALIVE = Setting.flagAndKey("--keep-alive-timeout",
+      "keep-alive", "DURATION", "75s", ValueParsers::positiveDuration, PER_CONNECTION,
+      "Idle client keep-alive connections are closed after this.");
+
+  // --- ConfigMap keys only.
+
+  public static final Setting<Long> BODY_SIZE = Setting.key("proxy-body-size", "size", "1m",
+      ValueParsers::size, PER_REQUEST,
+      "Largest request body (nginx syntax: `512k`, `1m`, `1g`; `0` for unlimited); larger bodies"
+          + " get 413.");
+
+  public static final Setting<Duration> SEND_TIMEOUT = Setting.key("proxy-send-timeout",
+      "duration", "60s", ValueParsers::positiveDuration, NOT_YET,
+      "Longest stall writing a request body to an upstream.");
+
+  public static final Setting<Boolean> USE_PROXY_PROTOCOL = Setting.key("use-proxy-protocol",
+      "bool", "false", ValueParsers::bool, PER_CONNECTION,
+      "Accept a PROXY protocol (v1/v2) header from load balancers in `proxy-real-ip-cidr`; one"
+          + " from any other peer closes the connection, and a connection without one is served"
+          + " as the peer itself.");
+
+  public static final Setting<List<String>> REAL_IP_CIDR = Setting.key("proxy-real-ip-cidr",
+      "CIDR list", "0.0.0.0/0", ValueParsers::cidrs, PER_REQUEST,
+      "Comma-separated proxies whose `X-Forwarded-For`, `X-Request-Id` or PROXY header is"
+          + " trusted.");
+
+  public static final Setting<Boolean> USE_FORWARDED_HEADERS = Setting.key(
+      "use-forwarded-headers", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Honour `X-Forwarded-*` headers from trusted proxies: the client address from the"
+          + " forwarded-for chain (right to left, skipping trusted proxies), and"
+          + " `-Proto`/`-Host`/`-Port` passed on as they came.");
+
+  public static final Setting<Boolean> ENABLE_REAL_IP = Setting.key("enable-real-ip", "bool",
+      "false", ValueParsers::bool, PER_REQUEST,
+      "Take the client address from a trusted proxy's forwarded-for header even without"
+          + " `use-forwarded-headers`.");
+
+  public static final Setting<String> FORWARDED_FOR_HEADER = Setting.key("forwarded-for-header",
+      "header name", "X-Forwarded-For", ValueParsers::headerName, PER_REQUEST,
+      "The header carrying the client chain from trusted proxies.");
+
+  public static final Setting<Boolean> GENERATE_REQUEST_ID = Setting.key("generate-request-id",
+      "bool", "true", ValueParsers::bool, PER_REQUEST,
+      "Make an `X-Request-Id` (32 hex digits) when none is kept; one is kept only from"
+          + " `proxy-real-ip-cidr`. Sent upstream, returned, logged.");
+
+  public static final Setting<String> LOG_FORMAT_UPSTREAM = Setting.key("log-format-upstream",
+      "template", null, Catalog::template, PER_REQUEST,
+      "The text access-log template (`--access-log-format text`), nginx variables. Absent:"
+          + " ingress-nginx's default. An unknown variable refuses the version.");
+
+  public static final Setting<Boolean> LOG_ESCAPE_JSON = Setting.key("log-format-escape-json",
+      "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Escape text access-log values JSON-style instead of nginx's `\\xHH`.");
+
+  public static final Setting<List<String>> SKIP_ACCESS_LOG_URLS = Setting.key(
+      "skip-access-log-urls", "URI list", "", ValueParsers::list, PER_REQUEST,
+      "Comma-separated request URIs (exact, with or without the query) not logged.");
+
+  public static final Setting<List<String>> LOG_CAPTURE_HEADERS = Setting.key(
+      "bollard-log-capture-headers", "header list", "",
+      v -> checkedCapture(ValueParsers.list(v), List.of()), PER_REQUEST,
+      "Comma-separated upstream response headers logged as fields: `X-User-Id` (field"
+          + " `x_user_id`) or `X-User-Id:user_id`. Removed from the client's response unless"
+          + " kept.");
+
+  public static final Setting<List<String>> LOG_CAPTURE_PREFIXES = Setting.key(
+      "bollard-log-capture-prefixes", "prefix list", "",
+      v -> checkedCapture(List.of(), ValueParsers.list(v)), PER_REQUEST,
+      "Comma-separated header-name prefixes captured the same way: `X-Log-` logs"
+          + " `X-Log-Account` as `account`; `X-Log-:app_` as `app_account`.");
+
+  public static final Setting<Boolean> LOG_KEEP_CAPTURED = Setting.key(
+      "bollard-log-keep-captured-headers", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Leave captured headers in the client's response.");
+
+  public static final Setting<List<String>> LOG_REDACT_QUERY_PARAMS = Setting.key(
+      "bollard-log-redact-query-params", "name list", "", ValueParsers::list, PER_REQUEST,
+      "Comma-separated query parameters whose values are logged as `REDACTED`.");
+
+  public static final Setting<Boolean> LOG_DROP_QUERY = Setting.key("bollard-log-drop-query",
+      "bool", "false", ValueParsers::bool, PER_REQUEST, "Log no query strings at all.");
+
+  public static final Setting<Integer> LOG_MAX_VALUE_LENGTH = Setting.key(
+      "bollard-log-max-value-length", "number", "2048", ValueParsers::maxValueLength, PER_REQUEST,
+      "Longest value of one access-log field; longer ones are cut and end in `...`.");
+
+  public static final Setting<List<HeaderRules.Rule>> REQUEST_HEADERS = Setting.key(
+      "bollard-request-headers", "rules", "", HeaderRules::parseLines, PER_REQUEST,
+      "Header rules for requests sent upstream, one per line: `set Name: value`,"
+          + " `add Name: value`, `clear Name`.");
+
+  public static final Setting<List<HeaderRules.Rule>> RESPONSE_HEADERS = Setting.key(
+      "bollard-response-headers", "rules", "", HeaderRules::parseLines, PER_REQUEST,
+      "Header rules for responses sent to clients (also those Bollard makes), same syntax; an"
+          + " Ingress's rules run after these.");
+
+  public static final Setting<Boolean> HSTS = Setting.key("hsts", "bool", "true",
+      ValueParsers::bool, PER_REQUEST, "Send `Strict-Transport-Security` on TLS responses.");
+
+  public static final Setting<Long> HSTS_MAX_AGE = Setting.key("hsts-max-age", "seconds",
+      "31536000", ValueParsers::nonNegativeSeconds, PER_REQUEST, "The HSTS `max-age`.");
+
+  public static final Setting<Boolean> HSTS_INCLUDE_SUBDOMAINS = Setting.key(
+      "hsts-include-subdomains", "bool", "true", ValueParsers::bool, PER_REQUEST,
+      "Add `includeSubDomains` to the HSTS header.");
+
+  public static final Setting<Boolean> HSTS_PRELOAD = Setting.key("hsts-preload", "bool",
+      "false", ValueParsers::bool, PER_REQUEST, "Add `preload` to the HSTS header.");
+
+  public static final Setting<Boolean> SSL_REDIRECT = Setting.key("ssl-redirect", "bool", "true",
+      ValueParsers::bool, PER_REQUEST,
+      "Redirect plain HTTP requests for hosts with TLS to HTTPS (308).");
+
+  public static final Setting<List<String>> AUTH_HOSTS = Setting.key("bollard-auth-hosts",
+      "host list", "", v -> ValueParsers.list(v.toLowerCase(Locale.ROOT)), PER_REQUEST,
+      "Comma-separated hosts (`staging.example.com`, `*.preview.example.com`) guarded by Basic"
+          + " auth with `bollard-auth-secret`, whatever route serves them; an Ingress's own"
+          + " `auth-*` annotations win on its routes.");
+
+  public static final Setting<String> AUTH_SECRET = Setting.key("bollard-auth-secret",
+      "namespace/name", null, ValueParsers::secretRef, PER_REQUEST,
+      "The Secret of the global guard, htpasswd text under key `auth`. Missing Secret or key: the"
+          + " guarded hosts answer 503.");
+
+  public static final Setting<String> AUTH_REALM = Setting.key("bollard-auth-realm", "text",
+      "Authentication Required", String::strip, PER_REQUEST,
+      "The realm of the global guard's `WWW-Authenticate` challenge.");
+
+  public static final Setting<List<String>> AUTH_EXEMPT_PATHS = Setting.key(
+      "bollard-auth-exempt-paths", "path list", "", ValueParsers::list, PER_REQUEST,
+      "Comma-separated paths every guard lets through without credentials (health checks);"
+          + " `/status/` exempts everything below. ACME challenges and `/robots.txt` never ask"
+          + " anyway.");
+
+  public static final Setting<Boolean> AUTH_FORWARD_AUTHORIZATION = Setting.key(
+      "bollard-auth-forward-authorization", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Send the `Authorization` header upstream after a successful Basic-auth check.");
+
+  /** Every setting in documentation order: the fixed flags first, then the keys. */
+  public static final List<Setting<?>> ALL = List.of(
+      LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, SHUTDOWN_GRACE, UPSTREAM_IDLE_TIMEOUT,
+      BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
+      USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
+      FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
+      SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
+      LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
+      RESPONSE_HEADERS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
+      AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION);
+
+  static {
+    Set<String> names = new HashSet<>();
+    for (Setting<?> s : ALL) {
+      for (String name : new String[] {s.flag(), s.key()}) {
+        if (name != null && !names.add(name)) {
+          throw new IllegalStateException("setting " + name + " is declared twice");
+        }
+      }
+    }
+  }
+
+  /** What the proxy keeps for its whole life, from the flags' values. */
+  public static ServerSettings server(SettingValues v) {
+    return new ServerSettings(v.get(LISTEN), v.get(IO_THREADS), v.get(MAX_HEADER_BYTES),
+        v.get(MAX_URI_BYTES), v.get(SHUTDOWN_GRACE), v.get(UPSTREAM_IDLE_TIMEOUT));
+  }
+
+  /**
+   * The final settings a snapshot carries, from resolved values (a config version's keys over the
+   * flags' values over the defaults).
+   *
+   * @throws IllegalArgumentException if values contradict each other (the message says which)
+   */
+  public static GlobalSettings global(SettingValues v) {
+    LogSettings log = new LogSettings(
+        CaptureRules.parse(v.get(LOG_CAPTURE_HEADERS), v.get(LOG_CAPTURE_PREFIXES),
+            v.get(LOG_KEEP_CAPTURED)),
+        new QueryRedaction(v.get(LOG_DROP_QUERY), Set.copyOf(v.get(LOG_REDACT_QUERY_PARAMS))),
+        v.orNull(LOG_FORMAT_UPSTREAM), v.get(LOG_ESCAPE_JSON), v.get(SKIP_ACCESS_LOG_URLS),
+        v.get(LOG_MAX_VALUE_LENGTH));
+    EdgeSettings edge = new EdgeSettings(log,
+        new HeaderRules(v.get(REQUEST_HEADERS), v.get(RESPONSE_HEADERS)), v.get(ENABLE_REAL_IP),
+        v.get(FORWARDED_FOR_HEADER), v.get(GENERATE_REQUEST_ID));
+    // The guard's policy is resolved from the Secret by translation, after this.
+    AuthSettings auth = new AuthSettings(v.get(AUTH_HOSTS), v.orNull(AUTH_SECRET),
+        v.get(AUTH_REALM), v.get(AUTH_EXEMPT_PATHS), v.get(AUTH_FORWARD_AUTHORIZATION), null);
+    return new GlobalSettings(
+        v.get(BODY_SIZE),
+        new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
+            v.get(CLIENT_HEADER_TIMEOUT), v.get(KEEP_ALIVE)),
+        v.get(USE_PROXY_PROTOCOL),
+        v.get(REAL_IP_CIDR),
+        v.get(USE_FORWARDED_HEADERS),
+        new Hsts(v.get(HSTS), v.get(HSTS_MAX_AGE), v.get(HSTS_INCLUDE_SUBDOMAINS),
+            v.get(HSTS_PRELOAD)),
+        v.get(SSL_REDIRECT),
+        auth,
+        edge);
+  }
+
+  private static String template(String value) {
+    LogSettings.checkTemplate(value.strip());
+    return value.strip();
+  }
+
+  private static List<String> checkedCapture(List<String> headers, List<String> prefixes) {
+    CaptureRules.parse(headers, prefixes, false);
+    return headers.isEmpty() ? prefixes : headers;
+  }
+}
