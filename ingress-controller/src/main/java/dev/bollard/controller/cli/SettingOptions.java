@@ -47,7 +47,9 @@ final class SettingOptions implements CommandLine.IModelTransformer {
 
   /** The option's help text: the setting's, its default, its key, its variable. */
   static String description(Setting<?> s) {
-    return s.description() + " Default: ${DEFAULT-VALUE}."
+    String d = s.defaultValue();
+    return s.description()
+        + (d == null || d.isEmpty() ? "" : " Default: ${DEFAULT-VALUE}.")
         + (s.key() == null ? "" : " The ConfigMap key " + s.key() + " overrides it.")
         + " Env: " + s.environmentVariable() + ".";
   }
@@ -58,8 +60,10 @@ final class SettingOptions implements CommandLine.IModelTransformer {
     sb.append("| flag | default | meaning |\n");
     sb.append("|---|---|---|\n");
     for (Setting<?> s : FLAGS) {
-      sb.append("| `").append(s.flag()).append(' ').append(s.type()).append("` | `")
-          .append(s.defaultValue()).append("` | ").append(s.description());
+      String d = s.defaultValue();
+      sb.append("| `").append(s.flag()).append(' ').append(s.type()).append("` | ")
+          .append(d == null || d.isEmpty() ? "none" : "`" + d + "`").append(" | ")
+          .append(s.description());
       if (s.key() != null) {
         sb.append(" The ConfigMap key `").append(s.key()).append("` overrides it (")
             .append(s.applied().text()).append(").");

@@ -15,6 +15,7 @@ import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +36,57 @@ import java.util.Set;
 public final class Catalog {
 
   private Catalog() {}
+
+  // --- Fixed for the process: what it serves from and who it is (read by the command).
+
+  public static final Setting<Path> MANIFESTS = Setting.flag("--manifests", "DIR", null,
+      Path::of,
+      "Directory of Kubernetes YAML (Ingress, IngressClass, Service, EndpointSlice, Endpoints,"
+          + " ConfigMap), read recursively and watched: standalone mode. Without it Bollard"
+          + " follows the cluster.");
+
+  public static final Setting<Path> KUBECONFIG = Setting.flag("--kubeconfig", "FILE", null,
+      Path::of,
+      "Kubeconfig to reach the API server. Without it the in-cluster config (outside a cluster"
+          + " KUBECONFIG or ~/.kube/config).");
+
+  public static final Setting<List<String>> WATCH_NAMESPACE = Setting.flag("--watch-namespace",
+      "NS[,NS...]", "", ValueParsers::list,
+      "Only watch these namespaces (comma-separated). Without it all.");
+
+  public static final Setting<String> NAMESPACE = Setting.flag("--namespace", "NS", null,
+      String::strip,
+      "The controller's own namespace: the leader Lease and a --config without namespace live"
+          + " here. Without it $POD_NAMESPACE, else default.");
+
+  public static final Setting<String> PUBLISH_SERVICE = Setting.flag("--publish-service",
+      "NS/NAME", null, ValueParsers::namespacedName,
+      "Service whose load-balancer address is written to our Ingresses' status.");
+
+  public static final Setting<List<String>> PUBLISH_STATUS_ADDRESS = Setting.flag(
+      "--publish-status-address", "ADDR[,ADDR...]", "", ValueParsers::list,
+      "Fixed IPs or host names for our Ingresses' status (wins over --publish-service).");
+
+  public static final Setting<String> ELECTION_ID = Setting.flag("--election-id", "NAME",
+      "bollard-leader", String::strip,
+      "Name of the coordination.k8s.io Lease replicas elect a leader with.");
+
+  public static final Setting<InetSocketAddress> ADMIN_LISTEN = Setting.flag("--admin-listen",
+      "HOST:PORT", "0.0.0.0:8081", ValueParsers::address,
+      "Admin listener: /healthz, /readyz, /status (and /metrics).");
+
+  public static final Setting<InetSocketAddress> ECHO_BACKEND = Setting.flag(
+      "--with-echo-backend", "HOST:PORT", null, ValueParsers::address,
+      "Also start the demo echo backend in this process, e.g. 127.0.0.1:9000 for the bundled"
+          + " examples.");
+
+  public static final Setting<Duration> REBUILD_HOLD_OFF = Setting.flag("--rebuild-hold-off",
+      "DURATION", "200ms", ValueParsers::duration, "Quiet time after a change before rebuilding.");
+
+  public static final Setting<Duration> REBUILD_MAX_DELAY = Setting.flag("--rebuild-max-delay",
+      "DURATION", "2s", ValueParsers::duration,
+      "Longest wait from a change to its rebuild while changes keep coming; not shorter than"
+          + " --rebuild-hold-off.");
 
   // --- Fixed for the process: flags only, read into ServerSettings.
 
@@ -217,6 +269,8 @@ public final class Catalog {
 
   /** Every setting in documentation order: the fixed flags first, then the keys. */
   public static final List<Setting<?>> ALL = List.of(
+      MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
+      ELECTION_ID, ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, SHUTDOWN_GRACE, UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,

@@ -70,7 +70,7 @@ public record Setting<T>(
   }
 
   /** A flag alone: fixed for the process. */
-  static <T> Setting<T> flag(String flag, String type, String defaultValue,
+  static <T> Setting<T> flag(String flag, String type, @Nullable String defaultValue,
       Function<String, T> parser, String description) {
     return new Setting<>(flag, null, type, defaultValue, description, Applied.AT_START, parser);
   }

@@ -154,6 +154,16 @@ public final class ValueParsers {
     return value.strip();
   }
 
+  /** {@code namespace/name} of a namespaced object. */
+  static String namespacedName(String value) {
+    String ref = value.strip();
+    if (!ref.matches("[^/]+/[^/]+")) {
+      throw new IllegalArgumentException(
+          quote(value) + " (expected: NAMESPACE/NAME, e.g. ingress/bollard)");
+    }
+    return ref;
+  }
+
   /** {@code namespace/name} of a Secret. */
   static String secretRef(String value) {
     String ref = value.strip();

@@ -135,7 +135,8 @@ class MainTest {
 
     assertThat(settings.server())
         .isEqualTo(ServerSettings.defaults(new InetSocketAddress("0.0.0.0", 8080)));
-    assertThat(settings.configDefaults()).isEqualTo(SettingValues.DEFAULTS);
+    assertThat(settings.configDefaults().with(Catalog.MANIFESTS, null))
+        .isEqualTo(SettingValues.DEFAULTS);
     assertThat(Catalog.global(settings.configDefaults()).timeouts())
         .isEqualTo(GlobalSettings.Timeouts.DEFAULTS);
     assertThat(settings.adminListen()).isEqualTo(new InetSocketAddress("0.0.0.0", 8081));
@@ -204,6 +205,43 @@ class MainTest {
   void theReadmeShowsTheFlagTable() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     assertThat(readme).contains(SettingOptions.markdownTable());
+  }
+
+  @Test
+  void clusterFlagsAreParsedByTheirSettings() {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("BOLLARD_NAMESPACE", "ingress")));
+    cli.parseArgs("--watch-namespace=staging,previews", "--publish-service", "ingress/bollard",
+        "--rebuild-hold-off", "1s");
+
+    KubernetesSettings settings = command.kubernetesSettings();
+
+    assertThat(settings.watchNamespaces()).containsExactly("staging", "previews");
+    assertThat(settings.publishService()).isEqualTo("ingress/bollard");
+    assertThat(settings.election().namespace()).isEqualTo("ingress");
+    assertThat(settings.election().electionId()).isEqualTo("bollard-leader");
+    assertThat(settings.rebuildHoldOff()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
+  }
+
+  @Test
+  void aBadClusterFlagIsAUsageErrorNamingIt() {
+    int code = run(Map.of(), "run", "--publish-service", "bollard");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--publish-service",
+        "\"bollard\" (expected: NAMESPACE/NAME, e.g. ingress/bollard)");
+  }
+
+  @Test
+  void aMaxDelayShorterThanTheHoldOffIsAUsageError() {
+    int code = run(Map.of(), "run", "--manifests", dir.toString(), "--rebuild-hold-off", "3s",
+        "--rebuild-max-delay", "1s");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--rebuild-max-delay PT1S is shorter than"
+        + " --rebuild-hold-off PT3S");
   }
 
   @Test
