@@ -39,7 +39,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin AccessLogOptions accessLog;
 
-  @Mixin TlsOptions tls;
+  /** The HTTPS and ACME flags, read from the catalog's values. */
+  final TlsOptions tls = new TlsOptions(this::flags);
 
   @Override
   public Integer call() throws Exception {
@@ -90,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                   .withConfig(clientConfig)
                   .build(),
               accessLog,
-              tls.toConfig(spec.commandLine(), settings.election().namespace()));
+              tls.toConfig(settings.election().namespace()));
     } catch (UncheckedIOException e) {
       spec.commandLine().getErr().println("bollard run: " + e.getMessage());
       return Main.EXIT_FAILURE;

@@ -4,6 +4,7 @@ import static dev.bollard.controller.settings.Setting.Applied.NOT_YET;
 import static dev.bollard.controller.settings.Setting.Applied.PER_CONNECTION;
 import static dev.bollard.controller.settings.Setting.Applied.PER_REQUEST;
 
+import dev.bollard.acme.ChallengeType;
 import dev.bollard.proxy.accesslog.CaptureRules;
 import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.accesslog.QueryRedaction;
@@ -15,6 +16,7 @@ import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -88,20 +90,64 @@ public final class Catalog {
       "Longest wait from a change to its rebuild while changes keep coming; not shorter than"
           + " --rebuild-hold-off.");
 
+  // --- Fixed for the process: the HTTPS listener and ACME (read by the command).
+
+  public static final Setting<InetSocketAddress> HTTPS_LISTEN = Setting.flag("--https-listen",
+      "HOST:PORT", "0.0.0.0:8443", ValueParsers::address,
+      "HTTPS listener (SNI certificates from Ingress spec.tls Secrets).");
+
+  public static final Setting<Integer> HTTPS_REDIRECT_PORT = Setting.flag(
+      "--https-redirect-port", "PORT", "443", v -> ValueParsers.intBetween(v, 1, 65535),
+      "Port in HTTP-to-HTTPS redirects: where clients reach HTTPS (the Service port).");
+
+  public static final Setting<String> DEFAULT_SSL_CERTIFICATE = Setting.flag(
+      "--default-ssl-certificate", "NS/NAME", null, ValueParsers::namespacedName,
+      "kubernetes.io/tls Secret for hosts without a certificate of their own. Without it one"
+          + " generated at start.");
+
+  public static final Setting<URI> ACME_DIRECTORY = Setting.flag("--acme-directory", "URL", null,
+      ValueParsers::uri,
+      "ACME directory URL; turns on certificates for tls-acme Ingresses. LEGO_URL works too.");
+
+  public static final Setting<String> ACME_EMAIL = Setting.flag("--acme-email", "EMAIL", null,
+      String::strip, "ACME account contact. LEGO_EMAIL works too.");
+
+  public static final Setting<String> ACME_ACCOUNT_SECRET = Setting.flag(
+      "--acme-account-secret", "NS/NAME", null, ValueParsers::namespacedName,
+      "Secret holding the ACME account key (cluster). Without it"
+          + " <namespace>/bollard-acme-account.");
+
+  public static final Setting<String> ACME_CHALLENGES_CONFIGMAP = Setting.flag(
+      "--acme-challenges-configmap", "NAME", "bollard-acme-challenges", String::strip,
+      "ConfigMap in the controller's namespace sharing pending challenges between replicas.");
+
+  public static final Setting<Path> ACME_DIR = Setting.flag("--acme-dir", "DIR", null, Path::of,
+      "Standalone: directory for issued certificates and the account key.");
+
+  public static final Setting<Double> ACME_RENEW_WHEN_REMAINING = Setting.flag(
+      "--acme-renew-when-remaining", "FRACTION", "0.33", ValueParsers::fraction,
+      "Renew when this fraction of a certificate's lifetime remains.");
+
+  public static final Setting<List<ChallengeType>> ACME_CHALLENGE_TYPES = Setting.flag(
+      "--acme-challenge-types", "TYPE[,TYPE]", "", ValueParsers::challengeTypes,
+      "ACME challenge types in order of preference: http-01 (plain listener, port 80),"
+          + " tls-alpn-01 (HTTPS listener, port 443). Without it http-01,tls-alpn-01.");
+
   // --- Fixed for the process: flags only, read into ServerSettings.
 
   public static final Setting<InetSocketAddress> LISTEN = Setting.flag("--listen", "HOST:PORT",
       "0.0.0.0:8080", ValueParsers::address, "Proxy listener (plain HTTP).");
 
   public static final Setting<Integer> IO_THREADS = Setting.flag("--io-threads", "N", "0",
-      v -> ValueParsers.intAtLeast(v, 0), "Proxy event-loop threads; 0 means two per core.");
+      v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE),
+      "Proxy event-loop threads; 0 means two per core.");
 
   public static final Setting<Integer> MAX_HEADER_BYTES = Setting.flag("--max-header-bytes",
-      "BYTES", "32768", v -> ValueParsers.intAtLeast(v, 1024),
+      "BYTES", "32768", v -> ValueParsers.intBetween(v, 1024, Integer.MAX_VALUE),
       "Largest request head, at least 1024; beyond it 431.");
 
   public static final Setting<Integer> MAX_URI_BYTES = Setting.flag("--max-uri-bytes", "BYTES",
-      "8192", v -> ValueParsers.intAtLeast(v, 256),
+      "8192", v -> ValueParsers.intBetween(v, 256, Integer.MAX_VALUE),
       "Longest request line, at least 256; beyond it 414.");
 
   public static final Setting<Duration> SHUTDOWN_GRACE = Setting.flag("--shutdown-grace",
@@ -212,7 +258,8 @@ public final class Catalog {
       "bool", "false", ValueParsers::bool, PER_REQUEST, "Log no query strings at all.");
 
   public static final Setting<Integer> LOG_MAX_VALUE_LENGTH = Setting.key(
-      "bollard-log-max-value-length", "number", "2048", ValueParsers::maxValueLength, PER_REQUEST,
+      "bollard-log-max-value-length", "number", "2048", v -> ValueParsers.intBetween(v, 16, 65_536),
+      PER_REQUEST,
       "Longest value of one access-log field; longer ones are cut and end in `...`.");
 
   public static final Setting<List<HeaderRules.Rule>> REQUEST_HEADERS = Setting.key(
@@ -271,6 +318,9 @@ public final class Catalog {
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
       ELECTION_ID, ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
+      HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
+      ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_RENEW_WHEN_REMAINING,
+      ACME_CHALLENGE_TYPES,
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, SHUTDOWN_GRACE, UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,

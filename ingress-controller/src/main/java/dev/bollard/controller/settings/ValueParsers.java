@@ -1,15 +1,20 @@
 package dev.bollard.controller.settings;
 
+import dev.bollard.acme.ChallengeType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The value formats of the settings: the ConfigMap keys written the way ingress-nginx writes them,
@@ -86,25 +91,9 @@ public final class ValueParsers {
     return d;
   }
 
-  /** A whole number of at least {@code min}. */
-  static int intAtLeast(String value, int min) {
-    int n;
-    try {
-      n = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          quote(value) + " is not a whole number (expected: " + min + " or more)");
-    }
-    if (n < min) {
-      throw new IllegalArgumentException(quote(value) + " is too small (expected: " + min
-          + " or more)");
-    }
-    return n;
-  }
-
   /**
-   * {@code HOST:PORT}, {@code [IPv6]:PORT}, {@code :PORT} or {@code PORT} (all interfaces); the host
-   * must resolve.
+   * {@code HOST:PORT}, {@code [IPv6]:PORT}, {@code :PORT} or {@code PORT} (all interfaces); the
+   * host must resolve.
    */
   public static InetSocketAddress address(String value) {
     String v = value.trim();
@@ -154,6 +143,71 @@ public final class ValueParsers {
     return value.strip();
   }
 
+  /** A whole number from {@code min} to {@code max}. */
+  static int intBetween(String value, int min, int max) {
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      n = Long.MIN_VALUE;
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(quote(value) + " (expected: a whole number "
+          + (max == Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max)
+          + ")");
+    }
+    return (int) n;
+  }
+
+  /** An absolute URL. */
+  static URI uri(String value) {
+    try {
+      URI uri = new URI(value.strip());
+      if (uri.isAbsolute()) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Reported below.
+    }
+    throw new IllegalArgumentException(
+        quote(value) + " (expected: an absolute URL, e.g. https://acme.example/directory)");
+  }
+
+  /** A number strictly between 0 and 1. */
+  static double fraction(String value) {
+    double d;
+    try {
+      d = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d > 0 && d < 1)) {
+      throw new IllegalArgumentException(quote(value) + " (expected: between 0 and 1)");
+    }
+    return d;
+  }
+
+  /**
+   * ACME challenge types as RFC 8555 and RFC 8737 spell them ({@code http-01}, {@code
+   * tls-alpn-01}), comma-separated, each once, in order of preference.
+   */
+  static List<ChallengeType> challengeTypes(String value) {
+    List<ChallengeType> out = new ArrayList<>();
+    for (String name : list(value)) {
+      String wanted = name.toLowerCase(Locale.ROOT);
+      ChallengeType type = Arrays.stream(ChallengeType.values())
+          .filter(t -> t.acmeName().equals(wanted)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(quote(name) + " (expected: "
+              + Arrays.stream(ChallengeType.values()).map(ChallengeType::acmeName)
+                  .collect(Collectors.joining(" or ")) + ")"));
+      if (out.contains(type)) {
+        throw new IllegalArgumentException(quote(value) + " (expected: each type once)");
+      }
+      out.add(type);
+    }
+    return List.copyOf(out);
+  }
+
   /** {@code namespace/name} of a namespaced object. */
   static String namespacedName(String value) {
     String ref = value.strip();
@@ -172,21 +226,6 @@ public final class ValueParsers {
       throw new IllegalArgumentException(quote(value) + " (expected: namespace/name of a Secret)");
     }
     return ref;
-  }
-
-  /** The longest access-log field value, 16 to 65536. */
-  static int maxValueLength(String value) {
-    int n;
-    try {
-      n = Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      n = -1;
-    }
-    if (n < 16 || n > 65_536) {
-      throw new IllegalArgumentException(
-          quote(value) + " is not a length (expected a number from 16 to 65536)");
-    }
-    return n;
   }
 
   /** A non-negative whole number of seconds ({@code hsts-max-age}). */

@@ -126,7 +126,7 @@ class MainTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--max-header-bytes",
-        "\"10\" is too small (expected: 1024 or more)");
+        "\"10\" (expected: a whole number of at least 1024)");
   }
 
   @Test
