@@ -37,8 +37,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ClassOptions classes;
 
-  @Mixin AccessLogOptions accessLog;
-
   /** The HTTPS and ACME flags, read from the catalog's values. */
   final TlsOptions tls = new TlsOptions(this::flags);
 
@@ -50,10 +48,11 @@ final class RunCommand implements Callable<Integer> {
     StandaloneSettings settings = settings();
     StandaloneRuntime runtime;
     try {
-      runtime = StandaloneRuntime.start(settings, accessLog, CertificateWiring.standalone(
-          tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace()),
-          java.util.List.of(), dev.bollard.acme.CertificateEvents.NONE,
-          java.time.Clock.systemUTC()));
+      runtime = StandaloneRuntime.start(settings, AccessLogOptions.of(flags()),
+          CertificateWiring.standalone(
+              tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace()),
+              java.util.List.of(), dev.bollard.acme.CertificateEvents.NONE,
+              java.time.Clock.systemUTC()));
     } catch (UncheckedIOException e) {
       spec.commandLine()
           .getErr()
@@ -90,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
               new io.fabric8.kubernetes.client.KubernetesClientBuilder()
                   .withConfig(clientConfig)
                   .build(),
-              accessLog,
+              AccessLogOptions.of(flags()),
               tls.toConfig(settings.election().namespace()));
     } catch (UncheckedIOException e) {
       spec.commandLine().getErr().println("bollard run: " + e.getMessage());

@@ -5,6 +5,7 @@ import static dev.bollard.controller.settings.Setting.Applied.PER_CONNECTION;
 import static dev.bollard.controller.settings.Setting.Applied.PER_REQUEST;
 
 import dev.bollard.acme.ChallengeType;
+import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.accesslog.CaptureRules;
 import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.accesslog.QueryRedaction;
@@ -89,6 +90,21 @@ public final class Catalog {
       "DURATION", "2s", ValueParsers::duration,
       "Longest wait from a change to its rebuild while changes keep coming; not shorter than"
           + " --rebuild-hold-off.");
+
+  // --- Fixed for the process: the access log's destination (its content is per config version).
+
+  public static final Setting<String> ACCESS_LOG = Setting.flag("--access-log",
+      "stdout|PATH|off", "stdout", String::strip,
+      "Where access-log lines go: stdout, a file (appended, reopened when rotated), or off.");
+
+  public static final Setting<AccessLog.Format> ACCESS_LOG_FORMAT = Setting.flag(
+      "--access-log-format", "json|text", "json", ValueParsers::logFormat,
+      "json: one object per line; text: the log-format-upstream template.");
+
+  public static final Setting<Integer> ACCESS_LOG_QUEUE = Setting.flag("--access-log-queue",
+      "LINES", String.valueOf(AccessLog.DEFAULT_QUEUE_CAPACITY),
+      v -> ValueParsers.intBetween(v, 1, Integer.MAX_VALUE),
+      "Lines that may wait for the writer; beyond it lines are dropped and counted.");
 
   // --- Fixed for the process: the HTTPS listener and ACME (read by the command).
 
@@ -318,6 +334,7 @@ public final class Catalog {
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
       ELECTION_ID, ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
+      ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_RENEW_WHEN_REMAINING,
       ACME_CHALLENGE_TYPES,

@@ -1,6 +1,7 @@
 package dev.bollard.controller.settings;
 
 import dev.bollard.acme.ChallengeType;
+import dev.bollard.proxy.accesslog.AccessLog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -157,6 +158,16 @@ public final class ValueParsers {
           + ")");
     }
     return (int) n;
+  }
+
+  /** An access-log format: {@code json} or {@code text}. */
+  static AccessLog.Format logFormat(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "json" -> AccessLog.Format.JSON;
+      case "text" -> AccessLog.Format.TEXT;
+      default -> throw new IllegalArgumentException(
+          quote(value) + " is not an access-log format (expected: json or text)");
+    };
   }
 
   /** An absolute URL. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.Setting;
 import dev.bollard.controller.settings.SettingValues;
+import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
@@ -242,6 +243,23 @@ class MainTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--rebuild-max-delay PT1S is shorter than"
         + " --rebuild-hold-off PT3S");
+  }
+
+  @Test
+  void accessLogFlagsBecomeTheRuntimesOptions() {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("BOLLARD_ACCESS_LOG", "off")));
+    cli.parseArgs("--access-log-format", "TEXT", "--access-log-queue", "10");
+
+    AccessLogOptions options = AccessLogOptions.of(SettingOptions.values(command.spec));
+
+    assertThat(options.destination).isEqualTo("off");
+    assertThat(options.format).isEqualTo(AccessLog.Format.TEXT);
+    assertThat(options.queue).isEqualTo(10);
+    assertThat(run(Map.of(), "run", "--access-log-format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--access-log-format",
+        "\"xml\" is not an access-log format (expected: json or text)");
   }
 
   @Test
