@@ -4,6 +4,7 @@ import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.controller.settings.ConfigValidation;
 import dev.bollard.controller.settings.GlobalConfig;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.ManifestDirectory;
 import dev.bollard.controller.source.Manifests;
 import dev.bollard.controller.store.ResourceStore;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    modelTransformer = SettingOptions.ForCheck.class,
     description = {
       "Read a directory of Kubernetes YAML as 'run' would, print every problem (one per line:"
           + " file or resource, field or position, what is wrong) and exit 1 if there is any;"
@@ -42,9 +43,9 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The manifest directory.")
   Path dir;
 
-  @Mixin ClassOptions classes;
+  final ClassOptions classes = new ClassOptions(this::flags);
 
-  @Mixin ConfigOptions config;
+  final ConfigOptions config = new ConfigOptions(this::flags);
 
   CheckCommand(PrintWriter out) {
     this.out = out;
@@ -64,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
                 ResourceStore.of(manifests.resources()), manifests.problems()),
             new SnapshotTranslator(classes.toSelection()),
             new GlobalConfig(
-                config.family(spec, ResourceStore.DEFAULT_NAMESPACE),
+                config.family(ResourceStore.DEFAULT_NAMESPACE),
                 config.version(),
                 new GlobalConfig.Listener() {}));
     List<Problem> problems = new ArrayList<>(built.result().problems());
@@ -107,6 +108,10 @@ final class CheckCommand implements Callable<Integer> {
     out.println(dir + ": " + plural(problems.size(), "problem") + " (" + counts + ")");
     out.flush();
     return Main.EXIT_FAILURE;
+  }
+
+  private SettingValues flags() {
+    return SettingOptions.values(spec);
   }
 
   private static String plural(int n, String noun) {

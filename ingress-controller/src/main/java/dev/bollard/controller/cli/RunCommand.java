@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code bollard run}: serve a manifest directory until SIGTERM. */
@@ -33,9 +32,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Mixin ConfigOptions config;
+  /** The config-family flags, read from the catalog's values. */
+  final ConfigOptions config = new ConfigOptions(this::flags);
 
-  @Mixin ClassOptions classes;
+  /** The class flags, read from the catalog's values. */
+  final ClassOptions classes = new ClassOptions(this::flags);
 
   /** The HTTPS and ACME flags, read from the catalog's values. */
   final TlsOptions tls = new TlsOptions(this::flags);
@@ -113,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
         flags.get(Catalog.ADMIN_LISTEN),
         classes.toSelection(),
         flags.get(Catalog.WATCH_NAMESPACE),
-        config.family(spec, ownNamespace),
+        config.family(ownNamespace),
         config.version(),
         flags.orNull(Catalog.PUBLISH_SERVICE),
         flags.get(Catalog.PUBLISH_STATUS_ADDRESS),
@@ -189,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
         flags.orNull(Catalog.ECHO_BACKEND),
         flags.get(Catalog.REBUILD_HOLD_OFF),
         maxDelay,
-        config.family(spec, namespace != null ? namespace : ResourceStore.DEFAULT_NAMESPACE),
+        config.family(namespace != null ? namespace : ResourceStore.DEFAULT_NAMESPACE),
         config.version());
   }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * error naming the flag), its default the declared one, its environment variable {@code
  * BOLLARD_<FLAG>} (read by {@link EnvironmentDefaults}, a flag wins).
  */
-final class SettingOptions implements CommandLine.IModelTransformer {
+class SettingOptions implements CommandLine.IModelTransformer {
 
   /** The catalog's settings that have a flag. */
   static final List<Setting<?>> FLAGS =
@@ -22,14 +22,36 @@ final class SettingOptions implements CommandLine.IModelTransformer {
 
   @Override
   public CommandSpec transform(CommandSpec command) {
-    for (Setting<?> s : FLAGS) {
+    for (Setting<?> s : flags()) {
       command.addOption(option(s));
     }
     return command;
   }
 
+  /** The settings this command has flags for: all of them ({@code run}). */
+  List<Setting<?>> flags() {
+    return FLAGS;
+  }
+
+  /** The flags of {@code check}: which Ingresses and which config. */
+  static final class ForCheck extends SettingOptions {
+    @Override
+    List<Setting<?>> flags() {
+      return Catalog.CHECK_FLAGS;
+    }
+  }
+
   private static OptionSpec option(Setting<?> s) {
     String flag = s.flag();
+    if (s.type().equals(Setting.SWITCH)) {
+      // No value: present means true; the default (or the environment) says otherwise.
+      return OptionSpec.builder(flag)
+          .type(boolean.class)
+          .arity("0")
+          .defaultValue(s.defaultValue())
+          .description(description(s))
+          .build();
+    }
     return OptionSpec.builder(flag)
         .paramLabel(s.type())
         .type(Object.class)
@@ -61,7 +83,8 @@ final class SettingOptions implements CommandLine.IModelTransformer {
     sb.append("|---|---|---|\n");
     for (Setting<?> s : FLAGS) {
       String d = s.defaultValue();
-      sb.append("| `").append(s.flag()).append(' ').append(s.type()).append("` | ")
+      sb.append("| `").append(s.flag())
+          .append(s.type().equals(Setting.SWITCH) ? "" : " " + s.type()).append("` | ")
           .append(d == null || d.isEmpty() ? "none" : "`" + d + "`").append(" | ")
           .append(s.description());
       if (s.key() != null) {
@@ -73,11 +96,17 @@ final class SettingOptions implements CommandLine.IModelTransformer {
     return sb.toString();
   }
 
-  /** The flags' values after parsing {@code command}'s arguments, over the catalog defaults. */
+  /**
+   * The flags' values after parsing {@code command}'s arguments, over the catalog defaults (for the
+   * settings the command has no flag for).
+   */
   static SettingValues values(CommandSpec command) {
     SettingValues values = SettingValues.DEFAULTS;
     for (Setting<?> s : FLAGS) {
-      values = withParsed(values, s, command.findOption(s.flag()).getValue());
+      OptionSpec option = command.findOption(s.flag());
+      if (option != null) {
+        values = withParsed(values, s, option.getValue());
+      }
     }
     return values;
   }

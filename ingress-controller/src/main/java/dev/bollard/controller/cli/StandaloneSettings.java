@@ -50,7 +50,8 @@ public record StandaloneSettings(
       Duration rebuildHoldOff,
       Duration rebuildMaxDelay) {
     this(manifests, server, SettingValues.DEFAULTS, adminListen, classes, echoBackend,
-        rebuildHoldOff, rebuildMaxDelay, new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
+        rebuildHoldOff, rebuildMaxDelay,
+        new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
   }
 
   /** Default rebuild hold-off: long enough to gather an editor's or {@code cp -r}'s burst. */

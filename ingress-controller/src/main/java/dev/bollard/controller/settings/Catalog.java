@@ -91,6 +91,31 @@ public final class Catalog {
       "Longest wait from a change to its rebuild while changes keep coming; not shorter than"
           + " --rebuild-hold-off.");
 
+  // --- Which Ingresses and which config are ours (also flags of check).
+
+  public static final Setting<String> CONFIG = Setting.flag("--config", "[NS/]NAME",
+      ConfigFamily.DEFAULT_NAME, ValueParsers::configFamily,
+      "Config family: the ConfigMaps labelled bollard.dev/config=NAME in NS (default: the"
+          + " controller's namespace; standalone: default), one per version"
+          + " (bollard.dev/config-version=N).");
+
+  public static final Setting<Long> CONFIG_VERSION = Setting.flag("--config-version", "N", "-1",
+      v -> (long) ValueParsers.intBetween(v, -1, Integer.MAX_VALUE),
+      "Pin this config version instead of the highest valid one; -1: no pin.");
+
+  public static final Setting<String> INGRESS_CLASS = Setting.flag("--ingress-class", "NAME",
+      "bollard", String::strip,
+      "IngressClass name to serve (spec.ingressClassName or the kubernetes.io/ingress.class"
+          + " annotation).");
+
+  public static final Setting<Boolean> WATCH_INGRESS_WITHOUT_CLASS = Setting.flag(
+      "--watch-ingress-without-class", Setting.SWITCH, "false", ValueParsers::bool,
+      "Also serve Ingresses that name no class at all.");
+
+  /** The flags {@code check} shares with {@code run}. */
+  public static final List<Setting<?>> CHECK_FLAGS =
+      List.of(CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS);
+
   // --- Fixed for the process: the access log's destination (its content is per config version).
 
   public static final Setting<String> ACCESS_LOG = Setting.flag("--access-log",
@@ -334,6 +359,7 @@ public final class Catalog {
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
       ELECTION_ID, ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
+      CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_RENEW_WHEN_REMAINING,

@@ -33,6 +33,9 @@ public record Setting<T>(
     Applied applied,
     Function<String, T> parser) {
 
+  /** The {@link #type} of a flag that takes no value: present means true. */
+  public static final String SWITCH = "switch";
+
   /** When a new value of a setting takes effect. */
   public enum Applied {
     /** Fixed for the life of the process. */

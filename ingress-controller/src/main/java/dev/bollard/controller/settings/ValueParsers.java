@@ -219,6 +219,16 @@ public final class ValueParsers {
     return List.copyOf(out);
   }
 
+  /** {@code [NAMESPACE/]NAME} of a config family (the namespace is filled in later). */
+  static String configFamily(String value) {
+    try {
+      ConfigFamily.parse(value, "default");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(quote(value) + " (expected: NAMESPACE/NAME or NAME)");
+    }
+    return value.strip();
+  }
+
   /** {@code namespace/name} of a namespaced object. */
   static String namespacedName(String value) {
     String ref = value.strip();

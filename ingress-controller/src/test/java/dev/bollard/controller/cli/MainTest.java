@@ -101,7 +101,8 @@ class MainTest {
     int code = run(Map.of(), "run", "--kubeconfig", "/no/such/kubeconfig", "--config", "a/b/c");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--config: a/b/c");
+    assertThat(err.toString())
+        .contains("'--config'", "\"a/b/c\" (expected: NAMESPACE/NAME or NAME)");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.bollard.controller.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.GlobalSettings;
@@ -23,6 +24,8 @@ class CatalogTest {
     assertThat(global.hsts()).isEqualTo(GlobalSettings.Hsts.DEFAULTS);
     assertThat(global.edge()).isEqualTo(EdgeSettings.DEFAULTS);
     assertThat(global.auth()).isEqualTo(AuthSettings.NONE);
+    assertThat(Catalog.INGRESS_CLASS.defaultValue())
+        .isEqualTo(IngressClassSelection.DEFAULT_CLASS);
   }
 
   @Test
