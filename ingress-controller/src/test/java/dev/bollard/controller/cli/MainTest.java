@@ -215,7 +215,7 @@ class MainTest {
     CommandLine cli = new CommandLine(command);
     cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("BOLLARD_NAMESPACE", "ingress")));
     cli.parseArgs("--watch-namespace=staging,previews", "--publish-service", "ingress/bollard",
-        "--rebuild-hold-off", "1s");
+        "--rebuild-hold-off", "1s", "--watch-ingress-without-class", "--config", "team/edge");
 
     KubernetesSettings settings = command.kubernetesSettings();
 
@@ -225,6 +225,8 @@ class MainTest {
     assertThat(settings.election().electionId()).isEqualTo("bollard-leader");
     assertThat(settings.rebuildHoldOff()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
+    assertThat(settings.classes().watchWithoutClass()).isTrue();
+    assertThat(settings.config()).hasToString("team/edge");
   }
 
   @Test
