@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.controller.settings.ConfigValidation;
 import dev.bollard.controller.settings.GlobalConfig;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.ManifestDirectory;
 import dev.bollard.controller.source.Manifests;
 import dev.bollard.controller.store.ResourceStore;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    modelTransformer = SettingOptions.ForCheck.class,
     description = {
       "Read a directory of Kubernetes YAML as 'run' would, print every problem (one per line:"
           + " file or resource, field or position, what is wrong) and exit 1 if there is any;"
@@ -44,9 +45,9 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The manifest directory.")
   Path dir;
 
-  @Mixin ClassOptions classes;
+  final ClassOptions classes = new ClassOptions(this::flags);
 
-  @Mixin ConfigOptions config;
+  final ConfigOptions config = new ConfigOptions(this::flags);
 
   CheckCommand(PrintWriter out) {
     this.out = out;
@@ -63,8 +64,8 @@ final class CheckCommand implements Callable<Integer> {
     TranslationResult result =
         new SnapshotTranslator(
                 classes.toSelection(),
-                new GlobalConfig(
-                    config.family(spec, ResourceStore.DEFAULT_NAMESPACE), config.version()),
+                new GlobalConfig(config.family(ResourceStore.DEFAULT_NAMESPACE), config.version(),
+                    flags()),
                 IngressStatusPlan.Address.NONE)
             .translate(
                 new SourceRead(ResourceStore.of(manifests.resources()), manifests.problems()),
@@ -109,6 +110,10 @@ final class CheckCommand implements Callable<Integer> {
     out.println(dir + ": " + plural(problems.size(), "problem") + " (" + counts + ")");
     out.flush();
     return Main.EXIT_FAILURE;
+  }
+
+  private SettingValues flags() {
+    return SettingOptions.values(spec);
   }
 
   private static String plural(int n, String noun) {

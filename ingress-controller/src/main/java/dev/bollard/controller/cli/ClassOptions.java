@@ -1,30 +1,27 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.translate.IngressClassSelection;
-import picocli.CommandLine.Option;
+import java.util.function.Supplier;
 
-/** Which Ingresses are ours; shared by {@code run} and {@code check} so both see the same set. */
+/**
+ * Which Ingresses are ours ({@link Catalog#INGRESS_CLASS}, {@link
+ * Catalog#WATCH_INGRESS_WITHOUT_CLASS}); shared by {@code run} and {@code check} so both see the
+ * same set.
+ */
 final class ClassOptions {
 
-  @Option(
-      names = "--ingress-class",
-      paramLabel = "NAME",
-      defaultValue = IngressClassSelection.DEFAULT_CLASS,
-      description =
-          "IngressClass name to serve (spec.ingressClassName or the kubernetes.io/ingress.class"
-              + " annotation). Default: ${DEFAULT-VALUE}. Env: BOLLARD_INGRESS_CLASS.")
-  String ingressClass;
+  private final Supplier<SettingValues> flags;
 
-  @Option(
-      names = "--watch-ingress-without-class",
-      defaultValue = "false",
-      description =
-          "Also serve Ingresses that name no class at all. Env: BOLLARD_WATCH_INGRESS_WITHOUT_CLASS"
-              + "=true.")
-  boolean watchWithoutClass;
+  /** @param flags the parsed flags, read when asked */
+  ClassOptions(Supplier<SettingValues> flags) {
+    this.flags = flags;
+  }
 
   IngressClassSelection toSelection() {
-    return new IngressClassSelection(
-        ingressClass, IngressClassSelection.CONTROLLER, watchWithoutClass);
+    SettingValues v = flags.get();
+    return new IngressClassSelection(v.get(Catalog.INGRESS_CLASS),
+        IngressClassSelection.CONTROLLER, v.get(Catalog.WATCH_INGRESS_WITHOUT_CLASS));
   }
 }

@@ -1,40 +1,31 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.ConfigFamily;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import dev.bollard.controller.settings.SettingValues;
+import java.util.function.Supplier;
 
-/** The versioned-ConfigMap flags; shared by {@code run} and {@code check}. */
+/**
+ * The versioned-ConfigMap flags ({@link Catalog#CONFIG}, {@link Catalog#CONFIG_VERSION}); shared
+ * by {@code run} and {@code check}.
+ */
 final class ConfigOptions {
 
-  @Option(
-      names = "--config",
-      paramLabel = "[NS/]NAME",
-      defaultValue = ConfigFamily.DEFAULT_NAME,
-      description =
-          "Config family: the ConfigMaps labelled bollard.dev/config=NAME in NS (default: the"
-              + " controller's namespace; standalone: default), one per version"
-              + " (bollard.dev/config-version=N). Default: ${DEFAULT-VALUE}. Env: BOLLARD_CONFIG.")
-  String config;
+  private final Supplier<SettingValues> flags;
 
-  @Option(
-      names = "--config-version",
-      paramLabel = "N",
-      defaultValue = "-1",
-      description =
-          "Pin this config version instead of the highest valid one; -1: no pin."
-              + " Env: BOLLARD_CONFIG_VERSION.")
-  long version;
-
-  ConfigFamily family(CommandLine.Model.CommandSpec spec, String defaultNamespace) {
-    try {
-      return ConfigFamily.parse(config, defaultNamespace);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
-    }
+  /** @param flags the parsed flags, read when asked */
+  ConfigOptions(Supplier<SettingValues> flags) {
+    this.flags = flags;
   }
 
+  /** The family, a {@code --config} without namespace in {@code defaultNamespace}. */
+  ConfigFamily family(String defaultNamespace) {
+    // The setting's parser has checked the form already.
+    return ConfigFamily.parse(flags.get().get(Catalog.CONFIG), defaultNamespace);
+  }
+
+  /** The pinned version, or -1 for the highest valid one. */
   long version() {
-    return version < 0 ? -1 : version;
+    return flags.get().get(Catalog.CONFIG_VERSION);
   }
 }

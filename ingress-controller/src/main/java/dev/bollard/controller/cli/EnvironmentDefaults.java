@@ -1,6 +1,6 @@
 package dev.bollard.controller.cli;
 
-import java.util.Locale;
+import dev.bollard.controller.settings.Setting;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -24,11 +24,6 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     this.env = Map.copyOf(env);
   }
 
-  static String variableFor(String longOption) {
-    return "BOLLARD_"
-        + longOption.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
-  }
-
   @Override
   public @Nullable String defaultValue(ArgSpec argSpec) {
     if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--")) {
@@ -36,7 +31,7 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
       if (name.equals("--help") || name.equals("--version")) {
         return null;
       }
-      String value = env.get(variableFor(name));
+      String value = env.get(Setting.environmentVariable(name));
       if ((value == null || value.isBlank()) && KUBE_LEGO.containsKey(name)) {
         value = env.get(KUBE_LEGO.get(name));
       }

@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import dev.bollard.controller.kube.LeaderElection;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.source.cluster.KubernetesSource;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.controller.translate.IngressStatusPlan;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * Everything a Bollard process following a cluster needs to start: its {@link
  * #source(KubernetesClient)} and its {@link #process()} settings.
  *
- * @param server the proxy listener and its timeouts
+ * @param server what the proxy keeps for the life of the process
+ * @param configDefaults the settings' values from the flags: the defaults config versions are
+ *     resolved over
  * @param adminListen where {@code /healthz}, {@code /readyz} and {@code /status} are served
  * @param classes which Ingresses are ours
  * @param watchNamespaces namespaces to watch; empty for all
@@ -32,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record KubernetesSettings(
     ServerSettings server,
+    SettingValues configDefaults,
     InetSocketAddress adminListen,
     IngressClassSelection classes,
     List<String> watchNamespaces,
@@ -57,7 +61,7 @@ public record KubernetesSettings(
 
   /** The process settings: no access log, the HTTPS listener on any port, no ACME. */
   public ProcessSettings process() {
-    return new ProcessSettings(server, adminListen, classes, config, configVersion,
+    return new ProcessSettings(server, configDefaults, adminListen, classes, config, configVersion,
         new IngressStatusPlan.Address(publishService, publishStatusAddresses), null,
         rebuildHoldOff, rebuildMaxDelay, AccessLogOptions.OFF, ProcessSettings.httpsOnly(server));
   }

@@ -4,6 +4,7 @@ import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.settings.GlobalConfig;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.controller.translate.IngressStatusPlan;
 import dev.bollard.controller.translate.SnapshotTranslator;
@@ -15,7 +16,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one {@link ProxyProcess} needs besides its source, the same in both modes.
  *
- * @param server the proxy listener and its timeouts
+ * @param server what the proxy keeps for the life of the process
+ * @param configDefaults the settings' values from the flags: the defaults config versions are
+ *     resolved over
  * @param adminListen where {@code /healthz}, {@code /readyz}, {@code /status} and {@code /metrics}
  *     are served
  * @param classes which Ingresses are ours
@@ -31,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record ProcessSettings(
     ServerSettings server,
+    SettingValues configDefaults,
     InetSocketAddress adminListen,
     IngressClassSelection classes,
     ConfigFamily config,
@@ -50,19 +54,19 @@ public record ProcessSettings(
 
   /** These settings with another access log. */
   public ProcessSettings withAccessLog(AccessLogOptions log) {
-    return new ProcessSettings(server, adminListen, classes, config, configVersion, statusAddress,
-        echoBackend, rebuildHoldOff, rebuildMaxDelay, log, certificates);
+    return new ProcessSettings(server, configDefaults, adminListen, classes, config, configVersion,
+        statusAddress, echoBackend, rebuildHoldOff, rebuildMaxDelay, log, certificates);
   }
 
   /** These settings with other certificates. */
   public ProcessSettings withCertificates(CertificateWiring.Options options) {
-    return new ProcessSettings(server, adminListen, classes, config, configVersion, statusAddress,
-        echoBackend, rebuildHoldOff, rebuildMaxDelay, accessLog, options);
+    return new ProcessSettings(server, configDefaults, adminListen, classes, config, configVersion,
+        statusAddress, echoBackend, rebuildHoldOff, rebuildMaxDelay, accessLog, options);
   }
 
   /** The translation these settings ask for. */
   SnapshotTranslator translator() {
     return new SnapshotTranslator(
-        classes, new GlobalConfig(config, configVersion), statusAddress);
+        classes, new GlobalConfig(config, configVersion, configDefaults), statusAddress);
   }
 }

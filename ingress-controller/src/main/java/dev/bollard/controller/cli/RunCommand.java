@@ -1,23 +1,20 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
-import dev.bollard.proxy.server.ServerSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bollard run}: serve a manifest directory until SIGTERM. */
@@ -27,6 +24,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     abbreviateSynopsis = true,
+    modelTransformer = SettingOptions.class,
     description = {
       "Serve the Ingresses of a cluster (in-cluster config or --kubeconfig), or of a directory of"
           + " Kubernetes YAML with --manifests, and follow every change.",
@@ -38,121 +36,24 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--manifests",
-      paramLabel = "DIR",
-      description =
-          "Directory of Kubernetes YAML (Ingress, IngressClass, Service, EndpointSlice,"
-              + " Endpoints, ConfigMap), read recursively and watched: standalone mode. Without it"
-              + " Bollard follows the cluster. Env: BOLLARD_MANIFESTS.")
-  @Nullable Path manifests;
+  /** The config-family flags, read from the catalog's values. */
+  final ConfigOptions config = new ConfigOptions(this::flags);
 
-  @Mixin ConfigOptions config;
+  /** The class flags, read from the catalog's values. */
+  final ClassOptions classes = new ClassOptions(this::flags);
 
-  @Option(
-      names = "--kubeconfig",
-      paramLabel = "FILE",
-      description =
-          "Kubeconfig to reach the API server; default: in-cluster config (or KUBECONFIG /"
-              + " ~/.kube/config outside a cluster). Env: BOLLARD_KUBECONFIG.")
-  @Nullable Path kubeconfig;
-
-  @Option(
-      names = "--watch-namespace",
-      paramLabel = "NS[,NS...]",
-      split = ",",
-      description = "Only watch these namespaces; default: all. Env: BOLLARD_WATCH_NAMESPACE.")
-  java.util.List<String> watchNamespaces = new java.util.ArrayList<>();
-
-  @Option(
-      names = "--namespace",
-      paramLabel = "NS",
-      description =
-          "The controller's own namespace: the leader Lease and a --config without namespace"
-              + " live here. Default: $POD_NAMESPACE, else default. Env: BOLLARD_NAMESPACE.")
-  @Nullable String namespace;
-
-  @Option(
-      names = "--publish-service",
-      paramLabel = "NS/NAME",
-      description =
-          "Service whose load-balancer address is written to our Ingresses' status."
-              + " Env: BOLLARD_PUBLISH_SERVICE.")
-  @Nullable String publishService;
-
-  @Option(
-      names = "--publish-status-address",
-      paramLabel = "ADDR[,ADDR...]",
-      split = ",",
-      description =
-          "Fixed IPs or host names for our Ingresses' status (wins over --publish-service)."
-              + " Env: BOLLARD_PUBLISH_STATUS_ADDRESS.")
-  java.util.List<String> publishStatusAddress = new java.util.ArrayList<>();
-
-  @Option(
-      names = "--election-id",
-      paramLabel = "NAME",
-      defaultValue = "bollard-leader",
-      description =
-          "Name of the coordination.k8s.io Lease replicas elect a leader with."
-              + " Default: ${DEFAULT-VALUE}. Env: BOLLARD_ELECTION_ID.")
-  String electionId;
-
-  @Option(
-      names = "--admin-listen",
-      paramLabel = "HOST:PORT",
-      defaultValue = "0.0.0.0:8081",
-      converter = Converters.AddressConverter.class,
-      description =
-          "Admin listener for /healthz and /readyz. Default: ${DEFAULT-VALUE}."
-              + " Env: BOLLARD_ADMIN_LISTEN.")
-  InetSocketAddress adminListen;
-
-  @Mixin ClassOptions classes;
-
-  @Mixin ServerOptions server;
-
-  @Mixin AccessLogOptions accessLog;
-
-  @Mixin TlsOptions tls;
-
-  @Option(
-      names = "--with-echo-backend",
-      paramLabel = "HOST:PORT",
-      converter = Converters.AddressConverter.class,
-      description =
-          "Also start the demo echo backend in this process, e.g. 127.0.0.1:9000 for the"
-              + " bundled examples. Env: BOLLARD_WITH_ECHO_BACKEND.")
-  @Nullable InetSocketAddress echoBackend;
-
-  @Option(
-      names = "--rebuild-hold-off",
-      paramLabel = "DURATION",
-      defaultValue = "200ms",
-      converter = Converters.DurationConverter.class,
-      description =
-          "Quiet time after a file change before rebuilding. Default: ${DEFAULT-VALUE}."
-              + " Env: BOLLARD_REBUILD_HOLD_OFF.")
-  Duration rebuildHoldOff;
-
-  @Option(
-      names = "--rebuild-max-delay",
-      paramLabel = "DURATION",
-      defaultValue = "2s",
-      converter = Converters.DurationConverter.class,
-      description =
-          "Longest wait from a change to its rebuild while changes keep coming."
-              + " Default: ${DEFAULT-VALUE}. Env: BOLLARD_REBUILD_MAX_DELAY.")
-  Duration rebuildMaxDelay;
+  /** The HTTPS and ACME flags, read from the catalog's values. */
+  final TlsOptions tls = new TlsOptions(this::flags);
 
   @Override
   public Integer call() throws Exception {
     Source source;
     ProcessSettings process;
-    if (manifests == null) {
+    boolean standalone = flags().orNull(Catalog.MANIFESTS) != null;
+    if (!standalone) {
       KubernetesSettings settings = kubernetesSettings();
       process = settings.process().withCertificates(CertificateWiring.Options.of(
-          tls.toConfig(spec.commandLine(), settings.election().namespace())));
+          tls.toConfig(settings.election().namespace())));
       source = settings.source(client());
     } else {
       StandaloneSettings settings = settings();
@@ -162,14 +63,14 @@ final class RunCommand implements Callable<Integer> {
     }
     ProxyProcess running;
     try {
-      running = ProxyProcess.start(source, process.withAccessLog(accessLog));
+      running = ProxyProcess.start(source, process.withAccessLog(AccessLogOptions.of(flags())));
     } catch (UncheckedIOException e) {
       spec.commandLine()
           .getErr()
           .println(
               "bollard run: "
                   + e.getMessage()
-                  + (manifests == null ? "" : "; choose other addresses with --listen,"
+                  + (!standalone ? "" : "; choose other addresses with --listen,"
                       + " --admin-listen or --with-echo-backend"));
       return Main.EXIT_FAILURE;
     }
@@ -180,6 +81,7 @@ final class RunCommand implements Callable<Integer> {
   /** An API client from {@code --kubeconfig}, else the in-cluster or local configuration. */
   private KubernetesClient client() throws IOException {
     io.fabric8.kubernetes.client.Config clientConfig;
+    Path kubeconfig = flags().orNull(Catalog.KUBECONFIG);
     if (kubeconfig != null) {
       if (!Files.isRegularFile(kubeconfig)) {
         throw new CommandLine.ParameterException(
@@ -195,39 +97,41 @@ final class RunCommand implements Callable<Integer> {
 
   /** The Kubernetes-mode settings the flags describe; a usage error if they do not make sense. */
   KubernetesSettings kubernetesSettings() {
-    String ownNamespace = ownNamespace();
+    SettingValues flags = flags();
+    String ownNamespace = ownNamespace(flags);
     String identity = System.getenv().getOrDefault("POD_NAME", "");
     if (identity.isEmpty()) {
       identity = hostName() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     }
-    if (publishService != null && !publishService.matches("[^/]+/[^/]+")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--publish-service " + publishService + ": expected NAMESPACE/NAME, e.g."
-              + " ingress/bollard");
-    }
     return new KubernetesSettings(
-        serverSettings(),
-        adminListen,
+        Catalog.server(flags),
+        flags,
+        flags.get(Catalog.ADMIN_LISTEN),
         classes.toSelection(),
-        watchNamespaces,
-        config.family(spec, ownNamespace),
+        flags.get(Catalog.WATCH_NAMESPACE),
+        config.family(ownNamespace),
         config.version(),
-        publishService,
-        publishStatusAddress,
+        flags.orNull(Catalog.PUBLISH_SERVICE),
+        flags.get(Catalog.PUBLISH_STATUS_ADDRESS),
         new dev.bollard.controller.kube.LeaderElection.Settings(
             ownNamespace,
-            electionId,
+            flags.get(Catalog.ELECTION_ID),
             identity,
             Duration.ofSeconds(15),
             Duration.ofSeconds(10),
             Duration.ofSeconds(2)),
-        rebuildHoldOff,
-        checkedMaxDelay(),
+        flags.get(Catalog.REBUILD_HOLD_OFF),
+        checkedMaxDelay(flags),
         Duration.ofSeconds(5));
   }
 
-  private String ownNamespace() {
+  /** The catalog's flags as parsed (each checked by its setting's parser). */
+  private SettingValues flags() {
+    return SettingOptions.values(spec);
+  }
+
+  private static String ownNamespace(SettingValues flags) {
+    String namespace = flags.orNull(Catalog.NAMESPACE);
     if (namespace != null && !namespace.isBlank()) {
       return namespace;
     }
@@ -243,27 +147,21 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Duration checkedMaxDelay() {
-    if (rebuildMaxDelay.compareTo(rebuildHoldOff) < 0) {
+  private Duration checkedMaxDelay(SettingValues flags) {
+    Duration maxDelay = flags.get(Catalog.REBUILD_MAX_DELAY);
+    Duration holdOff = flags.get(Catalog.REBUILD_HOLD_OFF);
+    if (maxDelay.compareTo(holdOff) < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "--rebuild-max-delay " + rebuildMaxDelay + " is shorter than --rebuild-hold-off "
-              + rebuildHoldOff);
+          "--rebuild-max-delay " + maxDelay + " is shorter than --rebuild-hold-off " + holdOff);
     }
-    return rebuildMaxDelay;
-  }
-
-  private ServerSettings serverSettings() {
-    try {
-      return server.toSettings();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "invalid proxy setting: " + e.getMessage());
-    }
+    return maxDelay;
   }
 
   /** The settings the flags describe; a usage error if they do not make sense. */
   StandaloneSettings settings() {
+    SettingValues flags = flags();
+    Path manifests = flags.orNull(Catalog.MANIFESTS);
     if (manifests == null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -276,28 +174,18 @@ final class RunCommand implements Callable<Integer> {
           "--manifests " + manifests + ": no such directory"
               + (Files.exists(manifests) ? " (it is a file; pass the directory holding it)" : ""));
     }
-    if (rebuildMaxDelay.compareTo(rebuildHoldOff) < 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--rebuild-max-delay " + rebuildMaxDelay + " is shorter than --rebuild-hold-off "
-              + rebuildHoldOff);
-    }
-    ServerSettings serverSettings;
-    try {
-      serverSettings = server.toSettings();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "invalid proxy setting: " + e.getMessage());
-    }
+    Duration maxDelay = checkedMaxDelay(flags);
+    String namespace = flags.orNull(Catalog.NAMESPACE);
     return new StandaloneSettings(
         manifests,
-        serverSettings,
-        adminListen,
+        Catalog.server(flags),
+        flags,
+        flags.get(Catalog.ADMIN_LISTEN),
         classes.toSelection(),
-        echoBackend,
-        rebuildHoldOff,
-        rebuildMaxDelay,
-        config.family(spec, namespace != null ? namespace : ResourceStore.DEFAULT_NAMESPACE),
+        flags.orNull(Catalog.ECHO_BACKEND),
+        flags.get(Catalog.REBUILD_HOLD_OFF),
+        maxDelay,
+        config.family(namespace != null ? namespace : ResourceStore.DEFAULT_NAMESPACE),
         config.version());
   }
 }

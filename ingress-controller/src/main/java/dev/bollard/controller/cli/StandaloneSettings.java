@@ -2,6 +2,7 @@ package dev.bollard.controller.cli;
 
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.source.DirectorySource;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.controller.translate.IngressStatusPlan;
@@ -16,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * #process()} settings.
  *
  * @param manifests the directory of Kubernetes YAML to serve and watch
- * @param server the proxy listener and its timeouts
+ * @param server what the proxy keeps for the life of the process
+ * @param configDefaults the settings' values from the flags: the defaults config versions are
+ *     resolved over
  * @param adminListen where {@code /healthz} and {@code /readyz} are served
  * @param classes which Ingresses are ours
  * @param echoBackend where to start the demo echo backend in-process, or {@code null} for none
@@ -28,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 public record StandaloneSettings(
     Path manifests,
     ServerSettings server,
+    SettingValues configDefaults,
     InetSocketAddress adminListen,
     IngressClassSelection classes,
     @Nullable InetSocketAddress echoBackend,
@@ -36,7 +40,10 @@ public record StandaloneSettings(
     ConfigFamily config,
     long configVersion) {
 
-  /** Settings following the default config family {@code default/bollard}, unpinned. */
+  /**
+   * Settings following the default config family {@code default/bollard}, unpinned, over the
+   * catalog's defaults.
+   */
   public StandaloneSettings(
       Path manifests,
       ServerSettings server,
@@ -45,7 +52,8 @@ public record StandaloneSettings(
       @Nullable InetSocketAddress echoBackend,
       Duration rebuildHoldOff,
       Duration rebuildMaxDelay) {
-    this(manifests, server, adminListen, classes, echoBackend, rebuildHoldOff, rebuildMaxDelay,
+    this(manifests, server, SettingValues.DEFAULTS, adminListen, classes, echoBackend,
+        rebuildHoldOff, rebuildMaxDelay,
         new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
   }
 
@@ -56,7 +64,7 @@ public record StandaloneSettings(
 
   /** The process settings: no access log, the HTTPS listener on any port, no ACME. */
   public ProcessSettings process() {
-    return new ProcessSettings(server, adminListen, classes, config, configVersion,
+    return new ProcessSettings(server, configDefaults, adminListen, classes, config, configVersion,
         IngressStatusPlan.Address.NONE, echoBackend, rebuildHoldOff, rebuildMaxDelay,
         AccessLogOptions.OFF, ProcessSettings.httpsOnly(server));
   }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The validation of one config version: the settings it describes, or every reason it is refused.
+ * The validation of one config version: the final settings it describes, or every reason it is
+ * refused.
  *
  * @param version which ConfigMap and version number
  * @param settings the settings, or {@code null} when refused
@@ -34,10 +35,20 @@ public record ConfigValidation(
   }
 
   /**
-   * Validates a ConfigMap as a version: its version label, then every key. Keys are applied over
-   * {@link ConfigKeys#defaults()} in sorted order, so the result never depends on map order.
+   * Validates a ConfigMap as a version, over {@link SettingValues#DEFAULTS}.
+   *
+   * @see #of(ConfigMap, SettingValues)
    */
   public static ConfigValidation of(ConfigMap map) {
+    return of(map, SettingValues.DEFAULTS);
+  }
+
+  /**
+   * Validates a ConfigMap as a version: its version label, then every key, resolved over {@code
+   * defaults} (the flags' values, so a key the version leaves out keeps its flag's value). Pure:
+   * the same map and defaults always give the same result, whatever the map's order.
+   */
+  public static ConfigValidation of(ConfigMap map, SettingValues defaults) {
     String namespace = ResourceStore.namespaceOf(map);
     String name = map.getMetadata().getName();
     List<String> errors = new ArrayList<>();
@@ -54,18 +65,16 @@ public record ConfigValidation(
     } else {
       number = Long.parseLong(label.trim());
     }
-    GlobalSettings.Builder builder = ConfigKeys.defaults().toBuilder();
-    Map<String, String> data =
-        map.getData() == null ? Map.of() : new TreeMap<>(map.getData());
+    SettingValues values = defaults;
+    Map<String, String> data = map.getData() == null ? Map.of() : new TreeMap<>(map.getData());
     for (Map.Entry<String, String> e : data.entrySet()) {
       var key = ConfigKeys.find(e.getKey());
       if (key.isEmpty()) {
         warnings.add("key " + e.getKey() + ": unknown, ignored (see the key table in the README)");
         continue;
       }
-      String value = e.getValue() == null ? "" : e.getValue();
       try {
-        key.get().setter().set(value, builder);
+        values = parsedInto(values, key.get(), e.getValue() == null ? "" : e.getValue());
       } catch (IllegalArgumentException ex) {
         errors.add("key " + e.getKey() + ": " + ex.getMessage());
       }
@@ -78,12 +87,17 @@ public record ConfigValidation(
     GlobalSettings settings = null;
     if (errors.isEmpty()) {
       try {
-        settings = builder.build();
+        settings = Catalog.global(values);
       } catch (IllegalArgumentException ex) {
         errors.add(ex.getMessage());
       }
     }
     return new ConfigValidation(
         new ConfigVersion(namespace, name, number), settings, errors, warnings);
+  }
+
+  private static <T> SettingValues parsedInto(
+      SettingValues values, Setting<T> setting, String value) {
+    return values.with(setting, setting.parse(value));
   }
 }

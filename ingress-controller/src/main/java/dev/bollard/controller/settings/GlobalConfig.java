@@ -30,8 +30,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param family the family to follow
  * @param pin the version to use, or -1 for the highest valid one
+ * @param defaults what a key a version leaves out resolves to: the flags' values (resolved here,
+ *     once per rebuild, so the data plane reads final values)
  */
-public record GlobalConfig(ConfigFamily family, long pin) {
+public record GlobalConfig(ConfigFamily family, long pin, SettingValues defaults) {
+
+  /** Following {@code family} with the declared defaults of every key (no flags given). */
+  public GlobalConfig(ConfigFamily family, long pin) {
+    this(family, pin, SettingValues.DEFAULTS);
+  }
 
   /**
    * What carries from one resolution to the next: the settings last in force and what was already
@@ -75,7 +82,7 @@ public record GlobalConfig(ConfigFamily family, long pin) {
       return new Verdict(
           new ConfigState(
               new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME),
-              -1, null, ConfigKeys.defaults(), List.of(), "not read"),
+              -1, null, Catalog.global(SettingValues.DEFAULTS), List.of(), "not read"),
           List.of(), History.EMPTY);
     }
   }
@@ -157,7 +164,7 @@ public record GlobalConfig(ConfigFamily family, long pin) {
           || !family.name().equals(labels.get(ConfigFamily.CONFIG_LABEL))) {
         continue;
       }
-      ConfigValidation v = ConfigValidation.of(map);
+      ConfigValidation v = ConfigValidation.of(map, defaults);
       String name = map.getMetadata().getName();
       Map<String, String> content = content(map);
       contentByName.put(name, content);
@@ -221,7 +228,7 @@ public record GlobalConfig(ConfigFamily family, long pin) {
         note = why + "; still serving the settings last in force";
       } else {
         active = null;
-        settings = ConfigKeys.defaults();
+        settings = Catalog.global(defaults);
         note = why + "; serving the key defaults";
       }
       if (reported.add("note:" + note)) {

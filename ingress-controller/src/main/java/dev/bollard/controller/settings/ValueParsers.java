@@ -1,16 +1,28 @@
 package dev.bollard.controller.settings;
 
+import dev.bollard.acme.ChallengeType;
+import dev.bollard.proxy.accesslog.AccessLog;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-/** The value formats of the config keys, written the way ingress-nginx's ConfigMap writes them. */
-final class ValueParsers {
+/**
+ * The value formats of the settings: the ConfigMap keys written the way ingress-nginx writes them,
+ * and the flags' (a flag and its key share one parser). Each throws {@link
+ * IllegalArgumentException} saying what was expected.
+ */
+public final class ValueParsers {
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
@@ -41,28 +53,200 @@ final class ValueParsers {
   }
 
   /**
-   * A positive duration: plain seconds as ingress-nginx writes them ({@code 60}), or with a unit
-   * ({@code 60s}, {@code 500ms}, {@code 5m}, {@code 1h}).
+   * A duration: plain seconds as ingress-nginx writes them ({@code 60}), with a unit ({@code 60s},
+   * {@code 500ms}, {@code 5m}, {@code 1h}), or ISO-8601 ({@code PT1M}); zero allowed.
    */
-  static Duration seconds(String value) {
-    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          quote(value) + " is not a duration (expected seconds, e.g. 60 or 60s; or 500ms, 5m)");
+  public static Duration duration(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    Matcher m = DURATION.matcher(v);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofSeconds(n);
+      };
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    Duration d =
-        switch (unit) {
-          case "ms" -> Duration.ofMillis(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofSeconds(n);
-        };
+    if (v.startsWith("p")) {
+      try {
+        Duration d = Duration.parse(v.toUpperCase(Locale.ROOT));
+        if (!d.isNegative()) {
+          return d;
+        }
+      } catch (DateTimeParseException e) {
+        // Reported below with the formats that work.
+      }
+    }
+    throw new IllegalArgumentException(
+        quote(value) + " is not a duration (expected e.g. 60 or 60s, 500ms, 5m, 1h)");
+  }
+
+  /** A {@link #duration} above zero. */
+  public static Duration positiveDuration(String value) {
+    Duration d = duration(value);
     if (d.isZero()) {
       throw new IllegalArgumentException(quote(value) + " is zero (expected: more than 0)");
     }
     return d;
+  }
+
+  /**
+   * {@code HOST:PORT}, {@code [IPv6]:PORT}, {@code :PORT} or {@code PORT} (all interfaces); the
+   * host must resolve.
+   */
+  public static InetSocketAddress address(String value) {
+    String v = value.trim();
+    int colon = v.lastIndexOf(':');
+    String host = colon < 0 ? "" : v.substring(0, colon);
+    String portText = colon < 0 ? v : v.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.indexOf(':') >= 0) {
+      throw new IllegalArgumentException(
+          quote(value) + ": put an IPv6 address in brackets, e.g. [::1]:8080");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(quote(value) + ": expected HOST:PORT, e.g. 0.0.0.0:8080");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(quote(value) + ": port " + port + " is not in 0-65535");
+    }
+    InetSocketAddress address =
+        host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(quote(value) + ": cannot resolve host '" + host + "'");
+    }
+    return address;
+  }
+
+  /** A comma-separated list; blank entries are dropped. */
+  static List<String> list(String value) {
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** A header name ({@code forwarded-for-header}). */
+  static String headerName(String value) {
+    if (!value.strip().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+      throw new IllegalArgumentException(
+          quote(value) + " is not a header name (expected e.g. X-Forwarded-For)");
+    }
+    return value.strip();
+  }
+
+  /** A whole number from {@code min} to {@code max}. */
+  static int intBetween(String value, int min, int max) {
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      n = Long.MIN_VALUE;
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(quote(value) + " (expected: a whole number "
+          + (max == Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max)
+          + ")");
+    }
+    return (int) n;
+  }
+
+  /** An access-log format: {@code json} or {@code text}. */
+  static AccessLog.Format logFormat(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "json" -> AccessLog.Format.JSON;
+      case "text" -> AccessLog.Format.TEXT;
+      default -> throw new IllegalArgumentException(
+          quote(value) + " is not an access-log format (expected: json or text)");
+    };
+  }
+
+  /** An absolute URL. */
+  static URI uri(String value) {
+    try {
+      URI uri = new URI(value.strip());
+      if (uri.isAbsolute()) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Reported below.
+    }
+    throw new IllegalArgumentException(
+        quote(value) + " (expected: an absolute URL, e.g. https://acme.example/directory)");
+  }
+
+  /** A number strictly between 0 and 1. */
+  static double fraction(String value) {
+    double d;
+    try {
+      d = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d > 0 && d < 1)) {
+      throw new IllegalArgumentException(quote(value) + " (expected: between 0 and 1)");
+    }
+    return d;
+  }
+
+  /**
+   * ACME challenge types as RFC 8555 and RFC 8737 spell them ({@code http-01}, {@code
+   * tls-alpn-01}), comma-separated, each once, in order of preference.
+   */
+  static List<ChallengeType> challengeTypes(String value) {
+    List<ChallengeType> out = new ArrayList<>();
+    for (String name : list(value)) {
+      String wanted = name.toLowerCase(Locale.ROOT);
+      ChallengeType type = Arrays.stream(ChallengeType.values())
+          .filter(t -> t.acmeName().equals(wanted)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(quote(name) + " (expected: "
+              + Arrays.stream(ChallengeType.values()).map(ChallengeType::acmeName)
+                  .collect(Collectors.joining(" or ")) + ")"));
+      if (out.contains(type)) {
+        throw new IllegalArgumentException(quote(value) + " (expected: each type once)");
+      }
+      out.add(type);
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code [NAMESPACE/]NAME} of a config family (the namespace is filled in later). */
+  static String configFamily(String value) {
+    try {
+      ConfigFamily.parse(value, "default");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(quote(value) + " (expected: NAMESPACE/NAME or NAME)");
+    }
+    return value.strip();
+  }
+
+  /** {@code namespace/name} of a namespaced object. */
+  static String namespacedName(String value) {
+    String ref = value.strip();
+    if (!ref.matches("[^/]+/[^/]+")) {
+      throw new IllegalArgumentException(
+          quote(value) + " (expected: NAMESPACE/NAME, e.g. ingress/bollard)");
+    }
+    return ref;
+  }
+
+  /** {@code namespace/name} of a Secret. */
+  static String secretRef(String value) {
+    String ref = value.strip();
+    int slash = ref.indexOf('/');
+    if (slash <= 0 || slash == ref.length() - 1 || ref.indexOf('/', slash + 1) >= 0) {
+      throw new IllegalArgumentException(quote(value) + " (expected: namespace/name of a Secret)");
+    }
+    return ref;
   }
 
   /** A non-negative whole number of seconds ({@code hsts-max-age}). */

@@ -1,9 +1,11 @@
 /**
- * Global settings from versioned ConfigMaps: the key table ({@link
- * dev.bollard.controller.settings.ConfigKeys}, the one place keys are defined and documented),
- * validation of one version ({@link dev.bollard.controller.settings.ConfigValidation}), and the
- * choice of the active version ({@link dev.bollard.controller.settings.GlobalConfig}, a pure
- * function of the store and the history the previous rebuild passed on).
+ * Every setting and its resolution: the catalog ({@link dev.bollard.controller.settings.Catalog},
+ * one declaration per setting: flag, ConfigMap key, format, default, meaning, when applied), the
+ * ConfigMap keys it has ({@link dev.bollard.controller.settings.ConfigKeys}), validation of one
+ * version over the flags' values ({@link dev.bollard.controller.settings.ConfigValidation}, pure),
+ * and the choice of the active version ({@link
+ * dev.bollard.controller.settings.GlobalConfig}, a pure function of the store and the history the
+ * previous rebuild passed on).
  *
  * <p>A config family {@code NAMESPACE/NAME} is the set of ConfigMaps in {@code NAMESPACE} labelled
  * {@code bollard.dev/config: NAME}; each is one version, numbered by its {@code

@@ -15,6 +15,7 @@ import dev.bollard.controller.kube.LeaderElection;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.TlsBinding;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TlsProbe;
 import io.fabric8.kubernetes.api.model.Event;
@@ -299,6 +300,7 @@ class AcmeKubernetesEndToEndTest {
       boolean acme) throws InterruptedException {
     KubernetesSettings settings = new KubernetesSettings(
         ServerSettings.defaults(new InetSocketAddress("127.0.0.1", proxyPort)),
+        SettingValues.DEFAULTS,
         new InetSocketAddress(LOOPBACK, 0),
         IngressClassSelection.defaults(),
         List.of(),

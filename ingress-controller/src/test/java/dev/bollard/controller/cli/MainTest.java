@@ -2,6 +2,11 @@ package dev.bollard.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.Setting;
+import dev.bollard.controller.settings.SettingValues;
+import dev.bollard.proxy.accesslog.AccessLog;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,7 +101,8 @@ class MainTest {
     int code = run(Map.of(), "run", "--kubeconfig", "/no/such/kubeconfig", "--config", "a/b/c");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--config: a/b/c");
+    assertThat(err.toString())
+        .contains("'--config'", "\"a/b/c\" (expected: NAMESPACE/NAME or NAME)");
   }
 
   @Test
@@ -112,7 +118,8 @@ class MainTest {
     int code = run(Map.of(), "run", "--manifests", dir.toString(), "--upstream-read-timeout", "soon");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("'soon' is not a duration (expected e.g. 500ms, 60s, 5m, 1h)");
+    assertThat(err.toString()).contains("--upstream-read-timeout",
+        "\"soon\" is not a duration (expected e.g. 60 or 60s, 500ms, 5m, 1h)");
   }
 
   @Test
@@ -120,15 +127,20 @@ class MainTest {
     int code = run(Map.of(), "run", "--manifests", dir.toString(), "--max-header-bytes", "10");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("invalid proxy setting: maxHeaderBytes: 10");
+    assertThat(err.toString()).contains("--max-header-bytes",
+        "\"10\" (expected: a whole number of at least 1024)");
   }
 
   @Test
-  void flagDefaultsAreServerSettingsDefaults() {
+  void flagDefaultsAreTheProxyDefaults() {
     StandaloneSettings settings = parseRun(Map.of(), "--manifests", dir.toString());
 
     assertThat(settings.server())
         .isEqualTo(ServerSettings.defaults(new InetSocketAddress("0.0.0.0", 8080)));
+    assertThat(settings.configDefaults().with(Catalog.MANIFESTS, null))
+        .isEqualTo(SettingValues.DEFAULTS);
+    assertThat(Catalog.global(settings.configDefaults()).timeouts())
+        .isEqualTo(GlobalSettings.Timeouts.DEFAULTS);
     assertThat(settings.adminListen()).isEqualTo(new InetSocketAddress("0.0.0.0", 8081));
     assertThat(settings.classes().className()).isEqualTo("bollard");
     assertThat(settings.classes().watchWithoutClass()).isFalse();
@@ -150,7 +162,8 @@ class MainTest {
             "--io-threads", "4", "--shutdown-grace", "500ms", "--with-echo-backend", ":9000");
 
     assertThat(settings.manifests()).isEqualTo(dir);
-    assertThat(settings.server().upstreamReadTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(settings.configDefaults().get(Catalog.READ_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(90));
     assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("127.0.0.1", 18080));
     assertThat(settings.server().ioThreads()).isEqualTo(4);
     assertThat(settings.server().shutdownGrace()).isEqualTo(Duration.ofMillis(500));
@@ -175,9 +188,81 @@ class MainTest {
     for (var option : run.getCommandSpec().options()) {
       String name = option.longestName();
       if (!name.equals("--help") && !name.equals("--version")) {
-        assertThat(out.toString()).as(name).contains(EnvironmentDefaults.variableFor(name));
+        assertThat(out.toString()).as(name).contains(Setting.environmentVariable(name));
       }
     }
+  }
+
+  @Test
+  void everyCatalogFlagIsARunOptionWithItsDefault() {
+    CommandLine run = new CommandLine(new RunCommand());
+    for (Setting<?> s : SettingOptions.FLAGS) {
+      var option = run.getCommandSpec().findOption(s.flag());
+      assertThat(option).as(s.flag()).isNotNull();
+      assertThat(option.defaultValue()).as(s.flag()).isEqualTo(s.defaultValue());
+    }
+  }
+
+  @Test
+  void theReadmeShowsTheFlagTable() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertThat(readme).contains(SettingOptions.markdownTable());
+  }
+
+  @Test
+  void clusterFlagsAreParsedByTheirSettings() {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("BOLLARD_NAMESPACE", "ingress")));
+    cli.parseArgs("--watch-namespace=staging,previews", "--publish-service", "ingress/bollard",
+        "--rebuild-hold-off", "1s", "--watch-ingress-without-class", "--config", "team/edge");
+
+    KubernetesSettings settings = command.kubernetesSettings();
+
+    assertThat(settings.watchNamespaces()).containsExactly("staging", "previews");
+    assertThat(settings.publishService()).isEqualTo("ingress/bollard");
+    assertThat(settings.election().namespace()).isEqualTo("ingress");
+    assertThat(settings.election().electionId()).isEqualTo("bollard-leader");
+    assertThat(settings.rebuildHoldOff()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
+    assertThat(settings.classes().watchWithoutClass()).isTrue();
+    assertThat(settings.config()).hasToString("team/edge");
+  }
+
+  @Test
+  void aBadClusterFlagIsAUsageErrorNamingIt() {
+    int code = run(Map.of(), "run", "--publish-service", "bollard");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--publish-service",
+        "\"bollard\" (expected: NAMESPACE/NAME, e.g. ingress/bollard)");
+  }
+
+  @Test
+  void aMaxDelayShorterThanTheHoldOffIsAUsageError() {
+    int code = run(Map.of(), "run", "--manifests", dir.toString(), "--rebuild-hold-off", "3s",
+        "--rebuild-max-delay", "1s");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--rebuild-max-delay PT1S is shorter than"
+        + " --rebuild-hold-off PT3S");
+  }
+
+  @Test
+  void accessLogFlagsBecomeTheRuntimesOptions() {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("BOLLARD_ACCESS_LOG", "off")));
+    cli.parseArgs("--access-log-format", "TEXT", "--access-log-queue", "10");
+
+    AccessLogOptions options = AccessLogOptions.of(SettingOptions.values(command.spec));
+
+    assertThat(options.destination).isEqualTo("off");
+    assertThat(options.format).isEqualTo(AccessLog.Format.TEXT);
+    assertThat(options.queue).isEqualTo(10);
+    assertThat(run(Map.of(), "run", "--access-log-format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--access-log-format",
+        "\"xml\" is not an access-log format (expected: json or text)");
   }
 
   @Test

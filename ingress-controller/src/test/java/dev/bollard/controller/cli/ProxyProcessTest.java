@@ -8,6 +8,7 @@ import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.Leadership;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
@@ -133,6 +134,7 @@ class ProxyProcessTest {
     ServerSettings server = ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0));
     return new ProcessSettings(
         server,
+        SettingValues.DEFAULTS,
         new InetSocketAddress(LOOPBACK, 0),
         IngressClassSelection.defaults(),
         new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME),

@@ -39,7 +39,8 @@ class TlsOptionsTest {
     int code = run("run", "--manifests", dir.toString(), "--acme-challenge-types", "dns-01");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("'dns-01' (expected: http-01 or tls-alpn-01)");
+    assertThat(err.toString()).contains("--acme-challenge-types",
+        "\"dns-01\" (expected: http-01 or tls-alpn-01)");
   }
 
   @Test
@@ -49,8 +50,8 @@ class TlsOptionsTest {
         "http-01,http-01");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--acme-challenge-types http-01,http-01"
-        + " (expected: each type once)");
+    assertThat(err.toString()).contains("--acme-challenge-types",
+        "\"http-01,http-01\" (expected: each type once)");
   }
 
   @Test
@@ -67,7 +68,7 @@ class TlsOptionsTest {
     CommandLine cli = new CommandLine(command);
     cli.setDefaultValueProvider(new EnvironmentDefaults(env));
     cli.parseArgs(args);
-    return command.tls.toConfig(cli, "ingress");
+    return command.tls.toConfig("ingress");
   }
 
   private int run(String... args) {

@@ -7,6 +7,7 @@ import dev.bollard.controller.cli.ProxyProcess;
 import dev.bollard.controller.cli.KubernetesSettings;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -283,6 +284,7 @@ class KubernetesEndToEndTest {
     KubernetesSettings settings =
         new KubernetesSettings(
             ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
+            SettingValues.DEFAULTS,
             new InetSocketAddress(LOOPBACK, 0),
             IngressClassSelection.defaults(),
             List.of(),

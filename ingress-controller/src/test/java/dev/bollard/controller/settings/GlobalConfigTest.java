@@ -51,7 +51,7 @@ class GlobalConfigTest {
         version("v2", "2", Map.of("proxy-read-timeout", "soon", "proxy-body-size", "1q",
             "keep-alive", "10"))));
     assertThat(state.activeVersion()).isEqualTo(1);
-    assertThat(state.settings().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(state.settings().timeouts().read()).isEqualTo(Duration.ofSeconds(30));
     assertThat(state.refused()).singleElement().satisfies(v -> assertThat(v.errors())
         .anyMatch(e -> e.startsWith("key proxy-read-timeout"))
         .anyMatch(e -> e.startsWith("key proxy-body-size")));
@@ -82,7 +82,7 @@ class GlobalConfigTest {
     Rebuilds pinned = new Rebuilds(new GlobalConfig(FAMILY, 1));
     ConfigState state = pinned.resolve(store(version("v1", "1", Map.of("keep-alive", "5")),
         version("v2", "2", Map.of("keep-alive", "9"))));
-    assertThat(state.settings().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(state.settings().timeouts().keepAlive()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -118,7 +118,18 @@ class GlobalConfigTest {
     ConfigState state = config.resolve(ResourceStore.empty());
     assertThat(state.active()).isNull();
     assertThat(state.settings().maxBodyBytes()).isEqualTo(1L << 20);
-    assertThat(state.settings().readTimeout()).isNull();
+    assertThat(state.settings().timeouts().read()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void withoutVersionsTheFlagsValuesApply() {
+    Rebuilds withFlags = new Rebuilds(new GlobalConfig(FAMILY, -1,
+        SettingValues.DEFAULTS.with(Catalog.READ_TIMEOUT, Duration.ofSeconds(7))));
+    assertThat(withFlags.resolve(ResourceStore.empty()).settings().timeouts().read())
+        .isEqualTo(Duration.ofSeconds(7));
+    ConfigState state = withFlags.resolve(store(version("v1", "1", Map.of("keep-alive", "5"))));
+    assertThat(state.settings().timeouts().read()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(state.settings().timeouts().keepAlive()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test

@@ -47,7 +47,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private final UpstreamPools pools;
   private final Duration readTimeout;
   private final long readTimeoutNanos;
-  private final @Nullable Duration connectTimeout;
+  private final Duration connectTimeout;
   private final long maxBodyBytes;
   private long bodyBytes;
   private final List<Endpoint> candidates;
@@ -102,7 +102,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       boolean webSocket,
       UpstreamPools pools,
       Duration readTimeout,
-      @Nullable Duration connectTimeout,
+      Duration connectTimeout,
       long maxBodyBytes) {
     this.owner = owner;
     this.client = client;
@@ -137,7 +137,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     Endpoint next = candidates.get(attempt++);
     request.facts.upstreamStarted();
-    Future<UpstreamConnection> f = pools.acquire(client.channel().eventLoop(), next, this, connectTimeout);
+    Future<UpstreamConnection> f =
+        pools.acquire(client.channel().eventLoop(), next, this, connectTimeout);
     f.addListener(done -> connected(next, f));
   }
 
@@ -376,7 +377,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       sending = Sending.RECEIVED;
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
       Endpoint target = conn.endpoint();
-      Future<UpstreamConnection> f = pools.connect(client.channel().eventLoop(), target, this, connectTimeout);
+      Future<UpstreamConnection> f =
+          pools.connect(client.channel().eventLoop(), target, this, connectTimeout);
       f.addListener(done -> connected(target, f));
       return;
     }

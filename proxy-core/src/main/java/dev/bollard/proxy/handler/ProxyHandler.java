@@ -32,7 +32,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -88,7 +87,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param routes where each request reads its route table
    * @param pools upstream connections
    * @param connections this listener's connections, for draining
-   * @param upstreamReadTimeout longest upstream silence while a response is expected (504)
    * @param services what the route steps use (the guard, ACME answers, the HTTPS port)
    * @param telemetry logs and measures requests
    * @param edge the listener's TLS side (whether it terminates TLS, its pipeline steps)
@@ -97,7 +95,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       CurrentRoutes routes,
       UpstreamPools pools,
       ClientConnections connections,
-      Duration upstreamReadTimeout,
       StepServices services,
       RequestTelemetry telemetry,
       EdgeTls.Listener edge) {}
@@ -297,8 +294,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             keepAlive,
             upgrade,
             l.pools(),
-            settings.readTimeout() != null ? settings.readTimeout() : l.upstreamReadTimeout(),
-            settings.connectTimeout(),
+            settings.timeouts().read(),
+            settings.timeouts().connect(),
             maxBody);
     exchange = proxied;
     proxied.start();

@@ -51,9 +51,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     ChannelPipeline p = ch.pipeline();
     // The active config's client timeouts apply to connections accepted after it was published.
     GlobalSettings global = shared.routes().table().snapshot().settings();
-    ClientTimeouts timeouts = new ClientTimeouts(limits(
-        orElse(global.clientHeaderTimeout(), settings.clientHeaderTimeout()),
-        orElse(global.keepAliveTimeout(), settings.keepAliveIdleTimeout())));
+    ClientTimeouts timeouts = new ClientTimeouts(
+        limits(global.timeouts().clientHeader(), global.timeouts().keepAlive()));
     shared.telemetry().connectionOpened();
     // With use-proxy-protocol, the first bytes may be a PROXY header from a trusted balancer.
     if (global.useProxyProtocol()) {
@@ -84,9 +83,5 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
       limits = current;
     }
     return current;
-  }
-
-  private static Duration orElse(@Nullable Duration configured, Duration listener) {
-    return configured != null ? configured : listener;
   }
 }

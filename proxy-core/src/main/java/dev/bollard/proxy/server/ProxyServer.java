@@ -103,7 +103,6 @@ public final class ProxyServer implements AutoCloseable {
         new UpstreamPools(
             transport.socketChannel(),
             transport.datagramChannel(),
-            settings.connectTimeout(),
             settings.upstreamIdleTimeout(),
             () -> routes.table().snapshot());
     // Counts a connection closed when it leaves: no close-future listener per connection.
@@ -161,8 +160,8 @@ public final class ProxyServer implements AutoCloseable {
   private static ProxyChannelInitializer initializer(ServerSettings settings,
       CurrentRoutes routes, UpstreamPools pools, ClientConnections connections,
       StepServices services, RequestTelemetry telemetry, EdgeTls.Listener tls) {
-    ProxyHandler.Listener shared = new ProxyHandler.Listener(routes, pools, connections,
-        settings.upstreamReadTimeout(), services, telemetry, tls);
+    ProxyHandler.Listener shared =
+        new ProxyHandler.Listener(routes, pools, connections, services, telemetry, tls);
     return new ProxyChannelInitializer(settings, shared);
   }
 

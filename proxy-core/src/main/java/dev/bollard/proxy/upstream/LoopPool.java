@@ -81,7 +81,7 @@ final class LoopPool {
   }
 
   Future<UpstreamConnection> acquire(
-      Endpoint endpoint, UpstreamListener listener, @Nullable Duration connectTimeout) {
+      Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
     ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
     while (queue != null && !queue.isEmpty()) {
       UpstreamConnection conn = queue.pollFirst();
@@ -94,16 +94,14 @@ final class LoopPool {
     return connect(endpoint, listener, connectTimeout);
   }
 
-  /** @param connectTimeout overrides the pools' connect timeout for this attempt, if not null */
+  /** @param connectTimeout the TCP connect timeout of this attempt */
   Future<UpstreamConnection> connect(
-      Endpoint endpoint, UpstreamListener listener, @Nullable Duration connectTimeout) {
+      Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
     Promise<UpstreamConnection> promise = loop.newPromise();
     UpstreamChannelHandler handler = new UpstreamChannelHandler();
     Bootstrap b = bootstrap.clone(loop);
-    if (connectTimeout != null) {
-      b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-          Math.max(1, connectTimeout.toMillis())));
-    }
+    b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+        Math.max(1, connectTimeout.toMillis())));
     ChannelFuture connect =
         b
             .handler(

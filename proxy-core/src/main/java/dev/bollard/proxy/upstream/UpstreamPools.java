@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Keep-alive upstream connections, pooled per event loop and endpoint.
@@ -39,19 +38,14 @@ public final class UpstreamPools implements AutoCloseable {
    * @param channelClass socket channel class matching the event loops' transport
    * @param datagramChannelClass datagram channel class of the same transport, for DNS look-ups of
    *     {@code ExternalName} hosts (asynchronous, on the event loop; IP literals need none)
-   * @param connectTimeout TCP connect timeout per attempt
    * @param idleTimeout pooled connections unused this long are closed
    * @param liveSnapshot the snapshot currently served, to find endpoints that left it
    */
   public UpstreamPools(
       Class<? extends Channel> channelClass,
       Class<? extends DatagramChannel> datagramChannelClass,
-      Duration connectTimeout,
       Duration idleTimeout,
       Supplier<RoutingSnapshot> liveSnapshot) {
-    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-      throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
-    }
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
     }
@@ -62,7 +56,6 @@ public final class UpstreamPools implements AutoCloseable {
         new Bootstrap()
             .channel(channelClass)
             .resolver(resolvers)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .option(ChannelOption.TCP_NODELAY, true);
     this.idleTimeout = idleTimeout;
     this.liveSnapshot = liveSnapshot;
@@ -77,41 +70,24 @@ public final class UpstreamPools implements AutoCloseable {
   }
 
   /**
-   * Leases an idle pooled connection to {@code endpoint} or opens one on {@code loop}. Call on
-   * {@code loop}; the future completes there.
+   * Leases an idle pooled connection to {@code endpoint} or opens one on {@code loop} within
+   * {@code connectTimeout} (the active config version's). Call on {@code loop}; the future
+   * completes there.
    */
   public Future<UpstreamConnection> acquire(
-      EventLoop loop, Endpoint endpoint, UpstreamListener listener) {
-    return acquire(loop, endpoint, listener, null);
-  }
-
-  /**
-   * Like {@link #acquire(EventLoop, Endpoint, UpstreamListener)}, with a connect timeout for this
-   * request (the active config version's), or {@code null} for the pools' own.
-   */
-  public Future<UpstreamConnection> acquire(
-      EventLoop loop,
-      Endpoint endpoint,
-      UpstreamListener listener,
-      @Nullable Duration connectTimeout) {
+      EventLoop loop, Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
     if (closed) {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
     return pool(loop).acquire(endpoint, listener, connectTimeout);
   }
 
-  /** Opens a new connection even when idle ones exist (retry after a stale pooled one). */
+  /**
+   * Opens a new connection within {@code connectTimeout} even when idle ones exist (retry after a
+   * stale pooled one).
+   */
   public Future<UpstreamConnection> connect(
-      EventLoop loop, Endpoint endpoint, UpstreamListener listener) {
-    return connect(loop, endpoint, listener, null);
-  }
-
-  /** Like {@link #connect(EventLoop, Endpoint, UpstreamListener)} with a connect timeout. */
-  public Future<UpstreamConnection> connect(
-      EventLoop loop,
-      Endpoint endpoint,
-      UpstreamListener listener,
-      @Nullable Duration connectTimeout) {
+      EventLoop loop, Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
     if (closed) {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }

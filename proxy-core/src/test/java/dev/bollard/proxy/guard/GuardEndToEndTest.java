@@ -73,7 +73,7 @@ class GuardEndToEndTest {
             host("preview.example.com", g, POLICY),
             Snapshots.host("open.example.com", o),
             host(VirtualHost.ANY_HOST, g, POLICY))
-        .withSettings(dev.bollard.proxy.config.GlobalSettings.DEFAULTS.toBuilder().auth(auth).build());
+        .withSettings(dev.bollard.proxy.config.GlobalSettings.DEFAULTS.withAuth(auth));
     proxy.publish(snapshot);
   }
 
@@ -212,7 +212,7 @@ class GuardEndToEndTest {
         "Staging", List.of(), false, POLICY);
     proxy.publish(Snapshots.withDefault(g, Snapshots.host("app.staging.example.com", g),
             Snapshots.host("open.example.com", o))
-        .withSettings(dev.bollard.proxy.config.GlobalSettings.DEFAULTS.toBuilder().auth(auth).build()));
+        .withSettings(dev.bollard.proxy.config.GlobalSettings.DEFAULTS.withAuth(auth)));
     for (String host : List.of("app.staging.example.com", "new.staging.example.com",
         "NEW.staging.example.com.:80")) {
       assertThat(send("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").status()).as(host)

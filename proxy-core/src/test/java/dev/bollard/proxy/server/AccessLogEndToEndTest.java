@@ -144,12 +144,10 @@ class AccessLogEndToEndTest {
     HeaderRules rules = new HeaderRules(
         HeaderRules.parseLines("set X-Edge: bollard"),
         HeaderRules.parseLines("set X-Frame-Options: DENY\nclear X-Powered-By"));
-    return GlobalSettings.builder()
-        .realIpCidrs(List.of(trusted))
-        .useForwardedHeaders(true)
-        .useProxyProtocol(proxyProtocol)
-        .edge(new EdgeSettings(log, rules, false, "X-Forwarded-For", true))
-        .build();
+    GlobalSettings d = GlobalSettings.DEFAULTS;
+    return new GlobalSettings(d.maxBodyBytes(), d.timeouts(), proxyProtocol, List.of(trusted),
+        true, d.hsts(), d.sslRedirect(), d.auth(),
+        new EdgeSettings(log, rules, false, "X-Forwarded-For", true));
   }
 
   private static final RouteEdge ROUTE_EDGE = new RouteEdge(

@@ -3,6 +3,7 @@ package dev.bollard.proxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.testing.ProxyFixture;
@@ -38,10 +39,7 @@ class ClientTimeoutsOverTlsTest {
   void start() throws Exception {
     backend = TestBackend.start("app", TestBackend.echo());
     EdgeTls edge = EdgeTls.builder().https(new InetSocketAddress("127.0.0.1", 0)).build();
-    server = ProxyServer.start(
-        // Long enough for a TLS handshake on a loaded machine: the timer runs from the accept.
-        ProxyFixture.testSettings().withClientHeaderTimeout(Duration.ofSeconds(2)),
-        routes, RequestTelemetry.NONE, edge);
+    server = ProxyServer.start(ProxyFixture.testSettings(), routes, RequestTelemetry.NONE, edge);
   }
 
   @AfterEach
@@ -51,10 +49,13 @@ class ClientTimeoutsOverTlsTest {
   }
 
   private void publish(boolean proxyProtocol) {
-    GlobalSettings settings = GlobalSettings.builder()
-        .realIpCidrs(List.of("127.0.0.0/8"))
-        .useProxyProtocol(proxyProtocol)
-        .build();
+    GlobalSettings d = GlobalSettings.DEFAULTS;
+    Timeouts t = ProxyFixture.TEST_TIMEOUTS;
+    GlobalSettings settings = new GlobalSettings(d.maxBodyBytes(),
+        // Long enough for a TLS handshake on a loaded machine: the timer runs from the accept.
+        new Timeouts(t.connect(), t.read(), t.send(), Duration.ofSeconds(2), t.keepAlive()),
+        proxyProtocol, List.of("127.0.0.0/8"), d.useForwardedHeaders(), d.hsts(),
+        d.sslRedirect(), d.auth(), d.edge());
     routes.publish(Snapshots.of(Snapshots.host("shop.test",
         Snapshots.backend("web/app:80", backend))).withSettings(settings));
   }

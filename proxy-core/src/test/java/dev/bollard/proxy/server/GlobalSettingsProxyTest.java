@@ -5,6 +5,7 @@ import static dev.bollard.proxy.testing.Snapshots.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
@@ -38,7 +39,9 @@ class GlobalSettingsProxyTest {
 
   @Test
   void aBodyLargerThanProxyBodySizeGets413AndASmallerOnePasses() throws Exception {
-    publish(GlobalSettings.builder().maxBodyBytes(10).build());
+    GlobalSettings d = GlobalSettings.DEFAULTS;
+    publish(new GlobalSettings(10, ProxyFixture.TEST_TIMEOUTS, d.useProxyProtocol(),
+        d.realIpCidrs(), d.useForwardedHeaders(), d.hsts(), d.sslRedirect(), d.auth(), d.edge()));
     try (RawHttpConnection c = proxy.connect()) {
       RawResponse r = c.send("POST / HTTP/1.1\r\nHost: echo.test\r\nContent-Length: 11\r\n\r\n"
           + "x".repeat(11)).read();
@@ -57,14 +60,18 @@ class GlobalSettingsProxyTest {
   }
 
   @Test
-  void theConfiguredReadTimeoutReplacesTheListenersForNewRequests() throws Exception {
-    publish(GlobalSettings.builder().readTimeout(Duration.ofMillis(200)).build());
+  void thePublishedReadTimeoutAppliesToNewRequests() throws Exception {
+    GlobalSettings d = GlobalSettings.DEFAULTS;
+    publish(new GlobalSettings(d.maxBodyBytes(), new Timeouts(Duration.ofSeconds(2),
+        Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(60),
+        Duration.ofSeconds(75)), d.useProxyProtocol(), d.realIpCidrs(), d.useForwardedHeaders(),
+        d.hsts(), d.sslRedirect(), d.auth(), d.edge()));
     long start = System.nanoTime();
     try (RawHttpConnection c = proxy.connect()) {
       RawResponse r = c.get("silent.test", "/").read();
       assertThat(r.status()).isEqualTo(504);
     }
-    // The fixture's listener timeout is 5 s: the 200 ms of the snapshot applied.
+    // The fixture's own read timeout is 5 s: the 200 ms of the snapshot applied.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
@@ -32,9 +33,9 @@ class ProxyLifecycleTest {
   void start() throws Exception {
     slow = TestBackend.start("slow", TestBackend.gated(gate, "finally"));
     fast = TestBackend.start("fast", TestBackend.echo());
-    proxy = ProxyFixture.start(s -> s
-        .withClientHeaderTimeout(Duration.ofMillis(300))
-        .withKeepAliveIdleTimeout(Duration.ofMillis(300)));
+    proxy = ProxyFixture.start().timeouts(new Timeouts(Duration.ofSeconds(2),
+        Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMillis(300),
+        Duration.ofMillis(300)));
     proxy.publish(Snapshots.of(
         host("slow.test", backend("test/slow:80", slow)),
         host("fast.test", backend("test/fast:80", fast))));
@@ -81,7 +82,8 @@ class ProxyLifecycleTest {
   void aClientsConnectionCloseKeepsThePooledUpstreamConnection() throws Exception {
     // One event loop: one upstream pool, so every client connection can reuse the same upstream.
     try (TestBackend b = TestBackend.start("b", TestBackend.echo());
-        ProxyFixture p = ProxyFixture.start(s -> s.withIoThreads(1))) {
+        ProxyFixture p = ProxyFixture.start(s -> new ServerSettings(s.bind(), 1,
+            s.maxHeaderBytes(), s.maxUriBytes(), s.shutdownGrace(), s.upstreamIdleTimeout()))) {
       p.publish(Snapshots.of(host("b.test", backend("test/b:80", b))));
       for (int i = 0; i < 3; i++) {
         try (RawHttpConnection c = p.connect()) {
@@ -104,7 +106,8 @@ class ProxyLifecycleTest {
   void idlePooledConnectionsCloseAfterTheIdleTimeout() throws Exception {
     try (TestBackend b = TestBackend.start("b", TestBackend.echo());
         ProxyFixture p = ProxyFixture.start(s ->
-            s.withUpstreamIdleTimeout(Duration.ofMillis(200)))) {
+            new ServerSettings(s.bind(), s.ioThreads(), s.maxHeaderBytes(), s.maxUriBytes(),
+                s.shutdownGrace(), Duration.ofMillis(200)))) {
       p.publish(Snapshots.of(host("b.test", backend("test/b:80", b))));
       try (RawHttpConnection c = p.connect()) {
         assertThat(c.get("b.test", "/").read().status()).isEqualTo(200);

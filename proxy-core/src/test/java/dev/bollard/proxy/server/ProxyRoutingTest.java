@@ -5,6 +5,7 @@ import static dev.bollard.proxy.testing.Snapshots.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
@@ -25,7 +26,9 @@ class ProxyRoutingTest {
   void start() throws Exception {
     a = TestBackend.start("a", TestBackend.echo());
     b = TestBackend.start("b", TestBackend.echo());
-    proxy = ProxyFixture.start(s -> s.withUpstreamReadTimeout(Duration.ofMillis(500)));
+    proxy = ProxyFixture.start().timeouts(new Timeouts(Duration.ofSeconds(2),
+        Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60),
+        Duration.ofSeconds(75)));
     proxy.publish(Snapshots.of(
         host("a.test", backend("test/a:80", a)),
         host("b.test", backend("test/b:80", b))));

@@ -49,7 +49,7 @@ class StepChainTest {
   void aRouteOfAnExactHostNoGlobalPatternNamesGetsNoGuardStep() {
     AuthSettings global = new AuthSettings(List.of("*.preview.example.com"), "ns/auth", "r",
         List.of(), false, null);
-    GlobalSettings settings = GlobalSettings.builder().auth(global).build();
+    GlobalSettings settings = GlobalSettings.DEFAULTS.withAuth(global);
     Route route = new Route(new PathMatch.Prefix("/"), APP, SHOP);
     RouteTable table = table(settings,
         new VirtualHost("www.example.com", List.of(route)),

@@ -1,5 +1,7 @@
 package dev.bollard.proxy.testing;
 
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.server.ProxyServer;
@@ -16,18 +18,22 @@ import java.util.function.UnaryOperator;
  */
 public final class ProxyFixture implements AutoCloseable {
 
+  /** Test timeouts: 2 s connect and 5 s upstream read, so a failing test fails fast. */
+  public static final Timeouts TEST_TIMEOUTS =
+      new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60),
+          Duration.ofSeconds(60), Duration.ofSeconds(75));
+
   private final CurrentRoutes routes = new CurrentRoutes();
   private final ProxyServer server;
+  private Timeouts timeouts = TEST_TIMEOUTS;
 
   private ProxyFixture(ServerSettings settings) throws InterruptedException {
     this.server = ProxyServer.start(settings, routes);
   }
 
-  /** Test defaults: loopback, two I/O threads, 2 s connect and 5 s upstream read timeouts. */
+  /** Test defaults: loopback, Netty's thread count. */
   public static ServerSettings testSettings() {
-    return ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
-        .withConnectTimeout(Duration.ofSeconds(2))
-        .withUpstreamReadTimeout(Duration.ofSeconds(5));
+    return ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0));
   }
 
   /** Starts a proxy with {@link #testSettings()}. */
@@ -41,9 +47,26 @@ public final class ProxyFixture implements AutoCloseable {
     return new ProxyFixture(change.apply(testSettings()));
   }
 
-  /** Publishes a snapshot; returns this for chaining. */
+  /**
+   * The timeouts of the snapshots published from now on that leave them at {@link
+   * Timeouts#DEFAULTS} (initially {@link #TEST_TIMEOUTS}); returns this for chaining.
+   */
+  public ProxyFixture timeouts(Timeouts value) {
+    timeouts = value;
+    return this;
+  }
+
+  /**
+   * Publishes a snapshot, with the fixture's timeouts if it leaves them at the defaults; returns
+   * this for chaining.
+   */
   public ProxyFixture publish(RoutingSnapshot snapshot) {
-    routes.publish(snapshot);
+    GlobalSettings s = snapshot.settings();
+    if (s.timeouts().equals(Timeouts.DEFAULTS)) {
+      s = new GlobalSettings(s.maxBodyBytes(), timeouts, s.useProxyProtocol(), s.realIpCidrs(),
+          s.useForwardedHeaders(), s.hsts(), s.sslRedirect(), s.auth(), s.edge());
+    }
+    routes.publish(snapshot.withSettings(s));
     return this;
   }
 

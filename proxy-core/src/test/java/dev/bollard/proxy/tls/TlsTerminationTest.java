@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
@@ -247,8 +248,10 @@ class TlsTerminationTest {
     assertThat(TlsClient.plainGet(server.port(), "plain.test", "/").status())
         .as("force-ssl-redirect without TLS").isEqualTo(308);
 
-    routes.publish(routes.table().snapshot().withSettings(
-        routes.table().snapshot().settings().toBuilder().sslRedirect(false).build()));
+    GlobalSettings s = routes.table().snapshot().settings();
+    routes.publish(routes.table().snapshot().withSettings(new GlobalSettings(s.maxBodyBytes(),
+        s.timeouts(), s.useProxyProtocol(), s.realIpCidrs(), s.useForwardedHeaders(), s.hsts(),
+        false, s.auth(), s.edge())));
     assertThat(TlsClient.plainGet(server.port(), "shop.test", "/").status())
         .as("ssl-redirect: false globally").isEqualTo(200);
   }

@@ -5,15 +5,63 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.headers.HeaderRules;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class EdgeKeysTest {
+class ConfigValidationTest {
 
-  private static GlobalSettings apply(Map<String, String> values) {
-    GlobalSettings.Builder b = ConfigKeys.defaults().toBuilder();
-    values.forEach((k, v) -> ConfigKeys.find(k).orElseThrow().setter().set(v, b));
-    return b.build();
+  private static ConfigValidation validate(Map<String, String> data, SettingValues defaults) {
+    return ConfigValidation.of(new ConfigMapBuilder().withNewMetadata().withName("v1")
+        .withNamespace("ingress").withLabels(Map.of(ConfigFamily.VERSION_LABEL, "1"))
+        .endMetadata().withData(data).build(), defaults);
+  }
+
+  private static GlobalSettings apply(Map<String, String> data) {
+    ConfigValidation v = validate(data, SettingValues.DEFAULTS);
+    if (!v.valid()) {
+      throw new IllegalArgumentException(String.join("; ", v.errors()));
+    }
+    return v.settings();
+  }
+
+  @Test
+  void aFlagIsTheDefaultOfItsKeyAndAKeyWins() {
+    SettingValues flags = SettingValues.DEFAULTS
+        .with(Catalog.READ_TIMEOUT, Duration.ofSeconds(90))
+        .with(Catalog.KEEP_ALIVE, Duration.ofSeconds(20));
+
+    GlobalSettings s = validate(Map.of("keep-alive", "5"), flags).settings();
+
+    assertThat(s.timeouts().read()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.timeouts().keepAlive()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.timeouts().connect()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void withNoKeysTheSettingsAreTheDeclaredDefaults() {
+    GlobalSettings s = apply(Map.of());
+
+    assertThat(s.timeouts()).isEqualTo(GlobalSettings.Timeouts.DEFAULTS);
+    assertThat(s.maxBodyBytes()).isEqualTo(1L << 20);
+    assertThat(s.realIpCidrs()).containsExactly("0.0.0.0/0");
+    assertThat(s.hsts()).isEqualTo(GlobalSettings.Hsts.DEFAULTS);
+    assertThat(s.auth().secret()).isNull();
+    assertThat(s.edge().log().textTemplate()).isNull();
+  }
+
+  @Test
+  void everyBadKeyIsNamedWithWhatWasExpected() {
+    ConfigValidation v = validate(Map.of("proxy-read-timeout", "0", "proxy-body-size", "1q",
+        "colour", "red"), SettingValues.DEFAULTS);
+
+    assertThat(v.valid()).isFalse();
+    assertThat(v.errors()).containsExactly(
+        "key proxy-body-size: \"1q\" is not a size (expected e.g. 1m, 512k, 8192, or 0 for"
+            + " unlimited)",
+        "key proxy-read-timeout: \"0\" is zero (expected: more than 0)");
+    assertThat(v.warnings()).singleElement().asString().contains("colour");
   }
 
   @Test

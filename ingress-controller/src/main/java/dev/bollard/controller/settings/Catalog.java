@@ -1,0 +1,435 @@
+package dev.bollard.controller.settings;
+
+import static dev.bollard.controller.settings.Setting.Applied.NOT_YET;
+import static dev.bollard.controller.settings.Setting.Applied.PER_CONNECTION;
+import static dev.bollard.controller.settings.Setting.Applied.PER_REQUEST;
+
+import dev.bollard.acme.ChallengeType;
+import dev.bollard.proxy.accesslog.AccessLog;
+import dev.bollard.proxy.accesslog.CaptureRules;
+import dev.bollard.proxy.accesslog.LogSettings;
+import dev.bollard.proxy.accesslog.QueryRedaction;
+import dev.bollard.proxy.config.AuthSettings;
+import dev.bollard.proxy.config.EdgeSettings;
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.Hsts;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
+import dev.bollard.proxy.headers.HeaderRules;
+import dev.bollard.proxy.server.ServerSettings;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Every setting of Bollard, each declared once: its flag, ConfigMap key, value format, default,
+ * meaning and when it applies. The command line's proxy flags, their {@code BOLLARD_*} variables,
+ * config validation ({@link ConfigKeys}, {@link ConfigValidation}) and the README's tables are all
+ * made from these declarations; {@link #server} and {@link #global} turn resolved values into what
+ * the proxy reads.
+ *
+ * <p>Adding a setting: declare it here, add it to {@link #ALL}, and read it in {@link #server}
+ * (fixed for the process) or {@link #global} (changes with a config version). Then regenerate the
+ * README's tables (a test says what differs).
+ */
+public final class Catalog {
+
+  private Catalog() {}
+
+  // --- Fixed for the process: what it serves from and who it is (read by the command).
+
+  public static final Setting<Path> MANIFESTS = Setting.flag("--manifests", "DIR", null,
+      Path::of,
+      "Directory of Kubernetes YAML (Ingress, IngressClass, Service, EndpointSlice, Endpoints,"
+          + " ConfigMap), read recursively and watched: standalone mode. Without it Bollard"
+          + " follows the cluster.");
+
+  public static final Setting<Path> KUBECONFIG = Setting.flag("--kubeconfig", "FILE", null,
+      Path::of,
+      "Kubeconfig to reach the API server. Without it the in-cluster config (outside a cluster"
+          + " KUBECONFIG or ~/.kube/config).");
+
+  public static final Setting<List<String>> WATCH_NAMESPACE = Setting.flag("--watch-namespace",
+      "NS[,NS...]", "", ValueParsers::list,
+      "Only watch these namespaces (comma-separated). Without it all.");
+
+  public static final Setting<String> NAMESPACE = Setting.flag("--namespace", "NS", null,
+      String::strip,
+      "The controller's own namespace: the leader Lease and a --config without namespace live"
+          + " here. Without it $POD_NAMESPACE, else default.");
+
+  public static final Setting<String> PUBLISH_SERVICE = Setting.flag("--publish-service",
+      "NS/NAME", null, ValueParsers::namespacedName,
+      "Service whose load-balancer address is written to our Ingresses' status.");
+
+  public static final Setting<List<String>> PUBLISH_STATUS_ADDRESS = Setting.flag(
+      "--publish-status-address", "ADDR[,ADDR...]", "", ValueParsers::list,
+      "Fixed IPs or host names for our Ingresses' status (wins over --publish-service).");
+
+  public static final Setting<String> ELECTION_ID = Setting.flag("--election-id", "NAME",
+      "bollard-leader", String::strip,
+      "Name of the coordination.k8s.io Lease replicas elect a leader with.");
+
+  public static final Setting<InetSocketAddress> ADMIN_LISTEN = Setting.flag("--admin-listen",
+      "HOST:PORT", "0.0.0.0:8081", ValueParsers::address,
+      "Admin listener: /healthz, /readyz, /status (and /metrics).");
+
+  public static final Setting<InetSocketAddress> ECHO_BACKEND = Setting.flag(
+      "--with-echo-backend", "HOST:PORT", null, ValueParsers::address,
+      "Also start the demo echo backend in this process, e.g. 127.0.0.1:9000 for the bundled"
+          + " examples.");
+
+  public static final Setting<Duration> REBUILD_HOLD_OFF = Setting.flag("--rebuild-hold-off",
+      "DURATION", "200ms", ValueParsers::duration, "Quiet time after a change before rebuilding.");
+
+  public static final Setting<Duration> REBUILD_MAX_DELAY = Setting.flag("--rebuild-max-delay",
+      "DURATION", "2s", ValueParsers::duration,
+      "Longest wait from a change to its rebuild while changes keep coming; not shorter than"
+          + " --rebuild-hold-off.");
+
+  // --- Which Ingresses and which config are ours (also flags of check).
+
+  public static final Setting<String> CONFIG = Setting.flag("--config", "[NS/]NAME",
+      ConfigFamily.DEFAULT_NAME, ValueParsers::configFamily,
+      "Config family: the ConfigMaps labelled bollard.dev/config=NAME in NS (default: the"
+          + " controller's namespace; standalone: default), one per version"
+          + " (bollard.dev/config-version=N).");
+
+  public static final Setting<Long> CONFIG_VERSION = Setting.flag("--config-version", "N", "-1",
+      v -> (long) ValueParsers.intBetween(v, -1, Integer.MAX_VALUE),
+      "Pin this config version instead of the highest valid one; -1: no pin.");
+
+  public static final Setting<String> INGRESS_CLASS = Setting.flag("--ingress-class", "NAME",
+      "bollard", String::strip,
+      "IngressClass name to serve (spec.ingressClassName or the kubernetes.io/ingress.class"
+          + " annotation).");
+
+  public static final Setting<Boolean> WATCH_INGRESS_WITHOUT_CLASS = Setting.flag(
+      "--watch-ingress-without-class", Setting.SWITCH, "false", ValueParsers::bool,
+      "Also serve Ingresses that name no class at all.");
+
+  /** The flags {@code check} shares with {@code run}. */
+  public static final List<Setting<?>> CHECK_FLAGS =
+      List.of(CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS);
+
+  // --- Fixed for the process: the access log's destination (its content is per config version).
+
+  public static final Setting<String> ACCESS_LOG = Setting.flag("--access-log",
+      "stdout|PATH|off", "stdout", String::strip,
+      "Where access-log lines go: stdout, a file (appended, reopened when rotated), or off.");
+
+  public static final Setting<AccessLog.Format> ACCESS_LOG_FORMAT = Setting.flag(
+      "--access-log-format", "json|text", "json", ValueParsers::logFormat,
+      "json: one object per line; text: the log-format-upstream template.");
+
+  public static final Setting<Integer> ACCESS_LOG_QUEUE = Setting.flag("--access-log-queue",
+      "LINES", String.valueOf(AccessLog.DEFAULT_QUEUE_CAPACITY),
+      v -> ValueParsers.intBetween(v, 1, Integer.MAX_VALUE),
+      "Lines that may wait for the writer; beyond it lines are dropped and counted.");
+
+  // --- Fixed for the process: the HTTPS listener and ACME (read by the command).
+
+  public static final Setting<InetSocketAddress> HTTPS_LISTEN = Setting.flag("--https-listen",
+      "HOST:PORT", "0.0.0.0:8443", ValueParsers::address,
+      "HTTPS listener (SNI certificates from Ingress spec.tls Secrets).");
+
+  public static final Setting<Integer> HTTPS_REDIRECT_PORT = Setting.flag(
+      "--https-redirect-port", "PORT", "443", v -> ValueParsers.intBetween(v, 1, 65535),
+      "Port in HTTP-to-HTTPS redirects: where clients reach HTTPS (the Service port).");
+
+  public static final Setting<String> DEFAULT_SSL_CERTIFICATE = Setting.flag(
+      "--default-ssl-certificate", "NS/NAME", null, ValueParsers::namespacedName,
+      "kubernetes.io/tls Secret for hosts without a certificate of their own. Without it one"
+          + " generated at start.");
+
+  public static final Setting<URI> ACME_DIRECTORY = Setting.flag("--acme-directory", "URL", null,
+      ValueParsers::uri,
+      "ACME directory URL; turns on certificates for tls-acme Ingresses. LEGO_URL works too.");
+
+  public static final Setting<String> ACME_EMAIL = Setting.flag("--acme-email", "EMAIL", null,
+      String::strip, "ACME account contact. LEGO_EMAIL works too.");
+
+  public static final Setting<String> ACME_ACCOUNT_SECRET = Setting.flag(
+      "--acme-account-secret", "NS/NAME", null, ValueParsers::namespacedName,
+      "Secret holding the ACME account key (cluster). Without it"
+          + " <namespace>/bollard-acme-account.");
+
+  public static final Setting<String> ACME_CHALLENGES_CONFIGMAP = Setting.flag(
+      "--acme-challenges-configmap", "NAME", "bollard-acme-challenges", String::strip,
+      "ConfigMap in the controller's namespace sharing pending challenges between replicas.");
+
+  public static final Setting<Path> ACME_DIR = Setting.flag("--acme-dir", "DIR", null, Path::of,
+      "Standalone: directory for issued certificates and the account key.");
+
+  public static final Setting<Double> ACME_RENEW_WHEN_REMAINING = Setting.flag(
+      "--acme-renew-when-remaining", "FRACTION", "0.33", ValueParsers::fraction,
+      "Renew when this fraction of a certificate's lifetime remains.");
+
+  public static final Setting<List<ChallengeType>> ACME_CHALLENGE_TYPES = Setting.flag(
+      "--acme-challenge-types", "TYPE[,TYPE]", "", ValueParsers::challengeTypes,
+      "ACME challenge types in order of preference: http-01 (plain listener, port 80),"
+          + " tls-alpn-01 (HTTPS listener, port 443). Without it http-01,tls-alpn-01.");
+
+  // --- Fixed for the process: flags only, read into ServerSettings.
+
+  public static final Setting<InetSocketAddress> LISTEN = Setting.flag("--listen", "HOST:PORT",
+      "0.0.0.0:8080", ValueParsers::address, "Proxy listener (plain HTTP).");
+
+  public static final Setting<Integer> IO_THREADS = Setting.flag("--io-threads", "N", "0",
+      v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE),
+      "Proxy event-loop threads; 0 means two per core.");
+
+  public static final Setting<Integer> MAX_HEADER_BYTES = Setting.flag("--max-header-bytes",
+      "BYTES", "32768", v -> ValueParsers.intBetween(v, 1024, Integer.MAX_VALUE),
+      "Largest request head, at least 1024; beyond it 431.");
+
+  public static final Setting<Integer> MAX_URI_BYTES = Setting.flag("--max-uri-bytes", "BYTES",
+      "8192", v -> ValueParsers.intBetween(v, 256, Integer.MAX_VALUE),
+      "Longest request line, at least 256; beyond it 414.");
+
+  public static final Setting<Duration> SHUTDOWN_GRACE = Setting.flag("--shutdown-grace",
+      "DURATION", "30s", ValueParsers::duration,
+      "On SIGTERM, how long in-flight requests may finish.");
+
+  public static final Setting<Duration> UPSTREAM_IDLE_TIMEOUT = Setting.flag(
+      "--upstream-idle-timeout", "DURATION", "60s", ValueParsers::positiveDuration,
+      "Pooled upstream keep-alive connections unused this long are closed.");
+
+  // --- A flag whose value is the default of a ConfigMap key.
+
+  public static final Setting<Duration> CONNECT_TIMEOUT = Setting.flagAndKey("--connect-timeout",
+      "proxy-connect-timeout", "DURATION", "5s", ValueParsers::positiveDuration, PER_REQUEST,
+      "Upstream TCP connect timeout, then the next endpoint, finally 502.");
+
+  public static final Setting<Duration> READ_TIMEOUT = Setting.flagAndKey(
+      "--upstream-read-timeout", "proxy-read-timeout", "DURATION", "60s",
+      ValueParsers::positiveDuration, PER_REQUEST,
+      "Longest upstream silence while a response is due, then 504.");
+
+  public static final Setting<Duration> CLIENT_HEADER_TIMEOUT = Setting.flagAndKey(
+      "--client-header-timeout", "client-header-timeout", "DURATION", "60s",
+      ValueParsers::positiveDuration, PER_CONNECTION,
+      "Time a client has to send a complete request head, then 408.");
+
+  public static final Setting<Duration> KEEP_ALIVE = Setting.flagAndKey("--keep-alive-timeout",
+      "keep-alive", "DURATION", "75s", ValueParsers::positiveDuration, PER_CONNECTION,
+      "Idle client keep-alive connections are closed after this.");
+
+  // --- ConfigMap keys only.
+
+  public static final Setting<Long> BODY_SIZE = Setting.key("proxy-body-size", "size", "1m",
+      ValueParsers::size, PER_REQUEST,
+      "Largest request body (nginx syntax: `512k`, `1m`, `1g`; `0` for unlimited); larger bodies"
+          + " get 413.");
+
+  public static final Setting<Duration> SEND_TIMEOUT = Setting.key("proxy-send-timeout",
+      "duration", "60s", ValueParsers::positiveDuration, NOT_YET,
+      "Longest stall writing a request body to an upstream.");
+
+  public static final Setting<Boolean> USE_PROXY_PROTOCOL = Setting.key("use-proxy-protocol",
+      "bool", "false", ValueParsers::bool, PER_CONNECTION,
+      "Accept a PROXY protocol (v1/v2) header from load balancers in `proxy-real-ip-cidr`; one"
+          + " from any other peer closes the connection, and a connection without one is served"
+          + " as the peer itself.");
+
+  public static final Setting<List<String>> REAL_IP_CIDR = Setting.key("proxy-real-ip-cidr",
+      "CIDR list", "0.0.0.0/0", ValueParsers::cidrs, PER_REQUEST,
+      "Comma-separated proxies whose `X-Forwarded-For`, `X-Request-Id` or PROXY header is"
+          + " trusted.");
+
+  public static final Setting<Boolean> USE_FORWARDED_HEADERS = Setting.key(
+      "use-forwarded-headers", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Honour `X-Forwarded-*` headers from trusted proxies: the client address from the"
+          + " forwarded-for chain (right to left, skipping trusted proxies), and"
+          + " `-Proto`/`-Host`/`-Port` passed on as they came.");
+
+  public static final Setting<Boolean> ENABLE_REAL_IP = Setting.key("enable-real-ip", "bool",
+      "false", ValueParsers::bool, PER_REQUEST,
+      "Take the client address from a trusted proxy's forwarded-for header even without"
+          + " `use-forwarded-headers`.");
+
+  public static final Setting<String> FORWARDED_FOR_HEADER = Setting.key("forwarded-for-header",
+      "header name", "X-Forwarded-For", ValueParsers::headerName, PER_REQUEST,
+      "The header carrying the client chain from trusted proxies.");
+
+  public static final Setting<Boolean> GENERATE_REQUEST_ID = Setting.key("generate-request-id",
+      "bool", "true", ValueParsers::bool, PER_REQUEST,
+      "Make an `X-Request-Id` (32 hex digits) when none is kept; one is kept only from"
+          + " `proxy-real-ip-cidr`. Sent upstream, returned, logged.");
+
+  public static final Setting<String> LOG_FORMAT_UPSTREAM = Setting.key("log-format-upstream",
+      "template", null, Catalog::template, PER_REQUEST,
+      "The text access-log template (`--access-log-format text`), nginx variables. Absent:"
+          + " ingress-nginx's default. An unknown variable refuses the version.");
+
+  public static final Setting<Boolean> LOG_ESCAPE_JSON = Setting.key("log-format-escape-json",
+      "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Escape text access-log values JSON-style instead of nginx's `\\xHH`.");
+
+  public static final Setting<List<String>> SKIP_ACCESS_LOG_URLS = Setting.key(
+      "skip-access-log-urls", "URI list", "", ValueParsers::list, PER_REQUEST,
+      "Comma-separated request URIs (exact, with or without the query) not logged.");
+
+  public static final Setting<List<String>> LOG_CAPTURE_HEADERS = Setting.key(
+      "bollard-log-capture-headers", "header list", "",
+      v -> checkedCapture(ValueParsers.list(v), List.of()), PER_REQUEST,
+      "Comma-separated upstream response headers logged as fields: `X-User-Id` (field"
+          + " `x_user_id`) or `X-User-Id:user_id`. Removed from the client's response unless"
+          + " kept.");
+
+  public static final Setting<List<String>> LOG_CAPTURE_PREFIXES = Setting.key(
+      "bollard-log-capture-prefixes", "prefix list", "",
+      v -> checkedCapture(List.of(), ValueParsers.list(v)), PER_REQUEST,
+      "Comma-separated header-name prefixes captured the same way: `X-Log-` logs"
+          + " `X-Log-Account` as `account`; `X-Log-:app_` as `app_account`.");
+
+  public static final Setting<Boolean> LOG_KEEP_CAPTURED = Setting.key(
+      "bollard-log-keep-captured-headers", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Leave captured headers in the client's response.");
+
+  public static final Setting<List<String>> LOG_REDACT_QUERY_PARAMS = Setting.key(
+      "bollard-log-redact-query-params", "name list", "", ValueParsers::list, PER_REQUEST,
+      "Comma-separated query parameters whose values are logged as `REDACTED`.");
+
+  public static final Setting<Boolean> LOG_DROP_QUERY = Setting.key("bollard-log-drop-query",
+      "bool", "false", ValueParsers::bool, PER_REQUEST, "Log no query strings at all.");
+
+  public static final Setting<Integer> LOG_MAX_VALUE_LENGTH = Setting.key(
+      "bollard-log-max-value-length", "number", "2048", v -> ValueParsers.intBetween(v, 16, 65_536),
+      PER_REQUEST,
+      "Longest value of one access-log field; longer ones are cut and end in `...`.");
+
+  public static final Setting<List<HeaderRules.Rule>> REQUEST_HEADERS = Setting.key(
+      "bollard-request-headers", "rules", "", HeaderRules::parseLines, PER_REQUEST,
+      "Header rules for requests sent upstream, one per line: `set Name: value`,"
+          + " `add Name: value`, `clear Name`.");
+
+  public static final Setting<List<HeaderRules.Rule>> RESPONSE_HEADERS = Setting.key(
+      "bollard-response-headers", "rules", "", HeaderRules::parseLines, PER_REQUEST,
+      "Header rules for responses sent to clients (also those Bollard makes), same syntax; an"
+          + " Ingress's rules run after these.");
+
+  public static final Setting<Boolean> HSTS = Setting.key("hsts", "bool", "true",
+      ValueParsers::bool, PER_REQUEST, "Send `Strict-Transport-Security` on TLS responses.");
+
+  public static final Setting<Long> HSTS_MAX_AGE = Setting.key("hsts-max-age", "seconds",
+      "31536000", ValueParsers::nonNegativeSeconds, PER_REQUEST, "The HSTS `max-age`.");
+
+  public static final Setting<Boolean> HSTS_INCLUDE_SUBDOMAINS = Setting.key(
+      "hsts-include-subdomains", "bool", "true", ValueParsers::bool, PER_REQUEST,
+      "Add `includeSubDomains` to the HSTS header.");
+
+  public static final Setting<Boolean> HSTS_PRELOAD = Setting.key("hsts-preload", "bool",
+      "false", ValueParsers::bool, PER_REQUEST, "Add `preload` to the HSTS header.");
+
+  public static final Setting<Boolean> SSL_REDIRECT = Setting.key("ssl-redirect", "bool", "true",
+      ValueParsers::bool, PER_REQUEST,
+      "Redirect plain HTTP requests for hosts with TLS to HTTPS (308).");
+
+  public static final Setting<List<String>> AUTH_HOSTS = Setting.key("bollard-auth-hosts",
+      "host list", "", v -> ValueParsers.list(v.toLowerCase(Locale.ROOT)), PER_REQUEST,
+      "Comma-separated hosts (`staging.example.com`, `*.preview.example.com`) guarded by Basic"
+          + " auth with `bollard-auth-secret`, whatever route serves them; an Ingress's own"
+          + " `auth-*` annotations win on its routes.");
+
+  public static final Setting<String> AUTH_SECRET = Setting.key("bollard-auth-secret",
+      "namespace/name", null, ValueParsers::secretRef, PER_REQUEST,
+      "The Secret of the global guard, htpasswd text under key `auth`. Missing Secret or key: the"
+          + " guarded hosts answer 503.");
+
+  public static final Setting<String> AUTH_REALM = Setting.key("bollard-auth-realm", "text",
+      "Authentication Required", String::strip, PER_REQUEST,
+      "The realm of the global guard's `WWW-Authenticate` challenge.");
+
+  public static final Setting<List<String>> AUTH_EXEMPT_PATHS = Setting.key(
+      "bollard-auth-exempt-paths", "path list", "", ValueParsers::list, PER_REQUEST,
+      "Comma-separated paths every guard lets through without credentials (health checks);"
+          + " `/status/` exempts everything below. ACME challenges and `/robots.txt` never ask"
+          + " anyway.");
+
+  public static final Setting<Boolean> AUTH_FORWARD_AUTHORIZATION = Setting.key(
+      "bollard-auth-forward-authorization", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Send the `Authorization` header upstream after a successful Basic-auth check.");
+
+  /** Every setting in documentation order: the fixed flags first, then the keys. */
+  public static final List<Setting<?>> ALL = List.of(
+      MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
+      ELECTION_ID, ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
+      CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
+      ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
+      HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
+      ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_RENEW_WHEN_REMAINING,
+      ACME_CHALLENGE_TYPES,
+      LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, SHUTDOWN_GRACE, UPSTREAM_IDLE_TIMEOUT,
+      BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
+      USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
+      FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
+      SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
+      LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
+      RESPONSE_HEADERS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
+      AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION);
+
+  static {
+    Set<String> names = new HashSet<>();
+    for (Setting<?> s : ALL) {
+      for (String name : new String[] {s.flag(), s.key()}) {
+        if (name != null && !names.add(name)) {
+          throw new IllegalStateException("setting " + name + " is declared twice");
+        }
+      }
+    }
+  }
+
+  /** What the proxy keeps for its whole life, from the flags' values. */
+  public static ServerSettings server(SettingValues v) {
+    return new ServerSettings(v.get(LISTEN), v.get(IO_THREADS), v.get(MAX_HEADER_BYTES),
+        v.get(MAX_URI_BYTES), v.get(SHUTDOWN_GRACE), v.get(UPSTREAM_IDLE_TIMEOUT));
+  }
+
+  /**
+   * The final settings a snapshot carries, from resolved values (a config version's keys over the
+   * flags' values over the defaults).
+   *
+   * @throws IllegalArgumentException if values contradict each other (the message says which)
+   */
+  public static GlobalSettings global(SettingValues v) {
+    LogSettings log = new LogSettings(
+        CaptureRules.parse(v.get(LOG_CAPTURE_HEADERS), v.get(LOG_CAPTURE_PREFIXES),
+            v.get(LOG_KEEP_CAPTURED)),
+        new QueryRedaction(v.get(LOG_DROP_QUERY), Set.copyOf(v.get(LOG_REDACT_QUERY_PARAMS))),
+        v.orNull(LOG_FORMAT_UPSTREAM), v.get(LOG_ESCAPE_JSON), v.get(SKIP_ACCESS_LOG_URLS),
+        v.get(LOG_MAX_VALUE_LENGTH));
+    EdgeSettings edge = new EdgeSettings(log,
+        new HeaderRules(v.get(REQUEST_HEADERS), v.get(RESPONSE_HEADERS)), v.get(ENABLE_REAL_IP),
+        v.get(FORWARDED_FOR_HEADER), v.get(GENERATE_REQUEST_ID));
+    // The guard's policy is resolved from the Secret by translation, after this.
+    AuthSettings auth = new AuthSettings(v.get(AUTH_HOSTS), v.orNull(AUTH_SECRET),
+        v.get(AUTH_REALM), v.get(AUTH_EXEMPT_PATHS), v.get(AUTH_FORWARD_AUTHORIZATION), null);
+    return new GlobalSettings(
+        v.get(BODY_SIZE),
+        new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
+            v.get(CLIENT_HEADER_TIMEOUT), v.get(KEEP_ALIVE)),
+        v.get(USE_PROXY_PROTOCOL),
+        v.get(REAL_IP_CIDR),
+        v.get(USE_FORWARDED_HEADERS),
+        new Hsts(v.get(HSTS), v.get(HSTS_MAX_AGE), v.get(HSTS_INCLUDE_SUBDOMAINS),
+            v.get(HSTS_PRELOAD)),
+        v.get(SSL_REDIRECT),
+        auth,
+        edge);
+  }
+
+  private static String template(String value) {
+    LogSettings.checkTemplate(value.strip());
+    return value.strip();
+  }
+
+  private static List<String> checkedCapture(List<String> headers, List<String> prefixes) {
+    CaptureRules.parse(headers, prefixes, false);
+    return headers.isEmpty() ? prefixes : headers;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.bollard.controller.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.proxy.config.AuthSettings;
+import dev.bollard.proxy.config.EdgeSettings;
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.server.ServerSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CatalogTest {
+
+  @Test
+  void theDeclaredDefaultsAreTheProxysDefaultsWhereBothHaveOne() {
+    GlobalSettings global = Catalog.global(SettingValues.DEFAULTS);
+
+    assertThat(Catalog.server(SettingValues.DEFAULTS))
+        .isEqualTo(ServerSettings.defaults(new InetSocketAddress("0.0.0.0", 8080)));
+    assertThat(global.timeouts()).isEqualTo(GlobalSettings.Timeouts.DEFAULTS);
+    assertThat(global.hsts()).isEqualTo(GlobalSettings.Hsts.DEFAULTS);
+    assertThat(global.edge()).isEqualTo(EdgeSettings.DEFAULTS);
+    assertThat(global.auth()).isEqualTo(AuthSettings.NONE);
+    assertThat(Catalog.INGRESS_CLASS.defaultValue())
+        .isEqualTo(IngressClassSelection.DEFAULT_CLASS);
+  }
+
+  @Test
+  void everySettingHasAFlagOrAKeyAndOnlyKeysChangeAfterStart() {
+    assertThat(Catalog.ALL).allSatisfy(s -> {
+      assertThat(s.flag() != null || s.key() != null).as(s.name()).isTrue();
+      if (s.key() == null) {
+        assertThat(s.applied()).as(s.name()).isEqualTo(Setting.Applied.AT_START);
+      }
+    });
+    assertThatThrownBy(() -> new Setting<>("--x", null, "N", "1", "x",
+        Setting.Applied.PER_REQUEST, Integer::valueOf))
+        .hasMessage("--x: applied PER_REQUEST (expected: AT_START, a flag alone cannot change)");
+  }
+
+  @Test
+  void aFlagIsSetByItsEnvironmentVariable() {
+    assertThat(Catalog.CONNECT_TIMEOUT.environmentVariable()).isEqualTo("BOLLARD_CONNECT_TIMEOUT");
+    assertThat(Catalog.BODY_SIZE.environmentVariable()).isNull();
+  }
+
+  @Test
+  void oneParserReadsTheFlagsAndTheKeysSyntax() {
+    assertThat(Catalog.READ_TIMEOUT.parse("120")).isEqualTo(Duration.ofSeconds(120));
+    assertThat(Catalog.READ_TIMEOUT.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Catalog.READ_TIMEOUT.parse("PT2M")).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> Catalog.READ_TIMEOUT.parse("0"))
+        .hasMessage("\"0\" is zero (expected: more than 0)");
+    assertThat(Catalog.SHUTDOWN_GRACE.parse("0")).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void valuesAreTypedByTheirSettingAndDeriveCopies() {
+    SettingValues changed = SettingValues.DEFAULTS.with(Catalog.IO_THREADS, 3);
+
+    assertThat(changed.get(Catalog.IO_THREADS)).isEqualTo(3);
+    assertThat(SettingValues.DEFAULTS.get(Catalog.IO_THREADS)).isZero();
+    assertThat(changed).isNotEqualTo(SettingValues.DEFAULTS);
+    assertThat(SettingValues.DEFAULTS.orNull(Catalog.AUTH_SECRET)).isNull();
+    assertThatThrownBy(() -> SettingValues.DEFAULTS.get(Catalog.AUTH_SECRET))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("bollard-auth-secret");
+  }
+}

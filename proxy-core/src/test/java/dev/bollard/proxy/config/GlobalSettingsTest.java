@@ -1,0 +1,18 @@
+package dev.bollard.proxy.config;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GlobalSettingsTest {
+
+  @Test
+  void everyTimeoutIsPositive() {
+    Duration s = Duration.ofSeconds(1);
+    assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, Duration.ZERO, s, s, s))
+        .hasMessage("read timeout: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, s, s, s, Duration.ofSeconds(-1)))
+        .hasMessage("keepAlive timeout: PT-1S (expected: > 0)");
+  }
+}
