@@ -6,6 +6,7 @@ import dev.bollard.controller.publish.ConfigReportLog;
 import dev.bollard.controller.publish.RebuildPipeline;
 import dev.bollard.controller.publish.RebuildScheduler;
 import dev.bollard.controller.publish.SnapshotPublisher;
+import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.source.Leadership;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.status.ControllerStatus;
@@ -107,7 +108,10 @@ public final class ProxyProcess implements AutoCloseable {
         started.push(echo);
         log.info("Echo backend listening on {}", address(echoBind, echo.port()));
       }
-      CurrentRoutes routes = new CurrentRoutes();
+      // Until the first publication (a cluster's informers may take a while), connections get the
+      // flags' values, not the built-in defaults.
+      CurrentRoutes routes = new CurrentRoutes(
+          RoutingSnapshot.EMPTY.withSettings(Catalog.global(settings.configDefaults())));
       AtomicBoolean draining = new AtomicBoolean();
       // Ready only once the proxy listens: a probe must not send traffic to a closed port.
       AtomicBoolean listening = new AtomicBoolean();
@@ -157,7 +161,8 @@ public final class ProxyProcess implements AutoCloseable {
         first.get();
       } else {
         first.whenComplete((ok, error) -> {
-          if (error != null && synced.isDone() && !synced.isCompletedExceptionally()) {
+          if (error != null && synced.isDone() && !synced.isCompletedExceptionally()
+              && !draining.get()) {
             log.error("First rebuild of {} failed; the next change tries again", source, error);
           }
         });
@@ -288,9 +293,11 @@ public final class ProxyProcess implements AutoCloseable {
     log.info(
         "Shutting down: finishing in-flight requests for up to {}",
         grace.toString().substring(2).toLowerCase(Locale.ROOT));
-    // No rebuild should race with the shutdown, and another replica may take the lead now.
-    source.leadership().ifPresent(Leadership::close);
+    // No rebuild should race with the shutdown (the scheduler waits for one in flight, so no
+    // writer hears of a publication after the lead is given up), and another replica may take
+    // the lead now.
     scheduler.close();
+    source.leadership().ifPresent(Leadership::close);
     proxy.shutdownGracefully(grace);
     close();
     log.info("Stopped");

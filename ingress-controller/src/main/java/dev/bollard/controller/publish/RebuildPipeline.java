@@ -45,7 +45,9 @@ public final class RebuildPipeline implements Runnable {
       return;
     }
     TranslationResult result = translator.translate(read.get(), history);
-    history = result.config().next();
     publisher.publish(read.get().store(), result);
+    // Only once published: a result that failed to publish has reported nothing yet, so its
+    // transitions must be reported again by the next rebuild.
+    history = result.config().next();
   }
 }

@@ -7,6 +7,7 @@ import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.publish.SnapshotPublisher;
+import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.Leadership;
@@ -101,6 +102,24 @@ class ProxyProcessTest {
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(process.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200"));
     assertThat(get(process.proxyPort(), "app.localhost", "/")).contains("blue");
+  }
+
+  @Test
+  void beforeTheFirstPublicationConnectionsGetTheFlagsValues() throws Exception {
+    MemorySource source = new MemorySource(false, null);
+    source.resources = world("web", blue.port());
+    ProcessSettings flags = settings();
+    flags = new ProcessSettings(flags.server(),
+        SettingValues.DEFAULTS.with(Catalog.CLIENT_HEADER_TIMEOUT, Duration.ofSeconds(7)),
+        flags.adminListen(), flags.classes(), flags.config(), flags.configVersion(),
+        flags.statusAddress(), flags.echoBackend(), flags.rebuildHoldOff(),
+        flags.rebuildMaxDelay(), flags.accessLog(), flags.certificates());
+    process = ProxyProcess.start(source, flags);
+
+    // The source has not synced: nothing is published, yet the flag is what the proxy reads.
+    assertThat(get(process.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 503");
+    assertThat(process.currentSnapshot().settings().timeouts().clientHeader())
+        .isEqualTo(Duration.ofSeconds(7));
   }
 
   @Test

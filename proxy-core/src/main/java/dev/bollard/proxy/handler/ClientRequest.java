@@ -109,11 +109,20 @@ final class ClientRequest implements StepRequest {
   }
 
   /**
-   * Prepares a final response head to the client, the upstream's or the proxy's own: the steps'
-   * edits (log capture, header rules, {@code X-Robots-Tag}), then the request id.
+   * Prepares the upstream's response head for the client: the steps' edits (log capture, header
+   * rules, {@code X-Robots-Tag}), then the request id.
    */
-  void prepareResponse(HttpResponse response) {
-    steps().toClient(this, response);
+  void prepareUpstreamResponse(HttpResponse response) {
+    steps().toClient(this, response, true);
+    RequestIds.applyResponse(response.headers(), facts.requestIdValue());
+  }
+
+  /**
+   * Prepares a response the proxy makes itself (404, 502, a step's answer): the steps' edits but
+   * no log capture, then the request id.
+   */
+  void prepareLocalResponse(HttpResponse response) {
+    steps().toClient(this, response, false);
     RequestIds.applyResponse(response.headers(), facts.requestIdValue());
   }
 

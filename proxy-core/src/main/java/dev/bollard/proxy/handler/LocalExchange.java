@@ -34,7 +34,7 @@ final class LocalExchange implements Exchange {
 
   /** Writes the response and logs the request (the steps' response edits and request id first). */
   private ChannelFuture send() {
-    request.prepareResponse(response);
+    request.prepareLocalResponse(response);
     request.facts.bytesOut(response.content().readableBytes());
     int status = response.status().code();
     ChannelFuture written = client.writeAndFlush(response);

@@ -221,7 +221,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   @Override
   public boolean wantsClientData() {
     UpstreamConnection conn = upstream;
-    return sending == Sending.RECEIVING && relaying != Relaying.DONE && conn != null && conn.channel().isWritable();
+    return sending == Sending.RECEIVING && relaying != Relaying.DONE && conn != null
+        && conn.channel().isWritable();
   }
 
   @Override
@@ -272,7 +273,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     request.facts.upstreamResponded(code);
     HttpResponse out =
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
-    request.prepareResponse(out);
+    request.prepareUpstreamResponse(out);
     clientKeepAlive = !HeaderRewriter.closesConnection(out);
     client.write(out);
   }
@@ -320,7 +321,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     upstream = null;
     request.facts.upstreamResponded(101);
     HttpResponse head = HeaderRewriter.toClient(response, clientRequest, true, true);
-    request.prepareResponse(head);
+    request.prepareUpstreamResponse(head);
     DefaultFullHttpResponse full =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), Unpooled.EMPTY_BUFFER,
             head.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
@@ -421,7 +422,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     discardUpstream();
     boolean keep = keepAlive && sending != Sending.RECEIVING && !owner.isDraining();
     var answer = PlainResponses.of(status, detail, keep);
-    request.prepareResponse(answer);
+    request.prepareLocalResponse(answer);
     request.facts.bytesOut(answer.content().readableBytes());
     ChannelFuture written = client.writeAndFlush(answer);
     owner.telemetry().completed(request.facts, status.code());

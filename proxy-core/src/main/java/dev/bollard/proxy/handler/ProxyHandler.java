@@ -47,15 +47,15 @@ import org.slf4j.LoggerFactory;
  * arrived. {@code RouteTable.match} gives one {@link Routed} value (route, normalised host and
  * path, step chain); the steps run in order ({@link #runSteps}), each passing, answering, or
  * parking the request while it works off the event loop; then the request is answered locally or
- * relayed by a {@link ProxyExchange} with the head {@link UpstreamHead} builds. Pipelined requests wait in a small
- * backlog (reading stops once a request is complete). {@code Expect: 100-continue} is answered by
+ * relayed by a {@link ProxyExchange} with the head {@link UpstreamHead} builds. Pipelined requests
+ * wait in a small backlog (reading stops once a request is complete). {@code Expect: 100-continue} is answered by
  * the proxy itself once a backend is chosen, like nginx, and not forwarded. After a WebSocket
  * upgrade the HTTP steps leave the pipeline and bytes are relayed as they are.
  *
  * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
  * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
- * and the upstream connect and read timeouts when the active config sets them (else the
- * listener's).
+ * and the upstream connect and read timeouts, all final values resolved when the snapshot was
+ * published.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 

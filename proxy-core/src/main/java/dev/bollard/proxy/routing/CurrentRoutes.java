@@ -18,7 +18,15 @@ public final class CurrentRoutes {
 
   /** Starts with the empty snapshot (every request 404) and not yet {@link #isPublished()}. */
   public CurrentRoutes() {
-    this.table = new AtomicReference<>(RouteTable.compile(RoutingSnapshot.EMPTY));
+    this(RoutingSnapshot.EMPTY);
+  }
+
+  /**
+   * Starts with {@code initial}, served until the first {@link #publish} (an empty one with the
+   * command line's settings, say) and not yet {@link #isPublished()}.
+   */
+  public CurrentRoutes(RoutingSnapshot initial) {
+    this.table = new AtomicReference<>(RouteTable.compile(initial));
   }
 
   /** Compiles the snapshot and makes it current. */

@@ -50,6 +50,11 @@ public final class BasicAuth implements RouteStep {
     return new BasicAuth(null, global);
   }
 
+  /** The settings it checks the request's host against, or {@code null} for a fixed policy. */
+  @Nullable AuthSettings byHostSettings() {
+    return policy == null ? options : null;
+  }
+
   @Override
   public Phase phase() {
     return Phase.GUARD;

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * ingress-nginx's HTTP-to-HTTPS redirect, on plain-HTTP requests only: {@code 308} to the same
  * host and URI over HTTPS when the host has TLS and {@code ssl-redirect} is on (the Ingress's
- * annotation, else the global key), or always when the Ingress sets {@code force-ssl-redirect}. Compiled only
- * where one of them applies, so a route without TLS pays nothing.
+ * annotation, else the global key), or always when the Ingress sets {@code force-ssl-redirect}.
+ * Compiled only where one of them applies, so a route without TLS pays nothing.
  */
 public final class HttpsRedirect implements RouteStep {
 
@@ -55,7 +55,9 @@ public final class HttpsRedirect implements RouteStep {
     }
     int port = request.services().httpsRedirectPort();
     String uri = request.head().uri();
-    String location = "https://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+    // An IPv6 literal keeps its brackets through normalisation; one without them gets them.
+    String location = "https://"
+        + (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
         + (port == 443 ? "" : ":" + port) + (uri.startsWith("/") ? uri : "/");
     return (StepOutcome.Answer) keep -> {
       FullHttpResponse response = PlainResponses.text(HttpResponseStatus.PERMANENT_REDIRECT,

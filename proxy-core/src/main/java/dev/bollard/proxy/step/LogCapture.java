@@ -5,8 +5,10 @@ import io.netty.handler.codec.http.HttpResponse;
 
 /**
  * Copies upstream response headers into the access-log facts and removes them from the response
- * (unless kept): the global capture rules followed by the route's own. Runs first among the
- * response edits (it is the last phase), so it sees the headers the upstream sent.
+ * (unless kept): the global capture rules followed by the route's own. Only heads the upstream
+ * sent ({@link #fromUpstream}), before any other response edit; a response the proxy makes itself
+ * ({@code Location} of a redirect, {@code WWW-Authenticate} of a 401) is never captured or
+ * stripped.
  */
 public final class LogCapture implements RouteStep {
 
@@ -33,7 +35,7 @@ public final class LogCapture implements RouteStep {
   }
 
   @Override
-  public void toClient(StepRequest request, HttpResponse response) {
+  public void fromUpstream(StepRequest request, HttpResponse response) {
     rules.capture(response.headers(), request.facts(), maxValueLength);
   }
 }

@@ -28,6 +28,12 @@ public interface RouteStep {
   default void toUpstream(StepRequest request, HttpHeaders upstream) {}
 
   /**
+   * Reads or edits the head the upstream sent, before any {@link #toClient} edit; never called for
+   * a response the proxy makes itself. Runs in reverse chain order.
+   */
+  default void fromUpstream(StepRequest request, HttpResponse response) {}
+
+  /**
    * Edits a final response head about to go to the client, the upstream's or one the proxy made
    * (404, 502, an answer of another step); runs in reverse chain order.
    */

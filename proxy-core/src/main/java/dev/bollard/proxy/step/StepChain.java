@@ -63,8 +63,19 @@ public final class StepChain {
     }
   }
 
-  /** Lets every step edit a final response head, in reverse chain order. */
-  public void toClient(StepRequest request, HttpResponse response) {
+  /**
+   * Lets every step edit a final response head, in reverse chain order: first {@link
+   * RouteStep#fromUpstream} of each step when the head is the upstream's, then {@link
+   * RouteStep#toClient} of each.
+   *
+   * @param fromUpstream whether the upstream sent the head (not the proxy)
+   */
+  public void toClient(StepRequest request, HttpResponse response, boolean fromUpstream) {
+    if (fromUpstream) {
+      for (int i = steps.length - 1; i >= 0; i--) {
+        steps[i].fromUpstream(request, response);
+      }
+    }
     for (int i = steps.length - 1; i >= 0; i--) {
       steps[i].toClient(request, response);
     }

@@ -54,12 +54,12 @@ public final class StepChains {
     GlobalSettings settings = snapshot.settings();
     RouteEdge edge = route != null ? route.edge() : RouteEdge.NONE;
     List<RouteStep> steps = new ArrayList<>();
-    steps.add(AcmeChallenge.INSTANCE);
+    BasicAuth guard = guard(route, host, settings.auth());
+    steps.add(challenge(guard));
     HttpsRedirect redirect = redirect(route, host, snapshot);
     if (redirect != null) {
       steps.add(redirect);
     }
-    BasicAuth guard = guard(route, host, settings.auth());
     if (guard != null) {
       steps.add(guard);
     }
@@ -82,6 +82,15 @@ public final class StepChains {
       steps.add(new LogCapture(capture, log.maxValueLength()));
     }
     return StepChain.of(steps);
+  }
+
+  /** Over HTTPS, challenges are answered only where the guard would refuse them. */
+  private static AcmeChallenge challenge(@Nullable BasicAuth guard) {
+    if (guard == null) {
+      return AcmeChallenge.PLAIN_HTTP;
+    }
+    AuthSettings byHost = guard.byHostSettings();
+    return byHost == null ? AcmeChallenge.EVERY_LISTENER : AcmeChallenge.whereGuarded(byHost);
   }
 
   private static @Nullable HttpsRedirect redirect(

@@ -78,6 +78,70 @@ class StepChainTest {
   }
 
   @Test
+  void theRedirectBracketsAnIpv6HostOnce() {
+    StepOutcome outcome = HttpsRedirect.always().decide(new PlainRequest("[::1]", "/x?y=1"));
+    assertThat(outcome).isInstanceOf(StepOutcome.Answer.class);
+    var response = ((StepOutcome.Answer) outcome).response(true);
+    assertThat(response.headers().get("location")).isEqualTo("https://[::1]/x?y=1");
+    response.release();
+  }
+
+  /** A plain-HTTP request as a step sees it, for the steps that need only host and URI. */
+  private record PlainRequest(String host, String uri) implements StepRequest {
+    @Override
+    public io.netty.handler.codec.http.HttpRequest head() {
+      return new io.netty.handler.codec.http.DefaultHttpRequest(
+          io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+          io.netty.handler.codec.http.HttpMethod.GET, uri);
+    }
+
+    @Override
+    public String authority() {
+      return host;
+    }
+
+    @Override
+    public String path() {
+      return uri.substring(0, uri.indexOf('?'));
+    }
+
+    @Override
+    public String rawPath() {
+      return path();
+    }
+
+    @Override
+    public boolean secure() {
+      return false;
+    }
+
+    @Override
+    public java.net.InetAddress client() {
+      return java.net.InetAddress.getLoopbackAddress();
+    }
+
+    @Override
+    public dev.bollard.proxy.accesslog.RequestFacts facts() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public StepServices services() {
+      return StepServices.NONE;
+    }
+
+    @Override
+    public dev.bollard.proxy.guard.GuardVerdict guardVerdict() {
+      return dev.bollard.proxy.guard.RequestGuard.OPEN;
+    }
+
+    @Override
+    public void guardVerdict(dev.bollard.proxy.guard.GuardVerdict verdict) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
   void aFeatureThatIsNoStepIsRefusedAtCompileTime() {
     RouteFeature notAStep = new RouteFeature() {};
     Route route = new Route(new PathMatch.Prefix("/"), APP, SHOP).withFeatures(List.of(notAStep));
