@@ -80,6 +80,30 @@ class StandaloneEndToEndTest {
   }
 
   @Test
+  void theXForwardedPrefixAnnotationReachesTheBackendAndFollowsEdits() throws Exception {
+    writeIngress("demo.localhost");
+    String plain = Files.readString(manifests.resolve("ingress.yaml"));
+    Files.writeString(manifests.resolve("ingress.yaml"), plain.replace(
+        "  namespace: shop\nspec:",
+        "  namespace: shop\n  annotations:\n"
+            + "    nginx.ingress.kubernetes.io/x-forwarded-prefix: /shop\nspec:"));
+    writeEndpoints(blue.port());
+    runtime = start(settings(null));
+
+    assertThat(get(runtime.proxyPort(), "demo.localhost", "/cart"))
+        .startsWith("HTTP/1.1 200").containsIgnoringCase("\"x-forwarded-prefix\": \"/shop\"");
+
+    // A value ingress-nginx would refuse: a problem, and the Ingress is served without it.
+    Files.writeString(manifests.resolve("ingress.yaml"), plain.replace(
+        "  namespace: shop\nspec:",
+        "  namespace: shop\n  annotations:\n"
+            + "    nginx.ingress.kubernetes.io/x-forwarded-prefix: '/a b'\nspec:"));
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/cart"))
+            .startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("x-forwarded-prefix"));
+  }
+
+  @Test
   void aBrokenEditKeepsTheLastGoodRoutes() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
