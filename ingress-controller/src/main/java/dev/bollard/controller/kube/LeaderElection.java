@@ -1,5 +1,6 @@
 package dev.bollard.controller.kube;
 
+import dev.bollard.controller.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -57,12 +58,7 @@ public final class LeaderElection implements AutoCloseable {
     public void stopped() {}
   };
   private final ScheduledExecutorService retry =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bollard-leader-election");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bollard-leader-election"));
   private volatile boolean leading;
   private volatile boolean closed;
   private @Nullable CompletableFuture<?> running;

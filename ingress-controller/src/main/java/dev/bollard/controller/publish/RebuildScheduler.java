@@ -1,5 +1,6 @@
 package dev.bollard.controller.publish;
 
+import dev.bollard.controller.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -47,14 +48,7 @@ public final class RebuildScheduler implements AutoCloseable {
     this.rebuild = rebuild;
     this.holdOffNanos = holdOff.toNanos();
     this.maxDelayNanos = maxDelay.toNanos();
-    this.thread =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "bollard-rebuild");
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("bollard-rebuild"));
     thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     thread.setRemoveOnCancelPolicy(true);
   }

@@ -42,11 +42,6 @@ public final class StepChain {
     return steps[index];
   }
 
-  /** The steps, in order. */
-  public List<RouteStep> steps() {
-    return List.of(steps);
-  }
-
   /** The step names in order, for status pages and logs. */
   public List<String> names() {
     List<String> names = new ArrayList<>(steps.length);

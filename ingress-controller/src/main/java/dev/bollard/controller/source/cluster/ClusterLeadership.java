@@ -1,5 +1,6 @@
 package dev.bollard.controller.source.cluster;
 
+import dev.bollard.controller.concurrent.DaemonThreads;
 import dev.bollard.controller.kube.ConfigEvents;
 import dev.bollard.controller.kube.EventRecorder;
 import dev.bollard.controller.kube.IngressStatusWriter;
@@ -23,12 +24,7 @@ final class ClusterLeadership implements Leadership {
 
   private final LeaderElection election;
   private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "bollard-kube-writer");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("bollard-kube-writer"));
   private final EventRecorder events;
   private final List<SnapshotPublisher.Listener> writers;
   private final String namespace;

@@ -1,15 +1,16 @@
 package dev.bollard.controller.source.cluster;
 
 import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.concurrent.DaemonThreads;
 import dev.bollard.controller.kube.LeaderElection;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.source.Leadership;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.SourceRead;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -19,12 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -58,12 +59,7 @@ public final class KubernetesSource implements Source {
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   private final List<SharedIndexInformer<Ingress>> ingressInformers = new ArrayList<>();
   private final ScheduledExecutorService monitor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bollard-watch-monitor");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bollard-watch-monitor"));
   private volatile Signals signals = new Signals() {
     @Override
     public void changed() {}
