@@ -10,6 +10,7 @@ import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.source.Leadership;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.status.ControllerStatus;
+import dev.bollard.controller.statuspage.StatusPage;
 import dev.bollard.proxy.admin.AdminServer;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.routing.CurrentRoutes;
@@ -116,6 +117,8 @@ public final class ProxyProcess implements AutoCloseable {
       // Ready only once the proxy listens: a probe must not send traffic to a closed port.
       AtomicBoolean listening = new AtomicBoolean();
       ControllerStatus status = new ControllerStatus(source.mode());
+      StatusPage page = StatusPage.start(status, routes, obs.metrics().registry());
+      started.push(page);
       AdminServer admin =
           listen(
               "admin listener",
@@ -125,12 +128,14 @@ public final class ProxyProcess implements AutoCloseable {
                       settings.adminListen(),
                       () -> listening.get() && routes.isPublished() && !draining.get(),
                       status::toJson,
-                      obs.scrape()));
+                      obs.scrape(),
+                      page.pages()));
       started.push(admin);
 
       SnapshotPublisher publisher = new SnapshotPublisher(routes);
       publisher.subscribe(p -> status.rebuilt(p.version(), p.result().config().state()));
       publisher.subscribe(obs::published);
+      publisher.subscribe(page.rebuilds());
       publisher.subscribe(new ConfigReportLog());
       publisher.subscribe(certs);
       Optional<Leadership> leadership = source.leadership();
@@ -196,7 +201,7 @@ public final class ProxyProcess implements AutoCloseable {
                             }
                           })));
       log.info(
-          "Serving {} (proxy on {}, admin /healthz, /readyz and /status on {})",
+          "Serving {} (proxy on {}; admin on {}: status page /, /healthz, /readyz, /status, /metrics)",
           source,
           address(settings.server().bind(), proxy.port()),
           address(settings.adminListen(), admin.port()));

@@ -51,6 +51,11 @@ public final class ControllerStatus implements ControllerGauges {
     leader = isLeader;
   }
 
+  /** {@code standalone} or {@code kubernetes}. */
+  public String mode() {
+    return mode;
+  }
+
   /** The config state last resolved, if any. */
   public @Nullable ConfigState config() {
     return config;

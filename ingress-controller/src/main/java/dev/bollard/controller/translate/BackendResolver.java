@@ -121,11 +121,15 @@ final class BackendResolver {
     }
     String portName = nameOf(port.getName());
     List<EndpointSlice> slices = store.endpointSlices(namespace, ref.getName());
-    SortedSet<Endpoint> endpoints =
-        slices.isEmpty()
-            ? fromEndpoints(store.endpoints(namespace, ref.getName()).orElse(null), portName)
-            : fromSlices(slices, portName);
-    return Optional.of(new Backend(id, List.copyOf(endpoints)));
+    SortedSet<Endpoint> endpoints = new TreeSet<>();
+    SortedSet<Endpoint> notReady = new TreeSet<>();
+    if (slices.isEmpty()) {
+      fromEndpoints(store.endpoints(namespace, ref.getName()).orElse(null), portName, endpoints,
+          notReady);
+    } else {
+      fromSlices(slices, portName, endpoints, notReady);
+    }
+    return Optional.of(new Backend(id, List.copyOf(endpoints), List.copyOf(notReady)));
   }
 
   private Optional<Backend> externalName(
@@ -183,8 +187,8 @@ final class BackendResolver {
     return Optional.of(new Backend(id, List.of(new Endpoint(name, target))));
   }
 
-  private static SortedSet<Endpoint> fromSlices(List<EndpointSlice> slices, String portName) {
-    SortedSet<Endpoint> out = new TreeSet<>();
+  private static void fromSlices(List<EndpointSlice> slices, String portName,
+      SortedSet<Endpoint> ready, SortedSet<Endpoint> notReady) {
     for (EndpointSlice slice : slices) {
       Integer target = null;
       for (EndpointPort p : orEmpty(slice.getPorts())) {
@@ -197,9 +201,7 @@ final class BackendResolver {
       }
       for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e :
           orEmpty(slice.getEndpoints())) {
-        if (!isReady(e.getConditions())) {
-          continue;
-        }
+        SortedSet<Endpoint> out = isReady(e.getConditions()) ? ready : notReady;
         for (String address : orEmpty(e.getAddresses())) {
           if (address != null && !address.isEmpty()) {
             out.add(new Endpoint(address, target));
@@ -207,13 +209,14 @@ final class BackendResolver {
         }
       }
     }
-    return out;
+    // An address listed ready in one slice and not in another takes traffic.
+    notReady.removeAll(ready);
   }
 
-  private static SortedSet<Endpoint> fromEndpoints(@Nullable Endpoints endpoints, String portName) {
-    SortedSet<Endpoint> out = new TreeSet<>();
+  private static void fromEndpoints(@Nullable Endpoints endpoints, String portName,
+      SortedSet<Endpoint> ready, SortedSet<Endpoint> notReady) {
     if (endpoints == null) {
-      return out;
+      return;
     }
     for (EndpointSubset subset : orEmpty(endpoints.getSubsets())) {
       Integer target = null;
@@ -225,14 +228,19 @@ final class BackendResolver {
       if (!isPort(target)) {
         continue;
       }
-      // notReadyAddresses are left out: only ready endpoints take traffic.
+      // notReadyAddresses take no traffic; they are kept for the status page.
       for (EndpointAddress a : orEmpty(subset.getAddresses())) {
         if (a.getIp() != null && !a.getIp().isEmpty()) {
-          out.add(new Endpoint(a.getIp(), target));
+          ready.add(new Endpoint(a.getIp(), target));
+        }
+      }
+      for (EndpointAddress a : orEmpty(subset.getNotReadyAddresses())) {
+        if (a.getIp() != null && !a.getIp().isEmpty()) {
+          notReady.add(new Endpoint(a.getIp(), target));
         }
       }
     }
-    return out;
+    notReady.removeAll(ready);
   }
 
   private static boolean isReady(@Nullable EndpointConditions conditions) {

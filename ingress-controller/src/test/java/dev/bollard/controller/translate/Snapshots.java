@@ -52,16 +52,23 @@ final class Snapshots {
 
   /** A backend; endpoints written {@code host:port}, the port after the last colon. */
   static Backend backend(String id, String... endpoints) {
-    return new Backend(
-        id,
-        Arrays.stream(endpoints)
-            .map(
-                e -> {
-                  int colon = e.lastIndexOf(':');
-                  return new Endpoint(
-                      e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)));
-                })
-            .toList());
+    return new Backend(id, endpoints(endpoints));
+  }
+
+  /** {@code backend} with endpoints the cluster lists as not ready (never sent traffic). */
+  static Backend withNotReady(Backend backend, String... notReady) {
+    return new Backend(backend.id(), backend.endpoints(), endpoints(notReady));
+  }
+
+  private static java.util.List<Endpoint> endpoints(String... endpoints) {
+    return Arrays.stream(endpoints)
+        .map(
+            e -> {
+              int colon = e.lastIndexOf(':');
+              return new Endpoint(
+                  e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)));
+            })
+        .toList();
   }
 
   private static RouteSource source(String ingress) {

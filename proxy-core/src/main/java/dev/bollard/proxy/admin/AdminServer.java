@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  *       snapshot published yet} (readiness: a load balancer sends traffic only to ready replicas).
  *   <li>{@code /status}: 200 with a JSON document the wiring supplies (active config version,
  *       refused versions, watch health).
+ *   <li>the wiring's further {@link AdminPage}s, by path (the status page at {@code /}).
  *   <li>anything else: 404; a method other than GET or HEAD on a known path: 405.
  * </ul>
  *
@@ -81,6 +83,29 @@ public final class AdminServer implements AutoCloseable {
       Supplier<String> status,
       @Nullable Supplier<String> metrics)
       throws InterruptedException {
+    return start(bind, ready, status, metrics, Map.of());
+  }
+
+  /**
+   * Binds the admin listener with {@code GET /status}, {@code GET /metrics} and further pages.
+   *
+   * @param pages more pages by exact path (e.g. {@code /}); a probe path cannot be replaced
+   * @throws InterruptedException if interrupted while binding
+   * @throws UncheckedIOException if the address cannot be bound
+   */
+  public static AdminServer start(
+      InetSocketAddress bind,
+      BooleanSupplier ready,
+      Supplier<String> status,
+      @Nullable Supplier<String> metrics,
+      Map<String, AdminPage> pages)
+      throws InterruptedException {
+    Map<String, AdminPage> extra = Map.copyOf(pages);
+    for (String probe : new String[] {"/healthz", "/readyz", "/status", "/metrics"}) {
+      if (extra.containsKey(probe)) {
+        throw new IllegalArgumentException("admin page " + probe + " is a probe path");
+      }
+    }
     return new AdminServer(
         SideListener.start(
             "admin",
@@ -88,7 +113,7 @@ public final class AdminServer implements AutoCloseable {
             p ->
                 p.addLast("codec", new HttpServerCodec())
                     .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                    .addLast("probes", new ProbeHandler(ready, status, metrics))));
+                    .addLast("probes", new ProbeHandler(ready, status, metrics, extra))));
   }
 
   /** The port actually bound. */

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -26,16 +27,21 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final BooleanSupplier ready;
   private final Supplier<String> status;
   private final @Nullable Supplier<String> metrics;
+  private final Map<String, AdminPage> pages;
 
   ProbeHandler(BooleanSupplier ready, Supplier<String> status) {
-    this(ready, status, null);
+    this(ready, status, null, Map.of());
   }
 
   ProbeHandler(
-      BooleanSupplier ready, Supplier<String> status, @Nullable Supplier<String> metrics) {
+      BooleanSupplier ready,
+      Supplier<String> status,
+      @Nullable Supplier<String> metrics,
+      Map<String, AdminPage> pages) {
     this.metrics = metrics;
     this.ready = ready;
     this.status = status;
+    this.pages = pages;
   }
 
   @Override
@@ -45,8 +51,9 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
+    AdminPage page = pages.get(path);
     boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/status")
-        || (path.equals("/metrics") && metrics != null);
+        || (path.equals("/metrics") && metrics != null) || page != null;
     if (!known) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND, "not found", true);
       return;
@@ -56,7 +63,9 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed", true);
       return;
     }
-    if (path.equals("/metrics") && metrics != null) {
+    if (page != null) {
+      respond(ctx, request, HttpResponseStatus.OK, page.body().get(), page.contentType(), true);
+    } else if (path.equals("/metrics") && metrics != null) {
       // The exposition already ends in a newline; respond() adds the body's last one.
       respond(ctx, request, HttpResponseStatus.OK, metrics.get().stripTrailing(),
           "text/plain; version=0.0.4; charset=utf-8", true);

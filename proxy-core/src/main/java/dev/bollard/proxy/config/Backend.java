@@ -9,14 +9,22 @@ import java.util.List;
  * 503. Endpoints are sorted so that equal backends compare equal.
  *
  * @param id stable name for logs and pools: {@code namespace/service:port}
- * @param endpoints the ready endpoints, sorted
+ * @param endpoints the ready endpoints, sorted: the only ones that take traffic
+ * @param notReady the endpoints the cluster lists as not ready (or terminating), sorted; shown on
+ *     the status page, never sent traffic
  */
-public record Backend(String id, List<Endpoint> endpoints) {
+public record Backend(String id, List<Endpoint> endpoints, List<Endpoint> notReady) {
 
   public Backend {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("id: \"\" (expected: namespace/service:port)");
     }
     endpoints = List.copyOf(endpoints);
+    notReady = List.copyOf(notReady);
+  }
+
+  /** A backend whose endpoints are all ready. */
+  public Backend(String id, List<Endpoint> endpoints) {
+    this(id, endpoints, List.of());
   }
 }

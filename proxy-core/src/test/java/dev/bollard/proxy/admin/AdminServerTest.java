@@ -103,6 +103,33 @@ class AdminServerTest {
   }
 
   @Test
+  void extraPagesAreServedWithTheirContentType() throws Exception {
+    server.close();
+    int[] calls = {0};
+    server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        ready::get, () -> "{}", null,
+        java.util.Map.of("/", AdminPage.html(() -> "<p>page " + (++calls[0]) + "</p>")));
+
+    HttpResponse<String> first = get("/");
+    HttpResponse<String> second = get("/?filter=x");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(first.body()).isEqualTo("<p>page 1</p>\n");
+    assertThat(second.body()).isEqualTo("<p>page 2</p>\n");
+    assertThat(get("/other").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aPageCannotReplaceAProbe() {
+    assertThatThrownBy(() -> AdminServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ready::get, () -> "{}",
+            null, java.util.Map.of("/readyz", AdminPage.html(() -> "always ready"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/readyz");
+  }
+
+  @Test
   void closeStopsListening() {
     int port = server.port();
     server.close();
