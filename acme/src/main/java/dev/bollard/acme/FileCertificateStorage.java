@@ -112,6 +112,9 @@ final class FileCertificateStorage implements CertificateStorage {
     if (renewal.lastError() != null) {
       properties.setProperty("lastError", renewal.lastError());
     }
+    if (!renewal.fingerprint().isEmpty()) {
+      properties.setProperty("fingerprint", renewal.fingerprint());
+    }
     var out = new StringWriter();
     try {
       properties.store(out, "Bollard ACME order history; nextAttempt is when ordering may resume");
@@ -129,7 +132,8 @@ final class FileCertificateStorage implements CertificateStorage {
           instant(properties.getProperty("lastAttempt")),
           Integer.parseInt(properties.getProperty("failures", "0")),
           instant(properties.getProperty("nextAttempt")),
-          properties.getProperty("lastError"));
+          properties.getProperty("lastError"),
+          properties.getProperty("fingerprint", ""));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new IOException(
           file(name, ".state")
