@@ -73,6 +73,11 @@ final class FileCertificateStorage implements CertificateStorage {
     Files2.writeAtomically(file(name, ".state"), formatState(renewal), false);
   }
 
+  @Override
+  public String location(String name) {
+    return file(name, ".pem").toString();
+  }
+
   private Path file(String name, String suffix) {
     requireNonNull(name, "name");
     if (name.isBlank()) {

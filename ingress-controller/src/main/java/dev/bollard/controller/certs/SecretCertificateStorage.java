@@ -78,6 +78,12 @@ final class SecretCertificateStorage implements CertificateStorage {
     write(name, null, Map.of(), renewal);
   }
 
+  @Override
+  public String location(String name) {
+    String[] parts = CertificateWiring.split(name, "default");
+    return "Secret " + parts[0] + "/" + parts[1];
+  }
+
   private void write(String name, @Nullable Map<String, String> tls, Map<String, String> extra,
       RenewalState renewal) throws IOException {
     String[] parts = CertificateWiring.split(name, "default");

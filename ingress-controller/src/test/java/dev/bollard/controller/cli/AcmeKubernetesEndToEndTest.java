@@ -318,7 +318,8 @@ class AcmeKubernetesEndToEndTest {
         "bollard-acme-challenges", null, 1.0 / 3, List.of(ChallengeType.HTTP_01));
     ProxyProcess runtime = ProxyProcess.start(settings.source(server.createClient()),
         settings.process().withCertificates(new CertificateWiring.Options(
-            tls, List.of(PEBBLE.caCertificate()), orders, Clock.systemUTC())));
+            tls, List.of(PEBBLE.caCertificate()), orders, Clock.systemUTC(),
+            Duration.ofMillis(100))));
     runtimes.add(runtime);
     return runtime;
   }

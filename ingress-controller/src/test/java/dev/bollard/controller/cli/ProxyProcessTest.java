@@ -239,8 +239,7 @@ class ProxyProcessTest {
 
     @Override
     public CertificateWiring certificates(CertificateWiring.Options options) {
-      return CertificateWiring.standalone(
-          options.tls(), options.trusted(), options.events(), options.clock());
+      return CertificateWiring.standalone(options);
     }
 
     @Override
