@@ -126,6 +126,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- with .Values.acme.renewWhenRemaining }}
 - "--acme-renew-when-remaining={{ . }}"
 {{- end }}
+{{- with .Values.acme.caFile }}
+- "--acme-ca-file={{ . }}"
+{{- end }}
 {{- end }}
 - "--access-log={{ .Values.accessLog.destination }}"
 - "--access-log-format={{ .Values.accessLog.format }}"

@@ -106,7 +106,10 @@ final class AcmeIssuer implements Issuer {
       throw new IssuanceException(
           "CA asked to retry " + what + " later", e.getRetryAfter(), false, e);
     } catch (AcmeException | AcmeLazyLoadingException | AcmeProtocolException e) {
-      throw new IssuanceException("ordering " + what + " failed: " + e.getMessage(), e);
+      throw new IssuanceException(
+          "ordering " + what + " from " + settings.directory() + " failed: "
+              + FailureCause.describe(e, settings.trustAdvice()),
+          e);
     } catch (IOException e) {
       throw new IssuanceException(
           "account key storage failed while ordering " + what + ": " + e.getMessage(), e);
@@ -114,6 +117,11 @@ final class AcmeIssuer implements Issuer {
       Thread.currentThread().interrupt();
       throw new IssuanceException("interrupted while ordering " + what, e);
     }
+  }
+
+  @Override
+  public String fingerprint() {
+    return settings.fingerprint();
   }
 
   @Override

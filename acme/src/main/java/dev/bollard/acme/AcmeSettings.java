@@ -3,8 +3,13 @@ package dev.bollard.acme;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +36,7 @@ public final class AcmeSettings {
   private final List<X509Certificate> trustedCertificates;
   private final Duration pollInterval;
   private final Duration timeout;
+  private final String trustAdvice;
 
   private AcmeSettings(Builder builder) {
     this.directory = builder.directory;
@@ -40,6 +46,7 @@ public final class AcmeSettings {
     this.trustedCertificates = builder.trustedCertificates;
     this.pollInterval = builder.pollInterval;
     this.timeout = builder.timeout;
+    this.trustAdvice = builder.trustAdvice;
   }
 
   /**
@@ -71,10 +78,35 @@ public final class AcmeSettings {
   }
 
   /**
-   * Extra trust anchors for the CA's HTTPS endpoint (a private CA); empty means the JVM's defaults.
+   * Extra trust anchors for the CA's HTTPS endpoint (a private CA), trusted besides the JVM's
+   * default roots; empty means the JVM's defaults alone.
    */
   public List<X509Certificate> trustedCertificates() {
     return trustedCertificates;
+  }
+
+  /** What an order failing on an untrusted CA certificate tells the operator to do. */
+  public String trustAdvice() {
+    return trustAdvice;
+  }
+
+  /**
+   * Identifies whom orders go to: the directory URL and the extra trust anchors, hashed. A failure
+   * recorded under another fingerprint does not hold back the next order, so fixing the directory
+   * or the trust is tried at once rather than after the backoff.
+   */
+  public String fingerprint() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(directory.toString().getBytes(StandardCharsets.UTF_8));
+      for (X509Certificate anchor : trustedCertificates) {
+        digest.update((byte) 0);
+        digest.update(anchor.getEncoded());
+      }
+      return "sha256:" + HexFormat.of().formatHex(digest.digest(), 0, 12);
+    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      throw new IllegalStateException("cannot fingerprint the ACME settings: " + e, e);
+    }
   }
 
   /**
@@ -99,6 +131,9 @@ public final class AcmeSettings {
     private List<X509Certificate> trustedCertificates = List.of();
     private Duration pollInterval = Duration.ofSeconds(2);
     private Duration timeout = Duration.ofMinutes(2);
+    private String trustAdvice =
+        "add the certificate of the CA that signed the ACME server's HTTPS certificate to the"
+            + " trusted certificates";
 
     private Builder(URI directory) {
       requireNonNull(directory, "directory");
@@ -138,11 +173,25 @@ public final class AcmeSettings {
     }
 
     /**
-     * Trust anchors for the CA's own HTTPS endpoint, replacing the JVM's defaults when not empty.
+     * Trust anchors for the CA's own HTTPS endpoint, trusted besides the JVM's default roots (which
+     * keep working).
      */
     public Builder trustedCertificates(List<X509Certificate> trustedCertificates) {
       this.trustedCertificates =
           List.copyOf(requireNonNull(trustedCertificates, "trustedCertificates"));
+      return this;
+    }
+
+    /**
+     * What to tell the operator when the CA's HTTPS certificate is not trusted (a flag to pass,
+     * say); appended to the failure after a dash.
+     */
+    public Builder trustAdvice(String trustAdvice) {
+      requireNonNull(trustAdvice, "trustAdvice");
+      if (trustAdvice.isBlank()) {
+        throw new IllegalArgumentException("trustAdvice: blank (expected: what to do)");
+      }
+      this.trustAdvice = trustAdvice.strip();
       return this;
     }
 

@@ -199,7 +199,7 @@ public final class CertificateManager implements AutoCloseable {
     for (DesiredCertificate certificate : current.values()) {
       try {
         Optional<StoredCertificate> stored = storage.load(certificate.name());
-        if (stored.isPresent() && stored.get().renewal().backingOff(now)) {
+        if (stored.isPresent() && stored.get().renewal().backingOff(now, issuer.fingerprint())) {
           continue;
         }
         @Nullable CertificateBundle bundle =
@@ -231,7 +231,7 @@ public final class CertificateManager implements AutoCloseable {
                 ? new CachedWindow("", Optional.empty(), now)
                 : new CachedWindow(bundle.chainPem(), issuer.renewalWindow(bundle), now));
       }
-      if (stored.isPresent() && stored.get().renewal().backingOff(now)) {
+      if (stored.isPresent() && stored.get().renewal().backingOff(now, issuer.fingerprint())) {
         log.debug(
             "Certificate {} for {} backing off until {}",
             certificate.name(),
@@ -257,7 +257,12 @@ public final class CertificateManager implements AutoCloseable {
     @Nullable CertificateBundle replacing;
     try {
       Optional<StoredCertificate> stored = storage.load(name);
-      previous = stored.map(StoredCertificate::renewal).orElse(RenewalState.NONE);
+      // Failures met with another CA or trust do not count against this one.
+      previous =
+          stored
+              .map(StoredCertificate::renewal)
+              .orElse(RenewalState.NONE)
+              .forIssuer(issuer.fingerprint());
       replacing = stored.flatMap(StoredCertificate::certificate).orElse(null);
     } catch (IOException e) {
       log.warn("Cannot read certificate {} for {}: {}", name, hosts, e.getMessage());

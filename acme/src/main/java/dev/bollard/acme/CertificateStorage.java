@@ -43,4 +43,9 @@ public interface CertificateStorage {
   static CertificateStorage directory(Path directory) {
     return new FileCertificateStorage(directory);
   }
+
+  /** Where {@code name} is kept, for status pages and messages (a file, a Secret). */
+  default String location(String name) {
+    return name;
+  }
 }

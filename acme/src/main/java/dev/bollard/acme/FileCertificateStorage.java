@@ -73,6 +73,11 @@ final class FileCertificateStorage implements CertificateStorage {
     Files2.writeAtomically(file(name, ".state"), formatState(renewal), false);
   }
 
+  @Override
+  public String location(String name) {
+    return file(name, ".pem").toString();
+  }
+
   private Path file(String name, String suffix) {
     requireNonNull(name, "name");
     if (name.isBlank()) {
@@ -112,6 +117,9 @@ final class FileCertificateStorage implements CertificateStorage {
     if (renewal.lastError() != null) {
       properties.setProperty("lastError", renewal.lastError());
     }
+    if (!renewal.fingerprint().isEmpty()) {
+      properties.setProperty("fingerprint", renewal.fingerprint());
+    }
     var out = new StringWriter();
     try {
       properties.store(out, "Bollard ACME order history; nextAttempt is when ordering may resume");
@@ -129,7 +137,8 @@ final class FileCertificateStorage implements CertificateStorage {
           instant(properties.getProperty("lastAttempt")),
           Integer.parseInt(properties.getProperty("failures", "0")),
           instant(properties.getProperty("nextAttempt")),
-          properties.getProperty("lastError"));
+          properties.getProperty("lastError"),
+          properties.getProperty("fingerprint", ""));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new IOException(
           file(name, ".state")

@@ -21,6 +21,15 @@ public interface Issuer {
       throws IssuanceException;
 
   /**
+   * Whom orders go to (the CA and how it is trusted), recorded with each failure: a failure
+   * recorded under another fingerprint does not hold back an order. Empty for an issuer that does
+   * not tell.
+   */
+  default String fingerprint() {
+    return "";
+  }
+
+  /**
    * The CA's suggested renewal window for a certificate it issued (ACME Renewal Information).
    *
    * @return empty if the CA offers none; failures are treated as "none"

@@ -190,12 +190,7 @@ class CertificateManagerPebbleTest {
     // A "restarted" replica: new manager and issuer, same storage.
     http().respondWith(TOKENS);
     var calls = new AtomicInteger();
-    Issuer acme = issuer(ChallengeType.HTTP_01);
-    Issuer counting =
-        (name, hosts, replacing) -> {
-          calls.incrementAndGet();
-          return acme.issue(name, hosts, replacing);
-        };
+    Issuer counting = counting(issuer(ChallengeType.HTTP_01), calls);
     var restarted = manager(counting, storage, Locker.inProcess()).build();
     restarted.setDesired(desired);
     clock.advance(initialBackoff.minusSeconds(1));
@@ -207,6 +202,40 @@ class CertificateManagerPebbleTest {
     assertThat(calls).hasValue(1);
     assertThat(storage.load("default/backoff-tls").orElseThrow().renewal())
         .isEqualTo(RenewalState.succeeded(clock.instant()));
+  }
+
+  @Test
+  void anUntrustedCaFailsNamingTheCertificateProblemAndTrustingItRetriesAtOnce()
+      throws IOException {
+    String host = host("trust");
+    var storage = CertificateStorage.directory(dir);
+    var desired = List.of(DesiredCertificate.of("default/trust-tls", host));
+    Issuer untrusting =
+        Issuer.acme(
+            AcmeSettings.builder(PEBBLE.directory())
+                .trustAdvice("pass --acme-ca-file with the CA's PEM")
+                .pollInterval(Duration.ofMillis(50))
+                .build(),
+            AccountKeyStorage.file(dir.resolve("account.key")),
+            TOKENS);
+    var first = manager(untrusting, storage, Locker.inProcess()).build();
+    first.setDesired(desired);
+
+    assertThat(first.runOnce().failed()).containsExactly("default/trust-tls");
+    RenewalState failed = storage.load("default/trust-tls").orElseThrow().renewal();
+    assertThat(failed.lastError())
+        .contains(host, PEBBLE.directory().toString(), "PKIX path building failed")
+        .endsWith("— pass --acme-ca-file with the CA's PEM");
+    assertThat(failed.nextAttempt()).isEqualTo(clock.instant().plus(initialBackoff));
+
+    // The operator adds the CA: the order goes out on the next pass, not after the backoff.
+    var calls = new AtomicInteger();
+    var fixed =
+        manager(counting(issuer(ChallengeType.HTTP_01), calls), storage, Locker.inProcess())
+            .build();
+    fixed.setDesired(desired);
+    assertThat(fixed.runOnce().issued()).containsExactly("default/trust-tls");
+    assertThat(calls).hasValue(1);
   }
 
   @Test
@@ -246,13 +275,25 @@ class CertificateManagerPebbleTest {
 
   private CertificateManager replica(
       CertificateStorage storage, Locker locker, AtomicInteger calls) {
-    Issuer acme = issuer(ChallengeType.HTTP_01);
-    Issuer counting =
-        (name, hosts, replacing) -> {
-          calls.incrementAndGet();
-          return acme.issue(name, hosts, replacing);
-        };
-    return manager(counting, storage, locker).build();
+    return manager(counting(issuer(ChallengeType.HTTP_01), calls), storage, locker).build();
+  }
+
+  /** {@code acme}, counting its orders; the fingerprint is {@code acme}'s. */
+  private static Issuer counting(Issuer acme, AtomicInteger calls) {
+    return new Issuer() {
+      @Override
+      public CertificateBundle issue(
+          String name, java.util.Set<String> hosts, @Nullable CertificateBundle replacing)
+          throws IssuanceException {
+        calls.incrementAndGet();
+        return acme.issue(name, hosts, replacing);
+      }
+
+      @Override
+      public String fingerprint() {
+        return acme.fingerprint();
+      }
+    };
   }
 
   private CertificateManager.Builder manager(

@@ -113,6 +113,28 @@ class CertificateManagerTest {
   }
 
   @Test
+  void aFailureHoldsBackOnlyTheIssuerItWasMetWith() throws IOException {
+    issuer.fingerprint = "directory-1";
+    issuer.failure = new IssuanceException("ordering failed: PKIX path building failed", null);
+    manager.setDesired(List.of(DesiredCertificate.of("ns/a", "a.example.com")));
+    assertThat(manager.runOnce().failed()).containsExactly("ns/a");
+    assertThat(manager.runOnce().ordered()).as("backing off").isEmpty();
+    assertThat(storage.load("ns/a").orElseThrow().renewal().fingerprint())
+        .isEqualTo("directory-1");
+
+    // Another directory or trust: tried at once, and counted as a first failure.
+    issuer.fingerprint = "directory-2";
+    assertThat(manager.runOnce().failed()).containsExactly("ns/a");
+    RenewalState state = storage.load("ns/a").orElseThrow().renewal();
+    assertThat(state.failures()).isEqualTo(1);
+    assertThat(state.nextAttempt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+
+    issuer.failure = null;
+    issuer.fingerprint = "directory-3";
+    assertThat(manager.runOnce().issued()).containsExactly("ns/a");
+  }
+
+  @Test
   void refusesOneNameForTwoHostSets() {
     assertThatThrownBy(
             () ->
@@ -131,6 +153,12 @@ class CertificateManagerTest {
     @Nullable IssuanceException failure;
     @Nullable RuntimeException unexpected;
     @Nullable RenewalWindow window;
+    String fingerprint = "";
+
+    @Override
+    public String fingerprint() {
+      return fingerprint;
+    }
 
     @Override
     public CertificateBundle issue(

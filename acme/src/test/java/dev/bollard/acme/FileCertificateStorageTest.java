@@ -55,7 +55,8 @@ class FileCertificateStorageTest {
   @Test
   void keepsHistoryWithoutACertificate() throws IOException {
     var storage = CertificateStorage.directory(dir);
-    var failed = RenewalState.NONE.failed(now, now.plusSeconds(300), "rate limited");
+    var failed =
+        RenewalState.NONE.forIssuer("sha256:0123").failed(now, now.plusSeconds(300), "rate limited");
     storage.storeAttempt("new", failed);
 
     assertThat(storage.load("new")).contains(new StoredCertificate(null, failed));

@@ -11,10 +11,12 @@ import dev.bollard.acme.ChallengeType;
 import dev.bollard.acme.DesiredCertificate;
 import dev.bollard.acme.Issuer;
 import dev.bollard.acme.Locker;
+import dev.bollard.acme.RenewalState;
 import dev.bollard.acme.StoredCertificate;
 import dev.bollard.controller.kube.EventRecorder;
 import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.publish.SnapshotPublisher;
+import dev.bollard.controller.status.CertificateView;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
@@ -40,6 +42,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,22 +68,34 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
    * What the process asks of certificates, whatever the source keeps them in.
    *
    * @param tls the HTTPS listener, the default certificate and ACME
-   * @param trusted extra trust anchors for the CA's endpoint (tests with a private CA), else empty
+   * @param trusted certificates to trust for the ACME server besides the JVM's roots ({@code
+   *     --acme-ca-file}: a private CA), else empty
    * @param events more certificate hooks (tests), besides logging and metrics
    * @param clock the time renewals are planned by
+   * @param acmePollInterval how often a pending order is polled when the CA sends no Retry-After
    */
-  public record Options(
-      TlsConfig tls, List<X509Certificate> trusted, CertificateEvents events, Clock clock) {
+  public record Options(TlsConfig tls, List<X509Certificate> trusted, CertificateEvents events,
+      Clock clock, Duration acmePollInterval) {
 
     public Options {
       trusted = List.copyOf(trusted);
     }
 
-    /** {@code tls} with the system's trust and clock and no extra hooks. */
+    /** {@code tls} with the system's trust and clock, no extra hooks, polling every 2 s. */
     public static Options of(TlsConfig tls) {
-      return new Options(tls, List.of(), CertificateEvents.NONE, Clock.systemUTC());
+      return new Options(tls, List.of(), CertificateEvents.NONE, Clock.systemUTC(),
+          Duration.ofSeconds(2));
+    }
+
+    /** These options trusting {@code certificates} for the ACME server, besides the JVM's roots. */
+    public Options withTrusted(List<X509Certificate> certificates) {
+      return new Options(tls, certificates, events, clock, acmePollInterval);
     }
   }
+
+  /** What a failure on an untrusted ACME server says to do. */
+  static final String TRUST_ADVICE = "pass --acme-ca-file with the PEM of the CA that signed the"
+      + " ACME server's certificate (chart: acme.caFile)";
 
   private final TlsConfig config;
   private final EdgeTls edge;
@@ -97,6 +112,10 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
   private volatile @Nullable String defaultPem;
   /** Kubernetes watches the default certificate's Secret itself; standalone reads it per rebuild. */
   private volatile boolean defaultWatched;
+  private final CertificateReport report;
+  /** The stored order history of a certificate, read on the rebuild thread. */
+  private volatile BiFunction<ResourceStore, String, Optional<RenewalState>> history =
+      (store, name) -> Optional.empty();
 
   private CertificateWiring(TlsConfig config, EdgeTls edge, @Nullable CertificateManager manager,
       @Nullable CertificateStorage storage, List<AutoCloseable> owned,
@@ -108,17 +127,16 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     this.storage = storage;
     this.owned = owned;
     this.hooks = hooks;
+    this.report = new CertificateReport(Clock.systemUTC());
+    hooks.add(report);
   }
 
   /**
    * Standalone: certificates and the account key in {@code --acme-dir}, this process's lock and
    * challenge answers.
-   *
-   * @param trusted extra trust anchors for the CA's endpoint (tests with a private CA), else empty
-   * @param events more certificate hooks (metrics), besides logging
    */
-  public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
-      CertificateEvents events, Clock clock) {
+  public static CertificateWiring standalone(Options options) {
+    TlsConfig config = options.tls();
     if (!config.acmeEnabled()) {
       return new CertificateWiring(config, edge(config, null), null, null, List.of(),
           new CopyOnWriteArrayList<>(), new RebuildSignal());
@@ -131,23 +149,25 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     }
     ChallengeTokens tokens = ChallengeTokens.inMemory();
     CertificateStorage storage = CertificateStorage.directory(dir.resolve("certificates"));
-    return managed(config, tokens, storage, AccountKeyStorage.file(dir.resolve("account.pem")),
-        Locker.inProcess(), trusted, events, clock, List.of());
-  }
-
-  /** Standalone with a challenge preference that overrides {@code config}'s. */
-  public static CertificateWiring standalone(TlsConfig config, List<X509Certificate> trusted,
-      List<ChallengeType> challengeTypes, CertificateEvents events, Clock clock) {
-    return standalone(config.withChallengeTypes(challengeTypes), trusted, events, clock);
+    CertificateWiring wiring = managed(options, tokens, storage,
+        AccountKeyStorage.file(dir.resolve("account.pem")), Locker.inProcess(), List.of());
+    wiring.history = (store, name) -> {
+      try {
+        return storage.load(name).map(StoredCertificate::renewal);
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    };
+    return wiring;
   }
 
   /**
    * Kubernetes: certificates in their Secrets, the account key in {@code --acme-account-secret},
    * orders only on the Lease leader, challenge answers in a ConfigMap every replica watches.
    */
-  public static CertificateWiring kubernetes(TlsConfig config, KubernetesClient client,
-      String ownNamespace, BooleanSupplier leader, List<X509Certificate> trusted,
-      CertificateEvents events, Clock clock) {
+  public static CertificateWiring kubernetes(Options options, KubernetesClient client,
+      String ownNamespace, BooleanSupplier leader) {
+    TlsConfig config = options.tls();
     List<AutoCloseable> owned = new ArrayList<>();
     CertificateWiring wiring;
     if (!config.acmeEnabled()) {
@@ -158,9 +178,15 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
           ConfigMapChallengeTokens.start(client, ownNamespace, config.challengesConfigMap());
       owned.add(tokens);
       String[] account = split(config.acmeAccountSecret(), ownNamespace);
-      wiring = managed(config, tokens, new SecretCertificateStorage(client),
+      wiring = managed(options, tokens, new SecretCertificateStorage(client),
           new SecretAccountKeyStorage(client, account[0], account[1]), new LeaderLocker(leader),
-          trusted, events, clock, owned);
+          owned);
+      // Every replica reads the history from its informer's copy, not from the API server.
+      wiring.history = (store, name) -> {
+        String[] parts = split(name, ResourceStore.DEFAULT_NAMESPACE);
+        return store.secret(parts[0], parts[1]).map(secret ->
+            SecretCertificateStorage.renewal(SecretCertificateStorage.annotations(secret)));
+      };
     }
     String defaultSecret = config.defaultCertificate();
     if (defaultSecret != null) {
@@ -188,26 +214,25 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     return wiring;
   }
 
-  private static CertificateWiring managed(TlsConfig config, ChallengeTokens tokens,
+  private static CertificateWiring managed(Options options, ChallengeTokens tokens,
       CertificateStorage storage, AccountKeyStorage accountKeys, Locker locker,
-      List<X509Certificate> trusted, CertificateEvents events, Clock clock,
       List<AutoCloseable> owned) {
+    TlsConfig config = options.tls();
     List<ChallengeType> challengeTypes = config.challengeTypes();
     AcmeSettings.Builder settings = AcmeSettings.builder(Objects.requireNonNull(
-        config.acmeDirectory(), "acmeDirectory")).contactEmail(config.acmeEmail());
+        config.acmeDirectory(), "acmeDirectory")).contactEmail(config.acmeEmail())
+        .trustedCertificates(options.trusted()).trustAdvice(TRUST_ADVICE)
+        .pollInterval(options.acmePollInterval());
     if (!challengeTypes.isEmpty()) {
       settings.challengeTypes(challengeTypes);
     }
-    if (!trusted.isEmpty()) {
-      settings.trustedCertificates(trusted).pollInterval(Duration.ofMillis(100));
-    }
     RebuildSignal rebuild = new RebuildSignal();
-    List<CertificateEvents> hooks = new CopyOnWriteArrayList<>(List.of(events));
+    List<CertificateEvents> hooks = new CopyOnWriteArrayList<>(List.of(options.events()));
     CertificateManager manager = CertificateManager.builder(
             Issuer.acme(settings.build(), accountKeys, tokens), storage, locker)
-        .clock(clock)
+        .clock(options.clock())
         .renewWhenRemaining(config.renewWhenRemaining())
-        .events(new LoggingEvents(new Fanout(hooks), rebuild))
+        .events(new RebuildOnIssue(new Fanout(hooks), rebuild))
         .build();
     return new CertificateWiring(config, edge(config, tokens), manager, storage, owned, hooks,
         rebuild);
@@ -300,6 +325,8 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
       observer.served(snapshot.tls());
     }
     if (manager == null) {
+      report.rebuilt(snapshot.tls(), Set.of(), name -> Optional.empty(), name -> name,
+          defaultForReport());
       return;
     }
     Map<String, Set<String>> hostsBySecret = new TreeMap<>();
@@ -321,11 +348,32 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     Map<String, DesiredCertificate> next = new TreeMap<>();
     hostsBySecret.forEach((secret, hosts) -> next.put(secret, new DesiredCertificate(secret, hosts)));
     owners = Map.copyOf(ownerOf);
+    CertificateStorage kept = Objects.requireNonNull(storage, "storage");
+    report.rebuilt(snapshot.tls(), next.keySet(), name -> history.apply(store, name),
+        kept::location, defaultForReport());
     if (!next.equals(desired)) {
       desired = Map.copyOf(next);
       manager.setDesired(next.values());
       // Standalone, certificates stored by an earlier run reach the translator only this way.
       rebuild.run();
+    }
+  }
+
+  /**
+   * The certificates for the status page: every Secret the HTTPS listener binds and the default
+   * certificate, with the order history of the ones ordered by ACME. Never key material.
+   */
+  public List<CertificateView> certificates() {
+    return report.view();
+  }
+
+  private CertificateReport.@Nullable Default defaultForReport() {
+    try {
+      String secret = config.defaultCertificate();
+      return new CertificateReport.Default(edge.defaultCertificate().leaf(),
+          secret != null && defaultPem != null ? "Secret " + secret : "generated");
+    } catch (IllegalStateException e) {
+      return null;
     }
   }
 

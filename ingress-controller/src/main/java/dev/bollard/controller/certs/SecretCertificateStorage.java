@@ -34,6 +34,7 @@ final class SecretCertificateStorage implements CertificateStorage {
   static final String FAILURES = PREFIX + "failures";
   static final String NEXT_ATTEMPT = PREFIX + "next-attempt";
   static final String LAST_ERROR = PREFIX + "last-error";
+  static final String FINGERPRINT = PREFIX + "fingerprint";
   private static final String TLS_TYPE = "kubernetes.io/tls";
 
   private final KubernetesClient client;
@@ -77,6 +78,12 @@ final class SecretCertificateStorage implements CertificateStorage {
     write(name, null, Map.of(), renewal);
   }
 
+  @Override
+  public String location(String name) {
+    String[] parts = CertificateWiring.split(name, "default");
+    return "Secret " + parts[0] + "/" + parts[1];
+  }
+
   private void write(String name, @Nullable Map<String, String> tls, Map<String, String> extra,
       RenewalState renewal) throws IOException {
     String[] parts = CertificateWiring.split(name, "default");
@@ -88,13 +95,14 @@ final class SecretCertificateStorage implements CertificateStorage {
     Map<String, String> annotations = new HashMap<>(annotations(existing));
     // A new certificate replaces every record of ours; an attempt only the renewal state.
     java.util.Set<String> renewalKeys = java.util.Set.of(LAST_ATTEMPT, FAILURES, NEXT_ATTEMPT,
-        LAST_ERROR);
+        LAST_ERROR, FINGERPRINT);
     annotations.keySet().removeIf(k -> tls != null ? k.startsWith(PREFIX) : renewalKeys.contains(k));
     annotations.putAll(extra);
     put(annotations, LAST_ATTEMPT, renewal.lastAttempt());
     annotations.put(FAILURES, Integer.toString(renewal.failures()));
     put(annotations, NEXT_ATTEMPT, renewal.nextAttempt());
     put(annotations, LAST_ERROR, renewal.lastError());
+    put(annotations, FINGERPRINT, renewal.fingerprint().isEmpty() ? null : renewal.fingerprint());
     Map<String, String> data = new HashMap<>();
     if (existing != null && existing.getData() != null) {
       data.putAll(existing.getData());
@@ -133,12 +141,13 @@ final class SecretCertificateStorage implements CertificateStorage {
     }
   }
 
-  private static Map<String, String> annotations(@Nullable Secret secret) {
+  static Map<String, String> annotations(@Nullable Secret secret) {
     return secret == null || secret.getMetadata().getAnnotations() == null
         ? Map.of() : secret.getMetadata().getAnnotations();
   }
 
-  private static RenewalState renewal(Map<String, String> annotations) {
+  /** The order history recorded in a Secret's annotations. */
+  static RenewalState renewal(Map<String, String> annotations) {
     int failures;
     try {
       failures = Math.max(0, Integer.parseInt(annotations.getOrDefault(FAILURES, "0")));
@@ -146,7 +155,8 @@ final class SecretCertificateStorage implements CertificateStorage {
       failures = 0;
     }
     return new RenewalState(instant(annotations.get(LAST_ATTEMPT)), failures,
-        instant(annotations.get(NEXT_ATTEMPT)), annotations.get(LAST_ERROR));
+        instant(annotations.get(NEXT_ATTEMPT)), annotations.get(LAST_ERROR),
+        annotations.getOrDefault(FINGERPRINT, ""));
   }
 
   private static @Nullable Instant instant(@Nullable String value) {

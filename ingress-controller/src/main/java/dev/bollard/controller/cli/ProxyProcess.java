@@ -117,6 +117,7 @@ public final class ProxyProcess implements AutoCloseable {
       // Ready only once the proxy listens: a probe must not send traffic to a closed port.
       AtomicBoolean listening = new AtomicBoolean();
       ControllerStatus status = new ControllerStatus(source.mode());
+      status.certificates(certs::certificates);
       StatusPage page = StatusPage.start(status, routes, obs.metrics().registry());
       started.push(page);
       AdminServer admin =
@@ -139,6 +140,8 @@ public final class ProxyProcess implements AutoCloseable {
       publisher.subscribe(new ConfigReportLog());
       publisher.subscribe(certs);
       Optional<Leadership> leadership = source.leadership();
+      // Without an election the one process does everything a leader does (orders certificates).
+      status.leader(leadership.isEmpty());
       leadership.ifPresent(l -> l.writers().forEach(publisher::subscribe));
       RebuildScheduler scheduler =
           new RebuildScheduler(

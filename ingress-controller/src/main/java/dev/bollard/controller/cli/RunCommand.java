@@ -53,12 +53,14 @@ final class RunCommand implements Callable<Integer> {
     if (!standalone) {
       KubernetesSettings settings = kubernetesSettings();
       process = settings.process().withCertificates(CertificateWiring.Options.of(
-          tls.toConfig(settings.election().namespace())));
+          tls.toConfig(settings.election().namespace())).withTrusted(
+              tls.acmeTrust(spec.commandLine())));
       source = settings.source(client());
     } else {
       StandaloneSettings settings = settings();
       process = settings.process().withCertificates(CertificateWiring.Options.of(
-          tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace())));
+          tls.toStandaloneConfig(spec.commandLine(), settings.config().namespace()))
+          .withTrusted(tls.acmeTrust(spec.commandLine())));
       source = settings.source();
     }
     ProxyProcess running;

@@ -3,7 +3,16 @@ package dev.bollard.controller.cli;
 import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.SettingValues;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -33,6 +42,41 @@ final class TlsOptions {
           + " kept (e.g. --acme-dir /var/lib/bollard/acme)");
     }
     return config;
+  }
+
+  /**
+   * The certificates of {@code --acme-ca-file}, to trust for the ACME server besides the JVM's
+   * roots; empty without the flag.
+   *
+   * @throws CommandLine.ParameterException if the file is missing, unreadable or holds no
+   *     certificate (the message names the flag and the file)
+   */
+  List<X509Certificate> acmeTrust(CommandLine commandLine) {
+    Path file = flags.get().orNull(Catalog.ACME_CA_FILE);
+    if (file == null) {
+      return List.of();
+    }
+    String expected = " (expected: a PEM file with the certificate of the CA that signed the ACME"
+        + " server's HTTPS certificate)";
+    if (!Files.isRegularFile(file)) {
+      throw new CommandLine.ParameterException(
+          commandLine, "--acme-ca-file " + file + ": no such file" + expected);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) certificate);
+      }
+      if (certificates.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            commandLine, "--acme-ca-file " + file + ": no certificate in it" + expected);
+      }
+      return List.copyOf(certificates);
+    } catch (IOException | CertificateException e) {
+      throw new CommandLine.ParameterException(commandLine,
+          "--acme-ca-file " + file + ": cannot read certificates: " + e.getMessage() + expected);
+    }
   }
 
   /** The settings; {@code ownNamespace} is where the ACME account Secret defaults to. */

@@ -165,6 +165,10 @@ public final class Catalog {
   public static final Setting<Path> ACME_DIR = Setting.flag("--acme-dir", "DIR", null, Path::of,
       "Standalone: directory for issued certificates and the account key.");
 
+  public static final Setting<Path> ACME_CA_FILE = Setting.flag("--acme-ca-file", "PEM", null,
+      Path::of, "CA certificate(s) to trust for the ACME server's HTTPS, besides the public"
+          + " roots: a private CA (step-ca, pebble). Read at start.");
+
   public static final Setting<Double> ACME_RENEW_WHEN_REMAINING = Setting.flag(
       "--acme-renew-when-remaining", "FRACTION", "0.33", ValueParsers::fraction,
       "Renew when this fraction of a certificate's lifetime remains.");
@@ -362,7 +366,7 @@ public final class Catalog {
       CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
-      ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_RENEW_WHEN_REMAINING,
+      ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_CA_FILE, ACME_RENEW_WHEN_REMAINING,
       ACME_CHALLENGE_TYPES,
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, SHUTDOWN_GRACE, UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,

@@ -48,8 +48,7 @@ public final class DirectorySource implements Source {
   @Override
   public CertificateWiring certificates(CertificateWiring.Options options) {
     CertificateWiring wiring =
-        CertificateWiring.standalone(
-            options.tls(), options.trusted(), options.events(), options.clock());
+        CertificateWiring.standalone(options);
     certs = wiring;
     return wiring;
   }

@@ -2,11 +2,15 @@ package dev.bollard.controller.status;
 
 import dev.bollard.controller.settings.ConfigState;
 import dev.bollard.controller.settings.ConfigValidation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
@@ -25,10 +29,23 @@ public final class ControllerStatus implements ControllerGauges {
   private volatile boolean watchesHealthy = true;
   private final AtomicLong watchFailures = new AtomicLong();
   private volatile boolean leader;
+  private volatile Supplier<List<CertificateView>> certificates = List::of;
+  private final Clock clock;
 
   /** @param mode {@code standalone} or {@code kubernetes}, shown on the status page */
   public ControllerStatus(String mode) {
+    this(mode, Clock.systemUTC());
+  }
+
+  /** @param clock what the certificates' days left count from */
+  public ControllerStatus(String mode, Clock clock) {
     this.mode = mode;
+    this.clock = clock;
+  }
+
+  /** Where the status page reads the certificates from (asked per request). */
+  public void certificates(Supplier<List<CertificateView>> source) {
+    certificates = java.util.Objects.requireNonNull(source, "source");
   }
 
   /** A rebuild ran and the given snapshot version is served. */
@@ -127,6 +144,34 @@ public final class ControllerStatus implements ControllerGauges {
       cfg.put("refused", refused);
       doc.put("config", cfg);
     }
+    doc.put("certificates", certificates());
     return JSON.writeValueAsString(doc);
+  }
+
+  private List<Map<String, Object>> certificates() {
+    Instant now = clock.instant();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (CertificateView c : certificates.get()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", c.name());
+      m.put("hosts", c.hosts());
+      m.put("source", c.source());
+      m.put("storedIn", c.storedIn());
+      m.put("serving", c.serving());
+      m.put("issuer", c.issuer());
+      m.put("notAfter", text(c.notAfter()));
+      m.put("daysLeft",
+          c.notAfter() == null ? null : Duration.between(now, c.notAfter()).toDays());
+      m.put("lastOrder", text(c.lastOrder()));
+      m.put("nextAttempt", text(c.nextAttempt()));
+      m.put("failures", c.failures());
+      m.put("lastError", c.lastError());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static @Nullable String text(@Nullable Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 }

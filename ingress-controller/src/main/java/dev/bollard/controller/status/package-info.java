@@ -1,6 +1,7 @@
 /**
  * What the controller reports about itself: the snapshot and config versions in force, refused
- * config versions, watch health and leadership, for the admin {@code /status} page, readiness and
+ * config versions, watch health, leadership and the certificates served or ordered, for the admin
+ * {@code /status} page, readiness and
  * (through {@link dev.bollard.controller.status.ControllerGauges}) the metrics that come later.
  */
 @NullMarked

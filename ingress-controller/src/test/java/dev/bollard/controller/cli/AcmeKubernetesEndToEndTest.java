@@ -51,6 +51,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * ACME in Kubernetes mode end to end: fabric8's mock API server (CRUD), a real ACME server
@@ -226,6 +228,23 @@ class AcmeKubernetesEndToEndTest {
         .containsEntry("bollard.dev/acme-failures", "1")
         .containsEntry("bollard.dev/acme-next-attempt",
             annotations.get("bollard.dev/acme-next-attempt"));
+    // It heard of no order, yet /status has the history, from the Secret its informer sees.
+    JsonNode onStatus = null;
+    for (JsonNode certificate : new ObjectMapper().readTree(restarted.status().toJson())
+        .path("certificates")) {
+      if (certificate.path("name").asString().equals(NS + "/web-tls")) {
+        onStatus = certificate;
+      }
+    }
+    assertThat(onStatus).as("shop/web-tls on /status").isNotNull();
+    assertThat(onStatus.path("source").asString()).isEqualTo("acme");
+    assertThat(onStatus.path("storedIn").asString()).isEqualTo("Secret shop/web-tls");
+    assertThat(onStatus.path("hosts").toString()).isEqualTo("[\"" + host + "\"]");
+    assertThat(onStatus.path("serving").asBoolean()).isFalse();
+    assertThat(onStatus.path("failures").asInt()).isEqualTo(1);
+    assertThat(onStatus.path("nextAttempt").asString())
+        .isEqualTo(annotations.get("bollard.dev/acme-next-attempt"));
+    assertThat(onStatus.path("lastError").asString()).contains("http-01 validation of " + host);
   }
 
   @Test
@@ -318,7 +337,8 @@ class AcmeKubernetesEndToEndTest {
         "bollard-acme-challenges", null, 1.0 / 3, List.of(ChallengeType.HTTP_01));
     ProxyProcess runtime = ProxyProcess.start(settings.source(server.createClient()),
         settings.process().withCertificates(new CertificateWiring.Options(
-            tls, List.of(PEBBLE.caCertificate()), orders, Clock.systemUTC())));
+            tls, List.of(PEBBLE.caCertificate()), orders, Clock.systemUTC(),
+            Duration.ofMillis(100))));
     runtimes.add(runtime);
     return runtime;
   }

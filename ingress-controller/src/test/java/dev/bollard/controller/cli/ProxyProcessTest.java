@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.acme.testing.TestCertificates;
 import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.publish.Publication;
@@ -18,6 +19,7 @@ import dev.bollard.controller.translate.IngressStatusPlan;
 import dev.bollard.controller.translate.SourceRead;
 import dev.bollard.proxy.server.ServerSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -29,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The one runtime asks nothing of a source but {@link Source}: an in-memory source drives reads,
@@ -86,6 +91,55 @@ class ProxyProcessTest {
     source.signals().following(false);
     assertThat(process.status().watchesHealthy()).isFalse();
     assertThat(process.status().watchFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutAnElectionTheProcessLeadsAndStatusListsItsCertificatesWithoutKeys()
+      throws Exception {
+    TestCertificates.Issued ca = TestCertificates.ca("Shop CA");
+    Instant notAfter = Instant.now().plus(Duration.ofDays(30)).plusSeconds(3600);
+    TestCertificates.Issued leaf = TestCertificates.leaf(
+        ca, Instant.now().minusSeconds(3600), notAfter, "secure.localhost");
+    List<HasMetadata> resources = new ArrayList<>(world("web", blue.port()));
+    resources.add(new SecretBuilder().withNewMetadata().withName("shop-tls")
+        .withNamespace("default").endMetadata().withType("kubernetes.io/tls")
+        .withStringData(Map.of("tls.crt", leaf.certificatePem(), "tls.key",
+            leaf.privateKeyPem()))
+        .build());
+    resources.add(new IngressBuilder()
+        .withNewMetadata().withName("secure").withNamespace("default").endMetadata()
+        .withNewSpec().withIngressClassName("bollard")
+        .addNewTl().withHosts("secure.localhost").withSecretName("shop-tls").endTl()
+        .addNewRule().withHost("secure.localhost").withNewHttp().addNewPath().withPath("/")
+        .withPathType("Prefix").withNewBackend().withNewService().withName("web")
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
+        .endHttp().endRule().endSpec()
+        .build());
+    MemorySource source = new MemorySource(true, null);
+    source.resources = resources;
+    process = ProxyProcess.start(source, settings());
+
+    String json = process.status().toJson();
+    JsonNode status = new ObjectMapper().readTree(json);
+    assertThat(status.path("leader").asBoolean()).as("the only process orders").isTrue();
+    Map<String, JsonNode> certificates = new java.util.HashMap<>();
+    status.path("certificates").forEach(c -> certificates.put(c.path("name").asString(), c));
+    assertThat(certificates).containsOnlyKeys("default", "default/shop-tls");
+    JsonNode shop = certificates.get("default/shop-tls");
+    assertThat(shop.path("source").asString()).isEqualTo("secret");
+    assertThat(shop.path("storedIn").asString()).isEqualTo("Secret default/shop-tls");
+    assertThat(shop.path("hosts").toString()).isEqualTo("[\"secure.localhost\"]");
+    assertThat(shop.path("serving").asBoolean()).isTrue();
+    assertThat(shop.path("issuer").asString()).contains("CN=Shop CA");
+    assertThat(shop.path("notAfter").asString())
+        .isEqualTo(leaf.certificate().getNotAfter().toInstant().toString());
+    assertThat(shop.path("daysLeft").asLong()).isEqualTo(30);
+    assertThat(shop.path("lastOrder").isNull()).isTrue();
+    JsonNode fallback = certificates.get("default");
+    assertThat(fallback.path("source").asString()).isEqualTo("default");
+    assertThat(fallback.path("storedIn").asString()).isEqualTo("generated");
+    assertThat(fallback.path("daysLeft").asLong()).isPositive();
+    assertThat(json).doesNotContain("PRIVATE KEY", "BEGIN");
   }
 
   @Test
@@ -239,8 +293,7 @@ class ProxyProcessTest {
 
     @Override
     public CertificateWiring certificates(CertificateWiring.Options options) {
-      return CertificateWiring.standalone(
-          options.tls(), options.trusted(), options.events(), options.clock());
+      return CertificateWiring.standalone(options);
     }
 
     @Override

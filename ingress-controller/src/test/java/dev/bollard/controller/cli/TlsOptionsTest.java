@@ -63,6 +63,45 @@ class TlsOptionsTest {
     assertThat(err.toString()).contains("--acme-directory needs --acme-dir DIR in standalone mode");
   }
 
+  @Test
+  void acmeCaFileIsReadAtStart() throws Exception {
+    Path pem = dir.resolve("ca.pem");
+    java.security.cert.X509Certificate ca =
+        dev.bollard.acme.testing.TestCertificates.ca("private ACME CA").certificate();
+    java.nio.file.Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(ca.getEncoded())
+        + "\n-----END CERTIFICATE-----\n");
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.parseArgs("--acme-ca-file", pem.toString());
+
+    assertThat(command.tls.acmeTrust(cli)).containsExactly(ca);
+  }
+
+  @Test
+  void aMissingAcmeCaFileIsAStartUpErrorNamingTheFlagAndTheFile() {
+    Path missing = dir.resolve("no-such-ca.pem");
+    int code = run("run", "--manifests", dir.toString(), "--acme-directory",
+        "https://ca.example/dir", "--acme-dir", dir.toString(), "--acme-ca-file",
+        missing.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--acme-ca-file " + missing + ": no such file",
+        "expected: a PEM file with the certificate of the CA");
+  }
+
+  @Test
+  void anAcmeCaFileWithoutACertificateIsAStartUpError() throws Exception {
+    Path notPem = dir.resolve("ca.pem");
+    java.nio.file.Files.writeString(notPem, "not a certificate\n");
+    int code = run("run", "--manifests", dir.toString(), "--acme-directory",
+        "https://ca.example/dir", "--acme-dir", dir.toString(), "--acme-ca-file",
+        notPem.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--acme-ca-file " + notPem + ":");
+  }
+
   private TlsConfig parse(Map<String, String> env, String... args) {
     RunCommand command = new RunCommand();
     CommandLine cli = new CommandLine(command);

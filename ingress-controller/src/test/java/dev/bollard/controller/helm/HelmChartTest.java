@@ -427,6 +427,41 @@ class HelmChartTest {
   }
 
   @Test
+  void aPrivateAcmeCaIsMountedByExtraVolumesAndTrustedByAcmeCaFile() throws Exception {
+    RenderedChart chart = RenderedChart.render(Map.of(
+        "acme.enabled", "true",
+        "acme.directory", "https://ca.internal.example/acme/directory",
+        "acme.email", "ops@example.com",
+        "acme.caFile", "/etc/bollard/acme-ca/ca.pem",
+        "extraVolumes[0].name", "acme-ca",
+        "extraVolumes[0].configMap.name", "internal-ca",
+        "extraVolumeMounts[0].name", "acme-ca",
+        "extraVolumeMounts[0].mountPath", "/etc/bollard/acme-ca",
+        "extraVolumeMounts[0].readOnly", "true"));
+    PodSpec pod = podTemplate(chart).getSpec();
+    Container container = container(chart);
+
+    assertThat(args(chart)).contains("--acme-ca-file=/etc/bollard/acme-ca/ca.pem");
+    assertThat(runCommandLine().parseArgs(
+        args(chart).subList(1, args(chart).size()).toArray(String[]::new)).unmatched()).isEmpty();
+    assertThat(pod.getVolumes()).anySatisfy(v -> {
+      assertThat(v.getName()).isEqualTo("acme-ca");
+      assertThat(v.getConfigMap().getName()).isEqualTo("internal-ca");
+    });
+    assertThat(pod.getVolumes()).extracting(v -> v.getName()).contains("tmp");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("acme-ca");
+      assertThat(m.getMountPath()).isEqualTo("/etc/bollard/acme-ca");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(args(rendered(PROD))).noneMatch(a -> a.startsWith("--acme-ca-file"));
+    assertThat(podTemplate(rendered(DEFAULTS)).getSpec().getVolumes())
+        .extracting(v -> v.getName()).containsExactly("tmp");
+    assertThatThrownBy(() -> RenderedChart.render(Map.of("acme.caFile", "ca.pem")))
+        .hasMessageContaining("caFile");
+  }
+
+  @Test
   void basicAuthBecomesTheGuardKeys() {
     assertThat(settings(rendered(STAGING)).getData())
         .containsEntry("bollard-auth-hosts", "staging.example.com,*.preview.example.com")

@@ -111,13 +111,7 @@ public final class KubernetesSource implements Source {
   public CertificateWiring certificates(CertificateWiring.Options options) {
     CertificateWiring wiring =
         CertificateWiring.kubernetes(
-            options.tls(),
-            client,
-            leadership.namespace(),
-            leadership::isLeader,
-            options.trusted(),
-            options.events(),
-            options.clock());
+            options, client, leadership.namespace(), leadership::isLeader);
     wiring.recordEvents(leadership.events());
     return wiring;
   }
