@@ -148,7 +148,11 @@ public final class ControllerStatus implements ControllerGauges {
     return JSON.writeValueAsString(doc);
   }
 
-  private List<Map<String, Object>> certificates() {
+  /**
+   * The certificates as {@code /status} shows them (and the status page, which adds its warnings):
+   * one map per certificate, dates as ISO-8601 text, never key material.
+   */
+  public List<Map<String, Object>> certificates() {
     Instant now = clock.instant();
     List<Map<String, Object>> out = new ArrayList<>();
     for (CertificateView c : certificates.get()) {

@@ -40,7 +40,6 @@ public final class PageData {
   private final LastRebuild rebuild;
   private final TrafficRates traffic;
   private final Clock clock;
-  private final CertificateRows certificates = new CertificateRows();
   private @Nullable RouteTable hostsOf;
   private List<Map<String, Object>> hosts = List.of();
 
@@ -79,7 +78,7 @@ public final class PageData {
     doc.put("snapshot", snap);
     doc.put("config", config(status.config()));
     doc.put("hosts", withTraffic(hosts(table), series));
-    doc.put("certificates", certificates.rows(snapshot.tls().bindings(), now));
+    doc.put("certificates", withWarnings(status.certificates()));
     doc.put("problems", seen == null ? List.of() : problems(seen.problems()));
     doc.put("ingresses", ingresses(series));
     doc.put("sampleSeconds", TrafficRates.INTERVAL.toSeconds());
@@ -197,6 +196,31 @@ public final class PageData {
       }
       Map<String, Object> row = new LinkedHashMap<>(host);
       row.put("requestsPerSecond", spark);
+      out.add(row);
+    }
+    return out;
+  }
+
+  /** Days left under which the page warns. */
+  static final long WARN_DAYS = 14;
+
+  /** Each certificate with what the page highlights, if anything. */
+  private static List<Map<String, Object>> withWarnings(List<Map<String, Object>> certificates) {
+    List<Map<String, Object>> out = new ArrayList<>(certificates.size());
+    for (Map<String, Object> c : certificates) {
+      Map<String, Object> row = new LinkedHashMap<>(c);
+      Object days = c.get("daysLeft");
+      String warning = null;
+      if (days instanceof Number n && n.longValue() < 0) {
+        warning = "expired";
+      } else if (days instanceof Number n && n.longValue() < WARN_DAYS) {
+        warning = "expires in " + n.longValue() + " days";
+      } else if (c.get("lastError") != null) {
+        warning = "last order failed";
+      } else if (Boolean.FALSE.equals(c.get("serving")) && !"default".equals(c.get("source"))) {
+        warning = "not served yet: its hosts get the default certificate";
+      }
+      row.put("warning", warning);
       out.add(row);
     }
     return out;

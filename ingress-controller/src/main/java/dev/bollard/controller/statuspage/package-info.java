@@ -5,8 +5,8 @@
  *
  * <p>{@link dev.bollard.controller.statuspage.PageData} assembles the document from what the
  * process already knows: the route table in force, the last rebuild ({@link
- * dev.bollard.controller.statuspage.LastRebuild}), the controller status, the served certificates
- * ({@link dev.bollard.controller.statuspage.CertificateRows}) and the request counters sampled by
+ * dev.bollard.controller.statuspage.LastRebuild}), the controller status (with its certificates,
+ * the same list as {@code /status}, plus the page's warnings) and the request counters sampled by
  * {@link dev.bollard.controller.statuspage.TrafficRates}. No key material and no htpasswd content
  * ever reaches it: only names, hosts, dates and counts.
  */

@@ -148,10 +148,11 @@ class StatusPageBrowserTest {
         .isEqualTo("127.0.0.2:" + backend.port());
     assertThat(texts("tr.host-row")).anySatisfy(h -> assertThat(h).contains("shop.localhost", "TLS"));
     // The certificate that expires in five days is shown as a warning.
+    String shopCert = "tr.cert-row[data-name='shop/shop-tls']";
     String certClass = reading().until(
-        b -> b.findElement(By.cssSelector("tr.cert-row")).getDomAttribute("class"));
+        b -> b.findElement(By.cssSelector(shopCert)).getDomAttribute("class"));
     assertThat(certClass).contains("warn");
-    assertThat(text("tr.cert-row")).contains("shop.localhost", "Secret shop/shop-tls",
+    assertThat(text(shopCert)).contains("shop.localhost", "Secret shop/shop-tls",
         "Bollard Test CA", "expires in 5 days");
     // No key material anywhere on the page or in its data.
     String keyBody = certificate.privateKeyPem().lines().skip(1).findFirst().orElseThrow();
