@@ -848,6 +848,8 @@ def slow_client(port, count, content_length, first_bytes, trickle, hold):
             statuses[key] = statuses.get(key, 0) + 1
         return {"connected": connected, "closed": len(closed), "reset": sum(1 for r in closed if r.get("reset")),
                 "still_open": connected - len(closed),
+                # kept open after a complete answer (a trickled body that was complete in time)
+                "answered_open": sum(1 for r in recs if "status" in r and "closed_at" not in r),
                 "close_after_s": ({"min": after[0], "median": statistics.median(after), "max": after[-1]}
                                   if after else None),
                 "first_close_s": at[0] if at else None, "last_close_s": at[-1] if at else None,
@@ -927,13 +929,9 @@ def measure_slow(target, proc, port, backend_port, args, load_cpus, java_pid=Non
     connect, then keepalive-1k-c64 again while they stall; then wait until the proxy closed them
     or the hold time passed. Backend connections and RSS are sampled throughout."""
     r = {"target": target, "clients": args.slow_clients}
-    sampler = PeakSampler(proc.pid, backend_port)
-    try:
-        alone = run_wrk(port, SLOW_POST_LOAD, args.duration, load_cpus)
-    finally:
-        sampler.stop()
-    r.update(rps_alone=alone["rps"], p99_alone_us=alone["p99_us"], errors_alone=alone["errors"],
-             backend_conns_peak_alone=sampler.conns_peak, rss_peak_alone_kib=sampler.rss_peak_kib)
+    alone = measure_alone(proc, port, backend_port, args, load_cpus)
+    r.update(rps_alone_before=alone["rps"], p99_alone_before_us=alone["p99_us"], errors_alone=alone["errors"],
+             backend_conns_peak_alone=alone["conns_peak"], rss_peak_alone_kib=alone["rss_peak_kib"])
     r["backend_conns_before"] = backend_connections(proc.pid, backend_port)
     r["rss_before_kib"] = rss_kib(proc.pid)
     heap_before = java_heap_used_kib(java_pid) if java_pid else None
@@ -999,14 +997,35 @@ def measure_slow(target, proc, port, backend_port, args, load_cpus, java_pid=Non
         if backend_connections(proc.pid, backend_port) <= r["backend_conns_before"] + 5:
             break
         time.sleep(0.2)
+    # The normal load alone again: "alone" is the mean of the runs before and after the one with
+    # the slow clients, so that a drift (JIT, the machine) does not pass for the slow clients' cost.
+    after = measure_alone(proc, port, backend_port, args, load_cpus)
+    r.update(rps_alone_after=after["rps"], p99_alone_after_us=after["p99_us"],
+             errors_alone=r["errors_alone"] + after["errors"],
+             backend_conns_peak_alone=max(r["backend_conns_peak_alone"], after["conns_peak"]),
+             rss_peak_alone_kib=max(r["rss_peak_alone_kib"], after["rss_peak_kib"]))
+    r["rps_alone"] = (r["rps_alone_before"] + r["rps_alone_after"]) / 2
+    r["p99_alone_us"] = (r["p99_alone_before_us"] + r["p99_alone_after_us"]) / 2
     r["alive"] = proc.poll() is None
     return r
 
 
-SLOW_COLUMNS = ["round", "target", "clients", "connected", "failed", "ramp_s", "rps_alone", "p99_alone_us",
-                "errors_alone", "rps_with", "p99_with_us", "errors_with", "wrk_start_s", "wrk_end_s",
+def measure_alone(proc, port, backend_port, args, load_cpus):
+    """wrk keepalive-1k-c64 on the target, its backend connections and RSS sampled meanwhile."""
+    sampler = PeakSampler(proc.pid, backend_port)
+    try:
+        r = run_wrk(port, SLOW_POST_LOAD, args.duration, load_cpus)
+    finally:
+        sampler.stop()
+    r.update(conns_peak=sampler.conns_peak, rss_peak_kib=sampler.rss_peak_kib)
+    return r
+
+
+SLOW_COLUMNS = ["round", "target", "clients", "connected", "failed", "ramp_s", "rps_alone_before",
+                "p99_alone_before_us", "rps_with", "p99_with_us", "rps_alone_after", "p99_alone_after_us",
+                "rps_alone", "p99_alone_us", "errors_alone", "errors_with", "wrk_start_s", "wrk_end_s",
                 "backend_conns_peak_alone", "backend_conns_before", "backend_conns_held", "backend_conns_peak",
-                "closed", "reset",
+                "closed", "reset", "answered_open",
                 "still_open", "first_close_s", "last_close_s", "close_after_median_s", "close_after_max_s",
                 "statuses", "rss_peak_alone_kib", "rss_before_kib", "rss_held_kib", "rss_peak_kib",
                 "heap_before_kib", "heap_held_kib",
@@ -1016,12 +1035,13 @@ SLOW_COLUMNS = ["round", "target", "clients", "connected", "failed", "ramp_s", "
 def slow_line(r):
     c = r["close_after_s"]
     return (f"slow-post round {r['round']} {r['target']:12} {r['connected']}/{r['clients']} slow clients;"
-            f" normal {r['rps_alone']:8.0f} -> {r['rps_with']:8.0f} req/s, p99 {r['p99_alone_us'] / 1000:.2f} ->"
-            f" {r['p99_with_us'] / 1000:.2f} ms; backend conns peak {r['backend_conns_peak_alone']} alone,"
+            f" normal req/s {r['rps_alone_before']:.0f} alone, {r['rps_with']:.0f} with them,"
+            f" {r['rps_alone_after']:.0f} alone again; p99 {r['p99_alone_before_us'] / 1000:.2f},"
+            f" {r['p99_with_us'] / 1000:.2f}, {r['p99_alone_after_us'] / 1000:.2f} ms; backend conns peak {r['backend_conns_peak_alone']} alone,"
             f" {r['backend_conns_held']} slow clients alone, peak {r['backend_conns_peak']} with both;"
             f" closed {r['closed']}"
             + (f" after {c['median']:.1f} s (max {c['max']:.1f})" if c else "")
-            + f", open at the end {r['still_open']}; answers {r['statuses']};"
+            + f", open at the end {r['still_open']} ({r['answered_open']} answered); answers {r['statuses']};"
             f" RSS {r['rss_before_kib'] / 1024:.0f} -> {r['rss_peak_kib'] / 1024:.0f} MiB"
             + (f"; heap {r['heap_before_kib'] / 1024:.1f} -> {r['heap_held_kib'] / 1024:.1f} MiB"
                if "heap_held_kib" in r else ""))
@@ -1083,7 +1103,8 @@ def slow_markdown(s, label):
              + (f"a byte every {st['trickle_s']:g} s" if st["trickle_s"] else "a stall")
              + f"), body timeout {st['body_timeout_s']} s on every proxy; normal load {st['load']},"
              f" {st['duration_s']} s; median of {st['rounds']} round(s)", "",
-             "| target | normal req/s alone | with slow clients | ratio | p99 ms alone | p99 ms with | errors with |",
+             "| target | normal req/s alone (mean of before and after) | with slow clients | ratio | p99 ms alone "
+             "| p99 ms with | errors with |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for v in s["targets"]:
         lines.append(f"| {label[v['target']]} | {v['rps_alone']:.0f} | {v['rps_with']:.0f} | {v['rps_ratio']:.2f} | "
@@ -1545,7 +1566,8 @@ def write_results(out_dir, raw, idle, summary, slow=()):
             w = csv.DictWriter(f, fieldnames=SLOW_COLUMNS, extrasaction="ignore")
             w.writeheader()
             for r in slow:
-                w.writerow({**r, "rps_alone": round(r["rps_alone"], 1), "rps_with": round(r["rps_with"], 1),
+                w.writerow({**r, **{k: round(r[k], 1) for k in ("rps_alone_before", "rps_with", "rps_alone_after",
+                                                                 "rps_alone", "p99_alone_us")},
                             "close_after_median_s": round(r["close_after_s"]["median"], 3) if r["close_after_s"] else "",
                             "close_after_max_s": round(r["close_after_s"]["max"], 3) if r["close_after_s"] else "",
                             "statuses": " ".join(f"{k}:{v}" for k, v in sorted(r["statuses"].items()))})
