@@ -368,8 +368,8 @@ http {{
   keepalive_requests 10000000;
   # The slow-post scenario: a request body is read whole (ingress-nginx's default, stated) before
   # the upstream is contacted; a client silent for body_timeout between two reads of its body
-  # gets 408 and is closed (ingress-nginx's client-body-timeout, 60 s by default; the harness
-  # sets the same value on every proxy, --slow-body-timeout).
+  # is closed (nginx logs 408 and sends nothing; ingress-nginx's client-body-timeout, 60 s by
+  # default; the harness sets the same value on every proxy, --slow-body-timeout).
   proxy_request_buffering on;
   client_body_timeout {body_timeout}s;
   upstream backend {{
@@ -1247,6 +1247,8 @@ def main():
         args.slow_clients = min(args.slow_clients, 20)
         args.slow_body_timeout = min(args.slow_body_timeout, 3)
         args.slow_settle = min(args.slow_settle, 0.5)
+        if args.slow_hold is None:
+            args.slow_hold = args.slow_body_timeout + 2
         args.slow_rounds = 1
     # Smoke results are throwaway (CI): under target/, which git ignores.
     out_dir = args.out or os.path.join(HERE, "target", "harness-smoke") if args.smoke else (
