@@ -992,11 +992,14 @@ def measure_slow(target, proc, port, backend_port, args, load_cpus, java_pid=Non
     if heap_before is not None and heap_held is not None:
         r.update(heap_before_kib=heap_before, heap_held_kib=heap_held)
     # Before the next target: this one lets go of what the slow clients held (bounded wait).
-    settle_deadline = time.monotonic() + 15
+    # (What the normal load alone held, its idle pool included, is what a proxy may keep.)
+    released, settle_deadline = time.monotonic(), time.monotonic() + 15
     while time.monotonic() < settle_deadline:
-        if backend_connections(proc.pid, backend_port) <= r["backend_conns_before"] + 5:
+        if backend_connections(proc.pid, backend_port) <= max(r["backend_conns_before"],
+                                                              r["backend_conns_peak_alone"]) + 5:
             break
         time.sleep(0.2)
+    r["release_s"] = time.monotonic() - released
     # The normal load alone again: "alone" is the mean of the runs before and after the one with
     # the slow clients, so that a drift (JIT, the machine) does not pass for the slow clients' cost.
     after = measure_alone(proc, port, backend_port, args, load_cpus)
@@ -1030,7 +1033,7 @@ SLOW_COLUMNS = ["round", "target", "clients", "connected", "failed", "ramp_s", "
                 "backend_conns_peak_alone_after", "statuses", "rss_peak_alone_kib", "rss_before_kib", "rss_held_kib",
                 "rss_peak_kib", "rss_peak_alone_after_kib",
                 "heap_before_kib", "heap_held_kib",
-                "samples", "body_timeout"]
+                "release_s", "samples", "body_timeout"]
 
 
 def slow_line(r):
