@@ -94,6 +94,17 @@ NumTickets = 0
 """
 TLS_SECRET = "bench-tls"  # in namespace default, Bollard's --default-ssl-certificate
 
+# The slow-post scenario (issue 13): slow-POST clients, each sends a head with a Content-Length and
+# the first bytes of the body, then stalls, while wrk runs keepalive-1k-c64 against the same proxy.
+SLOW_POST = "slow-post"
+SLOW_POST_PATH = "/slow-post"  # the backend reads the whole body before it answers (write_backend)
+SLOW_POST_TARGETS = ("nginx", "haproxy", "bollard", "bollard-base")
+SLOW_POST_LOAD = "keepalive-1k-c64"  # the normal clients' load alongside
+# Bollard's ConfigMap key for the body timeout (ingress-nginx's name); a jar without it logs
+# "key client-body-timeout: unknown, ignored" and keeps no body timeout at all.
+BOLLARD_BODY_TIMEOUT_KEY = "client-body-timeout"
+SPECIAL_SCENARIOS = ("idle-10k", SLOW_POST)
+
 
 def runs_on(scenario, target):
     only = SCENARIOS[scenario][4]
@@ -231,7 +242,7 @@ def java_heap_used_kib(pid):
 
 # ---------------------------------------------------------------- configuration of the servers
 
-def write_backend(work, port):
+def write_backend(work, port, inner_port):
     docroot = os.path.join(work, "www")
     os.makedirs(docroot, exist_ok=True)
     for name, size in (("1k", 1024), ("64k", 64 * 1024)):
@@ -261,6 +272,21 @@ http {{
     # The header the access-log scenario captures; every proxy relays it alike.
     add_header X-Log-User 42 always;
     location / {{ }}
+    # The slow-post scenario's path: like an application server (Puma, Gunicorn behind its
+    # buffer), the backend reads the whole body before it answers, so a proxy that forwards a
+    # stalled body holds one of its connections for as long as the client stalls. nginx's static
+    # handler would answer a POST at once and discard the body. The backend's own body timeout
+    # is long: it is never the one that closes a slow client's connection.
+    location = {SLOW_POST_PATH} {{
+      client_body_timeout 300s;
+      proxy_request_buffering on;
+      proxy_pass http://127.0.0.1:{inner_port};
+    }}
+  }}
+  # Answers the body-complete slow-post request (only ever reached once a body is complete).
+  server {{
+    listen 127.0.0.1:{inner_port};
+    location / {{ return 200 "ok\n"; }}
   }}
 }}
 """)
@@ -306,7 +332,7 @@ NGINX_PROXY_LOCATION = """location / {
     }"""
 
 
-def write_nginx(work, port, backend_port, tls_port=None, tls=None):
+def write_nginx(work, port, backend_port, body_timeout, tls_port=None, tls=None):
     """The reverse proxy; with tls, a second server on tls_port: the same location over TLS."""
     tls_server = "" if not tls else f"""
   server {{
@@ -340,6 +366,12 @@ http {{
   proxy_temp_path {work}/tmp-nginx-proxy;
   keepalive_timeout 120s;
   keepalive_requests 10000000;
+  # The slow-post scenario: a request body is read whole (ingress-nginx's default, stated) before
+  # the upstream is contacted; a client silent for body_timeout between two reads of its body
+  # is closed (nginx logs 408 and sends nothing; ingress-nginx's client-body-timeout, 60 s by
+  # default; the harness sets the same value on every proxy, --slow-body-timeout).
+  proxy_request_buffering on;
+  client_body_timeout {body_timeout}s;
   upstream backend {{
     server 127.0.0.1:{backend_port};
     keepalive 128;
@@ -361,7 +393,7 @@ def haproxy_maxconn(nofile):
     return min(20000, (nofile - 100) // 2)
 
 
-def write_haproxy(work, port, backend_port, nofile, tls_port=None, tls=None):
+def write_haproxy(work, port, backend_port, nofile, body_timeout, tls_port=None, tls=None):
     """mode http in front of the backend; with tls, a second frontend on tls_port over TLS."""
     tls_global = "" if not tls else f"""
   # No resumption: no session cache (and no-tls-tickets on the bind line).
@@ -396,6 +428,11 @@ defaults
   timeout server 60s
   timeout http-keep-alive 120s
   http-reuse always
+  # The slow-post scenario: wait for the whole body (up to the buffer) before connecting to the
+  # server, as nginx and Bollard buffer; timeout http-request then bounds head and body together
+  # (408), HAProxy's nearest to nginx's client_body_timeout (which bounds each pause instead).
+  option http-buffer-request
+  timeout http-request {body_timeout}s
 
 frontend fe
   bind 127.0.0.1:{port} backlog 4096
@@ -412,11 +449,12 @@ backend be
     return conf
 
 
-def write_manifests(work, backend_port, name="manifests", log_capture=False, tls=None):
-    """The open route (any host), a basic-auth-guarded host, with log_capture a versioned
-    ConfigMap that captures X-Log-User into the access log, and with tls the certificate as a
-    kubernetes.io/tls Secret (Bollard's --default-ssl-certificate: wrk's SNI is 127.0.0.1, no
-    Ingress host)."""
+def write_manifests(work, backend_port, name="manifests", log_capture=False, tls=None, body_timeout=None):
+    """The open route (any host), a basic-auth-guarded host, with log_capture or body_timeout a
+    versioned ConfigMap (capture X-Log-User into the access log; client-body-timeout, which a jar
+    from before issue 13 ignores with a warning, see bollard_body_timeout), and with tls the
+    certificate as a kubernetes.io/tls Secret (Bollard's --default-ssl-certificate: wrk's SNI is
+    127.0.0.1, no Ingress host)."""
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     if tls:
@@ -436,7 +474,9 @@ stringData:
   tls.key: |
 {block(tls['key'])}
 """)
-    if log_capture:
+    data = ([("bollard-log-capture-headers", "X-Log-User:user_id")] if log_capture else []) + (
+        [(BOLLARD_BODY_TIMEOUT_KEY, f"{body_timeout}s")] if body_timeout else [])
+    if data:
         with open(os.path.join(d, "config.yaml"), "w") as f:
             f.write("""apiVersion: v1
 kind: ConfigMap
@@ -448,8 +488,7 @@ metadata:
     bollard.dev/config-version: "1"
 immutable: true
 data:
-  bollard-log-capture-headers: X-Log-User:user_id
-""")
+""" + "".join(f"  {k}: {v}\n" for k, v in data))
     with open(os.path.join(d, "guard.yaml"), "w") as f:
         f.write(f"""apiVersion: v1
 kind: Secret
@@ -701,6 +740,400 @@ def measure_idle(target, proc, port, count, load_cpus, hold, java_pid=None):
     return r
 
 
+# ---------------------------------------------------------------- slow clients (issue 13)
+
+def slow_client(port, count, content_length, first_bytes, trickle, hold):
+    """Child mode: `count` slow-POST connections to 127.0.0.1:port, with asyncio.
+
+    Each sends `POST /slow-post` with `Content-Length: content_length` and the first `first_bytes`
+    of the body, then stalls; with trickle > 0 it sends one more byte every `trickle` seconds
+    (slowhttptest's slow-body mode) until the body is complete. Connects at most 200 at a time.
+    Prints "READY {json}" once every connection has sent its first bytes (or failed to connect),
+    then waits until the proxy has closed them all or standard input closes (the harness decides
+    how long they stall), at most `hold` seconds after READY (it stops by itself); closes what is
+    left and prints "RESULT {json}": how many the proxy closed, when, and what it answered.
+    """
+    import asyncio
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    head = (f"POST {SLOW_POST_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/octet-stream\r\nContent-Length: {content_length}\r\n\r\n").encode()
+    body = b"x" * content_length
+    first_bytes = min(first_bytes, content_length)
+
+    async def run():
+        t0 = time.monotonic()
+        gate = asyncio.Semaphore(200)  # connects in flight; every proxy's backlog is 4,096
+        all_sent = asyncio.Event()
+        pending = [count]
+        recs = []
+
+        def sent_one():
+            pending[0] -= 1
+            if pending[0] == 0:
+                all_sent.set()
+
+        async def one():
+            rec = {}
+            recs.append(rec)
+            writer = None
+            try:
+                async with gate:
+                    try:
+                        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+                        writer.write(head + body[:first_bytes])
+                        await writer.drain()
+                        rec["sent_at"] = time.monotonic() - t0
+                    except (OSError, asyncio.TimeoutError) as e:
+                        rec["error"] = type(e).__name__
+                        return
+                    finally:
+                        sent_one()
+                last, sent, answer = time.monotonic(), first_bytes, b""
+                while True:
+                    wait = last + trickle - time.monotonic() if trickle > 0 and sent < content_length else None
+                    try:
+                        chunk = await (asyncio.wait_for(reader.read(4096), max(wait, 0)) if wait is not None
+                                       else reader.read(4096))
+                    except asyncio.TimeoutError:
+                        try:
+                            writer.write(body[sent:sent + 1])
+                            await writer.drain()
+                        except ConnectionError:
+                            pass  # closed by the proxy: the next read says so
+                        sent, last = sent + 1, time.monotonic()
+                        continue
+                    except ConnectionError:
+                        chunk = b""
+                        rec["reset"] = True
+                    if not chunk:
+                        now = time.monotonic()
+                        rec["closed_after"] = now - last  # since the last body byte sent
+                        rec["closed_at"] = now - t0
+                        break
+                    if len(answer) < 64:
+                        answer += chunk[:64]
+                        m = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
+                        rec["status"] = m.group(1).decode() if m else "other"
+            finally:
+                if writer is not None:
+                    writer.close()
+
+        tasks = [asyncio.create_task(one()) for _ in range(count)]
+        await all_sent.wait()
+        ready_at = time.monotonic() - t0
+        connected = sum(1 for r in recs if "sent_at" in r)
+        errors = {}
+        for r in recs:
+            if "error" in r:
+                errors[r["error"]] = errors.get(r["error"], 0) + 1
+        print("READY " + json.dumps({"connected": connected, "failed": count - connected, "errors": errors,
+                                     "ramp_s": round(ready_at, 3)}), flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_reader(sys.stdin.fileno(), lambda: None if os.read(sys.stdin.fileno(), 4096) else stop.set())
+        everyone = asyncio.ensure_future(asyncio.gather(*tasks, return_exceptions=True))
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({everyone, stopped}, timeout=hold, return_when=asyncio.FIRST_COMPLETED)
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        stopped.cancel()
+        closed = [r for r in recs if "closed_at" in r]
+        after = sorted(r["closed_after"] for r in closed)
+        at = sorted(r["closed_at"] - ready_at for r in closed)
+        statuses = {}  # what the proxy answered the connections it closed
+        for r in closed:
+            key = r.get("status", "no answer")
+            statuses[key] = statuses.get(key, 0) + 1
+        return {"connected": connected, "closed": len(closed), "reset": sum(1 for r in closed if r.get("reset")),
+                "still_open": connected - len(closed),
+                # kept open after a complete answer (a trickled body that was complete in time)
+                "answered_open": sum(1 for r in recs if "status" in r and "closed_at" not in r),
+                "close_after_s": ({"min": after[0], "median": statistics.median(after), "max": after[-1]}
+                                  if after else None),
+                "first_close_s": at[0] if at else None, "last_close_s": at[-1] if at else None,
+                "statuses": statuses}
+
+    result = asyncio.run(run())
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def backend_connections(pid, backend_port):
+    """ESTABLISHED TCP connections from a process (and its children) to the backend's port: the
+    kernel's list (ss, filtered by destination port) matched to the process's socket inodes."""
+    inodes = set()
+    for p in process_tree(pid):
+        try:
+            fds = os.listdir(f"/proc/{p}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{p}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+    out = subprocess.run(["ss", "-Htne", "state", "established", f"( dport = :{backend_port} )"],
+                         capture_output=True, text=True, timeout=30).stdout
+    return sum(1 for m in re.finditer(r"\bino:(\d+)", out) if m.group(1) in inodes)
+
+
+class PeakSampler:
+    """Samples a target's backend connections and RSS every half second in a thread; keeps the peaks."""
+
+    def __init__(self, pid, backend_port):
+        import threading
+        self.pid, self.backend_port = pid, backend_port
+        self.conns_peak, self.rss_peak_kib, self.samples = 0, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self.conns_peak = max(self.conns_peak, backend_connections(self.pid, self.backend_port))
+                self.rss_peak_kib = max(self.rss_peak_kib, rss_kib(self.pid))
+                self.samples += 1
+            except (OSError, subprocess.SubprocessError):
+                pass
+            self._stop.wait(0.5)
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
+def bollard_body_timeout(proc):
+    """Whether this Bollard took the client-body-timeout key: a jar from before issue 13 logs the
+    key as unknown and ignored (its slow clients then have no body timeout at all)."""
+    try:
+        with open(proc.bench_log, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return "unknown"
+    if re.search(rf"key {BOLLARD_BODY_TIMEOUT_KEY}: unknown", text):
+        return "ignored: unknown to this jar"
+    return "set"
+
+
+def slow_hold(args):
+    """Seconds after the last slow client connected until the harness closes the ones the proxy kept."""
+    return args.slow_hold if args.slow_hold is not None else args.slow_body_timeout + 5
+
+
+def measure_slow(target, proc, port, backend_port, args, load_cpus, java_pid=None):
+    """One round of slow-post on one target: keepalive-1k-c64 alone, then the slow clients
+    connect, then keepalive-1k-c64 again while they stall; then wait until the proxy closed them
+    or the hold time passed. Backend connections and RSS are sampled throughout."""
+    r = {"target": target, "clients": args.slow_clients}
+    alone = measure_alone(proc, port, backend_port, args, load_cpus)
+    r.update(rps_alone_before=alone["rps"], p99_alone_before_us=alone["p99_us"], errors_alone=alone["errors"],
+             backend_conns_peak_alone=alone["conns_peak"], rss_peak_alone_kib=alone["rss_peak_kib"])
+    r["backend_conns_before"] = backend_connections(proc.pid, backend_port)
+    r["rss_before_kib"] = rss_kib(proc.pid)
+    heap_before = java_heap_used_kib(java_pid) if java_pid else None
+    hold = slow_hold(args)
+    cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
+        sys.executable, os.path.abspath(__file__), "--slow-client", str(port), str(args.slow_clients),
+        str(args.slow_content_length), str(args.slow_first_bytes), str(args.slow_trickle),
+        str(hold + args.slow_settle + args.duration + 120)]  # its own bound: the harness stops it sooner
+    client = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    children.append(client)
+    sampler = PeakSampler(proc.pid, backend_port)
+    heap_held = None
+    try:
+        ready, _, _ = select.select([client.stdout], [], [], 180)
+        line = client.stdout.readline() if ready else ""
+        if not line.startswith("READY "):
+            raise HarnessError(f"slow client for {target} failed (exit {client.poll()}): {line!r}")
+        ready_t = time.monotonic()
+        r.update(json.loads(line[len("READY "):]))
+        # The slow clients alone, settled (a proxy that forwards them may still be connecting
+        # upstream when the last one has sent): what they hold by themselves, just before wrk.
+        time.sleep(min(1.0, args.slow_settle / 2))
+        heap_held = java_heap_used_kib(java_pid) if java_pid else None
+        time.sleep(max(0.0, ready_t + args.slow_settle - time.monotonic()))
+        r["backend_conns_held"] = backend_connections(proc.pid, backend_port)
+        r["rss_held_kib"] = rss_kib(proc.pid)
+        r["wrk_start_s"] = time.monotonic() - ready_t
+        with_slow = run_wrk(port, SLOW_POST_LOAD, args.duration, load_cpus)
+        r["wrk_end_s"] = time.monotonic() - ready_t
+        r.update(rps_with=with_slow["rps"], p99_with_us=with_slow["p99_us"], errors_with=with_slow["errors"])
+        # The client ends when the proxy has closed every connection; the ones it keeps are closed
+        # `hold` seconds after READY (and not before wrk is done).
+        stop_at = max(ready_t + hold, time.monotonic() + 1)
+        line, stopping = "", False
+        while not line.startswith("RESULT "):
+            now = time.monotonic()
+            if now >= stop_at and not stopping:
+                client.stdin.close()  # the client closes what is left and reports
+                stopping, stop_at = True, now + 60
+            elif now >= stop_at:
+                break
+            ready, _, _ = select.select([client.stdout], [], [], max(0.0, stop_at - now))
+            line = client.stdout.readline() if ready else ""
+            if ready and not line:
+                break
+        if not line.startswith("RESULT "):
+            raise HarnessError(f"slow client for {target} gave no result (exit {client.poll()})")
+        r.update(json.loads(line[len("RESULT "):]))
+    finally:
+        sampler.stop()
+        if not client.stdin.closed:
+            client.stdin.close()
+        client.wait(timeout=60)
+        children.remove(client)
+    r["backend_conns_peak"] = max(sampler.conns_peak, r.get("backend_conns_held", 0))
+    r["rss_peak_kib"] = max(sampler.rss_peak_kib, r.get("rss_held_kib", 0))
+    r["samples"] = sampler.samples
+    if heap_before is not None and heap_held is not None:
+        r.update(heap_before_kib=heap_before, heap_held_kib=heap_held)
+    # Before the next target: this one lets go of what the slow clients held (bounded wait).
+    # (What the normal load alone held, its idle pool included, is what a proxy may keep.)
+    released, settle_deadline = time.monotonic(), time.monotonic() + 15
+    while time.monotonic() < settle_deadline:
+        if backend_connections(proc.pid, backend_port) <= max(r["backend_conns_before"],
+                                                              r["backend_conns_peak_alone"]) + 5:
+            break
+        time.sleep(0.2)
+    r["release_s"] = time.monotonic() - released
+    # The normal load alone again: "alone" is the mean of the runs before and after the one with
+    # the slow clients, so that a drift (JIT, the machine) does not pass for the slow clients' cost.
+    after = measure_alone(proc, port, backend_port, args, load_cpus)
+    # (Peaks "alone" stay those of the first run: after the slow clients a proxy keeps memory it took.)
+    r.update(rps_alone_after=after["rps"], p99_alone_after_us=after["p99_us"],
+             errors_alone=r["errors_alone"] + after["errors"], backend_conns_peak_alone_after=after["conns_peak"],
+             rss_peak_alone_after_kib=after["rss_peak_kib"])
+    r["rps_alone"] = (r["rps_alone_before"] + r["rps_alone_after"]) / 2
+    r["p99_alone_us"] = (r["p99_alone_before_us"] + r["p99_alone_after_us"]) / 2
+    r["alive"] = proc.poll() is None
+    return r
+
+
+def measure_alone(proc, port, backend_port, args, load_cpus):
+    """wrk keepalive-1k-c64 on the target, its backend connections and RSS sampled meanwhile."""
+    sampler = PeakSampler(proc.pid, backend_port)
+    try:
+        r = run_wrk(port, SLOW_POST_LOAD, args.duration, load_cpus)
+    finally:
+        sampler.stop()
+    r.update(conns_peak=sampler.conns_peak, rss_peak_kib=sampler.rss_peak_kib)
+    return r
+
+
+SLOW_COLUMNS = ["round", "target", "clients", "connected", "failed", "ramp_s", "rps_alone_before",
+                "p99_alone_before_us", "rps_with", "p99_with_us", "rps_alone_after", "p99_alone_after_us",
+                "rps_alone", "p99_alone_us", "errors_alone", "errors_with", "wrk_start_s", "wrk_end_s",
+                "backend_conns_peak_alone", "backend_conns_before", "backend_conns_held", "backend_conns_peak",
+                "closed", "reset", "answered_open",
+                "still_open", "first_close_s", "last_close_s", "close_after_median_s", "close_after_max_s",
+                "backend_conns_peak_alone_after", "statuses", "rss_peak_alone_kib", "rss_before_kib", "rss_held_kib",
+                "rss_peak_kib", "rss_peak_alone_after_kib",
+                "heap_before_kib", "heap_held_kib",
+                "release_s", "samples", "body_timeout"]
+
+
+def slow_line(r):
+    c = r["close_after_s"]
+    return (f"slow-post round {r['round']} {r['target']:12} {r['connected']}/{r['clients']} slow clients;"
+            f" normal req/s {r['rps_alone_before']:.0f} alone, {r['rps_with']:.0f} with them,"
+            f" {r['rps_alone_after']:.0f} alone again; p99 {r['p99_alone_before_us'] / 1000:.2f},"
+            f" {r['p99_with_us'] / 1000:.2f}, {r['p99_alone_after_us'] / 1000:.2f} ms; backend conns peak {r['backend_conns_peak_alone']} alone,"
+            f" {r['backend_conns_held']} slow clients alone, peak {r['backend_conns_peak']} with both;"
+            f" closed {r['closed']}"
+            + (f" after {c['median']:.1f} s (max {c['max']:.1f})" if c else "")
+            + f", open at the end {r['still_open']} ({r['answered_open']} answered); answers {r['statuses']};"
+            f" RSS {r['rss_before_kib'] / 1024:.0f} -> {r['rss_peak_kib'] / 1024:.0f} MiB"
+            + (f"; heap {r['heap_before_kib'] / 1024:.1f} -> {r['heap_held_kib'] / 1024:.1f} MiB"
+               if "heap_held_kib" in r else ""))
+
+
+def summarize_slow(slow, args):
+    if not slow:
+        return None
+    out = {"settings": {"clients": args.slow_clients, "body_timeout_s": args.slow_body_timeout,
+                        "content_length": args.slow_content_length, "first_bytes": args.slow_first_bytes,
+                        "trickle_s": args.slow_trickle, "settle_s": args.slow_settle,
+                        "hold_s": slow_hold(args),
+                        "rounds": args.slow_rounds, "duration_s": args.duration, "load": SLOW_POST_LOAD},
+           "targets": []}
+    for t in dict.fromkeys(r["target"] for r in slow):
+        rs = [r for r in slow if r["target"] == t]
+        med = lambda k: median([r[k] for r in rs if r.get(k) is not None])
+        after = [r["close_after_s"] for r in rs if r["close_after_s"]]
+        v = {"target": t, "rounds": len(rs), "clients": rs[0]["clients"],
+             "connected_min": min(r["connected"] for r in rs), "failed_max": max(r["failed"] for r in rs),
+             "rps_alone": med("rps_alone"), "rps_with": med("rps_with"),
+             "rps_ratio": median([r["rps_with"] / r["rps_alone"] for r in rs if r["rps_alone"]]),
+             "p99_alone_ms": med("p99_alone_us") / 1000, "p99_with_ms": med("p99_with_us") / 1000,
+             "errors_with": sum(r["errors_with"] for r in rs),
+             "backend_conns_peak_alone": med("backend_conns_peak_alone"),
+             "backend_conns_before": med("backend_conns_before"), "backend_conns_held": med("backend_conns_held"),
+             "backend_conns_peak": med("backend_conns_peak"),
+             "backend_conns_peak_max": max(r["backend_conns_peak"] for r in rs),
+             "closed": med("closed"), "still_open": med("still_open"),
+             "close_after_median_s": median([a["median"] for a in after]) if after else None,
+             "close_after_max_s": max(a["max"] for a in after) if after else None,
+             "first_close_s": med("first_close_s") if after else None,
+             "wrk_start_s": med("wrk_start_s"), "wrk_end_s": med("wrk_end_s"),
+             "statuses": rs[-1]["statuses"],
+             "rss_peak_alone_kib": med("rss_peak_alone_kib"), "rss_before_kib": med("rss_before_kib"),
+             "rss_peak_kib": med("rss_peak_kib")}
+        if all("heap_held_kib" in r for r in rs):
+            v["heap_before_kib"], v["heap_held_kib"] = med("heap_before_kib"), med("heap_held_kib")
+        if "body_timeout" in rs[0]:
+            v["body_timeout"] = rs[0]["body_timeout"]
+        out["targets"].append(v)
+    return out
+
+
+def slow_summary_line(v):
+    return (f"normal {v['rps_alone']:.0f} -> {v['rps_with']:.0f} req/s (x{v['rps_ratio']:.2f}),"
+            f" p99 {v['p99_alone_ms']:.2f} -> {v['p99_with_ms']:.2f} ms; backend conns at the peak"
+            f" {v['backend_conns_peak_alone']:.0f} -> {v['backend_conns_peak']:.0f}; closed {v['closed']:.0f}"
+            f" of {v['clients']}"
+            + (f" after {v['close_after_median_s']:.1f} s" if v["close_after_median_s"] is not None else "")
+            + f"; RSS peak {v['rss_peak_kib'] / 1024:.0f} MiB"
+            + (f"; heap held {v['heap_held_kib'] / 1024:.1f} MiB" if "heap_held_kib" in v else ""))
+
+
+def slow_markdown(s, label):
+    st = s["settings"]
+    lines = [f"slow-post: {st['clients']} slow-POST clients (Content-Length {st['content_length']},"
+             f" {st['first_bytes']} bytes, then "
+             + (f"a byte every {st['trickle_s']:g} s" if st["trickle_s"] else "a stall")
+             + f"), body timeout {st['body_timeout_s']} s on every proxy; normal load {st['load']},"
+             f" {st['duration_s']} s; median of {st['rounds']} round(s)", "",
+             "| target | normal req/s alone (mean of before and after) | with slow clients | ratio | p99 ms alone "
+             "| p99 ms with | errors with |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for v in s["targets"]:
+        lines.append(f"| {label[v['target']]} | {v['rps_alone']:.0f} | {v['rps_with']:.0f} | {v['rps_ratio']:.2f} | "
+                     f"{v['p99_alone_ms']:.2f} | {v['p99_with_ms']:.2f} | {v['errors_with']} |")
+    lines += ["", "| target | slow clients connected | backend conns at the peak: normal load alone / slow clients"
+                  " alone / both | closed by the proxy | time to close s (median, max) | answer before closing "
+                  "| RSS MiB: peak alone → peak with | live heap MiB: before → slow clients held |",
+              "|---|---:|---:|---:|---:|---|---:|---:|"]
+    for v in s["targets"]:
+        close = (f"{v['close_after_median_s']:.1f}, {v['close_after_max_s']:.1f}"
+                 if v["close_after_median_s"] is not None else "–")
+        heap = (f"{v['heap_before_kib'] / 1024:.1f} → {v['heap_held_kib'] / 1024:.1f}" if "heap_held_kib" in v else "–")
+        answers = ", ".join(f"{k}: {n}" for k, n in sorted(v["statuses"].items()))
+        name = label[v["target"]] + (f" ({BOLLARD_BODY_TIMEOUT_KEY} {v['body_timeout']})" if "body_timeout" in v else "")
+        lines.append(f"| {name} | {v['connected_min']} of {v['clients']} | {v['backend_conns_peak_alone']:.0f} / "
+                     f"{v['backend_conns_held']:.0f} / {v['backend_conns_peak']:.0f} | {v['closed']:.0f} | {close} | "
+                     f"{answers or '–'} | {v['rss_peak_alone_kib'] / 1024:.0f} → {v['rss_peak_kib'] / 1024:.0f} | {heap} |")
+    early = [label[v["target"]] for v in s["targets"]
+             if v["first_close_s"] is not None and v["first_close_s"] < v["wrk_end_s"]]
+    if early:
+        lines += ["", "The proxy began closing slow clients before the run with them ended (their timeout fell"
+                      " inside it) for: " + ", ".join(early) + "."]
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- charts (hand-written SVG)
 
 def esc(s):
@@ -768,11 +1201,27 @@ def main():
                          " before/after comparisons interleaved in one run")
     ap.add_argument("--targets", default=",".join(DEFAULT_TARGETS),
                     help="comma-separated subset of " + ",".join(TARGETS) + " (default: all but bollard-base)")
-    ap.add_argument("--scenarios", default=",".join(SCENARIOS) + ",idle-10k")
+    ap.add_argument("--scenarios", default=",".join(list(SCENARIOS) + list(SPECIAL_SCENARIOS)))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=int, default=8, help="seconds per measured run")
     ap.add_argument("--warmup", type=int, default=10, help="seconds of warm-up per target")
     ap.add_argument("--idle-conns", type=int, default=10000)
+    ap.add_argument("--slow-clients", type=int, default=2000,
+                    help="slow-post: slow-POST clients held alongside keepalive-1k-c64 (smoke: 20)")
+    ap.add_argument("--slow-body-timeout", type=int, default=15,
+                    help="seconds; every proxy's request-body timeout: nginx client_body_timeout, HAProxy"
+                         " timeout http-request, Bollard's client-body-timeout key (smoke: 3)")
+    ap.add_argument("--slow-content-length", type=int, default=100, help="slow-post: the Content-Length announced")
+    ap.add_argument("--slow-first-bytes", type=int, default=10, help="slow-post: body bytes sent before stalling")
+    ap.add_argument("--slow-trickle", type=float, default=0,
+                    help="slow-post: seconds between further body bytes (slowhttptest's slow-body mode); 0:"
+                         " stall after the first bytes")
+    ap.add_argument("--slow-hold", type=float, default=None,
+                    help="slow-post: seconds after the last slow client connected until the harness closes"
+                         " the ones the proxy kept, at least until wrk is done (default: body timeout + 5)")
+    ap.add_argument("--slow-settle", type=float, default=3,
+                    help="slow-post: seconds between the last slow client connecting and wrk starting")
+    ap.add_argument("--slow-rounds", type=int, default=3, help="slow-post rounds, each over every target (smoke: 1)")
     ap.add_argument("--base-port", type=int, default=28080)
     ap.add_argument("--sut-cpus", default=None, help="CPUs for the backend and the proxies (default 0)")
     ap.add_argument("--load-cpus", default=None, help="CPUs for wrk and the idle client (default 1)")
@@ -780,10 +1229,15 @@ def main():
     ap.add_argument("--out", default=None, help="results directory (default bench/results; smoke: bench/target/harness-smoke)")
     ap.add_argument("--render", metavar="DIR", help="only redraw the charts and summary.md from DIR/summary.json")
     ap.add_argument("--idle-client", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
+    ap.add_argument("--slow-client", nargs=6, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.idle_client:
         idle_client("127.0.0.1", int(args.idle_client[0]), int(args.idle_client[1]))
+        return 0
+    if args.slow_client:
+        port, count, length, first, trickle, hold = args.slow_client
+        slow_client(int(port), int(count), int(length), int(first), float(trickle), float(hold))
         return 0
 
     if args.render:
@@ -793,6 +1247,12 @@ def main():
     if args.smoke:
         args.rounds, args.duration, args.warmup = 1, 2, 2
         args.idle_conns = min(args.idle_conns, 1000)
+        args.slow_clients = min(args.slow_clients, 20)
+        args.slow_body_timeout = min(args.slow_body_timeout, 3)
+        args.slow_settle = min(args.slow_settle, 0.5)
+        if args.slow_hold is None:
+            args.slow_hold = args.slow_body_timeout + 2
+        args.slow_rounds = 1
     # Smoke results are throwaway (CI): under target/, which git ignores.
     out_dir = args.out or os.path.join(HERE, "target", "harness-smoke") if args.smoke else (
         args.out or os.path.join(HERE, "results"))
@@ -805,8 +1265,12 @@ def main():
             raise HarnessError(f"--targets: {t} (expected: some of {','.join(TARGETS)})")
     scenarios = [s for s in args.scenarios.split(",") if s]
     for s in scenarios:
-        if s not in SCENARIOS and s != "idle-10k":
-            raise HarnessError(f"--scenarios: {s} (expected: some of {','.join(SCENARIOS)},idle-10k)")
+        if s not in SCENARIOS and s not in SPECIAL_SCENARIOS:
+            raise HarnessError(f"--scenarios: {s} (expected: some of"
+                               f" {','.join(list(SCENARIOS) + list(SPECIAL_SCENARIOS))})")
+    if args.slow_clients < 1 or args.slow_body_timeout < 1 or args.slow_content_length <= args.slow_first_bytes:
+        raise HarnessError("--slow-clients and --slow-body-timeout must be at least 1, and --slow-content-length"
+                           " larger than --slow-first-bytes (the body must stay incomplete)")
 
     args.loadavg_at_start = open("/proc/loadavg").read().strip()
     log(f"load average {args.loadavg_at_start}")
@@ -816,6 +1280,9 @@ def main():
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if SLOW_POST in scenarios and hard < 2 * args.slow_clients + 2000:
+        raise HarnessError(f"open-file limit {hard} is too low for {args.slow_clients} slow clients"
+                           " (--slow-clients): each costs the client and the proxy a descriptor, two with a backend connection")
     if hard < args.idle_conns + 2000:
         log(f"open-file limit {hard} is too low for {args.idle_conns} idle connections; using {hard - 2000}")
         args.idle_conns = max(hard - 2000, 100)
@@ -828,11 +1295,13 @@ def main():
     # Each Bollard also opens an HTTPS listener (used by the TLS scenario); it must not clash either.
     https_ports = {"bollard": args.base_port + 9, "bollard-log": args.base_port + 10,
                    "bollard-base": args.base_port + 11}
+    # The backend's second server, which answers a slow-post request once its body is complete.
+    inner_port = args.base_port + 14
     # Where wrk connects for the TLS scenario: nginx's and HAProxy's second listener, Bollard's HTTPS.
     tls_ports = {"nginx": args.base_port + 12, "haproxy": args.base_port + 13,
                  "bollard": https_ports["bollard"], "bollard-base": https_ports["bollard-base"]}
     for p in sorted(set(ports.values()) | set(admin_ports.values()) | set(https_ports.values())
-                    | set(tls_ports.values())):
+                    | set(tls_ports.values()) | {inner_port}):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", p)) == 0:
                 raise HarnessError(f"port 127.0.0.1:{p} is already in use (choose another with --base-port)")
@@ -851,22 +1320,25 @@ def main():
     started = time.monotonic()
     try:
         tls = write_tls_cert(work) if TLS_SCENARIOS & set(scenarios) else None
-        procs["direct"] = start("backend", ["nginx", "-c", write_backend(work, ports["direct"])], work, sut_cpus)
+        procs["direct"] = start("backend", ["nginx", "-c", write_backend(work, ports["direct"], inner_port)],
+                                work, sut_cpus)
         wait_http(f"http://127.0.0.1:{ports['direct']}/1k", procs["direct"], 20, "backend nginx")
         if "nginx" in targets:
             procs["nginx"] = start("nginx", ["nginx", "-c", write_nginx(work, ports["nginx"], ports["direct"],
+                                                                       args.slow_body_timeout,
                                                                        tls_ports["nginx"], tls)],
                                    work, sut_cpus)
             wait_http(f"http://127.0.0.1:{ports['nginx']}/1k", procs["nginx"], 20, "nginx")
         if "haproxy" in targets:
             procs["haproxy"] = start("haproxy", ["haproxy", "-db", "-f",
                                                  write_haproxy(work, ports["haproxy"], ports["direct"], hard,
-                                                               tls_ports["haproxy"], tls)],
+                                                               args.slow_body_timeout, tls_ports["haproxy"], tls)],
                                      work, sut_cpus, env={"OPENSSL_CONF": tls["openssl_conf"]} if tls else None)
             wait_http(f"http://127.0.0.1:{ports['haproxy']}/1k", procs["haproxy"], 20, "haproxy")
         for t in [t for t in ("bollard", "bollard-log", "bollard-base") if t in targets]:
             logged = t == "bollard-log"
-            manifests = write_manifests(work, ports["direct"], f"manifests-{t}", log_capture=logged, tls=tls)
+            manifests = write_manifests(work, ports["direct"], f"manifests-{t}", log_capture=logged, tls=tls,
+                                        body_timeout=args.slow_body_timeout)
             # A private copy: a developer's rebuild (or a broad pkill of "bollard.jar") in the same
             # tree must not change or stop the process under measurement.
             jar = os.path.join(work, f"proxy-under-test-{t}.jar")
@@ -884,7 +1356,7 @@ def main():
             wait_http(f"http://127.0.0.1:{ports[t]}/1k", procs[t], 30, t)
 
         load_scenarios = [s for s in scenarios if s in SCENARIOS]
-        if load_scenarios and args.warmup > 0:
+        if (load_scenarios or SLOW_POST in scenarios) and args.warmup > 0:
             log(f"warm-up: {args.warmup}s per target")
             for t in targets:
                 check_alive(procs, t, "before its warm-up")
@@ -934,6 +1406,29 @@ def main():
             log(f"access log (bollard-log): {access_log['written']} lines written, {access_log['dropped']}"
                 f" dropped; {access_log['requests_in_rounds']} requests in the measured rounds")
 
+        slow = []
+        if SLOW_POST in scenarios:
+            slow_targets = [t for t in targets if t in SLOW_POST_TARGETS]
+            log(f"slow-post: {args.slow_clients} slow-POST clients (Content-Length {args.slow_content_length},"
+                f" {args.slow_first_bytes} bytes, then "
+                + (f"a byte every {args.slow_trickle:g} s" if args.slow_trickle > 0 else "nothing")
+                + f"), body timeout {args.slow_body_timeout} s on every proxy, alongside {SLOW_POST_LOAD}")
+            for t in [t for t in slow_targets if t.startswith("bollard")]:
+                log(f"  {t}: {BOLLARD_BODY_TIMEOUT_KEY} {bollard_body_timeout(procs[t])}")
+            for rnd in range(1, args.slow_rounds + 1):
+                for t in slow_targets:
+                    check_alive(procs, t, f"before slow-post round {rnd}")
+                    r = measure_slow(t, procs[t], ports[t], ports["direct"], args, load_cpus,
+                                     procs[t].pid if t.startswith("bollard") else None)
+                    r["round"] = rnd
+                    slow.append(r)
+                    log(slow_line(r))
+                    check_alive(procs, t, f"during slow-post round {rnd}")
+            for t in [t for t in slow_targets if t.startswith("bollard")]:
+                for r in slow:
+                    if r["target"] == t:
+                        r["body_timeout"] = bollard_body_timeout(procs[t])
+
         idle = []
         if "idle-10k" in scenarios:
             for t in [t for t in ("bollard", "bollard-base", "nginx", "haproxy") if t in targets]:
@@ -956,13 +1451,16 @@ def main():
     summary = summarize(raw, idle, targets, load_scenarios, args, sut_cpus, load_cpus, elapsed)
     summary["tls"] = tls_checks
     summary["access_log"] = access_log
-    write_results(out_dir, raw, idle, summary)
+    summary["slow"] = summarize_slow(slow, args)
+    write_results(out_dir, raw, idle, summary, slow)
     print_table(summary)
     log(f"results in {out_dir} ({elapsed:.0f}s)")
 
     # A speed figure never fails the run; a target that served nothing means the harness is broken.
     broken = [f"{r['target']}/{r['scenario']}" for r in raw if r["requests"] - r["errors_status"] <= 0]
     broken += [f"{r['target']}/idle" for r in idle if not r["alive"]]
+    broken += [f"{r['target']}/{SLOW_POST}" for r in slow
+               if not r["alive"] or not r["connected"] or r["rps_with"] <= 0]
     if broken:
         log("FAILED: no successful response from " + ", ".join(broken))
         return 1
@@ -1059,7 +1557,7 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
     }
 
 
-def write_results(out_dir, raw, idle, summary):
+def write_results(out_dir, raw, idle, summary, slow=()):
     with open(os.path.join(out_dir, "raw.csv"), "w", newline="") as f:
         cols = ["round", "scenario", "target", "rps", "p50_us", "p99_us", "cpu_us_per_req", "client_cpu_us_per_req",
                 "requests", "duration_us",
@@ -1069,6 +1567,16 @@ def write_results(out_dir, raw, idle, summary):
         for r in raw:
             w.writerow({**r, "rps": round(r["rps"], 1), "cpu_us_per_req": round(r.get("cpu_us_per_req", 0.0), 1),
                         "client_cpu_us_per_req": round(r.get("client_cpu_us_per_req", 0.0), 1)})
+    if slow:
+        with open(os.path.join(out_dir, "slow.csv"), "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=SLOW_COLUMNS, extrasaction="ignore")
+            w.writeheader()
+            for r in slow:
+                w.writerow({**r, **{k: round(r[k], 1) for k in ("rps_alone_before", "rps_with", "rps_alone_after",
+                                                                 "rps_alone", "p99_alone_us")},
+                            "close_after_median_s": round(r["close_after_s"]["median"], 3) if r["close_after_s"] else "",
+                            "close_after_max_s": round(r["close_after_s"]["max"], 3) if r["close_after_s"] else "",
+                            "statuses": " ".join(f"{k}:{v}" for k, v in sorted(r["statuses"].items()))})
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
@@ -1151,6 +1659,8 @@ def markdown_table(summary, label):
         for c in summary["tls"]:
             lines.append(f"| {label[c['target']]} | {c['tls13_cipher']} | {c['tls13_resumed']} of {c['tries']} | "
                          f"{c.get('tls13_tickets', '–')} | {c['tls12_cipher']} | {c['tls12_resumed']} of {c['tries']} |")
+    if summary.get("slow"):
+        lines += ["", slow_markdown(summary["slow"], label)]
     if summary["idle"]:
         lines += ["", "| idle keep-alive connections | target | RSS before MiB | RSS after MiB | RSS KiB/connection "
                       "| heap B/connection |", "|---:|---|---:|---:|---:|---:|"]
@@ -1181,6 +1691,8 @@ def print_table(summary):
     for c in summary.get("tls", []):
         print(f"TLS check {c['target']:8} TLS 1.3 {c['tls13_cipher']} resumed {c['tls13_resumed']}/{c['tries']}"
               f" tickets {c.get('tls13_tickets', '-')}, TLS 1.2 {c['tls12_cipher']} resumed {c['tls12_resumed']}/{c['tries']}")
+    for v in (summary.get("slow") or {}).get("targets", []):
+        print(f"slow-post {v['target']:12} " + slow_summary_line(v))
     for r in summary["idle"]:
         print(f"idle {r['connections']:>6} conns  {r['target']:8} RSS +{(r['rss_after_kib'] - r['rss_before_kib']) / 1024:.1f} MiB"
               f" = {r['rss_per_conn_kib']:.2f} KiB/conn"

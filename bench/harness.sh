@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side load harness: Bollard against nginx and HAProxy on this machine.
-#   bench/harness.sh [--smoke] [--jar PATH] [--targets direct,nginx,haproxy,bollard] [--scenarios …] [--help]
+#   bench/harness.sh [--smoke] [--jar PATH] [--targets direct,nginx,haproxy,bollard] [--scenarios …]
+#                    [--slow-clients N] [--slow-body-timeout S] [--help]
 # Installs what it needs from Debian if missing, then runs bench/harness.py, which starts and
 # stops every server. See docs/benchmarks.md.
 set -euo pipefail
@@ -27,7 +28,8 @@ if ((${#need[@]})); then
   done
 fi
 
-# 10,000 idle connections need more than the usual 1,024 descriptors; take what the hard limit allows.
+# 10,000 idle connections (and 2,000 slow clients, two descriptors each through a proxy that forwards
+# them) need more than the usual 1,024 descriptors; take what the hard limit allows.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 python=python3
