@@ -4,11 +4,12 @@ import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.translate.IngressStatusPlan;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,13 +125,13 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
   }
 
   private void write(String key, Ingress now, IngressStatusPlan.Update u) {
-    Ingress patch = new IngressBuilder()
-        .withNewMetadata().withNamespace(u.namespace()).withName(u.name()).endMetadata()
-        .withNewStatus().withNewLoadBalancer().withIngress(u.addresses()).endLoadBalancer()
-        .endStatus()
-        .build();
+    // Written out rather than from an Ingress object: the model leaves an empty list out, and a
+    // merge patch without it would not clear anything.
+    String patch = "{\"status\":{\"loadBalancer\":{\"ingress\":"
+        + client.getKubernetesSerialization().asJson(u.addresses()) + "}}}";
     try {
-      client.network().v1().ingresses().inNamespace(u.namespace()).resource(patch).patchStatus();
+      client.network().v1().ingresses().inNamespace(u.namespace()).withName(u.name()).status()
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       written.put(key, new Written(now.getMetadata().getResourceVersion(), u.addresses()));
       log.info(
           "Ingress {}: status.loadBalancer.ingress {}",
