@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +116,14 @@ public final class EventRecorder {
       pending.put(key, p == null ? new Pending(1, now, now) : p.plusOne(now));
     }
     if (queue) {
-      writer.execute(() -> write(key));
+      try {
+        writer.execute(() -> write(key));
+      } catch (RejectedExecutionException e) {
+        // Shutting down: nothing more is written.
+        synchronized (pending) {
+          pending.remove(key);
+        }
+      }
     }
   }
 

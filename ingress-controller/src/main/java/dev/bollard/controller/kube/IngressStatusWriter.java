@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -79,7 +80,13 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
       String key = u.namespace() + "/" + u.name();
       desired.put(key, u);
       if (queued.add(key)) {
-        writer.execute(() -> reconcile(key));
+        try {
+          writer.execute(() -> reconcile(key));
+        } catch (RejectedExecutionException e) {
+          // Shutting down: nothing more is written.
+          queued.remove(key);
+          return;
+        }
       }
     }
   }
