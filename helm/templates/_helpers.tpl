@@ -160,7 +160,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "create", "patch"]
 {{- if .Values.acme.enabled }}
 # ACME: the spec.tls Secrets of tls-acme Ingresses.
 - apiGroups: [""]

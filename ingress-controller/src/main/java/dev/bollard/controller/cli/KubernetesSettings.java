@@ -1,6 +1,7 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.kube.LeaderElection;
+import dev.bollard.controller.kube.WriteSettings;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.source.cluster.KubernetesSource;
 import dev.bollard.controller.settings.SettingValues;
@@ -29,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  *     status, or {@code null}
  * @param publishStatusAddresses fixed addresses for Ingress status (win over the Service)
  * @param election the leader Lease
+ * @param writes how fast the leader writes status and Events, and when a problem is an Event
  * @param rebuildHoldOff quiet time after a change before rebuilding
  * @param rebuildMaxDelay longest time from a change to its rebuild while changes keep coming
  * @param watchCheck how often watch health is checked
@@ -44,6 +46,7 @@ public record KubernetesSettings(
     @Nullable String publishService,
     List<String> publishStatusAddresses,
     LeaderElection.Settings election,
+    WriteSettings writes,
     Duration rebuildHoldOff,
     Duration rebuildMaxDelay,
     Duration watchCheck) {
@@ -56,7 +59,7 @@ public record KubernetesSettings(
   /** The cluster behind {@code client} as the process's source; it owns and closes the client. */
   public KubernetesSource source(KubernetesClient client) {
     return new KubernetesSource(
-        client, watchNamespaces, config, publishService, election, watchCheck);
+        client, watchNamespaces, config, publishService, election, writes, watchCheck);
   }
 
   /** The process settings: no access log, the HTTPS listener on any port, no ACME. */

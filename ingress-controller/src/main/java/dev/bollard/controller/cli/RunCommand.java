@@ -1,6 +1,7 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.kube.WriteSettings;
 import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.Source;
@@ -122,6 +123,10 @@ final class RunCommand implements Callable<Integer> {
             Duration.ofSeconds(15),
             Duration.ofSeconds(10),
             Duration.ofSeconds(2)),
+        new WriteSettings(
+            flags.get(Catalog.STATUS_WRITES_PER_SECOND),
+            flags.get(Catalog.EVENT_WRITES_PER_SECOND),
+            flags.get(Catalog.PROBLEM_EVENT_DELAY)),
         flags.get(Catalog.REBUILD_HOLD_OFF),
         checkedMaxDelay(flags),
         Duration.ofSeconds(5));

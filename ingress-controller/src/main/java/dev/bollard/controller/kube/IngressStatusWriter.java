@@ -3,21 +3,38 @@ package dev.bollard.controller.kube;
 import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.translate.IngressStatusPlan;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the Ingress status each published result asks for ({@link IngressStatusPlan}: our
- * Ingresses get the published address, Ingresses that stopped being ours are cleared), only on the
- * leader. Translation already compared with the status the informers see, so every update is a
- * real difference. Writes run on the writer thread.
+ * Brings the Ingress status the published results ask for ({@link IngressStatusPlan}) to the API
+ * server, once per Ingress and change, only on the leader: desired-state reconciliation.
+ *
+ * <p>Each result only updates the desired status of its Ingresses and queues their keys; a key
+ * already waiting is not queued again, so an Ingress that ten rebuilds plan is written once, with
+ * the latest desired status. Right before writing, the Ingress as the informer cache has it now is
+ * compared with that status: equal (someone, maybe an earlier write, already set it), deleted, or
+ * still showing the version this writer replaced (the cache has not caught up with our write yet)
+ * means no write. Writes run on the writer's own thread (never behind Events), one merge patch of
+ * {@code status} each, bounded by a {@link WriteRate}.
  */
 public final class IngressStatusWriter implements SnapshotPublisher.Listener {
 
@@ -26,51 +43,127 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
   private final KubernetesClient client;
   private final Executor writer;
   private final BooleanSupplier leading;
+  private final Function<String, Optional<Ingress>> current;
+  private final WriteRate rate;
+  /** The latest desired status of each queued Ingress, by {@code namespace/name}. */
+  private final Map<String, IngressStatusPlan.Update> desired = new ConcurrentHashMap<>();
+  /** The keys with a write queued. */
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  /** What this writer wrote last, per Ingress, until the cache shows a later version. */
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
 
-  public IngressStatusWriter(KubernetesClient client, Executor writer, BooleanSupplier leading) {
+  /**
+   * @param writer the thread status writes run on: its own, not the Events'
+   * @param leading whether this replica leads now
+   * @param current an Ingress as the informer cache has it now, by {@code namespace/name}
+   * @param writesPerSecond the most status writes a second; 0 for no bound
+   */
+  public IngressStatusWriter(
+      KubernetesClient client,
+      Executor writer,
+      BooleanSupplier leading,
+      Function<String, Optional<Ingress>> current,
+      double writesPerSecond) {
     this.client = client;
     this.writer = writer;
     this.leading = leading;
+    this.current = current;
+    this.rate = writesPerSecond == 0 ? WriteRate.UNLIMITED : new WriteRate(writesPerSecond);
   }
 
   @Override
   public void published(Publication publication) {
-    List<IngressStatusPlan.Update> updates = publication.result().status().updates();
-    if (!updates.isEmpty() && leading.getAsBoolean()) {
-      writer.execute(() -> updates.forEach(this::write));
-    }
-  }
-
-  private void write(IngressStatusPlan.Update u) {
     if (!leading.getAsBoolean()) {
       return;
     }
-    try {
-      client
-          .network()
-          .v1()
-          .ingresses()
-          .inNamespace(u.namespace())
-          .withName(u.name())
-          .editStatus(
-              i ->
-                  new IngressBuilder(i)
-                      .editOrNewStatus()
-                      .withNewLoadBalancer()
-                      .withIngress(u.addresses())
-                      .endLoadBalancer()
-                      .endStatus()
-                      .build());
-      log.info(
-          "Ingress {}/{}: status.loadBalancer.ingress {}",
-          u.namespace(),
-          u.name(),
-          u.addresses().isEmpty()
-              ? "cleared (not ours any more)"
-              : "set to " + text(u.addresses()));
-    } catch (KubernetesClientException e) {
-      log.warn("Ingress {}/{}: cannot write status: {}", u.namespace(), u.name(), e.getMessage());
+    for (IngressStatusPlan.Update u : publication.result().status().updates()) {
+      String key = u.namespace() + "/" + u.name();
+      desired.put(key, u);
+      if (queued.add(key)) {
+        try {
+          writer.execute(() -> reconcile(key));
+        } catch (RejectedExecutionException e) {
+          // Shutting down: nothing more is written.
+          queued.remove(key);
+          return;
+        }
+      }
     }
+  }
+
+  private void reconcile(String key) {
+    // From here on a newer desired status queues the key again.
+    queued.remove(key);
+    IngressStatusPlan.Update u = desired.remove(key);
+    if (u == null || !leading.getAsBoolean()) {
+      return;
+    }
+    Optional<Ingress> now = current.apply(key);
+    if (now.isEmpty() || upToDate(key, now.get(), u.addresses())) {
+      return;
+    }
+    try {
+      rate.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    // A newer desired status arrived while waiting: its own turn writes it.
+    if (!desired.containsKey(key) && leading.getAsBoolean()) {
+      write(key, now.get(), u);
+    }
+  }
+
+  private boolean upToDate(String key, Ingress now, List<IngressLoadBalancerIngress> addresses) {
+    if (statusOf(now).equals(addresses)) {
+      written.remove(key);
+      return true;
+    }
+    Written w = written.get(key);
+    if (w == null) {
+      return false;
+    }
+    if (Objects.equals(w.replaced(), now.getMetadata().getResourceVersion())) {
+      // The cache still shows what our last write replaced; that write set these addresses.
+      return w.addresses().equals(addresses);
+    }
+    written.remove(key);
+    return false;
+  }
+
+  private void write(String key, Ingress now, IngressStatusPlan.Update u) {
+    // Written out rather than from an Ingress object: the model leaves an empty list out, and a
+    // merge patch without it would not clear anything.
+    String patch = "{\"status\":{\"loadBalancer\":{\"ingress\":"
+        + client.getKubernetesSerialization().asJson(u.addresses()) + "}}}";
+    try {
+      client.network().v1().ingresses().inNamespace(u.namespace()).withName(u.name()).status()
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      written.put(key, new Written(now.getMetadata().getResourceVersion(), u.addresses()));
+      log.info(
+          "Ingress {}: status.loadBalancer.ingress {}",
+          key,
+          u.addresses().isEmpty() ? "cleared (not ours any more)" : "set to " + text(u.addresses()));
+    } catch (KubernetesClientException e) {
+      // The next rebuild plans it again (a new leader rebuilds at once).
+      log.warn("Ingress {}: cannot write status: {}", key, e.getMessage());
+    }
+  }
+
+  /** The Ingress's {@code status.loadBalancer.ingress}, empty when unset. */
+  private static List<IngressLoadBalancerIngress> statusOf(Ingress ingress) {
+    if (ingress.getStatus() == null
+        || ingress.getStatus().getLoadBalancer() == null
+        || ingress.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    List<IngressLoadBalancerIngress> out = new ArrayList<>();
+    for (IngressLoadBalancerIngress lb : ingress.getStatus().getLoadBalancer().getIngress()) {
+      // As the plan writes them: the address alone.
+      out.add(new IngressLoadBalancerIngressBuilder().withIp(lb.getIp())
+          .withHostname(lb.getHostname()).build());
+    }
+    return out;
   }
 
   private static String text(List<IngressLoadBalancerIngress> addresses) {
@@ -79,4 +172,10 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
         .toList()
         .toString();
   }
+
+  /**
+   * @param replaced the resource version of the Ingress the write replaced
+   * @param addresses what it wrote
+   */
+  private record Written(String replaced, List<IngressLoadBalancerIngress> addresses) {}
 }

@@ -7,8 +7,9 @@
  * dev.bollard.controller.kube.ConfigEvents}).
  *
  * <p>Nothing here reads the cluster to build snapshots (that is {@code source.cluster}) or decides
- * what to write (that is translation); every API write runs on one writer thread, never on the
- * rebuild thread or an informer thread, and only on the leader.
+ * what to write (that is translation). API writes run only on the leader, at a bounded rate
+ * ({@link dev.bollard.controller.kube.WriteSettings}), and on the writers' own threads (one for
+ * status, one for Events), never on the rebuild thread or an informer thread.
  */
 @NullMarked
 package dev.bollard.controller.kube;

@@ -74,6 +74,21 @@ public final class Catalog {
       "bollard-leader", String::strip,
       "Name of the coordination.k8s.io Lease replicas elect a leader with.");
 
+  public static final Setting<Integer> STATUS_WRITES_PER_SECOND = Setting.flag(
+      "--status-writes-per-second", "N", "20", v -> ValueParsers.intBetween(v, 0, 100_000),
+      "Most Ingress status writes a second from the leader (one per Ingress and change, on their"
+          + " own queue); 0: no bound.");
+
+  public static final Setting<Integer> EVENT_WRITES_PER_SECOND = Setting.flag(
+      "--event-writes-per-second", "N", "10", v -> ValueParsers.intBetween(v, 0, 100_000),
+      "Most Event writes a second from the leader (on their own queue, never behind status);"
+          + " 0: no bound.");
+
+  public static final Setting<Duration> PROBLEM_EVENT_DELAY = Setting.flag(
+      "--problem-event-delay", "DURATION", "10s", ValueParsers::duration,
+      "How long a translation problem must last before it becomes an Event (the log shows it at"
+          + " once): a Service that arrives just after its Ingress causes none.");
+
   public static final Setting<InetSocketAddress> ADMIN_LISTEN = Setting.flag("--admin-listen",
       "HOST:PORT", "0.0.0.0:8081", ValueParsers::address,
       "Admin listener: /healthz, /readyz, /status (and /metrics).");
@@ -362,7 +377,8 @@ public final class Catalog {
   /** Every setting in documentation order: the fixed flags first, then the keys. */
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
-      ELECTION_ID, ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
+      ELECTION_ID, STATUS_WRITES_PER_SECOND, EVENT_WRITES_PER_SECOND, PROBLEM_EVENT_DELAY,
+      ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
       CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The desired {@code status.loadBalancer.ingress} of the Ingresses whose status differs from it:
  * our Ingresses get the published address; an Ingress that is not ours and carries exactly that
  * list (what we would have written) is cleared. Computed by translation; {@code
- * kube.IngressStatusWriter} writes it on the leader.
+ * kube.IngressStatusWriter} brings the API server to it on the leader.
  *
  * @param updates one per Ingress to write, in store order (by namespace, then name)
  */

@@ -12,6 +12,7 @@ import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.kube.LeaderElection;
+import dev.bollard.controller.kube.WriteSettings;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.TlsBinding;
@@ -329,6 +330,7 @@ class AcmeKubernetesEndToEndTest {
         List.of("10.0.0.7"),
         new LeaderElection.Settings(NS, "bollard-leader", identity, Duration.ofSeconds(3),
             Duration.ofSeconds(2), Duration.ofMillis(200)),
+        new WriteSettings(0, 0, Duration.ZERO),
         Duration.ofMillis(50),
         Duration.ofMillis(300),
         Duration.ofMillis(100));

@@ -12,6 +12,7 @@ import dev.bollard.controller.translate.IngressStatusPlan;
 import dev.bollard.controller.translate.SnapshotTranslator;
 import dev.bollard.controller.translate.SourceRead;
 import dev.bollard.controller.translate.TranslationResult;
+import dev.bollard.proxy.config.RouteSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -21,10 +22,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,23 +45,26 @@ class LeaderOnlyWritersTest {
   private static final Executor INLINE = Runnable::run;
 
   private final AtomicBoolean leading = new AtomicBoolean();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private MockCluster cluster;
   private KubernetesClient api;
+  private EventRecorder events;
   private List<SnapshotPublisher.Listener> writers;
 
   @BeforeEach
   void start() {
     cluster = new MockCluster();
     api = cluster.client();
-    EventRecorder events = new EventRecorder(api, INLINE, leading::get, "test");
+    events = new EventRecorder(api, INLINE, leading::get, "test");
     writers = List.of(
-        new ProblemEvents(events, leading::get),
+        new ProblemEvents(events, leading::get, Duration.ZERO, timer),
         new ConfigEvents(events),
-        new IngressStatusWriter(api, INLINE, leading::get));
+        new IngressStatusWriter(api, INLINE, leading::get, this::fromApi, 0));
   }
 
   @AfterEach
   void stop() {
+    timer.shutdownNow();
     api.close();
     cluster.close();
   }
@@ -105,11 +113,88 @@ class LeaderOnlyWritersTest {
     publish(second);
     assertThat(reasons()).hasSize(3);
 
-    // Leading again: the problems that exist now are owed an Event, both of them.
+    // Leading again: the problems that exist now are owed an Event, both of them; the one
+    // reported before is counted on its Event.
     leading.set(true);
     publish(translate(current(world), second.config().next()));
-    assertThat(reasons()).filteredOn("TranslationProblem"::equals).hasSize(3);
+    assertThat(api.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> e.getReason().equals("TranslationProblem"))
+        .extracting(e -> e.getInvolvedObject().getName() + " x" + e.getCount())
+        .containsExactlyInAnyOrder("broken x2", "broken-two x1");
     assertThat(statusOf("broken-two")).containsExactly("10.0.0.7");
+  }
+
+  @Test
+  void anIngressPlannedByManyRebuildsBeforeItsWriteIsWrittenOnceWithTheLatestStatus() {
+    List<HasMetadata> world = createWorld();
+    leading.set(true);
+    List<Runnable> queue = new ArrayList<>();
+    IngressStatusWriter writer =
+        new IngressStatusWriter(api, queue::add, leading::get, this::fromApi, 0);
+
+    // Five rebuilds of the same world plan the same writes before the writer gets to them.
+    TranslationResult result = translate(world);
+    for (int i = 0; i < 5; i++) {
+      writer.published(new Publication(1, true, ResourceStore.empty(), result));
+    }
+    // A sixth, after the address changed: the latest wins.
+    TranslationResult moved = new SnapshotTranslator(
+            IngressClassSelection.defaults(),
+            new GlobalConfig(new ConfigFamily(NS, "bollard"), -1),
+            new IngressStatusPlan.Address(null, List.of("10.0.0.8")))
+        .translate(SourceRead.of(ResourceStore.of(world)), GlobalConfig.History.EMPTY);
+    writer.published(new Publication(1, true, ResourceStore.empty(), moved));
+    assertThat(queue).hasSize(2);
+    queue.forEach(Runnable::run);
+
+    assertThat(statusOf("demo")).containsExactly("10.0.0.8");
+    assertThat(statusOf("broken")).containsExactly("10.0.0.8");
+    assertThat(statusWrites()).isEqualTo(2);
+
+    // Planned again from a world that does not show the write yet: the API's copy does.
+    queue.clear();
+    writer.published(new Publication(1, true, ResourceStore.empty(), moved));
+    queue.forEach(Runnable::run);
+    assertThat(statusWrites()).isEqualTo(2);
+  }
+
+  @Test
+  void theSameEventRecordedAgainIsOneEventCountedTwice() {
+    leading.set(true);
+    RouteSource ingress = new RouteSource("Ingress", NS, "demo");
+
+    events.record(ingress, true, "TranslationProblem", "spec: broken");
+    events.record(ingress, true, "TranslationProblem", "spec: broken");
+    events.record(ingress, true, "TranslationProblem", "spec: broken in another way");
+
+    List<Event> all = api.v1().events().inNamespace(NS).list().getItems();
+    assertThat(all).hasSize(2);
+    assertThat(all).filteredOn(e -> e.getMessage().equals("spec: broken")).singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(2));
+
+    // Another recorder (the next leader) counts on the same Event.
+    new EventRecorder(api, INLINE, leading::get, "next")
+        .record(ingress, true, "TranslationProblem", "spec: broken");
+    assertThat(api.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> e.getMessage().equals("spec: broken")).singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(3));
+  }
+
+  @Test
+  void occurrencesWaitingForTheirWriteAreOneWrite() {
+    leading.set(true);
+    List<Runnable> queue = new ArrayList<>();
+    EventRecorder queued = new EventRecorder(api, queue::add, leading::get, "test");
+    RouteSource ingress = new RouteSource("Ingress", NS, "demo");
+
+    for (int i = 0; i < 10; i++) {
+      queued.record(ingress, true, "TranslationProblem", "spec: broken");
+    }
+    assertThat(queue).hasSize(1);
+    queue.forEach(Runnable::run);
+
+    assertThat(api.v1().events().inNamespace(NS).list().getItems()).singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(10));
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -184,6 +269,18 @@ class LeaderOnlyWritersTest {
     return api.v1().events().inNamespace(NS).list().getItems().stream()
         .map(Event::getReason)
         .toList();
+  }
+
+  private Optional<Ingress> fromApi(String key) {
+    String[] nsName = key.split("/");
+    return Optional.ofNullable(
+        api.network().v1().ingresses().inNamespace(nsName[0]).withName(nsName[1]).get());
+  }
+
+  private long statusWrites() {
+    return cluster.requests().stream()
+        .filter(r -> r.matches("(PUT|PATCH) .*/ingresses/[^/]+/status.*"))
+        .count();
   }
 
   private List<String> statusOf(String ingress) {

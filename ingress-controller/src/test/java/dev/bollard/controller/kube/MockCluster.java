@@ -5,8 +5,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * fabric8's mock API server in CRUD mode, restartable on the same port: the stored objects live
@@ -15,7 +19,7 @@ import java.util.HashMap;
  */
 final class MockCluster implements AutoCloseable {
 
-  private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+  private final Recording dispatcher = new Recording();
   private KubernetesMockServer server;
   private final int port;
 
@@ -37,6 +41,11 @@ final class MockCluster implements AutoCloseable {
             .endConfig());
   }
 
+  /** Every request served so far, as {@code METHOD path}, oldest first (across restarts). */
+  List<String> requests() {
+    return List.copyOf(dispatcher.requests);
+  }
+
   void stop() {
     server.destroy();
   }
@@ -49,5 +58,16 @@ final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     server.destroy();
+  }
+
+  /** The CRUD dispatcher, noting each request's method and path first. */
+  private static final class Recording extends KubernetesCrudDispatcher {
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      requests.add(request.getMethod() + " " + request.getPath());
+      return super.dispatch(request);
+    }
   }
 }

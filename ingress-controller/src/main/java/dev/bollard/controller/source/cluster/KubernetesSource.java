@@ -3,6 +3,7 @@ package dev.bollard.controller.source.cluster;
 import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.concurrent.DaemonThreads;
 import dev.bollard.controller.kube.LeaderElection;
+import dev.bollard.controller.kube.WriteSettings;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.source.Leadership;
 import dev.bollard.controller.source.Source;
@@ -79,6 +80,7 @@ public final class KubernetesSource implements Source {
    * @param publishService {@code namespace/name} of the Service whose address goes into Ingress
    *     status (its changes matter), or {@code null}
    * @param election the leader Lease
+   * @param writes how fast the leader writes status and Events, and when a problem is an Event
    * @param watchCheck how often watch health is checked
    */
   public KubernetesSource(
@@ -87,13 +89,14 @@ public final class KubernetesSource implements Source {
       ConfigFamily family,
       @Nullable String publishService,
       LeaderElection.Settings election,
+      WriteSettings writes,
       Duration watchCheck) {
     this.client = client;
     this.namespaces = List.copyOf(namespaces);
     this.family = family;
     this.publishService = publishService;
     this.watchCheck = watchCheck;
-    this.leadership = new ClusterLeadership(client, election);
+    this.leadership = new ClusterLeadership(client, election, writes, this::cachedIngress);
   }
 
   @Override
@@ -235,6 +238,17 @@ public final class KubernetesSource implements Source {
         });
     informers.add(informer);
     return informer;
+  }
+
+  /** An Ingress as the informer cache has it now; the status writer compares with it. */
+  private Optional<Ingress> cachedIngress(String key) {
+    for (SharedIndexInformer<Ingress> informer : ingressInformers) {
+      Ingress ingress = informer.getStore().getByKey(key);
+      if (ingress != null) {
+        return Optional.of(ingress);
+      }
+    }
+    return Optional.empty();
   }
 
   private void signal(boolean matters) {
