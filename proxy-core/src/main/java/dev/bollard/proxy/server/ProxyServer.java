@@ -125,7 +125,7 @@ public final class ProxyServer implements AutoCloseable {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
         server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true,
             initializer(settings, routes, pools, connections, services, telemetry,
-                tls.listener(true, routes)));
+                tls.listener(true, routes, telemetry::tlsHandshake)));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
       }
