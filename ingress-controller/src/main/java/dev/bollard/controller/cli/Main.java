@@ -44,8 +44,9 @@ public final class Main {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = execute(System.getenv(), out, err, args);
-    if (!Signals.stoppedBySignal()) {
-      // After SIGTERM the JVM is already shutting down: System.exit would block behind the hooks.
+    if (!Signals.jvmShuttingDown()) {
+      // SIGTERM and SIGINT end the command (exit 0 after a clean drain); a shutdown started
+      // otherwise runs the stop in a hook, and System.exit would block behind the hooks.
       System.exit(code);
     }
   }
