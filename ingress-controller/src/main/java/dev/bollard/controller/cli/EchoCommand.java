@@ -42,7 +42,7 @@ final class EchoCommand implements Callable<Integer> {
   String name;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     EchoBackend echo;
     try {
       echo = EchoBackend.start(listen, name);

@@ -27,16 +27,30 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
   @Override
   public @Nullable String defaultValue(ArgSpec argSpec) {
     if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--")) {
-      String name = option.longestName();
-      if (name.equals("--help") || name.equals("--version")) {
-        return null;
-      }
-      String value = env.get(Setting.environmentVariable(name));
-      if ((value == null || value.isBlank()) && KUBE_LEGO.containsKey(name)) {
-        value = env.get(KUBE_LEGO.get(name));
-      }
-      return value == null || value.isBlank() ? null : value;
+      String variable = variableFor(option.longestName());
+      return variable == null ? null : env.get(variable);
     }
     return null;
+  }
+
+  /**
+   * The environment variable that sets {@code flag} here ({@code BOLLARD_*}, else kube-lego's),
+   * or {@code null} if none is set.
+   */
+  @Nullable String variableFor(String flag) {
+    if (flag.equals("--help") || flag.equals("--version")) {
+      return null;
+    }
+    String variable = Setting.environmentVariable(flag);
+    if (isSet(variable)) {
+      return variable;
+    }
+    String legacy = KUBE_LEGO.get(flag);
+    return legacy != null && isSet(legacy) ? legacy : null;
+  }
+
+  private boolean isSet(String variable) {
+    String value = env.get(variable);
+    return value != null && !value.isBlank();
   }
 }

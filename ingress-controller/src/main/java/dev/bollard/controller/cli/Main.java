@@ -2,6 +2,7 @@ package dev.bollard.controller.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,8 +44,9 @@ public final class Main {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = execute(System.getenv(), out, err, args);
-    if (!Signals.stoppedBySignal()) {
-      // After SIGTERM the JVM is already shutting down: System.exit would block behind the hooks.
+    if (!Signals.jvmShuttingDown()) {
+      // SIGTERM and SIGINT end the command (exit 0 after a clean drain); a shutdown started
+      // otherwise runs the stop in a hook, and System.exit would block behind the hooks.
       System.exit(code);
     }
   }
@@ -58,13 +60,14 @@ public final class Main {
     CommandLine cli = new CommandLine(new Bollard(), new CommandFactory(out, err));
     cli.setOut(out);
     cli.setErr(err);
-    cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+    EnvironmentDefaults environment = new EnvironmentDefaults(env);
+    cli.setDefaultValueProvider(environment);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
-        (e, unusedArgs) -> {
+        (e, givenArgs) -> {
           // The message says what is wrong; the full usage would bury it.
           PrintWriter w = e.getCommandLine().getErr();
-          w.println("bollard: " + e.getMessage());
+          w.println("bollard: " + usageMessage(e, environment, givenArgs));
           w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           w.flush();
           return EXIT_USAGE;
@@ -75,6 +78,51 @@ public final class Main {
           return EXIT_FAILURE;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * What was wrong, in the user's terms: an unknown command lists the commands, and a bad value
+   * that came from the environment names the variable, not the flag nobody typed.
+   */
+  static String usageMessage(
+      CommandLine.ParameterException e, EnvironmentDefaults environment, String[] givenArgs) {
+    CommandLine where = e.getCommandLine();
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && where.getCommandSpec().parent() == null
+        && !where.getSubcommands().isEmpty()) {
+      List<String> extra = unmatched.getUnmatched();
+      String first = extra.isEmpty() ? "" : extra.get(0);
+      if (!first.startsWith("-")) {
+        return "unknown command '" + first + "'; commands are: "
+            + String.join(", ", where.getSubcommands().keySet());
+      }
+    }
+    if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+        && option.longestName().startsWith("--")
+        && !given(option.longestName(), givenArgs)) {
+      String variable = environment.variableFor(option.longestName());
+      if (variable != null) {
+        String why = e.getCause() instanceof CommandLine.TypeConversionException conversion
+            ? conversion.getMessage()
+            : e.getMessage();
+        return "environment variable " + variable + ": " + why
+            + " (fix or unset it; " + option.longestName() + " on the command line wins)";
+      }
+    }
+    return e.getMessage();
+  }
+
+  /** Whether {@code flag} was typed on the command line ({@code --flag VALUE} or {@code =}). */
+  private static boolean given(String flag, String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return false;
+      }
+      if (arg.equals(flag) || arg.startsWith(flag + "=")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The top-level command: only subcommands do something. */

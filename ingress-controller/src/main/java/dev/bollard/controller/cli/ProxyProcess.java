@@ -14,6 +14,7 @@ import dev.bollard.controller.statuspage.StatusPage;
 import dev.bollard.proxy.admin.AdminServer;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.server.ListenerBindException;
 import dev.bollard.proxy.server.ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,7 +106,8 @@ public final class ProxyProcess implements AutoCloseable {
       InetSocketAddress echoBind = settings.echoBackend();
       EchoBackend echo = null;
       if (echoBind != null) {
-        echo = listen("echo backend", echoBind, () -> EchoBackend.start(echoBind, "echo"));
+        echo = listen("echo backend", Catalog.ECHO_BACKEND.flag(), echoBind,
+            () -> EchoBackend.start(echoBind, "echo"));
         started.push(echo);
         log.info("Echo backend listening on {}", address(echoBind, echo.port()));
       }
@@ -123,6 +125,7 @@ public final class ProxyProcess implements AutoCloseable {
       AdminServer admin =
           listen(
               "admin listener",
+              Catalog.ADMIN_LISTEN.flag(),
               settings.adminListen(),
               () ->
                   AdminServer.start(
@@ -178,6 +181,7 @@ public final class ProxyProcess implements AutoCloseable {
       ProxyServer proxy =
           listen(
               "proxy listener",
+              Catalog.LISTEN.flag(),
               settings.server().bind(),
               () -> ProxyServer.start(settings.server(), routes, obs.telemetry(), certs.edge()));
       started.push(proxy);
@@ -225,17 +229,24 @@ public final class ProxyProcess implements AutoCloseable {
     T start() throws Exception;
   }
 
-  /** Starts a listener, turning a bind failure into an error that names what and where. */
-  private static <T> T listen(String what, InetSocketAddress bind, Starter<T> starter)
-      throws InterruptedException {
+  /**
+   * Starts a listener, turning a bind failure into an error that names what, where and the flag
+   * that moves it. The proxy server has two listeners: its error says which one failed.
+   */
+  private static <T> T listen(String what, String flag, InetSocketAddress bind,
+      Starter<T> starter) throws InterruptedException {
     try {
       return starter.start();
     } catch (InterruptedException e) {
       throw e;
+    } catch (ListenerBindException e) {
+      throw new ListenerUnavailableException(e.getMessage(),
+          e.https() ? Catalog.HTTPS_LISTEN.flag() : Catalog.LISTEN.flag(), e.getCause());
     } catch (Exception e) {
       IOException io = findIoCause(e);
       if (io != null) {
-        throw new UncheckedIOException(what + " " + bind + ": " + io.getMessage(), io);
+        throw new ListenerUnavailableException(
+            what + " " + address(bind, bind.getPort()) + ": " + io.getMessage(), flag, io);
       }
       throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
     }

@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import dev.bollard.controller.certs.CertificateWiring;
 import dev.bollard.controller.kube.WriteSettings;
 import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.Setting;
 import dev.bollard.controller.settings.SettingValues;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Serve the Ingresses of a cluster (in-cluster config or --kubeconfig), or of a directory of"
           + " Kubernetes YAML with --manifests, and follow every change.",
-      "Admin endpoints on --admin-listen: /healthz (alive), /readyz (a snapshot is served),"
-          + " /status (config version in force, refusals, watch health).",
+      "Admin endpoints on --admin-listen: / (status page), /healthz (alive), /readyz (a"
+          + " snapshot is served), /status (config version in force, refusals, watch health,"
+          + " certificates), /metrics (Prometheus).",
       ""
     })
 final class RunCommand implements Callable<Integer> {
@@ -67,14 +69,13 @@ final class RunCommand implements Callable<Integer> {
     ProxyProcess running;
     try {
       running = ProxyProcess.start(source, process.withAccessLog(AccessLogOptions.of(flags())));
+    } catch (ListenerUnavailableException e) {
+      spec.commandLine().getErr().println("bollard run: " + e.getMessage()
+          + "; choose another address with " + e.flag() + " (or "
+          + Setting.environmentVariable(e.flag()) + ")");
+      return Main.EXIT_FAILURE;
     } catch (UncheckedIOException e) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "bollard run: "
-                  + e.getMessage()
-                  + (!standalone ? "" : "; choose other addresses with --listen,"
-                      + " --admin-listen or --with-echo-backend"));
+      spec.commandLine().getErr().println("bollard run: " + e.getMessage());
       return Main.EXIT_FAILURE;
     }
     Signals.awaitShutdown(() -> running.shutdownGracefully(process.server().shutdownGrace()));

@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.Setting;
 import dev.bollard.controller.settings.SettingValues;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,11 +50,13 @@ class SettingOptions implements CommandLine.IModelTransformer {
           .type(boolean.class)
           .arity("0")
           .defaultValue(s.defaultValue())
-          .description(description(s))
+          .description(helpLines(description(s)))
           .build();
     }
     return OptionSpec.builder(flag)
+        // The label already shows any list syntax (ADDR[,ADDR...]): picocli adds none of its own.
         .paramLabel(s.type())
+        .hideParamSyntax(true)
         .type(Object.class)
         .converters(value -> {
           try {
@@ -63,7 +66,7 @@ class SettingOptions implements CommandLine.IModelTransformer {
           }
         })
         .defaultValue(s.defaultValue())
-        .description(description(s))
+        .description(helpLines(description(s)))
         .build();
   }
 
@@ -71,9 +74,45 @@ class SettingOptions implements CommandLine.IModelTransformer {
   static String description(Setting<?> s) {
     String d = s.defaultValue();
     return s.description()
-        + (d == null || d.isEmpty() ? "" : " Default: ${DEFAULT-VALUE}.")
+        + (d == null || d.isEmpty() ? "" : " Default: " + d + ".")
         + (s.key() == null ? "" : " The ConfigMap key " + s.key() + " overrides it.")
         + " Env: " + s.environmentVariable() + ".";
+  }
+
+  /**
+   * Width of the description column of picocli's option list at its default 80 columns (the
+   * column starts at 29), less one.
+   */
+  static final int HELP_COLUMN = 80 - 29 - 1;
+
+  /** Continuation lines of a description are indented by this much, as picocli's own are. */
+  private static final String HELP_INDENT = "  ";
+
+  /**
+   * The help text as lines that fit the option list's description column, broken between words
+   * only. Picocli breaks where {@link java.text.BreakIterator} allows, which includes after the
+   * {@code :} and {@code .} inside {@code 0.0.0.0:8080} and {@code bollard.dev/config}; lines that
+   * already fit are left whole. {@code %} and {@code $} are escaped: the text is not a format.
+   */
+  static String[] helpLines(String text) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > HELP_COLUMN) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() == 0 && !lines.isEmpty()) {
+        line.append(HELP_INDENT);
+      } else if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines.stream()
+        .map(l -> l.replace("%", "%%").replace("${", "$${"))
+        .toArray(String[]::new);
   }
 
   /** The README's table of these flags, in Markdown (a test keeps the two equal). */

@@ -2,37 +2,92 @@ package dev.bollard.controller.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
-/** Waits for SIGTERM/SIGINT (the JVM's shutdown) and runs a stop action before the JVM exits. */
+/**
+ * Waits for SIGTERM or SIGINT, then runs a stop action on the waiting thread, so that the command
+ * returns and {@code bollard run} exits 0 after a clean drain (left to the JVM, SIGTERM starts its
+ * shutdown and the exit code is 143 whatever the drain did).
+ *
+ * <p>The signals are handled with {@code sun.misc.Signal} (module {@code jdk.unsupported}, in every
+ * JDK and JRE image): the one way to keep SIGTERM from starting the JVM's shutdown. A shutdown
+ * started another way (another signal, {@code System.exit} elsewhere) still runs the stop action,
+ * from a shutdown hook. A second SIGTERM or SIGINT during the drain stops the JVM at once with the
+ * JVM's own code (128 + the signal's number).
+ */
 final class Signals {
 
-  private static final AtomicBoolean STOPPED_BY_SIGNAL = new AtomicBoolean();
+  private static final AtomicBoolean JVM_SHUTTING_DOWN = new AtomicBoolean();
 
   private Signals() {}
 
-  /** Whether the JVM is shutting down because of a signal this class waited for. */
-  static boolean stoppedBySignal() {
-    return STOPPED_BY_SIGNAL.get();
+  /**
+   * Whether the JVM is already shutting down (not because of SIGTERM or SIGINT, which this class
+   * handles): {@code System.exit} would then block behind the shutdown hooks.
+   */
+  static boolean jvmShuttingDown() {
+    return JVM_SHUTTING_DOWN.get();
   }
 
-  /** Blocks until the JVM begins shutting down, then runs {@code stop} inside the shutdown hook. */
-  static void awaitShutdown(ThrowingRunnable stop) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
+  /**
+   * Blocks until SIGTERM or SIGINT (or the JVM's shutdown), then runs {@code stop} once.
+   *
+   * @throws Exception what {@code stop} threw
+   */
+  static void awaitShutdown(ThrowingRunnable stop) throws Exception {
+    CountDownLatch signalled = new CountDownLatch(1);
+    SignalHandler handler = signal -> {
+      if (signalled.getCount() == 0 && !JVM_SHUTTING_DOWN.get()) {
+        // A second signal while draining (Ctrl-C twice): stop now, as the JVM would have.
+        Runtime.getRuntime().halt(128 + signal.getNumber());
+      }
+      signalled.countDown();
+    };
+    Signal.handle(new Signal("TERM"), handler);
+    Signal.handle(new Signal("INT"), handler);
+    Once once = new Once(stop);
     Thread hook =
         new Thread(
             () -> {
-              STOPPED_BY_SIGNAL.set(true);
+              JVM_SHUTTING_DOWN.set(true);
+              signalled.countDown();
               try {
-                stop.run();
+                once.run();
               } catch (Exception e) {
                 System.err.println("bollard: error while stopping: " + e);
-              } finally {
-                stopped.countDown();
               }
             },
             "bollard-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    stopped.await();
+    signalled.await();
+    if (JVM_SHUTTING_DOWN.get()) {
+      // The hook stops the process; the JVM exits when the hooks are done.
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDownNow) {
+      // The hook runs the same stop, once; waiting for it here would change nothing.
+    }
+    once.run();
+  }
+
+  /** Runs the stop action at most once, whoever asks first; a later caller waits for it. */
+  private static final class Once {
+    private final ThrowingRunnable action;
+    private boolean done;
+
+    Once(ThrowingRunnable action) {
+      this.action = action;
+    }
+
+    synchronized void run() throws Exception {
+      if (!done) {
+        done = true;
+        action.run();
+      }
+    }
   }
 
   interface ThrowingRunnable {

@@ -91,7 +91,9 @@ public final class Catalog {
 
   public static final Setting<InetSocketAddress> ADMIN_LISTEN = Setting.flag("--admin-listen",
       "HOST:PORT", "0.0.0.0:8081", ValueParsers::address,
-      "Admin listener: /healthz, /readyz, /status (and /metrics).");
+      "Admin listener: / (status page), /healthz (alive), /readyz (ready for traffic), /status"
+          + " (JSON: snapshot and config version, watches, leader, certificates) and /metrics"
+          + " (Prometheus). Keep it off the public network.");
 
   public static final Setting<InetSocketAddress> ECHO_BACKEND = Setting.flag(
       "--with-echo-backend", "HOST:PORT", null, ValueParsers::address,

@@ -280,6 +280,103 @@ class MainTest {
     assertThat(err.toString()).contains("missing command");
   }
 
+  @Test
+  void aBadEnvironmentVariableIsNamedNotTheFlag() {
+    int code = run(Map.of("BOLLARD_LISTEN", "foo"), "run", "--manifests", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("environment variable BOLLARD_LISTEN", "\"foo\"", "HOST:PORT")
+        .doesNotContain("option '--listen'");
+  }
+
+  @Test
+  void aBadFlagIsStillNamedAsTheFlag() {
+    int code = run(Map.of("BOLLARD_LISTEN", "127.0.0.1:1"), "run", "--manifests", dir.toString(),
+        "--listen", "foo");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("'--listen'", "\"foo\"")
+        .doesNotContain("environment variable");
+  }
+
+  @Test
+  void anUnknownCommandListsTheCommands() {
+    int code = run(Map.of(), "frob", "--manifests", "x");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown command 'frob'; commands are: run, check, echo, help")
+        .doesNotContain("Unmatched argument");
+  }
+
+  @Test
+  void helpRunShowsEachValueLabelOnceAndBreaksOnlyBetweenWords() {
+    int code = run(Map.of(), "help", "run");
+
+    assertThat(code).isZero();
+    String help = out.toString();
+    assertThat(help)
+        .contains("--publish-status-address=ADDR[,ADDR...]\n")
+        .contains("--watch-namespace=NS[,NS...]\n")
+        .doesNotContain("[,ADDR[")
+        .doesNotContain("[,NS[");
+    // Lines break between words only, never inside 0.0.0.0:8080 or bollard.dev/config=NAME.
+    java.util.Set<String> words = new java.util.HashSet<>(java.util.List.of(help.split("\\s+")));
+    for (Setting<?> s : SettingOptions.FLAGS) {
+      String d = s.defaultValue() == null ? "" : s.defaultValue();
+      for (String word : s.description().split(" ")) {
+        assertThat(words).as(s.flag() + ": " + word).contains(word);
+      }
+      assertThat(words).as(s.flag()).contains(d.isEmpty() ? "Env:" : d + ".");
+    }
+  }
+
+  @Test
+  void adminListenHelpNamesEveryEndpoint() {
+    run(Map.of(), "run", "--help");
+
+    String adminHelp = out.toString().replaceAll("\\s+", " ");
+    adminHelp = adminHelp.substring(adminHelp.indexOf("--admin-listen=HOST:PORT"));
+    adminHelp = adminHelp.substring(0, adminHelp.indexOf("Env:"));
+    assertThat(adminHelp).contains("/healthz", "/readyz", "/status", "/metrics");
+  }
+
+  @Test
+  void aPortInUseNamesTheListenerAndItsFlag() throws IOException {
+    try (java.net.ServerSocket busy =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String taken = "127.0.0.1:" + busy.getLocalPort();
+      Map<String, String> free = Map.of(
+          "--listen", "127.0.0.1:0", "--https-listen", "127.0.0.1:0", "--admin-listen",
+          "127.0.0.1:0");
+      Map<String, String> names = Map.of(
+          "--listen", "proxy listener", "--https-listen", "HTTPS listener", "--admin-listen",
+          "admin listener");
+      for (String flag : free.keySet()) {
+        err.getBuffer().setLength(0);
+        java.util.List<String> args = new java.util.ArrayList<>(
+            java.util.List.of("run", "--manifests", dir.toString()));
+        free.forEach((f, address) -> args.addAll(
+            java.util.List.of(f, f.equals(flag) ? taken : address)));
+
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            Duration.ofSeconds(30), () -> run(Map.of(), args.toArray(String[]::new)));
+
+        assertThat(code).as(flag).isEqualTo(1);
+        assertThat(err.toString()).as(flag)
+            .contains(names.get(flag) + " " + taken)
+            .contains("choose another address with " + flag + " (or "
+                + Setting.environmentVariable(flag) + ")");
+        names.forEach((f, name) -> {
+          if (!f.equals(flag)) {
+            assertThat(err.toString()).as(flag).doesNotContain(name).doesNotContain(f + " ");
+          }
+        });
+      }
+    }
+  }
+
   private int run(Map<String, String> env, String... args) {
     return Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
   }

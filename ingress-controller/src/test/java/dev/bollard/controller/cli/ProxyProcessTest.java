@@ -18,6 +18,7 @@ import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.controller.translate.IngressStatusPlan;
 import dev.bollard.controller.translate.SourceRead;
 import dev.bollard.proxy.server.ServerSettings;
+import dev.bollard.proxy.testing.TlsProbe;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -201,7 +202,44 @@ class ProxyProcessTest {
     assertThat(process.status().leader()).isFalse();
   }
 
+  @Test
+  void metricsFollowPublishedSnapshotsAndCountTlsHandshakes() throws Exception {
+    MemorySource source = new MemorySource(true, null);
+    source.resources = world("web", blue.port());
+    process = ProxyProcess.start(source, settings());
+    source.resources = world("web", green.port());
+    source.signals().changed();
+    await().atMost(WAIT).until(() -> process.status().snapshotVersion() >= 2);
+
+    // The gauge is the version /status reports, not 0.
+    assertThat(sample("bollard_snapshot_version"))
+        .isEqualTo((double) process.status().snapshotVersion());
+
+    // One handshake that succeeds, and one client that speaks no TLS at all.
+    TlsProbe.peerCertificate(process.httpsPort(), "app.localhost");
+    try (Socket plain = new Socket(LOOPBACK, process.httpsPort())) {
+      plain.setSoTimeout(5_000);
+      plain.getOutputStream().write(
+          "GET / HTTP/1.1\r\nHost: app.localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      plain.getInputStream().readAllBytes();
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(sample("bollard_tls_handshakes_total{result=\"success\"}")).isEqualTo(1.0);
+      assertThat(sample("bollard_tls_handshakes_total{result=\"failure\"}")).isEqualTo(1.0);
+    });
+  }
+
   // ---- helpers ----------------------------------------------------------------------------
+
+  /** The value of one sample on {@code /metrics}, by its name and labels as written there. */
+  private double sample(String series) throws IOException {
+    String page = get(process.adminPort(), "x", "/metrics");
+    return page.lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(series + " not on /metrics:\n" + page));
+  }
 
   private static ProcessSettings settings() {
     ServerSettings server = ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0));

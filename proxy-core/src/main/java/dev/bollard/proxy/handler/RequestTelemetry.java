@@ -46,6 +46,14 @@ public final class RequestTelemetry {
     }
   }
 
+  /** A TLS handshake with a client finished (see {@code EdgeTls.Handshakes}). */
+  public void tlsHandshake(boolean success) {
+    ProxyMetrics m = metrics;
+    if (m != null) {
+      m.tlsHandshake(success);
+    }
+  }
+
   /** The request is over with {@code status}; the first call hands its facts on. */
   void completed(RequestFacts facts, int status) {
     if (facts.complete(status)) {

@@ -12,6 +12,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -110,7 +111,7 @@ public final class ProxyServer implements AutoCloseable {
     LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
     StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort());
     try {
-      Channel channel = listen(transport, workers, recvAllocator, settings.bind(),
+      Channel channel = listen(transport, workers, recvAllocator, settings.bind(), false,
           initializer(settings, routes, pools, connections, services, telemetry,
               tls.listener(false, routes)));
       log.info(
@@ -122,9 +123,9 @@ public final class ProxyServer implements AutoCloseable {
       InetSocketAddress httpsBind = tls.httpsBind();
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
-        server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind,
+        server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true,
             initializer(settings, routes, pools, connections, services, telemetry,
-                tls.listener(true, routes)));
+                tls.listener(true, routes, telemetry::tlsHandshake)));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
       }
@@ -142,6 +143,22 @@ public final class ProxyServer implements AutoCloseable {
    * without a task handed across threads and a wake-up per connection (or per accept batch).
    */
   private static Channel listen(Transport transport, EventLoopGroup workers,
+      LoopRecvAllocator recvAllocator, InetSocketAddress bind, boolean https,
+      ProxyChannelInitializer init) throws InterruptedException {
+    try {
+      return bind(transport, workers, recvAllocator, bind, init);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      // Netty rethrows the bind's IOException (BindException) without declaring it.
+      if (e instanceof IOException io) {
+        throw new ListenerBindException(https, bind, io);
+      }
+      throw e;
+    }
+  }
+
+  private static Channel bind(Transport transport, EventLoopGroup workers,
       LoopRecvAllocator recvAllocator, InetSocketAddress bind, ProxyChannelInitializer init)
       throws InterruptedException {
     return new ServerBootstrap()

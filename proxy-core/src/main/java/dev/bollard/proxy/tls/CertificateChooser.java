@@ -46,5 +46,9 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
     }
     SslHandler ssl = future.getNow().newHandler(ctx.alloc());
     ctx.pipeline().replace(this, SSL_STEP, ssl);
+    EdgeTls.Handshakes handshakes = listener.handshakes();
+    if (handshakes != EdgeTls.Handshakes.NONE) {
+      ssl.handshakeFuture().addListener(done -> handshakes.finished(done.isSuccess()));
+    }
   }
 }

@@ -134,10 +134,29 @@ public final class EdgeTls {
    * connections: a connection holds it through its request handler, not as a channel attribute.
    */
   public Listener listener(boolean secure, CurrentRoutes routes) {
+    return listener(secure, routes, Handshakes.NONE);
+  }
+
+  /** {@link #listener(boolean, CurrentRoutes)} telling {@code handshakes} how each one ended. */
+  public Listener listener(boolean secure, CurrentRoutes routes, Handshakes handshakes) {
     if (secure && contexts == null) {
       throw new IllegalStateException("secure listener without an HTTPS configuration");
     }
-    return new Listener(this, secure, routes);
+    return new Listener(this, secure, routes, Objects.requireNonNull(handshakes, "handshakes"));
+  }
+
+  /**
+   * Hears how each TLS handshake with a client ended (the metrics count them): success, or failure
+   * (no common protocol or cipher, not TLS at all, the client gave up). Called on the connection's
+   * event loop; must not block.
+   */
+  @FunctionalInterface
+  public interface Handshakes {
+    /** Counts nothing. */
+    Handshakes NONE = success -> {};
+
+    /** A handshake finished. */
+    void finished(boolean success);
   }
 
   /**
@@ -189,11 +208,13 @@ public final class EdgeTls {
     private final EdgeTls edge;
     private final boolean secure;
     private final CurrentRoutes routes;
+    private final Handshakes handshakes;
 
-    private Listener(EdgeTls edge, boolean secure, CurrentRoutes routes) {
+    private Listener(EdgeTls edge, boolean secure, CurrentRoutes routes, Handshakes handshakes) {
       this.edge = edge;
       this.secure = secure;
       this.routes = routes;
+      this.handshakes = handshakes;
     }
 
     /** Whether this listener terminates TLS. */
@@ -220,6 +241,10 @@ public final class EdgeTls {
 
     SslContext contextFor(ClientHello hello) {
       return edge.contextFor(hello, routes);
+    }
+
+    Handshakes handshakes() {
+      return handshakes;
     }
   }
 

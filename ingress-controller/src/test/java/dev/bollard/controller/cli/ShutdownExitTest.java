@@ -1,0 +1,93 @@
+package dev.bollard.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bollard run} as its own JVM, stopped the way Kubernetes stops it: SIGTERM, a drain, and
+ * the exit code the README promises.
+ */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "Process.destroy() is not SIGTERM there")
+class ShutdownExitTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  @TempDir Path dir;
+
+  private Process process;
+
+  @AfterEach
+  void killLeftover() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermAfterACleanDrainExitsZero() throws Exception {
+    int admin = freePort();
+    Path log = dir.resolve("bollard.log");
+    process = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "run",
+            "--manifests", Files.createDirectory(dir.resolve("manifests")).toString(),
+            "--listen", "127.0.0.1:" + freePort(),
+            "--https-listen", "127.0.0.1:" + freePort(),
+            "--admin-listen", "127.0.0.1:" + admin,
+            "--access-log", "off",
+            "--shutdown-grace", "2s"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> {
+          assertThat(process.isAlive()).as("process alive; output:\n" + Files.readString(log))
+              .isTrue();
+          return get(admin, "/readyz").startsWith("HTTP/1.1 200");
+        });
+
+    process.destroy(); // SIGTERM
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
+    assertThat(process.exitValue()).as("exit code; output:\n" + Files.readString(log))
+        .isZero();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String get(int port, String path) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
