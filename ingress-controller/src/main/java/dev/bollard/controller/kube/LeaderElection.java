@@ -204,9 +204,15 @@ public final class LeaderElection implements AutoCloseable {
     if (closed || current == null) {
       return;
     }
-    settle("");
-    if (current.lock.silentFor(silence)) {
-      abandon(current, "the elector made no call for " + silence.toMillis() + " ms");
+    try {
+      settle("");
+      if (current.lock.silentFor(silence)) {
+        abandon(current, "the elector made no call for " + silence.toMillis() + " ms");
+      }
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: this check must outlive anything.
+      log.warn("Lease {}/{}: leadership check failed: {}", settings.namespace(),
+          settings.electionId(), e.toString());
     }
   }
 

@@ -107,6 +107,23 @@ class LeaderElectionFaultTest {
   }
 
   @Test
+  void threeReplicasThroughAKilledAndRestartedApiServer() throws Exception {
+    startReplicas(3);
+    awaitOneLeader();
+
+    cluster.stop();
+    observe(LEASE_DURATION.plusSeconds(1));
+    assertThat(actingLeaders()).as("leaders while the API server is gone").isEmpty();
+    cluster.restart();
+
+    Replica leader = awaitOneLeader();
+    observe(Duration.ofSeconds(2));
+    assertThat(actingLeaders()).containsExactly(leader);
+    assertThat(holder()).isEqualTo(leader.id);
+    assertThat(sampler.violations()).as("moments with two acting leaders").isEmpty();
+  }
+
+  @Test
   void anApiServerThatHangsThenReturnsNeverLeavesTwoActingLeaders() throws Exception {
     startReplicas(2);
     awaitOneLeader();
