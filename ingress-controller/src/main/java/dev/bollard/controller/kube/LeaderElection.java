@@ -226,8 +226,8 @@ public final class LeaderElection implements AutoCloseable {
     leading = false;
     renewals.forget();
     if (!settle(why)) {
-      log.debug("Lease {}/{}: {}; contending again", settings.namespace(),
-          settings.electionId(), why);
+      log.debug("Lease {}/{}: elector {}: {}; contending again", settings.namespace(),
+          settings.electionId(), term.number, why);
     }
     CompletableFuture<?> f = term.future;
     if (f != null && !f.isDone()) {
