@@ -83,6 +83,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - "--watch-namespace={{ join "," . }}"
 {{- end }}
 - "--election-id={{ .Values.controller.electionId }}"
+- "--leader-elect-lease-duration={{ .Values.controller.leaderElection.leaseDuration }}"
+- "--leader-elect-renew-deadline={{ .Values.controller.leaderElection.renewDeadline }}"
+- "--leader-elect-retry-period={{ .Values.controller.leaderElection.retryPeriod }}"
 {{- if .Values.controller.publishStatusAddress }}
 - "--publish-status-address={{ join "," .Values.controller.publishStatusAddress }}"
 {{- else if .Values.controller.publishService }}

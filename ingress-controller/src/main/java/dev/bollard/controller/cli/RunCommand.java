@@ -117,13 +117,7 @@ final class RunCommand implements Callable<Integer> {
         config.version(),
         flags.orNull(Catalog.PUBLISH_SERVICE),
         flags.get(Catalog.PUBLISH_STATUS_ADDRESS),
-        new dev.bollard.controller.kube.LeaderElection.Settings(
-            ownNamespace,
-            flags.get(Catalog.ELECTION_ID),
-            identity,
-            Duration.ofSeconds(15),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(2)),
+        election(flags, ownNamespace, identity),
         new WriteSettings(
             flags.get(Catalog.STATUS_WRITES_PER_SECOND),
             flags.get(Catalog.EVENT_WRITES_PER_SECOND),
@@ -131,6 +125,24 @@ final class RunCommand implements Callable<Integer> {
         flags.get(Catalog.REBUILD_HOLD_OFF),
         checkedMaxDelay(flags),
         Duration.ofSeconds(5));
+  }
+
+  /** The leader Lease from the --leader-elect-* flags; a usage error if they do not fit. */
+  private dev.bollard.controller.kube.LeaderElection.Settings election(
+      SettingValues flags, String ownNamespace, String identity) {
+    Duration lease = flags.get(Catalog.LEADER_LEASE_DURATION);
+    Duration renew = flags.get(Catalog.LEADER_RENEW_DEADLINE);
+    Duration retry = flags.get(Catalog.LEADER_RETRY_PERIOD);
+    try {
+      return new dev.bollard.controller.kube.LeaderElection.Settings(
+          ownNamespace, flags.get(Catalog.ELECTION_ID), identity, lease, renew, retry);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--leader-elect-lease-duration " + lease + ", --leader-elect-renew-deadline " + renew
+              + ", --leader-elect-retry-period " + retry + ": " + e.getMessage()
+              + ". Keep lease duration > renew deadline > 1.2 x retry period (defaults 15s, 10s,"
+              + " 2s).");
+    }
   }
 
   /** The catalog's flags as parsed (each checked by its setting's parser). */

@@ -1,6 +1,7 @@
 /**
  * Writing to the Kubernetes API: leader election on a {@code coordination.k8s.io} Lease ({@link
- * dev.bollard.controller.kube.LeaderElection}), Events ({@link
+ * dev.bollard.controller.kube.LeaderElection}; the renew deadline kept by this process's own
+ * clock in {@code RenewalClock}, stamped by the elector's {@code GuardedLeaseLock}), Events ({@link
  * dev.bollard.controller.kube.EventRecorder}), and the leader-only listeners of published results:
  * Ingress status ({@link dev.bollard.controller.kube.IngressStatusWriter}), problem Events ({@link
  * dev.bollard.controller.kube.ProblemEvents}) and config Events ({@link

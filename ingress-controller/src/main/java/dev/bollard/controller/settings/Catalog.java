@@ -74,6 +74,22 @@ public final class Catalog {
       "bollard-leader", String::strip,
       "Name of the coordination.k8s.io Lease replicas elect a leader with.");
 
+  public static final Setting<Duration> LEADER_LEASE_DURATION = Setting.flag(
+      "--leader-elect-lease-duration", "DURATION", "15s", ValueParsers::positiveDuration,
+      "How long the Lease lasts without renewal: replicas wait this long after the leader's last"
+          + " renewal before taking over. Whole seconds.");
+
+  public static final Setting<Duration> LEADER_RENEW_DEADLINE = Setting.flag(
+      "--leader-elect-renew-deadline", "DURATION", "10s", ValueParsers::positiveDuration,
+      "The leader stops acting (status, Events, certificate orders) once its last successful"
+          + " renewal is this old by its own clock, and contends anew. Shorter than the lease"
+          + " duration.");
+
+  public static final Setting<Duration> LEADER_RETRY_PERIOD = Setting.flag(
+      "--leader-elect-retry-period", "DURATION", "2s", ValueParsers::positiveDuration,
+      "How often replicas try to take the Lease and the leader renews it. At most the renew"
+          + " deadline / 1.2.");
+
   public static final Setting<Integer> STATUS_WRITES_PER_SECOND = Setting.flag(
       "--status-writes-per-second", "N", "20", v -> ValueParsers.intBetween(v, 0, 100_000),
       "Most Ingress status writes a second from the leader (one per Ingress and change, on their"
@@ -379,7 +395,8 @@ public final class Catalog {
   /** Every setting in documentation order: the fixed flags first, then the keys. */
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
-      ELECTION_ID, STATUS_WRITES_PER_SECOND, EVENT_WRITES_PER_SECOND, PROBLEM_EVENT_DELAY,
+      ELECTION_ID, LEADER_LEASE_DURATION, LEADER_RENEW_DEADLINE, LEADER_RETRY_PERIOD,
+      STATUS_WRITES_PER_SECOND, EVENT_WRITES_PER_SECOND, PROBLEM_EVENT_DELAY,
       ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
       CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,

@@ -1,6 +1,7 @@
 package dev.bollard.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.Setting;
@@ -227,6 +228,34 @@ class MainTest {
     assertThat(settings.server().bind()).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
     assertThat(settings.classes().watchWithoutClass()).isTrue();
     assertThat(settings.config()).hasToString("team/edge");
+  }
+
+  @Test
+  void leaderElectionTimingsAreFlags() {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+    cli.parseArgs("--leader-elect-lease-duration", "30s", "--leader-elect-renew-deadline", "20s",
+        "--leader-elect-retry-period", "4s");
+
+    KubernetesSettings settings = command.kubernetesSettings();
+
+    assertThat(settings.election().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(settings.election().renewDeadline()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(settings.election().retryPeriod()).isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void aRenewDeadlineNotShorterThanTheLeaseIsAUsageErrorNamingTheFlags() {
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+    cli.parseArgs("--leader-elect-lease-duration", "10s", "--leader-elect-renew-deadline", "10s");
+
+    assertThatThrownBy(command::kubernetesSettings)
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--leader-elect-renew-deadline PT10S")
+        .hasMessageContaining("shorter than the lease duration PT10S");
   }
 
   @Test

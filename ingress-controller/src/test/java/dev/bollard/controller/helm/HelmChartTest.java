@@ -320,6 +320,23 @@ class HelmChartTest {
   }
 
   @Test
+  void leaderElectionTimingsAreValuesPassedAsFlags() {
+    assertThat(flag(rendered(DEFAULTS), "--leader-elect-lease-duration")).endsWith("=15s");
+    assertThat(flag(rendered(DEFAULTS), "--leader-elect-renew-deadline")).endsWith("=10s");
+    assertThat(flag(rendered(DEFAULTS), "--leader-elect-retry-period")).endsWith("=2s");
+
+    RenderedChart fast = RenderedChart.render(Map.of(
+        "controller.leaderElection.leaseDuration", "6s",
+        "controller.leaderElection.renewDeadline", "4s",
+        "controller.leaderElection.retryPeriod", "500ms"));
+    assertThat(args(fast)).contains("--leader-elect-lease-duration=6s",
+        "--leader-elect-renew-deadline=4s", "--leader-elect-retry-period=500ms");
+    assertThatThrownBy(() -> RenderedChart.render(
+        Map.of("controller.leaderElection.leaseDuration", "1500ms")))
+        .hasMessageContaining("leaseDuration");
+  }
+
+  @Test
   void daemonSetReplacesTheDeployment() {
     RenderedChart chart = rendered(DAEMONSET);
 

@@ -296,9 +296,12 @@ class KubernetesEndToEndTest {
             -1,
             null,
             List.of("10.0.0.7"),
+            // Generous timings: the burst below keeps the mock API server busy for seconds, and
+            // a leader whose renewal takes longer than the renew deadline rightly stops acting
+            // (each new start is a rebuild). Failover is LeaderElectionFaultTest's subject.
             new LeaderElection.Settings(
-                NS, "bollard-leader", identity, Duration.ofSeconds(3), Duration.ofSeconds(2),
-                Duration.ofMillis(200)),
+                NS, "bollard-leader", identity, Duration.ofSeconds(15), Duration.ofSeconds(10),
+                Duration.ofMillis(500)),
             new WriteSettings(0, 0, Duration.ZERO),
             Duration.ofMillis(50),
             Duration.ofMillis(300),
