@@ -10,14 +10,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * compared with that status: equal (someone, maybe an earlier write, already set it), deleted, or
  * still showing the version this writer replaced (the cache has not caught up with our write yet)
  * means no write. Writes run on the writer's own thread (never behind Events), one merge patch of
- * {@code status} each, bounded by a {@link WriteRate}.
+ * {@code status} each, bounded by a {@link WriteRate}. A write the API server refuses or cannot
+ * take (an outage) is tried again after a back-off (doubling from {@code retryAfter}, at most
+ * {@link #MAX_RETRY}) unless a newer desired status queued it meanwhile.
  */
 public final class IngressStatusWriter implements SnapshotPublisher.Listener {
 
@@ -45,10 +50,19 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
   private final BooleanSupplier leading;
   private final Function<String, Optional<Ingress>> current;
   private final WriteRate rate;
+  private final Duration retryAfter;
+  /** Failed writes in a row, per Ingress still waiting to be written again. */
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   /** The latest desired status of each queued Ingress, by {@code namespace/name}. */
   private final Map<String, IngressStatusPlan.Update> desired = new ConcurrentHashMap<>();
   /** The keys with a write queued. */
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  /** The longest back-off between tries of a status write the API server did not take. */
+  static final Duration MAX_RETRY = Duration.ofMinutes(1);
+
+  /** The first back-off after a failed write. */
+  static final Duration DEFAULT_RETRY = Duration.ofSeconds(2);
+
   /** What this writer wrote last, per Ingress, until the cache shows a later version. */
   private final Map<String, Written> written = new ConcurrentHashMap<>();
 
@@ -64,6 +78,20 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
       BooleanSupplier leading,
       Function<String, Optional<Ingress>> current,
       double writesPerSecond) {
+    this(client, writer, leading, current, writesPerSecond, DEFAULT_RETRY);
+  }
+
+  /**
+   * @param retryAfter the first back-off after a failed write; it doubles per failure in a row
+   */
+  public IngressStatusWriter(
+      KubernetesClient client,
+      Executor writer,
+      BooleanSupplier leading,
+      Function<String, Optional<Ingress>> current,
+      double writesPerSecond,
+      Duration retryAfter) {
+    this.retryAfter = retryAfter;
     this.client = client;
     this.writer = writer;
     this.leading = leading;
@@ -140,14 +168,36 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
       client.network().v1().ingresses().inNamespace(u.namespace()).withName(u.name()).status()
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       written.put(key, new Written(now.getMetadata().getResourceVersion(), u.addresses()));
+      failures.remove(key);
       log.info(
           "Ingress {}: status.loadBalancer.ingress {}",
           key,
           u.addresses().isEmpty() ? "cleared (not ours any more)" : "set to " + text(u.addresses()));
     } catch (KubernetesClientException e) {
-      // The next rebuild plans it again (a new leader rebuilds at once).
-      log.warn("Ingress {}: cannot write status: {}", key, e.getMessage());
+      int failed = failures.merge(key, 1, Integer::sum);
+      Duration backOff = backOff(failed);
+      log.warn("Ingress {}: cannot write status ({} in a row): {}; trying again in {} ms", key,
+          failed, e.getMessage(), backOff.toMillis());
+      retry(key, u, backOff);
     }
+  }
+
+  /** Writes {@code u} again after {@code delay}, unless a newer desired status is queued. */
+  private void retry(String key, IngressStatusPlan.Update u, Duration delay) {
+    if (desired.putIfAbsent(key, u) != null || !queued.add(key)) {
+      return;
+    }
+    Executor later =
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, writer);
+    later.execute(() -> reconcile(key));
+  }
+
+  private Duration backOff(int failed) {
+    Duration d = retryAfter;
+    for (int i = 1; i < failed && d.compareTo(MAX_RETRY) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
   }
 
   /** The Ingress's {@code status.loadBalancer.ingress}, empty when unset. */

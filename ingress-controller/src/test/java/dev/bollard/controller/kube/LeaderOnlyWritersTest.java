@@ -212,6 +212,26 @@ class LeaderOnlyWritersTest {
         .translate(SourceRead.of(ResourceStore.of(world)), history);
   }
 
+  @Test
+  void aStatusWriteTheApiServerDidNotTakeIsTriedAgainWithoutAnotherRebuild() {
+    List<HasMetadata> world = createWorld();
+    leading.set(true);
+    try (KubernetesClient once = cluster.clientWithoutRetries()) {
+      IngressStatusWriter writer = new IngressStatusWriter(
+          once, INLINE, leading::get, this::fromApi, 0, Duration.ofMillis(50));
+      cluster.refuse("PATCH /apis/networking.k8s.io/v1/namespaces/shop/ingresses/demo/status.*",
+          2);
+
+      writer.published(new Publication(1, true, ResourceStore.empty(), translate(world)));
+
+      // Refused twice (an API server that cannot take writes), then written: no rebuild asked.
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> statusOf("demo").equals(List.of("10.0.0.7")));
+      assertThat(cluster.requests())
+          .filteredOn(r -> r.matches("PATCH .*/ingresses/demo/status.*")).hasSize(3);
+    }
+  }
+
   private void publish(TranslationResult result) {
     Publication publication = new Publication(1, true, ResourceStore.empty(), result);
     writers.forEach(w -> w.published(publication));

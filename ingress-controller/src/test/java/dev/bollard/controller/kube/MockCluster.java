@@ -41,6 +41,25 @@ final class MockCluster implements AutoCloseable {
             .endConfig());
   }
 
+  /**
+   * The next {@code times} requests whose {@code METHOD path} matches {@code request} get a 503,
+   * as from an API server that cannot take them now.
+   */
+  void refuse(String request, int times) {
+    dispatcher.refusals.put(java.util.regex.Pattern.compile(request),
+        new java.util.concurrent.atomic.AtomicInteger(times));
+  }
+
+  /**
+   * A new client of this server that does not retry a failed request itself (fabric8 retries
+   * 5xx answers on its own): what the caller does about a failure shows; the caller closes it.
+   */
+  KubernetesClient clientWithoutRetries() {
+    return server.createClient(
+        b -> b.editOrNewConfig().withWatchReconnectInterval(100).withRequestRetryBackoffLimit(0)
+            .endConfig());
+  }
+
   /** Every request served so far, as {@code METHOD path}, oldest first (across restarts). */
   List<String> requests() {
     return List.copyOf(dispatcher.requests);
@@ -63,10 +82,21 @@ final class MockCluster implements AutoCloseable {
   /** The CRUD dispatcher, noting each request's method and path first. */
   private static final class Recording extends KubernetesCrudDispatcher {
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final java.util.Map<java.util.regex.Pattern, java.util.concurrent.atomic.AtomicInteger>
+        refusals = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-      requests.add(request.getMethod() + " " + request.getPath());
+      String line = request.getMethod() + " " + request.getPath();
+      requests.add(line);
+      for (var refusal : refusals.entrySet()) {
+        if (refusal.getKey().matcher(line).matches()
+            && refusal.getValue().getAndDecrement() > 0) {
+          return new MockResponse().setResponseCode(503).setBody(
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                  + "\"message\":\"refused by the test\",\"code\":503}");
+        }
+      }
       return super.dispatch(request);
     }
   }
