@@ -21,20 +21,18 @@ import org.jspecify.annotations.Nullable;
 /** Answers the probe paths; one instance per connection. */
 final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-  static final String NOT_READY = "not ready: no snapshot published yet";
-
-  private final BooleanSupplier ready;
+  private final Supplier<Readiness> readiness;
   private final Supplier<String> status;
   private final @Nullable Supplier<String> metrics;
 
   ProbeHandler(BooleanSupplier ready, Supplier<String> status) {
-    this(ready, status, null);
+    this(() -> ready.getAsBoolean() ? Readiness.READY : Readiness.STARTING, status, null);
   }
 
   ProbeHandler(
-      BooleanSupplier ready, Supplier<String> status, @Nullable Supplier<String> metrics) {
+      Supplier<Readiness> readiness, Supplier<String> status, @Nullable Supplier<String> metrics) {
     this.metrics = metrics;
-    this.ready = ready;
+    this.readiness = readiness;
     this.status = status;
   }
 
@@ -45,7 +43,7 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
-    boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/status")
+    boolean known = path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/status")
         || (path.equals("/metrics") && metrics != null);
     if (!known) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND, "not found", true);
@@ -62,12 +60,13 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           "text/plain; version=0.0.4; charset=utf-8", true);
     } else if (path.equals("/status")) {
       respond(ctx, request, HttpResponseStatus.OK, status.get(), "application/json", true);
-    } else if (path.equals("/healthz")) {
+    } else if (path.equals("/healthz") || path.equals("/livez")) {
       respond(ctx, request, HttpResponseStatus.OK, "ok", true);
-    } else if (ready.getAsBoolean()) {
-      respond(ctx, request, HttpResponseStatus.OK, "ready", true);
     } else {
-      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_READY, true);
+      Readiness now = readiness.get();
+      respond(ctx, request,
+          now.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, now.text(),
+          true);
     }
   }
 
