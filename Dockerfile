@@ -28,14 +28,41 @@ FROM eclipse-temurin:17-jre
 RUN groupadd --system --gid 10001 bollard \
  && useradd --system --uid 10001 --gid bollard --no-create-home --shell /usr/sbin/nologin bollard
 COPY --from=build --chown=root:root --chmod=0444 /bollard.jar /opt/bollard/bollard.jar
+COPY --chown=root:root examples/ /opt/bollard/examples/
+# AppCDS: a training run on the bundled examples (start, /readyz 200, one proxied request, SIGTERM)
+# writes the classes it loaded, parsed and verified to a dynamic archive that every start then maps
+# instead of loading them from the jar (see docs/benchmarks.md, "Start-up"). The archive is tied to
+# this JVM and this jar (path, size and time): build both in this image, never copy it elsewhere. A
+# start with other options (say a different GC through JAVA_TOOL_OPTIONS) that cannot use it says so
+# in a warning and runs without it. Picocli's Java 5 classes cannot be archived: those warnings are
+# expected.
+RUN [ -f "$JAVA_HOME/lib/server/classes.jsa" ] || java -Xshare:dump
+RUN bash -c 'set -u; \
+  java -XX:ArchiveClassesAtExit=/opt/bollard/bollard.jsa -XX:-UsePerfData -Djava.io.tmpdir=/tmp \
+    -jar /opt/bollard/bollard.jar run --manifests /opt/bollard/examples --access-log off \
+    --with-echo-backend 127.0.0.1:9000 --listen 127.0.0.1:8080 --https-listen 127.0.0.1:8443 \
+    --admin-listen 127.0.0.1:8081 > /tmp/cds-training.log 2>&1 & pid=$!; \
+  for i in $(seq 1 900); do \
+    if (exec 3<>/dev/tcp/127.0.0.1/8081 && printf "GET /readyz HTTP/1.0\r\n\r\n" >&3 \
+        && head -c 12 <&3 | grep -q " 200") 2>/dev/null; then break; fi; \
+    sleep 0.2; \
+  done; \
+  (exec 3<>/dev/tcp/127.0.0.1/8080 \
+    && printf "GET /hello HTTP/1.1\r\nHost: demo.localhost\r\nConnection: close\r\n\r\n" >&3 \
+    && cat <&3 > /dev/null); \
+  kill -TERM $pid; wait $pid; \
+  test -s /opt/bollard/bollard.jsa || { cat /tmp/cds-training.log; exit 1; }; \
+  chmod 0444 /opt/bollard/bollard.jsa; rm -f /tmp/cds-training.log'
 USER 10001:10001
 # 8080 proxy (HTTP), 8443 proxy (HTTPS), 8081 admin (/healthz, /readyz, /status, /metrics).
 # Unprivileged ports: the Kubernetes Service maps 80 and 443 to them.
 EXPOSE 8080 8443 8081
 # Container-aware heap (a share of the memory limit, not of the node), die on OOM instead of
 # limping on, no hsperfdata file (the chart's root filesystem is read-only; /tmp is an
-# emptyDir). More JVM options: JAVA_TOOL_OPTIONS (the chart's jvm.options).
+# emptyDir), the AppCDS archive of the training run above. More JVM options: JAVA_TOOL_OPTIONS (the
+# chart's jvm.options).
 ENTRYPOINT ["java", \
+  "-XX:SharedArchiveFile=/opt/bollard/bollard.jsa", \
   "-XX:MaxRAMPercentage=75", \
   "-XX:+ExitOnOutOfMemoryError", \
   "-XX:-UsePerfData", \

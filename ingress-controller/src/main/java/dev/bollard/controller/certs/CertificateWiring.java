@@ -106,6 +106,8 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
   private final List<CertificateEvents> hooks;
   private final RebuildSignal rebuild;
   private volatile Map<String, DesiredCertificate> desired = Map.of();
+  /** The names whose stored certificates a standalone read adds ({@link #issuedSecrets}). */
+  private volatile Set<String> readNames = Set.of();
   /** The Ingress that names each desired Secret first, where its Events go. */
   private volatile Map<String, RouteSource> owners = Map.of();
   private volatile @Nullable CertificateMetrics metrics;
@@ -329,24 +331,8 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
           defaultForReport());
       return;
     }
-    Map<String, Set<String>> hostsBySecret = new TreeMap<>();
     Map<String, RouteSource> ownerOf = new TreeMap<>();
-    for (TlsBinding binding : snapshot.tls().bindings()) {
-      if (!binding.acme() || binding.secret().endsWith("/")) {
-        continue;
-      }
-      ownerOf.putIfAbsent(binding.secret(), binding.source());
-      for (String host : binding.hosts()) {
-        if (host.startsWith("*.")) {
-          log.warn("{}: {} is a wildcard; ACME HTTP-01 and TLS-ALPN-01 cannot validate it,"
-              + " so Bollard does not order it", binding.source(), host);
-        } else {
-          hostsBySecret.computeIfAbsent(binding.secret(), s -> new TreeSet<>()).add(host);
-        }
-      }
-    }
-    Map<String, DesiredCertificate> next = new TreeMap<>();
-    hostsBySecret.forEach((secret, hosts) -> next.put(secret, new DesiredCertificate(secret, hosts)));
+    Map<String, DesiredCertificate> next = desiredOf(snapshot, ownerOf, true);
     owners = Map.copyOf(ownerOf);
     CertificateStorage kept = Objects.requireNonNull(storage, "storage");
     report.rebuilt(snapshot.tls(), next.keySet(), name -> history.apply(store, name),
@@ -354,8 +340,62 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
     if (!next.equals(desired)) {
       desired = Map.copyOf(next);
       manager.setDesired(next.values());
-      // Standalone, certificates stored by an earlier run reach the translator only this way.
-      rebuild.run();
+    }
+  }
+
+  /**
+   * Asked before {@code snapshot} is published: whether certificates stored by an earlier run
+   * (standalone, in {@code --acme-dir}) exist for {@code tls-acme} Secrets it names that the read
+   * it came from did not carry. Then the source should be read again: {@link #issuedSecrets} now
+   * adds them, so they are served from the first snapshot that names them, not from the next one.
+   * Always false in Kubernetes, where they are real Secrets.
+   */
+  public boolean readAgain(RoutingSnapshot snapshot) {
+    CertificateStorage files = storage;
+    if (files == null || files instanceof SecretCertificateStorage) {
+      return false;
+    }
+    Set<String> names = desiredOf(snapshot, new TreeMap<>(), false).keySet();
+    Set<String> before = readNames;
+    readNames = Set.copyOf(names);
+    for (String name : names) {
+      if (!before.contains(name) && storedCertificate(files, name).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One desired certificate per {@code tls-acme} Secret of {@code snapshot}, wildcards left out. */
+  private static Map<String, DesiredCertificate> desiredOf(RoutingSnapshot snapshot,
+      Map<String, RouteSource> ownerOf, boolean warn) {
+    Map<String, Set<String>> hostsBySecret = new TreeMap<>();
+    for (TlsBinding binding : snapshot.tls().bindings()) {
+      if (!binding.acme() || binding.secret().endsWith("/")) {
+        continue;
+      }
+      ownerOf.putIfAbsent(binding.secret(), binding.source());
+      for (String host : binding.hosts()) {
+        if (!host.startsWith("*.")) {
+          hostsBySecret.computeIfAbsent(binding.secret(), s -> new TreeSet<>()).add(host);
+        } else if (warn) {
+          log.warn("{}: {} is a wildcard; ACME HTTP-01 and TLS-ALPN-01 cannot validate it,"
+              + " so Bollard does not order it", binding.source(), host);
+        }
+      }
+    }
+    Map<String, DesiredCertificate> next = new TreeMap<>();
+    hostsBySecret.forEach((secret, hosts) -> next.put(secret, new DesiredCertificate(secret, hosts)));
+    return next;
+  }
+
+  private static Optional<CertificateBundle> storedCertificate(CertificateStorage files,
+      String name) {
+    try {
+      return files.load(name).flatMap(StoredCertificate::certificate);
+    } catch (IOException e) {
+      log.warn("Cannot read stored certificate {}: {}", name, e.getMessage());
+      return Optional.empty();
     }
   }
 
@@ -387,20 +427,15 @@ public final class CertificateWiring implements SnapshotPublisher.Listener, Auto
       return List.of();
     }
     List<Secret> out = new ArrayList<>();
-    for (String name : desired.keySet()) {
-      try {
-        Optional<StoredCertificate> stored = files.load(name);
-        stored.flatMap(StoredCertificate::certificate).ifPresent(bundle -> {
-          String[] parts = split(name, ResourceStore.DEFAULT_NAMESPACE);
-          out.add(new SecretBuilder().withNewMetadata().withNamespace(parts[0])
-              .withName(parts[1]).endMetadata().withType("kubernetes.io/tls")
-              .withStringData(Map.of("tls.crt", bundle.chainPem(), "tls.key",
-                  bundle.privateKeyPem()))
-              .build());
-        });
-      } catch (IOException e) {
-        log.warn("Cannot read stored certificate {}: {}", name, e.getMessage());
-      }
+    for (String name : new TreeSet<>(readNames)) {
+      storedCertificate(files, name).ifPresent(bundle -> {
+        String[] parts = split(name, ResourceStore.DEFAULT_NAMESPACE);
+        out.add(new SecretBuilder().withNewMetadata().withNamespace(parts[0])
+            .withName(parts[1]).endMetadata().withType("kubernetes.io/tls")
+            .withStringData(Map.of("tls.crt", bundle.chainPem(), "tls.key",
+                bundle.privateKeyPem()))
+            .build());
+      });
     }
     return out;
   }

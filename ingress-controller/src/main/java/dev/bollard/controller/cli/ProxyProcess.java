@@ -12,6 +12,7 @@ import dev.bollard.controller.source.Source;
 import dev.bollard.controller.status.ControllerStatus;
 import dev.bollard.controller.statuspage.StatusPage;
 import dev.bollard.proxy.admin.AdminServer;
+import dev.bollard.proxy.admin.Readiness;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.server.ListenerBindException;
@@ -41,12 +42,15 @@ import org.slf4j.LoggerFactory;
  * page, metrics, config log lines, certificates, and the source's leader-only writers (Ingress
  * status, Events).
  *
- * <p>Start order: access log and metrics, certificates, echo backend (if asked), admin listener
- * (not ready), the source; the first rebuild once the source has a complete view, then the proxy
- * listener (a source that {@linkplain Source#awaitFirstRead() waits} gets its first snapshot
- * before the proxy listens; a cluster's proxy listens at once with readiness off), then the
- * replica contends for the lead. Readiness is "the proxy listens, a snapshot is published and we
- * are not shutting down".
+ * <p>Start order: access log and metrics, certificates, echo backend (if asked), then every
+ * listener binds (proxy, HTTPS, admin) before the source is read, so an address in use fails the
+ * start at once. Until the first publication the plain listener answers 503 with {@code
+ * Retry-After}, the HTTPS listener accepts nothing (clients wait in the backlog), and {@code
+ * /readyz} says {@code starting}. The source starts; the first rebuild runs once it has a complete
+ * view (a source that {@linkplain Source#awaitFirstRead() waits} is waited for before {@link
+ * #start} returns); after every listener of that first publication ran, the proxy opens and ACME
+ * starts; then the replica contends for the lead. Readiness is "the proxy serves the first
+ * snapshot and we are not shutting down" ({@code draining} once shutting down).
  */
 public final class ProxyProcess implements AutoCloseable {
 
@@ -115,9 +119,16 @@ public final class ProxyProcess implements AutoCloseable {
       // flags' values, not the built-in defaults.
       CurrentRoutes routes = new CurrentRoutes(
           RoutingSnapshot.EMPTY.withSettings(Catalog.global(settings.configDefaults())));
+      // Every listener binds before the source is first read, so an address in use fails the
+      // start at once; the proxy serves only from the first publication on (ProxyServer#bind).
+      ProxyServer proxy =
+          listen(
+              "proxy listener",
+              Catalog.LISTEN.flag(),
+              settings.server().bind(),
+              () -> ProxyServer.bind(settings.server(), routes, obs.telemetry(), certs.edge()));
+      started.push(proxy);
       AtomicBoolean draining = new AtomicBoolean();
-      // Ready only once the proxy listens: a probe must not send traffic to a closed port.
-      AtomicBoolean listening = new AtomicBoolean();
       ControllerStatus status = new ControllerStatus(source.mode());
       status.certificates(certs::certificates);
       StatusPage page = StatusPage.start(status, routes, obs.metrics().registry());
@@ -130,7 +141,7 @@ public final class ProxyProcess implements AutoCloseable {
               () ->
                   AdminServer.start(
                       settings.adminListen(),
-                      () -> listening.get() && routes.isPublished() && !draining.get(),
+                      () -> readiness(proxy, draining),
                       status::toJson,
                       obs.scrape(),
                       page.pages()));
@@ -146,9 +157,19 @@ public final class ProxyProcess implements AutoCloseable {
       // Without an election the one process does everything a leader does (orders certificates).
       status.leader(leadership.isEmpty());
       leadership.ifPresent(l -> l.writers().forEach(publisher::subscribe));
+      // Last: the proxy opens (and readiness turns on) once the first result is in place
+      // everywhere, the default certificate included; ACME starts ordering once challenges can
+      // be answered.
+      publisher.subscribe(p -> {
+        if (!proxy.isOpen()) {
+          proxy.open();
+          certs.start();
+        }
+      });
       RebuildScheduler scheduler =
           new RebuildScheduler(
-              obs.timed(new RebuildPipeline(source::read, settings.translator(), publisher)),
+              obs.timed(new RebuildPipeline(source::read, settings.translator(), publisher,
+                  certs::readAgain)),
               settings.rebuildHoldOff(),
               settings.rebuildMaxDelay());
       started.push(scheduler);
@@ -178,15 +199,6 @@ public final class ProxyProcess implements AutoCloseable {
           }
         });
       }
-      ProxyServer proxy =
-          listen(
-              "proxy listener",
-              Catalog.LISTEN.flag(),
-              settings.server().bind(),
-              () -> ProxyServer.start(settings.server(), routes, obs.telemetry(), certs.edge()));
-      started.push(proxy);
-      listening.set(true);
-      certs.start();
       leadership.ifPresent(
           l ->
               synced.thenRun(
@@ -223,6 +235,13 @@ public final class ProxyProcess implements AutoCloseable {
       closeAll(started);
       throw e;
     }
+  }
+
+  private static Readiness readiness(ProxyServer proxy, AtomicBoolean draining) {
+    if (draining.get()) {
+      return Readiness.DRAINING;
+    }
+    return proxy.isOpen() ? Readiness.READY : Readiness.STARTING;
   }
 
   private interface Starter<T> {

@@ -1,10 +1,14 @@
 package dev.bollard.controller.source;
 
 import dev.bollard.controller.translate.Problem;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +40,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * {@code ---}, and a {@code kind: List} is flattened. Hidden files and directories (names starting
  * with {@code .}, like editors' swap files and the {@code ..data} links of a mounted ConfigMap) are
  * skipped. Documents become objects through fabric8's {@link KubernetesSerialization}, exactly as
- * {@code kubectl apply -f} input would; kinds fabric8 has no model for are ignored.
+ * {@code kubectl apply -f} input would; kinds the {@code store.ResourceStore} does not hold are
+ * ignored.
  *
  * <p>Bad input never stops the load: a YAML syntax error is reported with file, line and column
  * and ends that file (the documents before it still count); a document that is valid YAML but not
@@ -50,6 +55,20 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ManifestDirectory {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  /**
+   * The kinds a read keeps ({@code apiVersion/kind}): what the resource store holds. Converting to
+   * the class itself, rather than to {@code KubernetesResource}, spares fabric8 loading its registry
+   * of every kind it models (some 600 classes, most of start-up's class loading in standalone mode).
+   */
+  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+      "networking.k8s.io/v1/Ingress", Ingress.class,
+      "networking.k8s.io/v1/IngressClass", IngressClass.class,
+      "v1/Service", Service.class,
+      "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class,
+      "v1/Endpoints", Endpoints.class,
+      "v1/Secret", Secret.class,
+      "v1/ConfigMap", ConfigMap.class);
 
   static final String KEEPING_LAST_CLEAN = " (still serving this file's last readable version)";
 
@@ -188,9 +207,9 @@ public final class ManifestDirectory {
               name, where, "not a Kubernetes object: add apiVersion and kind (e.g. kind: Ingress)"));
       return;
     }
-    KubernetesResource resource;
+    List<HasMetadata> objects = new ArrayList<>();
     try {
-      resource = SERIALIZATION.convertValue(map, KubernetesResource.class);
+      collect(map, objects);
     } catch (IllegalArgumentException e) {
       problems.add(
           new Problem(
@@ -199,19 +218,31 @@ public final class ManifestDirectory {
               "does not match the " + map.get("kind") + " schema: " + firstLine(e.getMessage())));
       return;
     }
-    collect(resource, resources);
+    resources.addAll(objects);
   }
 
-  private static void collect(@Nullable KubernetesResource resource, List<HasMetadata> out) {
-    if (resource instanceof KubernetesResourceList<?> list) {
-      for (Object item : list.getItems()) {
-        collect((KubernetesResource) item, out);
+  /**
+   * Adds the object {@code map} describes if it is of a kind the store holds, or the items of a
+   * list ({@code kind: List}, {@code IngressList}, ...).
+   *
+   * @throws IllegalArgumentException if it does not match its kind's schema
+   */
+  private static void collect(Map<?, ?> map, List<HasMetadata> out) {
+    String kind = String.valueOf(map.get("kind"));
+    if (kind.endsWith("List") && map.get("items") instanceof List<?> items) {
+      for (int i = 0; i < items.size(); i++) {
+        if (!(items.get(i) instanceof Map<?, ?> item) || !(item.get("apiVersion") instanceof String)
+            || !(item.get("kind") instanceof String)) {
+          throw new IllegalArgumentException(
+              "items[" + i + "] is not a Kubernetes object (add apiVersion and kind)");
+        }
+        collect(item, out);
       }
-    } else if (resource instanceof GenericKubernetesResource) {
-      // A kind without a fabric8 model (a CRD, a typo'd apiVersion): nothing Bollard translates.
       return;
-    } else if (resource instanceof HasMetadata object) {
-      out.add(object);
+    }
+    Class<? extends HasMetadata> type = KINDS.get(map.get("apiVersion") + "/" + kind);
+    if (type != null) {
+      out.add(SERIALIZATION.convertValue(map, type));
     }
   }
 

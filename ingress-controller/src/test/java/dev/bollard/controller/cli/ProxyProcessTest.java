@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.acme.testing.TestCertificates;
 import dev.bollard.controller.certs.CertificateWiring;
+import dev.bollard.controller.certs.TlsConfig;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.publish.Publication;
 import dev.bollard.controller.publish.SnapshotPublisher;
@@ -27,10 +28,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +43,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,6 +235,106 @@ class ProxyProcessTest {
     });
   }
 
+  @Test
+  void aPortClashIsReportedBeforeTheSourcesFirstRead() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, LOOPBACK)) {
+      for (ProcessSettings flags : List.of(
+          withServer(settings(), new InetSocketAddress(LOOPBACK, taken.getLocalPort())),
+          settings().withCertificates(CertificateWiring.Options.of(TlsConfig.httpsOnly(
+              new InetSocketAddress(LOOPBACK, taken.getLocalPort())))))) {
+        // A source whose first complete view never comes: the clash must not wait for it.
+        MemorySource source = new MemorySource(true, null, false);
+        try {
+          CompletableFuture<ProxyProcess> started = CompletableFuture.supplyAsync(() -> {
+            try {
+              return ProxyProcess.start(source, flags);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+          // Which listener the message names is the CLI's business; here: fast, and an I/O error.
+          assertThat(started).failsWithin(WAIT)
+              .withThrowableOfType(ExecutionException.class)
+              .havingCause()
+              .isInstanceOf(UncheckedIOException.class)
+              .withMessageContaining("in use");
+          assertThat(source.reads.get()).isZero();
+        } finally {
+          source.synced.complete(null);
+        }
+      }
+    }
+  }
+
+  @Test
+  void untilTheFirstSnapshotHttpAnswers503AndHttpsHoldsTheHandshake() throws Exception {
+    MemorySource source = new MemorySource(false, null);
+    source.resources = world("web", blue.port());
+    process = ProxyProcess.start(source, settings());
+
+    assertThat(get(process.adminPort(), "x", "/livez")).startsWith("HTTP/1.1 200");
+    assertThat(get(process.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 503")
+        .contains("no snapshot published yet");
+    assertThat(get(process.proxyPort(), "app.localhost", "/"))
+        .startsWith("HTTP/1.1 503")
+        .containsIgnoringCase("Retry-After: 1")
+        .containsIgnoringCase("Connection: close")
+        .doesNotContain("blue");
+    // The HTTPS listener accepts nothing yet: the client waits in the backlog, no certificate
+    // (not even the generated default one) is shown before the first snapshot.
+    CompletableFuture<X509Certificate> handshake = CompletableFuture.supplyAsync(() -> {
+      try {
+        return TlsProbe.peerCertificate(process.httpsPort(), "app.localhost");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !handshake.isDone());
+
+    source.synced.complete(null);
+    assertThat(handshake).succeedsWithin(WAIT);
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(process.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200"));
+    assertThat(get(process.proxyPort(), "app.localhost", "/")).contains("blue");
+  }
+
+  @Test
+  void readinessSaysDrainingWhileShuttingDown() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, LOOPBACK)) {
+      MemorySource source = new MemorySource(true, null);
+      source.resources = world("web", silent.getLocalPort());
+      process = ProxyProcess.start(source, settings());
+      ProxyProcess running = process;
+      // One request in flight to a backend that never answers keeps the drain going.
+      CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+        try {
+          return get(running.proxyPort(), "app.localhost", "/slow");
+        } catch (IOException e) {
+          return e.toString();
+        }
+      });
+      Socket upstream = silent.accept();
+      CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> {
+        try {
+          running.shutdownGracefully(Duration.ofSeconds(20));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      try {
+        await().atMost(WAIT).untilAsserted(
+            () -> assertThat(get(running.adminPort(), "x", "/readyz"))
+                .startsWith("HTTP/1.1 503")
+                .contains("draining")
+                .doesNotContain("no snapshot"));
+      } finally {
+        upstream.close();
+      }
+      assertThat(shutdown).succeedsWithin(WAIT);
+      assertThat(inFlight).succeedsWithin(WAIT);
+    }
+  }
+
   // ---- helpers ----------------------------------------------------------------------------
 
   /** The value of one sample on {@code /metrics}, by its name and labels as written there. */
@@ -239,6 +345,14 @@ class ProxyProcessTest {
         .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
         .findFirst()
         .orElseThrow(() -> new AssertionError(series + " not on /metrics:\n" + page));
+  }
+
+  private static ProcessSettings withServer(ProcessSettings flags, InetSocketAddress bind) {
+    ServerSettings server = ServerSettings.defaults(bind);
+    return new ProcessSettings(server, flags.configDefaults(), flags.adminListen(),
+        flags.classes(), flags.config(), flags.configVersion(), flags.statusAddress(),
+        flags.echoBackend(), flags.rebuildHoldOff(), flags.rebuildMaxDelay(), flags.accessLog(),
+        flags.certificates());
   }
 
   private static ProcessSettings settings() {
@@ -300,15 +414,21 @@ class ProxyProcessTest {
   /** Resources in memory; ready at once or when {@link #synced} completes. */
   private static final class MemorySource implements Source {
     final CompletableFuture<Void> synced = new CompletableFuture<>();
+    final AtomicInteger reads = new AtomicInteger();
     private final boolean await;
     private final @Nullable Leadership leadership;
     volatile List<HasMetadata> resources = List.of();
     private volatile @Nullable Signals signals;
 
     MemorySource(boolean await, @Nullable Leadership leadership) {
+      this(await, leadership, await);
+    }
+
+    /** {@code syncedNow} false: the first complete view waits for the test. */
+    MemorySource(boolean await, @Nullable Leadership leadership, boolean syncedNow) {
       this.await = await;
       this.leadership = leadership;
-      if (await) {
+      if (syncedNow) {
         synced.complete(null);
       }
     }
@@ -342,6 +462,7 @@ class ProxyProcessTest {
 
     @Override
     public Optional<SourceRead> read() {
+      reads.incrementAndGet();
       return synced.isDone()
           ? Optional.of(SourceRead.of(ResourceStore.of(resources)))
           : Optional.empty();

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The Dockerfile and the chart's defaults agree: user, ports, and the jar the build makes. */
@@ -34,5 +36,19 @@ class HelmImageTest {
     // The shaded jar's name, as ingress-controller/pom.xml's shade finalName makes it.
     assertThat(Files.readString(Path.of("pom.xml"))).contains("<finalName>bollard</finalName>");
     assertThat(String.join("\n", dockerfile)).contains("ingress-controller/target/bollard.jar");
+  }
+
+  @Test
+  void theImageStartsWithTheArchiveItsTrainingRunWrote() throws IOException {
+    String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
+    Matcher written = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)").matcher(dockerfile);
+    Matcher used = Pattern.compile("\"-XX:SharedArchiveFile=([^\"]+)\"").matcher(dockerfile);
+
+    assertThat(written.find()).as("the training run in the Dockerfile").isTrue();
+    assertThat(used.find()).as("the archive in the ENTRYPOINT").isTrue();
+    assertThat(used.group(1)).isEqualTo(written.group(1));
+    // The training run reads the bundled examples: they must reach the build context.
+    assertThat(Files.readAllLines(Path.of("..", ".dockerignore"))).doesNotContain("examples");
+    assertThat(dockerfile).contains("COPY --chown=root:root examples/ /opt/bollard/examples/");
   }
 }

@@ -103,6 +103,20 @@ class ManifestDirectoryTest {
   }
 
   @Test
+  void kindsTheStoreDoesNotHoldAreNotReadAndTypedListsAreFlattened() throws IOException {
+    // Not even checked against their schema: Bollard reads only what it translates.
+    write("deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+        + "spec:\n  replicas: many\n");
+    write("ingresses.yaml", "apiVersion: networking.k8s.io/v1\nkind: IngressList\nitems:\n"
+        + indent(INGRESS));
+
+    Manifests manifests = new ManifestDirectory(dir).load();
+
+    assertThat(manifests.problems()).isEmpty();
+    assertThat(manifests.resources()).extracting(HasMetadata::getKind).containsExactly("Ingress");
+  }
+
+  @Test
   void syntaxErrorIsReportedWithFileAndPositionAndTheRestIsLoaded() throws IOException {
     write("a-good.yaml", SERVICE);
     write("b-bad.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n");

@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * when the wiring supplies metrics, {@code GET /metrics} (Prometheus text format).
  *
  * <ul>
- *   <li>{@code /healthz}: 200 {@code ok} while the process runs (liveness).
- *   <li>{@code /readyz}: 200 {@code ready} once {@code ready} says so, else 503 {@code not ready: no
- *       snapshot published yet} (readiness: a load balancer sends traffic only to ready replicas).
+ *   <li>{@code /healthz} and {@code /livez}: 200 {@code ok} while the process runs (liveness).
+ *   <li>{@code /readyz}: 200 {@code ready} once the {@link Readiness} says so, else 503 {@code not
+ *       ready: <reason>}, such as {@code no snapshot published yet} or {@code draining (shutting
+ *       down)} (readiness: a load balancer sends traffic only to ready replicas).
  *   <li>{@code /status}: 200 with a JSON document the wiring supplies (active config version,
  *       refused versions, watch health).
  *   <li>the wiring's further {@link AdminPage}s, by path (the status page at {@code /}).
@@ -83,11 +84,32 @@ public final class AdminServer implements AutoCloseable {
       Supplier<String> status,
       @Nullable Supplier<String> metrics)
       throws InterruptedException {
-    return start(bind, ready, status, metrics, Map.of());
+    return start(bind, () -> ready.getAsBoolean() ? Readiness.READY : Readiness.STARTING, status,
+        metrics);
   }
 
   /**
-   * Binds the admin listener with {@code GET /status}, {@code GET /metrics} and further pages.
+   * Binds the admin listener with {@code GET /status} and {@code GET /metrics}, and a readiness
+   * that says why it is not ready.
+   *
+   * @param readiness answers {@code /readyz}; called on the admin event loop, so it must be cheap
+   *     and non-blocking
+   * @param metrics the Prometheus text exposition, or {@code null} for no {@code /metrics}
+   * @throws InterruptedException if interrupted while binding
+   * @throws UncheckedIOException if the address cannot be bound
+   */
+  public static AdminServer start(
+      InetSocketAddress bind,
+      Supplier<Readiness> readiness,
+      Supplier<String> status,
+      @Nullable Supplier<String> metrics)
+      throws InterruptedException {
+    return start(bind, readiness, status, metrics, Map.of());
+  }
+
+  /**
+   * Binds the admin listener with {@code GET /status}, {@code GET /metrics}, a readiness that says
+   * why it is not ready, and further pages.
    *
    * @param pages more pages by exact path (e.g. {@code /}); a probe path cannot be replaced
    * @throws InterruptedException if interrupted while binding
@@ -95,13 +117,13 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(
       InetSocketAddress bind,
-      BooleanSupplier ready,
+      Supplier<Readiness> readiness,
       Supplier<String> status,
       @Nullable Supplier<String> metrics,
       Map<String, AdminPage> pages)
       throws InterruptedException {
     Map<String, AdminPage> extra = Map.copyOf(pages);
-    for (String probe : new String[] {"/healthz", "/readyz", "/status", "/metrics"}) {
+    for (String probe : new String[] {"/healthz", "/livez", "/readyz", "/status", "/metrics"}) {
       if (extra.containsKey(probe)) {
         throw new IllegalArgumentException("admin page " + probe + " is a probe path");
       }
@@ -113,7 +135,7 @@ public final class AdminServer implements AutoCloseable {
             p ->
                 p.addLast("codec", new HttpServerCodec())
                     .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                    .addLast("probes", new ProbeHandler(ready, status, metrics, extra))));
+                    .addLast("probes", new ProbeHandler(readiness, status, metrics, extra))));
   }
 
   /** The port actually bound. */

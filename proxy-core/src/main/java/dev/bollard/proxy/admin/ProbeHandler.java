@@ -22,24 +22,23 @@ import org.jspecify.annotations.Nullable;
 /** Answers the probe paths; one instance per connection. */
 final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-  static final String NOT_READY = "not ready: no snapshot published yet";
-
-  private final BooleanSupplier ready;
+  private final Supplier<Readiness> readiness;
   private final Supplier<String> status;
   private final @Nullable Supplier<String> metrics;
   private final Map<String, AdminPage> pages;
 
   ProbeHandler(BooleanSupplier ready, Supplier<String> status) {
-    this(ready, status, null, Map.of());
+    this(() -> ready.getAsBoolean() ? Readiness.READY : Readiness.STARTING, status, null,
+        Map.of());
   }
 
   ProbeHandler(
-      BooleanSupplier ready,
+      Supplier<Readiness> readiness,
       Supplier<String> status,
       @Nullable Supplier<String> metrics,
       Map<String, AdminPage> pages) {
     this.metrics = metrics;
-    this.ready = ready;
+    this.readiness = readiness;
     this.status = status;
     this.pages = pages;
   }
@@ -52,8 +51,9 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     String path = new QueryStringDecoder(request.uri()).path();
     AdminPage page = pages.get(path);
-    boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/status")
-        || (path.equals("/metrics") && metrics != null) || page != null;
+    boolean known = path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz")
+        || path.equals("/status") || (path.equals("/metrics") && metrics != null)
+        || page != null;
     if (!known) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND, "not found", true);
       return;
@@ -71,12 +71,13 @@ final class ProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           "text/plain; version=0.0.4; charset=utf-8", true);
     } else if (path.equals("/status")) {
       respond(ctx, request, HttpResponseStatus.OK, status.get(), "application/json", true);
-    } else if (path.equals("/healthz")) {
+    } else if (path.equals("/healthz") || path.equals("/livez")) {
       respond(ctx, request, HttpResponseStatus.OK, "ok", true);
-    } else if (ready.getAsBoolean()) {
-      respond(ctx, request, HttpResponseStatus.OK, "ready", true);
     } else {
-      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_READY, true);
+      Readiness now = readiness.get();
+      respond(ctx, request,
+          now.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, now.text(),
+          true);
     }
   }
 

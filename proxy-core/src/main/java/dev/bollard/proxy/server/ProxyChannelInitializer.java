@@ -10,7 +10,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +29,11 @@ import org.jspecify.annotations.Nullable;
  * everything the proxy writes, including the header timeout's 408, is encrypted. No aggregator
  * anywhere: bodies stream.
  *
+ * <p>Until the server {@linkplain ProxyServer#open() opens} (the first snapshot), a connection
+ * gets only {@code not-ready-timeout}, {@code http} and {@code not-ready}: {@code 503} with
+ * {@code Retry-After}, then close ({@link NotReadyResponder}). The HTTPS listener accepts nothing
+ * before then, so it never meets that case.
+ *
  * <p>Few steps on purpose: every step costs each read or write a pass through it, and each idle
  * connection a handler context. One initializer per listener, not one wrapped in another: each
  * initializer is a handler added to and removed from every new connection's pipeline.
@@ -39,10 +47,14 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private volatile ClientTimeouts.@Nullable Limits limits;
 
   private final HeadLimits headLimits;
+  /** Whether the server serves yet; read once per accepted connection, never per request. */
+  private final BooleanSupplier serving;
 
-  ProxyChannelInitializer(ServerSettings settings, ProxyHandler.Listener shared) {
+  ProxyChannelInitializer(
+      ServerSettings settings, ProxyHandler.Listener shared, BooleanSupplier serving) {
     this.settings = settings;
     this.shared = shared;
+    this.serving = serving;
     this.headLimits = new HeadLimits(settings.maxUriBytes(), settings.maxHeaderBytes());
   }
 
@@ -51,6 +63,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     ChannelPipeline p = ch.pipeline();
     // The active config's client timeouts apply to connections accepted after it was published.
     GlobalSettings global = shared.routes().table().snapshot().settings();
+    if (!serving.getAsBoolean()) {
+      p.addLast("not-ready-timeout", new ReadTimeoutHandler(
+          global.timeouts().clientHeader().toMillis(), TimeUnit.MILLISECONDS));
+      p.addLast("http", RequestValidator.newServerCodec(headLimits));
+      p.addLast("not-ready", NotReadyResponder.INSTANCE);
+      return;
+    }
     ClientTimeouts timeouts = new ClientTimeouts(
         limits(global.timeouts().clientHeader(), global.timeouts().keepAlive()));
     shared.telemetry().connectionOpened();

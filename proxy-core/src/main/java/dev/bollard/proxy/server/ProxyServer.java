@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ public final class ProxyServer implements AutoCloseable {
   /** Basic-auth checks; its small pool hashes passwords off the event loops. */
   private final RequestGuard guard;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  /** Set by {@link #open()}; the plain listener's pipelines read it once per connection. */
+  private final AtomicBoolean serving;
   private volatile @Nullable Channel httpsChannel;
 
   private ProxyServer(
@@ -46,8 +49,10 @@ public final class ProxyServer implements AutoCloseable {
       Channel serverChannel,
       UpstreamPools pools,
       ClientConnections connections,
-      RequestGuard guard) {
+      RequestGuard guard,
+      AtomicBoolean serving) {
     this.workers = workers;
+    this.serving = serving;
     this.serverChannel = serverChannel;
     this.pools = pools;
     this.connections = connections;
@@ -80,8 +85,21 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer start(
       ServerSettings settings, CurrentRoutes routes, RequestTelemetry telemetry, EdgeTls tls)
       throws InterruptedException {
-    return start(settings, routes, telemetry, tls, RequestGuard.start(
-        Math.max(2, Runtime.getRuntime().availableProcessors() / 2)));
+    return start(settings, routes, telemetry, tls, defaultGuard());
+  }
+
+  /**
+   * {@link #bind(ServerSettings, CurrentRoutes, RequestTelemetry, EdgeTls, RequestGuard)} with a
+   * guard of its own.
+   */
+  public static ProxyServer bind(
+      ServerSettings settings, CurrentRoutes routes, RequestTelemetry telemetry, EdgeTls tls)
+      throws InterruptedException {
+    return bind(settings, routes, telemetry, tls, defaultGuard());
+  }
+
+  private static RequestGuard defaultGuard() {
+    return RequestGuard.start(Math.max(2, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   /**
@@ -92,6 +110,30 @@ public final class ProxyServer implements AutoCloseable {
    * @param tls the HTTPS listener (when it has an address), ACME challenge answers, redirects
    */
   public static ProxyServer start(
+      ServerSettings settings,
+      CurrentRoutes routes,
+      RequestTelemetry telemetry,
+      EdgeTls tls,
+      RequestGuard guard)
+      throws InterruptedException {
+    ProxyServer server = bind(settings, routes, telemetry, tls, guard);
+    server.open();
+    return server;
+  }
+
+  /**
+   * Binds the listeners without serving yet, so that an address in use is reported before there
+   * is anything to serve: until {@link #open()}, the plain listener answers every connection's
+   * first request with {@code 503} and {@code Retry-After: 1} and closes it, and the HTTPS listener
+   * accepts nothing (its server channel does not read; clients wait in the accept backlog, 1024
+   * deep, and their handshakes complete once the server opens), so no client is shown a
+   * certificate before the first snapshot chose it.
+   *
+   * @param telemetry where completed requests go (access log, metrics) and connections are counted
+   * @param tls the HTTPS listener (when it has an address), ACME challenge answers, redirects
+   * @param guard checks passwords; the server closes it when it stops
+   */
+  public static ProxyServer bind(
       ServerSettings settings,
       CurrentRoutes routes,
       RequestTelemetry telemetry,
@@ -110,22 +152,24 @@ public final class ProxyServer implements AutoCloseable {
     ClientConnections connections = new ClientConnections(telemetry::connectionClosed);
     LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
     StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort());
+    AtomicBoolean serving = new AtomicBoolean();
     try {
-      Channel channel = listen(transport, workers, recvAllocator, settings.bind(), false,
+      Channel channel = listen(transport, workers, recvAllocator, settings.bind(), false, true,
           initializer(settings, routes, pools, connections, services, telemetry,
-              tls.listener(false, routes)));
+              tls.listener(false, routes), serving::get));
       log.info(
           "Proxy listening on {}:{} ({})",
           settings.bind().getHostString(),
           ((InetSocketAddress) channel.localAddress()).getPort(),
           transport.name());
-      ProxyServer server = new ProxyServer(workers, channel, pools, connections, guard);
+      ProxyServer server = new ProxyServer(workers, channel, pools, connections, guard, serving);
       InetSocketAddress httpsBind = tls.httpsBind();
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
-        server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true,
+        // It accepts only once the server opens: nothing to gate per connection.
+        server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true, false,
             initializer(settings, routes, pools, connections, services, telemetry,
-                tls.listener(true, routes, telemetry::tlsHandshake)));
+                tls.listener(true, routes, telemetry::tlsHandshake), () -> true));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
       }
@@ -138,15 +182,32 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
+   * Starts serving: new plain connections get the proxy's pipeline, and the HTTPS listener starts
+   * accepting, first the clients waiting in its backlog. Idempotent.
+   */
+  public void open() {
+    serving.set(true);
+    Channel https = httpsChannel;
+    if (https != null) {
+      https.config().setAutoRead(true);
+    }
+  }
+
+  /** Whether {@link #open()} was called. */
+  public boolean isOpen() {
+    return serving.get();
+  }
+
+  /**
    * Binds one listener. Its server channel accepts on one of the worker loops, not on a thread of
    * its own: a connection accepted on the loop that serves it is registered there directly,
    * without a task handed across threads and a wake-up per connection (or per accept batch).
    */
   private static Channel listen(Transport transport, EventLoopGroup workers,
-      LoopRecvAllocator recvAllocator, InetSocketAddress bind, boolean https,
+      LoopRecvAllocator recvAllocator, InetSocketAddress bind, boolean https, boolean accepting,
       ProxyChannelInitializer init) throws InterruptedException {
     try {
-      return bind(transport, workers, recvAllocator, bind, init);
+      return bindChannel(transport, workers, recvAllocator, bind, accepting, init);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -158,13 +219,16 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  private static Channel bind(Transport transport, EventLoopGroup workers,
-      LoopRecvAllocator recvAllocator, InetSocketAddress bind, ProxyChannelInitializer init)
+  private static Channel bindChannel(Transport transport, EventLoopGroup workers,
+      LoopRecvAllocator recvAllocator, InetSocketAddress bind, boolean accepting,
+      ProxyChannelInitializer init)
       throws InterruptedException {
     return new ServerBootstrap()
         .group(workers, workers)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
+        // A server channel that does not read does not accept: connections wait in the backlog.
+        .option(ChannelOption.AUTO_READ, accepting)
         // No TCP_NODELAY child option: Netty's socket channels turn it on themselves, and setting
         // it again was a second setsockopt call per accepted connection.
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, recvAllocator)
@@ -176,10 +240,11 @@ public final class ProxyServer implements AutoCloseable {
 
   private static ProxyChannelInitializer initializer(ServerSettings settings,
       CurrentRoutes routes, UpstreamPools pools, ClientConnections connections,
-      StepServices services, RequestTelemetry telemetry, EdgeTls.Listener tls) {
+      StepServices services, RequestTelemetry telemetry, EdgeTls.Listener tls,
+      BooleanSupplier serving) {
     ProxyHandler.Listener shared =
         new ProxyHandler.Listener(routes, pools, connections, services, telemetry, tls);
-    return new ProxyChannelInitializer(settings, shared);
+    return new ProxyChannelInitializer(settings, shared, serving);
   }
 
   /** The port actually bound. */

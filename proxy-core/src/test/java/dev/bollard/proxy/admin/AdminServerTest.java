@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,29 @@ class AdminServerTest {
     assertThat(before.body()).isEqualTo("not ready: no snapshot published yet\n");
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(after.body()).isEqualTo("ready\n");
+  }
+
+  @Test
+  void livezIsOkRegardlessOfReadiness() throws Exception {
+    HttpResponse<String> response = get("/livez");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("ok\n");
+  }
+
+  @Test
+  void readyzSaysWhyItIsNotReady() throws Exception {
+    AtomicReference<Readiness> now = new AtomicReference<>(Readiness.STARTING);
+    try (AdminServer admin = AdminServer.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), now::get, () -> "{}", null)) {
+      String url = "http://127.0.0.1:" + admin.port() + "/readyz";
+      now.set(Readiness.DRAINING);
+      HttpResponse<String> draining = client.send(
+          HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(draining.statusCode()).isEqualTo(503);
+      assertThat(draining.body()).isEqualTo("not ready: draining (shutting down)\n");
+    }
   }
 
   @Test
