@@ -131,7 +131,7 @@ class AdminServerTest {
     server.close();
     int[] calls = {0};
     server = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        ready::get, () -> "{}", null,
+        () -> Readiness.STARTING, () -> "{}", null,
         java.util.Map.of("/", AdminPage.html(() -> "<p>page " + (++calls[0]) + "</p>")));
 
     HttpResponse<String> first = get("/");
@@ -147,8 +147,8 @@ class AdminServerTest {
   @Test
   void aPageCannotReplaceAProbe() {
     assertThatThrownBy(() -> AdminServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ready::get, () -> "{}",
-            null, java.util.Map.of("/readyz", AdminPage.html(() -> "always ready"))))
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            () -> Readiness.STARTING, () -> "{}", null, java.util.Map.of("/readyz", AdminPage.html(() -> "always ready"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("/readyz");
   }
