@@ -243,10 +243,24 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     if (msg instanceof HttpResponse response) {
       onResponseHead(response);
+      if (relaying == Relaying.DONE) {
+        // Failed or upgraded on its head: a full (failed) response's content goes nowhere.
+        ReferenceCountUtil.release(msg);
+        return;
+      }
     }
     if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        // Netty ends a body it cannot decode (a bad chunk size, bad trailers) with a failed
+        // LastHttpContent: never a clean end, and the decoder is stuck, so never pooled.
+        Throwable cause = content.decoderResult().cause();
+        content.release();
+        upstreamBroken("sent a malformed response body (" + cause + ")");
+        return;
+      }
       onResponseContent(content);
     } else if (!(msg instanceof HttpResponse)) {
+      // Raw bytes after an unasked protocol switch: the exchange has failed already.
       ReferenceCountUtil.release(msg);
     }
   }
@@ -257,8 +271,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     int code = response.status().code();
-    if (code == 101 && webSocket) {
-      upgrade(response);
+    if (code == 101) {
+      if (webSocket) {
+        upgrade(response);
+      } else {
+        // Nothing asked for it; the decoder now passes raw bytes, so no final response can come.
+        upstreamBroken("switched protocols (101) though the request asked for no upgrade");
+      }
       return;
     }
     if (code >= 100 && code < 200) {
@@ -387,6 +406,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void upstreamBroken(String what) {
+    if (relaying == Relaying.DONE) {
+      return;
+    }
     if (relaying != Relaying.STREAMING) {
       fail(HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
@@ -435,7 +457,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     releasePending();
     discardUpstream();
     HttpResponse started = upstreamResponse;
-    owner.telemetry().completed(request.facts, started != null ? started.status().code() : 502);
+    owner.telemetry().aborted(request.facts, started != null ? started.status().code() : 502);
     owner.abort(this);
   }
 

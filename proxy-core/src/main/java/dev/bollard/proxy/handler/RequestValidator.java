@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * nothing of a rejected request, and nothing after it on the same connection, is passed on.
  *
  * <p>A rejected head is answered with a short plain-text 400 (or 414, 431, 501, 505) carrying
- * {@code Connection: close}, then the connection closes. When earlier pipelined requests still
+ * {@code Connection: close}, then the connection closes the way {@link LingeringClose} does, so
+ * that the client can read the answer while it is still sending. When earlier pipelined requests still
  * await their responses, the answer waits for them. A body that turns out malformed after its head
  * was passed on cannot be answered (the upstream exchange has begun): the validator fires {@link
  * BodyRejected} and closes the connection; the proxy handler must then abort the upstream request
@@ -82,6 +83,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
   private static final String USUAL_SCAN_NAME = "validate-scan";
 
   private final int maxUriBytes;
+  private final int maxHeaderCount;
   private final @Nullable ClientTimeouts timeouts;
   private @Nullable RequestValidatorHeadScanner scanner;
   private @Nullable ChannelHandlerContext context;
@@ -97,7 +99,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
   private @Nullable Rejection pendingRejection;
   private @Nullable HttpRequest heldHead;
 
-  /** Creates a validator for one connection, with the request-line limit of {@code limits}. */
+  /**
+   * Creates a validator for one connection, with the request-line and header-count limits of
+   * {@code limits}.
+   */
   public RequestValidator(HeadLimits limits) {
     this(limits, null);
   }
@@ -108,6 +113,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
    */
   public RequestValidator(HeadLimits limits, @Nullable ClientTimeouts timeouts) {
     this.maxUriBytes = limits.maxUriBytes();
+    this.maxHeaderCount = limits.maxHeaderCount();
     this.timeouts = timeouts;
   }
 
@@ -328,6 +334,13 @@ public final class RequestValidator extends ChannelDuplexHandler {
     RequestValidatorHeadScanner added = scanner;
     if (added != null && !added.isAwaitingHead()) {
       return badRequest("request head the raw-byte scanner did not see");
+    }
+    if (request.headers().size() > maxHeaderCount) {
+      // 431, not 400: RFC 6585 section 5 covers fields too large "collectively", and it is the
+      // status of the head-size limit next to it. The count is the decoded one: the head was
+      // already bounded by its size.
+      return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "more than " + maxHeaderCount + " header fields");
     }
     HttpVersion version = request.protocolVersion();
     if (version.majorVersion() != 1 || version.minorVersion() > 1) {

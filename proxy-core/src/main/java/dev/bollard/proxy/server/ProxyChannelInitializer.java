@@ -43,7 +43,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   ProxyChannelInitializer(ServerSettings settings, ProxyHandler.Listener shared) {
     this.settings = settings;
     this.shared = shared;
-    this.headLimits = new HeadLimits(settings.maxUriBytes(), settings.maxHeaderBytes());
+    this.headLimits = new HeadLimits(settings.maxUriBytes(), settings.maxHeaderBytes(),
+        settings.maxHeaderCount());
   }
 
   @Override
