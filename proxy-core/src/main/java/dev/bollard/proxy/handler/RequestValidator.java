@@ -2,7 +2,6 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.http.PlainResponses;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
@@ -488,8 +487,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   private static void sendRejection(ChannelHandlerContext ctx, Rejection rejection) {
     ctx.fireUserEventTriggered(new RequestRejected(rejection.status().code(), rejection.head()));
-    ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false))
-        .addListener(ChannelFutureListener.CLOSE);
+    LingeringClose.after(
+        ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false)));
   }
 
   private static @Nullable SocketAddress remote(ChannelHandlerContext ctx) {

@@ -109,20 +109,22 @@ class RequestHeadEdgesTest {
       assertThat(r.status()).isEqualTo(431);
     }
     assertThat(a.requests()).isEqualTo(1);
-    assertThat(logLine(1).status()).isEqualTo(431);
-    assertThat(logLine(1).uri()).isEqualTo("/h");
+    logLine(2);
+    assertThat(logged).filteredOn(f -> f.status() == 431).extracting(RequestFacts::uri)
+        .containsExactlyInAnyOrder("/h", "/e");
   }
 
   @Test
   void oversizedRequestLineIsAnsweredBeforeAnOrderlyClose() throws Exception {
     byte[] filler = new byte[64 * 1024];
     Arrays.fill(filler, (byte) 'a');
+    CompletableFuture<Void> sending;
     try (Socket s = new Socket("127.0.0.1", proxy.port())) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       // Keeps sending the request line while the answer is read: the proxy answers with bytes of
       // it still unread.
-      CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+      sending = CompletableFuture.runAsync(() -> {
         try {
           out.write("GET /".getBytes(StandardCharsets.US_ASCII));
           for (int i = 0; i < 64; i++) {
@@ -135,9 +137,10 @@ class RequestHeadEdgesTest {
       InputStream in = s.getInputStream();
       byte[] answer = in.readAllBytes();
       String text = new String(answer, StandardCharsets.ISO_8859_1);
+      // The whole answer, then an orderly end of stream, not a reset.
       assertThat(text).startsWith("HTTP/1.1 414 ").contains("\r\n\r\n");
-      sending.join();
     }
+    sending.join();
     assertThat(logLine(0).status()).isEqualTo(414);
   }
 }
