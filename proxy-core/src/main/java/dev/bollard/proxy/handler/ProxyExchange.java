@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One request relayed to an upstream: picks endpoints (round-robin, each tried once), streams the
  * request body up and the response down with backpressure both ways, maps upstream failures to
- * 502/504, and returns a cleanly finished keep-alive connection to the pool.
+ * 502/504, and returns a cleanly finished keep-alive connection to the pool. An upstream that
+ * breaks HTTP (a response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at
+ * once before the response head went out, and after it a client connection closed without the
+ * response's end; its connection is discarded either way.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */

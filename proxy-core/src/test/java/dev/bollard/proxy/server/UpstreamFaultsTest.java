@@ -97,6 +97,18 @@ class UpstreamFaultsTest {
   }
 
   @Test
+  void aResponseToHeadHasNoBodyAndLeavesItsConnectionPooled() throws Exception {
+    start(Answer.of("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"));
+    try (RawHttpConnection c = connect()) {
+      RawResponse head = c.send("HEAD /h HTTP/1.1\r\nHost: app.test\r\n\r\n").readHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("content-length")).isEqualTo("10");
+      assertThat(c.get("app.test", "/next").read().text()).isEqualTo("fine");
+    }
+    assertThat(backend.connectionsAccepted()).isEqualTo(1);
+  }
+
+  @Test
   void malformedChunkAbortsTheClientResponseAndIsNeverPooled() throws Exception {
     start(Answer.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "5\r\nhello\r\nZZ\r\nmore\r\n0\r\n\r\n"));
