@@ -103,6 +103,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - "--upstream-idle-timeout={{ .Values.proxy.upstreamIdleTimeout }}"
 - "--max-header-bytes={{ .Values.proxy.maxHeaderBytes }}"
 - "--max-uri-bytes={{ .Values.proxy.maxUriBytes }}"
+- "--max-request-headers={{ .Values.proxy.maxRequestHeaders }}"
 - "--shutdown-grace={{ .Values.proxy.shutdownGraceSeconds }}s"
 - "--rebuild-hold-off={{ .Values.controller.rebuildHoldOff }}"
 - "--rebuild-max-delay={{ .Values.controller.rebuildMaxDelay }}"

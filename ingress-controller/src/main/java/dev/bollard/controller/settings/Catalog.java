@@ -228,6 +228,10 @@ public final class Catalog {
       "8192", v -> ValueParsers.intBetween(v, 256, Integer.MAX_VALUE),
       "Longest request line, at least 256; beyond it 414.");
 
+  public static final Setting<Integer> MAX_REQUEST_HEADERS = Setting.flag(
+      "--max-request-headers", "N", "100", v -> ValueParsers.intBetween(v, 1, 10_000),
+      "Most header fields in a request head, 1 to 10000; beyond it 431.");
+
   public static final Setting<Duration> SHUTDOWN_GRACE = Setting.flag("--shutdown-grace",
       "DURATION", "30s", ValueParsers::duration,
       "On SIGTERM, how long in-flight requests may finish.");
@@ -403,7 +407,8 @@ public final class Catalog {
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_CA_FILE, ACME_RENEW_WHEN_REMAINING,
       ACME_CHALLENGE_TYPES,
-      LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, SHUTDOWN_GRACE, UPSTREAM_IDLE_TIMEOUT,
+      LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
+      UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
@@ -426,7 +431,8 @@ public final class Catalog {
   /** What the proxy keeps for its whole life, from the flags' values. */
   public static ServerSettings server(SettingValues v) {
     return new ServerSettings(v.get(LISTEN), v.get(IO_THREADS), v.get(MAX_HEADER_BYTES),
-        v.get(MAX_URI_BYTES), v.get(SHUTDOWN_GRACE), v.get(UPSTREAM_IDLE_TIMEOUT));
+        v.get(MAX_URI_BYTES), v.get(MAX_REQUEST_HEADERS), v.get(SHUTDOWN_GRACE),
+        v.get(UPSTREAM_IDLE_TIMEOUT));
   }
 
   /**

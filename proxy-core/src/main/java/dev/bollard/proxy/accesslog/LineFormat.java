@@ -43,4 +43,12 @@ interface LineFormat {
       out.piece(kept);
     }
   }
+
+  /**
+   * nginx's {@code $request_completion}: {@code OK} when the client got its whole response, empty
+   * when the proxy cut it short (the upstream broke mid-response) or the client left (499).
+   */
+  static String completion(RequestFacts f) {
+    return f.responseComplete() ? "OK" : "";
+  }
 }

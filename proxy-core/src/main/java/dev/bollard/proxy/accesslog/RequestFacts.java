@@ -52,6 +52,7 @@ public final class RequestFacts {
   private long headBytesOut;
   private @Nullable List<String> captured;
   private boolean complete;
+  private boolean cutShort;
 
   private RequestFacts(
       HttpRequest request, InetAddress client, LogSettings settings, long nanos, long micros) {
@@ -213,7 +214,31 @@ public final class RequestFacts {
     return true;
   }
 
+  /**
+   * Like {@link #complete}, for a response the proxy cut short: the client got the head with
+   * {@code status} but not the whole body (the upstream broke mid-response), and the connection
+   * was closed so that the client can tell. The access log's {@code request_completion} is then
+   * empty.
+   *
+   * @return whether this call completed the facts (log them then)
+   */
+  public boolean abort(int status) {
+    if (complete) {
+      return false;
+    }
+    cutShort = true;
+    return complete(status);
+  }
+
   // ---- read when formatting -------------------------------------------------------------------
+
+  /**
+   * Whether the client got its whole response, as nginx's {@code $request_completion}: false when
+   * the proxy cut the response short ({@link #abort}) or the client left first (499).
+   */
+  public boolean responseComplete() {
+    return complete && !cutShort && status != 499;
+  }
 
   /** Whether {@link #complete} was called. */
   public boolean isComplete() {

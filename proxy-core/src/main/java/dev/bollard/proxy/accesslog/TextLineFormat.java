@@ -54,6 +54,7 @@ final class TextLineFormat implements LineFormat {
           Map.entry("bytes_sent", (f, out) -> out.pieceDecimal(f.bytesSent())),
           Map.entry("request_length", (f, out) -> out.pieceDecimal(f.requestLength())),
           Map.entry("request_time", (f, out) -> seconds(f.durationNanos(), out)),
+          Map.entry("request_completion", (f, out) -> out.piece(LineFormat.completion(f))),
           Map.entry("upstream_addr", (f, out) -> out.piece(f.upstreamAddress())),
           Map.entry("upstream_status", (f, out) -> {
             if (f.upstreamStatus() >= 0) {

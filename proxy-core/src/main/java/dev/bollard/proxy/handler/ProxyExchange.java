@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One request relayed to an upstream: picks endpoints (round-robin, each tried once), streams the
  * request body up and the response down with backpressure both ways, maps upstream failures to
- * 502/504, and returns a cleanly finished keep-alive connection to the pool.
+ * 502/504, and returns a cleanly finished keep-alive connection to the pool. An upstream that
+ * breaks HTTP (a response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at
+ * once before the response head went out, and after it a client connection closed without the
+ * response's end; its connection is discarded either way.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
@@ -243,10 +246,24 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
     if (msg instanceof HttpResponse response) {
       onResponseHead(response);
+      if (relaying == Relaying.DONE) {
+        // Failed or upgraded on its head: a full (failed) response's content goes nowhere.
+        ReferenceCountUtil.release(msg);
+        return;
+      }
     }
     if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        // Netty ends a body it cannot decode (a bad chunk size, bad trailers) with a failed
+        // LastHttpContent: never a clean end, and the decoder is stuck, so never pooled.
+        Throwable cause = content.decoderResult().cause();
+        content.release();
+        upstreamBroken("sent a malformed response body (" + cause + ")");
+        return;
+      }
       onResponseContent(content);
     } else if (!(msg instanceof HttpResponse)) {
+      // Raw bytes after an unasked protocol switch: the exchange has failed already.
       ReferenceCountUtil.release(msg);
     }
   }
@@ -257,8 +274,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     int code = response.status().code();
-    if (code == 101 && webSocket) {
-      upgrade(response);
+    if (code == 101) {
+      if (webSocket) {
+        upgrade(response);
+      } else {
+        // Nothing asked for it; the decoder now passes raw bytes, so no final response can come.
+        upstreamBroken("switched protocols (101) though the request asked for no upgrade");
+      }
       return;
     }
     if (code >= 100 && code < 200) {
@@ -387,6 +409,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void upstreamBroken(String what) {
+    if (relaying == Relaying.DONE) {
+      return;
+    }
     if (relaying != Relaying.STREAMING) {
       fail(HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
@@ -435,7 +460,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     releasePending();
     discardUpstream();
     HttpResponse started = upstreamResponse;
-    owner.telemetry().completed(request.facts, started != null ? started.status().code() : 502);
+    owner.telemetry().aborted(request.facts, started != null ? started.status().code() : 502);
     owner.abort(this);
   }
 

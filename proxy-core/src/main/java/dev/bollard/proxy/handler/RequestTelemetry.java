@@ -60,4 +60,14 @@ public final class RequestTelemetry {
       sink.completed(facts);
     }
   }
+
+  /**
+   * The response that started with {@code status} was cut short (the connection closed before its
+   * end); the first call hands its facts on.
+   */
+  void aborted(RequestFacts facts, int status) {
+    if (facts.abort(status)) {
+      sink.completed(facts);
+    }
+  }
 }

@@ -2,7 +2,6 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.http.PlainResponses;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
@@ -37,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * nothing of a rejected request, and nothing after it on the same connection, is passed on.
  *
  * <p>A rejected head is answered with a short plain-text 400 (or 414, 431, 501, 505) carrying
- * {@code Connection: close}, then the connection closes. When earlier pipelined requests still
+ * {@code Connection: close}, then the connection closes the way {@link LingeringClose} does, so
+ * that the client can read the answer while it is still sending. When earlier pipelined requests still
  * await their responses, the answer waits for them. A body that turns out malformed after its head
  * was passed on cannot be answered (the upstream exchange has begun): the validator fires {@link
  * BodyRejected} and closes the connection; the proxy handler must then abort the upstream request
@@ -82,6 +82,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
   private static final String USUAL_SCAN_NAME = "validate-scan";
 
   private final int maxUriBytes;
+  private final int maxHeaderCount;
   private final @Nullable ClientTimeouts timeouts;
   private @Nullable RequestValidatorHeadScanner scanner;
   private @Nullable ChannelHandlerContext context;
@@ -97,7 +98,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
   private @Nullable Rejection pendingRejection;
   private @Nullable HttpRequest heldHead;
 
-  /** Creates a validator for one connection, with the request-line limit of {@code limits}. */
+  /**
+   * Creates a validator for one connection, with the request-line and header-count limits of
+   * {@code limits}.
+   */
   public RequestValidator(HeadLimits limits) {
     this(limits, null);
   }
@@ -108,6 +112,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
    */
   public RequestValidator(HeadLimits limits, @Nullable ClientTimeouts timeouts) {
     this.maxUriBytes = limits.maxUriBytes();
+    this.maxHeaderCount = limits.maxHeaderCount();
     this.timeouts = timeouts;
   }
 
@@ -329,6 +334,13 @@ public final class RequestValidator extends ChannelDuplexHandler {
     if (added != null && !added.isAwaitingHead()) {
       return badRequest("request head the raw-byte scanner did not see");
     }
+    if (request.headers().size() > maxHeaderCount) {
+      // 431, not 400: RFC 6585 section 5 covers fields too large "collectively", and it is the
+      // status of the head-size limit next to it. The count is the decoded one: the head was
+      // already bounded by its size.
+      return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "more than " + maxHeaderCount + " header fields");
+    }
     HttpVersion version = request.protocolVersion();
     if (version.majorVersion() != 1 || version.minorVersion() > 1) {
       return new Rejection(
@@ -475,8 +487,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   private static void sendRejection(ChannelHandlerContext ctx, Rejection rejection) {
     ctx.fireUserEventTriggered(new RequestRejected(rejection.status().code(), rejection.head()));
-    ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false))
-        .addListener(ChannelFutureListener.CLOSE);
+    LingeringClose.after(
+        ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false)));
   }
 
   private static @Nullable SocketAddress remote(ChannelHandlerContext ctx) {

@@ -22,12 +22,13 @@ import io.netty.util.AsciiString;
  *       X-Forwarded-Proto/-Host/-Port} from this hop, or as a trusted proxy sent them;
  *   <li>{@code X-Request-Id} and {@code X-Request-Start};
  *   <li>{@code Host} set to the routed authority for an absolute-form request (RFC 9112 section
- *       3.2.2: the upstream never sees another host than the one routing and the guard used);
+ *       3.2.2: the upstream never sees another host than the one routing and the guard used), and
+ *       the target itself sent in origin form;
  *   <li>the route's steps, in chain order (the guard's {@code Authorization} removal, prefixes,
  *       header rules).
  * </ol>
  *
- * <p>Always HTTP/1.1 and keep-alive, same method and URI.
+ * <p>Always HTTP/1.1 and keep-alive, same method; same URI, but in origin form.
  */
 final class UpstreamHead {
 
@@ -61,14 +62,14 @@ final class UpstreamHead {
       h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     }
-    forwarded(request, given, h, listenerPort);
-    RequestIds.applyUpstream(h, request.facts.requestIdValue(), request.facts.startMicros());
     RequestTarget target = request.target();
+    forwarded(request, given, h, listenerPort, target);
+    RequestIds.applyUpstream(h, request.facts.requestIdValue(), request.facts.startMicros());
     if (target.absoluteForm()) {
       h.set(HttpHeaderNames.HOST, target.authority());
     }
     request.steps().toUpstream(request, h);
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), in.uri(), h);
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), target.upstreamUri(), h);
   }
 
   /** Whether the request asks for a WebSocket upgrade. */
@@ -78,8 +79,8 @@ final class UpstreamHead {
         && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
-  private static void forwarded(
-      ClientRequest request, HttpHeaders given, HttpHeaders h, int listenerPort) {
+  private static void forwarded(ClientRequest request, HttpHeaders given, HttpHeaders h,
+      int listenerPort, RequestTarget target) {
     RealIpPolicy realIp = request.realIp;
     if (!realIp.forwardedForHeader().equals("x-forwarded-for")) {
       h.remove(realIp.forwardedForHeader());
@@ -90,7 +91,8 @@ final class UpstreamHead {
     h.set(X_FORWARDED_PROTO, proto != null ? proto : request.secure() ? HTTPS : HTTP);
     String host = trusted ? given.get(X_FORWARDED_HOST) : null;
     if (host == null) {
-      host = given.get(HttpHeaderNames.HOST);
+      // The host the request was routed by: an absolute-form target's authority wins over Host.
+      host = target.absoluteForm() ? target.authority() : given.get(HttpHeaderNames.HOST);
     }
     if (host != null) {
       h.set(X_FORWARDED_HOST, host);

@@ -55,7 +55,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.settings = settings;
     this.shared = shared;
     this.serving = serving;
-    this.headLimits = new HeadLimits(settings.maxUriBytes(), settings.maxHeaderBytes());
+    this.headLimits = new HeadLimits(settings.maxUriBytes(), settings.maxHeaderBytes(),
+        settings.maxHeaderCount());
   }
 
   @Override

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * What is fixed for the life of the proxy process: the listener, its threads, the request-head
- * limits the codec is built with, the shutdown grace and the upstream pools' idle timeout.
+ * limits the codec and the validator are built with, the shutdown grace and the upstream pools' idle timeout.
  * Everything a config version can change lives in {@link
  * dev.bollard.proxy.config.GlobalSettings} instead, and only there.
  *
@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param ioThreads event-loop threads (0: Netty's default, two per core)
  * @param maxHeaderBytes largest request head section (431 beyond it)
  * @param maxUriBytes longest request line (414 beyond it)
+ * @param maxHeaderCount most header fields in a request head (431 beyond it)
  * @param shutdownGrace how long in-flight requests may run after SIGTERM
  * @param upstreamIdleTimeout pooled upstream keep-alive connections unused this long are closed
  */
@@ -21,6 +22,7 @@ public record ServerSettings(
     int ioThreads,
     int maxHeaderBytes,
     int maxUriBytes,
+    int maxHeaderCount,
     Duration shutdownGrace,
     Duration upstreamIdleTimeout) {
 
@@ -35,6 +37,10 @@ public record ServerSettings(
     if (maxUriBytes < 256) {
       throw new IllegalArgumentException("maxUriBytes: " + maxUriBytes + " (expected: >= 256)");
     }
+    if (maxHeaderCount < 1) {
+      throw new IllegalArgumentException(
+          "maxHeaderCount: " + maxHeaderCount + " (expected: >= 1)");
+    }
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdownGrace: " + shutdownGrace + " (expected: >= 0)");
     }
@@ -47,6 +53,6 @@ public record ServerSettings(
   /** Defaults close to nginx's, listening on the given address. */
   public static ServerSettings defaults(InetSocketAddress bind) {
     return new ServerSettings(
-        bind, 0, 32 * 1024, 8 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        bind, 0, 32 * 1024, 8 * 1024, 100, Duration.ofSeconds(30), Duration.ofSeconds(60));
   }
 }

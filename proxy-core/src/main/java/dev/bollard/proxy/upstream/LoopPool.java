@@ -11,7 +11,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -85,11 +84,12 @@ final class LoopPool {
     ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
     while (queue != null && !queue.isEmpty()) {
       UpstreamConnection conn = queue.pollFirst();
-      if (conn.channel().isActive()) {
+      if (conn.channel().isActive() && conn.isClean()) {
         conn.lease(listener);
         return loop.newSucceededFuture(conn);
       }
       conn.cancelIdleTimer();
+      conn.channel().close();
     }
     return connect(endpoint, listener, connectTimeout);
   }
@@ -109,7 +109,7 @@ final class LoopPool {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast("http", new HttpClientCodec(upstreamDecoderConfig(), false, false))
+                        .addLast("http", new UpstreamCodec(upstreamDecoderConfig()))
                         .addLast("relay", handler);
                   }
                 })
@@ -136,6 +136,7 @@ final class LoopPool {
     refreshLiveEndpoints();
     if (closed.getAsBoolean()
         || !conn.channel().isActive()
+        || !conn.isClean()
         || !liveEndpoints.contains(conn.endpoint())) {
       conn.channel().close();
       return;

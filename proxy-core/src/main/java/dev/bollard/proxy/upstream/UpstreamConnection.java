@@ -2,14 +2,15 @@ package dev.bollard.proxy.upstream;
 
 import dev.bollard.proxy.config.Endpoint;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream connection leased to one exchange. Give it back with {@link #release()} only after
- * a response completed cleanly on a keep-alive connection; otherwise {@link #discard()} it.
+ * a response completed cleanly on a keep-alive connection; otherwise {@link #discard()} it. Every
+ * decoder failure (a response the codec could not parse, a body it could not frame) counts as not
+ * clean: the decoder skips everything after one, so such a connection could never answer again.
  *
  * <p>One deadline per connection, whichever applies: the lessee's response deadline while leased
  * ({@link #expectResponseWithin}), the pool's idle deadline while pooled. It is a {@code long}
@@ -65,7 +66,10 @@ public final class UpstreamConnection {
     return leases > 1;
   }
 
-  /** Returns a clean keep-alive connection to its loop's pool. */
+  /**
+   * Returns a clean keep-alive connection to its loop's pool; the pool closes it instead if the
+   * upstream sent bytes beyond the response ({@link #isClean}).
+   */
   public void release() {
     handler.listener(null);
     if (!channel.config().isAutoRead()) {
@@ -87,9 +91,19 @@ public final class UpstreamConnection {
 
   /** Removes the HTTP codec after a protocol switch: from now on the listener gets raw bytes. */
   public void switchToRawBytes() {
-    if (channel.pipeline().get(HttpClientCodec.class) != null) {
-      channel.pipeline().remove(HttpClientCodec.class);
+    if (channel.pipeline().get(UpstreamCodec.class) != null) {
+      channel.pipeline().remove(UpstreamCodec.class);
     }
+  }
+
+  /**
+   * Whether the upstream sent nothing beyond the responses decoded so far: a connection with
+   * bytes left over (more than its {@code Content-Length}, or anything while it sat idle) would
+   * have the next response read after them, so the pool closes it instead.
+   */
+  boolean isClean() {
+    UpstreamCodec codec = channel.pipeline().get(UpstreamCodec.class);
+    return codec != null && !codec.hasUnreadBytes();
   }
 
   /**

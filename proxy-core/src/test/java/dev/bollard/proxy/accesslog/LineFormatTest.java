@@ -118,7 +118,25 @@ class LineFormatTest {
             + "\"upstream_addr\":\"10.0.0.1:8080\",\"upstream_status\":200,\"namespace\":\"prod\","
             + "\"ingress\":\"web\",\"service\":\"web\",\"service_port\":\"http\","
             + "\"tls_version\":\"\",\"tls_sni\":\"\",\"user_agent\":\"curl/8\","
-            + "\"referer\":\"http://r/\",\"user_id\":\"42\",\"captured_status\":\"ok\"}");
+            + "\"referer\":\"http://r/\",\"request_completion\":\"OK\",\"user_id\":\"42\","
+            + "\"captured_status\":\"ok\"}");
+  }
+
+  @Test
+  void aResponseCutShortOrAbandonedIsNotComplete() {
+    RequestFacts whole = facts("/", LogSettings.DEFAULTS);
+    whole.complete(200);
+    RequestFacts cut = facts("/", LogSettings.DEFAULTS);
+    cut.abort(200);
+    RequestFacts left = facts("/", LogSettings.DEFAULTS);
+    left.complete(499);
+    assertThat(text("$status [$request_completion]", whole)).isEqualTo("200 [OK]");
+    assertThat(text("$status [$request_completion]", cut)).isEqualTo("200 [-]");
+    assertThat(text("$status [$request_completion]", left)).isEqualTo("499 [-]");
+    assertThat(json(cut)).contains("\"status\":200,").endsWith("\"request_completion\":\"\"}");
+    // The first completion wins: a later abort changes nothing.
+    assertThat(whole.abort(502)).isFalse();
+    assertThat(whole.responseComplete()).isTrue();
   }
 
   /** A GET that never reached an upstream: Bollard answered it with {@code status}. */

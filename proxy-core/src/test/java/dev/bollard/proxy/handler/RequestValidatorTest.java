@@ -28,7 +28,7 @@ class RequestValidatorTest {
 
   private static final int MAX_URI = 256;
   private static final int MAX_HEADERS = 1024;
-  static final HeadLimits LIMITS = new HeadLimits(MAX_URI, MAX_HEADERS);
+  static final HeadLimits LIMITS = new HeadLimits(MAX_URI, MAX_HEADERS, 100);
 
   private final Capture capture = new Capture();
   private final EmbeddedChannel channel =

@@ -83,7 +83,8 @@ class ProxyLifecycleTest {
     // One event loop: one upstream pool, so every client connection can reuse the same upstream.
     try (TestBackend b = TestBackend.start("b", TestBackend.echo());
         ProxyFixture p = ProxyFixture.start(s -> new ServerSettings(s.bind(), 1,
-            s.maxHeaderBytes(), s.maxUriBytes(), s.shutdownGrace(), s.upstreamIdleTimeout()))) {
+            s.maxHeaderBytes(), s.maxUriBytes(), s.maxHeaderCount(), s.shutdownGrace(),
+            s.upstreamIdleTimeout()))) {
       p.publish(Snapshots.of(host("b.test", backend("test/b:80", b))));
       for (int i = 0; i < 3; i++) {
         try (RawHttpConnection c = p.connect()) {
@@ -107,7 +108,7 @@ class ProxyLifecycleTest {
     try (TestBackend b = TestBackend.start("b", TestBackend.echo());
         ProxyFixture p = ProxyFixture.start(s ->
             new ServerSettings(s.bind(), s.ioThreads(), s.maxHeaderBytes(), s.maxUriBytes(),
-                s.shutdownGrace(), Duration.ofMillis(200)))) {
+                s.maxHeaderCount(), s.shutdownGrace(), Duration.ofMillis(200)))) {
       p.publish(Snapshots.of(host("b.test", backend("test/b:80", b))));
       try (RawHttpConnection c = p.connect()) {
         assertThat(c.get("b.test", "/").read().status()).isEqualTo(200);
