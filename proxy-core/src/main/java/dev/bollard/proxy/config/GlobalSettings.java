@@ -96,28 +96,33 @@ public record GlobalSettings(
    * client-body-buffer-size}: a request body is read whole before an upstream connection is
    * taken, so a slow client costs bounded proxy memory instead of a backend worker. Its first
    * {@code memoryBytes} are kept in memory, the rest in an unlinked temporary file of at most
-   * {@code proxy-body-size} bytes. Bodyless requests and WebSocket upgrades are never buffered.
+   * {@code proxy-body-size} bytes; all such files together hold at most {@code fileBytes} (then
+   * 503). Bodyless requests and WebSocket upgrades are never buffered.
    *
    * @param on whether bodies are buffered (off: streamed up as they arrive)
    * @param memoryBytes how much of one body is kept in memory before the rest goes to a file
+   * @param fileBytes how much the temporary files of all buffered bodies may hold together
    */
-  public record BodyBuffering(boolean on, int memoryBytes) {
+  public record BodyBuffering(boolean on, int memoryBytes, long fileBytes) {
 
     /** Bodies streamed as they arrive. */
-    public static final BodyBuffering OFF = new BodyBuffering(false, 8 * 1024);
+    public static final BodyBuffering OFF = new BodyBuffering(false, 8 * 1024, 32L << 20);
 
-    /** ingress-nginx's defaults: on, 8 KiB in memory. */
-    public static final BodyBuffering DEFAULTS = new BodyBuffering(true, 8 * 1024);
+    /** ingress-nginx's defaults: on, 8 KiB in memory; and 32 MiB of files in all. */
+    public static final BodyBuffering DEFAULTS = new BodyBuffering(true, 8 * 1024, 32L << 20);
 
     public BodyBuffering {
       if (memoryBytes < 0) {
         throw new IllegalArgumentException("memoryBytes: " + memoryBytes + " (expected: >= 0)");
       }
+      if (fileBytes < 0) {
+        throw new IllegalArgumentException("fileBytes: " + fileBytes + " (expected: >= 0)");
+      }
     }
 
     /** This policy, turned on or off (a route's {@code proxy-request-buffering} annotation). */
     public BodyBuffering turned(boolean value) {
-      return value == on ? this : new BodyBuffering(value, memoryBytes);
+      return value == on ? this : new BodyBuffering(value, memoryBytes, fileBytes);
     }
   }
 

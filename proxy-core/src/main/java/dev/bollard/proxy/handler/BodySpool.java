@@ -1,5 +1,6 @@
 package dev.bollard.proxy.handler;
 
+import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.http.PlainResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * the rest goes to a temporary file that is unlinked as soon as it is open (nothing is left behind
  * after a crash, and closing it frees the disk space). The file holds at most {@code
  * proxy-body-size} bytes: a chunked body that grows past it gets 413 at once and the connection
- * closes. A body that arrives in one piece with its head (the usual small request) is kept as
+ * closes. The files of all bodies together hold at most the policy's {@code fileBytes} ({@link
+ * BodyFileSpace}): a body that would need more gets 503. A body that arrives in one piece with its head (the usual small request) is kept as
  * decoded, without a copy. File writes run on the event loop, like nginx's; they go to the page
  * cache.
  *
@@ -42,6 +44,8 @@ final class BodySpool implements Exchange {
   private final boolean keepAlive;
   private final int memoryBytes;
   private final long maxBodyBytes;
+  private final long fileLimit;
+  private final BodyFileSpace space;
   private final Path directory;
   private @Nullable ByteBuf memory;
   private @Nullable FileChannel file;
@@ -52,18 +56,21 @@ final class BodySpool implements Exchange {
 
   /**
    * @param keepAlive whether the connection may stay open after the response (handed back)
-   * @param memoryBytes how much of the body is kept in memory; the rest goes to a file
+   * @param buffering how much of the body is kept in memory, and how much all files may hold
    * @param maxBodyBytes the largest body ({@code proxy-body-size}); 0 for no limit
+   * @param space the disk space the files of all buffered bodies hold
    * @param directory where the temporary file is made
    */
   BodySpool(ProxyHandler owner, ByteBufAllocator alloc, ClientRequest request, boolean keepAlive,
-      int memoryBytes, long maxBodyBytes, Path directory) {
+      BodyBuffering buffering, long maxBodyBytes, BodyFileSpace space, Path directory) {
     this.owner = owner;
     this.alloc = alloc;
     this.request = request;
     this.keepAlive = keepAlive;
-    this.memoryBytes = memoryBytes;
+    this.memoryBytes = buffering.memoryBytes();
+    this.fileLimit = buffering.fileBytes();
     this.maxBodyBytes = maxBodyBytes;
+    this.space = space;
     this.directory = directory;
   }
 
@@ -87,11 +94,19 @@ final class BodySpool implements Exchange {
     }
     if (last && memory == null && file == null) {
       done = true;
-      owner.bodyBuffered(this, new BufferedBody(bytes, null, 0), keepAlive);
+      owner.bodyBuffered(this, new BufferedBody(bytes, null, 0, space), keepAlive);
       return;
     }
     try {
-      store(bytes);
+      if (!store(bytes)) {
+        log.warn("No room to buffer the request body of {} {}: the temporary files of buffered"
+                + " bodies hold {} bytes, the limit (bollard-client-body-temp-size); answering"
+                + " 503. Raise it (and the size of java.io.tmpdir) if this is not an attack.",
+            request.head().method(), request.head().uri(), fileLimit);
+        refuse(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "no room to buffer the request body; try again later");
+        return;
+      }
     } catch (IOException e) {
       log.warn("Could not buffer the request body of {} {} in a temporary file under {}: {};"
               + " answering 500. Check that the directory (java.io.tmpdir) is writable and has"
@@ -106,14 +121,16 @@ final class BodySpool implements Exchange {
     if (last) {
       done = true;
       ByteBuf kept = memory != null ? memory : Unpooled.EMPTY_BUFFER;
-      BufferedBody body = new BufferedBody(kept, file, fileBytes);
+      BufferedBody body = new BufferedBody(kept, file, fileBytes, space);
       memory = null;
       file = null;
+      fileBytes = 0;
       owner.bodyBuffered(this, body, keepAlive);
     }
   }
 
-  private void store(ByteBuf bytes) throws IOException {
+  /** Keeps {@code bytes}; false if the files of buffered bodies have no room for them. */
+  private boolean store(ByteBuf bytes) throws IOException {
     if (file == null) {
       ByteBuf m = memory;
       if (m == null) {
@@ -124,14 +141,25 @@ final class BodySpool implements Exchange {
       int toMemory = Math.min(bytes.readableBytes(), m.maxWritableBytes());
       m.writeBytes(bytes, toMemory);
       if (!bytes.isReadable()) {
-        return;
+        return true;
       }
-      file = open();
     }
+    int n = bytes.readableBytes();
+    if (!space.tryTake(n, fileLimit)) {
+      return false;
+    }
+    // Counted before written: a failed open or write gives it back with the rest in discard().
+    long at = fileBytes;
+    fileBytes += n;
     FileChannel f = file;
-    while (bytes.isReadable()) {
-      fileBytes += bytes.readBytes(f, fileBytes, bytes.readableBytes());
+    if (f == null) {
+      f = open();
+      file = f;
     }
+    while (bytes.isReadable()) {
+      at += bytes.readBytes(f, at, bytes.readableBytes());
+    }
+    return true;
   }
 
   private FileChannel open() throws IOException {
@@ -167,6 +195,8 @@ final class BodySpool implements Exchange {
         // Unlinked already: closing only returns the descriptor and the disk space.
       }
     }
+    space.giveBack(fileBytes);
+    fileBytes = 0;
   }
 
   @Override

@@ -21,17 +21,20 @@ final class BufferedBody {
   private final ByteBuf memory;
   private final @Nullable FileChannel file;
   private final long fileBytes;
+  private final BodyFileSpace space;
   private boolean handedOn;
 
   /**
    * @param memory the first bytes of the body (owned from now on)
    * @param file the rest, from position 0, or {@code null} (owned from now on)
-   * @param fileBytes how many bytes the file holds
+   * @param fileBytes how many bytes the file holds, taken from {@code space} (given back when the
+   *     file is closed)
    */
-  BufferedBody(ByteBuf memory, @Nullable FileChannel file, long fileBytes) {
+  BufferedBody(ByteBuf memory, @Nullable FileChannel file, long fileBytes, BodyFileSpace space) {
     this.memory = memory;
     this.file = file;
     this.fileBytes = fileBytes;
+    this.space = space;
   }
 
   /** The body's length in bytes. */
@@ -54,7 +57,7 @@ final class BufferedBody {
     upstream.write(new DefaultHttpContent(memory));
     if (file != null && fileBytes > 0) {
       // The region closes the file when written (or failed), which frees its disk space.
-      upstream.write(new DefaultFileRegion(file, 0, fileBytes));
+      upstream.write(new SpooledRegion(file, fileBytes, space));
     } else {
       closeFile();
     }
@@ -78,6 +81,25 @@ final class BufferedBody {
       } catch (IOException e) {
         // Unlinked already: closing only returns the descriptor and the disk space.
       }
+      space.giveBack(fileBytes);
+    }
+  }
+
+  /** The file part of a body on its way upstream: closing it gives its space back. */
+  private static final class SpooledRegion extends DefaultFileRegion {
+    private final BodyFileSpace space;
+    private final long bytes;
+
+    SpooledRegion(FileChannel file, long bytes, BodyFileSpace space) {
+      super(file, 0, bytes);
+      this.space = space;
+      this.bytes = bytes;
+    }
+
+    @Override
+    protected void deallocate() {
+      super.deallocate();
+      space.giveBack(bytes);
     }
   }
 }

@@ -94,6 +94,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param connections this listener's connections, for draining
    * @param services what the route steps use (the guard, ACME answers, the HTTPS port)
    * @param telemetry logs and measures requests
+   * @param bodyFiles the disk space buffered request bodies hold, shared by every connection
    * @param edge the listener's TLS side (whether it terminates TLS, its pipeline steps)
    */
   public record Listener(
@@ -102,6 +103,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ClientConnections connections,
       StepServices services,
       RequestTelemetry telemetry,
+      BodyFileSpace bodyFiles,
       EdgeTls.Listener edge) {}
 
   /**
@@ -290,8 +292,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (buffering.on() && !upgrade && hasBody(head)) {
       // Read the whole body before taking an upstream connection; relay() follows from
       // bodyBuffered.
-      exchange = new BodySpool(this, ctx.alloc(), req, keepAlive, buffering.memoryBytes(),
-          maxBody, BODY_DIRECTORY);
+      exchange = new BodySpool(this, ctx.alloc(), req, keepAlive, buffering, maxBody,
+          listener.bodyFiles(), BODY_DIRECTORY);
       updateClientRead();
       return;
     }

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.server;
 
 import dev.bollard.proxy.guard.RequestGuard;
+import dev.bollard.proxy.handler.BodyFileSpace;
 import dev.bollard.proxy.handler.ClientConnections;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestTelemetry;
@@ -37,6 +38,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ClientConnections connections;
   /** Basic-auth checks; its small pool hashes passwords off the event loops. */
   private final RequestGuard guard;
+  private final BodyFileSpace bodyFiles;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private volatile @Nullable Channel httpsChannel;
 
@@ -45,8 +47,10 @@ public final class ProxyServer implements AutoCloseable {
       Channel serverChannel,
       UpstreamPools pools,
       ClientConnections connections,
-      RequestGuard guard) {
+      RequestGuard guard,
+      BodyFileSpace bodyFiles) {
     this.workers = workers;
+    this.bodyFiles = bodyFiles;
     this.serverChannel = serverChannel;
     this.pools = pools;
     this.connections = connections;
@@ -109,21 +113,23 @@ public final class ProxyServer implements AutoCloseable {
     ClientConnections connections = new ClientConnections(telemetry::connectionClosed);
     LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
     StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort());
+    BodyFileSpace bodyFiles = new BodyFileSpace();
     try {
       Channel channel = listen(transport, workers, recvAllocator, settings.bind(),
-          initializer(settings, routes, pools, connections, services, telemetry,
+          initializer(settings, routes, pools, connections, services, telemetry, bodyFiles,
               tls.listener(false, routes)));
       log.info(
           "Proxy listening on {}:{} ({})",
           settings.bind().getHostString(),
           ((InetSocketAddress) channel.localAddress()).getPort(),
           transport.name());
-      ProxyServer server = new ProxyServer(workers, channel, pools, connections, guard);
+      ProxyServer server =
+          new ProxyServer(workers, channel, pools, connections, guard, bodyFiles);
       InetSocketAddress httpsBind = tls.httpsBind();
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
         server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind,
-            initializer(settings, routes, pools, connections, services, telemetry,
+            initializer(settings, routes, pools, connections, services, telemetry, bodyFiles,
                 tls.listener(true, routes)));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
@@ -159,10 +165,16 @@ public final class ProxyServer implements AutoCloseable {
 
   private static ProxyChannelInitializer initializer(ServerSettings settings,
       CurrentRoutes routes, UpstreamPools pools, ClientConnections connections,
-      StepServices services, RequestTelemetry telemetry, EdgeTls.Listener tls) {
-    ProxyHandler.Listener shared =
-        new ProxyHandler.Listener(routes, pools, connections, services, telemetry, tls);
+      StepServices services, RequestTelemetry telemetry, BodyFileSpace bodyFiles,
+      EdgeTls.Listener tls) {
+    ProxyHandler.Listener shared = new ProxyHandler.Listener(routes, pools, connections, services,
+        telemetry, bodyFiles, tls);
     return new ProxyChannelInitializer(settings, shared);
+  }
+
+  /** The disk space the temporary files of buffered request bodies hold now. */
+  public BodyFileSpace bodyFiles() {
+    return bodyFiles;
   }
 
   /** The port actually bound. */

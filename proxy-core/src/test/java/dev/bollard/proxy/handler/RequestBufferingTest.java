@@ -61,9 +61,13 @@ class RequestBufferingTest {
   }
 
   private static GlobalSettings settings(long maxBody) {
+    return settings(maxBody, 32L << 20);
+  }
+
+  private static GlobalSettings settings(long maxBody, long fileSpace) {
     GlobalSettings d = GlobalSettings.DEFAULTS;
     return new GlobalSettings(maxBody, ProxyFixture.TEST_TIMEOUTS, false, List.of(), false,
-        d.hsts(), true, d.auth(), d.edge(), new BodyBuffering(true, MEMORY));
+        d.hsts(), true, d.auth(), d.edge(), new BodyBuffering(true, MEMORY, fileSpace));
   }
 
   @AfterEach
@@ -177,6 +181,35 @@ class RequestBufferingTest {
       assertThat(r.status()).isEqualTo(413);
     }
     assertThat(sink.connectionsAccepted()).isZero();
+  }
+
+  @Test
+  void theFilesOfAllBufferedBodiesShareOneBound() throws Exception {
+    proxy.publish(Snapshots.of(Snapshots.host("sink.test", backend("test/sink:80", sink)))
+        .withSettings(settings(MAX_BODY, 64 * 1024)));
+    String piece = "4000\r\n" + "z".repeat(0x4000) + "\r\n";
+    String head = "POST /up HTTP/1.1\r\nHost: sink.test\r\nTransfer-Encoding: chunked\r\n\r\n";
+    try (RawHttpConnection first = proxy.connect(); RawHttpConnection second = proxy.connect()) {
+      // 48 KiB of the first body in its file, the body not complete yet.
+      first.send(head + piece.repeat(3));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> proxy.server().bodyFiles().inUse() >= 3 * 0x4000 - MEMORY);
+      // The second needs 32 KiB more than is left: 503, and no backend saw either.
+      second.send(head + piece.repeat(2));
+      assertThat(second.read().status()).isEqualTo(503);
+      assertThat(sink.connectionsAccepted()).isZero();
+
+      first.send("0\r\n\r\n");
+      RawResponse r = first.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).startsWith("received " + 3 * 0x4000 + " ");
+    }
+    // The file was sent and closed: its space is free again.
+    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.server().bodyFiles().inUse() == 0);
+    try (RawHttpConnection c = proxy.connect()) {
+      c.send(head + piece.repeat(3) + "0\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(200);
+    }
   }
 
   @Test
