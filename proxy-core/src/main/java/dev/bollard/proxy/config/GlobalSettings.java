@@ -85,12 +85,6 @@ public record GlobalSettings(
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering);
   }
 
-  /** These settings with another request body policy. */
-  public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
-  }
-
   /**
    * Request buffering, after ingress-nginx's {@code proxy-request-buffering} and {@code
    * client-body-buffer-size}: a request body is read whole before an upstream connection is

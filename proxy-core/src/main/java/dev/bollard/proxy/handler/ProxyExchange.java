@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request relayed to an upstream: picks endpoints (round-robin, each tried once), sends the
- * request body up (a {@link BufferedBody} read whole before, or streamed as it arrives) and the response down with backpressure both ways, maps upstream failures to
- * 502/504, and returns a cleanly finished keep-alive connection to the pool.
+ * request body up (a {@link BufferedBody} read whole before, or streamed as it arrives) and
+ * streams the response down with backpressure both ways, maps upstream failures to 502/504, and
+ * returns a cleanly finished keep-alive connection to the pool.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
  * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
  * and the upstream connect and read timeouts, all final values resolved when the snapshot was
- * published.
+ * published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its request
+ * body read whole by a {@link BodySpool} before an upstream connection is taken.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
