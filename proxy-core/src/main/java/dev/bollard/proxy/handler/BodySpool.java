@@ -99,10 +99,7 @@ final class BodySpool implements Exchange {
     }
     try {
       if (!store(bytes)) {
-        log.warn("No room to buffer the request body of {} {}: the temporary files of buffered"
-                + " bodies hold {} bytes, the limit (bollard-client-body-temp-size); answering"
-                + " 503. Raise it (and the size of java.io.tmpdir) if this is not an attack.",
-            request.head().method(), request.head().uri(), fileLimit);
+        // BodyFileSpace logged running out, once.
         refuse(HttpResponseStatus.SERVICE_UNAVAILABLE,
             "no room to buffer the request body; try again later");
         return;
