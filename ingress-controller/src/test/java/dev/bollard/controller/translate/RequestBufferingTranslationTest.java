@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.step.BodyBufferSize;
 import dev.bollard.proxy.step.RequestBuffering;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code nginx.ingress.kubernetes.io/proxy-request-buffering}, from the fixture. */
+/**
+ * {@code nginx.ingress.kubernetes.io/proxy-request-buffering} and {@code client-body-buffer-size},
+ * from the fixture.
+ */
 class RequestBufferingTranslationTest {
 
   private final TranslationResult result = new SnapshotTranslator(
@@ -33,13 +37,27 @@ class RequestBufferingTranslationTest {
   }
 
   @Test
-  void anotherValueIsAProblemAndTheIngressKeepsTheGlobalPolicy() {
+  void aSizeBecomesTheRoutesMemoryShare() {
+    assertThat(featuresOf("big-forms.example.com"))
+        .containsExactly(List.of(new BodyBufferSize(1 << 20)));
+  }
+
+  @Test
+  void otherValuesAreProblemsAndTheIngressKeepsTheGlobalPolicy() {
     assertThat(featuresOf("typo.example.com")).containsExactly(List.of());
-    assertThat(result.problems()).singleElement().satisfies(p -> {
-      assertThat(p.resource()).isEqualTo("Ingress shop/typo");
-      assertThat(p.field())
-          .isEqualTo("metadata.annotations[nginx.ingress.kubernetes.io/proxy-request-buffering]");
-      assertThat(p.message()).startsWith("value \"false\" refused: expected on or off");
-    });
+    assertThat(featuresOf("huge.example.com")).containsExactly(List.of());
+    assertThat(result.problems()).satisfiesExactly(
+        huge -> {
+          assertThat(huge.resource()).isEqualTo("Ingress shop/huge");
+          assertThat(huge.field()).isEqualTo(
+              "metadata.annotations[nginx.ingress.kubernetes.io/client-body-buffer-size]");
+          assertThat(huge.message()).startsWith("value \"2g\" refused: expected a size");
+        },
+        typo -> {
+          assertThat(typo.resource()).isEqualTo("Ingress shop/typo");
+          assertThat(typo.field()).isEqualTo(
+              "metadata.annotations[nginx.ingress.kubernetes.io/proxy-request-buffering]");
+          assertThat(typo.message()).startsWith("value \"false\" refused: expected on or off");
+        });
   }
 }

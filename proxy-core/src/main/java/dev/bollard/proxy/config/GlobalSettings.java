@@ -79,6 +79,12 @@ public record GlobalSettings(
         useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering);
   }
 
+  /** These settings with another request body policy. */
+  public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
+  }
+
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
@@ -117,6 +123,11 @@ public record GlobalSettings(
     /** This policy, turned on or off (a route's {@code proxy-request-buffering} annotation). */
     public BodyBuffering turned(boolean value) {
       return value == on ? this : new BodyBuffering(value, memoryBytes, fileBytes);
+    }
+
+    /** This policy with another memory share (a route's {@code client-body-buffer-size}). */
+    public BodyBuffering withMemoryBytes(int value) {
+      return value == memoryBytes ? this : new BodyBuffering(on, value, fileBytes);
     }
   }
 

@@ -46,8 +46,9 @@ public final class StepChain {
 
   /**
    * Whether a request body is read whole (memory, then a temporary file) before an upstream
-   * connection is taken: the global {@code proxy-request-buffering}, unless the route's Ingress
-   * turned it off or on ({@link RequestBuffering}).
+   * connection is taken, and how much of it stays in memory: the global {@code
+   * proxy-request-buffering} and {@code client-body-buffer-size}, unless the route's Ingress
+   * changed them ({@link RequestBuffering}, {@link BodyBufferSize}).
    */
   public BodyBuffering bodyBuffering() {
     return bodyBuffering;

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
  * global steps (ACME challenge, HTTPS redirect, guard, header rules, log capture) resolved for its
  * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
- * and its request body policy (the global one, or the Ingress's {@link RequestBuffering}).
+ * and its request body policy (the global one, changed by the Ingress's {@link RequestBuffering}
+ * and {@link BodyBufferSize}).
  * Requests no route serves (404, the default backend) get the chain of their host without a route.
  *
  * <p>What can be decided here is decided here: a route of an exact host whose name no global guard
@@ -70,6 +71,10 @@ public final class StepChains {
       for (RouteFeature feature : route.features()) {
         if (feature instanceof RequestBuffering own) {
           buffering = buffering.turned(own.on());
+          continue;
+        }
+        if (feature instanceof BodyBufferSize own) {
+          buffering = buffering.withMemoryBytes(own.memoryBytes());
           continue;
         }
         if (!(feature instanceof RouteStep step)) {
