@@ -12,6 +12,7 @@ import dev.bollard.proxy.accesslog.QueryRedaction;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.headers.HeaderRules;
@@ -267,6 +268,23 @@ public final class Catalog {
       "Largest request body (nginx syntax: `512k`, `1m`, `1g`; `0` for unlimited); larger bodies"
           + " get 413.");
 
+  public static final Setting<Boolean> REQUEST_BUFFERING = Setting.key("proxy-request-buffering",
+      "on/off", "on", ValueParsers::onOff, PER_REQUEST,
+      "Read a request body whole (memory up to `client-body-buffer-size`, the rest in a temporary"
+          + " file of at most `proxy-body-size`) before taking an upstream connection; `off`"
+          + " streams it. The Ingress annotation of the same name wins on its routes.");
+
+  public static final Setting<Integer> CLIENT_BODY_BUFFER_SIZE = Setting.key(
+      "client-body-buffer-size", "size", "8k", ValueParsers::bodyBufferSize, PER_REQUEST,
+      "How much of one buffered request body is kept in memory (at most `64m`); the rest goes"
+          + " to an unlinked temporary file under `java.io.tmpdir`.");
+
+  public static final Setting<Long> CLIENT_BODY_TEMP_SIZE = Setting.key(
+      "bollard-client-body-temp-size", "size", "32m", ValueParsers::size, PER_REQUEST,
+      "How much the temporary files of all buffered request bodies may hold together; a body"
+          + " that would need more gets 503. Keep it below the size of `java.io.tmpdir` (the"
+          + " chart's `/tmp` emptyDir, 64Mi).");
+
   public static final Setting<Duration> SEND_TIMEOUT = Setting.key("proxy-send-timeout",
       "duration", "60s", ValueParsers::positiveDuration, NOT_YET,
       "Longest stall writing a request body to an upstream.");
@@ -409,7 +427,8 @@ public final class Catalog {
       ACME_CHALLENGE_TYPES,
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
       UPSTREAM_IDLE_TIMEOUT,
-      BODY_SIZE, CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
+      BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
+      CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
@@ -465,7 +484,9 @@ public final class Catalog {
             v.get(HSTS_PRELOAD)),
         v.get(SSL_REDIRECT),
         auth,
-        edge);
+        edge,
+        new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
+            v.get(CLIENT_BODY_TEMP_SIZE)));
   }
 
   private static String template(String value) {

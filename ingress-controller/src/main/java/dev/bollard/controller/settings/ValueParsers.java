@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class ValueParsers {
 
+  private static final long MAX_BODY_BUFFER = 64L * 1024 * 1024;
   private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -269,6 +270,28 @@ public final class ValueParsers {
       return false;
     }
     throw new IllegalArgumentException(quote(value) + " is not a boolean (expected: true or false)");
+  }
+
+  /** nginx's {@code on} or {@code off} (ingress-nginx's {@code proxy-request-buffering}). */
+  static boolean onOff(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("on")) {
+      return true;
+    }
+    if (v.equals("off")) {
+      return false;
+    }
+    throw new IllegalArgumentException(quote(value) + " is not on or off (expected: on or off)");
+  }
+
+  /** A size of at most 64 MiB, in memory per buffered request body. */
+  static int bodyBufferSize(String value) {
+    long bytes = size(value);
+    if (bytes > MAX_BODY_BUFFER) {
+      throw new IllegalArgumentException(quote(value) + " is too large (expected: at most 64m;"
+          + " larger bodies go to a temporary file anyway)");
+    }
+    return (int) bytes;
   }
 
   /** A comma-separated list of CIDRs or single addresses ({@code 10.0.0.0/8, 192.168.1.1}). */

@@ -20,7 +20,9 @@ import java.util.Map;
 final class FeatureAnnotations {
 
   /** Every annotation that becomes a route step, in the order their steps are listed. */
-  static final List<FeatureAnnotation> ALL = List.of(new ForwardedPrefixAnnotation());
+  static final List<FeatureAnnotation> ALL =
+      List.of(new ForwardedPrefixAnnotation(), new RequestBufferingAnnotation(),
+          new BodyBufferSizeAnnotation());
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;

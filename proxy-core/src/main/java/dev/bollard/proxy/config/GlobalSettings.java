@@ -23,6 +23,9 @@ import java.util.List;
  *     guard shares
  * @param edge what the edge adds around requests: access-log policy, header rules, client-address
  *     reading, request ids
+ * @param bodyBuffering whether request bodies are read whole before an upstream connection is
+ *     taken ({@code proxy-request-buffering}, {@code client-body-buffer-size}); a route's Ingress
+ *     may turn it off
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -33,12 +36,14 @@ public record GlobalSettings(
     Hsts hsts,
     boolean sslRedirect,
     AuthSettings auth,
-    EdgeSettings edge) {
+    EdgeSettings edge,
+    BodyBuffering bodyBuffering) {
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
-   * no PROXY protocol, no trusted proxies. The control plane's defaults (ingress-nginx's) come
-   * from its settings catalog, not from here.
+   * no PROXY protocol, no trusted proxies, request bodies streamed ({@link BodyBuffering#OFF}: with
+   * no body limit a buffered body would have no bound). The control plane's defaults
+   * (ingress-nginx's) come from its settings catalog, not from here.
    */
   public static final GlobalSettings DEFAULTS =
       new GlobalSettings(
@@ -53,10 +58,77 @@ public record GlobalSettings(
     realIpCidrs = List.copyOf(realIpCidrs);
   }
 
+  /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
+  public GlobalSettings(
+      long maxBodyBytes,
+      Timeouts timeouts,
+      boolean useProxyProtocol,
+      List<String> realIpCidrs,
+      boolean useForwardedHeaders,
+      Hsts hsts,
+      boolean sslRedirect,
+      AuthSettings auth,
+      EdgeSettings edge) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, BodyBuffering.OFF);
+  }
+
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge);
+        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering);
+  }
+
+  /** These settings with another request body policy. */
+  public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
+  }
+
+  /** These settings with other timeouts. */
+  public GlobalSettings withTimeouts(Timeouts newTimeouts) {
+    return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering);
+  }
+
+  /**
+   * Request buffering, after ingress-nginx's {@code proxy-request-buffering} and {@code
+   * client-body-buffer-size}: a request body is read whole before an upstream connection is
+   * taken, so a slow client costs bounded proxy memory instead of a backend worker. Its first
+   * {@code memoryBytes} are kept in memory, the rest in an unlinked temporary file of at most
+   * {@code proxy-body-size} bytes; all such files together hold at most {@code fileBytes} (then
+   * 503). Bodyless requests and WebSocket upgrades are never buffered.
+   *
+   * @param on whether bodies are buffered (off: streamed up as they arrive)
+   * @param memoryBytes how much of one body is kept in memory before the rest goes to a file
+   * @param fileBytes how much the temporary files of all buffered bodies may hold together
+   */
+  public record BodyBuffering(boolean on, int memoryBytes, long fileBytes) {
+
+    /** Bodies streamed as they arrive. */
+    public static final BodyBuffering OFF = new BodyBuffering(false, 8 * 1024, 32L << 20);
+
+    /** ingress-nginx's defaults: on, 8 KiB in memory; and 32 MiB of files in all. */
+    public static final BodyBuffering DEFAULTS = new BodyBuffering(true, 8 * 1024, 32L << 20);
+
+    public BodyBuffering {
+      if (memoryBytes < 0) {
+        throw new IllegalArgumentException("memoryBytes: " + memoryBytes + " (expected: >= 0)");
+      }
+      if (fileBytes < 0) {
+        throw new IllegalArgumentException("fileBytes: " + fileBytes + " (expected: >= 0)");
+      }
+    }
+
+    /** This policy, turned on or off (a route's {@code proxy-request-buffering} annotation). */
+    public BodyBuffering turned(boolean value) {
+      return value == on ? this : new BodyBuffering(value, memoryBytes, fileBytes);
+    }
+
+    /** This policy with another memory share (a route's {@code client-body-buffer-size}). */
+    public BodyBuffering withMemoryBytes(int value) {
+      return value == memoryBytes ? this : new BodyBuffering(on, value, fileBytes);
+    }
   }
 
   /**

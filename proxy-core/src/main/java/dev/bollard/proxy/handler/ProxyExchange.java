@@ -27,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request relayed to an upstream: picks endpoints (round-robin, each tried once), streams the
- * request body up and the response down with backpressure both ways, maps upstream failures to
- * 502/504, and returns a cleanly finished keep-alive connection to the pool. An upstream that
- * breaks HTTP (a response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at
- * once before the response head went out, and after it a client connection closed without the
- * response's end; its connection is discarded either way.
+ * One request relayed to an upstream: picks endpoints (round-robin, each tried once), sends the
+ * request body up (a {@link BufferedBody} read whole before, or streamed as it arrives) and
+ * streams the response down with backpressure both ways, maps upstream failures to 502/504, and
+ * returns a cleanly finished keep-alive connection to the pool. An upstream that breaks HTTP (a
+ * response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at once before the
+ * response head went out, and after it a client connection closed without the response's end; its
+ * connection is discarded either way.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
@@ -55,6 +56,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
+  /** The whole body, read before connecting (request buffering); until it is written. */
+  private @Nullable BufferedBody body;
   // Rarely used (body parts that arrive before the upstream connects): the smallest array.
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
 
@@ -106,7 +109,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       UpstreamPools pools,
       Duration readTimeout,
       Duration connectTimeout,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      @Nullable BufferedBody body) {
     this.owner = owner;
     this.client = client;
     this.clientRequest = clientRequest;
@@ -119,6 +123,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     this.readTimeoutNanos = readTimeout.toNanos();
     this.connectTimeout = connectTimeout;
     this.maxBodyBytes = maxBodyBytes;
+    this.body = body;
+    if (body != null) {
+      sending = Sending.RECEIVED;
+    }
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
     this.request = owner.requestContext();
   }
@@ -165,6 +173,14 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       conn.channel().config().setAutoRead(read);
     }
     conn.channel().write(upstreamRequest);
+    BufferedBody whole = body;
+    if (whole != null) {
+      body = null;
+      bodyForwarded = whole.length() > 0;
+      whole.writeTo(conn.channel());
+      sending = Sending.SENT;
+      armReadTimer();
+    }
     while (!pending.isEmpty()) {
       writeBody(conn, pending.poll());
     }
@@ -486,6 +502,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void releasePending() {
+    BufferedBody whole = body;
+    if (whole != null) {
+      body = null;
+      whole.release();
+    }
     while (!pending.isEmpty()) {
       pending.poll().release();
     }

@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteTable;
@@ -32,6 +33,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -55,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
  * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
  * and the upstream connect and read timeouts, all final values resolved when the snapshot was
- * published.
+ * published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its request
+ * body read whole by a {@link BodySpool} before an upstream connection is taken.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
@@ -66,6 +69,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** The pipeline step name of the request validator, removed after a protocol switch. */
   private static final String VALIDATE_STEP = "validate";
+
+  /** Where buffered request bodies that outgrow memory are kept (unlinked files). */
+  private static final Path BODY_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"));
 
   /** What every connection of the listener shares: one reference per connection, not seven. */
   private final Listener listener;
@@ -89,6 +95,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * @param connections this listener's connections, for draining
    * @param services what the route steps use (the guard, ACME answers, the HTTPS port)
    * @param telemetry logs and measures requests
+   * @param bodyFiles the disk space buffered request bodies hold, shared by every connection
    * @param edge the listener's TLS side (whether it terminates TLS, its pipeline steps)
    */
   public record Listener(
@@ -97,6 +104,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ClientConnections connections,
       StepServices services,
       RequestTelemetry telemetry,
+      BodyFileSpace bodyFiles,
       EdgeTls.Listener edge) {}
 
   /**
@@ -265,9 +273,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
           "backend " + backend.id() + " has no ready endpoints", keepAlive);
       return;
     }
-    Listener l = listener;
-    GlobalSettings settings = req.table().snapshot().settings();
-    long maxBody = settings.maxBodyBytes();
+    long maxBody = req.table().snapshot().settings().maxBodyBytes();
     if (maxBody > 0 && HttpUtil.getContentLength(head, -1L) > maxBody) {
       // Like nginx: refuse before reading the body, and close rather than read it to the end.
       LocalExchange local = new LocalExchange(this, ctx,
@@ -282,21 +288,47 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
               Unpooled.EMPTY_BUFFER));
     }
-    int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     boolean upgrade = UpstreamHead.isWebSocketUpgrade(head);
+    BodyBuffering buffering = req.steps().bodyBuffering();
+    if (buffering.on() && !upgrade && hasBody(head)) {
+      // Read the whole body before taking an upstream connection; relay() follows from
+      // bodyBuffered.
+      exchange = new BodySpool(this, ctx.alloc(), req, keepAlive, buffering, maxBody,
+          listener.bodyFiles(), BODY_DIRECTORY);
+      updateClientRead();
+      return;
+    }
+    relay(ctx, req, backend, keepAlive, upgrade, null);
+  }
+
+  private static boolean hasBody(HttpRequest head) {
+    return HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+  }
+
+  /** Relays the request upstream, with its {@code body} read already, or streaming it. */
+  private void relay(ChannelHandlerContext ctx, ClientRequest req, Backend backend,
+      boolean keepAlive, boolean upgrade, @Nullable BufferedBody body) {
+    Listener l = listener;
+    GlobalSettings settings = req.table().snapshot().settings();
+    int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+    HttpRequest upstreamHead = UpstreamHead.build(req, listenerPort, upgrade);
+    if (body != null) {
+      body.frame(upstreamHead.headers());
+    }
     ProxyExchange proxied =
         new ProxyExchange(
             this,
             ctx,
-            head,
-            UpstreamHead.build(req, listenerPort, upgrade),
+            req.head(),
+            upstreamHead,
             backend,
             keepAlive,
             upgrade,
             l.pools(),
             settings.timeouts().read(),
             settings.timeouts().connect(),
-            maxBody);
+            settings.maxBodyBytes(),
+            body);
     exchange = proxied;
     proxied.start();
     // After start: a pooled upstream is leased synchronously and wants the body, so reads stay on
@@ -328,6 +360,31 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   // ---- called by exchanges --------------------------------------------------------------------
+
+  /** A {@link BodySpool} has the whole body: relay the request with it. */
+  void bodyBuffered(BodySpool spool, BufferedBody body, boolean keepAlive) {
+    ChannelHandlerContext c = ctx;
+    ClientRequest req = request;
+    Backend backend = req != null ? req.routing().backend() : null;
+    if (exchange != spool || c == null || req == null || backend == null) {
+      body.release();
+      return;
+    }
+    exchange = null;
+    relay(c, req, backend, keepAlive, false, body);
+  }
+
+  /** A {@link BodySpool} refused the body (413, or it could not be kept): answer and close. */
+  void refuseBody(BodySpool spool, FullHttpResponse answer) {
+    ChannelHandlerContext c = ctx;
+    if (exchange != spool || c == null) {
+      answer.release();
+      return;
+    }
+    LocalExchange local = new LocalExchange(this, c, answer, false);
+    exchange = local;
+    local.respondNow();
+  }
 
   /** The request being served (set when its head arrived). */
   ClientRequest requestContext() {

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.server;
 
 import dev.bollard.proxy.guard.RequestGuard;
+import dev.bollard.proxy.handler.BodyFileSpace;
 import dev.bollard.proxy.handler.ClientConnections;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestTelemetry;
@@ -39,6 +40,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ClientConnections connections;
   /** Basic-auth checks; its small pool hashes passwords off the event loops. */
   private final RequestGuard guard;
+  private final BodyFileSpace bodyFiles;
   private final AtomicBoolean stopped = new AtomicBoolean();
   /** Set by {@link #open()}; the plain listener's pipelines read it once per connection. */
   private final AtomicBoolean serving;
@@ -50,8 +52,10 @@ public final class ProxyServer implements AutoCloseable {
       UpstreamPools pools,
       ClientConnections connections,
       RequestGuard guard,
+      BodyFileSpace bodyFiles,
       AtomicBoolean serving) {
     this.workers = workers;
+    this.bodyFiles = bodyFiles;
     this.serving = serving;
     this.serverChannel = serverChannel;
     this.pools = pools;
@@ -152,23 +156,25 @@ public final class ProxyServer implements AutoCloseable {
     ClientConnections connections = new ClientConnections(telemetry::connectionClosed);
     LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
     StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort());
+    BodyFileSpace bodyFiles = new BodyFileSpace();
     AtomicBoolean serving = new AtomicBoolean();
     try {
       Channel channel = listen(transport, workers, recvAllocator, settings.bind(), false, true,
-          initializer(settings, routes, pools, connections, services, telemetry,
+          initializer(settings, routes, pools, connections, services, telemetry, bodyFiles,
               tls.listener(false, routes), serving::get));
       log.info(
           "Proxy listening on {}:{} ({})",
           settings.bind().getHostString(),
           ((InetSocketAddress) channel.localAddress()).getPort(),
           transport.name());
-      ProxyServer server = new ProxyServer(workers, channel, pools, connections, guard, serving);
+      ProxyServer server =
+          new ProxyServer(workers, channel, pools, connections, guard, bodyFiles, serving);
       InetSocketAddress httpsBind = tls.httpsBind();
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
         // It accepts only once the server opens: nothing to gate per connection.
         server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true, false,
-            initializer(settings, routes, pools, connections, services, telemetry,
+            initializer(settings, routes, pools, connections, services, telemetry, bodyFiles,
                 tls.listener(true, routes, telemetry::tlsHandshake), () -> true));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
@@ -240,11 +246,16 @@ public final class ProxyServer implements AutoCloseable {
 
   private static ProxyChannelInitializer initializer(ServerSettings settings,
       CurrentRoutes routes, UpstreamPools pools, ClientConnections connections,
-      StepServices services, RequestTelemetry telemetry, EdgeTls.Listener tls,
-      BooleanSupplier serving) {
-    ProxyHandler.Listener shared =
-        new ProxyHandler.Listener(routes, pools, connections, services, telemetry, tls);
+      StepServices services, RequestTelemetry telemetry, BodyFileSpace bodyFiles,
+      EdgeTls.Listener tls, BooleanSupplier serving) {
+    ProxyHandler.Listener shared = new ProxyHandler.Listener(routes, pools, connections, services,
+        telemetry, bodyFiles, tls);
     return new ProxyChannelInitializer(settings, shared, serving);
+  }
+
+  /** The disk space the temporary files of buffered request bodies hold now. */
+  public BodyFileSpace bodyFiles() {
+    return bodyFiles;
   }
 
   /** The port actually bound. */

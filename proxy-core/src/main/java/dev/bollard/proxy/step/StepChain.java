@@ -1,5 +1,6 @@
 package dev.bollard.proxy.step;
 
+import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.ArrayList;
@@ -7,29 +8,50 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A route's steps in the order they run (by {@link Phase}, stable within a phase); immutable and
- * shared by every request of the route. The request handler walks {@link #step(int)} to decide,
- * and calls {@link #toUpstream} and {@link #toClient} around forwarding.
+ * A route's steps in the order they run (by {@link Phase}, stable within a phase), and whether its
+ * request bodies are read whole before forwarding ({@link #bodyBuffering()}); immutable and shared
+ * by every request of the route. The request handler walks {@link #step(int)} to decide, and calls
+ * {@link #toUpstream} and {@link #toClient} around forwarding.
  */
 public final class StepChain {
 
-  /** No steps. */
-  public static final StepChain EMPTY = new StepChain(new RouteStep[0]);
+  /** No steps; bodies streamed. */
+  public static final StepChain EMPTY = new StepChain(new RouteStep[0], BodyBuffering.OFF);
 
   private final RouteStep[] steps;
+  private final BodyBuffering bodyBuffering;
 
-  private StepChain(RouteStep[] steps) {
+  private StepChain(RouteStep[] steps, BodyBuffering bodyBuffering) {
     this.steps = steps;
+    this.bodyBuffering = bodyBuffering;
   }
 
-  /** The steps ordered by phase; steps of one phase keep their order in {@code steps}. */
+  /**
+   * The steps ordered by phase; steps of one phase keep their order in {@code steps}. Bodies are
+   * streamed.
+   */
   public static StepChain of(List<? extends RouteStep> steps) {
-    if (steps.isEmpty()) {
+    return of(steps, BodyBuffering.OFF);
+  }
+
+  /** The steps ordered by phase, with request bodies handled as {@code bodyBuffering} says. */
+  public static StepChain of(List<? extends RouteStep> steps, BodyBuffering bodyBuffering) {
+    if (steps.isEmpty() && bodyBuffering.equals(BodyBuffering.OFF)) {
       return EMPTY;
     }
     List<RouteStep> ordered = new ArrayList<>(steps);
     ordered.sort(Comparator.comparing(RouteStep::phase));
-    return new StepChain(ordered.toArray(new RouteStep[0]));
+    return new StepChain(ordered.toArray(new RouteStep[0]), bodyBuffering);
+  }
+
+  /**
+   * Whether a request body is read whole (memory, then a temporary file) before an upstream
+   * connection is taken, and how much of it stays in memory: the global {@code
+   * proxy-request-buffering} and {@code client-body-buffer-size}, unless the route's Ingress
+   * changed them ({@link RequestBuffering}, {@link BodyBufferSize}).
+   */
+  public BodyBuffering bodyBuffering() {
+    return bodyBuffering;
   }
 
   /** How many steps there are. */
@@ -78,6 +100,6 @@ public final class StepChain {
 
   @Override
   public String toString() {
-    return names().toString();
+    return bodyBuffering.on() ? names() + " buffering bodies" : names().toString();
   }
 }

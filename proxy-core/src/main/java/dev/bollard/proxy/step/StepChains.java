@@ -5,6 +5,7 @@ import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteEdge;
 import dev.bollard.proxy.config.RouteFeature;
@@ -19,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
  * global steps (ACME challenge, HTTPS redirect, guard, header rules, log capture) resolved for its
- * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}).
+ * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
+ * and its request body policy (the global one, changed by the Ingress's {@link RequestBuffering}
+ * and {@link BodyBufferSize}).
  * Requests no route serves (404, the default backend) get the chain of their host without a route.
  *
  * <p>What can be decided here is decided here: a route of an exact host whose name no global guard
@@ -63,8 +66,17 @@ public final class StepChains {
     if (guard != null) {
       steps.add(guard);
     }
+    BodyBuffering buffering = settings.bodyBuffering();
     if (route != null) {
       for (RouteFeature feature : route.features()) {
+        if (feature instanceof RequestBuffering own) {
+          buffering = buffering.turned(own.on());
+          continue;
+        }
+        if (feature instanceof BodyBufferSize own) {
+          buffering = buffering.withMemoryBytes(own.memoryBytes());
+          continue;
+        }
         if (!(feature instanceof RouteStep step)) {
           throw new IllegalArgumentException("route feature " + feature
               + " of " + route.source() + " is no step (expected: a RouteStep)");
@@ -81,7 +93,7 @@ public final class StepChains {
     if (!capture.isEmpty()) {
       steps.add(new LogCapture(capture, log.maxValueLength()));
     }
-    return StepChain.of(steps);
+    return StepChain.of(steps, buffering);
   }
 
   /** Over HTTPS, challenges are answered only where the guard would refuse them. */

@@ -142,6 +142,28 @@ class StepChainTest {
   }
 
   @Test
+  void anIngressChangesTheGlobalBodyBufferingOfItsRoutesOnly() {
+    GlobalSettings settings = GlobalSettings.DEFAULTS.withBodyBuffering(
+        new GlobalSettings.BodyBuffering(true, 8192, 1 << 20));
+    Route plain = new Route(new PathMatch.Prefix("/"), APP, SHOP);
+    Route streamed = new Route(new PathMatch.Prefix("/up"), APP, SHOP)
+        .withFeatures(List.of(new RequestBuffering(false)));
+    Route roomy = new Route(new PathMatch.Prefix("/forms"), APP, SHOP)
+        .withFeatures(List.of(new BodyBufferSize(65_536)));
+    RouteTable table = table(settings,
+        new VirtualHost("shop.example.com", List.of(plain, streamed, roomy)));
+
+    assertThat(table.match("shop.example.com", "/").steps().bodyBuffering())
+        .isEqualTo(new GlobalSettings.BodyBuffering(true, 8192, 1 << 20));
+    assertThat(table.match("shop.example.com", "/up/x").steps().bodyBuffering())
+        .isEqualTo(new GlobalSettings.BodyBuffering(false, 8192, 1 << 20));
+    assertThat(table.match("shop.example.com", "/forms").steps().bodyBuffering())
+        .isEqualTo(new GlobalSettings.BodyBuffering(true, 65_536, 1 << 20));
+    // Requests no route serves follow the global policy.
+    assertThat(table.match("other.example.com", "/").steps().bodyBuffering().on()).isTrue();
+  }
+
+  @Test
   void aFeatureThatIsNoStepIsRefusedAtCompileTime() {
     RouteFeature notAStep = new RouteFeature() {};
     Route route = new Route(new PathMatch.Prefix("/"), APP, SHOP).withFeatures(List.of(notAStep));

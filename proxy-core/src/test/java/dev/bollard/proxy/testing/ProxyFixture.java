@@ -63,8 +63,7 @@ public final class ProxyFixture implements AutoCloseable {
   public ProxyFixture publish(RoutingSnapshot snapshot) {
     GlobalSettings s = snapshot.settings();
     if (s.timeouts().equals(Timeouts.DEFAULTS)) {
-      s = new GlobalSettings(s.maxBodyBytes(), timeouts, s.useProxyProtocol(), s.realIpCidrs(),
-          s.useForwardedHeaders(), s.hsts(), s.sslRedirect(), s.auth(), s.edge());
+      s = s.withTimeouts(timeouts);
     }
     routes.publish(snapshot.withSettings(s));
     return this;

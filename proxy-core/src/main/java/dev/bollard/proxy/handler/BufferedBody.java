@@ -1,0 +1,105 @@
+package dev.bollard.proxy.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A whole request body read by a {@link BodySpool}: its first bytes in memory, the rest (if any) in
+ * an unlinked temporary file. Sent upstream once, with a {@code Content-Length} (a chunked request
+ * goes up with its length known, as nginx sends a buffered body); written or released exactly once.
+ */
+final class BufferedBody {
+
+  private final ByteBuf memory;
+  private final @Nullable FileChannel file;
+  private final long fileBytes;
+  private final BodyFileSpace space;
+  private boolean handedOn;
+
+  /**
+   * @param memory the first bytes of the body (owned from now on)
+   * @param file the rest, from position 0, or {@code null} (owned from now on)
+   * @param fileBytes how many bytes the file holds, taken from {@code space} (given back when the
+   *     file is closed)
+   */
+  BufferedBody(ByteBuf memory, @Nullable FileChannel file, long fileBytes, BodyFileSpace space) {
+    this.memory = memory;
+    this.file = file;
+    this.fileBytes = fileBytes;
+    this.space = space;
+  }
+
+  /** The body's length in bytes. */
+  long length() {
+    return memory.readableBytes() + fileBytes;
+  }
+
+  /** Frames the upstream head for this body: its length, no {@code Transfer-Encoding}. */
+  void frame(HttpHeaders upstream) {
+    upstream.remove(HttpHeaderNames.TRANSFER_ENCODING);
+    upstream.set(HttpHeaderNames.CONTENT_LENGTH, length());
+  }
+
+  /**
+   * Writes the body and the end of the request to {@code upstream} (after its head, not flushed);
+   * the file goes as a file region (sendfile where the transport has it).
+   */
+  void writeTo(Channel upstream) {
+    handedOn = true;
+    upstream.write(new DefaultHttpContent(memory));
+    if (file != null && fileBytes > 0) {
+      // The region closes the file when written (or failed), which frees its disk space.
+      upstream.write(new SpooledRegion(file, fileBytes, space));
+    } else {
+      closeFile();
+    }
+    upstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  /** Frees memory and file if the body was never written (the exchange ended before). */
+  void release() {
+    if (handedOn) {
+      return;
+    }
+    handedOn = true;
+    memory.release();
+    closeFile();
+  }
+
+  private void closeFile() {
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        // Unlinked already: closing only returns the descriptor and the disk space.
+      }
+      space.giveBack(fileBytes);
+    }
+  }
+
+  /** The file part of a body on its way upstream: closing it gives its space back. */
+  private static final class SpooledRegion extends DefaultFileRegion {
+    private final BodyFileSpace space;
+    private final long bytes;
+
+    SpooledRegion(FileChannel file, long bytes, BodyFileSpace space) {
+      super(file, 0, bytes);
+      this.space = space;
+      this.bytes = bytes;
+    }
+
+    @Override
+    protected void deallocate() {
+      super.deallocate();
+      space.giveBack(bytes);
+    }
+  }
+}
