@@ -5,13 +5,11 @@ import dev.bollard.controller.publish.SnapshotPublisher;
 import dev.bollard.controller.translate.IngressStatusPlan;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -143,7 +141,7 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
   }
 
   private boolean upToDate(String key, Ingress now, List<IngressLoadBalancerIngress> addresses) {
-    if (statusOf(now).equals(addresses)) {
+    if (IngressStatusPlan.current(now).equals(addresses)) {
       written.remove(key);
       return true;
     }
@@ -198,22 +196,6 @@ public final class IngressStatusWriter implements SnapshotPublisher.Listener {
       d = d.multipliedBy(2);
     }
     return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
-  }
-
-  /** The Ingress's {@code status.loadBalancer.ingress}, empty when unset. */
-  private static List<IngressLoadBalancerIngress> statusOf(Ingress ingress) {
-    if (ingress.getStatus() == null
-        || ingress.getStatus().getLoadBalancer() == null
-        || ingress.getStatus().getLoadBalancer().getIngress() == null) {
-      return List.of();
-    }
-    List<IngressLoadBalancerIngress> out = new ArrayList<>();
-    for (IngressLoadBalancerIngress lb : ingress.getStatus().getLoadBalancer().getIngress()) {
-      // As the plan writes them: the address alone.
-      out.add(new IngressLoadBalancerIngressBuilder().withIp(lb.getIp())
-          .withHostname(lb.getHostname()).build());
-    }
-    return out;
   }
 
   private static String text(List<IngressLoadBalancerIngress> addresses) {

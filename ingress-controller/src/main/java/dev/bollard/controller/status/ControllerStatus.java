@@ -124,28 +124,41 @@ public final class ControllerStatus implements ControllerGauges {
     doc.put("watchesHealthy", watchesHealthy);
     doc.put("watchFailures", watchFailures.get());
     doc.put("leader", leader);
-    ConfigState c = config;
-    if (c != null) {
-      Map<String, Object> cfg = new LinkedHashMap<>();
-      cfg.put("family", c.family().toString());
-      cfg.put("pinnedVersion", c.pinned() < 0 ? null : c.pinned());
-      cfg.put("activeVersion", c.active() == null ? null : c.active().version());
-      cfg.put("activeConfigMap",
-          c.active() == null ? null : c.active().namespace() + "/" + c.active().configMap());
-      cfg.put("note", c.note());
-      List<Map<String, Object>> refused = new ArrayList<>();
-      for (ConfigValidation v : c.refused()) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("configMap", v.version().namespace() + "/" + v.version().configMap());
-        r.put("version", v.version().version() < 0 ? null : v.version().version());
-        r.put("errors", v.errors());
-        refused.add(r);
-      }
-      cfg.put("refused", refused);
+    Map<String, Object> cfg = configDocument();
+    if (cfg != null) {
       doc.put("config", cfg);
     }
     doc.put("certificates", certificates());
     return JSON.writeValueAsString(doc);
+  }
+
+  /**
+   * The config state as {@code /status} shows it (and the status page): family, pinned and active
+   * version, the note, every refused version with its errors; {@code null} before the first
+   * rebuild.
+   */
+  public @Nullable Map<String, Object> configDocument() {
+    ConfigState c = config;
+    if (c == null) {
+      return null;
+    }
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("family", c.family().toString());
+    cfg.put("pinnedVersion", c.pinned() < 0 ? null : c.pinned());
+    cfg.put("activeVersion", c.active() == null ? null : c.active().version());
+    cfg.put("activeConfigMap",
+        c.active() == null ? null : c.active().namespace() + "/" + c.active().configMap());
+    cfg.put("note", c.note());
+    List<Map<String, Object>> refused = new ArrayList<>();
+    for (ConfigValidation v : c.refused()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("configMap", v.version().namespace() + "/" + v.version().configMap());
+      r.put("version", v.version().version() < 0 ? null : v.version().version());
+      r.put("errors", v.errors());
+      refused.add(r);
+    }
+    cfg.put("refused", refused);
+    return cfg;
   }
 
   /**

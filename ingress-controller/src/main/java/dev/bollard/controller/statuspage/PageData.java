@@ -1,7 +1,5 @@
 package dev.bollard.controller.statuspage;
 
-import dev.bollard.controller.settings.ConfigState;
-import dev.bollard.controller.settings.ConfigValidation;
 import dev.bollard.controller.status.ControllerStatus;
 import dev.bollard.controller.translate.Problem;
 import dev.bollard.proxy.config.Backend;
@@ -76,36 +74,13 @@ public final class PageData {
         seen == null ? null : Duration.between(seen.servedSince(), now).toSeconds());
     snap.put("lastRebuild", seen == null ? null : seen.rebuiltAt().toString());
     doc.put("snapshot", snap);
-    doc.put("config", config(status.config()));
+    doc.put("config", status.configDocument());
     doc.put("hosts", withTraffic(hosts(table), series));
     doc.put("certificates", withWarnings(status.certificates()));
     doc.put("problems", seen == null ? List.of() : problems(seen.problems()));
     doc.put("ingresses", ingresses(series));
     doc.put("sampleSeconds", TrafficRates.INTERVAL.toSeconds());
     return doc;
-  }
-
-  private static @Nullable Map<String, Object> config(@Nullable ConfigState c) {
-    if (c == null) {
-      return null;
-    }
-    Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put("family", c.family().toString());
-    cfg.put("pinnedVersion", c.pinned() < 0 ? null : c.pinned());
-    cfg.put("activeVersion", c.active() == null ? null : c.active().version());
-    cfg.put("activeConfigMap",
-        c.active() == null ? null : c.active().namespace() + "/" + c.active().configMap());
-    cfg.put("note", c.note());
-    List<Map<String, Object>> refused = new ArrayList<>();
-    for (ConfigValidation v : c.refused()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("configMap", v.version().namespace() + "/" + v.version().configMap());
-      r.put("version", v.version().version() < 0 ? null : v.version().version());
-      r.put("errors", v.errors());
-      refused.add(r);
-    }
-    cfg.put("refused", refused);
-    return cfg;
   }
 
   private synchronized List<Map<String, Object>> hosts(RouteTable table) {

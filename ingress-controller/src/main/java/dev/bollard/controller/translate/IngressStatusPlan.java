@@ -112,7 +112,11 @@ public record IngressStatusPlan(List<Update> updates) {
     return new IngressStatusPlan(updates);
   }
 
-  private static List<IngressLoadBalancerIngress> current(Ingress ingress) {
+  /**
+   * The Ingress's {@code status.loadBalancer.ingress} as this plan writes addresses (ip or host
+   * name alone), empty when unset: what the plan and the status writer compare with.
+   */
+  public static List<IngressLoadBalancerIngress> current(Ingress ingress) {
     if (ingress.getStatus() == null
         || ingress.getStatus().getLoadBalancer() == null
         || ingress.getStatus().getLoadBalancer().getIngress() == null) {

@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,14 +9,10 @@ import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -247,16 +244,7 @@ class StandaloneEndToEndTest {
 
   /** One HTTP/1.1 request on a fresh connection; returns the raw response. */
   private static String get(int port, String host, String path) throws IOException {
-    try (Socket socket = new Socket(LOOPBACK, port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return RawHttp.get(port, host, path);
   }
 
   private static ProxyProcess start(StandaloneSettings settings) throws InterruptedException {

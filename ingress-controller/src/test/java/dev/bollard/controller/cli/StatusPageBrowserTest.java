@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -8,15 +9,11 @@ import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -317,10 +314,7 @@ class StatusPageBrowserTest {
   }
 
   private void write(String name, String yaml) throws IOException {
-    Path temp = manifests.resolve("." + name + ".tmp");
-    Files.writeString(temp, yaml);
-    Files.move(temp, manifests.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    RawHttp.replaceFile(manifests, name, yaml);
   }
 
   private String proxyGet(String host) throws IOException {
@@ -332,15 +326,7 @@ class StatusPageBrowserTest {
   }
 
   private static String request(int port, String host, String path) throws IOException {
-    try (Socket socket = new Socket(LOOPBACK, port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return RawHttp.get(port, host, path);
   }
 
 }
