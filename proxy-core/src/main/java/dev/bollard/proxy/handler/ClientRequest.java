@@ -154,6 +154,11 @@ final class ClientRequest implements StepRequest {
   }
 
   @Override
+  public String originUri() {
+    return target().upstreamUri();
+  }
+
+  @Override
   public boolean secure() {
     return secure;
   }

@@ -54,7 +54,7 @@ public final class HttpsRedirect implements RouteStep {
       return StepOutcome.PASS;
     }
     int port = request.services().httpsRedirectPort();
-    String uri = request.head().uri();
+    String uri = request.originUri();
     // An IPv6 literal keeps its brackets through normalisation; one without them gets them.
     String location = "https://"
         + (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)

@@ -26,6 +26,12 @@ public interface StepRequest {
   /** The path as received, without query. */
   String rawPath();
 
+  /**
+   * The request target in origin form, as received: path and query (an absolute-form target's
+   * path and query; {@code /} when it has no path). What a redirect to the same resource keeps.
+   */
+  String originUri();
+
   /** Whether the request arrived over TLS. */
   boolean secure();
 

@@ -111,6 +111,11 @@ class StepChainTest {
     }
 
     @Override
+    public String originUri() {
+      return uri;
+    }
+
+    @Override
     public boolean secure() {
       return false;
     }

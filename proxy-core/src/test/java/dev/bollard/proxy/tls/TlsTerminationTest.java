@@ -235,6 +235,11 @@ class TlsTerminationTest {
     assertThat(redirected.status()).isEqualTo(308);
     assertThat(redirected.headers()).containsEntry("location", "https://shop.test:8443/cart?id=1")
         .doesNotContainKey("strict-transport-security");
+    // An absolute-form target (RFC 9112 3.2.2) keeps its path and query in the redirect.
+    TlsClient.Response absolute =
+        TlsClient.plainGet(server.port(), "elsewhere.test", "http://shop.test/cart?id=1");
+    assertThat(absolute.status()).isEqualTo(308);
+    assertThat(absolute.headers()).containsEntry("location", "https://shop.test:8443/cart?id=1");
 
     TlsClient.Response challenge = TlsClient.plainGet(server.port(), "shop.test",
         "/.well-known/acme-challenge/tok-1");
