@@ -49,12 +49,18 @@ final class TlsOptions {
    * roots; empty without the flag.
    *
    * @throws CommandLine.ParameterException if the file is missing, unreadable or holds no
-   *     certificate (the message names the flag and the file)
+   *     certificate, or no {@code --acme-directory} is given (the message names the flag and the
+   *     file)
    */
   List<X509Certificate> acmeTrust(CommandLine commandLine) {
     Path file = flags.get().orNull(Catalog.ACME_CA_FILE);
     if (file == null) {
       return List.of();
+    }
+    if (flags.get().orNull(Catalog.ACME_DIRECTORY) == null) {
+      throw new CommandLine.ParameterException(commandLine, "--acme-ca-file " + file
+          + " has no effect without --acme-directory URL: it is the CA Bollard trusts for the ACME"
+          + " server; give the ACME directory too, or drop --acme-ca-file");
     }
     String expected = " (expected: a PEM file with the certificate of the CA that signed the ACME"
         + " server's HTTPS certificate)";

@@ -130,7 +130,8 @@ class AcmeStandaloneEndToEndTest {
         + "\n-----END CERTIFICATE-----\n");
     RunCommand run = new RunCommand();
     CommandLine cli = new CommandLine(run);
-    cli.parseArgs("--acme-ca-file", caFile.toString());
+    cli.parseArgs("--acme-directory", PEBBLE.directory().toString(), "--acme-ca-file",
+        caFile.toString());
     List<X509Certificate> trusted = run.tls.acmeTrust(cli);
 
     Instant restarted = Instant.now();

@@ -73,9 +73,21 @@ class TlsOptionsTest {
         + "\n-----END CERTIFICATE-----\n");
     RunCommand command = new RunCommand();
     CommandLine cli = new CommandLine(command);
-    cli.parseArgs("--acme-ca-file", pem.toString());
+    cli.parseArgs("--acme-directory", "https://ca.example/dir", "--acme-ca-file",
+        pem.toString());
 
     assertThat(command.tls.acmeTrust(cli)).containsExactly(ca);
+  }
+
+  @Test
+  void anAcmeCaFileWithoutAnAcmeDirectoryIsAStartUpError() throws Exception {
+    Path pem = dir.resolve("ca.pem");
+    java.nio.file.Files.writeString(pem, "not read\n");
+    int code = run("run", "--manifests", dir.toString(), "--acme-ca-file", pem.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--acme-ca-file " + pem
+        + " has no effect without --acme-directory");
   }
 
   @Test
