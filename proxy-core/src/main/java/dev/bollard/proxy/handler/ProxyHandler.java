@@ -326,6 +326,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             upgrade,
             l.pools(),
             settings.timeouts().read(),
+            settings.timeouts().send(),
             settings.timeouts().connect(),
             settings.maxBodyBytes(),
             body);
@@ -407,7 +408,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     exchange = null;
     if (!keepAlive || listener.connections().isDraining()) {
-      closeAfter(lastWrite);
+      // Request bytes may still be on their way (a 413 or 408 before the body's end): linger, so
+      // that the client reads the answer instead of a reset.
+      closeAfter(lastWrite, !done.requestComplete());
       return;
     }
     // Idle until the next head: the finished request's facts and headers are not kept alive
@@ -511,9 +514,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void closeAfter(ChannelFuture lastWrite) {
+  private void closeAfter(ChannelFuture lastWrite, boolean linger) {
     closing = true;
     releaseBacklog();
+    if (linger) {
+      LingeringClose.after(lastWrite);
+      return;
+    }
     // Reads stay as they are: whatever arrives before the close is released (closing), and
     // turning reads off first would cost each closing connection an epoll_ctl call.
     lastWrite.addListener(ChannelFutureListener.CLOSE);
@@ -530,6 +537,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ClientTimeouts t = timeouts;
+    if (t != null) {
+      t.writabilityChanged(ctx.channel());
+    }
     if (exchange != null) {
       exchange.clientWritabilityChanged();
     }
@@ -568,6 +579,28 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       listener.telemetry().completed(refused.facts, rejected.status());
       return;
     }
+    if (evt instanceof RequestValidator.BodyRejected rejected) {
+      requestBroken(ctx, HttpResponseStatus.BAD_REQUEST,
+          "malformed request body (" + rejected.reason() + ")");
+      return;
+    }
+    if (evt == ClientTimeouts.BODY_TIMED_OUT) {
+      requestBroken(ctx, HttpResponseStatus.REQUEST_TIMEOUT,
+          "request body not received in time (client-body-timeout)");
+      return;
+    }
+    if (evt == ClientTimeouts.SEND_TIMED_OUT) {
+      // The client read nothing for the send timeout; the timer closes the connection.
+      Exchange current = exchange;
+      exchange = null;
+      closing = true;
+      releaseBacklog();
+      if (current != null) {
+        current.clientStalled(unsentBytes(ctx));
+      }
+      ctx.close();
+      return;
+    }
     if (evt == ClientConnections.DRAIN) {
       if (exchange == null && webSocket == null && !closing) {
         closing = true;
@@ -576,6 +609,34 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /**
+   * The body of the current request broke ({@code status}: 400 malformed, 408 stalled): its
+   * exchange answers and closes, or aborts; without one reading it, the connection closes.
+   */
+  private void requestBroken(ChannelHandlerContext ctx, HttpResponseStatus status, String detail) {
+    if (closing) {
+      return;
+    }
+    Exchange current = exchange;
+    if (current == null || current.requestComplete()) {
+      closing = true;
+      releaseBacklog();
+      ctx.close();
+      return;
+    }
+    log.debug("{} for {}: {}", status.code(), ctx.channel().remoteAddress(), detail);
+    current.requestBroken(status, detail);
+    if (exchange == current && !closing) {
+      // It could not answer (a response had started): it aborted, or must be cut here.
+      abort(current);
+    }
+  }
+
+  private static long unsentBytes(ChannelHandlerContext ctx) {
+    var buffer = ctx.channel().unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   @Override
