@@ -172,11 +172,6 @@ public record GlobalSettings(
       requirePositive("clientSend", clientSend);
     }
 
-    /** These timeouts with other client body and client send timeouts. */
-    public Timeouts withClientBodyAndSend(Duration body, Duration clientSendTimeout) {
-      return new Timeouts(connect, read, send, clientHeader, keepAlive, body, clientSendTimeout);
-    }
-
     private static void requirePositive(String name, Duration value) {
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(name + " timeout: " + value + " (expected: > 0)");

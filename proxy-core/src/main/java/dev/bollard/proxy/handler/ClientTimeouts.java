@@ -38,10 +38,10 @@ import org.jspecify.annotations.Nullable;
  * {@code send_timeout}) fires {@link #SEND_TIMED_OUT} and closes the connection. Progress is the
  * outbound buffer shrinking, checked by the sweep.
  *
- * <p>One deadline per connection, kept as a {@code long}: state changes only move it. No timer
- * per connection: the connections of an event loop whose deadline runs are linked in one list
- * (through fields of this object, no list nodes), which one task per event loop sweeps every
- * tick ({@link Sweep}). An idle connection so costs two references on the heap instead of a
+ * <p>One deadline per connection (and the send deadline), kept as {@code long}s: state changes
+ * and reads only move them. No timer per connection: the connections of an event loop whose
+ * deadline runs are linked in one list (through fields of this object, no list nodes), which one
+ * task per event loop sweeps every tick ({@link Sweep}). An idle connection so costs two references on the heap instead of a
  * scheduled task, and a request costs no work on the loop's timer queue. A timeout fires up to
  * one tick late: 100 ms, or a quarter of the shortest timeout in use on the loop if that is less.
  *

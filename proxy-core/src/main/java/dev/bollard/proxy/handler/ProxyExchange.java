@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * returns a cleanly finished keep-alive connection to the pool. An upstream that breaks HTTP (a
  * response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at once before the
  * response head went out, and after it a client connection closed without the response's end; its
- * connection is discarded either way.
+ * connection is discarded either way. So does an upstream that takes no request bytes for
+ * {@code proxy-send-timeout} (504 before the response head).
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */

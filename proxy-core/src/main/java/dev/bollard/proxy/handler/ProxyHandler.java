@@ -56,9 +56,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
  * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
- * and the upstream connect and read timeouts, all final values resolved when the snapshot was
- * published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its request
- * body read whole by a {@link BodySpool} before an upstream connection is taken.
+ * and the upstream connect, read and send timeouts, all final values resolved when the snapshot
+ * was published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its
+ * request body read whole by a {@link BodySpool} before an upstream connection is taken.
+ *
+ * <p>A request body that breaks (malformed, or stalled past {@code client-body-timeout}) is
+ * answered 400 or 408 by its exchange when no response has started; a client that reads nothing
+ * of its response for the send timeout is cut off ({@link ClientTimeouts} watches both). An
+ * answer given while request bytes may still arrive closes through {@link LingeringClose}.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
