@@ -236,8 +236,12 @@ public final class ClientTimeouts {
 
   /** The response was sent and the connection is kept alive: wait for the next request. */
   void idle() {
-    state = IDLE;
     keptAlive = true;
+    if (state == READING_BODY) {
+      // A pipelined request's body is arriving already: its timer goes on.
+      return;
+    }
+    state = IDLE;
     arm(limits.keepAliveNanos);
   }
 

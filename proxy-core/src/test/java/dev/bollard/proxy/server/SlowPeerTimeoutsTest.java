@@ -148,6 +148,37 @@ class SlowPeerTimeoutsTest {
   }
 
   @Test
+  void aBodyThatStallsWhileTheProxyAnswersItselfGets408() throws Exception {
+    streamedBackend(TestBackend.echo());
+    try (RawHttpConnection c = connect()) {
+      // No route for this host: the 404 waits for the body's end, which never comes.
+      c.send("POST /slow HTTP/1.1\r\nHost: nowhere.test\r\nContent-Length: 100\r\n\r\n"
+          + "x".repeat(10));
+      RawResponse r = c.read();
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(c.isClosedByPeer()).isTrue();
+    }
+    assertThat(logLine(0).status()).isEqualTo(408);
+  }
+
+  @Test
+  void aPipelinedBodyThatStallsGets408AfterTheFirstResponse() throws Exception {
+    streamedBackend(TestBackend.echo());
+    try (RawHttpConnection c = connect()) {
+      c.send("POST /one HTTP/1.1\r\nHost: buffered.test\r\nContent-Length: 3\r\n\r\nabc"
+          + "POST /two HTTP/1.1\r\nHost: buffered.test\r\nContent-Length: 100\r\n\r\n"
+          + "x".repeat(10));
+      assertThat(c.read().status()).isEqualTo(200);
+      RawResponse r = c.read();
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(c.isClosedByPeer()).isTrue();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> logged.size() == 2);
+    assertThat(logged).extracting(RequestFacts::status).containsExactly(200, 408);
+    assertThat(buffered.requests()).isEqualTo(1);
+  }
+
+  @Test
   void aBodyThatKeepsComingIsNotCutEvenWhenItTakesLongerThanTheTimeout() throws Exception {
     streamedBackend(TestBackend.echo());
     try (RawHttpConnection c = connect()) {
