@@ -186,7 +186,7 @@ class SlowPeerTimeoutsTest {
       long started = System.nanoTime();
       for (int i = 0; i < 10; i++) {
         // A slow client's pace, not a wait for a condition: each pause is under the timeout.
-        Thread.sleep(CLIENT_BODY.toMillis() / 3);
+        Thread.sleep(CLIENT_BODY.toMillis() / 4);
         c.send("x");
       }
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(CLIENT_BODY);
