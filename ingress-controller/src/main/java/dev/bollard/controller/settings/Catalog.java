@@ -1,6 +1,5 @@
 package dev.bollard.controller.settings;
 
-import static dev.bollard.controller.settings.Setting.Applied.NOT_YET;
 import static dev.bollard.controller.settings.Setting.Applied.PER_CONNECTION;
 import static dev.bollard.controller.settings.Setting.Applied.PER_REQUEST;
 
@@ -286,8 +285,21 @@ public final class Catalog {
           + " chart's `/tmp` emptyDir, 64Mi).");
 
   public static final Setting<Duration> SEND_TIMEOUT = Setting.key("proxy-send-timeout",
-      "duration", "60s", ValueParsers::positiveDuration, NOT_YET,
-      "Longest stall writing a request body to an upstream.");
+      "duration", "60s", ValueParsers::positiveDuration, PER_REQUEST,
+      "Longest stall writing a request to an upstream (it takes no bytes), then 504, or a cut"
+          + " response if one started; that upstream connection is closed.");
+
+  public static final Setting<Duration> CLIENT_BODY_TIMEOUT = Setting.key("client-body-timeout",
+      "duration", "60s", ValueParsers::positiveDuration, PER_CONNECTION,
+      "Longest pause between two reads of a request body, then 408 (or a cut response if one"
+          + " started) and the connection closes; a buffered body's request never reached an"
+          + " upstream.");
+
+  public static final Setting<Duration> CLIENT_SEND_TIMEOUT = Setting.key("bollard-send-timeout",
+      "duration", "60s", ValueParsers::positiveDuration, PER_CONNECTION,
+      "Longest stall writing a response to a client that does not read it (nginx's"
+          + " `send_timeout`; ingress-nginx has no key for it), then the connection closes and the"
+          + " access log shows the response cut short.");
 
   public static final Setting<Boolean> USE_PROXY_PROTOCOL = Setting.key("use-proxy-protocol",
       "bool", "false", ValueParsers::bool, PER_CONNECTION,
@@ -429,7 +441,7 @@ public final class Catalog {
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
-      USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
+      CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
@@ -476,7 +488,8 @@ public final class Catalog {
     return new GlobalSettings(
         v.get(BODY_SIZE),
         new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
-            v.get(CLIENT_HEADER_TIMEOUT), v.get(KEEP_ALIVE)),
+            v.get(CLIENT_HEADER_TIMEOUT), v.get(KEEP_ALIVE), v.get(CLIENT_BODY_TIMEOUT),
+            v.get(CLIENT_SEND_TIMEOUT)),
         v.get(USE_PROXY_PROTOCOL),
         v.get(REAL_IP_CIDR),
         v.get(USE_FORWARDED_HEADERS),

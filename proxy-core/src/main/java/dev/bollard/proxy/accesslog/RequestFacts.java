@@ -180,6 +180,14 @@ public final class RequestFacts {
     bodyBytesOut += n;
   }
 
+  /**
+   * {@code n} bytes counted by {@link #bytesOut} never left (the connection was closed with them
+   * still queued); counts them out again, down to zero.
+   */
+  public void unsent(long n) {
+    bodyBytesOut = Math.max(0, bodyBytesOut - n);
+  }
+
   /** The size of the response head sent to the client (an estimate is fine). */
   public void responseHeadBytes(long n) {
     headBytesOut = n;

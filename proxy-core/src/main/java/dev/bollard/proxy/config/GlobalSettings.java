@@ -136,21 +136,31 @@ public record GlobalSettings(
    *
    * @param connect upstream TCP connect timeout per attempt; then the next endpoint, finally 502
    * @param read longest upstream silence while a response is due (504)
-   * @param send longest stall writing a request to an upstream (validated, not applied yet)
+   * @param send longest stall writing a request to an upstream (504 before the response started)
    * @param clientHeader time a client has to send a request head (408); for new connections
    * @param keepAlive idle client keep-alive connections close after this; for new connections
+   * @param clientBody longest pause between two reads of a request body (408); for new
+   *     connections
+   * @param clientSend longest stall writing a response to a client (the connection closes); for
+   *     new connections
    */
   public record Timeouts(
-      Duration connect, Duration read, Duration send, Duration clientHeader, Duration keepAlive) {
+      Duration connect, Duration read, Duration send, Duration clientHeader, Duration keepAlive,
+      Duration clientBody, Duration clientSend) {
 
-    /** nginx's defaults: 5 s connect, 60 s read, send and header, 75 s keep-alive. */
+    /**
+     * nginx's defaults: 5 s connect, 60 s read, send, header, body and client send, 75 s
+     * keep-alive.
+     */
     public static final Timeouts DEFAULTS =
         new Timeouts(
             Duration.ofSeconds(5),
             Duration.ofSeconds(60),
             Duration.ofSeconds(60),
             Duration.ofSeconds(60),
-            Duration.ofSeconds(75));
+            Duration.ofSeconds(75),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60));
 
     public Timeouts {
       requirePositive("connect", connect);
@@ -158,6 +168,8 @@ public record GlobalSettings(
       requirePositive("send", send);
       requirePositive("clientHeader", clientHeader);
       requirePositive("keepAlive", keepAlive);
+      requirePositive("clientBody", clientBody);
+      requirePositive("clientSend", clientSend);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -210,6 +210,14 @@ final class BodySpool implements Exchange {
   public void clientWritabilityChanged() {}
 
   @Override
+  public void requestBroken(HttpResponseStatus status, String detail) {
+    if (!done) {
+      // Nothing went upstream: the backend never hears of this request.
+      refuse(status, detail);
+    }
+  }
+
+  @Override
   public void clientClosed() {
     if (done) {
       return;

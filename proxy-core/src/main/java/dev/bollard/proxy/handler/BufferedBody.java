@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -51,17 +52,23 @@ final class BufferedBody {
   /**
    * Writes the body and the end of the request to {@code upstream} (after its head, not flushed);
    * the file goes as a file region (sendfile where the transport has it).
+   *
+   * @return the write of the file region, reporting its progress (a region does not count
+   *     toward the channel's writability), or {@code null} when the body is all in memory
    */
-  void writeTo(Channel upstream) {
+  @Nullable ChannelProgressivePromise writeTo(Channel upstream) {
     handedOn = true;
     upstream.write(new DefaultHttpContent(memory));
+    ChannelProgressivePromise region = null;
     if (file != null && fileBytes > 0) {
       // The region closes the file when written (or failed), which frees its disk space.
-      upstream.write(new SpooledRegion(file, fileBytes, space));
+      region = upstream.newProgressivePromise();
+      upstream.write(new SpooledRegion(file, fileBytes, space), region);
     } else {
       closeFile();
     }
     upstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+    return region;
   }
 
   /** Frees memory and file if the body was never written (the exchange ended before). */

@@ -1,12 +1,13 @@
 package dev.bollard.proxy.handler;
 
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -24,13 +25,23 @@ import org.jspecify.annotations.Nullable;
  *   <li>Reading a head (bytes arrived, no complete request head yet): the header timeout answers
  *       408 and closes. The answer is written from the scanner's place in the pipeline, so on an
  *       HTTPS listener it goes through TLS like every other response.
+ *   <li>Reading a body (a head with a body was accepted, its last byte not yet read): no bytes
+ *       for the body timeout ({@code client-body-timeout}, nginx's time between two successive
+ *       reads) fires {@link #BODY_TIMED_OUT} toward the proxy handler, which answers 408 if it can
+ *       and closes. Time during which the proxy itself does not read (reading paused for
+ *       backpressure, a step working, an upstream being connected) does not count.
  *   <li>Busy (a request is being served): no timer; upstream timeouts apply.
  * </ul>
  *
- * <p>One deadline per connection, kept as a {@code long}: state changes only move it. No timer
- * per connection: the connections of an event loop whose deadline runs are linked in one list
- * (through fields of this object, no list nodes), which one task per event loop sweeps every
- * tick ({@link Sweep}). An idle connection so costs two references on the heap instead of a
+ * <p>Apart from these, in any state: once the connection turns unwritable (a response the client
+ * does not read fills the outbound buffer), no progress in writing it for the send timeout (nginx's
+ * {@code send_timeout}) fires {@link #SEND_TIMED_OUT} and closes the connection. Progress is the
+ * outbound buffer shrinking, checked by the sweep.
+ *
+ * <p>One deadline per connection (and the send deadline), kept as {@code long}s: state changes
+ * and reads only move them. No timer per connection: the connections of an event loop whose
+ * deadline runs are linked in one list (through fields of this object, no list nodes), which one
+ * task per event loop sweeps every tick ({@link Sweep}). An idle connection so costs two references on the heap instead of a
  * scheduled task, and a request costs no work on the loop's timer queue. A timeout fires up to
  * one tick late: 100 ms, or a quarter of the shortest timeout in use on the loop if that is less.
  *
@@ -41,6 +52,29 @@ public final class ClientTimeouts {
   private static final byte IDLE = 0;
   private static final byte READING_HEAD = 1;
   private static final byte BUSY = 2;
+  private static final byte READING_BODY = 3;
+
+  /**
+   * User event fired toward the proxy handler when a request body stalled for longer than the
+   * body timeout; the proxy handler answers (408) or aborts, and closes.
+   */
+  static final Object BODY_TIMED_OUT = new Object() {
+    @Override
+    public String toString() {
+      return "BODY_TIMED_OUT";
+    }
+  };
+
+  /**
+   * User event fired toward the proxy handler when nothing of a response could be written to the
+   * client for the send timeout; the connection is closed right after.
+   */
+  static final Object SEND_TIMED_OUT = new Object() {
+    @Override
+    public String toString() {
+      return "SEND_TIMED_OUT";
+    }
+  };
 
   /** Shared by the connections accepted under the same settings: not two longs per connection. */
   private final Limits limits;
@@ -48,24 +82,22 @@ public final class ClientTimeouts {
   private boolean keptAlive;
   /** When the current state times out ({@link System#nanoTime()}); unused while busy. */
   private long deadline;
+  /** Whether the connection is unwritable and the send timeout runs. */
+  private boolean sendTimed;
+  /** When the send timeout fires unless writing progresses. */
+  private long sendDeadline;
+  /** Bytes to write before the connection turns writable again, when last checked. */
+  private long unsent;
   /**
    * Where raw bytes arrive and the 408 is written from; {@code null} when not attached. While
    * attached, the sweep is that of its event loop, found again when needed (not kept per
    * connection).
    */
   private @Nullable ChannelHandlerContext ctx;
-  // Links in the sweep's list; linked while a deadline runs (idle or reading a head).
+  // Links in the sweep's list; linked while a deadline runs (not busy, or the send timeout).
   private boolean linked;
   private @Nullable ClientTimeouts previous;
   private @Nullable ClientTimeouts next;
-
-  /**
-   * @param headerTimeout time allowed for a complete request head (408 after it)
-   * @param keepAliveTimeout time an idle kept-alive connection stays open
-   */
-  public ClientTimeouts(Duration headerTimeout, Duration keepAliveTimeout) {
-    this(new Limits(headerTimeout, keepAliveTimeout));
-  }
 
   /** Timers with {@code limits}, which connections accepted under the same settings share. */
   public ClientTimeouts(Limits limits) {
@@ -73,25 +105,33 @@ public final class ClientTimeouts {
   }
 
   /**
-   * The two client timeouts of a listener's settings; one instance serves every connection
-   * accepted while those settings are active.
+   * The client timeouts of a listener's settings (header, keep-alive, body, send); one instance
+   * serves every connection accepted while those settings are active.
    */
   public static final class Limits {
     private final long headerNanos;
     private final long keepAliveNanos;
+    private final long bodyNanos;
+    private final long sendNanos;
+    /** The shortest of them: the sweep's tick is a quarter of it at most. */
+    private final long shortestNanos;
 
-    /**
-     * @param headerTimeout time allowed for a complete request head (408 after it)
-     * @param keepAliveTimeout time an idle kept-alive connection stays open
-     */
-    public Limits(Duration headerTimeout, Duration keepAliveTimeout) {
-      this.headerNanos = headerTimeout.toNanos();
-      this.keepAliveNanos = keepAliveTimeout.toNanos();
+    /** The client timeouts of {@code timeouts}. */
+    public Limits(Timeouts timeouts) {
+      this.headerNanos = timeouts.clientHeader().toNanos();
+      this.keepAliveNanos = timeouts.keepAlive().toNanos();
+      this.bodyNanos = timeouts.clientBody().toNanos();
+      this.sendNanos = timeouts.clientSend().toNanos();
+      this.shortestNanos =
+          Math.min(Math.min(headerNanos, keepAliveNanos), Math.min(bodyNanos, sendNanos));
     }
 
-    /** Whether these are the limits {@code headerTimeout} and {@code keepAliveTimeout} make. */
-    public boolean matches(Duration headerTimeout, Duration keepAliveTimeout) {
-      return headerNanos == headerTimeout.toNanos() && keepAliveNanos == keepAliveTimeout.toNanos();
+    /** Whether these are the limits {@code timeouts} make. */
+    public boolean matches(Timeouts timeouts) {
+      return headerNanos == timeouts.clientHeader().toNanos()
+          && keepAliveNanos == timeouts.keepAlive().toNanos()
+          && bodyNanos == timeouts.clientBody().toNanos()
+          && sendNanos == timeouts.clientSend().toNanos();
     }
   }
 
@@ -130,17 +170,63 @@ public final class ClientTimeouts {
 
   /** Raw bytes of the connection arrived. */
   void bytesArrived() {
-    if (state == IDLE) {
+    if (state == READING_BODY) {
+      deadline = System.nanoTime() + limits.bodyNanos;
+    } else if (state == IDLE) {
       // Still linked: the sweep now checks the header deadline instead of the idle one.
       state = READING_HEAD;
       deadline = System.nanoTime() + limits.headerNanos;
     }
   }
 
-  /** A complete request head was decoded: the request is now served, no client timer runs. */
+  /**
+   * A complete request head was decoded: the request is now served; no client timer runs but the
+   * body timeout, if its body is still due.
+   */
   void headReceived() {
-    state = BUSY;
-    if (linked) {
+    if (state != READING_BODY) {
+      state = BUSY;
+      unlinkIfUntimed();
+    }
+  }
+
+  /** The request head just accepted has a body: the body timeout runs until its last byte. */
+  void bodyExpected() {
+    state = READING_BODY;
+    arm(limits.bodyNanos);
+  }
+
+  /** The last byte of the request body arrived. */
+  void bodyEnded() {
+    if (state == READING_BODY) {
+      state = BUSY;
+      unlinkIfUntimed();
+    }
+  }
+
+  /**
+   * The connection's writability changed: while it is unwritable the send timeout runs, and the
+   * sweep checks that the outbound buffer shrinks.
+   */
+  void writabilityChanged(Channel channel) {
+    if (channel.isWritable()) {
+      if (sendTimed) {
+        sendTimed = false;
+        unlinkIfUntimed();
+      }
+    } else if (!sendTimed) {
+      sendTimed = true;
+      unsent = channel.bytesBeforeWritable();
+      sendDeadline = System.nanoTime() + limits.sendNanos;
+      Sweep s = sweep();
+      if (s != null) {
+        s.add(this, limits.shortestNanos);
+      }
+    }
+  }
+
+  private void unlinkIfUntimed() {
+    if (linked && state == BUSY && !sendTimed) {
       Sweep s = sweep();
       if (s != null) {
         s.remove(this);
@@ -150,8 +236,12 @@ public final class ClientTimeouts {
 
   /** The response was sent and the connection is kept alive: wait for the next request. */
   void idle() {
-    state = IDLE;
     keptAlive = true;
+    if (state == READING_BODY) {
+      // A pipelined request's body is arriving already: its timer goes on.
+      return;
+    }
+    state = IDLE;
     arm(limits.keepAliveNanos);
   }
 
@@ -163,22 +253,49 @@ public final class ClientTimeouts {
     deadline = System.nanoTime() + nanos;
     Sweep s = sweep();
     if (s != null) {
-      s.add(this, Math.min(nanos, limits.headerNanos));
+      s.add(this, limits.shortestNanos);
     }
   }
 
   /** Called by its sweep {@code s} while linked: acts if the deadline has passed. */
   private void check(Sweep s, long now) {
     ChannelHandlerContext c = ctx;
-    if (c != null && state != BUSY && deadline - now > 0) {
+    if (c == null || !c.channel().isActive()) {
+      s.remove(this);
       return;
     }
-    // Due, or no longer timed (detached, or busy) without having been unlinked: unlink.
-    s.remove(this);
-    if (c == null || state == BUSY || !c.channel().isActive()) {
+    if (sendTimed && sendDue(c.channel(), now)) {
+      s.remove(this);
+      sendTimed = false;
+      state = BUSY;
+      c.fireUserEventTriggered(SEND_TIMED_OUT);
+      c.channel().close();
       return;
     }
-    if (state == READING_HEAD) {
+    if (state == READING_BODY && !c.channel().config().isAutoRead()) {
+      // The proxy is not reading (backpressure, a step at work, an upstream connecting): the
+      // client is not the one that is slow.
+      deadline = now + limits.bodyNanos;
+    }
+    if (state == BUSY) {
+      if (!sendTimed) {
+        // No longer timed without having been unlinked: unlink.
+        s.remove(this);
+      }
+      return;
+    }
+    if (deadline - now > 0) {
+      return;
+    }
+    // Due: acts once (the send timeout may still run while the connection closes).
+    byte due = state;
+    state = BUSY;
+    if (!sendTimed) {
+      s.remove(this);
+    }
+    if (due == READING_BODY) {
+      c.fireUserEventTriggered(BODY_TIMED_OUT);
+    } else if (due == READING_HEAD) {
       // Written as bytes from before the codec (the codec is mid-request and cannot encode), but
       // after TLS: an HTTPS client gets it encrypted.
       String body = "408 Request Timeout: request head not received in time\n";
@@ -193,6 +310,16 @@ public final class ClientTimeouts {
     } else {
       c.close();
     }
+  }
+
+  /** Whether the send timeout has passed without the outbound buffer shrinking. */
+  private boolean sendDue(Channel channel, long now) {
+    long left = channel.bytesBeforeWritable();
+    if (left < unsent) {
+      unsent = left;
+      sendDeadline = now + limits.sendNanos;
+    }
+    return sendDeadline - now <= 0;
   }
 
   /**

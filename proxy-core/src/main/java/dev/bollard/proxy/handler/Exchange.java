@@ -1,6 +1,7 @@
 package dev.bollard.proxy.handler;
 
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * One request and its response on a client connection. The connection's {@link ProxyHandler}
@@ -22,4 +23,21 @@ interface Exchange {
 
   /** The client connection closed; release everything. */
   void clientClosed();
+
+  /**
+   * The request body broke before its end: it was malformed (400) or stalled for longer than
+   * {@code client-body-timeout} (408). Answer {@code status} and close (through the owner, which
+   * lingers so that the client can read it) if no response has started, else abort; either way
+   * the access log says {@code status}. Called only while {@link #requestComplete()} is false.
+   */
+  void requestBroken(HttpResponseStatus status, String detail);
+
+  /**
+   * The client read nothing of the response for the send timeout; the connection is being closed.
+   * The access log keeps the response's status, with the body bytes that did leave
+   * ({@code unsentBytes} still waited in the outbound buffer).
+   */
+  default void clientStalled(long unsentBytes) {
+    clientClosed();
+  }
 }

@@ -3,7 +3,9 @@ package dev.bollard.proxy.handler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
+import dev.bollard.proxy.http.PlainResponses;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
@@ -14,7 +16,7 @@ final class LocalExchange implements Exchange {
 
   private final ProxyHandler owner;
   private final ChannelHandlerContext client;
-  private final FullHttpResponse response;
+  private FullHttpResponse response;
   private final boolean keepAlive;
   private final ClientRequest request;
   private boolean requestComplete;
@@ -79,6 +81,17 @@ final class LocalExchange implements Exchange {
 
   @Override
   public void clientWritabilityChanged() {}
+
+  @Override
+  public void requestBroken(HttpResponseStatus status, String detail) {
+    if (sent) {
+      return;
+    }
+    // Not the answer the request was to get: the one for its broken body, then a close.
+    response.release();
+    response = PlainResponses.of(status, detail, false);
+    respondNow();
+  }
 
   @Override
   public void clientClosed() {

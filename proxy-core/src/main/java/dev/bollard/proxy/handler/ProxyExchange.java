@@ -8,6 +8,9 @@ import dev.bollard.proxy.upstream.UpstreamListener;
 import dev.bollard.proxy.upstream.UpstreamPools;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -33,11 +36,13 @@ import org.slf4j.LoggerFactory;
  * returns a cleanly finished keep-alive connection to the pool. An upstream that breaks HTTP (a
  * response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at once before the
  * response head went out, and after it a client connection closed without the response's end; its
- * connection is discarded either way.
+ * connection is discarded either way. So does an upstream that takes no request bytes for
+ * {@code proxy-send-timeout} (504 before the response head).
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
-final class ProxyExchange implements Exchange, UpstreamListener {
+final class ProxyExchange
+    implements Exchange, UpstreamListener, ChannelProgressiveFutureListener {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -51,6 +56,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private final UpstreamPools pools;
   private final Duration readTimeout;
   private final long readTimeoutNanos;
+  private final Duration sendTimeout;
   private final Duration connectTimeout;
   private final long maxBodyBytes;
   private long bodyBytes;
@@ -67,7 +73,14 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private @Nullable HttpResponse upstreamResponse;
   /** Whether the upstream read timeout runs (kept by the upstream connection's deadline). */
   private boolean readTimerOn;
-  private final Runnable onReadTimeout = this::readTimedOut;
+  /**
+   * Whether the upstream send timeout runs instead ({@code proxy-send-timeout}): the upstream
+   * connection is unwritable, or a buffered body's file is being written to it.
+   */
+  private boolean sendTimerOn;
+  /** A buffered body's file region is being written upstream. */
+  private boolean regionWriting;
+  private final Runnable onDeadline = this::deadlinePassed;
   private Sending sending = Sending.RECEIVING;
   private Relaying relaying = Relaying.WAITING;
   /** Whether body bytes went upstream (then a request is not safe to send again). */
@@ -108,6 +121,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       boolean webSocket,
       UpstreamPools pools,
       Duration readTimeout,
+      Duration sendTimeout,
       Duration connectTimeout,
       long maxBodyBytes,
       @Nullable BufferedBody body) {
@@ -121,6 +135,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     this.pools = pools;
     this.readTimeout = readTimeout;
     this.readTimeoutNanos = readTimeout.toNanos();
+    this.sendTimeout = sendTimeout;
     this.connectTimeout = connectTimeout;
     this.maxBodyBytes = maxBodyBytes;
     this.body = body;
@@ -177,9 +192,14 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     if (whole != null) {
       body = null;
       bodyForwarded = whole.length() > 0;
-      whole.writeTo(conn.channel());
+      ChannelProgressivePromise region = whole.writeTo(conn.channel());
       sending = Sending.SENT;
+      if (region != null) {
+        regionWriting = true;
+        region.addListener(this);
+      }
       armReadTimer();
+      updateSendTimer(conn);
     }
     while (!pending.isEmpty()) {
       writeBody(conn, pending.poll());
@@ -246,7 +266,50 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   @Override
   public void onUpstreamWritabilityChanged() {
+    UpstreamConnection conn = upstream;
+    if (conn != null && relaying != Relaying.DONE) {
+      updateSendTimer(conn);
+    }
     owner.updateClientRead();
+  }
+
+  /** A buffered body's file region made progress upstream: the send timeout starts again. */
+  @Override
+  public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+    UpstreamConnection conn = upstream;
+    if (sendTimerOn && conn != null && relaying != Relaying.DONE) {
+      conn.expectResponseWithin(sendTimeout.toNanos(), onDeadline);
+    }
+  }
+
+  /** A buffered body's file region was written upstream (or failed, then the upstream closes). */
+  @Override
+  public void operationComplete(ChannelProgressiveFuture future) {
+    regionWriting = false;
+    UpstreamConnection conn = upstream;
+    if (conn != null && relaying != Relaying.DONE) {
+      updateSendTimer(conn);
+    }
+  }
+
+  /**
+   * Runs the send timeout while the upstream takes no request bytes (unwritable, or a file region
+   * being written), else the read timeout if it is on. One deadline on the connection serves both.
+   */
+  private void updateSendTimer(UpstreamConnection conn) {
+    if (regionWriting || !conn.channel().isWritable()) {
+      if (!sendTimerOn) {
+        sendTimerOn = true;
+        conn.expectResponseWithin(sendTimeout.toNanos(), onDeadline);
+      }
+    } else if (sendTimerOn) {
+      sendTimerOn = false;
+      if (readTimerOn) {
+        conn.expectResponseWithin(readTimeoutNanos, onDeadline);
+      } else {
+        conn.stopResponseDeadline();
+      }
+    }
   }
 
   // ---- response direction -------------------------------------------------------------------
@@ -336,7 +399,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   private void responseComplete(ChannelFuture written) {
     relaying = Relaying.DONE;
-    cancelReadTimer();
+    stopTimers();
     UpstreamConnection conn = upstream;
     upstream = null;
     HttpResponse response = upstreamResponse;
@@ -354,7 +417,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
   private void upgrade(HttpResponse response) {
     relaying = Relaying.DONE;
-    cancelReadTimer();
+    stopTimers();
     UpstreamConnection conn = upstream;
     upstream = null;
     request.facts.upstreamResponded(101);
@@ -403,7 +466,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     if (relaying == Relaying.DONE) {
       return;
     }
-    cancelReadTimer();
+    stopTimers();
     if (relaying != Relaying.STREAMING
         && conn != null
         && conn.isReused()
@@ -438,6 +501,31 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
   }
 
+  private void deadlinePassed() {
+    if (sendTimerOn) {
+      sendTimedOut();
+    } else {
+      readTimedOut();
+    }
+  }
+
+  private void sendTimedOut() {
+    sendTimerOn = false;
+    readTimerOn = false;
+    if (relaying == Relaying.DONE) {
+      return;
+    }
+    if (relaying != Relaying.STREAMING) {
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT,
+          "backend " + backend.id() + " endpoint " + endpoint + " took no request bytes for "
+              + sendTimeout.toMillis() + " ms (proxy-send-timeout)");
+    } else {
+      log.info("Backend {} endpoint {} took no request bytes for {} ms mid-response"
+          + " (proxy-send-timeout); closing", backend.id(), endpoint, sendTimeout.toMillis());
+      abort();
+    }
+  }
+
   private void readTimedOut() {
     readTimerOn = false;
     if (relaying == Relaying.DONE) {
@@ -457,8 +545,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
         detail);
+    answer(status, detail);
+  }
+
+  /** Answers {@code status} in place of a response; the upstream connection is discarded. */
+  private void answer(HttpResponseStatus status, String detail) {
     relaying = Relaying.DONE;
-    cancelReadTimer();
+    stopTimers();
     releasePending();
     discardUpstream();
     boolean keep = keepAlive && sending != Sending.RECEIVING && !owner.isDraining();
@@ -471,13 +564,50 @@ final class ProxyExchange implements Exchange, UpstreamListener {
   }
 
   private void abort() {
+    HttpResponse started = upstreamResponse;
+    abort(started != null ? started.status().code() : 502);
+  }
+
+  /** Closes the client connection without the response's end; logs {@code status}. */
+  private void abort(int status) {
     relaying = Relaying.DONE;
-    cancelReadTimer();
+    stopTimers();
     releasePending();
     discardUpstream();
-    HttpResponse started = upstreamResponse;
-    owner.telemetry().aborted(request.facts, started != null ? started.status().code() : 502);
+    owner.telemetry().aborted(request.facts, status);
     owner.abort(this);
+  }
+
+  @Override
+  public void requestBroken(HttpResponseStatus status, String detail) {
+    if (relaying == Relaying.DONE) {
+      return;
+    }
+    if (relaying == Relaying.STREAMING) {
+      // The upstream is answering a request whose body will not end: cut both.
+      abort(status.code());
+    } else {
+      // The upstream saw part of a request that will not end: it is discarded, never pooled.
+      answer(status, detail);
+    }
+  }
+
+  @Override
+  public void clientStalled(long unsentBytes) {
+    if (relaying == Relaying.DONE) {
+      return;
+    }
+    HttpResponse started = upstreamResponse;
+    request.facts.unsent(unsentBytes);
+    relaying = Relaying.DONE;
+    stopTimers();
+    releasePending();
+    discardUpstream();
+    if (started != null) {
+      owner.telemetry().aborted(request.facts, started.status().code());
+    } else {
+      owner.telemetry().completed(request.facts, 499);
+    }
   }
 
   @Override
@@ -486,7 +616,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
       return;
     }
     relaying = Relaying.DONE;
-    cancelReadTimer();
+    stopTimers();
     releasePending();
     discardUpstream();
     // The client left before its response was complete: nginx's 499.
@@ -516,7 +646,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     UpstreamConnection conn = upstream;
     if (conn != null) {
       readTimerOn = true;
-      conn.expectResponseWithin(readTimeoutNanos, onReadTimeout);
+      if (!sendTimerOn) {
+        conn.expectResponseWithin(readTimeoutNanos, onDeadline);
+      }
     }
   }
 
@@ -524,9 +656,19 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     if (readTimerOn) {
       readTimerOn = false;
       UpstreamConnection conn = upstream;
-      if (conn != null) {
+      if (conn != null && !sendTimerOn) {
         conn.stopResponseDeadline();
       }
+    }
+  }
+
+  /** No upstream timer runs any more: the exchange is over. */
+  private void stopTimers() {
+    readTimerOn = false;
+    sendTimerOn = false;
+    UpstreamConnection conn = upstream;
+    if (conn != null) {
+      conn.stopResponseDeadline();
     }
   }
 }

@@ -56,9 +56,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
  * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
- * and the upstream connect and read timeouts, all final values resolved when the snapshot was
- * published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its request
- * body read whole by a {@link BodySpool} before an upstream connection is taken.
+ * and the upstream connect, read and send timeouts, all final values resolved when the snapshot
+ * was published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its
+ * request body read whole by a {@link BodySpool} before an upstream connection is taken.
+ *
+ * <p>A request body that breaks (malformed, or stalled past {@code client-body-timeout}) is
+ * answered 400 or 408 by its exchange when no response has started; a client that reads nothing
+ * of its response for the send timeout is cut off ({@link ClientTimeouts} watches both). An
+ * answer given while request bytes may still arrive closes through {@link LingeringClose}.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
@@ -326,6 +331,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             upgrade,
             l.pools(),
             settings.timeouts().read(),
+            settings.timeouts().send(),
             settings.timeouts().connect(),
             settings.maxBodyBytes(),
             body);
@@ -407,7 +413,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     exchange = null;
     if (!keepAlive || listener.connections().isDraining()) {
-      closeAfter(lastWrite);
+      // Request bytes may still be on their way (a 413 or 408 before the body's end): linger, so
+      // that the client reads the answer instead of a reset.
+      closeAfter(lastWrite, !done.requestComplete());
       return;
     }
     // Idle until the next head: the finished request's facts and headers are not kept alive
@@ -511,9 +519,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void closeAfter(ChannelFuture lastWrite) {
+  private void closeAfter(ChannelFuture lastWrite, boolean linger) {
     closing = true;
     releaseBacklog();
+    if (linger) {
+      LingeringClose.after(lastWrite);
+      return;
+    }
     // Reads stay as they are: whatever arrives before the close is released (closing), and
     // turning reads off first would cost each closing connection an epoll_ctl call.
     lastWrite.addListener(ChannelFutureListener.CLOSE);
@@ -530,6 +542,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ClientTimeouts t = timeouts;
+    if (t != null) {
+      t.writabilityChanged(ctx.channel());
+    }
     if (exchange != null) {
       exchange.clientWritabilityChanged();
     }
@@ -568,6 +584,28 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       listener.telemetry().completed(refused.facts, rejected.status());
       return;
     }
+    if (evt instanceof RequestValidator.BodyRejected rejected) {
+      requestBroken(ctx, HttpResponseStatus.BAD_REQUEST,
+          "malformed request body (" + rejected.reason() + ")");
+      return;
+    }
+    if (evt == ClientTimeouts.BODY_TIMED_OUT) {
+      requestBroken(ctx, HttpResponseStatus.REQUEST_TIMEOUT,
+          "request body not received in time (client-body-timeout)");
+      return;
+    }
+    if (evt == ClientTimeouts.SEND_TIMED_OUT) {
+      // The client read nothing for the send timeout; the timer closes the connection.
+      Exchange current = exchange;
+      exchange = null;
+      closing = true;
+      releaseBacklog();
+      if (current != null) {
+        current.clientStalled(unsentBytes(ctx));
+      }
+      ctx.close();
+      return;
+    }
     if (evt == ClientConnections.DRAIN) {
       if (exchange == null && webSocket == null && !closing) {
         closing = true;
@@ -576,6 +614,34 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /**
+   * The body of the current request broke ({@code status}: 400 malformed, 408 stalled): its
+   * exchange answers and closes, or aborts; without one reading it, the connection closes.
+   */
+  private void requestBroken(ChannelHandlerContext ctx, HttpResponseStatus status, String detail) {
+    if (closing) {
+      return;
+    }
+    Exchange current = exchange;
+    if (current == null || current.requestComplete()) {
+      closing = true;
+      releaseBacklog();
+      ctx.close();
+      return;
+    }
+    log.debug("{} for {}: {}", status.code(), ctx.channel().remoteAddress(), detail);
+    current.requestBroken(status, detail);
+    if (exchange == current && !closing) {
+      // It could not answer (a response had started): it aborted, or must be cut here.
+      abort(current);
+    }
+  }
+
+  private static long unsentBytes(ChannelHandlerContext ctx) {
+    var buffer = ctx.channel().unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   @Override

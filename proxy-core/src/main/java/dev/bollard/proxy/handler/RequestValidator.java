@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code Connection: close}, then the connection closes the way {@link LingeringClose} does, so
  * that the client can read the answer while it is still sending. When earlier pipelined requests still
  * await their responses, the answer waits for them. A body that turns out malformed after its head
- * was passed on cannot be answered (the upstream exchange has begun): the validator fires {@link
- * BodyRejected} and closes the connection; the proxy handler must then abort the upstream request
- * instead of completing it.
+ * was passed on is the proxy handler's to answer: the validator stops reading and fires {@link
+ * BodyRejected}; the proxy handler answers 400 if no response has started (and closes lingering),
+ * else aborts, and must close the connection either way.
  *
  * <p>Add it right after the codec built by {@link #newServerCodec}: on being added it puts a
  * raw-byte scanner just before the codec, for what the decoder accepts silently (obs-fold, bare
@@ -52,7 +52,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   /**
    * User event fired toward the proxy handler when the body of a request already passed on is
-   * malformed (say, a bad chunk size); the client connection is closed right after.
+   * malformed (say, a bad chunk size); the proxy handler answers or aborts, and closes.
    *
    * @param reason what was wrong, for the log
    */
@@ -473,8 +473,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
     stopReading();
     inBody = false;
     LOG.debug("aborted request from {}: {}", remote(ctx), reason);
+    // The proxy handler answers 400 (no response started) or aborts, and closes.
     ctx.fireUserEventTriggered(new BodyRejected(reason));
-    ctx.close();
   }
 
   private void stopReading() {

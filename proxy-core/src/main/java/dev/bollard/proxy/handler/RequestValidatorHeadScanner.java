@@ -122,6 +122,11 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
       mode = Mode.FIXED_BODY;
     } else {
       startHead();
+      return;
+    }
+    if (timeouts != null) {
+      // Until the body's last byte (startHead), the client body timeout runs.
+      timeouts.bodyExpected();
     }
   }
 
@@ -342,6 +347,9 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   private void startHead() {
+    if (timeouts != null) {
+      timeouts.bodyEnded();
+    }
     mode = Mode.HEAD;
     resetSection();
     sawStartLine = false;

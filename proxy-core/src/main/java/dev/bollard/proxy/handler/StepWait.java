@@ -1,6 +1,7 @@
 package dev.bollard.proxy.handler;
 
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 
@@ -54,6 +55,15 @@ final class StepWait implements Exchange {
 
   @Override
   public void clientWritabilityChanged() {}
+
+  @Override
+  public void requestBroken(HttpResponseStatus status, String detail) {
+    // Reading is paused while a step decides, so this is rare: no answer, the connection closes.
+    while (!pending.isEmpty()) {
+      pending.poll().release();
+    }
+    telemetry.completed(request.facts, status.code());
+  }
 
   @Override
   public void clientClosed() {

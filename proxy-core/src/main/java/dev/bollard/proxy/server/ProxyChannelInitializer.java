@@ -2,6 +2,7 @@ package dev.bollard.proxy.server;
 
 import dev.bollard.proxy.clientip.ProxyProtocolGate;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.handler.ClientTimeouts;
 import dev.bollard.proxy.handler.HeadLimits;
 import dev.bollard.proxy.handler.ProxyHandler;
@@ -11,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -71,8 +71,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
       p.addLast("not-ready", NotReadyResponder.INSTANCE);
       return;
     }
-    ClientTimeouts timeouts = new ClientTimeouts(
-        limits(global.timeouts().clientHeader(), global.timeouts().keepAlive()));
+    ClientTimeouts timeouts = new ClientTimeouts(limits(global.timeouts()));
     shared.telemetry().connectionOpened();
     // With use-proxy-protocol, the first bytes may be a PROXY header from a trusted balancer.
     if (global.useProxyProtocol()) {
@@ -96,10 +95,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("proxy", new ProxyHandler(shared, timeouts));
   }
 
-  private ClientTimeouts.Limits limits(Duration header, Duration keepAlive) {
+  private ClientTimeouts.Limits limits(Timeouts timeouts) {
     ClientTimeouts.Limits current = limits;
-    if (current == null || !current.matches(header, keepAlive)) {
-      current = new ClientTimeouts.Limits(header, keepAlive);
+    if (current == null || !current.matches(timeouts)) {
+      current = new ClientTimeouts.Limits(timeouts);
       limits = current;
     }
     return current;

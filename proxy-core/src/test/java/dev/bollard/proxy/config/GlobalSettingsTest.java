@@ -10,9 +10,9 @@ class GlobalSettingsTest {
   @Test
   void everyTimeoutIsPositive() {
     Duration s = Duration.ofSeconds(1);
-    assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, Duration.ZERO, s, s, s))
+    assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, Duration.ZERO, s, s, s, s, s))
         .hasMessage("read timeout: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, s, s, s, Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, s, s, s, Duration.ofSeconds(-1), s, s))
         .hasMessage("keepAlive timeout: PT-1S (expected: > 0)");
   }
 }

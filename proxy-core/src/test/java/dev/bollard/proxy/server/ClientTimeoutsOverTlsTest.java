@@ -53,7 +53,8 @@ class ClientTimeoutsOverTlsTest {
     Timeouts t = ProxyFixture.TEST_TIMEOUTS;
     GlobalSettings settings = new GlobalSettings(d.maxBodyBytes(),
         // Long enough for a TLS handshake on a loaded machine: the timer runs from the accept.
-        new Timeouts(t.connect(), t.read(), t.send(), Duration.ofSeconds(2), t.keepAlive()),
+        new Timeouts(t.connect(), t.read(), t.send(), Duration.ofSeconds(2), t.keepAlive(),
+            t.clientBody(), t.clientSend()),
         proxyProtocol, List.of("127.0.0.0/8"), d.useForwardedHeaders(), d.hsts(),
         d.sslRedirect(), d.auth(), d.edge());
     routes.publish(Snapshots.of(Snapshots.host("shop.test",

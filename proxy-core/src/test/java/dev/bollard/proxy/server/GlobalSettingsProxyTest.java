@@ -64,7 +64,7 @@ class GlobalSettingsProxyTest {
     GlobalSettings d = GlobalSettings.DEFAULTS;
     publish(new GlobalSettings(d.maxBodyBytes(), new Timeouts(Duration.ofSeconds(2),
         Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(60),
-        Duration.ofSeconds(75)), d.useProxyProtocol(), d.realIpCidrs(), d.useForwardedHeaders(),
+        Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60)), d.useProxyProtocol(), d.realIpCidrs(), d.useForwardedHeaders(),
         d.hsts(), d.sslRedirect(), d.auth(), d.edge()));
     long start = System.nanoTime();
     try (RawHttpConnection c = proxy.connect()) {

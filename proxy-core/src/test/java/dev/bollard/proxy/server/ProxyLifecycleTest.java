@@ -35,7 +35,7 @@ class ProxyLifecycleTest {
     fast = TestBackend.start("fast", TestBackend.echo());
     proxy = ProxyFixture.start().timeouts(new Timeouts(Duration.ofSeconds(2),
         Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMillis(300),
-        Duration.ofMillis(300)));
+        Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(60)));
     proxy.publish(Snapshots.of(
         host("slow.test", backend("test/slow:80", slow)),
         host("fast.test", backend("test/fast:80", fast))));

@@ -28,7 +28,7 @@ class ProxyRoutingTest {
     b = TestBackend.start("b", TestBackend.echo());
     proxy = ProxyFixture.start().timeouts(new Timeouts(Duration.ofSeconds(2),
         Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(60),
-        Duration.ofSeconds(75)));
+        Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60)));
     proxy.publish(Snapshots.of(
         host("a.test", backend("test/a:80", a)),
         host("b.test", backend("test/b:80", b))));

@@ -21,7 +21,8 @@ public final class ProxyFixture implements AutoCloseable {
   /** Test timeouts: 2 s connect and 5 s upstream read, so a failing test fails fast. */
   public static final Timeouts TEST_TIMEOUTS =
       new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60),
-          Duration.ofSeconds(60), Duration.ofSeconds(75));
+          Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60),
+          Duration.ofSeconds(60));
 
   private final CurrentRoutes routes = new CurrentRoutes();
   private final ProxyServer server;
