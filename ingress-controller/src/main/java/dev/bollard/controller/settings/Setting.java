@@ -43,9 +43,7 @@ public record Setting<T>(
     /** For requests that start after the config version is published. */
     PER_REQUEST("new requests"),
     /** For connections accepted after the config version is published. */
-    PER_CONNECTION("new connections"),
-    /** Validated and carried; no feature reads it yet. */
-    NOT_YET("validated, not applied yet");
+    PER_CONNECTION("new connections");
 
     private final String text;
 
