@@ -99,6 +99,7 @@ final class LoopPool {
       Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
     Promise<UpstreamConnection> promise = loop.newPromise();
     UpstreamChannelHandler handler = new UpstreamChannelHandler();
+    UpstreamCodec codec = new UpstreamCodec(upstreamDecoderConfig());
     Bootstrap b = bootstrap.clone(loop);
     b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
         Math.max(1, connectTimeout.toMillis())));
@@ -109,7 +110,7 @@ final class LoopPool {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast("http", new UpstreamCodec(upstreamDecoderConfig()))
+                        .addLast("http", codec)
                         .addLast("relay", handler);
                   }
                 })
@@ -118,7 +119,7 @@ final class LoopPool {
         f -> {
           if (f.isSuccess()) {
             UpstreamConnection conn = new UpstreamConnection(connect.channel(), endpoint, this,
-                handler);
+                handler, codec);
             connect.channel().closeFuture().addListener(c -> {
               conn.cancelIdleTimer();
               forget(conn);
