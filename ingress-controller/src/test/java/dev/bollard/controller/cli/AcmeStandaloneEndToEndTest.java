@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -233,32 +234,7 @@ class AcmeStandaloneEndToEndTest {
             nginx.ingress.kubernetes.io/auth-type: basic
             nginx.ingress.kubernetes.io/auth-secret: web-users
         """ : "";
-    Files.writeString(manifests.resolve("ingress.yaml"), """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: web
-          namespace: shop
-          annotations:
-            kubernetes.io/tls-acme: "true"
-        %s
-        spec:
-          ingressClassName: bollard
-          tls:
-            - hosts: [%s]
-              secretName: web-tls
-          rules:
-            - host: %s
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: web
-                        port:
-                          number: 80
-        """.formatted(auth.stripTrailing(), host, host));
+    Files.writeString(manifests.resolve("ingress.yaml"), TestManifests.acmeIngress(host, auth));
     if (guarded) {
       Files.writeString(manifests.resolve("users.yaml"), """
           apiVersion: v1

@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.testing.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,31 +120,7 @@ class StandaloneRestartTest {
   }
 
   private void writeIngress() throws IOException {
-    Files.writeString(manifests.resolve("ingress.yaml"), """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: web
-          namespace: shop
-          annotations:
-            kubernetes.io/tls-acme: "true"
-        spec:
-          ingressClassName: bollard
-          tls:
-            - hosts: [%s]
-              secretName: web-tls
-          rules:
-            - host: %s
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: web
-                        port:
-                          number: 80
-        """.formatted(HOST, HOST));
+    Files.writeString(manifests.resolve("ingress.yaml"), TestManifests.acmeIngress(HOST, ""));
   }
 
   private static int freePort() throws IOException {

@@ -1,0 +1,42 @@
+package dev.bollard.controller.testing;
+
+/** Kubernetes YAML the end-to-end tests write into a manifest directory. */
+public final class TestManifests {
+
+  private TestManifests() {}
+
+  /**
+   * Ingress {@code shop/web}, annotated {@code kubernetes.io/tls-acme: "true"}, for {@code host}
+   * with TLS from Secret {@code web-tls} and {@code /} to Service {@code web} port 80.
+   *
+   * @param moreAnnotations further annotation lines, each indented by four spaces, or empty
+   */
+  public static String acmeIngress(String host, String moreAnnotations) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          namespace: shop
+          annotations:
+            kubernetes.io/tls-acme: "true"
+        %s
+        spec:
+          ingressClassName: bollard
+          tls:
+            - hosts: [%s]
+              secretName: web-tls
+          rules:
+            - host: %s
+              http:
+                paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: web
+                        port:
+                          number: 80
+        """.formatted(moreAnnotations.stripTrailing(), host, host);
+  }
+}
