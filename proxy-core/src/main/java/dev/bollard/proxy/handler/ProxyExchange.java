@@ -3,6 +3,7 @@ package dev.bollard.proxy.handler;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.http.PlainResponses;
+import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamListener;
 import dev.bollard.proxy.upstream.UpstreamPools;
@@ -120,10 +121,7 @@ final class ProxyExchange
       boolean keepAlive,
       boolean webSocket,
       UpstreamPools pools,
-      Duration readTimeout,
-      Duration sendTimeout,
-      Duration connectTimeout,
-      long maxBodyBytes,
+      RoutePolicy policy,
       @Nullable BufferedBody body) {
     this.owner = owner;
     this.client = client;
@@ -133,11 +131,11 @@ final class ProxyExchange
     this.keepAlive = keepAlive;
     this.webSocket = webSocket;
     this.pools = pools;
-    this.readTimeout = readTimeout;
+    this.readTimeout = policy.readTimeout();
     this.readTimeoutNanos = readTimeout.toNanos();
-    this.sendTimeout = sendTimeout;
-    this.connectTimeout = connectTimeout;
-    this.maxBodyBytes = maxBodyBytes;
+    this.sendTimeout = policy.sendTimeout();
+    this.connectTimeout = policy.connectTimeout();
+    this.maxBodyBytes = policy.maxBodyBytes();
     this.body = body;
     if (body != null) {
       sending = Sending.RECEIVED;

@@ -8,6 +8,7 @@ import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.routing.RouteTable;
 import dev.bollard.proxy.routing.Routed;
 import dev.bollard.proxy.step.StepChain;
+import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.step.StepOutcome;
 import dev.bollard.proxy.step.StepServices;
 import dev.bollard.proxy.tls.EdgeTls;
@@ -54,10 +55,10 @@ import org.slf4j.LoggerFactory;
  * the proxy itself once a backend is chosen, like nginx, and not forwarded. After a WebSocket
  * upgrade the HTTP steps leave the pipeline and bytes are relayed as they are.
  *
- * <p>The snapshot's {@link GlobalSettings} apply per request: {@code proxy-body-size} (413 for a
- * larger {@code Content-Length} before any body is read, or once a chunked body grows past it),
- * and the upstream connect, read and send timeouts, all final values resolved when the snapshot
- * was published. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its
+ * <p>The route's {@link RoutePolicy} (the snapshot's {@link GlobalSettings}, changed by its
+ * Ingress) applies per request: {@code proxy-body-size} (413 for a larger {@code Content-Length}
+ * before any body is read, or once a chunked body grows past it), and the upstream connect, read
+ * and send timeouts, all final values resolved when the chain was compiled. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its
  * request body read whole by a {@link BodySpool} before an upstream connection is taken.
  *
  * <p>A request body that breaks (malformed, or stalled past {@code client-body-timeout}) is
@@ -278,7 +279,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
           "backend " + backend.id() + " has no ready endpoints", keepAlive);
       return;
     }
-    long maxBody = req.table().snapshot().settings().maxBodyBytes();
+    RoutePolicy policy = req.steps().policy();
+    long maxBody = policy.maxBodyBytes();
     if (maxBody > 0 && HttpUtil.getContentLength(head, -1L) > maxBody) {
       // Like nginx: refuse before reading the body, and close rather than read it to the end.
       LocalExchange local = new LocalExchange(this, ctx,
@@ -294,7 +296,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
               Unpooled.EMPTY_BUFFER));
     }
     boolean upgrade = UpstreamHead.isWebSocketUpgrade(head);
-    BodyBuffering buffering = req.steps().bodyBuffering();
+    BodyBuffering buffering = policy.bodyBuffering();
     if (buffering.on() && !upgrade && hasBody(head)) {
       // Read the whole body before taking an upstream connection; relay() follows from
       // bodyBuffered.
@@ -314,7 +316,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void relay(ChannelHandlerContext ctx, ClientRequest req, Backend backend,
       boolean keepAlive, boolean upgrade, @Nullable BufferedBody body) {
     Listener l = listener;
-    GlobalSettings settings = req.table().snapshot().settings();
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     HttpRequest upstreamHead = UpstreamHead.build(req, listenerPort, upgrade);
     if (body != null) {
@@ -330,10 +331,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             keepAlive,
             upgrade,
             l.pools(),
-            settings.timeouts().read(),
-            settings.timeouts().send(),
-            settings.timeouts().connect(),
-            settings.maxBodyBytes(),
+            req.steps().policy(),
             body);
     exchange = proxied;
     proxied.start();

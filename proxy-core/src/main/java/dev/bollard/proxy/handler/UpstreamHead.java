@@ -24,11 +24,12 @@ import io.netty.util.AsciiString;
  *   <li>{@code Host} set to the routed authority for an absolute-form request (RFC 9112 section
  *       3.2.2: the upstream never sees another host than the one routing and the guard used), and
  *       the target itself sent in origin form;
- *   <li>the route's steps, in chain order (the guard's {@code Authorization} removal, prefixes,
- *       header rules).
+ *   <li>the route's steps, in chain order (the guard's {@code Authorization} removal, rewrites of
+ *       the target, prefixes, header rules).
  * </ol>
  *
- * <p>Always HTTP/1.1 and keep-alive, same method; same URI, but in origin form.
+ * <p>Always HTTP/1.1 and keep-alive, same method; same URI, but in origin form, unless a step
+ * rewrote it.
  */
 final class UpstreamHead {
 
@@ -68,8 +69,10 @@ final class UpstreamHead {
     if (target.absoluteForm()) {
       h.set(HttpHeaderNames.HOST, target.authority());
     }
-    request.steps().toUpstream(request, h);
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), target.upstreamUri(), h);
+    HttpRequest out =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), target.upstreamUri(), h);
+    request.steps().toUpstream(request, out);
+    return out;
   }
 
   /** Whether the request asks for a WebSocket upgrade. */

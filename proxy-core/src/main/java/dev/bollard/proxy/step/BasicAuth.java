@@ -8,6 +8,7 @@ import dev.bollard.proxy.guard.RequestGuard;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Objects;
@@ -94,8 +95,8 @@ public final class BasicAuth implements RouteStep {
   }
 
   @Override
-  public void toUpstream(StepRequest request, HttpHeaders upstream) {
-    request.guardVerdict().prepareUpstream(upstream);
+  public void toUpstream(StepRequest request, HttpRequest upstream) {
+    request.guardVerdict().prepareUpstream(upstream.headers());
   }
 
   @Override

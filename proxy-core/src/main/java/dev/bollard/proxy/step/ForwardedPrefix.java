@@ -1,7 +1,7 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.config.RouteFeature;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import java.util.Objects;
 
@@ -34,7 +34,7 @@ public record ForwardedPrefix(String prefix) implements RouteStep, RouteFeature 
   }
 
   @Override
-  public void toUpstream(StepRequest request, HttpHeaders upstream) {
-    upstream.set(HEADER, prefix);
+  public void toUpstream(StepRequest request, HttpRequest upstream) {
+    upstream.headers().set(HEADER, prefix);
   }
 }

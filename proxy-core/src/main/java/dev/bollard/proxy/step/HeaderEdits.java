@@ -1,7 +1,7 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.headers.HeaderRules;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -29,8 +29,8 @@ public final class HeaderEdits implements RouteStep {
   }
 
   @Override
-  public void toUpstream(StepRequest request, HttpHeaders upstream) {
-    rules.applyToRequest(upstream);
+  public void toUpstream(StepRequest request, HttpRequest upstream) {
+    rules.applyToRequest(upstream.headers());
   }
 
   @Override

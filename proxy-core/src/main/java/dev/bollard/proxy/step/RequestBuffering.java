@@ -1,13 +1,17 @@
 package dev.bollard.proxy.step;
 
-import dev.bollard.proxy.config.RouteFeature;
-
 /**
  * ingress-nginx's {@code proxy-request-buffering} annotation: the routes of the Ingress read request
  * bodies whole before taking an upstream connection ({@code on}) or stream them up as they arrive
  * ({@code off}), whatever the global key says. Not a step: it sets the chain's {@link
- * StepChain#bodyBuffering()} when the chain is compiled.
+ * RoutePolicy#bodyBuffering()} when the chain is compiled.
  *
  * @param on whether the route buffers request bodies
  */
-public record RequestBuffering(boolean on) implements RouteFeature {}
+public record RequestBuffering(boolean on) implements PolicyFeature {
+
+  @Override
+  public RoutePolicy applyTo(RoutePolicy policy) {
+    return policy.withBodyBuffering(policy.bodyBuffering().turned(on));
+  }
+}

@@ -1,6 +1,6 @@
 package dev.bollard.proxy.step;
 
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -22,10 +22,12 @@ public interface RouteStep {
   }
 
   /**
-   * Edits the head about to go upstream; runs only for a request every step passed, in chain
-   * order, after the proxy's own headers ({@code X-Forwarded-*}, request id) are set.
+   * Edits the head about to go upstream (its headers, and its target with {@link
+   * HttpRequest#setUri}: origin form, already percent-encoded); runs only for a request every step
+   * passed, in chain order, after the proxy's own headers ({@code X-Forwarded-*}, request id) are
+   * set.
    */
-  default void toUpstream(StepRequest request, HttpHeaders upstream) {}
+  default void toUpstream(StepRequest request, HttpRequest upstream) {}
 
   /**
    * Reads or edits the head the upstream sent, before any {@link #toClient} edit; never called for

@@ -1,57 +1,63 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * A route's steps in the order they run (by {@link Phase}, stable within a phase), and whether its
- * request bodies are read whole before forwarding ({@link #bodyBuffering()}); immutable and shared
- * by every request of the route. The request handler walks {@link #step(int)} to decide, and calls
+ * A route's steps in the order they run (by {@link Phase}, stable within a phase), and how its
+ * requests are relayed ({@link #policy()}: body buffering, upstream timeouts, body size); immutable
+ * and shared by every request of the route. The request handler walks {@link #step(int)} to decide, and calls
  * {@link #toUpstream} and {@link #toClient} around forwarding.
  */
 public final class StepChain {
 
-  /** No steps; bodies streamed. */
-  public static final StepChain EMPTY = new StepChain(new RouteStep[0], BodyBuffering.OFF);
+  /** No steps; {@link RoutePolicy#DEFAULTS}. */
+  public static final StepChain EMPTY = new StepChain(new RouteStep[0], RoutePolicy.DEFAULTS);
 
   private final RouteStep[] steps;
-  private final BodyBuffering bodyBuffering;
+  private final RoutePolicy policy;
 
-  private StepChain(RouteStep[] steps, BodyBuffering bodyBuffering) {
+  private StepChain(RouteStep[] steps, RoutePolicy policy) {
     this.steps = steps;
-    this.bodyBuffering = bodyBuffering;
+    this.policy = policy;
   }
 
   /**
-   * The steps ordered by phase; steps of one phase keep their order in {@code steps}. Bodies are
-   * streamed.
+   * The steps ordered by phase; steps of one phase keep their order in {@code steps}. {@link
+   * RoutePolicy#DEFAULTS}.
    */
   public static StepChain of(List<? extends RouteStep> steps) {
-    return of(steps, BodyBuffering.OFF);
+    return of(steps, RoutePolicy.DEFAULTS);
   }
 
-  /** The steps ordered by phase, with request bodies handled as {@code bodyBuffering} says. */
-  public static StepChain of(List<? extends RouteStep> steps, BodyBuffering bodyBuffering) {
-    if (steps.isEmpty() && bodyBuffering.equals(BodyBuffering.OFF)) {
+  /** The steps ordered by phase, with requests relayed as {@code policy} says. */
+  public static StepChain of(List<? extends RouteStep> steps, RoutePolicy policy) {
+    if (steps.isEmpty() && policy.equals(RoutePolicy.DEFAULTS)) {
       return EMPTY;
     }
     List<RouteStep> ordered = new ArrayList<>(steps);
     ordered.sort(Comparator.comparing(RouteStep::phase));
-    return new StepChain(ordered.toArray(new RouteStep[0]), bodyBuffering);
+    return new StepChain(ordered.toArray(new RouteStep[0]), policy);
+  }
+
+  /**
+   * How the route's requests are relayed: the global settings, changed by the route's Ingress
+   * ({@link PolicyFeature}s such as {@link RequestBuffering} and {@link BodyBufferSize}).
+   */
+  public RoutePolicy policy() {
+    return policy;
   }
 
   /**
    * Whether a request body is read whole (memory, then a temporary file) before an upstream
-   * connection is taken, and how much of it stays in memory: the global {@code
-   * proxy-request-buffering} and {@code client-body-buffer-size}, unless the route's Ingress
-   * changed them ({@link RequestBuffering}, {@link BodyBufferSize}).
+   * connection is taken, and how much of it stays in memory: {@link #policy()}'s.
    */
   public BodyBuffering bodyBuffering() {
-    return bodyBuffering;
+    return policy.bodyBuffering();
   }
 
   /** How many steps there are. */
@@ -73,8 +79,8 @@ public final class StepChain {
     return names;
   }
 
-  /** Lets every step edit the upstream head, in chain order. */
-  public void toUpstream(StepRequest request, HttpHeaders upstream) {
+  /** Lets every step edit the upstream head (target and headers), in chain order. */
+  public void toUpstream(StepRequest request, HttpRequest upstream) {
     for (RouteStep step : steps) {
       step.toUpstream(request, upstream);
     }
@@ -100,6 +106,6 @@ public final class StepChain {
 
   @Override
   public String toString() {
-    return bodyBuffering.on() ? names() + " buffering bodies" : names().toString();
+    return policy.bodyBuffering().on() ? names() + " buffering bodies" : names().toString();
   }
 }

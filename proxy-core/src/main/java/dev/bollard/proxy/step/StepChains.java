@@ -5,7 +5,6 @@ import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
 import dev.bollard.proxy.config.GlobalSettings;
-import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteEdge;
 import dev.bollard.proxy.config.RouteFeature;
@@ -21,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
  * global steps (ACME challenge, HTTPS redirect, guard, header rules, log capture) resolved for its
  * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
- * and its request body policy (the global one, changed by the Ingress's {@link RequestBuffering}
- * and {@link BodyBufferSize}).
+ * and its {@link RoutePolicy} (the global settings, changed by the Ingress's {@link
+ * PolicyFeature}s such as {@link RequestBuffering} and {@link BodyBufferSize}).
  * Requests no route serves (404, the default backend) get the chain of their host without a route.
  *
  * <p>What can be decided here is decided here: a route of an exact host whose name no global guard
@@ -66,22 +65,17 @@ public final class StepChains {
     if (guard != null) {
       steps.add(guard);
     }
-    BodyBuffering buffering = settings.bodyBuffering();
+    RoutePolicy policy = RoutePolicy.of(settings);
     if (route != null) {
       for (RouteFeature feature : route.features()) {
-        if (feature instanceof RequestBuffering own) {
-          buffering = buffering.turned(own.on());
-          continue;
+        if (feature instanceof PolicyFeature own) {
+          policy = own.applyTo(policy);
+        } else if (feature instanceof RouteStep step) {
+          steps.add(step);
+        } else {
+          throw new IllegalArgumentException("route feature " + feature + " of " + route.source()
+              + " is neither a step nor a policy (expected: a RouteStep or a PolicyFeature)");
         }
-        if (feature instanceof BodyBufferSize own) {
-          buffering = buffering.withMemoryBytes(own.memoryBytes());
-          continue;
-        }
-        if (!(feature instanceof RouteStep step)) {
-          throw new IllegalArgumentException("route feature " + feature
-              + " of " + route.source() + " is no step (expected: a RouteStep)");
-        }
-        steps.add(step);
       }
     }
     HeaderRules headers = settings.edge().headers().plus(edge.headers());
@@ -93,7 +87,7 @@ public final class StepChains {
     if (!capture.isEmpty()) {
       steps.add(new LogCapture(capture, log.maxValueLength()));
     }
-    return StepChain.of(steps, buffering);
+    return StepChain.of(steps, policy);
   }
 
   /** Over HTTPS, challenges are answered only where the guard would refuse them. */

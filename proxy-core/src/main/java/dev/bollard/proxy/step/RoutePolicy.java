@@ -1,0 +1,63 @@
+package dev.bollard.proxy.step;
+
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a route's requests are relayed, as opposed to what its steps decide about them: the global
+ * settings of the snapshot in force, changed by the route's {@link PolicyFeature}s (its Ingress's
+ * annotations) once, when the chain is compiled. Immutable, shared by every request of the route.
+ *
+ * @param bodyBuffering whether request bodies are read whole before an upstream connection is
+ *     taken, and how much of one stays in memory ({@code proxy-request-buffering}, {@code
+ *     client-body-buffer-size})
+ * @param connectTimeout upstream connect timeout ({@code proxy-connect-timeout})
+ * @param readTimeout upstream read timeout ({@code proxy-read-timeout})
+ * @param sendTimeout upstream send timeout ({@code proxy-send-timeout})
+ * @param maxBodyBytes largest request body, 0 for unlimited ({@code proxy-body-size})
+ * @param accessLog whether the route's requests get an access-log line ({@code enable-access-log})
+ */
+public record RoutePolicy(
+    BodyBuffering bodyBuffering,
+    Duration connectTimeout,
+    Duration readTimeout,
+    Duration sendTimeout,
+    long maxBodyBytes,
+    boolean accessLog) {
+
+  /** The policy of a proxy nobody configured ({@link GlobalSettings#DEFAULTS}). */
+  public static final RoutePolicy DEFAULTS = of(GlobalSettings.DEFAULTS);
+
+  public RoutePolicy {
+    Objects.requireNonNull(bodyBuffering, "bodyBuffering");
+    requirePositive("connectTimeout", connectTimeout);
+    requirePositive("readTimeout", readTimeout);
+    requirePositive("sendTimeout", sendTimeout);
+    if (maxBodyBytes < 0) {
+      throw new IllegalArgumentException(
+          "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
+    }
+  }
+
+  /** The policy the global settings give a route whose Ingress changes nothing. */
+  public static RoutePolicy of(GlobalSettings settings) {
+    GlobalSettings.Timeouts t = settings.timeouts();
+    return new RoutePolicy(settings.bodyBuffering(), t.connect(), t.read(), t.send(),
+        settings.maxBodyBytes(), true);
+  }
+
+  /** This policy with another request body policy. */
+  public RoutePolicy withBodyBuffering(BodyBuffering value) {
+    return new RoutePolicy(value, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
+        accessLog);
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+    }
+  }
+}
