@@ -39,6 +39,10 @@ DEFAULT_TARGETS = ["direct", "nginx", "haproxy", "bollard", "bollard-log"]
 GUARD_HOST = "guarded.bench"
 GUARD_HTPASSWD = "preview:$2y$10$2epkbpJuoqorlxhqCjvkte0jnwU55/McfTW16IovLS04nIDG.yhi6"
 GUARD_AUTHORIZATION = "Basic cHJldmlldzpwcmV2aWV3"  # preview:preview
+# Hosts of the issue-15 feature-cost routes (write_manifests): a regex path whose capture
+# rewrites the target (/rw/1k reaches the backend as /1k), and a route with retries configured.
+REWRITE_HOST = "rewrite.bench"
+RETRY_HOST = "retry.bench"
 
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
@@ -50,6 +54,11 @@ SCENARIOS = {
                      ["bollard", "bollard-base"]),
     "accesslog-1k-c64": ("/1k", 64, [], "access log to a file with header capture, 1 KiB, 64 connections",
                          ["bollard-log"]),
+    "rewrite-1k-c64": ("/rw/1k", 64, [f"Host: {REWRITE_HOST}"],
+                       "use-regex path with rewrite-target ($2), 1 KiB, 64 connections", ["bollard"]),
+    "retry-1k-c64": ("/1k", 64, [f"Host: {RETRY_HOST}"],
+                     "route with proxy-next-upstream (5xx, 3 tries; nothing fails), 1 KiB, 64 connections",
+                     ["bollard"]),
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
@@ -62,7 +71,9 @@ SCENARIOS = {
 TLS_SCENARIOS = {"tls-handshake-1k-c64"}
 # feature-cost scenario -> (reference scenario, reference target)
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "accesslog-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "rewrite-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "retry-1k-c64": ("keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -513,6 +524,52 @@ spec:
   ingressClassName: bollard
   rules:
   - host: {GUARD_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""")
+    with open(os.path.join(d, "features.yaml"), "w") as f:
+        f.write(f"""apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: rewrite
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/use-regex: "true"
+    nginx.ingress.kubernetes.io/rewrite-target: /$2
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {REWRITE_HOST}
+    http:
+      paths:
+      - path: /rw(/|$)(.*)
+        pathType: ImplementationSpecific
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: retry
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-next-upstream: "error timeout http_502 http_503 http_504"
+    nginx.ingress.kubernetes.io/proxy-next-upstream-tries: "3"
+    nginx.ingress.kubernetes.io/proxy-next-upstream-timeout: "10"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {RETRY_HOST}
     http:
       paths:
       - path: /
