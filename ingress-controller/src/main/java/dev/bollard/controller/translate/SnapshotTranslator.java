@@ -62,7 +62,7 @@ public final class SnapshotTranslator {
       Comparator.comparing((Route r) -> r.path().path()).thenComparing(r -> typeRank(r.path()));
 
   private static final List<String> TYPE_NAMES =
-      List.of("Exact", "Prefix", "ImplementationSpecific");
+      List.of("Exact", "Prefix", "ImplementationSpecific", "regex");
 
   private final IngressClassSelection classes;
   private final GlobalConfig config;
@@ -123,11 +123,12 @@ public final class SnapshotTranslator {
   private RoutingSnapshot routes(
       ResourceStore store, List<Problem> problems, Set<Ingress> selected) {
     IngressChecker checker = new IngressChecker(problems);
+    RegexAnnotations regex = new RegexAnnotations(problems);
     List<CheckedIngress> ours = new ArrayList<>();
     for (Ingress ingress : store.ingresses()) {
       if (classes.selects(ingress, store)) {
         selected.add(ingress);
-        checker.check(ingress).ifPresent(ours::add);
+        checker.check(ingress).map(c -> regex.paths(c, ingress)).ifPresent(ours::add);
       }
     }
     ours.sort(CheckedIngress.OLDEST_FIRST);
@@ -188,7 +189,7 @@ public final class SnapshotTranslator {
             new VirtualHost(
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
-                    .map(features::apply)
+                    .map(features::apply).map(regex::apply)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));
@@ -250,6 +251,9 @@ public final class SnapshotTranslator {
     if (match instanceof PathMatch.Exact) {
       return 0;
     }
+    if (match instanceof PathMatch.Regex) {
+      return 3;
+    }
     return match instanceof PathMatch.Prefix ? 1 : 2;
   }
 
@@ -257,7 +261,8 @@ public final class SnapshotTranslator {
   private record ClaimKey(int type, String path) {
     static ClaimKey of(PathMatch match) {
       String p = match.path();
-      if (!(match instanceof PathMatch.Exact)) {
+      // Exact and regex paths are compared as written: /a/ and /a are different expressions.
+      if (match instanceof PathMatch.Prefix || match instanceof PathMatch.ImplementationSpecific) {
         int end = p.length();
         while (end > 1 && p.charAt(end - 1) == '/') {
           end--;
