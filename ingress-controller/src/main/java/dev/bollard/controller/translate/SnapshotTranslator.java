@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Keep the Ingresses {@link IngressClassSelection} calls ours; ignore the rest silently.
  *   <li>Check each against the API's rules ({@link IngressChecker}); an Ingress that breaks one is
  *       skipped whole, with a problem per broken field.
+ *   <li>Turn the paths of Ingresses with {@code use-regex} or a rewriting {@code rewrite-target}
+ *       into regex paths ({@link RegexAnnotations}); one RE2 cannot compile is skipped with a
+ *       problem.
  *   <li>Walk the rest oldest first ({@link CheckedIngress#OLDEST_FIRST}). Each path claims its
  *       (host, pathType, path) key; a key already claimed by an older Ingress, or earlier in the
  *       same Ingress, is dropped with a problem naming the owner. A path whose backend does not
@@ -49,8 +52,9 @@ import org.jspecify.annotations.Nullable;
  * of its backends resolved): its requests go to the default backend, never to the host-less
  * rules, as ingress-nginx gives every host a server of its own. For claiming, Prefix and
  * ImplementationSpecific paths ignore a trailing slash ({@code /api} and {@code /api/} match the
- * same requests). Output is sorted: virtual hosts by pattern, routes by path, then Exact before
- * Prefix before ImplementationSpecific; endpoints by address and port; problems by resource. {@code
+ * same requests); Exact and regex paths are compared as written. Output is sorted: virtual hosts
+ * by pattern, routes by path, then Exact before Prefix before ImplementationSpecific before regex;
+ * endpoints by address and port; problems by resource. {@code
  * spec.tls} and the TLS annotations are read by {@link TlsTranslation}.
  */
 public final class SnapshotTranslator {

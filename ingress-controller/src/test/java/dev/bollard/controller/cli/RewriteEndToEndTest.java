@@ -93,6 +93,14 @@ class RewriteEndToEndTest {
   }
 
   @Test
+  void xForwardedPrefixIsSentWithTheRewrittenTarget() throws Exception {
+    // ingress-nginx's e2e x-forwarded-prefix test: rewrite-target /foo on path /.
+    String response = get(runtime.proxyPort(), "xfp.localhost", "/?a=1");
+    assertThat(response).startsWith("HTTP/1.1 200").contains("X-Echo-Uri: /foo?a=1")
+        .containsIgnoringCase("x-forwarded-prefix: /test/value\n");
+  }
+
+  @Test
   void aPathologicalRegexAnswersPromptly() throws Exception {
     String path = "/x" + "a".repeat(4000) + "!";
     long started = System.nanoTime();
@@ -182,6 +190,24 @@ class RewriteEndToEndTest {
                   - path: /plain
                     pathType: Prefix
                     backend: {service: {name: plain, port: {number: 80}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: xfp
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/rewrite-target: /foo
+            nginx.ingress.kubernetes.io/x-forwarded-prefix: /test/value
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: xfp.localhost
+              http:
+                paths:
+                  - path: /
+                    pathType: Prefix
+                    backend: {service: {name: rewritten, port: {number: 80}}}
         ---
         apiVersion: networking.k8s.io/v1
         kind: Ingress
