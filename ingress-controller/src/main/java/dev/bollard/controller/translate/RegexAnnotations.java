@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  *       from that path: as ingress-nginx's {@code needsRewrite} and {@code enforceRegexModifier},
  *       a rewrite implies a regex location. One regex path puts its whole host in regex mode,
  *       also the paths of other Ingresses (see {@code RouteTable}).
- *   <li>A path that RE2 cannot compile (a back-reference, look-around) is a problem naming the
+ *   <li>A path that RE2 cannot compile (a back-reference, look-around…) is a problem naming the
  *       path and the annotation; that path is skipped, the rest of the Ingress is served.
  *   <li>Each regex path of an Ingress with a {@code rewrite-target} gets a {@link RewriteTarget}
  *       step built from that path and the target.

@@ -86,8 +86,9 @@ public sealed interface PathMatch {
         return Pattern.compile(expression, Pattern.CASE_INSENSITIVE);
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(
-            "not a regular expression Bollard can match (RE2 syntax: no back-references or"
-                + " look-around): " + e.getDescription(), e);
+            "not a regular expression Bollard can match (RE2 syntax: no back-references,"
+                + " look-around, atomic groups or possessive quantifiers): " + e.getDescription(),
+            e);
       }
     }
   }

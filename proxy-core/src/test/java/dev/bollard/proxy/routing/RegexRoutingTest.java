@@ -151,7 +151,7 @@ class RegexRoutingTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/(a)\\1", "/(?=a)b", "/(?!a)b", "/(?<=a)b", "/a(?#comment)", "/a(",
-      "/a[", "/(?<!x)y"})
+      "/a[", "/(?<!x)y", "/a++", "/(?>a)"})
   void anExpressionRe2CannotMatchIsRefusedWhenTheRouteIsMade(String path) {
     assertThatThrownBy(() -> new PathMatch.Regex(path))
         .isInstanceOf(IllegalArgumentException.class)
