@@ -131,13 +131,7 @@ public final class PageData {
   }
 
   private static String pathOf(PathMatch path) {
-    if (path instanceof PathMatch.Exact e) {
-      return e.path();
-    }
-    if (path instanceof PathMatch.Prefix p) {
-      return p.path();
-    }
-    return ((PathMatch.ImplementationSpecific) path).path();
+    return path.path();
   }
 
   private static String matchOf(PathMatch path) {

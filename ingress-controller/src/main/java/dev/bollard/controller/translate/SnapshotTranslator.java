@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Keep the Ingresses {@link IngressClassSelection} calls ours; ignore the rest silently.
  *   <li>Check each against the API's rules ({@link IngressChecker}); an Ingress that breaks one is
  *       skipped whole, with a problem per broken field.
+ *   <li>Turn the paths of Ingresses with {@code use-regex} or a rewriting {@code rewrite-target}
+ *       into regex paths ({@link RegexAnnotations}); one RE2 cannot compile is skipped with a
+ *       problem.
  *   <li>Walk the rest oldest first ({@link CheckedIngress#OLDEST_FIRST}). Each path claims its
  *       (host, pathType, path) key; a key already claimed by an older Ingress, or earlier in the
  *       same Ingress, is dropped with a problem naming the owner. A path whose backend does not
@@ -49,8 +52,9 @@ import org.jspecify.annotations.Nullable;
  * of its backends resolved): its requests go to the default backend, never to the host-less
  * rules, as ingress-nginx gives every host a server of its own. For claiming, Prefix and
  * ImplementationSpecific paths ignore a trailing slash ({@code /api} and {@code /api/} match the
- * same requests). Output is sorted: virtual hosts by pattern, routes by path, then Exact before
- * Prefix before ImplementationSpecific; endpoints by address and port; problems by resource. {@code
+ * same requests); Exact and regex paths are compared as written. Output is sorted: virtual hosts
+ * by pattern, routes by path, then Exact before Prefix before ImplementationSpecific before regex;
+ * endpoints by address and port; problems by resource. {@code
  * spec.tls} and the TLS annotations are read by {@link TlsTranslation}.
  */
 public final class SnapshotTranslator {
@@ -62,7 +66,7 @@ public final class SnapshotTranslator {
       Comparator.comparing((Route r) -> r.path().path()).thenComparing(r -> typeRank(r.path()));
 
   private static final List<String> TYPE_NAMES =
-      List.of("Exact", "Prefix", "ImplementationSpecific");
+      List.of("Exact", "Prefix", "ImplementationSpecific", "regex");
 
   private final IngressClassSelection classes;
   private final GlobalConfig config;
@@ -123,11 +127,12 @@ public final class SnapshotTranslator {
   private RoutingSnapshot routes(
       ResourceStore store, List<Problem> problems, Set<Ingress> selected) {
     IngressChecker checker = new IngressChecker(problems);
+    RegexAnnotations regex = new RegexAnnotations(problems);
     List<CheckedIngress> ours = new ArrayList<>();
     for (Ingress ingress : store.ingresses()) {
       if (classes.selects(ingress, store)) {
         selected.add(ingress);
-        checker.check(ingress).ifPresent(ours::add);
+        checker.check(ingress).map(c -> regex.paths(c, ingress)).ifPresent(ours::add);
       }
     }
     ours.sort(CheckedIngress.OLDEST_FIRST);
@@ -188,7 +193,7 @@ public final class SnapshotTranslator {
             new VirtualHost(
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
-                    .map(features::apply)
+                    .map(features::apply).map(regex::apply)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));
@@ -250,6 +255,9 @@ public final class SnapshotTranslator {
     if (match instanceof PathMatch.Exact) {
       return 0;
     }
+    if (match instanceof PathMatch.Regex) {
+      return 3;
+    }
     return match instanceof PathMatch.Prefix ? 1 : 2;
   }
 
@@ -257,7 +265,8 @@ public final class SnapshotTranslator {
   private record ClaimKey(int type, String path) {
     static ClaimKey of(PathMatch match) {
       String p = match.path();
-      if (!(match instanceof PathMatch.Exact)) {
+      // Exact and regex paths are compared as written: /a/ and /a are different expressions.
+      if (match instanceof PathMatch.Prefix || match instanceof PathMatch.ImplementationSpecific) {
         int end = p.length();
         while (end > 1 && p.charAt(end - 1) == '/') {
           end--;

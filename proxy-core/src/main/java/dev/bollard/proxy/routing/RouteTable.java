@@ -33,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  * Ingress first). When the host matched but no path did, the request goes to the default backend,
  * as with ingress-nginx, and not to a less specific host.
  *
+ * <p>A host with a {@link PathMatch.Regex} route is matched differently, as ingress-nginx's nginx
+ * matches a server where an Ingress uses {@code use-regex} or {@code rewrite-target}: every path of
+ * the host is a case-insensitive regular expression anchored at the start, longest first, first
+ * match wins ({@link RegexLocations}).
+ *
  * <p>Paths are matched after normalisation (percent-decoding, merging of slashes, removal of
  * {@code .} and {@code ..} segments), the way nginx selects a location, so {@code /public/../admin}
  * is matched as {@code /admin}.
@@ -124,6 +129,12 @@ public final class RouteTable {
     return new Routed(found.route, found.route.backend(), host, path, found.steps);
   }
 
+  /** The location paths of a regex host in matching order; empty for other hosts (for tests). */
+  List<String> regexOrder(String host) {
+    HostRoutes routes = findHost(host);
+    return routes == null || routes.regex == null ? List.of() : routes.regex.order();
+  }
+
   private @Nullable HostRoutes findHost(String host) {
     HostRoutes routes = exactHosts.get(host);
     if (routes != null) {
@@ -147,16 +158,22 @@ public final class RouteTable {
     private final Map<String, CompiledRoute> exact;
     /** Prefix routes, longest normalised prefix first; equal lengths keep snapshot order. */
     private final List<PrefixRoute> prefixes;
+    /** All routes, when the host has a regex path; then {@link #exact} and prefixes are empty. */
+    private final @Nullable RegexLocations<CompiledRoute> regex;
     /** The chain of requests of this host that no route serves. */
     private final StepChain withoutRoute;
 
     HostRoutes(List<VirtualHost> vhosts, RoutingSnapshot snapshot) {
       Map<String, CompiledRoute> exactPaths = new HashMap<>();
       List<PrefixRoute> prefixRoutes = new ArrayList<>();
+      List<PathMatch> paths = new ArrayList<>();
+      List<CompiledRoute> all = new ArrayList<>();
       for (VirtualHost vhost : vhosts) {
         for (Route route : vhost.routes()) {
           CompiledRoute compiled =
               new CompiledRoute(route, StepChains.forRoute(route, vhost, snapshot));
+          paths.add(route.path());
+          all.add(compiled);
           if (route.path() instanceof PathMatch.Exact e) {
             exactPaths.putIfAbsent(e.path(), compiled);
           } else {
@@ -166,13 +183,23 @@ public final class RouteTable {
       }
       // Stable sort: among equal prefixes the earlier (older) route stays first.
       prefixRoutes.sort(Comparator.comparingInt((PrefixRoute p) -> p.prefix.length()).reversed());
-      this.exact = Map.copyOf(exactPaths);
-      this.prefixes = List.copyOf(prefixRoutes);
+      if (RegexLocations.isRegexHost(paths)) {
+        this.regex = RegexLocations.of(paths, all);
+        this.exact = Map.of();
+        this.prefixes = List.of();
+      } else {
+        this.regex = null;
+        this.exact = Map.copyOf(exactPaths);
+        this.prefixes = List.copyOf(prefixRoutes);
+      }
       // Several virtual hosts share a key only for equal patterns: the first one speaks for all.
       this.withoutRoute = StepChains.withoutRoute(vhosts.get(0), snapshot);
     }
 
     @Nullable CompiledRoute find(String path) {
+      if (regex != null) {
+        return regex.find(path);
+      }
       CompiledRoute route = exact.get(path);
       if (route != null) {
         return route;
