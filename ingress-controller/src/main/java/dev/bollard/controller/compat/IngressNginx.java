@@ -89,9 +89,9 @@ public final class IngressNginx {
       honoured("force-ssl-redirect", "true",
           "redirect to HTTPS even for hosts without TLS of their own (TLS ended in front)"),
       // Upstream
-      differs(HTTPS, "HTTPS",
-          "HTTP and HTTPS are honoured; GRPC and GRPCS are planned in issue 18 (HTTP/2); AJP and"
-              + " FCGI are refused with a problem"),
+      honoured(HTTPS, "HTTPS",
+          "HTTP and HTTPS; GRPC and GRPCS are planned in issue 18 (HTTP/2), AJP and FCGI are"
+              + " refused: those values are a problem naming the Ingress and the value"),
       honoured("proxy-ssl-secret", "shop/backend-tls",
           "client certificate (tls.crt, tls.key) and trusted CAs (ca.crt) for HTTPS backends")
           .with(HTTPS, "HTTPS"),
@@ -164,9 +164,9 @@ public final class IngressNginx {
               + " each directive is reported as a problem naming it"),
       refused("modsecurity-snippet", "never executed; " + NO_WAF),
       // Authentication
-      differs("auth-type", "basic",
-          "basic only; digest (or anything else) fails closed: the Ingress's requests get 503"
-              + " and a problem names it")
+      honoured("auth-type", "basic",
+          "basic; digest (or anything else) fails closed: the Ingress's requests get 503 and a"
+              + " problem names the value")
           .with("auth-secret", "basic-auth"),
       honoured("auth-secret", "basic-auth",
           "name or namespace/name; a missing Secret fails closed (503)")
