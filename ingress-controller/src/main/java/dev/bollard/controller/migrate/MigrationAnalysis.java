@@ -96,7 +96,8 @@ public final class MigrationAnalysis {
         configMap == null ? null : configMapVerdict(configMap), other);
   }
 
-  private static MigrationReport.IngressVerdict ingressVerdict(
+  /** One Ingress's verdict from its annotations and the problems translation reported for it. */
+  static MigrationReport.IngressVerdict ingressVerdict(
       Ingress ingress, List<Problem> problems) {
     Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null
         ? Map.of() : new TreeMap<>(ingress.getMetadata().getAnnotations());
