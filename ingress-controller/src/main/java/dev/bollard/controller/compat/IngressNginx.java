@@ -128,8 +128,7 @@ public final class IngressNginx {
           "on reads a request body whole before an upstream connection is taken; off streams"
               + " it"),
       differs("proxy-buffering", "on", STREAMS + "; the value is checked (on/off)"),
-      differs("proxy-buffer-size", "8k",
-          STREAMS + "; the size is checked and bounds the response head Bollard reads"),
+      differs("proxy-buffer-size", "8k", STREAMS + "; the size is checked (nginx sizes)"),
       ignored("proxy-buffers-number", STREAMS),
       ignored("proxy-busy-buffers-size", STREAMS),
       ignored("proxy-max-temp-file-size", STREAMS + "; nothing is written to disk"),
