@@ -102,8 +102,8 @@ class MigrateCommandTest {
         "             → not an ingress-nginx name Bollard knows: check the spelling, or remove it",
         "  honoured   ssl-redirect: \"false\"",
         "  refused    stream-snippet: \"server {…\"",
-        "             never executed: a stream (TCP) snippet has no safe directive Bollard could"
-            + " translate; each directive is reported as a problem naming it",
+        "             never executed: Bollard proxies no TCP streams, so a stream"
+            + " snippet has nothing to translate",
         "             → rewrite it with Bollard's annotations or header rules"
             + " (docs/ingress-nginx.md); what is refused is never applied",
         ""));

@@ -29,7 +29,7 @@ public final class PendingMerge {
       P + "proxy-buffering", P + "proxy-buffer-size",
       P + "custom-http-errors", P + "default-backend", P + "enable-access-log",
       P + "ssl-passthrough",
-      P + "configuration-snippet", P + "server-snippet", P + "auth-snippet",
+      P + "configuration-snippet", P + "server-snippet",
       // ConfigMap keys
       "proxy-next-upstream", "proxy-next-upstream-tries", "proxy-next-upstream-timeout",
       "custom-http-errors", "allow-snippet-annotations", "server-tokens");
