@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
  * <pre>
  * bollard run --manifests DIR [options]   serve a directory of Kubernetes YAML
  * bollard check DIR                       print every problem; exit 1 if there is any
+ * bollard migrate --manifests DIR         what ingress-nginx Ingresses do under Bollard
  * bollard echo [--listen HOST:PORT]       the demo upstream
  * </pre>
  *
@@ -137,6 +138,7 @@ public final class Main {
       subcommands = {
         RunCommand.class,
         CheckCommand.class,
+        MigrateCommand.class,
         EchoCommand.class,
         CommandLine.HelpCommand.class
       })
@@ -165,6 +167,9 @@ public final class Main {
     public <K> K create(Class<K> cls) throws Exception {
       if (cls == CheckCommand.class) {
         return cls.cast(new CheckCommand(out));
+      }
+      if (cls == MigrateCommand.class) {
+        return cls.cast(new MigrateCommand(out));
       }
       return fallback.create(cls);
     }

@@ -44,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  *       resolve ({@link BackendResolver}) is skipped with a problem and claims nothing.
  *   <li>The oldest Ingress whose {@code spec.defaultBackend} resolves sets the snapshot's default
  *       backend; later ones are reported and ignored.
+ *   <li>Each annotation of ingress-nginx that Bollard does not apply is reported ({@link
+ *       UnhonouredAnnotations}, from the table {@code compat.IngressNginx}).
  * </ol>
  *
  * <p>A rule without host goes to the virtual host {@value #DEFAULT_SERVER} (nginx's default
@@ -147,6 +149,7 @@ public final class SnapshotTranslator {
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
     for (CheckedIngress ingress : ours) {
+      UnhonouredAnnotations.report(byName.get(ingress.source()), ingress.source(), problems);
       if (ingress.defaultBackend() != null) {
         if (defaultOwner != null) {
           problems.add(

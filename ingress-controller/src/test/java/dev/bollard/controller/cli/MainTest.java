@@ -335,7 +335,7 @@ class MainTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
-        .contains("unknown command 'frob'; commands are: run, check, echo, help")
+        .contains("unknown command 'frob'; commands are: run, check, migrate, echo, help")
         .doesNotContain("Unmatched argument");
   }
 

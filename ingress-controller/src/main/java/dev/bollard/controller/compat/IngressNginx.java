@@ -1,0 +1,633 @@
+package dev.bollard.controller.compat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every annotation and ConfigMap key of ingress-nginx with Bollard's {@link Status}: the one table
+ * behind the translator's "ignored" problems, {@code bollard migrate} and {@code
+ * docs/ingress-nginx.md}.
+ *
+ * <p>Sources: ingress-nginx's {@code docs/user-guide/nginx-configuration/annotations.md} and
+ * {@code configmap.md} and its annotation parsers ({@code internal/ingress/annotations}).
+ *
+ * <p>Changing what Bollard does with one of them: change its entry here, then regenerate the
+ * document ({@code CatalogueDocumentTest} says how). The tests check that an annotation called
+ * honoured changes the translation and that a ConfigMap key called honoured is a key of the
+ * settings catalog.
+ */
+public final class IngressNginx {
+
+  /** ingress-nginx's annotation prefix. */
+  public static final String PREFIX = "nginx.ingress.kubernetes.io/";
+
+  /** Where the table is explained, as problems and reports name it. */
+  public static final String DOCUMENT = "docs/ingress-nginx.md";
+
+  private IngressNginx() {}
+
+  // --- Annotations. Order: as the document lists them, grouped by what they do.
+
+  private static final String STREAMS =
+      "Bollard streams responses to the client as they arrive (nginx's proxy_buffering off, "
+          + "ingress-nginx's default); there is no response buffer to size";
+  private static final String SNIPPET =
+      "never executed: only the safe directives more_set_headers, more_clear_headers,"
+          + " more_set_input_headers, more_clear_input_headers, add_header, proxy_set_header,"
+          + " return 301|302|307|308 URL and rewrite ^... ... permanent|redirect are translated"
+          + " into typed steps; every other directive is reported as a problem naming it";
+  private static final String NO_TRACING =
+      "Bollard has no tracing module; request ids (X-Request-Id) and the access log are its"
+          + " correlation tools";
+  private static final String NO_WAF =
+      "Bollard has no ModSecurity/WAF; put a WAF in front of Bollard or in the backend before"
+          + " relying on this";
+  private static final String HTTPS = "backend-protocol";
+
+  /** Every annotation, in document order. */
+  public static final List<Entry> ANNOTATIONS = List.of(
+      // Routing and rewrites
+      differs("use-regex", "true",
+          "paths are RE2 regular expressions (linear-time matching): constructs RE2 lacks"
+              + " (lookaround, backreferences) are a problem naming the path; nginx's case-"
+              + "insensitive regex precedence is kept"),
+      honoured("rewrite-target", "/",
+          "capture groups $1… from use-regex paths; like ingress-nginx, rewrite-target turns the"
+              + " host's paths into regular expressions"),
+      honoured("app-root", "/app", "a request for / is redirected (302) to the app root"),
+      honoured("x-forwarded-prefix", "/shop",
+          "sets X-Forwarded-Prefix upstream, replacing the client's"),
+      honoured("server-alias", "www.shop.example.com",
+          "each alias serves the Ingress's rules; a host an Ingress names itself wins over an"
+              + " alias, as in ingress-nginx"),
+      honoured("upstream-vhost", "internal.example.com", "the Host header sent upstream"),
+      ignored("use-port-in-redirects",
+          "Bollard's redirects name the port of --https-redirect-port for HTTPS and the request's"
+              + " own authority otherwise"),
+      ignored("preserve-trailing-slash",
+          "Bollard's HTTPS redirect keeps the request URI exactly, trailing slash included"
+              + " (as with preserve-trailing-slash: true)"),
+      // Redirects
+      honoured("permanent-redirect", "https://example.org/",
+          "answered by Bollard (301 by default) without contacting the backend"),
+      honoured("permanent-redirect-code", "308", "300-308; other values fall back to 301")
+          .with("permanent-redirect", "https://example.org/"),
+      honoured("temporal-redirect", "https://example.org/",
+          "answered by Bollard (302 by default); wins over permanent-redirect, as in"
+              + " ingress-nginx"),
+      honoured("temporal-redirect-code", "307", "300-308; other values fall back to 302")
+          .with("temporal-redirect", "https://example.org/"),
+      honoured("from-to-www-redirect", "true",
+          "www.host redirects to host and back (308), for the hosts of the Ingress; a host"
+              + " another Ingress names itself is not taken over"),
+      honoured("ssl-redirect", "false",
+          "plain HTTP requests for a host with TLS are redirected (308); \"false\" turns it off"
+              + " for the Ingress"),
+      honoured("force-ssl-redirect", "true",
+          "redirect to HTTPS even for hosts without TLS of their own (TLS ended in front)"),
+      // Upstream
+      honoured(HTTPS, "HTTPS",
+          "HTTP and HTTPS; GRPC and GRPCS are planned in issue 18 (HTTP/2), AJP and FCGI are"
+              + " refused: those values are a problem naming the Ingress and the value"),
+      honoured("proxy-ssl-secret", "shop/backend-tls",
+          "client certificate (tls.crt, tls.key) and trusted CAs (ca.crt) for HTTPS backends")
+          .with(HTTPS, "HTTPS"),
+      honoured("proxy-ssl-verify", "on", "verify the HTTPS backend's certificate against ca.crt")
+          .with(HTTPS, "HTTPS").with("proxy-ssl-secret", "shop/backend-tls"),
+      honoured("proxy-ssl-verify-depth", "2", "the longest verified chain")
+          .with(HTTPS, "HTTPS").with("proxy-ssl-secret", "shop/backend-tls")
+          .with("proxy-ssl-verify", "on"),
+      honoured("proxy-ssl-name", "internal.example.com",
+          "the name verified and sent as SNI to the HTTPS backend").with(HTTPS, "HTTPS"),
+      honoured("proxy-ssl-server-name", "on", "send SNI to the HTTPS backend")
+          .with(HTTPS, "HTTPS"),
+      honoured("proxy-ssl-protocols", "TLSv1.3", "TLS versions offered to the HTTPS backend")
+          .with(HTTPS, "HTTPS"),
+      ignored("proxy-ssl-ciphers",
+          "OpenSSL cipher strings are not applied to backend connections; Bollard offers its"
+              + " TLS library's modern defaults"),
+      honoured("service-upstream", "true",
+          "the Service's cluster IP and port instead of its endpoints (no retries to another"
+              + " endpoint, as in ingress-nginx)"),
+      honoured("proxy-connect-timeout", "3", "seconds, or with a unit (3s)"),
+      honoured("proxy-read-timeout", "120", "seconds, or with a unit"),
+      honoured("proxy-send-timeout", "120", "seconds, or with a unit; enforced"),
+      honoured("proxy-next-upstream", "error timeout http_502",
+          "retries on error, timeout and the listed statuses; never a non-idempotent request"
+              + " once it was sent (unless non_idempotent)"),
+      honoured("proxy-next-upstream-tries", "2", "0 means no limit, as in nginx"),
+      honoured("proxy-next-upstream-timeout", "10", "seconds; 0 means no limit"),
+      honoured("proxy-body-size", "8m", "larger bodies get 413; 0 means no limit"),
+      honoured("client-body-buffer-size", "1m",
+          "memory kept per buffered request body (at most 64m); the rest goes to a temporary"
+              + " file"),
+      honoured("proxy-request-buffering", "off",
+          "on reads a request body whole before an upstream connection is taken; off streams"
+              + " it"),
+      differs("proxy-buffering", "on", STREAMS + "; the value is checked (on/off)"),
+      differs("proxy-buffer-size", "8k", STREAMS + "; the size is checked (nginx sizes)"),
+      ignored("proxy-buffers-number", STREAMS),
+      ignored("proxy-busy-buffers-size", STREAMS),
+      ignored("proxy-max-temp-file-size", STREAMS + "; nothing is written to disk"),
+      ignored("proxy-http-version",
+          "Bollard always speaks HTTP/1.1 with keep-alive to backends"),
+      ignored("connection-proxy-header",
+          "Bollard manages the upstream Connection header itself (pooled keep-alive"
+              + " connections, WebSocket upgrades)"),
+      ignored("proxy-cookie-domain", "Set-Cookie domains are passed on unchanged"),
+      ignored("proxy-cookie-path", "Set-Cookie paths are passed on unchanged"),
+      ignored("proxy-redirect-from", "Location and Refresh headers are passed on unchanged"),
+      ignored("proxy-redirect-to", "Location and Refresh headers are passed on unchanged"),
+      honoured("custom-http-errors", "404,503",
+          "the listed upstream statuses are served by the default backend with ingress-nginx's"
+              + " X-Code, X-Format, X-Original-URI… headers"),
+      honoured("default-backend", "errors",
+          "a Service of the Ingress's namespace; it serves custom-http-errors and requests"
+              + " whose Service has no endpoint"),
+      ignored("disable-proxy-intercept-errors",
+          "not implemented; remove custom-http-errors from the Ingress instead"),
+      honoured("enable-access-log", "false", "\"false\": no access-log line for its routes"),
+      ignored("enable-rewrite-log", "nginx debug logging of rewrites; Bollard has none"),
+      differs("ssl-passthrough", "true",
+          "only with --enable-ssl-passthrough, as in ingress-nginx: TLS is routed by SNI to the"
+              + " backend untouched, and the Ingress's other annotations do not apply"),
+      // Snippets
+      differs("configuration-snippet", "more_set_headers \"X-Snippet: yes\";", SNIPPET),
+      differs("server-snippet", "more_set_headers \"X-Server-Snippet: yes\";", SNIPPET),
+      planned("auth-snippet", 17,
+          "goes with auth-url (external authentication): ingress-nginx ignores it without"
+              + " auth-url; it will never be executed, its safe directives translated for the"
+              + " authentication request"),
+      refused("stream-snippet",
+          "never executed: Bollard proxies no TCP streams, so a stream snippet has nothing to"
+              + " translate"),
+      refused("modsecurity-snippet", "never executed; " + NO_WAF),
+      // Authentication
+      honoured("auth-type", "basic",
+          "basic; digest (or anything else) fails closed: the Ingress's requests get 503 and a"
+              + " problem names the value")
+          .with("auth-secret", "basic-auth"),
+      honoured("auth-secret", "basic-auth",
+          "name or namespace/name; a missing Secret fails closed (503)")
+          .with("auth-type", "basic"),
+      honoured("auth-secret-type", "auth-map", "auth-file (key auth) or auth-map")
+          .with("auth-type", "basic").with("auth-secret", "basic-auth-map"),
+      honoured("auth-realm", "Shop", "the realm of the Basic challenge")
+          .with("auth-type", "basic").with("auth-secret", "basic-auth"),
+      planned("auth-url", 17, "external authentication"),
+      planned("auth-method", 17, "external authentication"),
+      planned("auth-signin", 17, "external authentication"),
+      planned("auth-signin-redirect-param", 17, "external authentication"),
+      planned("auth-response-headers", 17, "external authentication"),
+      planned("auth-proxy-set-headers", 17, "external authentication"),
+      planned("auth-request-redirect", 17, "external authentication"),
+      planned("auth-cache-key", 17, "external authentication"),
+      planned("auth-cache-duration", 17, "external authentication"),
+      planned("auth-keepalive", 17, "external authentication"),
+      planned("auth-keepalive-requests", 17, "external authentication"),
+      planned("auth-keepalive-share-vars", 17, "external authentication"),
+      planned("auth-keepalive-timeout", 17, "external authentication"),
+      planned("auth-always-set-cookie", 17, "external authentication"),
+      planned("enable-global-auth", 17, "global external authentication"),
+      planned("auth-tls-secret", 17, "client certificate authentication"),
+      planned("auth-tls-verify-depth", 17, "client certificate authentication"),
+      planned("auth-tls-verify-client", 17, "client certificate authentication"),
+      planned("auth-tls-error-page", 17, "client certificate authentication"),
+      planned("auth-tls-pass-certificate-to-upstream", 17, "client certificate authentication"),
+      planned("auth-tls-match-cn", 17, "client certificate authentication"),
+      planned("satisfy", 17, "combining authentication with address rules"),
+      // Access control and limits
+      planned("whitelist-source-range", 16, "allow-lists of client addresses"),
+      planned("allowlist-source-range", 16, "allow-lists of client addresses"),
+      planned("denylist-source-range", 16, "deny-lists of client addresses"),
+      planned("limit-connections", 16, "rate limits"),
+      planned("limit-rps", 16, "rate limits"),
+      planned("limit-rpm", 16, "rate limits"),
+      planned("limit-burst-multiplier", 16, "rate limits"),
+      planned("limit-rate", 16, "rate limits"),
+      planned("limit-rate-after", 16, "rate limits"),
+      planned("limit-whitelist", 16, "rate limits"),
+      planned("limit-allowlist", 16, "rate limits"),
+      planned("global-rate-limit", 16, "rate limits"),
+      planned("global-rate-limit-window", 16, "rate limits"),
+      planned("global-rate-limit-key", 16, "rate limits"),
+      planned("global-rate-limit-ignored-cidrs", 16, "rate limits"),
+      // Traffic splitting and balancing
+      planned("canary", 16, "canary Ingresses"),
+      planned("canary-by-header", 16, "canary Ingresses"),
+      planned("canary-by-header-value", 16, "canary Ingresses"),
+      planned("canary-by-header-pattern", 16, "canary Ingresses"),
+      planned("canary-by-cookie", 16, "canary Ingresses"),
+      planned("canary-weight", 16, "canary Ingresses"),
+      planned("canary-weight-total", 16, "canary Ingresses"),
+      planned("affinity", 16, "session affinity"),
+      planned("affinity-mode", 16, "session affinity"),
+      planned("affinity-canary-behavior", 16, "session affinity"),
+      planned("session-cookie-name", 16, "session affinity"),
+      planned("session-cookie-path", 16, "session affinity"),
+      planned("session-cookie-domain", 16, "session affinity"),
+      planned("session-cookie-expires", 16, "session affinity"),
+      planned("session-cookie-max-age", 16, "session affinity"),
+      planned("session-cookie-secure", 16, "session affinity"),
+      planned("session-cookie-samesite", 16, "session affinity"),
+      planned("session-cookie-conditional-samesite-none", 16, "session affinity"),
+      planned("session-cookie-change-on-failure", 16, "session affinity"),
+      planned("load-balance", 16, "load-balancing algorithms (Bollard: round-robin)"),
+      planned("upstream-hash-by", 16, "load-balancing algorithms (Bollard: round-robin)"),
+      planned("upstream-hash-by-subset", 16, "load-balancing algorithms (Bollard: round-robin)"),
+      planned("upstream-hash-by-subset-size", 16,
+          "load-balancing algorithms (Bollard: round-robin)"),
+      // CORS
+      planned("enable-cors", 16, "CORS"),
+      planned("cors-allow-origin", 16, "CORS"),
+      planned("cors-allow-methods", 16, "CORS"),
+      planned("cors-allow-headers", 16, "CORS"),
+      planned("cors-expose-headers", 16, "CORS"),
+      planned("cors-allow-credentials", 16, "CORS"),
+      planned("cors-max-age", 16, "CORS"),
+      // Headers
+      honoured("custom-headers", "custom-headers",
+          "a ConfigMap (name or namespace/name) whose entries are set on responses"),
+      // TLS toward clients
+      ignored("ssl-ciphers",
+          "Bollard offers one modern cipher list on every host; OpenSSL cipher strings are not"
+              + " applied"),
+      ignored("ssl-prefer-server-ciphers", "Bollard's TLS library decides the cipher order"),
+      ignored("http2-push-preload",
+          "HTTP/2 server push is gone from browsers and from nginx itself"),
+      // Observability and security modules
+      ignored("enable-opentracing", NO_TRACING),
+      ignored("opentracing-trust-incoming-span", NO_TRACING),
+      ignored("enable-opentelemetry", NO_TRACING),
+      ignored("opentelemetry-trust-incoming-span", NO_TRACING),
+      ignored("opentelemetry-operation-name", NO_TRACING),
+      ignored("enable-influxdb", "Bollard exposes Prometheus metrics on the admin listener"),
+      ignored("influxdb-measurement", "Bollard exposes Prometheus metrics on the admin listener"),
+      ignored("influxdb-port", "Bollard exposes Prometheus metrics on the admin listener"),
+      ignored("influxdb-host", "Bollard exposes Prometheus metrics on the admin listener"),
+      ignored("influxdb-server-name", "Bollard exposes Prometheus metrics on the admin listener"),
+      ignored("enable-modsecurity", NO_WAF),
+      ignored("enable-owasp-core-rules", NO_WAF),
+      ignored("modsecurity-transaction-id", NO_WAF),
+      ignored("mirror-target", "request mirroring is not implemented"),
+      ignored("mirror-request-body", "request mirroring is not implemented"),
+      ignored("mirror-host", "request mirroring is not implemented"),
+      refused("fastcgi-index", "FastCGI backends are not supported (backend-protocol FCGI is"
+          + " refused)"),
+      refused("fastcgi-params-configmap", "FastCGI backends are not supported (backend-protocol"
+          + " FCGI is refused)"),
+      // Not ingress-nginx's prefix, but read by ingress-nginx setups.
+      honoured("kubernetes.io/ingress.class", "nginx",
+          "when present it decides alone whether the Ingress is served: the class must be the"
+              + " one Bollard serves (--ingress-class)"),
+      honoured("kubernetes.io/tls-acme", "true",
+          "Bollard orders the certificates of the Ingress's spec.tls hosts itself (ACME), as"
+              + " kube-lego did; bollard.dev/tls-acme is the same"));
+
+  // --- ConfigMap keys of ingress-nginx's controller ConfigMap, in its documentation's order.
+
+  private static final String NGINX_TUNING = "nginx-internal tuning with no meaning for Bollard";
+  private static final String NO_COMPRESSION =
+      "Bollard does not compress responses; a backend's compressed response passes through";
+  private static final String HEADER_RULES_REQ =
+      "use bollard-request-headers (set/add/clear rules) in Bollard's config";
+  private static final String HEADER_RULES_RESP =
+      "use bollard-response-headers (set/add/clear rules) in Bollard's config";
+  private static final String ACCESS_LOG_FLAG =
+      "use --access-log (stdout, a file, or off) and --access-log-format";
+  private static final String SNIPPET_KEY =
+      "never executed: Bollard has no nginx configuration to add to";
+  private static final String TLS_FIXED =
+      "Bollard's TLS settings are fixed (TLS 1.2 and 1.3, modern ciphers, session resumption)";
+
+  /** Every ConfigMap key, in ingress-nginx's documentation order. */
+  public static final List<Entry> CONFIG_KEYS = List.of(
+      key("add-headers", Status.IGNORED, HEADER_RULES_RESP),
+      key("allow-backend-server-header", Status.IGNORED,
+          "the backend's Server header is passed on"),
+      key("allow-cross-namespace-resources", Status.IGNORED,
+          "annotations may name Secrets and ConfigMaps as namespace/name"),
+      key("allow-snippet-annotations", Status.HONOURED,
+          "false: snippet annotations are reported and not translated at all; true: their safe"
+              + " directives are translated (none is ever executed)"),
+      key("annotations-risk-level", Status.IGNORED,
+          "no annotation can inject configuration into Bollard"),
+      key("annotation-value-word-blocklist", Status.IGNORED,
+          "no annotation can inject configuration into Bollard"),
+      key("hide-headers", Status.IGNORED, HEADER_RULES_RESP),
+      key("access-log-params", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("access-log-path", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("http-access-log-path", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("stream-access-log-path", Status.IGNORED, "Bollard proxies no TCP/UDP streams"),
+      key("enable-access-log-for-default-backend", Status.IGNORED,
+          "requests served by the default backend are always logged"),
+      key("error-log-path", Status.IGNORED, "Bollard logs to stderr (logback)"),
+      key("enable-modsecurity", Status.IGNORED, NO_WAF),
+      key("modsecurity-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("enable-owasp-modsecurity-crs", Status.IGNORED, NO_WAF),
+      key("client-header-buffer-size", Status.IGNORED, "use --max-header-bytes"),
+      key("client-header-timeout", Status.HONOURED, "seconds, or with a unit"),
+      key("client-body-buffer-size", Status.HONOURED, "at most 64m"),
+      key("client-body-timeout", Status.HONOURED, "seconds, or with a unit"),
+      key("disable-access-log", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("disable-ipv6", Status.IGNORED, "use --listen with the address to bind"),
+      key("disable-ipv6-dns", Status.IGNORED, "Bollard resolves with the JVM's resolver"),
+      key("enable-underscores-in-headers", Status.IGNORED,
+          "headers with underscores are passed on"),
+      key("enable-ocsp", Status.IGNORED, "no OCSP stapling"),
+      key("ignore-invalid-headers", Status.IGNORED,
+          "Bollard refuses requests with invalid header names (400) instead of dropping the"
+              + " headers"),
+      key("retry-non-idempotent", Status.IGNORED,
+          "a non-idempotent request is never retried once it was sent"),
+      key("error-log-level", Status.IGNORED, "Bollard's log level is logback's"),
+      key("http2-max-field-size", Status.PLANNED, "HTTP/2", 18),
+      key("http2-max-header-size", Status.PLANNED, "HTTP/2", 18),
+      key("http2-max-requests", Status.PLANNED, "HTTP/2", 18),
+      key("http2-max-concurrent-streams", Status.PLANNED, "HTTP/2", 18),
+      key("hsts", Status.HONOURED, ""),
+      key("hsts-include-subdomains", Status.HONOURED, ""),
+      key("hsts-max-age", Status.DIFFERS,
+          "Bollard's default is 31536000 (one year), ingress-nginx's 15724800"),
+      key("hsts-preload", Status.HONOURED, ""),
+      key("keep-alive", Status.HONOURED, "seconds, or with a unit"),
+      key("keep-alive-requests", Status.IGNORED, "no limit on requests per client connection"),
+      key("large-client-header-buffers", Status.IGNORED,
+          "use --max-header-bytes and --max-uri-bytes"),
+      key("log-format-escape-none", Status.IGNORED, "values are always escaped"),
+      key("log-format-escape-json", Status.HONOURED, ""),
+      key("log-format-upstream", Status.DIFFERS,
+          "used with --access-log-format text (JSON is the default); a variable Bollard does not"
+              + " know refuses the config version"),
+      key("log-format-stream", Status.IGNORED, "Bollard proxies no TCP/UDP streams"),
+      key("enable-multi-accept", Status.IGNORED, NGINX_TUNING),
+      key("max-worker-connections", Status.IGNORED, NGINX_TUNING),
+      key("max-worker-open-files", Status.IGNORED, NGINX_TUNING),
+      key("map-hash-bucket-size", Status.IGNORED, NGINX_TUNING),
+      key("nginx-status-ipv4-whitelist", Status.IGNORED,
+          "Bollard's status is on the admin listener (--admin-listen)"),
+      key("nginx-status-ipv6-whitelist", Status.IGNORED,
+          "Bollard's status is on the admin listener (--admin-listen)"),
+      key("proxy-real-ip-cidr", Status.HONOURED, ""),
+      key("proxy-set-headers", Status.IGNORED, HEADER_RULES_REQ),
+      key("server-name-hash-max-size", Status.IGNORED, NGINX_TUNING),
+      key("server-name-hash-bucket-size", Status.IGNORED, NGINX_TUNING),
+      key("proxy-headers-hash-max-size", Status.IGNORED, NGINX_TUNING),
+      key("proxy-headers-hash-bucket-size", Status.IGNORED, NGINX_TUNING),
+      key("plugins", Status.IGNORED, "Bollard has no Lua plugins"),
+      key("reuse-port", Status.IGNORED, NGINX_TUNING),
+      key("server-tokens", Status.HONOURED,
+          "true adds Bollard's Server header to the responses Bollard makes itself"),
+      key("ssl-ciphers", Status.IGNORED, TLS_FIXED),
+      key("ssl-ecdh-curve", Status.IGNORED, TLS_FIXED),
+      key("ssl-dh-param", Status.IGNORED, TLS_FIXED + "; no DHE ciphers"),
+      key("ssl-protocols", Status.IGNORED, TLS_FIXED),
+      key("ssl-session-cache", Status.IGNORED, TLS_FIXED),
+      key("ssl-session-cache-size", Status.IGNORED, TLS_FIXED),
+      key("ssl-session-tickets", Status.IGNORED, TLS_FIXED),
+      key("ssl-session-ticket-key", Status.IGNORED, TLS_FIXED),
+      key("ssl-session-timeout", Status.IGNORED, TLS_FIXED),
+      key("ssl-buffer-size", Status.IGNORED, NGINX_TUNING),
+      key("use-proxy-protocol", Status.HONOURED, ""),
+      key("proxy-protocol-header-timeout", Status.IGNORED,
+          "the PROXY header counts toward client-header-timeout"),
+      key("use-gzip", Status.IGNORED, NO_COMPRESSION),
+      key("use-geoip", Status.IGNORED, "no GeoIP variables"),
+      key("use-geoip2", Status.IGNORED, "no GeoIP variables"),
+      key("enable-brotli", Status.IGNORED, NO_COMPRESSION),
+      key("brotli-level", Status.IGNORED, NO_COMPRESSION),
+      key("brotli-min-length", Status.IGNORED, NO_COMPRESSION),
+      key("brotli-types", Status.IGNORED, NO_COMPRESSION),
+      key("use-http2", Status.PLANNED, "HTTP/2", 18),
+      key("gzip-disable", Status.IGNORED, NO_COMPRESSION),
+      key("gzip-level", Status.IGNORED, NO_COMPRESSION),
+      key("gzip-min-length", Status.IGNORED, NO_COMPRESSION),
+      key("gzip-types", Status.IGNORED, NO_COMPRESSION),
+      key("worker-processes", Status.IGNORED, "use --io-threads"),
+      key("worker-cpu-affinity", Status.IGNORED, NGINX_TUNING),
+      key("worker-shutdown-timeout", Status.IGNORED, "use --shutdown-grace"),
+      key("load-balance", Status.PLANNED, "load-balancing algorithms (Bollard: round-robin)", 16),
+      key("variables-hash-bucket-size", Status.IGNORED, NGINX_TUNING),
+      key("variables-hash-max-size", Status.IGNORED, NGINX_TUNING),
+      key("upstream-keepalive-connections", Status.IGNORED,
+          "upstream connections are pooled per event loop without a fixed bound"),
+      key("upstream-keepalive-time", Status.IGNORED,
+          "pooled upstream connections live until idle for --upstream-idle-timeout"),
+      key("upstream-keepalive-timeout", Status.IGNORED, "use --upstream-idle-timeout"),
+      key("upstream-keepalive-requests", Status.IGNORED,
+          "no limit on requests per upstream connection"),
+      key("limit-conn-zone-variable", Status.PLANNED, "rate limits", 16),
+      key("proxy-stream-timeout", Status.IGNORED, "Bollard proxies no TCP/UDP streams"),
+      key("proxy-stream-next-upstream", Status.IGNORED, "Bollard proxies no TCP/UDP streams"),
+      key("proxy-stream-next-upstream-timeout", Status.IGNORED,
+          "Bollard proxies no TCP/UDP streams"),
+      key("proxy-stream-next-upstream-tries", Status.IGNORED,
+          "Bollard proxies no TCP/UDP streams"),
+      key("proxy-stream-responses", Status.IGNORED, "Bollard proxies no TCP/UDP streams"),
+      key("bind-address", Status.IGNORED, "use --listen and --https-listen"),
+      key("use-forwarded-headers", Status.HONOURED, ""),
+      key("enable-real-ip", Status.HONOURED, ""),
+      key("forwarded-for-header", Status.HONOURED, ""),
+      key("compute-full-forwarded-for", Status.IGNORED,
+          "X-Forwarded-For is always the trusted chain with the client's address appended"),
+      key("proxy-add-original-uri-header", Status.IGNORED, "no X-Original-Uri header upstream"),
+      key("generate-request-id", Status.HONOURED, ""),
+      key("enable-opentracing", Status.IGNORED, NO_TRACING),
+      key("opentracing-operation-name", Status.IGNORED, NO_TRACING),
+      key("opentracing-location-operation-name", Status.IGNORED, NO_TRACING),
+      key("zipkin-collector-host", Status.IGNORED, NO_TRACING),
+      key("zipkin-collector-port", Status.IGNORED, NO_TRACING),
+      key("zipkin-service-name", Status.IGNORED, NO_TRACING),
+      key("zipkin-sample-rate", Status.IGNORED, NO_TRACING),
+      key("jaeger-collector-host", Status.IGNORED, NO_TRACING),
+      key("jaeger-collector-port", Status.IGNORED, NO_TRACING),
+      key("jaeger-endpoint", Status.IGNORED, NO_TRACING),
+      key("jaeger-service-name", Status.IGNORED, NO_TRACING),
+      key("jaeger-propagation-format", Status.IGNORED, NO_TRACING),
+      key("jaeger-sampler-type", Status.IGNORED, NO_TRACING),
+      key("jaeger-sampler-param", Status.IGNORED, NO_TRACING),
+      key("jaeger-sampler-host", Status.IGNORED, NO_TRACING),
+      key("jaeger-sampler-port", Status.IGNORED, NO_TRACING),
+      key("jaeger-trace-context-header-name", Status.IGNORED, NO_TRACING),
+      key("jaeger-debug-header", Status.IGNORED, NO_TRACING),
+      key("jaeger-baggage-header", Status.IGNORED, NO_TRACING),
+      key("jaeger-trace-baggage-header-prefix", Status.IGNORED, NO_TRACING),
+      key("datadog-collector-host", Status.IGNORED, NO_TRACING),
+      key("datadog-collector-port", Status.IGNORED, NO_TRACING),
+      key("datadog-service-name", Status.IGNORED, NO_TRACING),
+      key("datadog-environment", Status.IGNORED, NO_TRACING),
+      key("datadog-operation-name-override", Status.IGNORED, NO_TRACING),
+      key("datadog-priority-sampling", Status.IGNORED, NO_TRACING),
+      key("datadog-sample-rate", Status.IGNORED, NO_TRACING),
+      key("enable-opentelemetry", Status.IGNORED, NO_TRACING),
+      key("opentelemetry-trust-incoming-span", Status.IGNORED, NO_TRACING),
+      key("opentelemetry-operation-name", Status.IGNORED, NO_TRACING),
+      key("opentelemetry-config", Status.IGNORED, NO_TRACING),
+      key("otlp-collector-host", Status.IGNORED, NO_TRACING),
+      key("otlp-collector-port", Status.IGNORED, NO_TRACING),
+      key("otel-max-queuesize", Status.IGNORED, NO_TRACING),
+      key("otel-schedule-delay-millis", Status.IGNORED, NO_TRACING),
+      key("otel-max-export-batch-size", Status.IGNORED, NO_TRACING),
+      key("otel-service-name", Status.IGNORED, NO_TRACING),
+      key("otel-sampler", Status.IGNORED, NO_TRACING),
+      key("otel-sampler-parent-based", Status.IGNORED, NO_TRACING),
+      key("otel-sampler-ratio", Status.IGNORED, NO_TRACING),
+      key("main-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("http-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("server-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("stream-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("location-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("custom-http-errors", Status.HONOURED,
+          "served by the default backend; an Ingress's annotation wins on its routes"),
+      key("proxy-body-size", Status.HONOURED, ""),
+      key("proxy-connect-timeout", Status.HONOURED, "seconds, or with a unit"),
+      key("proxy-read-timeout", Status.HONOURED, "seconds, or with a unit"),
+      key("proxy-send-timeout", Status.HONOURED, "seconds, or with a unit; enforced"),
+      key("proxy-buffers-number", Status.IGNORED, STREAMS),
+      key("proxy-buffer-size", Status.IGNORED, STREAMS),
+      key("proxy-cookie-path", Status.IGNORED, "Set-Cookie paths are passed on unchanged"),
+      key("proxy-cookie-domain", Status.IGNORED, "Set-Cookie domains are passed on unchanged"),
+      key("proxy-next-upstream", Status.HONOURED,
+          "never a non-idempotent request once it was sent"),
+      key("proxy-next-upstream-timeout", Status.HONOURED, ""),
+      key("proxy-next-upstream-tries", Status.HONOURED, ""),
+      key("proxy-redirect-from", Status.IGNORED,
+          "Location and Refresh headers are passed on unchanged"),
+      key("proxy-request-buffering", Status.HONOURED, ""),
+      key("ssl-redirect", Status.HONOURED, "308, as ingress-nginx's default http-redirect-code"),
+      key("force-ssl-redirect", Status.IGNORED,
+          "set the force-ssl-redirect annotation on the Ingresses that need it"),
+      key("denylist-source-range", Status.PLANNED, "deny-lists of client addresses", 16),
+      key("whitelist-source-range", Status.PLANNED, "allow-lists of client addresses", 16),
+      key("skip-access-log-urls", Status.HONOURED, ""),
+      key("limit-rate", Status.PLANNED, "rate limits", 16),
+      key("limit-rate-after", Status.PLANNED, "rate limits", 16),
+      key("lua-shared-dicts", Status.IGNORED, "Bollard has no Lua"),
+      key("http-redirect-code", Status.IGNORED,
+          "Bollard's HTTPS redirect is always 308, ingress-nginx's default"),
+      key("proxy-buffering", Status.IGNORED, STREAMS),
+      key("limit-req-status-code", Status.PLANNED, "rate limits", 16),
+      key("limit-conn-status-code", Status.PLANNED, "rate limits", 16),
+      key("enable-syslog", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("syslog-host", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("syslog-port", Status.IGNORED, ACCESS_LOG_FLAG),
+      key("no-tls-redirect-locations", Status.IGNORED,
+          "only ACME HTTP-01 challenges are exempt from the HTTPS redirect (the default)"),
+      key("global-auth-url", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-method", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-signin", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-signin-redirect-param", Status.PLANNED,
+          "global external authentication", 17),
+      key("global-auth-response-headers", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-request-redirect", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-snippet", Status.REFUSED, SNIPPET_KEY),
+      key("global-auth-cache-key", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-cache-duration", Status.PLANNED, "global external authentication", 17),
+      key("no-auth-locations", Status.IGNORED,
+          "use bollard-auth-exempt-paths (ACME challenges never ask for credentials)"),
+      key("block-cidrs", Status.PLANNED, "deny-lists of client addresses", 16),
+      key("block-user-agents", Status.PLANNED, "deny-lists", 16),
+      key("block-referers", Status.PLANNED, "deny-lists", 16),
+      key("proxy-ssl-location-only", Status.IGNORED,
+          "proxy-ssl-* annotations always apply to the Ingress's routes only"),
+      key("default-type", Status.IGNORED, "Bollard's own answers are text/plain"),
+      key("global-rate-limit-memcached-host", Status.PLANNED, "rate limits", 16),
+      key("global-rate-limit-memcached-port", Status.PLANNED, "rate limits", 16),
+      key("global-rate-limit-memcached-connect-timeout", Status.PLANNED, "rate limits", 16),
+      key("global-rate-limit-memcached-max-idle-timeout", Status.PLANNED, "rate limits", 16),
+      key("global-rate-limit-memcached-pool-size", Status.PLANNED, "rate limits", 16),
+      key("global-rate-limit-status-code", Status.PLANNED, "rate limits", 16),
+      key("service-upstream", Status.IGNORED,
+          "set the service-upstream annotation on the Ingresses that need it"),
+      key("ssl-reject-handshake", Status.IGNORED,
+          "a host without a certificate gets the default certificate"),
+      key("debug-connections", Status.IGNORED, "nginx debug logging; Bollard has none"),
+      key("strict-validate-path-type", Status.IGNORED,
+          "Bollard always checks paths against their pathType as the API defines it"),
+      key("proxy-http-version", Status.IGNORED,
+          "Bollard always speaks HTTP/1.1 with keep-alive to backends"),
+      key("proxy-max-temp-file-size", Status.IGNORED, STREAMS + "; nothing is written to disk"));
+
+  private static final Map<String, Entry> BY_ANNOTATION = index(ANNOTATIONS);
+  private static final Map<String, Entry> BY_CONFIG_KEY = index(CONFIG_KEYS);
+
+  /** The entry of an annotation by its full key, if ingress-nginx has it. */
+  public static Optional<Entry> annotation(String key) {
+    return Optional.ofNullable(BY_ANNOTATION.get(key));
+  }
+
+  /** The entry of a ConfigMap key, if ingress-nginx has it. */
+  public static Optional<Entry> configKey(String key) {
+    return Optional.ofNullable(BY_CONFIG_KEY.get(key));
+  }
+
+  /** Whether Bollard looks at this annotation at all: ingress-nginx's prefix, or in the table. */
+  public static boolean concerns(String annotationKey) {
+    return annotationKey.startsWith(PREFIX) || BY_ANNOTATION.containsKey(annotationKey);
+  }
+
+  /**
+   * What the translator says about an annotation of ingress-nginx's prefix that Bollard does not
+   * apply: an "ignored" problem message, or empty when Bollard applies it.
+   */
+  public static Optional<String> ignoredMessage(String annotationKey) {
+    Entry entry = BY_ANNOTATION.get(annotationKey);
+    if (entry != null && entry.status().applied()) {
+      return Optional.empty();
+    }
+    String why = entry == null
+        ? "not an annotation of ingress-nginx that Bollard knows (check the spelling)"
+        : entry.reason();
+    return Optional.of("ignored: " + why + "; see " + DOCUMENT);
+  }
+
+  /** The full key of an annotation: a name without a slash gets ingress-nginx's prefix. */
+  static String annotationKey(String name) {
+    return name.contains("/") ? name : PREFIX + name;
+  }
+
+  private static Entry honoured(String name, String sample, String note) {
+    return new Entry(annotationKey(name), Status.HONOURED, note, 0, sample, Map.of());
+  }
+
+  private static Entry differs(String name, String sample, String note) {
+    return new Entry(annotationKey(name), Status.DIFFERS, note, 0, sample, Map.of());
+  }
+
+  private static Entry ignored(String name, String why) {
+    return new Entry(annotationKey(name), Status.IGNORED, why, 0, null, Map.of());
+  }
+
+  private static Entry refused(String name, String why) {
+    return new Entry(annotationKey(name), Status.REFUSED, why, 0, null, Map.of());
+  }
+
+  private static Entry planned(String name, int issue, String what) {
+    return new Entry(annotationKey(name), Status.PLANNED, what, issue, null, Map.of());
+  }
+
+  private static Entry key(String key, Status status, String note) {
+    return new Entry(key, status, note, 0, null, Map.of());
+  }
+
+  private static Entry key(String key, Status status, String note, int issue) {
+    return new Entry(key, status, note, issue, null, Map.of());
+  }
+
+  private static Map<String, Entry> index(List<Entry> entries) {
+    Map<String, Entry> out = new HashMap<>();
+    List<String> twice = new ArrayList<>();
+    for (Entry e : entries) {
+      if (out.put(e.key(), e) != null) {
+        twice.add(e.key());
+      }
+    }
+    if (!twice.isEmpty()) {
+      throw new IllegalStateException("listed twice in the ingress-nginx table: " + twice);
+    }
+    return Map.copyOf(out);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.bollard.controller.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bollard.controller.compat.IngressNginx;
+import dev.bollard.controller.translate.Problem;
+import dev.bollard.proxy.config.RouteSource;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How one Ingress's annotations and the translation's problems become its verdict. */
+class MigrationAnalysisTest {
+
+  private static final RouteSource SOURCE = RouteSource.ingress("shop", "web");
+  private static final String P = IngressNginx.PREFIX;
+
+  private static Ingress ingress(Map<String, String> annotations) {
+    return new IngressBuilder().withNewMetadata().withNamespace("shop").withName("web")
+        .withAnnotations(annotations).endMetadata().build();
+  }
+
+  private static Problem about(String key, String message) {
+    return new Problem(SOURCE, "metadata.annotations[" + key + "]", message);
+  }
+
+  @Test
+  void aSnippetWhoseDirectivesWereRefusedIsRefusedNamingThem() {
+    String snippet = P + "configuration-snippet";
+    MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
+        ingress(Map.of(snippet, "more_set_headers \"A: b\";\nlua_need_request_body on;")),
+        List.of(about(snippet, "directive lua_need_request_body refused: not a safe directive")));
+
+    assertThat(v.annotations()).singleElement().satisfies(a -> {
+      assertThat(a.outcome()).isEqualTo(Outcome.REFUSED);
+      assertThat(a.problems())
+          .containsExactly("directive lua_need_request_body refused: not a safe directive");
+    });
+    assertThat(v.problems()).isEmpty();
+    assertThat(v.changesBehaviour()).isTrue();
+  }
+
+  @Test
+  void aSnippetTranslatedWholeIsHonouredWithItsDifference() {
+    MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
+        ingress(Map.of(P + "configuration-snippet", "more_set_headers \"A: b\";")), List.of());
+
+    assertThat(v.annotations()).singleElement().satisfies(a -> {
+      assertThat(a.outcome()).isEqualTo(Outcome.DIFFERS);
+      assertThat(a.note()).startsWith("never executed: only the safe directives");
+    });
+  }
+
+  @Test
+  void theTablesOwnIgnoredProblemIsNotRepeatedButOtherProblemsAreKept() {
+    String cors = P + "enable-cors";
+    MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
+        ingress(Map.of(cors, "true", "bollard.dev/request-headers", "frob",
+            "cert-manager.io/cluster-issuer", "le")),
+        List.of(about(cors, IngressNginx.ignoredMessage(cors).orElseThrow()),
+            about("bollard.dev/request-headers", "bad rule; the annotation is ignored"),
+            new Problem(SOURCE, "spec.rules[0].host", "bad host")));
+
+    assertThat(v.annotations()).singleElement().satisfies(a -> {
+      assertThat(a.key()).isEqualTo(cors);
+      assertThat(a.outcome()).isEqualTo(Outcome.PLANNED);
+      assertThat(a.issue()).isEqualTo(16);
+      assertThat(a.problems()).isEmpty();
+    });
+    assertThat(v.problems()).containsExactly(
+        "metadata.annotations[bollard.dev/request-headers]: bad rule; the annotation is ignored",
+        "spec.rules[0].host: bad host");
+  }
+
+  @Test
+  void onlyPlainlyHonouredAnnotationsLeaveBehaviourUnchanged() {
+    MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
+        ingress(Map.of(P + "ssl-redirect", "false", "kubernetes.io/tls-acme", "true")),
+        List.of());
+
+    assertThat(v.annotations()).extracting(MigrationReport.Verdict::outcome)
+        .containsOnly(Outcome.HONOURED);
+    assertThat(v.changesBehaviour()).isFalse();
+  }
+}
