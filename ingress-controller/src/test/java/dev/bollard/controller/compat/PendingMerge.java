@@ -16,7 +16,7 @@ public final class PendingMerge {
 
   /** Full annotation keys and ConfigMap keys (they cannot collide: annotations have a slash). */
   public static final Set<String> PENDING_MERGE = Set.of(
-      P + "use-regex", P + "rewrite-target", P + "app-root", P + "server-alias",
+      P + "app-root", P + "server-alias",
       P + "upstream-vhost", P + "from-to-www-redirect",
       P + "permanent-redirect", P + "permanent-redirect-code",
       P + "temporal-redirect", P + "temporal-redirect-code",
