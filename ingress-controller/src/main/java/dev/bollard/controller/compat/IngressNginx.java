@@ -52,11 +52,14 @@ public final class IngressNginx {
       // Routing and rewrites
       differs("use-regex", "true",
           "paths are RE2 regular expressions (linear-time matching): constructs RE2 lacks"
-              + " (lookaround, backreferences) are a problem naming the path; nginx's case-"
-              + "insensitive regex precedence is kept"),
-      honoured("rewrite-target", "/",
-          "capture groups $1… from use-regex paths; like ingress-nginx, rewrite-target turns the"
-              + " host's paths into regular expressions"),
+              + " (lookaround, backreferences, atomic groups) are a problem naming the path;"
+              + " nginx's case-insensitive regex precedence is kept, also its quirk that one"
+              + " Ingress's regex turns every path of the host (Exact ones too) into a regex;"
+              + " any pathType may hold a regex (strict-validate-path-type: false)"),
+      differs("rewrite-target", "/",
+          "capture groups $1…$9 from the path's regex; like ingress-nginx, rewrite-target turns"
+              + " the host's paths into regular expressions. A URL target (nginx would redirect),"
+              + " nginx variables and $0 are refused as problems; use the redirect annotations"),
       honoured("app-root", "/app", "a request for / is redirected (302) to the app root"),
       honoured("x-forwarded-prefix", "/shop",
           "sets X-Forwarded-Prefix upstream, replacing the client's"),
