@@ -16,6 +16,7 @@ import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.NextUpstreamRule;
 import dev.bollard.proxy.step.RequestBuffering;
+import dev.bollard.proxy.step.ResponseHeadLimit;
 import dev.bollard.proxy.step.UpstreamTimeout;
 import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.RawHttpConnection;
@@ -244,6 +245,28 @@ class NextUpstreamTest {
         assertThat(c.read().status()).isEqualTo(502);
       }
       assertThat(script.heads()).hasSize(4);
+    }
+  }
+
+  @Test
+  void aResponseHeadOverProxyBufferSizeIsAnInvalidHeader() throws Exception {
+    String big = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nX-Big: " + "b".repeat(6000)
+        + "\r\n\r\nbig";
+    try (ScriptedBackend script = ScriptedBackend.start(Answer.of(big), Answer.of(big))) {
+      Backend one = backend("test/r:80", script.endpoint());
+      publish(one);
+      try (RawHttpConnection c = proxy.connect()) {
+        assertThat(c.get(HOST, "/").read().text()).isEqualTo("big");
+      }
+      publish(one, new ResponseHeadLimit(4096));
+      try (RawHttpConnection c = proxy.connect()) {
+        assertThat(c.get(HOST, "/").read().status()).isEqualTo(502);
+      }
+    }
+    try (ScriptedBackend script = ScriptedBackend.start(Answer.of(big), Answer.of(big))) {
+      publish(backend("test/r:80", script.endpoint(), ok.endpoint()),
+          new ResponseHeadLimit(4096), on("invalid_header"));
+      assertThat(statuses(twoGets())).containsExactly(200, 200);
     }
   }
 }
