@@ -294,7 +294,8 @@ final class ProxyExchange
   @Override
   public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
     UpstreamConnection conn = upstream;
-    if (sendTimerOn && conn != null && relaying != Relaying.DONE) {
+    if (sendTimerOn && conn != null && relaying != Relaying.DONE
+        && future.channel() == conn.channel()) {
       conn.expectResponseWithin(sendTimeout.toNanos(), onDeadline);
     }
   }
@@ -302,9 +303,12 @@ final class ProxyExchange
   /** A buffered body's file region was written upstream (or failed, then the upstream closes). */
   @Override
   public void operationComplete(ChannelProgressiveFuture future) {
-    regionWriting = false;
     UpstreamConnection conn = upstream;
-    if (conn != null && relaying != Relaying.DONE) {
+    if (conn == null || future.channel() != conn.channel()) {
+      return; // a failed try's write, ended after the request went on
+    }
+    regionWriting = false;
+    if (relaying != Relaying.DONE) {
       updateSendTimer(conn);
     }
   }
@@ -359,8 +363,6 @@ final class ProxyExchange
   /** Drops the failed try's connection and puts the request back as it was before sending. */
   private void nextTry() {
     stopTimers();
-    readTimerOn = false;
-    sendTimerOn = false;
     regionWriting = false;
     discardUpstream();
     relaying = Relaying.WAITING;
