@@ -320,6 +320,11 @@ public final class Catalog {
       "proxy-next-upstream-timeout", "duration", "0", ValueParsers::duration, PER_REQUEST,
       "How long after the first try a next one may still start; `0`: no limit.");
 
+  public static final Setting<Boolean> RETRY_NON_IDEMPOTENT = Setting.key(
+      "retry-non-idempotent", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Let non-idempotent requests (POST, LOCK, PATCH) go to the next endpoint after they were"
+          + " sent, on every route, as if `non_idempotent` were in every `proxy-next-upstream`.");
+
   public static final Setting<Boolean> USE_PROXY_PROTOCOL = Setting.key("use-proxy-protocol",
       "bool", "false", ValueParsers::bool, PER_CONNECTION,
       "Accept a PROXY protocol (v1/v2) header from load balancers in `proxy-real-ip-cidr`; one"
@@ -461,7 +466,7 @@ public final class Catalog {
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM, NEXT_UPSTREAM_TRIES,
-      NEXT_UPSTREAM_TIMEOUT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
+      NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
@@ -521,7 +526,7 @@ public final class Catalog {
         new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
             v.get(CLIENT_BODY_TEMP_SIZE)),
         new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
-            v.get(NEXT_UPSTREAM_TIMEOUT)));
+            v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)));
   }
 
   private static String template(String value) {

@@ -44,6 +44,17 @@ class NextUpstreamKeysTest {
   }
 
   @Test
+  void retryNonIdempotentLetsPostsGoOnUnderAnyConditions() {
+    NextUpstream rules = resolve(version("1", Map.of("retry-non-idempotent", "true")))
+        .settings().nextUpstream();
+    assertThat(rules.on(NextUpstream.NON_IDEMPOTENT)).isTrue();
+    // As ingress-nginx adds it to an Ingress's own value too.
+    assertThat(rules.withConditions(NextUpstream.ERROR).on(NextUpstream.NON_IDEMPOTENT)).isTrue();
+    assertThat(rules.withConditions(0).on(NextUpstream.NON_IDEMPOTENT)).isFalse();
+    assertThat(resolve().settings().nextUpstream().on(NextUpstream.NON_IDEMPOTENT)).isFalse();
+  }
+
+  @Test
   void aBadValueRefusesTheVersion() {
     ConfigState state = resolve(version("1", Map.of("proxy-next-upstream", "error sometimes",
         "proxy-next-upstream-tries", "-1")));

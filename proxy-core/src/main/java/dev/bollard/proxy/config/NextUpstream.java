@@ -18,8 +18,12 @@ import java.util.Objects;
  * @param tries how many endpoints one request may try in all, the first included; 0 for every
  *     endpoint of the backend (each at most once)
  * @param timeout how long after the first try a next one may still start; zero for no limit
+ * @param retryNonIdempotent whether non-idempotent requests go on whatever the conditions say
+ *     (ingress-nginx's global {@code retry-non-idempotent}, which it adds to every location's
+ *     {@code proxy_next_upstream}, an Ingress's own included)
  */
-public record NextUpstream(int conditions, int tries, Duration timeout) {
+public record NextUpstream(int conditions, int tries, Duration timeout,
+    boolean retryNonIdempotent) {
 
   /** A connect error, or the upstream closed or reset the connection before a response head. */
   public static final int ERROR = 1;
@@ -51,6 +55,11 @@ public record NextUpstream(int conditions, int tries, Duration timeout) {
   /** ingress-nginx's defaults: {@code error timeout}, 3 tries, no time limit. */
   public static final NextUpstream DEFAULTS =
       new NextUpstream(ERROR | TIMEOUT, 3, Duration.ZERO);
+
+  /** Rules without ingress-nginx's {@code retry-non-idempotent}. */
+  public NextUpstream(int conditions, int tries, Duration timeout) {
+    this(conditions, tries, timeout, false);
+  }
 
   public NextUpstream {
     if ((conditions & ~ALL) != 0) {
@@ -119,7 +128,8 @@ public record NextUpstream(int conditions, int tries, Duration timeout) {
 
   /** Whether {@code condition} (one bit) moves a request on. */
   public boolean on(int condition) {
-    return (conditions & condition) != 0;
+    return (conditions & condition) != 0
+        || (condition == NON_IDEMPOTENT && retryNonIdempotent && conditions != 0);
   }
 
   /** Whether any response status moves a request on (then response heads are looked at). */
@@ -129,16 +139,16 @@ public record NextUpstream(int conditions, int tries, Duration timeout) {
 
   /** These rules with other conditions ({@code proxy-next-upstream}). */
   public NextUpstream withConditions(int value) {
-    return new NextUpstream(value, tries, timeout);
+    return new NextUpstream(value, tries, timeout, retryNonIdempotent);
   }
 
   /** These rules with another number of tries ({@code proxy-next-upstream-tries}). */
   public NextUpstream withTries(int value) {
-    return new NextUpstream(conditions, value, timeout);
+    return new NextUpstream(conditions, value, timeout, retryNonIdempotent);
   }
 
   /** These rules with another time limit ({@code proxy-next-upstream-timeout}). */
   public NextUpstream withTimeout(Duration value) {
-    return new NextUpstream(conditions, tries, value);
+    return new NextUpstream(conditions, tries, value, retryNonIdempotent);
   }
 }
