@@ -176,7 +176,8 @@ class NextUpstreamTest {
   void aSilentEndpointPastTheReadTimeoutGoesToTheNextForGetNotForPost() throws Exception {
     TestBackend silent = started(TestBackend.silent(), "silent");
     Backend both = backend("test/r:80", silent.endpoint(), ok.endpoint());
-    UpstreamTimeout read = new UpstreamTimeout(UpstreamTimeout.Kind.READ, Duration.ofMillis(300));
+    // Long enough that the answering endpoint never times out on a loaded machine.
+    UpstreamTimeout read = new UpstreamTimeout(UpstreamTimeout.Kind.READ, Duration.ofSeconds(1));
     publish(BodyBuffering.DEFAULTS, both, read);
 
     assertThat(statuses(twoGets())).containsExactly(200, 200);
