@@ -14,6 +14,7 @@ import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
+import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
@@ -244,7 +245,8 @@ public final class Catalog {
 
   public static final Setting<Duration> CONNECT_TIMEOUT = Setting.flagAndKey("--connect-timeout",
       "proxy-connect-timeout", "DURATION", "5s", ValueParsers::positiveDuration, PER_REQUEST,
-      "Upstream TCP connect timeout, then the next endpoint, finally 502.");
+      "Upstream TCP connect timeout per try, then the next endpoint (`proxy-next-upstream`),"
+          + " finally 504.");
 
   public static final Setting<Duration> READ_TIMEOUT = Setting.flagAndKey(
       "--upstream-read-timeout", "proxy-read-timeout", "DURATION", "60s",
@@ -300,6 +302,28 @@ public final class Catalog {
       "Longest stall writing a response to a client that does not read it (nginx's"
           + " `send_timeout`; ingress-nginx has no key for it), then the connection closes and the"
           + " access log shows the response cut short.");
+
+  public static final Setting<Integer> NEXT_UPSTREAM = Setting.key("proxy-next-upstream",
+      "conditions", "error timeout", NextUpstream::parseConditions, PER_REQUEST,
+      "When a request goes to the next endpoint, space-separated: `error`, `timeout`,"
+          + " `invalid_header`, `http_500`, `http_502`, `http_503`, `http_504`, `http_403`,"
+          + " `http_404`, `http_429`, `non_idempotent` (also POST, LOCK, PATCH once sent), or"
+          + " `off`. Never once the response started, nor with a streamed body; each endpoint once."
+          + " The Ingress annotation of the same name wins on its routes.");
+
+  public static final Setting<Integer> NEXT_UPSTREAM_TRIES = Setting.key(
+      "proxy-next-upstream-tries", "number", "3", v -> ValueParsers.intBetween(v, 0, 10_000),
+      PER_REQUEST,
+      "How many endpoints one request may try in all; `0`: each endpoint of the backend once.");
+
+  public static final Setting<Duration> NEXT_UPSTREAM_TIMEOUT = Setting.key(
+      "proxy-next-upstream-timeout", "duration", "0", ValueParsers::duration, PER_REQUEST,
+      "How long after the first try a next one may still start; `0`: no limit.");
+
+  public static final Setting<Boolean> RETRY_NON_IDEMPOTENT = Setting.key(
+      "retry-non-idempotent", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Let non-idempotent requests (POST, LOCK, PATCH) go to the next endpoint after they were"
+          + " sent, on every route, as if `non_idempotent` were in every `proxy-next-upstream`.");
 
   public static final Setting<Boolean> USE_PROXY_PROTOCOL = Setting.key("use-proxy-protocol",
       "bool", "false", ValueParsers::bool, PER_CONNECTION,
@@ -441,7 +465,8 @@ public final class Catalog {
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
-      CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
+      CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM, NEXT_UPSTREAM_TRIES,
+      NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
@@ -499,7 +524,9 @@ public final class Catalog {
         auth,
         edge,
         new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
-            v.get(CLIENT_BODY_TEMP_SIZE)));
+            v.get(CLIENT_BODY_TEMP_SIZE)),
+        new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
+            v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)));
   }
 
   private static String template(String value) {

@@ -33,7 +33,7 @@ public final class ValueParsers {
   private ValueParsers() {}
 
   /** nginx's size syntax: {@code 1m}, {@code 512k}, {@code 1g}, {@code 1024} bytes; 0 allowed. */
-  static long size(String value) {
+  public static long size(String value) {
     Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(

@@ -19,10 +19,18 @@ import java.util.Map;
  */
 final class FeatureAnnotations {
 
-  /** Every annotation that becomes a route step, in the order their steps are listed. */
+  /**
+   * Every annotation that becomes a route feature (a step, or a change of the route's policy), in
+   * the order their features are listed and applied.
+   */
   static final List<FeatureAnnotation> ALL =
       List.of(new ForwardedPrefixAnnotation(), new RequestBufferingAnnotation(),
-          new BodyBufferSizeAnnotation());
+          new BodyBufferSizeAnnotation(), UpstreamTimeoutAnnotation.CONNECT,
+          UpstreamTimeoutAnnotation.READ, UpstreamTimeoutAnnotation.SEND,
+          new BodySizeAnnotation(), new AccessLogAnnotation(),
+          ResponseBufferingAnnotations.BUFFERING, ResponseBufferingAnnotations.BUFFER_SIZE,
+          NextUpstreamAnnotations.CONDITIONS, NextUpstreamAnnotations.TRIES,
+          NextUpstreamAnnotations.TIMEOUT);
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;

@@ -23,14 +23,9 @@ public final class PendingMerge {
       P + "backend-protocol", P + "proxy-ssl-secret", P + "proxy-ssl-verify",
       P + "proxy-ssl-verify-depth", P + "proxy-ssl-name", P + "proxy-ssl-server-name",
       P + "proxy-ssl-protocols", P + "service-upstream",
-      P + "proxy-connect-timeout", P + "proxy-read-timeout", P + "proxy-send-timeout",
-      P + "proxy-next-upstream", P + "proxy-next-upstream-tries",
-      P + "proxy-next-upstream-timeout", P + "proxy-body-size",
-      P + "proxy-buffering", P + "proxy-buffer-size",
-      P + "custom-http-errors", P + "default-backend", P + "enable-access-log",
+      P + "custom-http-errors", P + "default-backend",
       P + "ssl-passthrough",
       P + "configuration-snippet", P + "server-snippet",
       // ConfigMap keys
-      "proxy-next-upstream", "proxy-next-upstream-tries", "proxy-next-upstream-timeout",
       "custom-http-errors", "allow-snippet-annotations", "server-tokens");
 }

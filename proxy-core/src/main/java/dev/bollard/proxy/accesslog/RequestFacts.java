@@ -53,6 +53,7 @@ public final class RequestFacts {
   private @Nullable List<String> captured;
   private boolean complete;
   private boolean cutShort;
+  private boolean unlogged;
 
   private RequestFacts(
       HttpRequest request, InetAddress client, LogSettings settings, long nanos, long micros) {
@@ -149,6 +150,27 @@ public final class RequestFacts {
     if (upstreamStartNanos == UNSET) {
       upstreamStartNanos = System.nanoTime();
     }
+  }
+
+  /**
+   * The request gets no access-log line ({@code enable-access-log: "false"} on its route); it is
+   * still measured.
+   */
+  public void skipAccessLog() {
+    unlogged = true;
+  }
+
+  /** Whether the request gets an access-log line (see {@link #skipAccessLog()}). */
+  public boolean accessLogged() {
+    return !unlogged;
+  }
+
+  /**
+   * When the first upstream try started ({@link System#nanoTime()}), or {@link Long#MIN_VALUE}
+   * before it.
+   */
+  public long upstreamStartNanos() {
+    return upstreamStartNanos;
   }
 
   /** An upstream connection (new or pooled) is ready at {@code address} ({@code host:port}). */

@@ -26,6 +26,8 @@ import java.util.List;
  * @param bodyBuffering whether request bodies are read whole before an upstream connection is
  *     taken ({@code proxy-request-buffering}, {@code client-body-buffer-size}); a route's Ingress
  *     may turn it off
+ * @param nextUpstream when a failed request goes to the next endpoint ({@code proxy-next-upstream},
+ *     {@code -tries}, {@code -timeout})
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -37,7 +39,8 @@ public record GlobalSettings(
     boolean sslRedirect,
     AuthSettings auth,
     EdgeSettings edge,
-    BodyBuffering bodyBuffering) {
+    BodyBuffering bodyBuffering,
+    NextUpstream nextUpstream) {
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
@@ -58,6 +61,22 @@ public record GlobalSettings(
     realIpCidrs = List.copyOf(realIpCidrs);
   }
 
+  /** Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}). */
+  public GlobalSettings(
+      long maxBodyBytes,
+      Timeouts timeouts,
+      boolean useProxyProtocol,
+      List<String> realIpCidrs,
+      boolean useForwardedHeaders,
+      Hsts hsts,
+      boolean sslRedirect,
+      AuthSettings auth,
+      EdgeSettings edge,
+      BodyBuffering bodyBuffering) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS);
+  }
+
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
   public GlobalSettings(
       long maxBodyBytes,
@@ -70,25 +89,31 @@ public record GlobalSettings(
       AuthSettings auth,
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, BodyBuffering.OFF);
+        sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream);
+  }
+
+  /** These settings with other retry rules. */
+  public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream);
   }
 
   /**

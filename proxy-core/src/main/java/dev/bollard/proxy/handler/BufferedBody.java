@@ -14,8 +14,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A whole request body read by a {@link BodySpool}: its first bytes in memory, the rest (if any) in
- * an unlinked temporary file. Sent upstream once, with a {@code Content-Length} (a chunked request
- * goes up with its length known, as nginx sends a buffered body); written or released exactly once.
+ * an unlinked temporary file. Sent upstream with a {@code Content-Length} (a chunked request goes up
+ * with its length known, as nginx sends a buffered body): handed on by its last write, or released.
+ * A write that keeps it ({@link #writeTo(Channel, boolean)}) lets it be sent again to the next
+ * endpoint ({@code proxy-next-upstream}).
  */
 final class BufferedBody {
 
@@ -57,14 +59,24 @@ final class BufferedBody {
    *     toward the channel's writability), or {@code null} when the body is all in memory
    */
   @Nullable ChannelProgressivePromise writeTo(Channel upstream) {
-    handedOn = true;
-    upstream.write(new DefaultHttpContent(memory));
+    return writeTo(upstream, false);
+  }
+
+  /**
+   * Writes the body like {@link #writeTo(Channel)}; with {@code keep} the body stays owned here,
+   * to be written again or {@link #release() released}.
+   */
+  @Nullable ChannelProgressivePromise writeTo(Channel upstream, boolean keep) {
+    handedOn = !keep;
+    upstream.write(new DefaultHttpContent(keep ? memory.retainedDuplicate() : memory));
     ChannelProgressivePromise region = null;
     if (file != null && fileBytes > 0) {
-      // The region closes the file when written (or failed), which frees its disk space.
+      // The region closes the file when written (or failed), which frees its disk space; a kept
+      // body's region leaves the file open for the next write.
       region = upstream.newProgressivePromise();
-      upstream.write(new SpooledRegion(file, fileBytes, space), region);
-    } else {
+      upstream.write(keep ? new KeptRegion(file, fileBytes) : new SpooledRegion(file, fileBytes,
+          space), region);
+    } else if (!keep) {
       closeFile();
     }
     upstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -89,6 +101,18 @@ final class BufferedBody {
         // Unlinked already: closing only returns the descriptor and the disk space.
       }
       space.giveBack(fileBytes);
+    }
+  }
+
+  /** The file part of a kept body on its way upstream: the file stays open. */
+  private static final class KeptRegion extends DefaultFileRegion {
+    KeptRegion(FileChannel file, long bytes) {
+      super(file, 0, bytes);
+    }
+
+    @Override
+    protected void deallocate() {
+      // The body owns the file and closes it when released.
     }
   }
 

@@ -82,6 +82,9 @@ final class ClientRequest implements StepRequest {
     } else {
       facts.route("", "", backendId);
     }
+    if (!result.steps().policy().accessLog()) {
+      facts.skipAccessLog();
+    }
   }
 
   /** The routing result; only after {@link #routed}. */

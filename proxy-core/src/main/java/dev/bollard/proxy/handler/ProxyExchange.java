@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.upstream.UpstreamConnection;
@@ -9,6 +10,7 @@ import dev.bollard.proxy.upstream.UpstreamListener;
 import dev.bollard.proxy.upstream.UpstreamPools;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
@@ -31,14 +33,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request relayed to an upstream: picks endpoints (round-robin, each tried once), sends the
- * request body up (a {@link BufferedBody} read whole before, or streamed as it arrives) and
- * streams the response down with backpressure both ways, maps upstream failures to 502/504, and
- * returns a cleanly finished keep-alive connection to the pool. An upstream that breaks HTTP (a
- * response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at once before the
- * response head went out, and after it a client connection closed without the response's end; its
- * connection is discarded either way. So does an upstream that takes no request bytes for
- * {@code proxy-send-timeout} (504 before the response head).
+ * One request relayed to an upstream: tries endpoints in round-robin order, sends the request body
+ * up (a {@link BufferedBody} read whole before, or streamed as it arrives) and streams the response
+ * down with backpressure both ways, maps upstream failures to 502/504, and returns a cleanly
+ * finished keep-alive connection to the pool. An upstream that breaks HTTP (a response Netty fails
+ * to decode, an unasked {@code 101}, a close) costs a 502 before the response head went out, and
+ * after it a client connection closed without the response's end; its connection is discarded
+ * either way. So does an upstream that takes no request bytes for {@code proxy-send-timeout} (504
+ * before the response head).
+ *
+ * <p>A try that fails before the response head went out (connect error or timeout, a close, an
+ * invalid head, a read or send timeout, a status such as 503) goes to the next endpoint when the
+ * route's {@code proxy-next-upstream} rules allow it ({@link UpstreamRetries}, made on the first
+ * failure); otherwise the failure (or the response) goes to the client.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
@@ -60,15 +67,20 @@ final class ProxyExchange
   private final Duration sendTimeout;
   private final Duration connectTimeout;
   private final long maxBodyBytes;
+  private final RoutePolicy policy;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
-  /** The whole body, read before connecting (request buffering); until it is written. */
+  /**
+   * The whole body, read before connecting (request buffering); until it is handed on by a write,
+   * or kept until the exchange ends when a next try may send it again.
+   */
   private @Nullable BufferedBody body;
   // Rarely used (body parts that arrive before the upstream connects): the smallest array.
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
 
-  private int attempt;
+  /** The retry rules at work for this request, from its first failed try; else {@code null}. */
+  private @Nullable UpstreamRetries retries;
   private @Nullable UpstreamConnection upstream;
   private @Nullable Endpoint endpoint;
   private @Nullable HttpResponse upstreamResponse;
@@ -84,11 +96,12 @@ final class ProxyExchange
   private final Runnable onDeadline = this::deadlinePassed;
   private Sending sending = Sending.RECEIVING;
   private Relaying relaying = Relaying.WAITING;
-  /** Whether body bytes went upstream (then a request is not safe to send again). */
+  /** Whether streamed body bytes went upstream (then the request cannot be sent again). */
   private boolean bodyForwarded;
+  /** Whether the current try wrote the request (head) to its upstream. */
+  private boolean sent;
   private boolean clientKeepAlive;
   private boolean upstreamKeepAlive;
-  private boolean staleRetried;
 
   /** Where the client's request is. */
   private enum Sending {
@@ -136,6 +149,7 @@ final class ProxyExchange
     this.sendTimeout = policy.sendTimeout();
     this.connectTimeout = policy.connectTimeout();
     this.maxBodyBytes = policy.maxBodyBytes();
+    this.policy = policy;
     this.body = body;
     if (body != null) {
       sending = Sending.RECEIVED;
@@ -145,32 +159,33 @@ final class ProxyExchange
   }
 
   void start() {
-    tryNextEndpoint();
+    request.facts.upstreamStarted();
+    tryEndpoint(candidates.get(0), false);
   }
 
   // ---- connecting -------------------------------------------------------------------------
 
-  private void tryNextEndpoint() {
-    if (relaying == Relaying.DONE) {
-      return;
-    }
-    if (attempt >= candidates.size()) {
-      fail(HttpResponseStatus.BAD_GATEWAY,
-          "no endpoint of backend " + backend.id() + " accepted a connection");
-      return;
-    }
-    Endpoint next = candidates.get(attempt++);
-    request.facts.upstreamStarted();
-    Future<UpstreamConnection> f =
-        pools.acquire(client.channel().eventLoop(), next, this, connectTimeout);
-    f.addListener(done -> connected(next, f));
+  /** Starts a try on {@code target}: a pooled connection, or a new one when {@code fresh}. */
+  private void tryEndpoint(Endpoint target, boolean fresh) {
+    endpoint = target;
+    sent = false;
+    Future<UpstreamConnection> f = fresh
+        ? pools.connect(client.channel().eventLoop(), target, this, connectTimeout)
+        : pools.acquire(client.channel().eventLoop(), target, this, connectTimeout);
+    f.addListener(done -> connected(target, f));
   }
 
   private void connected(Endpoint target, Future<UpstreamConnection> f) {
     if (!f.isSuccess()) {
-      log.info("Upstream connect to {} for backend {} failed: {}", target, backend.id(),
-          f.cause().toString());
-      tryNextEndpoint();
+      if (relaying == Relaying.DONE) {
+        return;
+      }
+      Throwable cause = f.cause();
+      boolean timedOut = cause instanceof ConnectTimeoutException;
+      tryFailed(timedOut ? NextUpstream.TIMEOUT : NextUpstream.ERROR,
+          timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
+          "backend " + backend.id() + " endpoint " + target + " did not accept a connection ("
+              + cause + ")");
       return;
     }
     UpstreamConnection conn = f.getNow();
@@ -179,18 +194,22 @@ final class ProxyExchange
       return;
     }
     upstream = conn;
-    endpoint = target;
     request.facts.upstreamConnected(conn.address());
     boolean read = client.channel().isWritable();
     if (conn.channel().config().isAutoRead() != read) {
       conn.channel().config().setAutoRead(read);
     }
+    sent = true;
     conn.channel().write(upstreamRequest);
     BufferedBody whole = body;
     if (whole != null) {
-      body = null;
-      bodyForwarded = whole.length() > 0;
-      ChannelProgressivePromise region = whole.writeTo(conn.channel());
+      // Kept only while a next try may send it again; else handed on with this write.
+      boolean keep = UpstreamRetries.mayTryAgain(policy.nextUpstream(), clientRequest.method(),
+          candidates.size());
+      if (!keep) {
+        body = null;
+      }
+      ChannelProgressivePromise region = whole.writeTo(conn.channel(), keep);
       sending = Sending.SENT;
       if (region != null) {
         regionWriting = true;
@@ -275,7 +294,8 @@ final class ProxyExchange
   @Override
   public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
     UpstreamConnection conn = upstream;
-    if (sendTimerOn && conn != null && relaying != Relaying.DONE) {
+    if (sendTimerOn && conn != null && relaying != Relaying.DONE
+        && future.channel() == conn.channel()) {
       conn.expectResponseWithin(sendTimeout.toNanos(), onDeadline);
     }
   }
@@ -283,9 +303,12 @@ final class ProxyExchange
   /** A buffered body's file region was written upstream (or failed, then the upstream closes). */
   @Override
   public void operationComplete(ChannelProgressiveFuture future) {
-    regionWriting = false;
     UpstreamConnection conn = upstream;
-    if (conn != null && relaying != Relaying.DONE) {
+    if (conn == null || future.channel() != conn.channel()) {
+      return; // a failed try's write, ended after the request went on
+    }
+    regionWriting = false;
+    if (relaying != Relaying.DONE) {
       updateSendTimer(conn);
     }
   }
@@ -310,6 +333,48 @@ final class ProxyExchange
     }
   }
 
+  /** Whether the whole request can be sent once more: no body, or one kept whole. */
+  private boolean canSendAgain() {
+    return body != null || (!bodyForwarded && sending != Sending.RECEIVING);
+  }
+
+  /**
+   * The try failed before the response head went out: the next endpoint when the route's rules
+   * allow it ({@code condition}, one of {@link NextUpstream}'s), else {@code status} to the client.
+   */
+  private void tryFailed(int condition, HttpResponseStatus status, String detail) {
+    UpstreamRetries r = retries;
+    if (r == null) {
+      r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
+          request.facts.upstreamStartNanos());
+      retries = r;
+    }
+    Endpoint next = r.next(condition, clientRequest.method(), sent, canSendAgain());
+    if (next == null) {
+      fail(status, detail);
+      return;
+    }
+    log.info("{} {}: {}; trying endpoint {} (proxy-next-upstream)", clientRequest.method(),
+        clientRequest.uri(), detail, next);
+    nextTry();
+    tryEndpoint(next, false);
+  }
+
+  /** Drops the failed try's connection and puts the request back as it was before sending. */
+  private void nextTry() {
+    stopTimers();
+    regionWriting = false;
+    discardUpstream();
+    relaying = Relaying.WAITING;
+    if (sent && body == null && sending != Sending.RECEIVING) {
+      // A bodiless request whose end was written: its end goes again.
+      sending = Sending.RECEIVED;
+      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+    } else if (sent && body != null) {
+      sending = Sending.RECEIVED;
+    }
+  }
+
   // ---- response direction -------------------------------------------------------------------
 
   @Override
@@ -322,9 +387,11 @@ final class ProxyExchange
       armReadTimer();
     }
     if (msg instanceof HttpResponse response) {
+      UpstreamConnection from = upstream;
       onResponseHead(response);
-      if (relaying == Relaying.DONE) {
-        // Failed or upgraded on its head: a full (failed) response's content goes nowhere.
+      if (relaying == Relaying.DONE || upstream != from) {
+        // Failed, upgraded, or gone to the next endpoint on its head: a full response's content
+        // goes nowhere.
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -335,7 +402,7 @@ final class ProxyExchange
         // LastHttpContent: never a clean end, and the decoder is stuck, so never pooled.
         Throwable cause = content.decoderResult().cause();
         content.release();
-        upstreamBroken("sent a malformed response body (" + cause + ")");
+        upstreamBroken(NextUpstream.ERROR, "sent a malformed response body (" + cause + ")");
         return;
       }
       onResponseContent(content);
@@ -347,7 +414,7 @@ final class ProxyExchange
 
   private void onResponseHead(HttpResponse response) {
     if (response.decoderResult().isFailure()) {
-      upstreamBroken("sent an invalid response (" + response.decoderResult().cause() + ")");
+      invalidHead("sent an invalid response (" + response.decoderResult().cause() + ")");
       return;
     }
     int code = response.status().code();
@@ -356,13 +423,23 @@ final class ProxyExchange
         upgrade(response);
       } else {
         // Nothing asked for it; the decoder now passes raw bytes, so no final response can come.
-        upstreamBroken("switched protocols (101) though the request asked for no upgrade");
+        invalidHead("switched protocols (101) though the request asked for no upgrade");
       }
       return;
     }
     if (code >= 100 && code < 200) {
       // The proxy answered any Expect itself; other interim responses are not relayed.
       relaying = Relaying.INTERIM;
+      return;
+    }
+    int headLimit = policy.maxResponseHeadBytes();
+    if (headLimit > 0 && ResponseHeads.size(response) > headLimit) {
+      invalidHead("sent a response head larger than " + headLimit + " bytes (proxy-buffer-size)");
+      return;
+    }
+    int statusCondition = NextUpstream.statusCondition(code);
+    if (statusCondition != 0 && policy.nextUpstream().on(statusCondition)
+        && nextTryFor(statusCondition, code)) {
       return;
     }
     upstreamResponse = response;
@@ -402,6 +479,7 @@ final class ProxyExchange
     upstream = null;
     HttpResponse response = upstreamResponse;
     boolean reusable = sending == Sending.SENT && response != null && upstreamKeepAlive;
+    releasePending();
     if (conn != null) {
       if (reusable) {
         conn.release();
@@ -411,6 +489,29 @@ final class ProxyExchange
     }
     owner.telemetry().completed(request.facts, response != null ? response.status().code() : 502);
     owner.exchangeDone(this, clientKeepAlive && sending != Sending.RECEIVING, written);
+  }
+
+  /**
+   * A response with a status the rules name: the next endpoint if there is one (this response is
+   * discarded, head and body, with its connection); else it goes to the client as it is.
+   */
+  private boolean nextTryFor(int condition, int status) {
+    UpstreamRetries r = retries;
+    if (r == null) {
+      r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
+          request.facts.upstreamStartNanos());
+      retries = r;
+    }
+    Endpoint next = r.next(condition, clientRequest.method(), sent, canSendAgain());
+    if (next == null) {
+      return false;
+    }
+    log.info("{} {}: backend {} endpoint {} answered {}; trying endpoint {}"
+        + " (proxy-next-upstream)", clientRequest.method(), clientRequest.uri(), backend.id(),
+        endpoint, status, next);
+    nextTry();
+    tryEndpoint(next, false);
+    return true;
   }
 
   private void upgrade(HttpResponse response) {
@@ -460,37 +561,44 @@ final class ProxyExchange
   @Override
   public void onUpstreamClosed(boolean failed) {
     UpstreamConnection conn = upstream;
-    upstream = null;
     if (relaying == Relaying.DONE) {
+      upstream = null;
       return;
     }
     stopTimers();
-    if (relaying != Relaying.STREAMING
-        && conn != null
-        && conn.isReused()
-        && sending != Sending.RECEIVING
-        && !bodyForwarded
-        && !staleRetried) {
-      // A pooled connection the upstream closed while it sat idle: nothing was processed, so the
-      // bodiless request is safe to send again on a fresh connection.
-      staleRetried = true;
-      sending = Sending.RECEIVED;
-      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
-      Endpoint target = conn.endpoint();
-      Future<UpstreamConnection> f =
-          pools.connect(client.channel().eventLoop(), target, this, connectTimeout);
-      f.addListener(done -> connected(target, f));
+    upstream = null;
+    if (relaying != Relaying.STREAMING && conn != null && conn.isReused()
+        && sending != Sending.RECEIVING && resendAfterStaleConnection()) {
+      // A pooled connection the upstream closed while it sat idle: the request goes once more on
+      // a new connection to the same endpoint.
+      nextTry();
+      tryEndpoint(conn.endpoint(), true);
       return;
     }
-    upstreamBroken(failed ? "reset the connection" : "closed the connection");
+    upstreamBroken(NextUpstream.ERROR, failed ? "reset the connection" : "closed the connection");
   }
 
-  private void upstreamBroken(String what) {
+  private boolean resendAfterStaleConnection() {
+    UpstreamRetries r = retries;
+    if (r == null) {
+      r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
+          request.facts.upstreamStartNanos());
+      retries = r;
+    }
+    return r.resendAfterStaleConnection(clientRequest.method(), canSendAgain());
+  }
+
+  /** The upstream sent a head that cannot be relayed ({@code invalid_header}). */
+  private void invalidHead(String what) {
+    upstreamBroken(NextUpstream.INVALID_HEADER, what);
+  }
+
+  private void upstreamBroken(int condition, String what) {
     if (relaying == Relaying.DONE) {
       return;
     }
     if (relaying != Relaying.STREAMING) {
-      fail(HttpResponseStatus.BAD_GATEWAY,
+      tryFailed(condition, HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
     } else {
       log.info("Backend {} endpoint {} {} mid-response; closing the client connection",
@@ -514,7 +622,7 @@ final class ProxyExchange
       return;
     }
     if (relaying != Relaying.STREAMING) {
-      fail(HttpResponseStatus.GATEWAY_TIMEOUT,
+      tryFailed(NextUpstream.TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
           "backend " + backend.id() + " endpoint " + endpoint + " took no request bytes for "
               + sendTimeout.toMillis() + " ms (proxy-send-timeout)");
     } else {
@@ -530,9 +638,9 @@ final class ProxyExchange
       return;
     }
     if (relaying != Relaying.STREAMING) {
-      fail(HttpResponseStatus.GATEWAY_TIMEOUT,
+      tryFailed(NextUpstream.TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
           "backend " + backend.id() + " endpoint " + endpoint + " did not answer within "
-              + readTimeout.toMillis() + " ms");
+              + readTimeout.toMillis() + " ms (proxy-read-timeout)");
     } else {
       log.info("Backend {} endpoint {} went silent mid-response for {} ms; closing", backend.id(),
           endpoint, readTimeout.toMillis());

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where completed requests go (the access log and the metrics) and where client connections are
- * counted. One per server, shared by its listeners; it only hands values on.
+ * counted. One per server, shared by its listeners; it only hands values on. A request whose route
+ * turned its access log off ({@link RequestFacts#accessLogged()}) reaches the metrics only.
  */
 public final class RequestTelemetry {
 
@@ -16,14 +17,17 @@ public final class RequestTelemetry {
 
   private final RequestSink sink;
   private final @Nullable ProxyMetrics metrics;
+  /** The metrics as a sink, or {@link RequestSink#NONE}. */
+  private final RequestSink measured;
 
   /**
    * @param sink receives every completed request (the access log)
    * @param metrics also receives every completed request, and counts connections; or {@code null}
    */
   public RequestTelemetry(RequestSink sink, @Nullable ProxyMetrics metrics) {
-    this.sink = metrics == null ? sink : sink.andThen(metrics);
+    this.sink = sink;
     this.metrics = metrics;
+    this.measured = metrics == null ? RequestSink.NONE : metrics;
   }
 
   /**
@@ -57,7 +61,7 @@ public final class RequestTelemetry {
   /** The request is over with {@code status}; the first call hands its facts on. */
   void completed(RequestFacts facts, int status) {
     if (facts.complete(status)) {
-      sink.completed(facts);
+      handOn(facts);
     }
   }
 
@@ -67,7 +71,14 @@ public final class RequestTelemetry {
    */
   void aborted(RequestFacts facts, int status) {
     if (facts.abort(status)) {
+      handOn(facts);
+    }
+  }
+
+  private void handOn(RequestFacts facts) {
+    if (facts.accessLogged()) {
       sink.completed(facts);
     }
+    measured.completed(facts);
   }
 }

@@ -2,6 +2,7 @@ package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
+import dev.bollard.proxy.config.NextUpstream;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,7 +18,12 @@ import java.util.Objects;
  * @param readTimeout upstream read timeout ({@code proxy-read-timeout})
  * @param sendTimeout upstream send timeout ({@code proxy-send-timeout})
  * @param maxBodyBytes largest request body, 0 for unlimited ({@code proxy-body-size})
- * @param accessLog whether the route's requests get an access-log line ({@code enable-access-log})
+ * @param accessLog whether the route's requests get an access-log line ({@code enable-access-log});
+ *     they are measured either way
+ * @param nextUpstream when a failed request goes to the next endpoint ({@code proxy-next-upstream},
+ *     {@code -tries}, {@code -timeout})
+ * @param maxResponseHeadBytes largest upstream response head the route accepts ({@code
+ *     proxy-buffer-size}), or 0 for the upstream decoder's own bound (64 KiB)
  */
 public record RoutePolicy(
     BodyBuffering bodyBuffering,
@@ -25,7 +31,9 @@ public record RoutePolicy(
     Duration readTimeout,
     Duration sendTimeout,
     long maxBodyBytes,
-    boolean accessLog) {
+    boolean accessLog,
+    NextUpstream nextUpstream,
+    int maxResponseHeadBytes) {
 
   /** The policy of a proxy nobody configured ({@link GlobalSettings#DEFAULTS}). */
   public static final RoutePolicy DEFAULTS = of(GlobalSettings.DEFAULTS);
@@ -39,19 +47,54 @@ public record RoutePolicy(
       throw new IllegalArgumentException(
           "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
     }
+    Objects.requireNonNull(nextUpstream, "nextUpstream");
+    if (maxResponseHeadBytes < 0) {
+      throw new IllegalArgumentException("maxResponseHeadBytes: " + maxResponseHeadBytes
+          + " (expected: >= 0, 0 for the decoder's bound)");
+    }
   }
 
   /** The policy the global settings give a route whose Ingress changes nothing. */
   public static RoutePolicy of(GlobalSettings settings) {
     GlobalSettings.Timeouts t = settings.timeouts();
     return new RoutePolicy(settings.bodyBuffering(), t.connect(), t.read(), t.send(),
-        settings.maxBodyBytes(), true);
+        settings.maxBodyBytes(), true, settings.nextUpstream(), 0);
   }
 
   /** This policy with another request body policy. */
   public RoutePolicy withBodyBuffering(BodyBuffering value) {
     return new RoutePolicy(value, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog);
+        accessLog, nextUpstream, maxResponseHeadBytes);
+  }
+
+  /** This policy with other upstream timeouts. */
+  public RoutePolicy withTimeouts(Duration connect, Duration read, Duration send) {
+    return new RoutePolicy(bodyBuffering, connect, read, send, maxBodyBytes, accessLog,
+        nextUpstream, maxResponseHeadBytes);
+  }
+
+  /** This policy with another body limit (0 for none). */
+  public RoutePolicy withMaxBodyBytes(long value) {
+    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, value,
+        accessLog, nextUpstream, maxResponseHeadBytes);
+  }
+
+  /** This policy with access-log lines on or off. */
+  public RoutePolicy withAccessLog(boolean value) {
+    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
+        value, nextUpstream, maxResponseHeadBytes);
+  }
+
+  /** This policy with other retry rules. */
+  public RoutePolicy withNextUpstream(NextUpstream value) {
+    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
+        accessLog, value, maxResponseHeadBytes);
+  }
+
+  /** This policy with another bound on upstream response heads (0 for the decoder's). */
+  public RoutePolicy withMaxResponseHeadBytes(int value) {
+    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
+        accessLog, nextUpstream, value);
   }
 
   private static void requirePositive(String name, Duration value) {
