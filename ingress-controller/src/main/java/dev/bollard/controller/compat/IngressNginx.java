@@ -115,13 +115,22 @@ public final class IngressNginx {
       honoured("service-upstream", "true",
           "the Service's cluster IP and port instead of its endpoints (no retries to another"
               + " endpoint, as in ingress-nginx)"),
-      honoured("proxy-connect-timeout", "3", "seconds, or with a unit (3s)"),
-      honoured("proxy-read-timeout", "120", "seconds, or with a unit"),
-      honoured("proxy-send-timeout", "120", "seconds, or with a unit; enforced"),
-      honoured("proxy-next-upstream", "error timeout http_502",
-          "retries on error, timeout and the listed statuses; never a non-idempotent request"
-              + " once it was sent (unless non_idempotent)"),
-      honoured("proxy-next-upstream-tries", "2", "0 means no limit, as in nginx"),
+      differs("proxy-connect-timeout", "3",
+          "whole seconds, as ingress-nginx reads the annotation; \"3s\" or 0 is a problem (the"
+              + " global value stays, which ingress-nginx does silently); per try"),
+      differs("proxy-read-timeout", "120",
+          "whole seconds; \"120s\" or 0 is a problem and the global value stays"),
+      differs("proxy-send-timeout", "120",
+          "whole seconds; \"120s\" or 0 is a problem and the global value stays; enforced"),
+      differs("proxy-next-upstream", "error timeout http_502",
+          "retries on error, timeout, invalid_header and the listed statuses, never a"
+              + " non-idempotent request once it was sent (unless non_idempotent), never once the"
+              + " response started or a streamed body went up; each endpoint at most once per"
+              + " request (ingress-nginx's balancer may pick the same one again, so a backend"
+              + " with one endpoint never retries under Bollard); the access log shows the last"
+              + " try"),
+      differs("proxy-next-upstream-tries", "2",
+          "0 means each endpoint once (nginx: no limit)"),
       honoured("proxy-next-upstream-timeout", "10", "seconds; 0 means no limit"),
       honoured("proxy-body-size", "8m", "larger bodies get 413; 0 means no limit"),
       honoured("client-body-buffer-size", "1m",
@@ -131,7 +140,11 @@ public final class IngressNginx {
           "on reads a request body whole before an upstream connection is taken; off streams"
               + " it"),
       differs("proxy-buffering", "on", STREAMS + "; the value is checked (on/off)"),
-      differs("proxy-buffer-size", "8k", STREAMS + "; the size is checked (nginx sizes)"),
+      differs("proxy-buffer-size", "8k",
+          "bounds the upstream response head (a larger one is an invalid response: 502, or the"
+              + " next endpoint under invalid_header), as nginx's \"upstream sent too big"
+              + " header\"; without it the bound is 64 KiB, not 4k, and no value lifts it above"
+              + " 64 KiB. " + STREAMS),
       ignored("proxy-buffers-number", STREAMS),
       ignored("proxy-busy-buffers-size", STREAMS),
       ignored("proxy-max-temp-file-size", STREAMS + "; nothing is written to disk"),
@@ -344,8 +357,8 @@ public final class IngressNginx {
       key("ignore-invalid-headers", Status.IGNORED,
           "Bollard refuses requests with invalid header names (400) instead of dropping the"
               + " headers"),
-      key("retry-non-idempotent", Status.IGNORED,
-          "a non-idempotent request is never retried once it was sent"),
+      key("retry-non-idempotent", Status.HONOURED,
+          "also applies to an Ingress's own proxy-next-upstream"),
       key("error-log-level", Status.IGNORED, "Bollard's log level is logback's"),
       key("http2-max-field-size", Status.PLANNED, "HTTP/2", 18),
       key("http2-max-header-size", Status.PLANNED, "HTTP/2", 18),
