@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.upstream.UpstreamConnection;
@@ -52,6 +53,8 @@ final class ProxyExchange
   private final HttpRequest clientRequest;
   private final HttpRequest upstreamRequest;
   private final Backend backend;
+  /** How this request's upstream connection speaks TLS, or {@code null} for plain HTTP. */
+  private final @Nullable UpstreamTls tls;
   private final boolean keepAlive;
   private final boolean webSocket;
   private final UpstreamPools pools;
@@ -142,6 +145,10 @@ final class ProxyExchange
     }
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
     this.request = owner.requestContext();
+    UpstreamTls backendTls = backend.tls();
+    // AUTO_HTTP: TLS upstream only for a request that came over TLS (nginx's $scheme).
+    this.tls = backendTls != null && backendTls.onlyForTlsClients() && !request.secure()
+        ? null : backendTls;
   }
 
   void start() {
@@ -162,7 +169,7 @@ final class ProxyExchange
     Endpoint next = candidates.get(attempt++);
     request.facts.upstreamStarted();
     Future<UpstreamConnection> f =
-        pools.acquire(client.channel().eventLoop(), next, this, connectTimeout);
+        pools.acquire(client.channel().eventLoop(), next, tls, this, connectTimeout);
     f.addListener(done -> connected(next, f));
   }
 
@@ -478,7 +485,7 @@ final class ProxyExchange
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
       Endpoint target = conn.endpoint();
       Future<UpstreamConnection> f =
-          pools.connect(client.channel().eventLoop(), target, this, connectTimeout);
+          pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout);
       f.addListener(done -> connected(target, f));
       return;
     }
