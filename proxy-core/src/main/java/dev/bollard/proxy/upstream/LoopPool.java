@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -162,13 +163,23 @@ final class LoopPool {
               } else {
                 connect.channel().close();
                 promise.setFailure(new SSLException("TLS handshake with " + endpoint
-                    + " (name " + tls.serverName() + ") failed: " + h.cause().getMessage(),
+                    + " (name " + tls.serverName() + ") failed: " + reason(h.cause()),
                     h.cause()));
               }
             });
           }
         });
     return promise;
+  }
+
+  /** Why a handshake failed, in one short line (Netty's plain-text error dumps the bytes). */
+  private static String reason(Throwable cause) {
+    if (cause instanceof NotSslRecordException) {
+      return "the endpoint does not speak TLS (it answered in plain text); if it serves plain"
+          + " HTTP, remove backend-protocol HTTPS";
+    }
+    String message = String.valueOf(cause.getMessage());
+    return message.length() <= 300 ? message : message.substring(0, 300) + "...";
   }
 
   private void opened(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls,
