@@ -101,6 +101,8 @@ final class UpstreamTlsContexts {
   static SslContext build(UpstreamTls tls) throws SSLException {
     SslContextBuilder builder = SslContextBuilder.forClient()
         // The JDK's engine: hostname checks and SNI are set per connection through SSLParameters.
+        // Netty's OpenSSL engine was tried: it sends the peer host as SNI even when told not to,
+        // and reports failed verifications as "General OpenSslEngine problem".
         .sslProvider(SslProvider.JDK)
         .protocols(tls.protocols())
         .trustManager(trust(tls));
