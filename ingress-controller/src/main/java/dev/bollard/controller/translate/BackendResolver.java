@@ -46,10 +46,21 @@ final class BackendResolver {
 
   private final ResourceStore store;
   private final List<Problem> problems;
+  private final @Nullable UpstreamAnnotations upstreams;
 
-  BackendResolver(ResourceStore store, List<Problem> problems) {
+  /**
+   * @param upstreams how each Ingress's backends are reached (TLS, service-upstream), or {@code
+   *     null} for plain HTTP to the endpoints
+   */
+  BackendResolver(ResourceStore store, List<Problem> problems,
+      @Nullable UpstreamAnnotations upstreams) {
     this.store = store;
     this.problems = problems;
+    this.upstreams = upstreams;
+  }
+
+  BackendResolver(ResourceStore store, List<Problem> problems) {
+    this(store, problems, null);
   }
 
   /**
@@ -60,6 +71,16 @@ final class BackendResolver {
    */
   Optional<Backend> resolve(
       String namespace, IngressBackend backend, RouteSource resource, String field, String skipped) {
+    UpstreamAnnotations.Upstream upstream =
+        upstreams == null ? UpstreamAnnotations.Upstream.PLAIN : upstreams.forSource(resource);
+    IngressServiceBackend ref = backend.getService();
+    return resolve(namespace, backend, resource, field, skipped, upstream.serviceUpstream())
+        .map(b -> upstream.apply(b, namespace, ref == null ? "" : ref.getName(),
+            ref == null ? null : store.service(namespace, ref.getName()).orElse(null)));
+  }
+
+  private Optional<Backend> resolve(String namespace, IngressBackend backend,
+      RouteSource resource, String field, String skipped, boolean serviceUpstream) {
     IngressServiceBackend ref = backend.getService();
     if (ref == null) {
       problems.add(
@@ -119,6 +140,12 @@ final class BackendResolver {
               + port.getProtocol()
               + "; only TCP can be proxied");
     }
+    if (serviceUpstream) {
+      Optional<Backend> cluster = clusterIp(service, serviceKey, port, id, resource, field);
+      if (cluster.isPresent()) {
+        return cluster;
+      }
+    }
     String portName = nameOf(port.getName());
     List<EndpointSlice> slices = store.endpointSlices(namespace, ref.getName());
     SortedSet<Endpoint> endpoints = new TreeSet<>();
@@ -130,6 +157,24 @@ final class BackendResolver {
       fromSlices(slices, portName, endpoints, notReady);
     }
     return Optional.of(new Backend(id, List.copyOf(endpoints), List.copyOf(notReady)));
+  }
+
+  /**
+   * ingress-nginx's {@code service-upstream}: one endpoint, the Service's cluster IP and port, so
+   * that kube-proxy balances. A Service without a cluster IP (headless) is a problem, and its
+   * endpoints are used instead, as ingress-nginx does.
+   */
+  private Optional<Backend> clusterIp(Service service, String serviceKey, ServicePort port,
+      String id, RouteSource resource, String field) {
+    String ip = service.getSpec().getClusterIP();
+    if (ip == null || ip.isEmpty() || ip.equals("None")) {
+      problems.add(new Problem(resource,
+          "metadata.annotations[" + UpstreamAnnotations.SERVICE_UPSTREAM + "]",
+          "Service " + serviceKey + " has no cluster IP (headless); its endpoints are used."
+              + " Give it a cluster IP or remove the annotation."));
+      return Optional.empty();
+    }
+    return Optional.of(new Backend(id, List.of(new Endpoint(ip, port.getPort()))));
   }
 
   private Optional<Backend> externalName(

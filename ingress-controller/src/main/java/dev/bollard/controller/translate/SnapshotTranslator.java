@@ -139,11 +139,12 @@ public final class SnapshotTranslator {
     }
     ours.sort(CheckedIngress.OLDEST_FIRST);
 
-    BackendResolver resolver = new BackendResolver(store, problems);
     EdgeAnnotations edges = new EdgeAnnotations(store, problems);
     AuthPolicies auth = new AuthPolicies(store, problems);
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
+    UpstreamAnnotations upstreams = new UpstreamAnnotations(store, byName, problems);
+    BackendResolver resolver = new BackendResolver(store, problems, upstreams);
     FeatureAnnotations features = new FeatureAnnotations(byName, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
@@ -196,7 +197,7 @@ public final class SnapshotTranslator {
             new VirtualHost(
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
-                    .map(features::apply).map(regex::apply)
+                    .map(features::apply).map(regex::apply).map(upstreams::refuseIfBroken)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.config;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Service port and the endpoints that serve it.
@@ -12,8 +13,10 @@ import java.util.List;
  * @param endpoints the ready endpoints, sorted: the only ones that take traffic
  * @param notReady the endpoints the cluster lists as not ready (or terminating), sorted; shown on
  *     the status page, never sent traffic
+ * @param tls how upstream connections speak TLS, or {@code null} for plain HTTP
  */
-public record Backend(String id, List<Endpoint> endpoints, List<Endpoint> notReady) {
+public record Backend(
+    String id, List<Endpoint> endpoints, List<Endpoint> notReady, @Nullable UpstreamTls tls) {
 
   public Backend {
     if (id.isEmpty()) {
@@ -23,8 +26,18 @@ public record Backend(String id, List<Endpoint> endpoints, List<Endpoint> notRea
     notReady = List.copyOf(notReady);
   }
 
-  /** A backend whose endpoints are all ready. */
+  /** A plain-HTTP backend. */
+  public Backend(String id, List<Endpoint> endpoints, List<Endpoint> notReady) {
+    this(id, endpoints, notReady, null);
+  }
+
+  /** A plain-HTTP backend whose endpoints are all ready. */
   public Backend(String id, List<Endpoint> endpoints) {
     this(id, endpoints, List.of());
+  }
+
+  /** This backend with {@code tls} (or plain HTTP for {@code null}). */
+  public Backend withTls(@Nullable UpstreamTls tls) {
+    return new Backend(id, endpoints, notReady, tls);
   }
 }

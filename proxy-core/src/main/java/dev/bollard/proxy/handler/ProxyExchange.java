@@ -3,6 +3,7 @@ package dev.bollard.proxy.handler;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.NextUpstream;
+import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.upstream.UpstreamConnection;
@@ -59,6 +60,8 @@ final class ProxyExchange
   private final HttpRequest clientRequest;
   private final HttpRequest upstreamRequest;
   private final Backend backend;
+  /** How this request's upstream connection speaks TLS, or {@code null} for plain HTTP. */
+  private final @Nullable UpstreamTls tls;
   private final boolean keepAlive;
   private final boolean webSocket;
   private final UpstreamPools pools;
@@ -156,6 +159,10 @@ final class ProxyExchange
     }
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
     this.request = owner.requestContext();
+    UpstreamTls backendTls = backend.tls();
+    // AUTO_HTTP: TLS upstream only for a request that came over TLS (nginx's $scheme).
+    this.tls = backendTls != null && backendTls.onlyForTlsClients() && !request.secure()
+        ? null : backendTls;
   }
 
   void start() {
@@ -170,8 +177,8 @@ final class ProxyExchange
     endpoint = target;
     sent = false;
     Future<UpstreamConnection> f = fresh
-        ? pools.connect(client.channel().eventLoop(), target, this, connectTimeout)
-        : pools.acquire(client.channel().eventLoop(), target, this, connectTimeout);
+        ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)
+        : pools.acquire(client.channel().eventLoop(), target, tls, this, connectTimeout);
     f.addListener(done -> connected(target, f));
   }
 

@@ -192,7 +192,12 @@ public final class CertifiedKey {
     }
   }
 
-  private static List<X509Certificate> certificates(String pem) {
+  /**
+   * The certificates of a PEM text (a CA bundle such as a Secret's {@code ca.crt}), in order.
+   *
+   * @throws IllegalArgumentException when the text holds no certificate or one is unreadable
+   */
+  public static List<X509Certificate> certificates(String pem) {
     if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
       throw new IllegalArgumentException("no PEM certificate (expected: -----BEGIN CERTIFICATE-----)");
     }

@@ -4,14 +4,18 @@ import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.config.VirtualHost;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -27,9 +31,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
-/** The idle connections and round-robin positions of one event loop; touched only on it. */
+/**
+ * The idle connections and round-robin positions of one event loop; touched only on it. Idle
+ * connections are kept per endpoint, and those speaking TLS per endpoint and {@link UpstreamTls}:
+ * a connection is only ever reused for the configuration it was opened with.
+ */
 final class LoopPool {
 
   private static final long SWEEP_MILLIS = 1000;
@@ -39,10 +48,16 @@ final class LoopPool {
   private final long idleNanos;
   private final Supplier<RoutingSnapshot> liveSnapshot;
   private final BooleanSupplier closed;
+  private final UpstreamTlsContexts tlsContexts;
+  /** Idle plain-HTTP connections by endpoint. */
   private final Map<Endpoint, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+  /** Idle TLS connections by configuration, then endpoint. */
+  private final Map<UpstreamTls, Map<Endpoint, ArrayDeque<UpstreamConnection>>> idleTls =
+      new HashMap<>();
   private final Map<String, Integer> nextIndex = new HashMap<>();
   private @Nullable RoutingSnapshot seen;
   private Set<Endpoint> liveEndpoints = Set.of();
+  private Map<UpstreamTls, Set<Endpoint>> liveTls = Map.of();
   private boolean sweeping;
 
   LoopPool(
@@ -50,7 +65,9 @@ final class LoopPool {
       Bootstrap bootstrap,
       Duration idleTimeout,
       Supplier<RoutingSnapshot> liveSnapshot,
-      BooleanSupplier closed) {
+      BooleanSupplier closed,
+      UpstreamTlsContexts tlsContexts) {
+    this.tlsContexts = tlsContexts;
     this.loop = loop;
     this.bootstrap = bootstrap;
     this.idleNanos = idleTimeout.toNanos();
@@ -79,9 +96,9 @@ final class LoopPool {
     return order;
   }
 
-  Future<UpstreamConnection> acquire(
-      Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
-    ArrayDeque<UpstreamConnection> queue = idle.get(endpoint);
+  Future<UpstreamConnection> acquire(Endpoint endpoint, @Nullable UpstreamTls tls,
+      UpstreamListener listener, Duration connectTimeout) {
+    ArrayDeque<UpstreamConnection> queue = idleQueue(endpoint, tls);
     while (queue != null && !queue.isEmpty()) {
       UpstreamConnection conn = queue.pollFirst();
       if (conn.channel().isActive() && conn.isClean()) {
@@ -91,24 +108,42 @@ final class LoopPool {
       conn.cancelIdleTimer();
       conn.channel().close();
     }
-    return connect(endpoint, listener, connectTimeout);
+    return connect(endpoint, tls, listener, connectTimeout);
   }
 
-  /** @param connectTimeout the TCP connect timeout of this attempt */
-  Future<UpstreamConnection> connect(
-      Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
+  /**
+   * Opens a connection; with {@code tls}, it is handed out only after the TLS handshake succeeded
+   * (a failed handshake fails the attempt like a refused connection).
+   *
+   * @param connectTimeout the bound of the TCP connect, and then of the TLS handshake
+   */
+  Future<UpstreamConnection> connect(Endpoint endpoint, @Nullable UpstreamTls tls,
+      UpstreamListener listener, Duration connectTimeout) {
     Promise<UpstreamConnection> promise = loop.newPromise();
+    long timeoutMillis = Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis()));
+    SslHandler ssl = null;
+    if (tls != null) {
+      try {
+        ssl = tlsContexts.newHandler(tls, ByteBufAllocator.DEFAULT, endpoint.host(),
+            endpoint.port(), timeoutMillis);
+      } catch (SSLException e) {
+        return promise.setFailure(e);
+      }
+    }
+    SslHandler tlsStep = ssl;
     UpstreamChannelHandler handler = new UpstreamChannelHandler();
     UpstreamCodec codec = new UpstreamCodec(upstreamDecoderConfig());
     Bootstrap b = bootstrap.clone(loop);
-    b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-        Math.max(1, connectTimeout.toMillis())));
+    b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeoutMillis);
     ChannelFuture connect =
         b
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (tlsStep != null) {
+                      ch.pipeline().addLast("tls", tlsStep);
+                    }
                     ch.pipeline()
                         .addLast("http", codec)
                         .addLast("relay", handler);
@@ -117,20 +152,46 @@ final class LoopPool {
             .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
     connect.addListener(
         f -> {
-          if (f.isSuccess()) {
-            UpstreamConnection conn = new UpstreamConnection(connect.channel(), endpoint, this,
-                handler, codec);
-            connect.channel().closeFuture().addListener(c -> {
-              conn.cancelIdleTimer();
-              forget(conn);
-            });
-            conn.lease(listener);
-            promise.setSuccess(conn);
-          } else {
+          if (!f.isSuccess()) {
             promise.setFailure(f.cause());
+          } else if (tlsStep == null) {
+            opened(connect.channel(), endpoint, null, handler, codec, listener, promise);
+          } else {
+            tlsStep.handshakeFuture().addListener(h -> {
+              if (h.isSuccess()) {
+                opened(connect.channel(), endpoint, tls, handler, codec, listener, promise);
+              } else {
+                connect.channel().close();
+                promise.setFailure(new SSLException("TLS handshake with " + endpoint
+                    + " (name " + tls.serverName() + ") failed: " + reason(h.cause()),
+                    h.cause()));
+              }
+            });
           }
         });
     return promise;
+  }
+
+  /** Why a handshake failed, in one short line (Netty's plain-text error dumps the bytes). */
+  private static String reason(Throwable cause) {
+    if (cause instanceof NotSslRecordException) {
+      return "the endpoint does not speak TLS (it answered in plain text); if it serves plain"
+          + " HTTP, remove backend-protocol HTTPS";
+    }
+    String message = String.valueOf(cause.getMessage());
+    return message.length() <= 300 ? message : message.substring(0, 300) + "...";
+  }
+
+  private void opened(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls,
+      UpstreamChannelHandler handler, UpstreamCodec codec, UpstreamListener listener,
+      Promise<UpstreamConnection> promise) {
+    UpstreamConnection conn = new UpstreamConnection(channel, endpoint, tls, this, handler, codec);
+    channel.closeFuture().addListener(c -> {
+      conn.cancelIdleTimer();
+      forget(conn);
+    });
+    conn.lease(listener);
+    promise.setSuccess(conn);
   }
 
   void release(UpstreamConnection conn) {
@@ -138,11 +199,14 @@ final class LoopPool {
     if (closed.getAsBoolean()
         || !conn.channel().isActive()
         || !conn.isClean()
-        || !liveEndpoints.contains(conn.endpoint())) {
+        || !isLive(conn.endpoint(), conn.tls())) {
       conn.channel().close();
       return;
     }
-    idle.computeIfAbsent(conn.endpoint(), e -> new ArrayDeque<>()).addFirst(conn);
+    UpstreamTls tls = conn.tls();
+    Map<Endpoint, ArrayDeque<UpstreamConnection>> queues =
+        tls == null ? idle : idleTls.computeIfAbsent(tls, t -> new HashMap<>());
+    queues.computeIfAbsent(conn.endpoint(), e -> new ArrayDeque<>()).addFirst(conn);
     conn.idleFor(idleNanos);
     startSweeping();
   }
@@ -150,6 +214,10 @@ final class LoopPool {
   void closeAll() {
     List<ArrayDeque<UpstreamConnection>> queues = new ArrayList<>(idle.values());
     idle.clear();
+    for (Map<Endpoint, ArrayDeque<UpstreamConnection>> byEndpoint : idleTls.values()) {
+      queues.addAll(byEndpoint.values());
+    }
+    idleTls.clear();
     for (ArrayDeque<UpstreamConnection> queue : queues) {
       for (UpstreamConnection conn : queue) {
         conn.cancelIdleTimer();
@@ -166,15 +234,37 @@ final class LoopPool {
   }
 
   private boolean forget(UpstreamConnection conn) {
-    ArrayDeque<UpstreamConnection> queue = idle.get(conn.endpoint());
+    UpstreamTls tls = conn.tls();
+    Map<Endpoint, ArrayDeque<UpstreamConnection>> queues = tls == null ? idle : idleTls.get(tls);
+    ArrayDeque<UpstreamConnection> queue = queues == null ? null : queues.get(conn.endpoint());
     if (queue == null || !queue.remove(conn)) {
       return false;
     }
     conn.cancelIdleTimer();
     if (queue.isEmpty()) {
-      idle.remove(conn.endpoint());
+      queues.remove(conn.endpoint());
+      if (tls != null && queues.isEmpty()) {
+        idleTls.remove(tls);
+      }
     }
     return true;
+  }
+
+  private @Nullable ArrayDeque<UpstreamConnection> idleQueue(Endpoint endpoint,
+      @Nullable UpstreamTls tls) {
+    if (tls == null) {
+      return idle.get(endpoint);
+    }
+    Map<Endpoint, ArrayDeque<UpstreamConnection>> byEndpoint = idleTls.get(tls);
+    return byEndpoint == null ? null : byEndpoint.get(endpoint);
+  }
+
+  private boolean isLive(Endpoint endpoint, @Nullable UpstreamTls tls) {
+    if (tls == null) {
+      return liveEndpoints.contains(endpoint);
+    }
+    Set<Endpoint> endpoints = liveTls.get(tls);
+    return endpoints != null && endpoints.contains(endpoint);
   }
 
   /** While anything is pooled, checks once a second whether the snapshot dropped endpoints. */
@@ -189,20 +279,34 @@ final class LoopPool {
   private void sweep() {
     sweeping = false;
     refreshLiveEndpoints();
+    sweepQueues(idle, null);
+    for (Iterator<Map.Entry<UpstreamTls, Map<Endpoint, ArrayDeque<UpstreamConnection>>>> it =
+            idleTls.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<UpstreamTls, Map<Endpoint, ArrayDeque<UpstreamConnection>>> entry = it.next();
+      sweepQueues(entry.getValue(), entry.getKey());
+      if (entry.getValue().isEmpty()) {
+        it.remove();
+      }
+    }
+    if (!idle.isEmpty() || !idleTls.isEmpty()) {
+      startSweeping();
+    }
+  }
+
+  private void sweepQueues(Map<Endpoint, ArrayDeque<UpstreamConnection>> queues,
+      @Nullable UpstreamTls tls) {
     for (Iterator<Map.Entry<Endpoint, ArrayDeque<UpstreamConnection>>> it =
-            idle.entrySet().iterator();
+            queues.entrySet().iterator();
         it.hasNext(); ) {
       Map.Entry<Endpoint, ArrayDeque<UpstreamConnection>> entry = it.next();
-      if (closed.getAsBoolean() || !liveEndpoints.contains(entry.getKey())) {
+      if (closed.getAsBoolean() || !isLive(entry.getKey(), tls)) {
         it.remove();
         for (UpstreamConnection conn : entry.getValue()) {
           conn.cancelIdleTimer();
           conn.channel().close();
         }
       }
-    }
-    if (!idle.isEmpty()) {
-      startSweeping();
     }
   }
 
@@ -212,21 +316,35 @@ final class LoopPool {
       return;
     }
     seen = current;
+    tlsContexts.pruneFor(current);
     Set<Endpoint> endpoints = new HashSet<>();
+    Map<UpstreamTls, Set<Endpoint>> secured = new HashMap<>();
     Set<String> backendIds = new HashSet<>();
     for (VirtualHost host : current.virtualHosts()) {
       for (Route route : host.routes()) {
-        endpoints.addAll(route.backend().endpoints());
+        addLive(route.backend(), endpoints, secured);
         backendIds.add(route.backend().id());
       }
     }
     Backend fallback = current.defaultBackend();
     if (fallback != null) {
-      endpoints.addAll(fallback.endpoints());
+      addLive(fallback, endpoints, secured);
       backendIds.add(fallback.id());
     }
     liveEndpoints = endpoints;
+    liveTls = secured;
     nextIndex.keySet().retainAll(backendIds);
+  }
+
+  private static void addLive(Backend backend, Set<Endpoint> plain,
+      Map<UpstreamTls, Set<Endpoint>> secured) {
+    UpstreamTls tls = backend.tls();
+    if (tls != null) {
+      secured.computeIfAbsent(tls, t -> new HashSet<>()).addAll(backend.endpoints());
+    }
+    if (tls == null || tls.onlyForTlsClients()) {
+      plain.addAll(backend.endpoints());
+    }
   }
 
   private static HttpDecoderConfig upstreamDecoderConfig() {

@@ -2,8 +2,10 @@ package dev.bollard.proxy.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,10 @@ final class UpstreamChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
+    // A TLS failure reaches here wrapped by the decoder; like an I/O error, the exchange reports
+    // it (a failed handshake as a failed connection attempt naming the backend and the reason).
+    if (!(cause instanceof IOException)
+        && !(cause instanceof DecoderException && cause.getCause() instanceof SSLException)) {
       log.warn("Upstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     }
     reportClosed(true);

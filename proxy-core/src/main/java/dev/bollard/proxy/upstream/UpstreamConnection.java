@@ -1,6 +1,7 @@
 package dev.bollard.proxy.upstream;
 
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.UpstreamTls;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ public final class UpstreamConnection {
 
   private final Channel channel;
   private final Endpoint endpoint;
+  private final @Nullable UpstreamTls tls;
   private final LoopPool pool;
   private final UpstreamChannelHandler handler;
   /** {@code host:port}, for the access log: built once per connection, not per request. */
@@ -40,8 +42,9 @@ public final class UpstreamConnection {
   /** The HTTP codec in the pipeline, {@code null} once removed (protocol switch). */
   private @Nullable UpstreamCodec codec;
 
-  UpstreamConnection(Channel channel, Endpoint endpoint, LoopPool pool,
+  UpstreamConnection(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls, LoopPool pool,
       UpstreamChannelHandler handler, UpstreamCodec codec) {
+    this.tls = tls;
     this.codec = codec;
     this.channel = channel;
     this.endpoint = endpoint;
@@ -58,6 +61,11 @@ public final class UpstreamConnection {
   /** Where the connection goes. */
   public Endpoint endpoint() {
     return endpoint;
+  }
+
+  /** How the connection speaks TLS, or {@code null} for plain HTTP. */
+  public @Nullable UpstreamTls tls() {
+    return tls;
   }
 
   /** Where the connection goes, as {@code host:port} (the access log's upstream address). */

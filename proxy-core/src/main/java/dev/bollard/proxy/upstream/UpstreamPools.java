@@ -3,6 +3,7 @@ package dev.bollard.proxy.upstream;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.UpstreamTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -16,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Keep-alive upstream connections, pooled per event loop and endpoint.
+ * Keep-alive upstream connections, pooled per event loop and endpoint (and, for TLS, per {@link
+ * UpstreamTls}: a connection opened for one TLS configuration never serves another).
  *
  * <p>A connection is opened on the event loop of the client it serves and only ever pooled and
  * reused there, so a request never hands a connection across threads. Pools of endpoints that are
@@ -32,6 +35,7 @@ public final class UpstreamPools implements AutoCloseable {
   private final Duration idleTimeout;
   private final Supplier<RoutingSnapshot> liveSnapshot;
   private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+  private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
   private volatile boolean closed;
 
   /**
@@ -70,28 +74,29 @@ public final class UpstreamPools implements AutoCloseable {
   }
 
   /**
-   * Leases an idle pooled connection to {@code endpoint} or opens one on {@code loop} within
-   * {@code connectTimeout} (the active config version's). Call on {@code loop}; the future
-   * completes there.
+   * Leases an idle pooled connection to {@code endpoint} (speaking {@code tls}, or plain HTTP for
+   * {@code null}) or opens one on {@code loop} within {@code connectTimeout} (the active config
+   * version's; a TLS handshake gets as long again). Call on {@code loop}; the future completes
+   * there, failed when the connection or its handshake failed.
    */
-  public Future<UpstreamConnection> acquire(
-      EventLoop loop, Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
+  public Future<UpstreamConnection> acquire(EventLoop loop, Endpoint endpoint,
+      @Nullable UpstreamTls tls, UpstreamListener listener, Duration connectTimeout) {
     if (closed) {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
-    return pool(loop).acquire(endpoint, listener, connectTimeout);
+    return pool(loop).acquire(endpoint, tls, listener, connectTimeout);
   }
 
   /**
    * Opens a new connection within {@code connectTimeout} even when idle ones exist (retry after a
    * stale pooled one).
    */
-  public Future<UpstreamConnection> connect(
-      EventLoop loop, Endpoint endpoint, UpstreamListener listener, Duration connectTimeout) {
+  public Future<UpstreamConnection> connect(EventLoop loop, Endpoint endpoint,
+      @Nullable UpstreamTls tls, UpstreamListener listener, Duration connectTimeout) {
     if (closed) {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
-    return pool(loop).connect(endpoint, listener, connectTimeout);
+    return pool(loop).connect(endpoint, tls, listener, connectTimeout);
   }
 
   /** Closes every idle connection; leased ones close when released. */
@@ -112,6 +117,7 @@ public final class UpstreamPools implements AutoCloseable {
 
   private LoopPool pool(EventLoop loop) {
     return pools.computeIfAbsent(
-        loop, l -> new LoopPool(l, bootstrap, idleTimeout, liveSnapshot, this::isClosed));
+        loop,
+        l -> new LoopPool(l, bootstrap, idleTimeout, liveSnapshot, this::isClosed, tlsContexts));
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Upstream connections: opening them on the client's event loop, pooling keep-alive ones per event
- * loop and endpoint, closing idle ones and those of endpoints that left the snapshot.
+ * Upstream connections: opening them on the client's event loop (with TLS when the backend asks
+ * for it, its client contexts cached per configuration), pooling keep-alive ones per event loop,
+ * endpoint and TLS configuration, closing idle ones and those of endpoints that left the snapshot.
  *
  * <p>Nothing here knows about client requests or routes; the handler drives a leased {@link
  * dev.bollard.proxy.upstream.UpstreamConnection} through an {@link

@@ -3,6 +3,7 @@ package dev.bollard.controller.source.cluster;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.AuthPolicies;
 import dev.bollard.controller.translate.EdgeAnnotations;
+import dev.bollard.controller.translate.UpstreamAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
@@ -63,6 +64,7 @@ final class IngressReferences {
       }
     }
     AuthPolicies.secretReference(ingress).ifPresent(out::add);
+    UpstreamAnnotations.secretReference(ingress).ifPresent(out::add);
     return out;
   }
 
