@@ -53,7 +53,6 @@ public final class UpstreamAnnotations {
   static final String NAME = PREFIX + "proxy-ssl-name";
   static final String SERVER_NAME = PREFIX + "proxy-ssl-server-name";
   static final String PROTOCOLS = PREFIX + "proxy-ssl-protocols";
-  static final String CIPHERS = PREFIX + "proxy-ssl-ciphers";
   static final String SERVICE_UPSTREAM = PREFIX + "service-upstream";
 
   private static final Set<String> KNOWN_PROTOCOLS =
@@ -162,7 +161,6 @@ public final class UpstreamAnnotations {
     String name = name(annotations, source);
     Boolean sni = onOff(annotations, SERVER_NAME, false, source);
     List<String> protocols = protocols(annotations, source);
-    ciphers(annotations, source);
     String refused = refusals.isEmpty() ? null
         : "this route's upstream TLS settings are broken (" + String.join("; ", refusals)
             + "), see the Ingress's problems";
@@ -354,14 +352,6 @@ public final class UpstreamAnnotations {
     }
     spoken.sort(null);
     return spoken;
-  }
-
-  private void ciphers(Map<String, String> annotations, RouteSource source) {
-    String value = annotations.get(CIPHERS);
-    if (value != null && !value.strip().equals("DEFAULT")) {
-      refuse(source, CIPHERS, value, "choosing upstream ciphers is not supported; the JDK's"
-          + " default suites for TLSv1.2 and TLSv1.3 are used");
-    }
   }
 
   private boolean serviceUpstream(Map<String, String> annotations, RouteSource source) {
