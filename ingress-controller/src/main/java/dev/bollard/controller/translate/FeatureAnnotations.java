@@ -14,6 +14,10 @@ import java.util.Map;
  * Ingress and rebuild. A bad value is a {@link Problem} naming the Ingress, the annotation and the
  * value; that annotation is not applied and the rest of the Ingress is served.
  *
+ * <p>Beside {@link #ALL}, which maps one annotation to one step, the snippet annotations ({@link
+ * SnippetAnnotations}) and the redirect annotations ({@link RedirectAnnotations}, several keys
+ * read together) are handled here too.
+ *
  * <p>Adding an annotation that becomes a route step: a {@link FeatureAnnotation} here, listed in
  * {@link #ALL}, and its step class in {@code dev.bollard.proxy.step}. Nothing else changes.
  */
@@ -26,15 +30,19 @@ final class FeatureAnnotations {
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;
+  private final SnippetAnnotations snippets;
   private final Map<RouteSource, List<RouteFeature>> bySource = new HashMap<>();
 
   /**
    * @param ingresses the Ingresses whose routes will be given their features, by source
    * @param problems where bad values are reported
+   * @param allowSnippets the global {@code allow-snippet-annotations}
    */
-  FeatureAnnotations(Map<RouteSource, Ingress> ingresses, List<Problem> problems) {
+  FeatureAnnotations(
+      Map<RouteSource, Ingress> ingresses, List<Problem> problems, boolean allowSnippets) {
     this.ingresses = ingresses;
     this.problems = problems;
+    this.snippets = new SnippetAnnotations(allowSnippets, problems);
   }
 
   /** The route with the features its Ingress's annotations ask for. */
@@ -49,7 +57,10 @@ final class FeatureAnnotations {
     if (annotations == null || annotations.isEmpty()) {
       return List.of();
     }
-    List<RouteFeature> features = new ArrayList<>();
+    // Snippets, then the redirects, then the rest: the order of their nginx directives in
+    // ingress-nginx's location (a snippet's return runs before permanent-redirect's).
+    List<RouteFeature> features = new ArrayList<>(snippets.features(source, annotations));
+    RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {

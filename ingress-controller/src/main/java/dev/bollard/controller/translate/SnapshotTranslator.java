@@ -108,8 +108,9 @@ public final class SnapshotTranslator {
     ResourceStore store = read.store();
     List<Problem> problems = new ArrayList<>();
     Set<Ingress> selected = Collections.newSetFromMap(new IdentityHashMap<>());
-    RoutingSnapshot routes = routes(store, problems, selected);
     GlobalConfig.Verdict verdict = config.resolve(store, history);
+    RoutingSnapshot routes =
+        routes(store, problems, selected, verdict.state().settings().allowSnippetAnnotations());
     List<Problem> all = new ArrayList<>(read.problems());
     all.addAll(problems);
     // The global guard's policy refers to a Secret: resolved here, with its problems last.
@@ -119,9 +120,12 @@ public final class SnapshotTranslator {
         snapshot, all, verdict, IngressStatusPlan.of(store, selected, statusAddress));
   }
 
-  /** The routes, default backend and TLS of our Ingresses; {@code selected} gets them. */
-  private RoutingSnapshot routes(
-      ResourceStore store, List<Problem> problems, Set<Ingress> selected) {
+  /**
+   * The routes, default backend and TLS of our Ingresses; {@code selected} gets them. Snippet
+   * annotations are translated only with {@code allowSnippets}.
+   */
+  private RoutingSnapshot routes(ResourceStore store, List<Problem> problems,
+      Set<Ingress> selected, boolean allowSnippets) {
     IngressChecker checker = new IngressChecker(problems);
     List<CheckedIngress> ours = new ArrayList<>();
     for (Ingress ingress : store.ingresses()) {
@@ -137,7 +141,7 @@ public final class SnapshotTranslator {
     AuthPolicies auth = new AuthPolicies(store, problems);
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
-    FeatureAnnotations features = new FeatureAnnotations(byName, problems);
+    FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;

@@ -26,6 +26,9 @@ import java.util.List;
  * @param bodyBuffering whether request bodies are read whole before an upstream connection is
  *     taken ({@code proxy-request-buffering}, {@code client-body-buffer-size}); a route's Ingress
  *     may turn it off
+ * @param allowSnippetAnnotations ingress-nginx's {@code allow-snippet-annotations}: whether the
+ *     controller translates the safe directives of an Ingress's snippet annotations into steps
+ *     (snippets are never run); read by translation only, the data plane never looks at it
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -37,7 +40,8 @@ public record GlobalSettings(
     boolean sslRedirect,
     AuthSettings auth,
     EdgeSettings edge,
-    BodyBuffering bodyBuffering) {
+    BodyBuffering bodyBuffering,
+    boolean allowSnippetAnnotations) {
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
@@ -58,6 +62,22 @@ public record GlobalSettings(
     realIpCidrs = List.copyOf(realIpCidrs);
   }
 
+  /** Settings that do not allow snippet annotations. */
+  public GlobalSettings(
+      long maxBodyBytes,
+      Timeouts timeouts,
+      boolean useProxyProtocol,
+      List<String> realIpCidrs,
+      boolean useForwardedHeaders,
+      Hsts hsts,
+      boolean sslRedirect,
+      AuthSettings auth,
+      EdgeSettings edge,
+      BodyBuffering bodyBuffering) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, bodyBuffering, false);
+  }
+
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
   public GlobalSettings(
       long maxBodyBytes,
@@ -73,22 +93,31 @@ public record GlobalSettings(
         sslRedirect, auth, edge, BodyBuffering.OFF);
   }
 
+  /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
+  public GlobalSettings withAllowSnippetAnnotations(boolean value) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, value);
+  }
+
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering,
+        allowSnippetAnnotations);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering,
+        allowSnippetAnnotations);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering,
+        allowSnippetAnnotations);
   }
 
   /**

@@ -1,0 +1,136 @@
+package dev.bollard.controller.translate;
+
+import dev.bollard.controller.translate.SnippetTranslator.ResponseEdit;
+import dev.bollard.controller.translate.SnippetTranslator.Scope;
+import dev.bollard.controller.translate.SnippetTranslator.Translation;
+import dev.bollard.proxy.config.RouteFeature;
+import dev.bollard.proxy.config.RouteSource;
+import dev.bollard.proxy.step.HeaderTemplates;
+import dev.bollard.proxy.step.HeaderTemplates.Edit;
+import dev.bollard.proxy.step.RewriteProgram;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An Ingress's snippet annotations ({@code server-snippet}, {@code configuration-snippet}, {@code
+ * stream-snippet}, {@code auth-snippet}, {@code modsecurity-snippet}), the source of
+ * ingress-nginx's worst CVEs: Bollard never runs them. With {@code allow-snippet-annotations} on,
+ * the directives {@link SnippetTranslator} knows become steps; otherwise each snippet is reported
+ * and not applied, as ingress-nginx (default off since 1.9) ignores it.
+ *
+ * <p>A snippet is applied whole or not at all: one directive that cannot be translated (each is a
+ * problem naming it) leaves the whole snippet out. A snippet is written as one unit: its headers
+ * may only make sense with its access rules or its {@code if}, and a half-applied snippet would
+ * serve a mix its author never saw, where a missing one is plainly reported.
+ *
+ * <p>{@code server-snippet} applies to the routes of the Ingress that carries it (in ingress-nginx
+ * it is the whole {@code server}: every path of the host, also other Ingresses' and unmatched
+ * ones; and it may be set once per host). Its headers run before the configuration snippet's,
+ * its {@code return} and {@code rewrite} before the configuration snippet's; its {@code add_header}
+ * lines are dropped when the configuration snippet has its own (nginx inherits {@code add_header}
+ * only into a block that has none); its {@code proxy_set_header} lines have no effect, as in
+ * ingress-nginx.
+ */
+final class SnippetAnnotations {
+
+  static final String PREFIX = "nginx.ingress.kubernetes.io/";
+  static final String SERVER = PREFIX + "server-snippet";
+  static final String CONFIGURATION = PREFIX + "configuration-snippet";
+  static final String STREAM = PREFIX + "stream-snippet";
+  static final String AUTH = PREFIX + "auth-snippet";
+  static final String MODSECURITY = PREFIX + "modsecurity-snippet";
+
+  /** The snippets Bollard cannot translate at all, with the reason. */
+  private static final Map<String, String> UNTRANSLATABLE = Map.of(
+      STREAM, "it configures nginx's TCP/UDP stream module, and Bollard serves HTTP only",
+      AUTH, "it configures the auth-url subrequest, which Bollard does not make",
+      MODSECURITY, "it configures ModSecurity rules, and Bollard has no web application"
+          + " firewall");
+
+  private final boolean allowed;
+  private final List<Problem> problems;
+
+  /**
+   * @param allowed the global {@code allow-snippet-annotations}
+   * @param problems where refused snippets and directives are reported
+   */
+  SnippetAnnotations(boolean allowed, List<Problem> problems) {
+    this.allowed = allowed;
+    this.problems = problems;
+  }
+
+  /** The steps of the Ingress's snippets: server's first, then the configuration snippet's. */
+  List<RouteFeature> features(RouteSource source, Map<String, String> annotations) {
+    for (String key : List.of(AUTH, MODSECURITY, STREAM)) {
+      String text = annotations.get(key);
+      if (text != null && !text.isBlank()) {
+        problems.add(new Problem(source, field(key), "not applied: " + UNTRANSLATABLE.get(key)
+            + ". Bollard never runs snippets. Remove the annotation."));
+      }
+    }
+    @Nullable Translation server = translation(source, annotations, SERVER, Scope.SERVER);
+    @Nullable Translation location = translation(source, annotations, CONFIGURATION, Scope.LOCATION);
+    List<RouteFeature> features = new ArrayList<>();
+    List<RewriteProgram.Instruction> serverProgram = server == null ? List.of() : server.program();
+    List<RewriteProgram.Instruction> locationProgram =
+        location == null ? List.of() : location.program();
+    if (!serverProgram.isEmpty()) {
+      features.add(new RewriteProgram(serverProgram));
+    }
+    if (!locationProgram.isEmpty()) {
+      features.add(new RewriteProgram(locationProgram));
+    }
+    List<Edit> request = new ArrayList<>();
+    List<Edit> response = new ArrayList<>();
+    boolean locationAddsHeaders = location != null
+        && location.response().stream().anyMatch(ResponseEdit::addHeader);
+    if (server != null) {
+      request.addAll(server.request());
+      server.response().stream().filter(e -> !(locationAddsHeaders && e.addHeader()))
+          .map(ResponseEdit::edit).forEach(response::add);
+    }
+    if (location != null) {
+      request.addAll(location.request());
+      location.response().stream().map(ResponseEdit::edit).forEach(response::add);
+    }
+    if (!request.isEmpty() || !response.isEmpty()) {
+      features.add(new HeaderTemplates(request, response));
+    }
+    return List.copyOf(features);
+  }
+
+  /** The snippet's translation, or null when it is absent, not allowed or not applied. */
+  private @Nullable Translation translation(
+      RouteSource source, Map<String, String> annotations, String key, Scope scope) {
+    String text = annotations.get(key);
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    if (!allowed) {
+      problems.add(new Problem(source, field(key), "not applied: allow-snippet-annotations is"
+          + " false (the default, as in ingress-nginx). Bollard never runs snippets; with the key"
+          + " set to true in its config it translates " + SnippetTranslator.TRANSLATED
+          + " into steps and reports the rest."));
+      return null;
+    }
+    Translation t = SnippetTranslator.translate(text, scope);
+    for (String note : t.notes()) {
+      problems.add(new Problem(source, field(key), note + "; the rest of the snippet applies."));
+    }
+    if (t.refusals().isEmpty()) {
+      return t;
+    }
+    for (String refusal : t.refusals()) {
+      problems.add(new Problem(source, field(key), refusal + ". The snippet is not applied"
+          + " (Bollard applies a snippet whole or not at all): remove or replace this"
+          + " directive."));
+    }
+    return null;
+  }
+
+  private static String field(String key) {
+    return "metadata.annotations[" + key + "]";
+  }
+}
