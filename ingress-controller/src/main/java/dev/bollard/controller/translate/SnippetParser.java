@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Reads the text of an nginx snippet into {@link SnippetDirective}s, by nginx's own token rules
  * ({@code ngx_conf_read_token}): words separated by white space; {@code "…"} and {@code '…'}
- * quoting, after which white space, {@code ;}, <code>{</code> or <code>}</code> must follow;
+ * quoting, after which white space, {@code ;}, <code>{</code> or {@code )} must follow;
  * backslash escapes ({@code \"}, {@code \'}, {@code \\} become the character, {@code \t},
  * {@code \r}, {@code \n} the control character, any other stays as written); {@code #} starts a
  * comment only where a word could start; {@code ;} ends a directive; <code>{</code> opens a block
@@ -132,7 +132,8 @@ final class SnippetParser {
     }
     if (at < text.length()) {
       char next = text.charAt(at);
-      if (!Character.isWhitespace(next) && next != ';' && next != '{' && next != '}') {
+      // As nginx: a ")" may follow (it starts the next word, as in if ($a = "b")).
+      if (!Character.isWhitespace(next) && next != ';' && next != '{' && next != ')') {
         throw error("unexpected " + next + " after the closing " + quote);
       }
     }
