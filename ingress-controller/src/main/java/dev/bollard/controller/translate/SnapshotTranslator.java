@@ -142,6 +142,7 @@ public final class SnapshotTranslator {
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
     FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
+    features.claimServerSnippets(ours);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -192,7 +193,7 @@ public final class SnapshotTranslator {
             new VirtualHost(
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
-                    .map(features::apply)
+                    .map(route -> features.apply(route, pattern))
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));

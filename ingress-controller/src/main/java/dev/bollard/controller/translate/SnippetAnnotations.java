@@ -25,12 +25,11 @@ import org.jspecify.annotations.Nullable;
  * may only make sense with its access rules or its {@code if}, and a half-applied snippet would
  * serve a mix its author never saw, where a missing one is plainly reported.
  *
- * <p>{@code server-snippet} applies to the routes of the Ingress that carries it (in ingress-nginx
- * it is the whole {@code server}: every path of the host, also other Ingresses' and unmatched
- * ones; and it may be set once per host). Its headers run before the configuration snippet's,
- * its {@code return} and {@code rewrite} before the configuration snippet's; its {@code add_header}
- * lines are dropped when the configuration snippet has its own (nginx inherits {@code add_header}
- * only into a block that has none); its {@code proxy_set_header} lines have no effect, as in
+ * <p>{@code server-snippet} is the host's, as in ingress-nginx: it applies to every route of each
+ * host its Ingress names, other Ingresses' too, and the oldest Ingress's wins where several set
+ * one ({@link FeatureAnnotations} decides). Unlike ingress-nginx it does not reach requests that
+ * no route of the host serves (the default backend's). See {@link #combine} for how it merges
+ * with a route's configuration snippet; its {@code proxy_set_header} lines have no effect, as in
  * ingress-nginx.
  */
 final class SnippetAnnotations {
@@ -61,8 +60,8 @@ final class SnippetAnnotations {
     this.problems = problems;
   }
 
-  /** The steps of the Ingress's snippets: server's first, then the configuration snippet's. */
-  List<RouteFeature> features(RouteSource source, Map<String, String> annotations) {
+  /** Reports the Ingress's snippets that cannot be translated at all (stream, auth, ModSecurity). */
+  void reportUntranslatable(RouteSource source, Map<String, String> annotations) {
     for (String key : List.of(AUTH, MODSECURITY, STREAM)) {
       String text = annotations.get(key);
       if (text != null && !text.isBlank()) {
@@ -70,17 +69,32 @@ final class SnippetAnnotations {
             + ". Bollard never runs snippets. Remove the annotation."));
       }
     }
-    @Nullable Translation server = translation(source, annotations, SERVER, Scope.SERVER);
-    @Nullable Translation location = translation(source, annotations, CONFIGURATION, Scope.LOCATION);
+  }
+
+  /** The Ingress's {@code server-snippet}, or null when absent or not applied (reported). */
+  @Nullable Translation server(RouteSource source, Map<String, String> annotations) {
+    return translation(source, annotations, SERVER, Scope.SERVER);
+  }
+
+  /** The Ingress's {@code configuration-snippet}, or null when absent or not applied (reported). */
+  @Nullable Translation location(RouteSource source, Map<String, String> annotations) {
+    return translation(source, annotations, CONFIGURATION, Scope.LOCATION);
+  }
+
+  /**
+   * The steps of a route from its host's server snippet and its Ingress's configuration snippet:
+   * the server's {@code return} and {@code rewrite} first, then the location's; one header step,
+   * the server's edits first (headers-more runs inherited directives first), the server's {@code
+   * add_header} lines left out when the location has its own (nginx inherits them only into a
+   * block without any).
+   */
+  static List<RouteFeature> combine(@Nullable Translation server, @Nullable Translation location) {
     List<RouteFeature> features = new ArrayList<>();
-    List<RewriteProgram.Instruction> serverProgram = server == null ? List.of() : server.program();
-    List<RewriteProgram.Instruction> locationProgram =
-        location == null ? List.of() : location.program();
-    if (!serverProgram.isEmpty()) {
-      features.add(new RewriteProgram(serverProgram));
+    if (server != null && !server.program().isEmpty()) {
+      features.add(new RewriteProgram(server.program()));
     }
-    if (!locationProgram.isEmpty()) {
-      features.add(new RewriteProgram(locationProgram));
+    if (location != null && !location.program().isEmpty()) {
+      features.add(new RewriteProgram(location.program()));
     }
     List<Edit> request = new ArrayList<>();
     List<Edit> response = new ArrayList<>();

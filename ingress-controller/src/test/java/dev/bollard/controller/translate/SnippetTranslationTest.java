@@ -29,10 +29,16 @@ class SnippetTranslationTest {
   }
 
   private static List<RouteFeature> featuresOf(TranslationResult result, String host) {
+    return featuresOf(result, host, "/");
+  }
+
+  private static List<RouteFeature> featuresOf(TranslationResult result, String host,
+      String path) {
     return result.snapshot().virtualHosts().stream()
         .filter(v -> v.hostPattern().equals(host))
         .map(VirtualHost::routes)
         .flatMap(List::stream)
+        .filter(r -> r.path().path().equals(path))
         .map(Route::features)
         .findFirst().orElseThrow();
   }
@@ -49,6 +55,22 @@ class SnippetTranslationTest {
             Edit.set("X-Frame-Options", VariableTemplate.literal("DENY")),
             new Edit(Op.CLEAR, "Server", false, VariableTemplate.literal(""), Set.of(), List.of(),
                 false))));
+  }
+
+  @Test
+  void theServerSnippetIsTheHostsTheOldestIngressOnesOnEveryRouteOfTheHost() {
+    TranslationResult result = translate("snippets.yaml");
+    assertThat(featuresOf(result, "headers.example.com", "/neighbour")).containsExactly(
+        new HeaderTemplates(List.of(), List.of(
+            new Edit(Op.ADD, "X-Server", false, VariableTemplate.literal("1"),
+                HeaderTemplates.ADD_HEADER_STATUSES, List.of(), false),
+            Edit.set("X-From-Server", VariableTemplate.literal("yes")))));
+    assertThat(result.problems()).filteredOn(p -> p.resource().equals("Ingress shop/neighbour"))
+        .singleElement().satisfies(p -> {
+          assertThat(p.field()).isEqualTo("metadata.annotations[" + P + "server-snippet]");
+          assertThat(p.message()).startsWith("ignored for host headers.example.com: the older"
+              + " Ingress shop/headers sets the server snippet of that host");
+        });
   }
 
   @Test
@@ -74,6 +96,7 @@ class SnippetTranslationTest {
         .containsExactly(
             tuple("Ingress shop/lua", "metadata.annotations[" + P + "configuration-snippet]"),
             tuple("Ingress shop/lua", "metadata.annotations[" + P + "configuration-snippet]"),
+            tuple("Ingress shop/neighbour", "metadata.annotations[" + P + "server-snippet]"),
             tuple("Ingress shop/others", "metadata.annotations[" + P + "auth-snippet]"),
             tuple("Ingress shop/others", "metadata.annotations[" + P + "modsecurity-snippet]"),
             tuple("Ingress shop/others", "metadata.annotations[" + P + "stream-snippet]"));
@@ -84,6 +107,7 @@ class SnippetTranslationTest {
             + " directive."),
         pass -> assertThat(pass).startsWith("line 3: proxy_pass http://evil.example.com;:"
             + " directive proxy_pass is not translated"),
+        neighbour -> assertThat(neighbour).startsWith("ignored for host headers.example.com"),
         auth -> assertThat(auth).startsWith("not applied: it configures the auth-url subrequest"),
         modsec -> assertThat(modsec).startsWith("not applied: it configures ModSecurity rules"),
         stream -> assertThat(stream).startsWith("not applied: it configures nginx's TCP/UDP"));
