@@ -86,11 +86,15 @@ public record HeaderTemplates(List<Edit> request, List<Edit> response)
     if (this.request.isEmpty()) {
       return;
     }
-    String type = mediaType(upstream.headers());
+    @Nullable String type = null; // read once, and only when an edit asks
     for (Edit e : this.request) {
-      if (e.types().isEmpty() || e.types().contains(type)) {
-        apply(e, request, upstream.headers());
+      if (!e.types().isEmpty()) {
+        type = type == null ? mediaType(upstream.headers()) : type;
+        if (!e.types().contains(type)) {
+          continue;
+        }
       }
+      apply(e, request, upstream.headers());
     }
   }
 
@@ -100,12 +104,18 @@ public record HeaderTemplates(List<Edit> request, List<Edit> response)
       return;
     }
     int status = response.status().code();
-    String type = mediaType(response.headers());
+    @Nullable String type = null; // read once, and only when an edit asks
     for (Edit e : this.response) {
-      if ((e.statuses().isEmpty() || e.statuses().contains(status))
-          && (e.types().isEmpty() || e.types().contains(type))) {
-        apply(e, request, response.headers());
+      if (!e.statuses().isEmpty() && !e.statuses().contains(status)) {
+        continue;
       }
+      if (!e.types().isEmpty()) {
+        type = type == null ? mediaType(response.headers()) : type;
+        if (!e.types().contains(type)) {
+          continue;
+        }
+      }
+      apply(e, request, response.headers());
     }
   }
 

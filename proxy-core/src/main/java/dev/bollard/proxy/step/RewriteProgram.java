@@ -5,8 +5,13 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.http.PlainResponses;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +36,8 @@ public record RewriteProgram(List<Instruction> instructions) implements RouteSte
 
   /**
    * {@code return code [text|URL]}: for 301, 302, 303, 307 and 308 {@code value} is the location,
-   * for any other code the body (text/plain).
+   * for any other code the body (text/plain; for 204 and 304 none; an empty one of a 4xx or 5xx
+   * becomes the proxy's one-line {@code 403 Forbidden}).
    *
    * @param code the status
    * @param value the location or body
@@ -180,9 +186,24 @@ public record RewriteProgram(List<Instruction> instructions) implements RouteSte
       return Redirect.answer(r.code(),
           Redirect.absolute(request, r.value().expand(request, VariableTemplate.Context.URI)));
     }
-    String body = r.value().expand(request, VariableTemplate.Context.HEADER);
     HttpResponseStatus status = HttpResponseStatus.valueOf(r.code());
-    return (StepOutcome.Answer) keep -> PlainResponses.text(status, body, keep);
+    if (r.code() == 204 || r.code() == 304) {
+      // No body and no Content-Length may go with these.
+      return (StepOutcome.Answer) keep -> {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+        if (!keep) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return response;
+      };
+    }
+    String body = r.value().expand(request, VariableTemplate.Context.HEADER);
+    if (body.isEmpty() && r.code() >= 400) {
+      // nginx sends its error page for a bare "return 403;": here the proxy's own one line.
+      body = r.code() + " " + status.reasonPhrase() + "\n";
+    }
+    String text = body;
+    return (StepOutcome.Answer) keep -> PlainResponses.text(status, text, keep);
   }
 
   private static String target(StepRequest request, Rewrite w, Matcher m) {

@@ -173,6 +173,22 @@ class SnippetStepsTest {
   }
 
   @Test
+  void aBareReturnSendsNoBodyForNoContentAndTheProxysLineForAnError() {
+    Req r = new Req("h", "/", "/", false);
+    FullHttpResponse empty = answer(new RewriteProgram(List.of(
+        new RewriteProgram.Return(204, VariableTemplate.literal("")))).decide(r));
+    assertThat(empty.status().code()).isEqualTo(204);
+    assertThat(empty.headers().names()).isEmpty();
+    assertThat(empty.content().readableBytes()).isZero();
+    empty.release();
+
+    FullHttpResponse denied = answer(new RewriteProgram(List.of(
+        new RewriteProgram.Return(403, VariableTemplate.literal("")))).decide(r));
+    assertThat(denied.content().toString(StandardCharsets.UTF_8)).isEqualTo("403 Forbidden\n");
+    denied.release();
+  }
+
+  @Test
   void re2RefusesWhatWouldBacktrack() {
     assertThatThrownBy(() -> Regex.compile("^/(?!admin)")).hasMessageContaining("not valid RE2");
     assertThat(Regex.compile("^/a(.*)").equals(Regex.compile("^/a(.*)"))).isTrue();
