@@ -42,7 +42,7 @@ class SnippetsEndToEndTest {
     Files.writeString(manifests.resolve("ingresses.yaml"), String.join("---\n",
         ingress("headers", """
             nginx.ingress.kubernetes.io/configuration-snippet: |
-              more_set_headers "X-Frame-Options: DENY";
+              more_set_headers "X-Frame-Options: DENY" "X-Path: $uri";
               more_clear_headers Server X-Backend;
               more_set_input_headers "X-Real-Scheme: $scheme";
               proxy_set_header X-Original-Path $request_uri;
@@ -93,6 +93,15 @@ class SnippetsEndToEndTest {
     // The backend echoes the head it received.
     assertThat(body(response)).contains("x-real-scheme: http\n")
         .contains("x-original-path: /a?b=1\n");
+  }
+
+  @Test
+  void aLineBreakInTheDecodedPathCannotSplitTheResponseHead() throws IOException {
+    String head = head(get(runtime.proxyPort(), "headers.localhost",
+        "/a%0d%0aSet-Cookie:%20stolen=1"));
+    assertThat(head).startsWith("http/1.1 200")
+        .contains("\r\nx-path: /a%0d%0aset-cookie: stolen=1\r\n")
+        .doesNotContain("\r\nset-cookie:");
   }
 
   @Test
