@@ -25,6 +25,11 @@ import java.util.Set;
  *       [permanent|redirect|break]}: a {@link RewriteProgram}.
  * </ul>
  *
+ * <p>Lines that ask for what Bollard does anyway are accepted and change nothing: {@code
+ * proxy_http_version 1.1}, {@code proxy_set_header Host $host} (or {@code $http_host}), {@code
+ * proxy_set_header Connection ""} (or {@code upgrade}, {@code $connection_upgrade}) and {@code
+ * proxy_set_header Upgrade $http_upgrade}.
+ *
  * <p>Values may use the variables {@link VariableTemplate} knows; any other variable, any other
  * directive, and any block is refused with a reason naming it. The caller decides what a refusal
  * means for the rest of the snippet.
@@ -56,10 +61,14 @@ final class SnippetTranslator {
 
   /** The directives translated, for messages. */
   static final String TRANSLATED = "more_set_headers, more_clear_headers, more_set_input_headers,"
-      + " more_clear_input_headers, add_header, proxy_set_header, return, rewrite";
+      + " more_clear_input_headers, add_header, proxy_set_header, return, rewrite"
+      + " (and proxy_http_version 1.1, which changes nothing)";
 
   private static final Set<String> HOST_AS_BOLLARD_SENDS =
       Set.of("$host", "$http_host", "$best_http_host");
+
+  private static final Set<String> CONNECTION_AS_BOLLARD_SENDS =
+      Set.of("", "upgrade", "Upgrade", "$connection_upgrade");
 
   private final Scope scope;
   private final List<Edit> request = new ArrayList<>();
@@ -105,6 +114,12 @@ final class SnippetTranslator {
       case "more_clear_input_headers" -> headersMore(d, true, true);
       case "add_header" -> addHeader(d);
       case "proxy_set_header" -> proxySetHeader(d);
+      case "proxy_http_version" -> {
+        if (!d.args().equals(java.util.List.of("1.1"))) {
+          throw new IllegalArgumentException("Bollard speaks HTTP/1.1 to upstreams (expected:"
+              + " proxy_http_version 1.1, which changes nothing)");
+        }
+      }
       case "return" -> returnDirective(d);
       case "rewrite" -> rewrite(d);
       default -> throw new IllegalArgumentException("directive " + d.name()
@@ -238,6 +253,12 @@ final class SnippetTranslator {
       }
       throw new IllegalArgumentException("Host can only be what the client sent ($host,"
           + " $http_host); use the upstream-vhost annotation for another one");
+    }
+    // The usual keep-alive and WebSocket lines ask for what Bollard does anyway: it keeps
+    // upstream connections alive and passes an upgrade on by itself.
+    if ((name.equalsIgnoreCase("connection") && CONNECTION_AS_BOLLARD_SENDS.contains(value))
+        || (name.equalsIgnoreCase("upgrade") && value.equals("$http_upgrade"))) {
+      return;
     }
     request.add(value.isEmpty()
         ? new Edit(HeaderRules.Op.CLEAR, name, false, VariableTemplate.literal(""), Set.of(),

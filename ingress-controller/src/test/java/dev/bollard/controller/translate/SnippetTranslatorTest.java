@@ -65,6 +65,10 @@ class SnippetTranslatorTest {
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_set_header Accept-Encoding "";
         proxy_set_header Host $host;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Connection "";
         """);
     assertThat(t.refusals()).isEmpty();
     assertThat(t.request()).containsExactly(
@@ -154,6 +158,8 @@ class SnippetTranslatorTest {
         more_set_headers -x "X-A: 1";
         more_set_headers -s 999 "X-A: 1";
         proxy_set_header Host evil.example.com;
+        proxy_http_version 1.0;
+        proxy_set_header Connection close;
         add_header X-A;
         return 301;
         return 444;
@@ -173,6 +179,8 @@ class SnippetTranslatorTest {
         r -> assertThat(r).endsWith("option -x is not known"),
         r -> assertThat(r).endsWith("-s 999 is not a status code (expected: 100-599)"),
         r -> assertThat(r).contains("Host can only be what the client sent"),
+        r -> assertThat(r).contains("Bollard speaks HTTP/1.1 to upstreams"),
+        r -> assertThat(r).contains("Connection cannot be changed"),
         r -> assertThat(r).endsWith("expected: add_header name value [always]"),
         r -> assertThat(r).endsWith("a 301 needs a URL"),
         r -> assertThat(r).endsWith("status 444 is not translated (expected: 200-599, not 444)"),
