@@ -109,8 +109,15 @@ final class SnippetAnnotations {
       request.addAll(location.request());
       location.response().stream().map(ResponseEdit::edit).forEach(response::add);
     }
-    if (!request.isEmpty() || !response.isEmpty()) {
-      features.add(new HeaderTemplates(request, response));
+    List<String> hidden = new ArrayList<>();
+    if (server != null) {
+      hidden.addAll(server.hidden());
+    }
+    if (location != null) {
+      hidden.addAll(location.hidden());
+    }
+    if (!request.isEmpty() || !response.isEmpty() || !hidden.isEmpty()) {
+      features.add(new HeaderTemplates(request, response, hidden));
     }
     return List.copyOf(features);
   }

@@ -21,6 +21,7 @@ import java.util.Set;
  *       [always]}: response edits;
  *   <li>{@code more_set_input_headers} ({@code -r}, {@code -t}), {@code more_clear_input_headers},
  *       {@code proxy_set_header}: edits of the request sent upstream;
+ *   <li>{@code proxy_hide_header}: a header removed from upstream responses;
  *   <li>{@code return code [text|URL]}, {@code return URL}, {@code rewrite regex replacement
  *       [permanent|redirect|break]}: a {@link RewriteProgram}.
  * </ul>
@@ -52,16 +53,18 @@ final class SnippetTranslator {
    *
    * @param request edits of the upstream request, in order
    * @param response edits of the response, in order
+   * @param hidden headers hidden from upstream responses ({@code proxy_hide_header})
    * @param program its {@code return} and {@code rewrite} directives, in order
    * @param refusals one line per directive that cannot be translated, naming it and why
    * @param notes directives accepted without effect, and why (they had none in ingress-nginx)
    */
-  record Translation(List<Edit> request, List<ResponseEdit> response,
+  record Translation(List<Edit> request, List<ResponseEdit> response, List<String> hidden,
       List<RewriteProgram.Instruction> program, List<String> refusals, List<String> notes) {}
 
   /** The directives translated, for messages. */
   static final String TRANSLATED = "more_set_headers, more_clear_headers, more_set_input_headers,"
-      + " more_clear_input_headers, add_header, proxy_set_header, return, rewrite"
+      + " more_clear_input_headers, add_header, proxy_set_header, proxy_hide_header, return,"
+      + " rewrite"
       + " (and proxy_http_version 1.1, which changes nothing)";
 
   private static final Set<String> HOST_AS_BOLLARD_SENDS =
@@ -73,6 +76,7 @@ final class SnippetTranslator {
   private final Scope scope;
   private final List<Edit> request = new ArrayList<>();
   private final List<ResponseEdit> response = new ArrayList<>();
+  private final List<String> hidden = new ArrayList<>();
   private final List<RewriteProgram.Instruction> program = new ArrayList<>();
   private final List<String> refusals = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -88,7 +92,7 @@ final class SnippetTranslator {
     try {
       directives = SnippetParser.parse(text);
     } catch (IllegalArgumentException e) {
-      return new Translation(List.of(), List.of(), List.of(),
+      return new Translation(List.of(), List.of(), List.of(), List.of(),
           List.of("not valid nginx syntax: " + e.getMessage()), List.of());
     }
     for (SnippetDirective d : directives) {
@@ -99,7 +103,8 @@ final class SnippetTranslator {
       }
     }
     return new Translation(List.copyOf(t.request), List.copyOf(t.response),
-        List.copyOf(t.program), List.copyOf(t.refusals), List.copyOf(t.notes));
+        List.copyOf(t.hidden), List.copyOf(t.program), List.copyOf(t.refusals),
+        List.copyOf(t.notes));
   }
 
   private void translate(SnippetDirective d) {
@@ -114,6 +119,13 @@ final class SnippetTranslator {
       case "more_clear_input_headers" -> headersMore(d, true, true);
       case "add_header" -> addHeader(d);
       case "proxy_set_header" -> proxySetHeader(d);
+      case "proxy_hide_header" -> {
+        if (d.args().size() != 1) {
+          throw new IllegalArgumentException("expected: proxy_hide_header name");
+        }
+        new HeaderRules.Rule(HeaderRules.Op.CLEAR, d.args().get(0), "");
+        hidden.add(d.args().get(0));
+      }
       case "proxy_http_version" -> {
         if (!d.args().equals(java.util.List.of("1.1"))) {
           throw new IllegalArgumentException("Bollard speaks HTTP/1.1 to upstreams (expected:"

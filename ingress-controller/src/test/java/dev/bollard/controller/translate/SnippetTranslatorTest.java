@@ -38,6 +38,7 @@ class SnippetTranslatorTest {
         more_set_headers -a "Link: <a>";
         more_clear_headers Server 'X-Hidden-*';
         more_clear_headers -s 200 X-Debug;
+        proxy_hide_header X-Powered-By;
         """);
     assertThat(t.refusals()).isEmpty();
     assertThat(t.response()).extracting(ResponseEdit::edit).containsExactly(
@@ -51,6 +52,7 @@ class SnippetTranslatorTest {
         new Edit(Op.CLEAR, "X-Hidden-", true, VariableTemplate.literal(""), Set.of(), List.of(),
             false),
         edit(Op.CLEAR, "X-Debug", "", Set.of(200), List.of()));
+    assertThat(t.hidden()).containsExactly("X-Powered-By");
     assertThat(t.request()).isEmpty();
     assertThat(t.program()).isEmpty();
   }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Header edits translated from a snippet ({@code more_set_headers}, {@code more_clear_headers},
  * {@code more_set_input_headers}, {@code more_clear_input_headers}, {@code add_header}, {@code
- * proxy_set_header}): like {@link HeaderEdits}, with nginx variables in values (expanded per
+ * proxy_set_header}, {@code proxy_hide_header}): like {@link HeaderEdits}, with nginx variables in values (expanded per
  * request from templates compiled at translation), headers-more's {@code -s} (status) and {@code
  * -t} (content type) conditions, {@code -r} (replace only), {@code *} name prefixes, and {@code
  * add_header}'s status rule.
@@ -26,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param request edits of the upstream request, in order
  * @param response edits of the client response (the upstream's or one the proxy made), in order
+ * @param hidden headers removed from upstream responses only ({@code proxy_hide_header}), before
+ *     the response edits
  */
-public record HeaderTemplates(List<Edit> request, List<Edit> response)
+public record HeaderTemplates(List<Edit> request, List<Edit> response, List<String> hidden)
     implements RouteStep, RouteFeature {
 
   /** nginx's {@code add_header} adds only to these statuses unless {@code always}. */
@@ -69,6 +71,15 @@ public record HeaderTemplates(List<Edit> request, List<Edit> response)
   public HeaderTemplates {
     request = List.copyOf(request);
     response = List.copyOf(response);
+    hidden = List.copyOf(hidden);
+    for (String name : hidden) {
+      new HeaderRules.Rule(HeaderRules.Op.CLEAR, name, "");
+    }
+  }
+
+  /** Edits without hidden upstream headers. */
+  public HeaderTemplates(List<Edit> request, List<Edit> response) {
+    this(request, response, List.of());
   }
 
   @Override
@@ -95,6 +106,13 @@ public record HeaderTemplates(List<Edit> request, List<Edit> response)
         }
       }
       apply(e, request, upstream.headers());
+    }
+  }
+
+  @Override
+  public void fromUpstream(StepRequest request, HttpResponse response) {
+    for (String name : hidden) {
+      response.headers().remove(name);
     }
   }
 

@@ -227,6 +227,20 @@ class SnippetStepsTest {
   }
 
   @Test
+  void hiddenHeadersLeaveUpstreamResponsesOnly() {
+    HeaderTemplates step = new HeaderTemplates(List.of(), List.of(), List.of("X-Powered-By"));
+    Req r = new Req("h", "/", "/", false);
+    HttpResponse upstream = response(200, "text/plain");
+    upstream.headers().set("X-Powered-By", "php");
+    step.fromUpstream(r, upstream);
+    assertThat(upstream.headers().contains("X-Powered-By")).isFalse();
+    HttpResponse local = response(302, "text/plain");
+    local.headers().set("X-Powered-By", "bollard");
+    step.toClient(r, local);
+    assertThat(local.headers().get("X-Powered-By")).isEqualTo("bollard");
+  }
+
+  @Test
   void aWildcardClearNeverRemovesTheHeadersThatFrameTheMessage() {
     HeaderTemplates step = new HeaderTemplates(List.of(), List.of(new HeaderTemplates.Edit(
         HeaderRules.Op.CLEAR, "", true, VariableTemplate.literal(""), Set.of(), List.of(),
