@@ -127,7 +127,7 @@ final class SnippetTranslator {
         hidden.add(d.args().get(0));
       }
       case "proxy_http_version" -> {
-        if (!d.args().equals(java.util.List.of("1.1"))) {
+        if (!d.args().equals(List.of("1.1"))) {
           throw new IllegalArgumentException("Bollard speaks HTTP/1.1 to upstreams (expected:"
               + " proxy_http_version 1.1, which changes nothing)");
         }
