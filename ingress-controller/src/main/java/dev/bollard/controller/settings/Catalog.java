@@ -450,6 +450,13 @@ public final class Catalog {
       "bollard-auth-forward-authorization", "bool", "false", ValueParsers::bool, PER_REQUEST,
       "Send the `Authorization` header upstream after a successful Basic-auth check.");
 
+  public static final Setting<Boolean> ALLOW_SNIPPET_ANNOTATIONS = Setting.key(
+      "allow-snippet-annotations", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Apply Ingresses' `*-snippet` annotations as far as Bollard can translate them: never run,"
+          + " their header, `return` and `rewrite` directives become steps and every other"
+          + " directive is a problem. `false` (ingress-nginx's default): each snippet is reported"
+          + " and not applied.");
+
   /** Every setting in documentation order: the fixed flags first, then the keys. */
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
@@ -471,7 +478,8 @@ public final class Catalog {
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
       RESPONSE_HEADERS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
-      AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION);
+      AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
+      ALLOW_SNIPPET_ANNOTATIONS);
 
   static {
     Set<String> names = new HashSet<>();
@@ -526,7 +534,8 @@ public final class Catalog {
         new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
             v.get(CLIENT_BODY_TEMP_SIZE)),
         new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
-            v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)));
+            v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)),
+        v.get(ALLOW_SNIPPET_ANNOTATIONS));
   }
 
   private static String template(String value) {

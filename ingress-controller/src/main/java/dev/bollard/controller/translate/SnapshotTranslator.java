@@ -114,8 +114,9 @@ public final class SnapshotTranslator {
     ResourceStore store = read.store();
     List<Problem> problems = new ArrayList<>();
     Set<Ingress> selected = Collections.newSetFromMap(new IdentityHashMap<>());
-    RoutingSnapshot routes = routes(store, problems, selected);
     GlobalConfig.Verdict verdict = config.resolve(store, history);
+    RoutingSnapshot routes =
+        routes(store, problems, selected, verdict.state().settings().allowSnippetAnnotations());
     List<Problem> all = new ArrayList<>(read.problems());
     all.addAll(problems);
     // The global guard's policy refers to a Secret: resolved here, with its problems last.
@@ -125,9 +126,12 @@ public final class SnapshotTranslator {
         snapshot, all, verdict, IngressStatusPlan.of(store, selected, statusAddress));
   }
 
-  /** The routes, default backend and TLS of our Ingresses; {@code selected} gets them. */
-  private RoutingSnapshot routes(
-      ResourceStore store, List<Problem> problems, Set<Ingress> selected) {
+  /**
+   * The routes, default backend and TLS of our Ingresses; {@code selected} gets them. Snippet
+   * annotations are translated only with {@code allowSnippets}.
+   */
+  private RoutingSnapshot routes(ResourceStore store, List<Problem> problems,
+      Set<Ingress> selected, boolean allowSnippets) {
     IngressChecker checker = new IngressChecker(problems);
     RegexAnnotations regex = new RegexAnnotations(problems);
     List<CheckedIngress> ours = new ArrayList<>();
@@ -145,7 +149,8 @@ public final class SnapshotTranslator {
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
     UpstreamAnnotations upstreams = new UpstreamAnnotations(store, byName, problems);
     BackendResolver resolver = new BackendResolver(store, problems, upstreams);
-    FeatureAnnotations features = new FeatureAnnotations(byName, problems);
+    FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
+    features.claimServerSnippets(ours);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -197,7 +202,8 @@ public final class SnapshotTranslator {
             new VirtualHost(
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
-                    .map(features::apply).map(regex::apply).map(upstreams::refuseIfBroken)
+                    .map(route -> features.apply(route, pattern)).map(regex::apply)
+                    .map(upstreams::refuseIfBroken)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));

@@ -18,11 +18,8 @@ public final class PendingMerge {
   public static final Set<String> PENDING_MERGE = Set.of(
       P + "app-root", P + "server-alias",
       P + "upstream-vhost", P + "from-to-www-redirect",
-      P + "permanent-redirect", P + "permanent-redirect-code",
-      P + "temporal-redirect", P + "temporal-redirect-code",
       P + "custom-http-errors", P + "default-backend",
       P + "ssl-passthrough",
-      P + "configuration-snippet", P + "server-snippet",
       // ConfigMap keys
-      "custom-http-errors", "allow-snippet-annotations", "server-tokens");
+      "custom-http-errors", "server-tokens");
 }

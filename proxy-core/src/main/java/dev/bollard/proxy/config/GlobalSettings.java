@@ -28,6 +28,9 @@ import java.util.List;
  *     may turn it off
  * @param nextUpstream when a failed request goes to the next endpoint ({@code proxy-next-upstream},
  *     {@code -tries}, {@code -timeout})
+ * @param allowSnippetAnnotations ingress-nginx's {@code allow-snippet-annotations}: whether the
+ *     controller translates the safe directives of an Ingress's snippet annotations into steps
+ *     (snippets are never run); read by translation only, the data plane never looks at it
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -40,7 +43,8 @@ public record GlobalSettings(
     AuthSettings auth,
     EdgeSettings edge,
     BodyBuffering bodyBuffering,
-    NextUpstream nextUpstream) {
+    NextUpstream nextUpstream,
+    boolean allowSnippetAnnotations) {
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
@@ -61,7 +65,7 @@ public record GlobalSettings(
     realIpCidrs = List.copyOf(realIpCidrs);
   }
 
-  /** Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}). */
+  /** Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}), no snippets. */
   public GlobalSettings(
       long maxBodyBytes,
       Timeouts timeouts,
@@ -74,7 +78,7 @@ public record GlobalSettings(
       EdgeSettings edge,
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS);
+        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -89,31 +93,41 @@ public record GlobalSettings(
       AuthSettings auth,
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS);
+        sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false);
+  }
+
+  /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
+  public GlobalSettings withAllowSnippetAnnotations(boolean value) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream);
+        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
+        allowSnippetAnnotations);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations);
   }
 
   /** These settings with other retry rules. */
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
+        allowSnippetAnnotations);
   }
 
   /**

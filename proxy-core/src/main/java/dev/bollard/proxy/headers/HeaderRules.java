@@ -133,6 +133,11 @@ public record HeaderRules(List<Rule> request, List<Rule> response) {
     return new HeaderRules(req, resp);
   }
 
+  /** Whether {@code name} frames or routes the message, so that no rule may change it. */
+  public static boolean isProtected(String name) {
+    return PROTECTED.contains(name.toLowerCase(Locale.ROOT));
+  }
+
   /** Whether there is nothing to apply. */
   public boolean isEmpty() {
     return request.isEmpty() && response.isEmpty();

@@ -58,14 +58,13 @@ public final class StepChains {
     List<RouteStep> steps = new ArrayList<>();
     BasicAuth guard = guard(route, host, settings.auth());
     steps.add(challenge(guard));
-    HttpsRedirect redirect = redirect(route, host, snapshot);
-    if (redirect != null) {
-      steps.add(redirect);
-    }
     if (guard != null) {
       steps.add(guard);
     }
     RoutePolicy policy = RoutePolicy.of(settings);
+    // The route's own steps go before the HTTPS redirect: within REDIRECT they come first, as in
+    // ingress-nginx, where a location's return (permanent-redirect, a snippet's return or rewrite)
+    // runs before the HTTPS redirect at the end of nginx's rewrite phase. Other phases sort anyway.
     if (route != null) {
       for (RouteFeature feature : route.features()) {
         if (feature instanceof PolicyFeature own) {
@@ -77,6 +76,10 @@ public final class StepChains {
               + " is neither a step nor a policy (expected: a RouteStep or a PolicyFeature)");
         }
       }
+    }
+    HttpsRedirect redirect = redirect(route, host, snapshot);
+    if (redirect != null) {
+      steps.add(redirect);
     }
     HeaderRules headers = settings.edge().headers().plus(edge.headers());
     if (!headers.isEmpty()) {
