@@ -77,6 +77,10 @@ class SslPassthroughEndToEndTest {
       CertifiedKey.selfSigned(PASSED, Duration.ofDays(1));
   /** The SNI names the backend's handshakes were asked for. */
   private final Queue<String> backendSni = new ConcurrentLinkedQueue<>();
+  /** Whether the backend reads after its handshake (else it stops: a backend that stalls). */
+  private volatile boolean backendReads = true;
+  private Duration readTimeout = Duration.ofSeconds(60);
+  private Duration headerTimeout = Duration.ofSeconds(1);
   private EventLoopGroup group;
   private Channel backend;
   private ProxyProcess runtime;
@@ -151,6 +155,62 @@ class SslPassthroughEndToEndTest {
   }
 
   @Test
+  void aClientIsNotReadFasterThanTheBackendReads() throws Exception {
+    backendReads = false;
+    start(true, backendPort(), "");
+
+    Socket plain = new Socket(LOOPBACK, runtime.httpsPort());
+    // Not closed itself: the writer below holds its write lock, and its close would wait for it.
+    SSLSocket client = (SSLSocket) TlsProbe.trustAll().getSocketFactory()
+        .createSocket(plain, PASSED, runtime.httpsPort(), true);
+    try {
+      withSni(client, PASSED);
+      client.startHandshake();
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+          OutputStream out = client.getOutputStream();
+          for (int i = 0; i < 4096; i++) {
+            out.write(chunk);
+            written.addAndGet(chunk.length);
+          }
+        } catch (IOException e) {
+          // Closed at the end of the test while blocked.
+        }
+      });
+      // Writing stalls once the socket buffers on the way are full: Bollard holds no more.
+      long[] last = {-1};
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+        long now = written.get();
+        boolean stalled = now > 0 && now == last[0];
+        last[0] = now;
+        return stalled;
+      });
+      assertThat(written.get()).isLessThan(64L * 1024 * 1024);
+      assertThat(writing).isNotDone();
+    } finally {
+      plain.close();
+    }
+  }
+
+  @Test
+  void aRelayWithoutBytesEitherWayIsClosedAfterTheReadTimeout() throws Exception {
+    readTimeout = Duration.ofSeconds(1);
+    start(true, backendPort(), "");
+
+    try (SSLSocket client = tls(runtime.httpsPort(), PASSED)) {
+      client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+      assertThat(client.getInputStream().readNBytes(4)).asString(StandardCharsets.US_ASCII)
+          .isEqualTo("ping");
+      long start = System.nanoTime();
+      assertThat(endOfStream(client.getInputStream())).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThan(Duration.ofMillis(800)).isLessThan(Duration.ofSeconds(4));
+    }
+  }
+
+  @Test
   void withoutTheFlagBollardTerminatesTlsForTheAnnotatedHost() throws Exception {
     start(false, backendPort(), "");
 
@@ -209,6 +269,7 @@ class SslPassthroughEndToEndTest {
 
   @Test
   void aClientHelloOver64KiBIsRefusedAtOnce() throws Exception {
+    headerTimeout = Duration.ofSeconds(30);
     start(true, backendPort(), "");
 
     try (Socket client = new Socket(LOOPBACK, runtime.httpsPort())) {
@@ -224,12 +285,14 @@ class SslPassthroughEndToEndTest {
       long start = System.nanoTime();
       client.getOutputStream().write(record);
       assertThat(endOfStream(client.getInputStream())).isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+      // Well before the header timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
   }
 
   @Test
   void bytesThatAreNoTlsAreClosed() throws Exception {
+    headerTimeout = Duration.ofSeconds(30);
     start(true, backendPort(), "");
 
     try (Socket client = new Socket(LOOPBACK, runtime.httpsPort())) {
@@ -238,7 +301,8 @@ class SslPassthroughEndToEndTest {
           .getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
       assertThat(endOfStream(client.getInputStream())).isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+      // Well before the header timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
     assertThat(backendSni).isEmpty();
   }
@@ -275,7 +339,7 @@ class SslPassthroughEndToEndTest {
           return true;
         }
       }
-    } catch (SocketException reset) {
+    } catch (SocketException | javax.net.ssl.SSLException reset) {
       return true;
     }
   }
@@ -394,7 +458,8 @@ class SslPassthroughEndToEndTest {
         %s""".formatted(backendPort, moreManifests));
     SettingValues flags = SettingValues.DEFAULTS
         .with(Catalog.ENABLE_SSL_PASSTHROUGH, passthrough)
-        .with(Catalog.CLIENT_HEADER_TIMEOUT, Duration.ofSeconds(1));
+        .with(Catalog.CLIENT_HEADER_TIMEOUT, headerTimeout)
+        .with(Catalog.READ_TIMEOUT, readTimeout);
     StandaloneSettings settings = new StandaloneSettings(manifests,
         ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)), flags,
         new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
@@ -418,6 +483,9 @@ class SslPassthroughEndToEndTest {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+        if (!backendReads) {
+          ctx.channel().config().setAutoRead(false);
+        }
         ExtendedSSLSession session = (ExtendedSSLSession) ctx.pipeline().get(SslHandler.class)
             .engine().getSession();
         for (SNIServerName name : session.getRequestedServerNames()) {
