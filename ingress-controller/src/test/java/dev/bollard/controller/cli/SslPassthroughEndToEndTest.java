@@ -211,6 +211,41 @@ class SslPassthroughEndToEndTest {
   }
 
   @Test
+  void aGracefulShutdownLetsARelayedConnectionRunUntilTheDeadline() throws Exception {
+    start(true, backendPort(), "");
+
+    try (SSLSocket client = tls(runtime.httpsPort(), PASSED)) {
+      client.startHandshake();
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+        try {
+          runtime.shutdownGracefully(Duration.ofSeconds(3));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      // The listener closed, which the drain follows at once: the relay still carries bytes.
+      int port = runtime.httpsPort();
+      await().atMost(WAIT).until(() -> refused(port));
+      client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+      assertThat(client.getInputStream().readNBytes(4)).asString(StandardCharsets.US_ASCII)
+          .isEqualTo("ping");
+      assertThat(stopping).isNotDone();
+      // At the deadline it is cut.
+      assertThat(endOfStream(client.getInputStream())).isTrue();
+      assertThat(stopping).succeedsWithin(WAIT);
+    }
+  }
+
+  /** Whether a connection to {@code port} is refused (the listener closed). */
+  private static boolean refused(int port) {
+    try (Socket probe = new Socket(LOOPBACK, port)) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Test
   void withoutTheFlagBollardTerminatesTlsForTheAnnotatedHost() throws Exception {
     start(false, backendPort(), "");
 

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final String HSTS = "hsts";
   private static final String VALIDATE = "validate";
   private static final String PASSTHROUGH = "passthrough";
+  /** What a passed-through connection no longer needs, in the order it leaves. */
+  private static final List<String> HTTP_STEPS = List.of(VALIDATE, HSTS, HTTP);
 
   private final ServerSettings settings;
   /** Shared by the listener's request handlers; also its routes, telemetry and TLS side. */
@@ -115,7 +118,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   static void relay(ChannelHandlerContext hello, ChannelHandler relay) {
     ChannelPipeline p = hello.pipeline();
     // The validator takes its scanner with it; the scanner stops the client timers.
-    for (String step : new String[] {VALIDATE, HSTS, HTTP}) {
+    for (String step : HTTP_STEPS) {
       if (p.get(step) != null) {
         p.remove(step);
       }
