@@ -79,6 +79,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.controller.watchIngressWithoutClass }}
 - "--watch-ingress-without-class"
 {{- end }}
+{{- if .Values.controller.enableSslPassthrough }}
+- "--enable-ssl-passthrough"
+{{- end }}
 {{- with .Values.controller.watchNamespaces }}
 - "--watch-namespace={{ join "," . }}"
 {{- end }}

@@ -146,9 +146,15 @@ public final class Catalog {
       "--watch-ingress-without-class", Setting.SWITCH, "false", ValueParsers::bool,
       "Also serve Ingresses that name no class at all.");
 
+  public static final Setting<Boolean> ENABLE_SSL_PASSTHROUGH = Setting.flag(
+      "--enable-ssl-passthrough", Setting.SWITCH, "false", ValueParsers::bool,
+      "Honour the nginx.ingress.kubernetes.io/ssl-passthrough annotation: TLS connections whose"
+          + " SNI names such a host go to its backend untouched (without it the annotation is a"
+          + " problem and Bollard terminates TLS).");
+
   /** The flags {@code check} shares with {@code run}. */
-  public static final List<Setting<?>> CHECK_FLAGS =
-      List.of(CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS);
+  public static final List<Setting<?>> CHECK_FLAGS = List.of(CONFIG, CONFIG_VERSION,
+      INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS, ENABLE_SSL_PASSTHROUGH);
 
   // --- Fixed for the process: the access log's destination (its content is per config version).
 
@@ -463,7 +469,7 @@ public final class Catalog {
       ELECTION_ID, LEADER_LEASE_DURATION, LEADER_RENEW_DEADLINE, LEADER_RETRY_PERIOD,
       STATUS_WRITES_PER_SECOND, EVENT_WRITES_PER_SECOND, PROBLEM_EVENT_DELAY,
       ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
-      CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
+      CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS, ENABLE_SSL_PASSTHROUGH,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_CA_FILE, ACME_RENEW_WHEN_REMAINING,

@@ -1,5 +1,6 @@
 package dev.bollard.controller.translate;
 
+import dev.bollard.controller.settings.Catalog;
 import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.store.ResourceStore;
@@ -56,8 +57,8 @@ import org.jspecify.annotations.Nullable;
  * ImplementationSpecific paths ignore a trailing slash ({@code /api} and {@code /api/} match the
  * same requests); Exact and regex paths are compared as written. Output is sorted: virtual hosts
  * by pattern, routes by path, then Exact before Prefix before ImplementationSpecific before regex;
- * endpoints by address and port; problems by resource. {@code
- * spec.tls} and the TLS annotations are read by {@link TlsTranslation}.
+ * endpoints by address and port; problems by resource. {@code spec.tls} and the TLS annotations
+ * are read by {@link TlsTranslation}, {@code ssl-passthrough} by {@link SslPassthroughTranslation}.
  */
 public final class SnapshotTranslator {
 
@@ -205,7 +206,12 @@ public final class SnapshotTranslator {
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
                     .map(upstreams::refuseIfBroken)
                     .sorted(ROUTE_ORDER).toList())));
-    TlsSettings tls = TlsTranslation.translate(ours, store, problems);
+    // --enable-ssl-passthrough is a flag: its value reaches translation with the flags' values,
+    // which are also the defaults config versions are resolved over.
+    Map<String, Backend> passthrough = SslPassthroughTranslation.translate(ours, byName,
+        virtualHosts, config.defaults().get(Catalog.ENABLE_SSL_PASSTHROUGH), problems);
+    TlsSettings tls = TlsTranslation.translate(ours, store, problems, passthrough.keySet())
+        .withPassthrough(passthrough);
     problems.sort(Comparator.comparing(Problem::resource));
     return new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls);
   }

@@ -40,6 +40,16 @@ final class TlsTranslation {
   private TlsTranslation() {}
 
   static TlsSettings translate(List<CheckedIngress> ours, ResourceStore store, List<Problem> problems) {
+    return translate(ours, store, problems, Set.of());
+  }
+
+  /**
+   * As {@link #translate(List, ResourceStore, List)}; an entry without {@code secretName} whose
+   * hosts are all in {@code passedThrough} (SSL passthrough: the backend presents its own
+   * certificate) is no problem.
+   */
+  static TlsSettings translate(List<CheckedIngress> ours, ResourceStore store,
+      List<Problem> problems, Set<String> passedThrough) {
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
     List<TlsBinding> bindings = new ArrayList<>();
@@ -64,7 +74,7 @@ final class TlsTranslation {
           ? List.of() : ingress.getSpec().getTls();
       for (int i = 0; i < entries.size(); i++) {
         for (TlsBinding binding : entry(checked, entries.get(i), "spec.tls[" + i + "]", acme, store,
-            problems)) {
+            problems, passedThrough)) {
           List<String> free = new ArrayList<>();
           for (String host : binding.hosts()) {
             TlsBinding owner = owners.get(host);
@@ -90,7 +100,7 @@ final class TlsTranslation {
 
   /** One entry: a binding for the covered hosts and, if any, one without certificate for the rest. */
   private static List<TlsBinding> entry(CheckedIngress ingress, IngressTLS tls, String field,
-      boolean acme, ResourceStore store, List<Problem> problems) {
+      boolean acme, ResourceStore store, List<Problem> problems, Set<String> passedThrough) {
     RouteSource source = ingress.source();
     List<String> hosts = new ArrayList<>();
     List<String> named = tls.getHosts() == null ? List.of() : tls.getHosts();
@@ -116,8 +126,10 @@ final class TlsTranslation {
     }
     String secretName = tls.getSecretName();
     if (secretName == null || secretName.isEmpty()) {
-      problems.add(new Problem(source, field + ".secretName",
-          "missing; " + getDefault(hosts) + "."));
+      if (!passedThrough.containsAll(hosts)) {
+        problems.add(new Problem(source, field + ".secretName",
+            "missing; " + getDefault(hosts) + "."));
+      }
       return List.of(new TlsBinding(source, ingress.namespace() + "/", hosts, null, null, acme));
     }
     String secret = ingress.namespace() + "/" + secretName;

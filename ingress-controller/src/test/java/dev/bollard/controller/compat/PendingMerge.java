@@ -19,7 +19,6 @@ public final class PendingMerge {
       P + "app-root", P + "server-alias",
       P + "upstream-vhost", P + "from-to-www-redirect",
       P + "custom-http-errors", P + "default-backend",
-      P + "ssl-passthrough",
       // ConfigMap keys
       "custom-http-errors", "server-tokens");
 }

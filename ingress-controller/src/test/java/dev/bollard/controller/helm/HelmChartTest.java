@@ -413,6 +413,12 @@ class HelmChartTest {
   }
 
   @Test
+  void sslPassthroughIsAValuePassedAsTheFlag() {
+    assertThat(args(rendered(DAEMONSET))).contains("--enable-ssl-passthrough");
+    assertThat(args(rendered(DEFAULTS))).doesNotContain("--enable-ssl-passthrough");
+  }
+
+  @Test
   void ingressClassIsOursAndOptionallyTheDefault() {
     IngressClass prod = rendered(PROD).one(IngressClass.class);
     IngressClass staging = rendered(STAGING).one(IngressClass.class);

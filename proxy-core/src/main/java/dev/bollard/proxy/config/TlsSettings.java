@@ -1,6 +1,7 @@
 package dev.bollard.proxy.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,11 +17,16 @@ import org.jspecify.annotations.Nullable;
  *     that Ingress's routes
  * @param forceSslRedirect Ingresses annotated {@code force-ssl-redirect: "true"}: their routes
  *     redirect to HTTPS even for hosts without TLS
+ * @param passthrough SSL passthrough ({@code nginx.ingress.kubernetes.io/ssl-passthrough}, only
+ *     with {@code --enable-ssl-passthrough}): exact lower-case host name to the backend its TLS
+ *     connections are relayed to untouched, chosen by the ClientHello's SNI name before any TLS
+ *     termination; empty when off
  */
 public record TlsSettings(
     List<TlsBinding> bindings,
     Map<RouteSource, Boolean> sslRedirect,
-    Set<RouteSource> forceSslRedirect) {
+    Set<RouteSource> forceSslRedirect,
+    Map<String, Backend> passthrough) {
 
   /** No TLS at all. */
   public static final TlsSettings NONE = new TlsSettings(List.of(), Map.of(), Set.of());
@@ -29,6 +35,24 @@ public record TlsSettings(
     bindings = List.copyOf(bindings);
     sslRedirect = Map.copyOf(sslRedirect);
     forceSslRedirect = Set.copyOf(forceSslRedirect);
+    passthrough = Map.copyOf(passthrough);
+    for (String host : passthrough.keySet()) {
+      if (!host.equals(host.toLowerCase(Locale.ROOT)) || host.startsWith("*.")) {
+        throw new IllegalArgumentException(
+            "passthrough: " + host + " (expected: an exact lower-case host name)");
+      }
+    }
+  }
+
+  /** Settings without SSL passthrough. */
+  public TlsSettings(List<TlsBinding> bindings, Map<RouteSource, Boolean> sslRedirect,
+      Set<RouteSource> forceSslRedirect) {
+    this(bindings, sslRedirect, forceSslRedirect, Map.of());
+  }
+
+  /** These settings with {@code hosts} passed through to their backends. */
+  public TlsSettings withPassthrough(Map<String, Backend> hosts) {
+    return new TlsSettings(bindings, sslRedirect, forceSslRedirect, hosts);
   }
 
   /** The binding for {@code host} (lower case, no port): an exact name first, then a wildcard. */

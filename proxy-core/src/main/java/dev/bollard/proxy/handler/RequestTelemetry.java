@@ -58,6 +58,17 @@ public final class RequestTelemetry {
     }
   }
 
+  /**
+   * An SSL passthrough connection ended (see {@link ProxyMetrics#passthrough}); it is no request,
+   * so the access log does not see it.
+   */
+  public void passthrough(boolean connected, long bytesIn, long bytesOut) {
+    ProxyMetrics m = metrics;
+    if (m != null) {
+      m.passthrough(connected, bytesIn, bytesOut);
+    }
+  }
+
   /** The request is over with {@code status}; the first call hands its facts on. */
   void completed(RequestFacts facts, int status) {
     if (facts.complete(status)) {

@@ -63,6 +63,10 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
   private final AtomicReference<String> activeConfig = new AtomicReference<>("");
   private final Counter tlsOk;
   private final Counter tlsFailed;
+  private final Counter passthroughRelayed;
+  private final Counter passthroughFailed;
+  private final Counter passthroughBytesIn;
+  private final Counter passthroughBytesOut;
   private final AtomicLong refusedVersions = new AtomicLong();
   private final Counter rebuilds;
   private final Timer rebuildDuration;
@@ -94,6 +98,22 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
         .description("TLS handshakes with clients").register(registry);
     tlsFailed = Counter.builder("bollard.tls.handshakes").tag("result", "failure")
         .description("TLS handshakes with clients").register(registry);
+    passthroughRelayed = Counter.builder("bollard.passthrough.connections")
+        .tag("result", "relayed")
+        .description("SSL passthrough connections, by whether a backend connection was made")
+        .register(registry);
+    passthroughFailed = Counter.builder("bollard.passthrough.connections")
+        .tag("result", "failed")
+        .description("SSL passthrough connections, by whether a backend connection was made")
+        .register(registry);
+    passthroughBytesIn = Counter.builder("bollard.passthrough.bytes").baseUnit("bytes")
+        .tag("direction", "in")
+        .description("Bytes relayed by SSL passthrough, from clients (in) and to them (out)")
+        .register(registry);
+    passthroughBytesOut = Counter.builder("bollard.passthrough.bytes").baseUnit("bytes")
+        .tag("direction", "out")
+        .description("Bytes relayed by SSL passthrough, from clients (in) and to them (out)")
+        .register(registry);
     Gauge.builder("bollard.snapshot.version", snapshotVersion, AtomicLong::get)
         .description("Version number of the routing snapshot being served")
         .register(registry);
@@ -219,6 +239,16 @@ public final class ProxyMetrics implements RequestSink, AutoCloseable {
   /** A TLS handshake with a client finished. */
   public void tlsHandshake(boolean success) {
     (success ? tlsOk : tlsFailed).increment();
+  }
+
+  /**
+   * An SSL passthrough connection ended: whether a backend connection was made, and the bytes
+   * relayed from the client and to it.
+   */
+  public void passthrough(boolean connected, long bytesIn, long bytesOut) {
+    (connected ? passthroughRelayed : passthroughFailed).increment();
+    passthroughBytesIn.increment(bytesIn);
+    passthroughBytesOut.increment(bytesOut);
   }
 
   /** Exposes the access log's written and dropped line counts. */

@@ -8,10 +8,12 @@ import dev.bollard.proxy.handler.HeadLimits;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestValidator;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  * everything the proxy writes, including the header timeout's 408, is encrypted. No aggregator
  * anywhere: bodies stream.
  *
+ * <p>SSL passthrough: when the ClientHello's SNI name is passed through, {@code tls-hello} hands the
+ * connection to {@link #relay}, which takes {@code http}, {@code hsts} and {@code validate} (with
+ * its scanner and the client timers) out and puts the byte relay ({@code passthrough}, with {@code
+ * passthrough-idle} before it) where {@code tls-hello} was; {@code proxy} stays last and only
+ * counts the connection.
+ *
  * <p>Until the server {@linkplain ProxyServer#open() opens} (the first snapshot), a connection
  * gets only {@code not-ready-timeout}, {@code http} and {@code not-ready}: {@code 503} with
  * {@code Retry-After}, then close ({@link NotReadyResponder}). The HTTPS listener accepts nothing
@@ -39,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  * initializer is a handler added to and removed from every new connection's pipeline.
  */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+  private static final String HTTP = "http";
+  private static final String HSTS = "hsts";
+  private static final String VALIDATE = "validate";
+  private static final String PASSTHROUGH = "passthrough";
+  /** What a passed-through connection no longer needs, in the order it leaves. */
+  private static final List<String> HTTP_STEPS = List.of(VALIDATE, HSTS, HTTP);
 
   private final ServerSettings settings;
   /** Shared by the listener's request handlers; also its routes, telemetry and TLS side. */
@@ -84,15 +99,31 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
     // The codec the validator is written against (limits, strictness, RFC 9112 framing): one
     // definition, not a second copy here that could drift from it.
-    p.addLast("http", RequestValidator.newServerCodec(headLimits));
+    p.addLast(HTTP, RequestValidator.newServerCodec(headLimits));
     ChannelHandler hsts = shared.edge().hstsStep();
     if (hsts != null) {
-      p.addLast("hsts", hsts);
+      p.addLast(HSTS, hsts);
     }
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests. Its
     // scanner, the first step to see request bytes, runs the client timers.
-    p.addLast("validate", new RequestValidator(headLimits, timeouts));
+    p.addLast(VALIDATE, new RequestValidator(headLimits, timeouts));
     p.addLast("proxy", new ProxyHandler(shared, timeouts));
+  }
+
+  /**
+   * Turns a connection whose {@code tls-hello} step is at {@code hello} into an SSL passthrough
+   * relay: the HTTP steps leave, {@code relay} takes the hello step's place (and receives the
+   * bytes it read).
+   */
+  static void relay(ChannelHandlerContext hello, ChannelHandler relay) {
+    ChannelPipeline p = hello.pipeline();
+    // The validator takes its scanner with it; the scanner stops the client timers.
+    for (String step : HTTP_STEPS) {
+      if (p.get(step) != null) {
+        p.remove(step);
+      }
+    }
+    p.replace(hello.handler(), PASSTHROUGH, relay);
   }
 
   private ClientTimeouts.Limits limits(Timeouts timeouts) {

@@ -5,6 +5,7 @@ import dev.bollard.proxy.handler.BodyFileSpace;
 import dev.bollard.proxy.handler.ClientConnections;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestTelemetry;
+import dev.bollard.proxy.passthrough.PassthroughRelays;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.step.StepServices;
 import dev.bollard.proxy.tls.EdgeTls;
@@ -173,9 +174,14 @@ public final class ProxyServer implements AutoCloseable {
       if (httpsBind != null) {
         // Same loops, pools and drain as the plain listener; only the first pipeline steps differ.
         // It accepts only once the server opens: nothing to gate per connection.
+        // SSL passthrough: the snapshot says which SNI names (none unless the controller was
+        // started with --enable-ssl-passthrough); the hello step looks them up.
+        PassthroughRelays relays = new PassthroughRelays(pools, routes, telemetry);
+        EdgeTls.Passthrough passthrough = (hello, backend, serverName) ->
+            ProxyChannelInitializer.relay(hello, relays.newRelay(backend, serverName));
         server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true, false,
             initializer(settings, routes, pools, connections, services, telemetry, bodyFiles,
-                tls.listener(true, routes, telemetry::tlsHandshake), () -> true));
+                tls.listener(true, routes, telemetry::tlsHandshake, passthrough), () -> true));
         log.info("HTTPS listening on {}:{} ({})", httpsBind.getHostString(), server.httpsPort(),
             tls.provider().map(Enum::name).orElse("?"));
       }

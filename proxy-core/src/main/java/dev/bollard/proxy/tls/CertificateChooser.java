@@ -1,5 +1,6 @@
 package dev.bollard.proxy.tls;
 
+import dev.bollard.proxy.config.Backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslClientHelloHandler;
@@ -12,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * The first TLS step of an HTTPS connection: reads the ClientHello, asks {@link EdgeTls} for the
  * context (by SNI, and by ALPN for ACME challenges), and replaces itself with that context's
  * {@link SslHandler}. Runs once per connection, so a certificate swap reaches new handshakes only.
+ *
+ * <p>A ClientHello whose SNI name the snapshot passes through goes to the listener's {@link
+ * EdgeTls.Passthrough} instead, which replaces this step with a byte relay: the ClientHello was
+ * only looked at, never consumed, so the backend receives it as the client sent it. Netty's
+ * ClientHello reader bounds what is held (64 KiB); a client that never completes its ClientHello
+ * is closed by the connection's header timeout, which runs from the start.
  */
 final class CertificateChooser extends SslClientHelloHandler<SslContext> {
 
@@ -19,6 +26,9 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
   static final String SSL_STEP = "ssl";
 
   private final EdgeTls.Listener listener;
+  /** Set by {@link #lookup} when the SNI name is passed through. */
+  private @Nullable Backend relayTo;
+  private @Nullable String relayName;
 
   CertificateChooser(EdgeTls.Listener listener) {
     this.listener = listener;
@@ -33,6 +43,12 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
         : ClientHello.parse(clientHello);
     String serverName = hello.serverName();
     if (serverName != null) {
+      Backend relayed = listener.passthroughFor(serverName);
+      if (relayed != null) {
+        relayTo = relayed;
+        relayName = serverName;
+        return ctx.executor().newSucceededFuture(null);
+      }
       ctx.channel().attr(EdgeTls.SERVER_NAME).set(serverName);
     }
     return ctx.executor().newSucceededFuture(listener.contextFor(hello));
@@ -42,6 +58,12 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
   protected void onLookupComplete(ChannelHandlerContext ctx, Future<SslContext> future) {
     if (!future.isSuccess()) {
       ctx.close();
+      return;
+    }
+    Backend relayed = relayTo;
+    String name = relayName;
+    if (relayed != null && name != null) {
+      listener.passthrough().relay(ctx, relayed, name);
       return;
     }
     SslHandler ssl = future.getNow().newHandler(ctx.alloc());

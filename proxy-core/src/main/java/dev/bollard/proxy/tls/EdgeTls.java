@@ -1,12 +1,14 @@
 package dev.bollard.proxy.tls;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
 import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
@@ -139,10 +141,41 @@ public final class EdgeTls {
 
   /** {@link #listener(boolean, CurrentRoutes)} telling {@code handshakes} how each one ended. */
   public Listener listener(boolean secure, CurrentRoutes routes, Handshakes handshakes) {
+    return listener(secure, routes, handshakes, Passthrough.NONE);
+  }
+
+  /**
+   * {@link #listener(boolean, CurrentRoutes, Handshakes)} handing the connections whose SNI name
+   * the snapshot passes through ({@code TlsSettings.passthrough}) to {@code passthrough} instead of
+   * terminating them.
+   */
+  public Listener listener(
+      boolean secure, CurrentRoutes routes, Handshakes handshakes, Passthrough passthrough) {
     if (secure && contexts == null) {
       throw new IllegalStateException("secure listener without an HTTPS configuration");
     }
-    return new Listener(this, secure, routes, Objects.requireNonNull(handshakes, "handshakes"));
+    return new Listener(this, secure, routes, Objects.requireNonNull(handshakes, "handshakes"),
+        Objects.requireNonNull(passthrough, "passthrough"));
+  }
+
+  /**
+   * Takes over an HTTPS connection whose ClientHello names a host the snapshot passes through
+   * (SSL passthrough): from then on its bytes, the ClientHello first, go to the backend untouched.
+   * Called on the connection's event loop, from the {@code tls-hello} step, which the callee
+   * replaces; the bytes that step read arrive at its replacement.
+   */
+  @FunctionalInterface
+  public interface Passthrough {
+    /** No passthrough: every connection is terminated; the snapshot's hosts are not looked at. */
+    Passthrough NONE = (hello, backend, serverName) -> {
+      throw new IllegalStateException("no SSL passthrough on this listener");
+    };
+
+    /**
+     * Relays the connection of {@code hello} (the {@code tls-hello} step's context) to {@code
+     * backend}; {@code serverName} is the SNI name that chose it.
+     */
+    void relay(ChannelHandlerContext hello, Backend backend, String serverName);
   }
 
   /**
@@ -209,12 +242,15 @@ public final class EdgeTls {
     private final boolean secure;
     private final CurrentRoutes routes;
     private final Handshakes handshakes;
+    private final Passthrough passthrough;
 
-    private Listener(EdgeTls edge, boolean secure, CurrentRoutes routes, Handshakes handshakes) {
+    private Listener(EdgeTls edge, boolean secure, CurrentRoutes routes, Handshakes handshakes,
+        Passthrough passthrough) {
       this.edge = edge;
       this.secure = secure;
       this.routes = routes;
       this.handshakes = handshakes;
+      this.passthrough = passthrough;
     }
 
     /** Whether this listener terminates TLS. */
@@ -245,6 +281,17 @@ public final class EdgeTls {
 
     Handshakes handshakes() {
       return handshakes;
+    }
+
+    Passthrough passthrough() {
+      return passthrough;
+    }
+
+    /** The backend connections naming {@code serverName} are relayed to, or {@code null}. */
+    @Nullable Backend passthroughFor(String serverName) {
+      // One hash probe on the snapshot's map (empty unless --enable-ssl-passthrough).
+      return passthrough == Passthrough.NONE
+          ? null : routes.table().snapshot().tls().passthrough().get(serverName);
     }
   }
 

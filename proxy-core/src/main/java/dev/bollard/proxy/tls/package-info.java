@@ -1,7 +1,9 @@
 /**
  * TLS termination and the ACME edge: the HTTPS listener's per-handshake certificate choice (SNI,
  * and ALPN {@code acme-tls/1} for TLS-ALPN-01 challenges), {@code SslContext}s cached per
- * certificate content, the default certificate and HSTS on HTTPS responses. The HTTP-to-HTTPS
+ * certificate content, the default certificate and HSTS on HTTPS responses. The same ClientHello
+ * step hands a connection whose SNI name the snapshot passes through (SSL passthrough) to the
+ * listener's {@link dev.bollard.proxy.tls.EdgeTls.Passthrough} instead of terminating it. The HTTP-to-HTTPS
  * redirect and the ACME HTTP-01 answer are route steps ({@code dev.bollard.proxy.step}).
  *
  * <p>{@link dev.bollard.proxy.tls.EdgeTls} is the one object a {@code ProxyServer} is given; the

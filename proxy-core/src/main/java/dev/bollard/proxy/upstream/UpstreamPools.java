@@ -6,12 +6,16 @@ import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.UpstreamTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +101,35 @@ public final class UpstreamPools implements AutoCloseable {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
     return pool(loop).connect(endpoint, tls, listener, connectTimeout);
+  }
+
+  /**
+   * Opens a new TCP connection to {@code endpoint} on {@code loop} that no pool ever sees, with
+   * {@code handler} as its only step: for byte relays (SSL passthrough), which own the connection
+   * and close it. Host names resolve as for pooled connections; {@code connectTimeout} bounds the
+   * TCP connect. The channel starts with {@code autoRead} off: the caller turns reading on when it
+   * can take the bytes.
+   */
+  public Future<Channel> openTunnel(
+      EventLoop loop, Endpoint endpoint, Duration connectTimeout, ChannelHandler handler) {
+    if (closed) {
+      return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
+    }
+    Promise<Channel> opened = loop.newPromise();
+    ChannelFuture connect = bootstrap.clone(loop)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())))
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(handler)
+        .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+    connect.addListener(f -> {
+      if (f.isSuccess()) {
+        opened.setSuccess(connect.channel());
+      } else {
+        opened.setFailure(f.cause());
+      }
+    });
+    return opened;
   }
 
   /** Closes every idle connection; leased ones close when released. */
