@@ -35,10 +35,13 @@ public final class IngressNginx {
       "Bollard streams responses to the client as they arrive (nginx's proxy_buffering off, "
           + "ingress-nginx's default); there is no response buffer to size";
   private static final String SNIPPET =
-      "never executed: only the safe directives more_set_headers, more_clear_headers,"
+      "never executed; with allow-snippet-annotations: \"true\" (default false, as in"
+          + " ingress-nginx) the safe directives more_set_headers, more_clear_headers,"
           + " more_set_input_headers, more_clear_input_headers, add_header, proxy_set_header,"
-          + " return 301|302|307|308 URL and rewrite ^... ... permanent|redirect are translated"
-          + " into typed steps; every other directive is reported as a problem naming it";
+          + " proxy_hide_header, return (a redirect, or a code with text) and rewrite ..."
+          + " permanent|redirect|break are translated into typed steps, nginx variables such as"
+          + " $host and $request_uri expanded; every other directive is a problem naming it, and"
+          + " a snippet with one is not applied at all";
   private static final String NO_TRACING =
       "Bollard has no tracing module; request ids (X-Request-Id) and the access log are its"
           + " correlation tools";

@@ -134,7 +134,6 @@ final class FeatureAnnotations {
     if (annotations == null || annotations.isEmpty()) {
       return Own.NONE;
     }
-    snippets.reportUntranslatable(source, annotations);
     Translation location = snippets.location(source, annotations);
     List<RouteFeature> features = new ArrayList<>();
     RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);

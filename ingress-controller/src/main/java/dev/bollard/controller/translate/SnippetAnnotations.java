@@ -37,16 +37,6 @@ final class SnippetAnnotations {
   static final String PREFIX = "nginx.ingress.kubernetes.io/";
   static final String SERVER = PREFIX + "server-snippet";
   static final String CONFIGURATION = PREFIX + "configuration-snippet";
-  static final String STREAM = PREFIX + "stream-snippet";
-  static final String AUTH = PREFIX + "auth-snippet";
-  static final String MODSECURITY = PREFIX + "modsecurity-snippet";
-
-  /** The snippets Bollard cannot translate at all, with the reason. */
-  private static final Map<String, String> UNTRANSLATABLE = Map.of(
-      STREAM, "it configures nginx's TCP/UDP stream module, and Bollard serves HTTP only",
-      AUTH, "it configures the auth-url subrequest, which Bollard does not make",
-      MODSECURITY, "it configures ModSecurity rules, and Bollard has no web application"
-          + " firewall");
 
   private final boolean allowed;
   private final List<Problem> problems;
@@ -58,17 +48,6 @@ final class SnippetAnnotations {
   SnippetAnnotations(boolean allowed, List<Problem> problems) {
     this.allowed = allowed;
     this.problems = problems;
-  }
-
-  /** Reports the Ingress's snippets that cannot be translated at all (stream, auth, ModSecurity). */
-  void reportUntranslatable(RouteSource source, Map<String, String> annotations) {
-    for (String key : List.of(AUTH, MODSECURITY, STREAM)) {
-      String text = annotations.get(key);
-      if (text != null && !text.isBlank()) {
-        problems.add(new Problem(source, field(key), "not applied: " + UNTRANSLATABLE.get(key)
-            + ". Bollard never runs snippets. Remove the annotation."));
-      }
-    }
   }
 
   /** The Ingress's {@code server-snippet}, or null when absent or not applied (reported). */

@@ -49,7 +49,7 @@ class MigrationAnalysisTest {
 
     assertThat(v.annotations()).singleElement().satisfies(a -> {
       assertThat(a.outcome()).isEqualTo(Outcome.DIFFERS);
-      assertThat(a.note()).startsWith("never executed: only the safe directives");
+      assertThat(a.note()).startsWith("never executed; with allow-snippet-annotations");
     });
   }
 

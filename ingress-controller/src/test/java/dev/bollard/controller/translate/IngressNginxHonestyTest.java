@@ -1,5 +1,9 @@
 package dev.bollard.controller.translate;
 
+import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.ConfigFamily;
+import dev.bollard.controller.settings.GlobalConfig;
+import dev.bollard.controller.settings.SettingValues;
 import static dev.bollard.controller.compat.PendingMerge.PENDING_MERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +33,16 @@ import org.junit.jupiter.api.TestFactory;
 class IngressNginxHonestyTest {
 
   private static final List<HasMetadata> FIXTURE = Fixtures.resources("ingress-nginx-sample.yaml");
+
+  /**
+   * The settings under which every annotation the table calls applied applies: the opt-ins that
+   * ingress-nginx also asks for ({@code --enable-ssl-passthrough}, {@code
+   * allow-snippet-annotations: "true"}); the table's notes say that they are needed.
+   */
+  private static final GlobalConfig OPT_INS = new GlobalConfig(
+      new ConfigFamily("default", ConfigFamily.DEFAULT_NAME), -1,
+      SettingValues.DEFAULTS.with(Catalog.ENABLE_SSL_PASSTHROUGH, true)
+          .with(Catalog.ALLOW_SNIPPET_ANNOTATIONS, true));
 
   @TestFactory
   Stream<DynamicTest> everyAppliedAnnotationChangesTheTranslation() {
@@ -74,7 +88,7 @@ class IngressNginxHonestyTest {
               .endMetadata().build()
           : r);
     }
-    return new SnapshotTranslator(IngressClassSelection.defaults())
-        .translate(ResourceStore.of(resources));
+    return new SnapshotTranslator(IngressClassSelection.defaults(), OPT_INS,
+        IngressStatusPlan.Address.NONE).translate(ResourceStore.of(resources));
   }
 }
