@@ -22,7 +22,7 @@ final class FeatureAnnotations {
   /** Every annotation that becomes a route step, in the order their steps are listed. */
   static final List<FeatureAnnotation> ALL =
       List.of(new ForwardedPrefixAnnotation(), new RequestBufferingAnnotation(),
-          new BodyBufferSizeAnnotation());
+          new BodyBufferSizeAnnotation(), new UpstreamVhostAnnotation());
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;
@@ -58,12 +58,17 @@ final class FeatureAnnotations {
       try {
         features.add(annotation.parse(value));
       } catch (IllegalArgumentException e) {
-        problems.add(new Problem(source, "metadata.annotations[" + annotation.key() + "]",
-            "value " + quote(value) + " refused: " + e.getMessage()
-                + "; the annotation is not applied. Fix its value."));
+        problems.add(refused(source, annotation.key(), value, e.getMessage()));
       }
     }
     return List.copyOf(features);
+  }
+
+  /** The problem of an annotation whose value was refused, saying {@code why}. */
+  static Problem refused(RouteSource source, String key, String value, String why) {
+    return new Problem(source, "metadata.annotations[" + key + "]",
+        "value " + quote(value) + " refused: " + why
+            + "; the annotation is not applied. Fix its value.");
   }
 
   /** The value in double quotes, control characters escaped, so a problem line stays one line. */

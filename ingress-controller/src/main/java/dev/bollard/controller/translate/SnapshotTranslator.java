@@ -191,8 +191,10 @@ public final class SnapshotTranslator {
                     .map(features::apply)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
+    RoutingSnapshot snapshot = new HostAnnotations(ours, byName, problems)
+        .apply(new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls));
     problems.sort(Comparator.comparing(Problem::resource));
-    return new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls);
+    return snapshot;
   }
 
   private static void claim(
