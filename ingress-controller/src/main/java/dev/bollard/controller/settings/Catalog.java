@@ -141,13 +141,18 @@ public final class Catalog {
       "IngressClass name to serve (spec.ingressClassName or the kubernetes.io/ingress.class"
           + " annotation).");
 
+  public static final Setting<String> CONTROLLER_NAME = Setting.flag("--controller-name", "NAME",
+      "bollard.dev/ingress-controller", ValueParsers::controllerName,
+      "The IngressClass spec.controller value whose classes are served; k8s.io/ingress-nginx"
+          + " serves ingress-nginx's classes (a cutover, see the README).");
+
   public static final Setting<Boolean> WATCH_INGRESS_WITHOUT_CLASS = Setting.flag(
       "--watch-ingress-without-class", Setting.SWITCH, "false", ValueParsers::bool,
       "Also serve Ingresses that name no class at all.");
 
   /** The flags {@code check} shares with {@code run}. */
   public static final List<Setting<?>> CHECK_FLAGS =
-      List.of(CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS);
+      List.of(CONFIG, CONFIG_VERSION, INGRESS_CLASS, CONTROLLER_NAME, WATCH_INGRESS_WITHOUT_CLASS);
 
   // --- Fixed for the process: the access log's destination (its content is per config version).
 
@@ -432,7 +437,7 @@ public final class Catalog {
       ELECTION_ID, LEADER_LEASE_DURATION, LEADER_RENEW_DEADLINE, LEADER_RETRY_PERIOD,
       STATUS_WRITES_PER_SECOND, EVENT_WRITES_PER_SECOND, PROBLEM_EVENT_DELAY,
       ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
-      CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS,
+      CONFIG, CONFIG_VERSION, INGRESS_CLASS, CONTROLLER_NAME, WATCH_INGRESS_WITHOUT_CLASS,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_CA_FILE, ACME_RENEW_WHEN_REMAINING,
