@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -267,6 +268,19 @@ public final class Catalog {
 
   // --- ConfigMap keys only.
 
+  public static final Setting<Integer> KEEP_ALIVE_REQUESTS = Setting.key("keep-alive-requests",
+      "number", String.valueOf(GlobalSettings.KEEP_ALIVE_REQUESTS),
+      v -> ValueParsers.intBetween(v, 1, Integer.MAX_VALUE), PER_CONNECTION,
+      "Most requests one client connection serves; the last response says `Connection: close`"
+          + " and the connection closes (nginx's `keepalive_requests`).");
+
+  public static final Setting<Boolean> SERVER_TOKENS = Setting.key("server-tokens", "bool",
+      "false", ValueParsers::bool, PER_REQUEST,
+      "`false`: responses to clients carry no `Server` header (an upstream's is removed), as from"
+          + " ingress-nginx; `true`: `Server: Bollard/<version>` in its place. Response header"
+          + " rules run after it.");
+
+
   public static final Setting<Long> BODY_SIZE = Setting.key("proxy-body-size", "size", "1m",
       ValueParsers::size, PER_REQUEST,
       "Largest request body (nginx syntax: `512k`, `1m`, `1g`; `0` for unlimited); larger bodies"
@@ -445,12 +459,12 @@ public final class Catalog {
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
-      CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
+      CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE, KEEP_ALIVE_REQUESTS,
       CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
-      RESPONSE_HEADERS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
+      RESPONSE_HEADERS, SERVER_TOKENS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION);
 
   static {
@@ -485,7 +499,8 @@ public final class Catalog {
         v.orNull(LOG_FORMAT_UPSTREAM), v.get(LOG_ESCAPE_JSON), v.get(SKIP_ACCESS_LOG_URLS),
         v.get(LOG_MAX_VALUE_LENGTH));
     EdgeSettings edge = new EdgeSettings(log,
-        new HeaderRules(v.get(REQUEST_HEADERS), v.get(RESPONSE_HEADERS)), v.get(ENABLE_REAL_IP),
+        new HeaderRules(v.get(REQUEST_HEADERS),
+            serverHeader(v.get(SERVER_TOKENS), v.get(RESPONSE_HEADERS))), v.get(ENABLE_REAL_IP),
         v.get(FORWARDED_FOR_HEADER), v.get(GENERATE_REQUEST_ID));
     // The guard's policy is resolved from the Secret by translation, after this.
     AuthSettings auth = new AuthSettings(v.get(AUTH_HOSTS), v.orNull(AUTH_SECRET),
@@ -504,7 +519,24 @@ public final class Catalog {
         auth,
         edge,
         new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
-            v.get(CLIENT_BODY_TEMP_SIZE)));
+            v.get(CLIENT_BODY_TEMP_SIZE)),
+        v.get(KEEP_ALIVE_REQUESTS));
+  }
+
+  /**
+   * {@code server-tokens} as the first response rule, so an operator's own rules still win:
+   * ingress-nginx clears {@code Server} (nginx never passes an upstream's on) unless it is on.
+   */
+  private static List<HeaderRules.Rule> serverHeader(boolean tokens, List<HeaderRules.Rule> rules) {
+    String version = Catalog.class.getPackage().getImplementationVersion();
+    HeaderRules.Rule server = tokens
+        ? new HeaderRules.Rule(HeaderRules.Op.SET, "Server",
+            version == null ? "Bollard" : "Bollard/" + version)
+        : new HeaderRules.Rule(HeaderRules.Op.CLEAR, "Server", "");
+    List<HeaderRules.Rule> all = new ArrayList<>(rules.size() + 1);
+    all.add(server);
+    all.addAll(rules);
+    return all;
   }
 
   private static String template(String value) {

@@ -26,6 +26,9 @@ import java.util.List;
  * @param bodyBuffering whether request bodies are read whole before an upstream connection is
  *     taken ({@code proxy-request-buffering}, {@code client-body-buffer-size}); a route's Ingress
  *     may turn it off
+ * @param keepAliveRequests most requests one client connection serves before it is closed (nginx's
+ *     {@code keepalive_requests}; the last response says {@code Connection: close}); for new
+ *     connections
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -37,12 +40,16 @@ public record GlobalSettings(
     boolean sslRedirect,
     AuthSettings auth,
     EdgeSettings edge,
-    BodyBuffering bodyBuffering) {
+    BodyBuffering bodyBuffering,
+    int keepAliveRequests) {
+
+  /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
+  public static final int KEEP_ALIVE_REQUESTS = 1000;
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
    * no PROXY protocol, no trusted proxies, request bodies streamed ({@link BodyBuffering#OFF}: with
-   * no body limit a buffered body would have no bound). The control plane's defaults
+   * no body limit a buffered body would have no bound), no bound on requests per connection. The control plane's defaults
    * (ingress-nginx's) come from its settings catalog, not from here.
    */
   public static final GlobalSettings DEFAULTS =
@@ -56,6 +63,30 @@ public record GlobalSettings(
           "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
     }
     realIpCidrs = List.copyOf(realIpCidrs);
+    if (keepAliveRequests < 1) {
+      throw new IllegalArgumentException(
+          "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
+    }
+  }
+
+  /**
+   * Settings without a bound on requests per client connection: what the proxy does when nobody
+   * configured one (the control plane's default is ingress-nginx's, {@value
+   * #KEEP_ALIVE_REQUESTS}).
+   */
+  public GlobalSettings(
+      long maxBodyBytes,
+      Timeouts timeouts,
+      boolean useProxyProtocol,
+      List<String> realIpCidrs,
+      boolean useForwardedHeaders,
+      Hsts hsts,
+      boolean sslRedirect,
+      AuthSettings auth,
+      EdgeSettings edge,
+      BodyBuffering bodyBuffering) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, bodyBuffering, Integer.MAX_VALUE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -76,19 +107,19 @@ public record GlobalSettings(
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, keepAliveRequests);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, keepAliveRequests);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, keepAliveRequests);
   }
 
   /**
