@@ -55,6 +55,9 @@ final class HostAnnotations {
   static final String FROM_TO_WWW = "nginx.ingress.kubernetes.io/from-to-www-redirect";
   static final String SERVER_ALIAS = "nginx.ingress.kubernetes.io/server-alias";
 
+  /** Every annotation this class reads. */
+  static final List<String> KEYS = List.of(APP_ROOT, FROM_TO_WWW, SERVER_ALIAS);
+
   /** A path of RFC 3986 characters, optionally with a query; no {@code //} (another host). */
   private static final Pattern APP_ROOT_VALUE =
       Pattern.compile("/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?");

@@ -7,11 +7,18 @@ import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
+import dev.bollard.proxy.testing.TlsProbe;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +115,58 @@ class HostAnnotationsEndToEndTest {
         .containsExactly("alias.localhost", "shop.localhost");
   }
 
+  @Test
+  void addedNamesGetTheHostsCertificateWhereItCoversThemAndRedirectOverHttps() throws Exception {
+    // Secret shop/shop-tls of the translation fixture: shop.example.com and *.preview.example.com.
+    String fixture = new String(HostAnnotationsEndToEndTest.class
+        .getResourceAsStream("/translate/host-annotations.yaml").readAllBytes(),
+        StandardCharsets.UTF_8);
+    String secret = Arrays.stream(fixture.split("\n---\n"))
+        .filter(d -> d.contains("kind: Secret")).findFirst().orElseThrow();
+    RawHttp.replaceFile(manifests, "secret.yaml", secret);
+    write("""
+            nginx.ingress.kubernetes.io/from-to-www-redirect: "true"
+            nginx.ingress.kubernetes.io/server-alias: a.preview.example.com,other.example.net
+        """, "", "shop.example.com", "  tls:\n    - {hosts: [shop.example.com], secretName: shop-tls}\n");
+    runtime = ProxyProcess.start(settings().source(), settings().process());
+    int https = runtime.httpsPort();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        TlsProbe.peerCertificate(https, "shop.example.com").getSubjectX500Principal().getName())
+        .contains("shop.example.com"));
+    assertThat(TlsProbe.peerCertificate(https, "a.preview.example.com")
+        .getSubjectX500Principal().getName()).contains("shop.example.com");
+    assertThat(TlsProbe.peerCertificate(https, "other.example.net")
+        .getSubjectX500Principal().getName()).doesNotContain("shop.example.com");
+    assertThat(TlsProbe.peerCertificate(https, "www.shop.example.com")
+        .getSubjectX500Principal().getName()).doesNotContain("shop.example.com");
+
+    assertThat(httpsGet(https, "www.shop.example.com", "/cart?id=7")).startsWith("HTTP/1.1 308")
+        .containsIgnoringCase("location: https://shop.example.com/cart?id=7\r\n");
+    assertThat(httpsGet(https, "a.preview.example.com", "/x")).startsWith("HTTP/1.1 200")
+        .containsIgnoringCase("\"host\": \"a.preview.example.com\"");
+    // Plain HTTP: the alias with a certificate is redirected to HTTPS, the one without is not.
+    assertThat(RawHttp.get(runtime.proxyPort(), "a.preview.example.com", "/x"))
+        .startsWith("HTTP/1.1 308")
+        .containsIgnoringCase("location: https://a.preview.example.com/x\r\n");
+    assertThat(RawHttp.get(runtime.proxyPort(), "other.example.net", "/x"))
+        .startsWith("HTTP/1.1 200");
+  }
+
+  /** One GET over TLS with SNI and Host {@code host}; the raw response. */
+  private static String httpsGet(int port, String host, String path) throws Exception {
+    try (SSLSocket socket = (SSLSocket) TlsProbe.trustAll().getSocketFactory()
+        .createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName(host)));
+      socket.setSSLParameters(parameters);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private StandaloneSettings settings() {
     return new StandaloneSettings(manifests, ServerSettings.defaults(
         new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
@@ -115,6 +174,11 @@ class HostAnnotationsEndToEndTest {
   }
 
   private void write(String annotations, String more) throws IOException {
+    write(annotations, more, "shop.localhost", "");
+  }
+
+  private void write(String annotations, String more, String host, String tls)
+      throws IOException {
     RawHttp.replaceFile(manifests, "shop.yaml", """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
@@ -125,8 +189,8 @@ class HostAnnotationsEndToEndTest {
           annotations:
         %sspec:
           ingressClassName: bollard
-          rules:
-            - host: shop.localhost
+        %s  rules:
+            - host: %s
               http:
                 paths:
                   - path: /
@@ -163,6 +227,6 @@ class HostAnnotationsEndToEndTest {
         ports:
           - name: http
             port: %d
-        %s""".formatted(annotations, echo.port(), more));
+        %s""".formatted(annotations, tls, host, echo.port(), more));
   }
 }
