@@ -5,15 +5,11 @@ import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
-import dev.bollard.proxy.config.TlsBinding;
-import dev.bollard.proxy.config.TlsSettings;
 import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.AppRoot;
 import dev.bollard.proxy.step.WwwRedirect;
-import dev.bollard.proxy.tls.CertifiedKey;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The annotations that act on a whole host rather than on the routes of one Ingress, as nginx
@@ -46,8 +41,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>A name added by a redirect or an alias gets the certificate of the host it belongs to when
- * that certificate covers it (ingress-nginx does the same), else the default certificate and a
- * problem.
+ * that certificate covers it ({@link AddedNameCertificates}).
  */
 final class HostAnnotations {
 
@@ -107,7 +101,7 @@ final class HostAnnotations {
     List<VirtualHost> virtualHosts = new ArrayList<>();
     hosts.forEach((pattern, routes) -> virtualHosts.add(new VirtualHost(pattern, routes)));
     return new RoutingSnapshot(snapshot.version(), virtualHosts, snapshot.defaultBackend(),
-        snapshot.settings(), withCertificates(snapshot.tls(), added));
+        snapshot.settings(), new AddedNameCertificates(snapshot.tls(), problems).extend(added));
   }
 
   private void read(CheckedIngress ingress, Map<String, String> annotations,
@@ -160,6 +154,11 @@ final class HostAnnotations {
   }
 
   private Optional<AppRoot> appRoot(RouteSource source, String value) {
+    if (value.equals("/")) {
+      problems.add(FeatureAnnotations.refused(source, APP_ROOT, value,
+          "redirecting / to / would loop; name the application's path, such as /app"));
+      return Optional.empty();
+    }
     if (!APP_ROOT_VALUE.matcher(value).matches()) {
       problems.add(FeatureAnnotations.refused(source, APP_ROOT, value,
           "expected a path on the same host, such as /app or /app/?tab=1"));
@@ -271,43 +270,7 @@ final class HostAnnotations {
             List.of()));
   }
 
-  private TlsSettings withCertificates(TlsSettings tls, Map<String, Added> added) {
-    List<TlsBinding> bindings = new ArrayList<>(tls.bindings());
-    Map<TlsBinding, CertifiedKey> parsed = new HashMap<>();
-    added.forEach((name, from) -> {
-      if (tls.bindingFor(name).isPresent()) {
-        return;
-      }
-      TlsBinding own = tls.bindingFor(from.host()).filter(TlsBinding::hasCertificate).orElse(null);
-      if (own == null) {
-        return;
-      }
-      CertifiedKey key = certified(own, parsed);
-      if (key != null && key.covers(name)) {
-        bindings.add(new TlsBinding(own.source(), own.secret(), List.of(name), own.chainPem(),
-            own.keyPem(), false));
-      } else {
-        problems.add(new Problem(from.source(), field(from.annotation()), "HTTPS requests for "
-            + name + " get the default certificate: the certificate in Secret " + own.secret()
-            + " of host " + from.host() + " does not cover it. Add " + name
-            + " to the certificate and to spec.tls hosts."));
-      }
-    });
-    return bindings.size() == tls.bindings().size() ? tls
-        : new TlsSettings(bindings, tls.sslRedirect(), tls.forceSslRedirect());
-  }
-
-  private static @Nullable CertifiedKey certified(TlsBinding binding,
-      Map<TlsBinding, CertifiedKey> parsed) {
-    try {
-      return parsed.computeIfAbsent(binding,
-          b -> CertifiedKey.parse(b.chainPem(), b.keyPem()));
-    } catch (IllegalArgumentException e) {
-      return null; // TlsTranslation checked it already; nothing more to say.
-    }
-  }
-
-  private static String field(String key) {
+  static String field(String key) {
     return "metadata.annotations[" + key + "]";
   }
 
@@ -320,5 +283,5 @@ final class HostAnnotations {
   private record Owned<T>(RouteSource source, T value) {}
 
   /** A name this class added: the host it belongs to, and which annotation of which Ingress. */
-  private record Added(String host, RouteSource source, String annotation) {}
+  record Added(String host, RouteSource source, String annotation) {}
 }

@@ -101,6 +101,7 @@ class HostAnnotationsTranslationTest {
             "metadata.annotations[nginx.ingress.kubernetes.io/from-to-www-redirect]"),
         tuple("Ingress shop/blog",
             "metadata.annotations[nginx.ingress.kubernetes.io/from-to-www-redirect]"),
+        tuple("Ingress shop/hostless", "metadata.annotations[nginx.ingress.kubernetes.io/app-root]"),
         tuple("Ingress shop/hostless",
             "metadata.annotations[nginx.ingress.kubernetes.io/from-to-www-redirect]"),
         tuple("Ingress shop/hostless",
@@ -121,6 +122,7 @@ class HostAnnotationsTranslationTest {
         blog -> assertThat(blog).startsWith("no redirect from www.blog.example.com to"
             + " blog.example.com: an Ingress defines host www.blog.example.com"),
         blogWww -> assertThat(blogWww).startsWith("no redirect from blog.example.com"),
+        loop -> assertThat(loop).startsWith("value \"/\" refused: redirecting / to / would loop"),
         wild -> assertThat(wild).contains("host *.wild.example.com"),
         hostless -> assertThat(hostless).contains("rules without host"),
         taken -> assertThat(taken).startsWith("alias taken.example.com of host shop.example.com"
