@@ -280,6 +280,12 @@ public final class Catalog {
           + " ingress-nginx; `true`: `Server: Bollard/<version>` in its place. Response header"
           + " rules run after it.");
 
+  public static final Setting<Boolean> ALLOW_BACKEND_SERVER_HEADER = Setting.key(
+      "allow-backend-server-header", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Pass an upstream's `Server` header on to the client; Bollard then adds none of its own,"
+          + " whatever `server-tokens` says. ingress-nginx passes it only with `server-tokens:"
+          + " true` as well (its issue 6733); Bollard does not need that.");
+
 
   public static final Setting<Long> BODY_SIZE = Setting.key("proxy-body-size", "size", "1m",
       ValueParsers::size, PER_REQUEST,
@@ -464,7 +470,7 @@ public final class Catalog {
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
-      RESPONSE_HEADERS, SERVER_TOKENS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
+      RESPONSE_HEADERS, SERVER_TOKENS, ALLOW_BACKEND_SERVER_HEADER, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION);
 
   static {
@@ -500,7 +506,8 @@ public final class Catalog {
         v.get(LOG_MAX_VALUE_LENGTH));
     EdgeSettings edge = new EdgeSettings(log,
         new HeaderRules(v.get(REQUEST_HEADERS),
-            serverHeader(v.get(SERVER_TOKENS), v.get(RESPONSE_HEADERS))), v.get(ENABLE_REAL_IP),
+            serverHeader(v.get(SERVER_TOKENS), v.get(ALLOW_BACKEND_SERVER_HEADER),
+                v.get(RESPONSE_HEADERS))), v.get(ENABLE_REAL_IP),
         v.get(FORWARDED_FOR_HEADER), v.get(GENERATE_REQUEST_ID));
     // The guard's policy is resolved from the Secret by translation, after this.
     AuthSettings auth = new AuthSettings(v.get(AUTH_HOSTS), v.orNull(AUTH_SECRET),
@@ -526,8 +533,13 @@ public final class Catalog {
   /**
    * {@code server-tokens} as the first response rule, so an operator's own rules still win:
    * ingress-nginx clears {@code Server} (nginx never passes an upstream's on) unless it is on.
+   * With {@code allow-backend-server-header} there is no rule: an upstream's header passes.
    */
-  private static List<HeaderRules.Rule> serverHeader(boolean tokens, List<HeaderRules.Rule> rules) {
+  private static List<HeaderRules.Rule> serverHeader(boolean tokens, boolean backend,
+      List<HeaderRules.Rule> rules) {
+    if (backend) {
+      return rules;
+    }
     String version = Catalog.class.getPackage().getImplementationVersion();
     HeaderRules.Rule server = tokens
         ? new HeaderRules.Rule(HeaderRules.Op.SET, "Server",

@@ -112,6 +112,32 @@ class IngressNginxKeysEndToEndTest {
     }
   }
 
+  @Test
+  void allowBackendServerHeaderPassesTheUpstreamsOnItsOwn() throws Exception {
+    writeRoutes();
+    RawHttp.replaceFile(manifests, "config.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: bollard-config-v1
+          labels:
+            bollard.dev/config: bollard
+            bollard.dev/config-version: "1"
+        data:
+          allow-backend-server-header: "true"
+        """);
+    runtime = ProxyProcess.start(settings().source(), settings().process());
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      try (Socket client = connect()) {
+        assertThat(exchange(client, "shop.localhost")).startsWith("HTTP/1.1 200")
+            .containsIgnoringCase("server: upstream/1.0");
+      }
+    });
+    assertThat(RawHttp.get(runtime.proxyPort(), "nobody.localhost", "/"))
+        .startsWith("HTTP/1.1 404").doesNotContainIgnoringCase("server:");
+  }
+
   private Socket connect() throws IOException {
     Socket client = new Socket(LOOPBACK, runtime.proxyPort());
     client.setSoTimeout(5_000);
