@@ -263,8 +263,9 @@ public final class Catalog {
       "Time a client has to send a complete request head, then 408.");
 
   public static final Setting<Duration> KEEP_ALIVE = Setting.flagAndKey("--keep-alive-timeout",
-      "keep-alive", "DURATION", "75s", ValueParsers::positiveDuration, PER_CONNECTION,
-      "Idle client keep-alive connections are closed after this.");
+      "keep-alive", "DURATION", "75s", ValueParsers::duration, PER_CONNECTION,
+      "Idle client keep-alive connections are closed after this; 0: no keep-alive, every"
+          + " connection closes after its first response (as nginx's `keepalive_timeout 0`).");
 
   // --- ConfigMap keys only.
 
@@ -512,11 +513,15 @@ public final class Catalog {
     // The guard's policy is resolved from the Secret by translation, after this.
     AuthSettings auth = new AuthSettings(v.get(AUTH_HOSTS), v.orNull(AUTH_SECRET),
         v.get(AUTH_REALM), v.get(AUTH_EXEMPT_PATHS), v.get(AUTH_FORWARD_AUTHORIZATION), null);
+    // keep-alive 0 is nginx's way to turn keep-alive off: one request per connection, so the idle
+    // timeout (which must stay positive) never runs.
+    boolean keepAliveOff = v.get(KEEP_ALIVE).isZero();
     return new GlobalSettings(
         v.get(BODY_SIZE),
         new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
-            v.get(CLIENT_HEADER_TIMEOUT), v.get(KEEP_ALIVE), v.get(CLIENT_BODY_TIMEOUT),
-            v.get(CLIENT_SEND_TIMEOUT)),
+            v.get(CLIENT_HEADER_TIMEOUT),
+            keepAliveOff ? v.get(CLIENT_HEADER_TIMEOUT) : v.get(KEEP_ALIVE),
+            v.get(CLIENT_BODY_TIMEOUT), v.get(CLIENT_SEND_TIMEOUT)),
         v.get(USE_PROXY_PROTOCOL),
         v.get(REAL_IP_CIDR),
         v.get(USE_FORWARDED_HEADERS),
@@ -527,7 +532,7 @@ public final class Catalog {
         edge,
         new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
             v.get(CLIENT_BODY_TEMP_SIZE)),
-        v.get(KEEP_ALIVE_REQUESTS));
+        keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS));
   }
 
   /**

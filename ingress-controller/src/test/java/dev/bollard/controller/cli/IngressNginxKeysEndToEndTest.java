@@ -138,6 +138,30 @@ class IngressNginxKeysEndToEndTest {
         .startsWith("HTTP/1.1 404").doesNotContainIgnoringCase("server:");
   }
 
+  @Test
+  void keepAliveZeroTurnsKeepAliveOffAsInNginx() throws Exception {
+    writeRoutes();
+    RawHttp.replaceFile(manifests, "config.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: bollard-config-v1
+          labels:
+            bollard.dev/config: bollard
+            bollard.dev/config-version: "1"
+        data:
+          keep-alive: "0"
+        """);
+    runtime = ProxyProcess.start(settings().source(), settings().process());
+    await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 1);
+
+    try (Socket client = connect()) {
+      assertThat(exchange(client, "shop.localhost")).startsWith("HTTP/1.1 200")
+          .containsIgnoringCase("connection: close");
+      assertThat(client.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
   private Socket connect() throws IOException {
     Socket client = new Socket(LOOPBACK, runtime.proxyPort());
     client.setSoTimeout(5_000);
