@@ -342,7 +342,9 @@ public final class Catalog {
       "use-forwarded-headers", "bool", "false", ValueParsers::bool, PER_REQUEST,
       "Honour `X-Forwarded-*` headers from trusted proxies: the client address from the"
           + " forwarded-for chain (right to left, skipping trusted proxies), and"
-          + " `-Proto`/`-Host`/`-Port` passed on as they came.");
+          + " `-Proto`/`-Host`/`-Port` passed on as they came. Their `X-Forwarded-Proto: https`"
+          + " counts as HTTPS for redirects: no HTTPS-redirect loop behind a balancer that"
+          + " terminates TLS.");
 
   public static final Setting<Boolean> ENABLE_REAL_IP = Setting.key("enable-real-ip", "bool",
       "false", ValueParsers::bool, PER_REQUEST,

@@ -35,9 +35,9 @@ import java.util.regex.Pattern;
  *       host whose one route answers 308 to the Ingress's host ({@link WwwRedirect}), unless an
  *       Ingress defines that name itself: then its rules win and the redirect is a problem.
  *   <li>{@code server-alias}: each name (comma-separated) serves the routes of the Ingress's hosts,
- *       all of them, whichever Ingress they came from, as nginx's {@code server_name} aliases a whole
- *       server. A name an Ingress defines as a host keeps its own rules (the alias is a problem);
- *       the oldest Ingress wins a host's aliases and an alias name.
+ *       all of them, whichever Ingress they came from, as nginx's {@code server_name} aliases a
+ *       whole server. A name an Ingress defines as a host keeps its own rules (the alias is a
+ *       problem); the oldest Ingress wins a host's aliases and an alias name.
  * </ul>
  *
  * <p>A name added by a redirect or an alias gets the certificate of the host it belongs to when
@@ -54,7 +54,8 @@ final class HostAnnotations {
 
   /** A path of RFC 3986 characters, optionally with a query; no {@code //} (another host). */
   private static final Pattern APP_ROOT_VALUE =
-      Pattern.compile("/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?");
+      Pattern.compile(
+          "/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?");
 
   private final List<CheckedIngress> ours;
   private final Map<RouteSource, Ingress> ingresses;
@@ -223,7 +224,8 @@ final class HostAnnotations {
   private void addRedirect(String host, RouteSource source, Map<String, List<Route>> hosts,
       Set<String> defined, Map<String, Added> added) {
     String other = host.startsWith("www.") ? host.substring(4) : "www." + host;
-    if (HostNames.normalize(other) == null || hosts.containsKey(other) && !defined.contains(other)) {
+    boolean addedBefore = hosts.containsKey(other) && !defined.contains(other);
+    if (HostNames.normalize(other) == null || addedBefore) {
       return;
     }
     if (defined.contains(other)) {

@@ -20,9 +20,12 @@ final class RedirectAnswer {
     };
   }
 
-  /** {@code http} or {@code https}, as the request arrived. */
+  /**
+   * {@code http} or {@code https}: how the client reached the edge ({@link
+   * StepRequest#clientSecure}).
+   */
   static String scheme(StepRequest request) {
-    return request.secure() ? "https" : "http";
+    return request.clientSecure() ? "https" : "http";
   }
 
   /**
