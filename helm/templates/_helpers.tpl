@@ -76,6 +76,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - "--admin-listen=0.0.0.0:{{ .Values.proxy.adminPort }}"
 - "--namespace={{ .Release.Namespace }}"
 - "--ingress-class={{ .Values.controller.ingressClass.name }}"
+- "--controller-name={{ .Values.controller.controllerName }}"
 {{- if .Values.controller.watchIngressWithoutClass }}
 - "--watch-ingress-without-class"
 {{- end }}

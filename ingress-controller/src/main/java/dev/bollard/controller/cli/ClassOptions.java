@@ -6,8 +6,8 @@ import dev.bollard.controller.translate.IngressClassSelection;
 import java.util.function.Supplier;
 
 /**
- * Which Ingresses are ours ({@link Catalog#INGRESS_CLASS}, {@link
- * Catalog#WATCH_INGRESS_WITHOUT_CLASS}); shared by {@code run} and {@code check} so both see the
+ * Which Ingresses are ours ({@link Catalog#INGRESS_CLASS}, {@link Catalog#CONTROLLER_NAME},
+ * {@link Catalog#WATCH_INGRESS_WITHOUT_CLASS}); shared by {@code run} and {@code check} so both see the
  * same set.
  */
 final class ClassOptions {
@@ -22,6 +22,6 @@ final class ClassOptions {
   IngressClassSelection toSelection() {
     SettingValues v = flags.get();
     return new IngressClassSelection(v.get(Catalog.INGRESS_CLASS),
-        IngressClassSelection.CONTROLLER, v.get(Catalog.WATCH_INGRESS_WITHOUT_CLASS));
+        v.get(Catalog.CONTROLLER_NAME), v.get(Catalog.WATCH_INGRESS_WITHOUT_CLASS));
   }
 }

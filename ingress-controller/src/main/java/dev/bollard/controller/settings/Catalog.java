@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -142,6 +143,11 @@ public final class Catalog {
       "IngressClass name to serve (spec.ingressClassName or the kubernetes.io/ingress.class"
           + " annotation).");
 
+  public static final Setting<String> CONTROLLER_NAME = Setting.flag("--controller-name", "NAME",
+      "bollard.dev/ingress-controller", ValueParsers::controllerName,
+      "The IngressClass spec.controller value whose classes are served; k8s.io/ingress-nginx"
+          + " serves ingress-nginx's classes (a cutover, see the README).");
+
   public static final Setting<Boolean> WATCH_INGRESS_WITHOUT_CLASS = Setting.flag(
       "--watch-ingress-without-class", Setting.SWITCH, "false", ValueParsers::bool,
       "Also serve Ingresses that name no class at all.");
@@ -154,7 +160,7 @@ public final class Catalog {
 
   /** The flags {@code check} shares with {@code run}. */
   public static final List<Setting<?>> CHECK_FLAGS = List.of(CONFIG, CONFIG_VERSION,
-      INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS, ENABLE_SSL_PASSTHROUGH);
+      INGRESS_CLASS, CONTROLLER_NAME, WATCH_INGRESS_WITHOUT_CLASS, ENABLE_SSL_PASSTHROUGH);
 
   // --- Fixed for the process: the access log's destination (its content is per config version).
 
@@ -265,10 +271,30 @@ public final class Catalog {
       "Time a client has to send a complete request head, then 408.");
 
   public static final Setting<Duration> KEEP_ALIVE = Setting.flagAndKey("--keep-alive-timeout",
-      "keep-alive", "DURATION", "75s", ValueParsers::positiveDuration, PER_CONNECTION,
-      "Idle client keep-alive connections are closed after this.");
+      "keep-alive", "DURATION", "75s", ValueParsers::duration, PER_CONNECTION,
+      "Idle client keep-alive connections are closed after this; 0: no keep-alive, every"
+          + " connection closes after its first response (as nginx's `keepalive_timeout 0`).");
 
   // --- ConfigMap keys only.
+
+  public static final Setting<Integer> KEEP_ALIVE_REQUESTS = Setting.key("keep-alive-requests",
+      "number", String.valueOf(GlobalSettings.KEEP_ALIVE_REQUESTS),
+      v -> ValueParsers.intBetween(v, 1, Integer.MAX_VALUE), PER_CONNECTION,
+      "Most requests one client connection serves; the last response says `Connection: close`"
+          + " and the connection closes (nginx's `keepalive_requests`).");
+
+  public static final Setting<Boolean> SERVER_TOKENS = Setting.key("server-tokens", "bool",
+      "false", ValueParsers::bool, PER_REQUEST,
+      "`false`: responses to clients carry no `Server` header (an upstream's is removed), as from"
+          + " ingress-nginx; `true`: `Server: Bollard/<version>` in its place. Response header"
+          + " rules run after it.");
+
+  public static final Setting<Boolean> ALLOW_BACKEND_SERVER_HEADER = Setting.key(
+      "allow-backend-server-header", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Pass an upstream's `Server` header on to the client; Bollard then adds none of its own,"
+          + " whatever `server-tokens` says. ingress-nginx passes it only with `server-tokens:"
+          + " true` as well (its issue 6733); Bollard does not need that.");
+
 
   public static final Setting<Long> BODY_SIZE = Setting.key("proxy-body-size", "size", "1m",
       ValueParsers::size, PER_REQUEST,
@@ -346,7 +372,9 @@ public final class Catalog {
       "use-forwarded-headers", "bool", "false", ValueParsers::bool, PER_REQUEST,
       "Honour `X-Forwarded-*` headers from trusted proxies: the client address from the"
           + " forwarded-for chain (right to left, skipping trusted proxies), and"
-          + " `-Proto`/`-Host`/`-Port` passed on as they came.");
+          + " `-Proto`/`-Host`/`-Port` passed on as they came. Their `X-Forwarded-Proto: https`"
+          + " counts as HTTPS for redirects: no HTTPS-redirect loop behind a balancer that"
+          + " terminates TLS.");
 
   public static final Setting<Boolean> ENABLE_REAL_IP = Setting.key("enable-real-ip", "bool",
       "false", ValueParsers::bool, PER_REQUEST,
@@ -469,7 +497,8 @@ public final class Catalog {
       ELECTION_ID, LEADER_LEASE_DURATION, LEADER_RENEW_DEADLINE, LEADER_RETRY_PERIOD,
       STATUS_WRITES_PER_SECOND, EVENT_WRITES_PER_SECOND, PROBLEM_EVENT_DELAY,
       ADMIN_LISTEN, ECHO_BACKEND, REBUILD_HOLD_OFF, REBUILD_MAX_DELAY,
-      CONFIG, CONFIG_VERSION, INGRESS_CLASS, WATCH_INGRESS_WITHOUT_CLASS, ENABLE_SSL_PASSTHROUGH,
+      CONFIG, CONFIG_VERSION, INGRESS_CLASS, CONTROLLER_NAME, WATCH_INGRESS_WITHOUT_CLASS,
+      ENABLE_SSL_PASSTHROUGH,
       ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_QUEUE,
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_CA_FILE, ACME_RENEW_WHEN_REMAINING,
@@ -478,12 +507,14 @@ public final class Catalog {
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
-      CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM, NEXT_UPSTREAM_TRIES,
-      NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL, REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
+      KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
+      NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL,
+      REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
-      RESPONSE_HEADERS, HSTS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
+      RESPONSE_HEADERS, SERVER_TOKENS, ALLOW_BACKEND_SERVER_HEADER, HSTS, HSTS_MAX_AGE,
+      HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
       ALLOW_SNIPPET_ANNOTATIONS);
 
@@ -519,16 +550,22 @@ public final class Catalog {
         v.orNull(LOG_FORMAT_UPSTREAM), v.get(LOG_ESCAPE_JSON), v.get(SKIP_ACCESS_LOG_URLS),
         v.get(LOG_MAX_VALUE_LENGTH));
     EdgeSettings edge = new EdgeSettings(log,
-        new HeaderRules(v.get(REQUEST_HEADERS), v.get(RESPONSE_HEADERS)), v.get(ENABLE_REAL_IP),
+        new HeaderRules(v.get(REQUEST_HEADERS),
+            serverHeader(v.get(SERVER_TOKENS), v.get(ALLOW_BACKEND_SERVER_HEADER),
+                v.get(RESPONSE_HEADERS))), v.get(ENABLE_REAL_IP),
         v.get(FORWARDED_FOR_HEADER), v.get(GENERATE_REQUEST_ID));
     // The guard's policy is resolved from the Secret by translation, after this.
     AuthSettings auth = new AuthSettings(v.get(AUTH_HOSTS), v.orNull(AUTH_SECRET),
         v.get(AUTH_REALM), v.get(AUTH_EXEMPT_PATHS), v.get(AUTH_FORWARD_AUTHORIZATION), null);
+    // keep-alive 0 is nginx's way to turn keep-alive off: one request per connection, so the idle
+    // timeout (which must stay positive) never runs.
+    boolean keepAliveOff = v.get(KEEP_ALIVE).isZero();
     return new GlobalSettings(
         v.get(BODY_SIZE),
         new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
-            v.get(CLIENT_HEADER_TIMEOUT), v.get(KEEP_ALIVE), v.get(CLIENT_BODY_TIMEOUT),
-            v.get(CLIENT_SEND_TIMEOUT)),
+            v.get(CLIENT_HEADER_TIMEOUT),
+            keepAliveOff ? v.get(CLIENT_HEADER_TIMEOUT) : v.get(KEEP_ALIVE),
+            v.get(CLIENT_BODY_TIMEOUT), v.get(CLIENT_SEND_TIMEOUT)),
         v.get(USE_PROXY_PROTOCOL),
         v.get(REAL_IP_CIDR),
         v.get(USE_FORWARDED_HEADERS),
@@ -541,7 +578,29 @@ public final class Catalog {
             v.get(CLIENT_BODY_TEMP_SIZE)),
         new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
             v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)),
-        v.get(ALLOW_SNIPPET_ANNOTATIONS));
+        v.get(ALLOW_SNIPPET_ANNOTATIONS),
+        keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS));
+  }
+
+  /**
+   * {@code server-tokens} as the first response rule, so an operator's own rules still win:
+   * ingress-nginx clears {@code Server} (nginx never passes an upstream's on) unless it is on.
+   * With {@code allow-backend-server-header} there is no rule: an upstream's header passes.
+   */
+  private static List<HeaderRules.Rule> serverHeader(boolean tokens, boolean backend,
+      List<HeaderRules.Rule> rules) {
+    if (backend) {
+      return rules;
+    }
+    String version = Catalog.class.getPackage().getImplementationVersion();
+    HeaderRules.Rule server = tokens
+        ? new HeaderRules.Rule(HeaderRules.Op.SET, "Server",
+            version == null ? "Bollard" : "Bollard/" + version)
+        : new HeaderRules.Rule(HeaderRules.Op.CLEAR, "Server", "");
+    List<HeaderRules.Rule> all = new ArrayList<>(rules.size() + 1);
+    all.add(server);
+    all.addAll(rules);
+    return all;
   }
 
   private static String template(String value) {

@@ -240,6 +240,21 @@ public final class ValueParsers {
     return ref;
   }
 
+  /**
+   * An IngressClass {@code spec.controller} value: a domain-prefixed path, as the API server
+   * requires ({@code bollard.dev/ingress-controller}, {@code k8s.io/ingress-nginx}).
+   */
+  static String controllerName(String value) {
+    String name = value.strip();
+    if (name.length() > 250
+        || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+            + "/[A-Za-z0-9._~/-]+")) {
+      throw new IllegalArgumentException(quote(value)
+          + " (expected: a domain-prefixed path, e.g. k8s.io/ingress-nginx)");
+    }
+    return name;
+  }
+
   /** {@code namespace/name} of a Secret. */
   static String secretRef(String value) {
     String ref = value.strip();

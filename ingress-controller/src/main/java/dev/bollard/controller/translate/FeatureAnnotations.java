@@ -42,7 +42,7 @@ final class FeatureAnnotations {
           new BodySizeAnnotation(), new AccessLogAnnotation(),
           ResponseBufferingAnnotations.BUFFERING, ResponseBufferingAnnotations.BUFFER_SIZE,
           NextUpstreamAnnotations.CONDITIONS, NextUpstreamAnnotations.TRIES,
-          NextUpstreamAnnotations.TIMEOUT);
+          NextUpstreamAnnotations.TIMEOUT, new UpstreamVhostAnnotation());
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;
@@ -145,12 +145,17 @@ final class FeatureAnnotations {
       try {
         features.add(annotation.parse(value));
       } catch (IllegalArgumentException e) {
-        problems.add(new Problem(source, "metadata.annotations[" + annotation.key() + "]",
-            "value " + quote(value) + " refused: " + e.getMessage()
-                + "; the annotation is not applied. Fix its value."));
+        problems.add(refused(source, annotation.key(), value, e.getMessage()));
       }
     }
     return new Own(location, List.copyOf(features));
+  }
+
+  /** The problem of an annotation whose value was refused, saying {@code why}. */
+  static Problem refused(RouteSource source, String key, String value, String why) {
+    return new Problem(source, "metadata.annotations[" + key + "]",
+        "value " + quote(value) + " refused: " + why
+            + "; the annotation is not applied. Fix its value.");
   }
 
   /** The value in double quotes, control characters escaped, so a problem line stays one line. */

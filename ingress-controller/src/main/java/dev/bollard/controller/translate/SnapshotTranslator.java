@@ -212,8 +212,10 @@ public final class SnapshotTranslator {
         virtualHosts, config.defaults().get(Catalog.ENABLE_SSL_PASSTHROUGH), problems);
     TlsSettings tls = TlsTranslation.translate(ours, store, problems, passthrough.keySet())
         .withPassthrough(passthrough);
+    RoutingSnapshot snapshot = new HostAnnotations(ours, byName, problems)
+        .apply(new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls));
     problems.sort(Comparator.comparing(Problem::resource));
-    return new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls);
+    return snapshot;
   }
 
   private static void claim(

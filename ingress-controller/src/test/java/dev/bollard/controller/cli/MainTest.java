@@ -81,6 +81,41 @@ class MainTest {
   }
 
   @Test
+  void controllerNameServesAnotherControllersIngressClass() throws IOException {
+    // ingress-nginx's class, as its chart installs it; the Service is missing, so an Ingress we
+    // serve is a problem and one we ignore is not.
+    Files.writeString(dir.resolve("nginx.yaml"), String.join("\n",
+        "apiVersion: networking.k8s.io/v1",
+        "kind: IngressClass",
+        "metadata:",
+        "  name: nginx",
+        "spec:",
+        "  controller: k8s.io/ingress-nginx",
+        "---",
+        "apiVersion: networking.k8s.io/v1",
+        "kind: Ingress",
+        "metadata:",
+        "  name: shop",
+        "  namespace: shop",
+        "spec:",
+        "  ingressClassName: nginx",
+        "  defaultBackend:",
+        "    service:",
+        "      name: missing",
+        "      port:",
+        "        number: 80",
+        ""));
+
+    assertThat(run(Map.of(), "check", dir.toString(), "--ingress-class", "nginx")).isZero();
+    assertThat(run(Map.of(), "check", dir.toString(), "--ingress-class", "nginx",
+        "--controller-name", "k8s.io/ingress-nginx")).isEqualTo(1);
+    assertThat(out.toString()).contains("Ingress shop/shop").contains("missing");
+    assertThat(run(Map.of(), "check", dir.toString(), "--controller-name", "nginx")).isEqualTo(2);
+    assertThat(err.toString()).contains("--controller-name")
+        .contains("expected: a domain-prefixed path, e.g. k8s.io/ingress-nginx");
+  }
+
+  @Test
   void checkOfAMissingDirectoryIsAUsageError() {
     int code = run(Map.of(), "check", dir.resolve("nope").toString());
 

@@ -16,9 +16,7 @@ public final class PendingMerge {
 
   /** Full annotation keys and ConfigMap keys (they cannot collide: annotations have a slash). */
   public static final Set<String> PENDING_MERGE = Set.of(
-      P + "app-root", P + "server-alias",
-      P + "upstream-vhost", P + "from-to-www-redirect",
       P + "custom-http-errors", P + "default-backend",
       // ConfigMap keys
-      "custom-http-errors", "server-tokens");
+      "custom-http-errors");
 }

@@ -67,6 +67,7 @@ class HelmChartTest {
   private static final String PROD = "prod-acme.yaml";
   private static final String STAGING = "staging-basic-auth.yaml";
   private static final String DAEMONSET = "daemonset-proxy-protocol.yaml";
+  private static final String CUTOVER = "cutover-ingress-nginx.yaml";
 
   /** Each helm-java call costs about a second: render each value set once. */
   private static final Map<String, RenderedChart> RENDERED = new ConcurrentHashMap<>();
@@ -74,7 +75,7 @@ class HelmChartTest {
   @TempDir Path dir;
 
   static Stream<String> valueSets() {
-    return Stream.of(DEFAULTS, PROD, STAGING, DAEMONSET);
+    return Stream.of(DEFAULTS, PROD, STAGING, DAEMONSET, CUTOVER);
   }
 
   private static RenderedChart rendered(String valueSet) {
@@ -429,6 +430,18 @@ class HelmChartTest {
     assertThat(staging.getMetadata().getName()).isEqualTo("bollard-staging");
     assertThat(staging.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(args(rendered(STAGING))).contains("--ingress-class=bollard-staging");
+  }
+
+  @Test
+  void aCutoverServesIngressNginxsClassAndWritesNoStatus() {
+    RenderedChart cutover = rendered(CUTOVER);
+
+    assertThat(cutover.all(IngressClass.class)).isEmpty();
+    assertThat(args(cutover)).contains("--ingress-class=nginx",
+        "--controller-name=k8s.io/ingress-nginx")
+        .noneMatch(a -> a.startsWith("--publish-service") || a.startsWith("--publish-status"));
+    assertThat(args(rendered(DEFAULTS)))
+        .contains("--controller-name=bollard.dev/ingress-controller");
   }
 
   @Test

@@ -7,9 +7,11 @@ import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CatalogTest {
@@ -22,7 +24,13 @@ class CatalogTest {
         .isEqualTo(ServerSettings.defaults(new InetSocketAddress("0.0.0.0", 8080)));
     assertThat(global.timeouts()).isEqualTo(GlobalSettings.Timeouts.DEFAULTS);
     assertThat(global.hsts()).isEqualTo(GlobalSettings.Hsts.DEFAULTS);
-    assertThat(global.edge()).isEqualTo(EdgeSettings.DEFAULTS);
+    // Except one rule: without config the proxy passes an upstream's Server header on, while the
+    // control plane's default is ingress-nginx's (server-tokens: false): none at all.
+    assertThat(global.edge()).isEqualTo(new EdgeSettings(EdgeSettings.DEFAULTS.log(),
+        new HeaderRules(List.of(), List.of(new HeaderRules.Rule(HeaderRules.Op.CLEAR, "Server",
+            ""))), EdgeSettings.DEFAULTS.enableRealIp(),
+        EdgeSettings.DEFAULTS.forwardedForHeader(), EdgeSettings.DEFAULTS.generateRequestId()));
+    assertThat(global.keepAliveRequests()).isEqualTo(GlobalSettings.KEEP_ALIVE_REQUESTS);
     assertThat(global.auth()).isEqualTo(AuthSettings.NONE);
     assertThat(Catalog.INGRESS_CLASS.defaultValue())
         .isEqualTo(IngressClassSelection.DEFAULT_CLASS);

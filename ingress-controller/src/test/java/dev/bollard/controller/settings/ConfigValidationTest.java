@@ -2,6 +2,7 @@ package dev.bollard.controller.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.headers.HeaderRules;
@@ -84,8 +85,12 @@ class ConfigValidationTest {
     assertThat(log.query().redactedParams()).containsExactlyInAnyOrder("token", "password");
     assertThat(log.skipUris()).containsExactly("/healthz", "/ping");
     assertThat(log.textTemplate()).isEqualTo("$remote_addr $status $upstream_http_x_runtime");
-    assertThat(s.edge().headers().response()).extracting(HeaderRules.Rule::op)
-        .containsExactly(HeaderRules.Op.SET, HeaderRules.Op.CLEAR);
+    // server-tokens (false) comes first, so the operator's own rules have the last word.
+    assertThat(s.edge().headers().response())
+        .extracting(HeaderRules.Rule::op, HeaderRules.Rule::name)
+        .containsExactly(tuple(HeaderRules.Op.CLEAR, "Server"),
+            tuple(HeaderRules.Op.SET, "X-Frame-Options"),
+            tuple(HeaderRules.Op.CLEAR, "X-Powered-By"));
     assertThat(s.edge().forwardedForHeader()).isEqualTo("CF-Connecting-IP");
     assertThat(s.edge().generateRequestId()).isFalse();
   }

@@ -31,6 +31,9 @@ import java.util.List;
  * @param allowSnippetAnnotations ingress-nginx's {@code allow-snippet-annotations}: whether the
  *     controller translates the safe directives of an Ingress's snippet annotations into steps
  *     (snippets are never run); read by translation only, the data plane never looks at it
+ * @param keepAliveRequests most requests one client connection serves before it is closed (nginx's
+ *     {@code keepalive_requests}; the last response says {@code Connection: close}); for new
+ *     connections
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -44,12 +47,16 @@ public record GlobalSettings(
     EdgeSettings edge,
     BodyBuffering bodyBuffering,
     NextUpstream nextUpstream,
-    boolean allowSnippetAnnotations) {
+    boolean allowSnippetAnnotations,
+    int keepAliveRequests) {
+
+  /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
+  public static final int KEEP_ALIVE_REQUESTS = 1000;
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
    * no PROXY protocol, no trusted proxies, request bodies streamed ({@link BodyBuffering#OFF}: with
-   * no body limit a buffered body would have no bound). The control plane's defaults
+   * no body limit a buffered body would have no bound), no bound on requests per connection. The control plane's defaults
    * (ingress-nginx's) come from its settings catalog, not from here.
    */
   public static final GlobalSettings DEFAULTS =
@@ -63,9 +70,17 @@ public record GlobalSettings(
           "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
     }
     realIpCidrs = List.copyOf(realIpCidrs);
+    if (keepAliveRequests < 1) {
+      throw new IllegalArgumentException(
+          "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
+    }
   }
 
-  /** Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}), no snippets. */
+  /**
+   * Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}), no snippets, and no
+   * bound on requests per client connection (the control plane's default is ingress-nginx's,
+   * {@value #KEEP_ALIVE_REQUESTS}).
+   */
   public GlobalSettings(
       long maxBodyBytes,
       Timeouts timeouts,
@@ -78,7 +93,7 @@ public record GlobalSettings(
       EdgeSettings edge,
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false);
+        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -93,41 +108,50 @@ public record GlobalSettings(
       AuthSettings auth,
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false);
+        sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
+        Integer.MAX_VALUE);
   }
 
   /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
   public GlobalSettings withAllowSnippetAnnotations(boolean value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value,
+        keepAliveRequests);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations);
+        allowSnippetAnnotations, keepAliveRequests);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
-        allowSnippetAnnotations);
+        allowSnippetAnnotations, keepAliveRequests);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations);
+        allowSnippetAnnotations, keepAliveRequests);
+  }
+
+  /** These settings with another bound on requests per client connection. */
+  public GlobalSettings withKeepAliveRequests(int value) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations, value);
   }
 
   /** These settings with other retry rules. */
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
-        allowSnippetAnnotations);
+        allowSnippetAnnotations, keepAliveRequests);
   }
 
   /**

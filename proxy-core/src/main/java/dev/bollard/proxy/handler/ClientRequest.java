@@ -16,6 +16,7 @@ import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +29,8 @@ final class ClientRequest implements StepRequest {
 
   final RequestFacts facts;
   private final RouteTable table;
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+
   private final HttpRequest head;
   /** The peer, or the PROXY protocol source: whose forwarded headers may be trusted. */
   final InetAddress source;
@@ -164,6 +167,18 @@ final class ClientRequest implements StepRequest {
   @Override
   public boolean secure() {
     return secure;
+  }
+
+  @Override
+  public boolean clientSecure() {
+    if (secure) {
+      return true;
+    }
+    if (!realIp.keepsForwardedProto(source)) {
+      return false;
+    }
+    String proto = head.headers().get(X_FORWARDED_PROTO);
+    return proto != null && proto.equalsIgnoreCase("https");
   }
 
   @Override

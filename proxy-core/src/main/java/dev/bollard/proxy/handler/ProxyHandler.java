@@ -88,6 +88,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private @Nullable Exchange exchange;
   private @Nullable WebSocketRelay webSocket;
   private boolean closing;
+  /** Requests this connection may still start with keep-alive ({@code keep-alive-requests}). */
+  private int keepAliveLeft;
   /** Its slot among its event loop's open connections ({@link ClientConnections}), or -1. */
   int slot = -1;
   private @Nullable ClientRequest request;
@@ -119,8 +121,22 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * validator's scanner, which they are given to as well, tells them when bytes arrive).
    */
   public ProxyHandler(Listener listener, @Nullable ClientTimeouts timeouts) {
+    this(listener, timeouts, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A handler as above whose connection closes after its {@code keepAliveRequests}-th response
+   * (nginx's {@code keepalive_requests}): that response says {@code Connection: close}.
+   */
+  public ProxyHandler(Listener listener, @Nullable ClientTimeouts timeouts,
+      int keepAliveRequests) {
+    if (keepAliveRequests < 1) {
+      throw new IllegalArgumentException(
+          "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
+    }
     this.listener = listener;
     this.timeouts = timeouts;
+    this.keepAliveLeft = keepAliveRequests;
   }
 
   @Override
@@ -196,7 +212,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ClientRequest req = ClientRequest.begin(ctx.channel(), head, table, l.edge().secure(),
         l.services());
     this.request = req;
-    boolean keepAlive = HttpUtil.isKeepAlive(head) && !l.connections().isDraining();
+    boolean keepAlive =
+        HttpUtil.isKeepAlive(head) && !l.connections().isDraining() && --keepAliveLeft > 0;
     if (head.decoderResult().isFailure()) {
       // Normally the validator answers these; this is the fallback without it.
       // The decoder skips the rest of a bad message, so no body end will come: answer now.

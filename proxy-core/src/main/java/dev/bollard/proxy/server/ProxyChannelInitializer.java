@@ -107,7 +107,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests. Its
     // scanner, the first step to see request bytes, runs the client timers.
     p.addLast(VALIDATE, new RequestValidator(headLimits, timeouts));
-    p.addLast("proxy", new ProxyHandler(shared, timeouts));
+    p.addLast("proxy", new ProxyHandler(shared, timeouts, global.keepAliveRequests()));
   }
 
   /**

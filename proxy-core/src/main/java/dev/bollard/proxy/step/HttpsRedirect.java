@@ -8,9 +8,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
- * ingress-nginx's HTTP-to-HTTPS redirect, on plain-HTTP requests only: {@code 308} to the same
- * host and URI over HTTPS when the host has TLS and {@code ssl-redirect} is on (the Ingress's
- * annotation, else the global key), or always when the Ingress sets {@code force-ssl-redirect}.
+ * ingress-nginx's HTTP-to-HTTPS redirect, on plain-HTTP requests only (not those a trusted
+ * TLS-terminating proxy says came over HTTPS: {@link StepRequest#clientSecure}): {@code 308} to
+ * the same host and URI over HTTPS when the host has TLS and {@code ssl-redirect} is on (the
+ * Ingress's annotation, else the global key), or always when the Ingress sets {@code
+ * force-ssl-redirect}.
  * Compiled only where one of them applies, so a route without TLS pays nothing.
  */
 public final class HttpsRedirect implements RouteStep {
@@ -46,7 +48,7 @@ public final class HttpsRedirect implements RouteStep {
   @Override
   public StepOutcome decide(StepRequest request) {
     String host = request.host();
-    if (request.secure() || host.isEmpty()) {
+    if (request.clientSecure() || host.isEmpty()) {
       return StepOutcome.PASS;
     }
     TlsSettings bindings = tls;

@@ -35,6 +35,16 @@ public interface StepRequest {
   /** Whether the request arrived over TLS. */
   boolean secure();
 
+  /**
+   * Whether the client reached the edge over HTTPS: the request arrived over TLS, or a trusted
+   * proxy says so ({@code X-Forwarded-Proto: https} from {@code proxy-real-ip-cidr} with {@code
+   * use-forwarded-headers}, ingress-nginx's {@code $pass_access_scheme}). What the HTTPS redirect
+   * checks and what redirects keep, so a TLS-terminating load balancer in front causes no loop.
+   */
+  default boolean clientSecure() {
+    return secure();
+  }
+
   /** The real client address (PROXY protocol, trusted forwarded-for, or the peer). */
   InetAddress client();
 

@@ -1,5 +1,6 @@
 package dev.bollard.proxy.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -14,5 +15,15 @@ class GlobalSettingsTest {
         .hasMessage("read timeout: PT0S (expected: > 0)");
     assertThatThrownBy(() -> new GlobalSettings.Timeouts(s, s, s, s, Duration.ofSeconds(-1), s, s))
         .hasMessage("keepAlive timeout: PT-1S (expected: > 0)");
+  }
+
+  @Test
+  void aConnectionServesAtLeastOneRequest() {
+    GlobalSettings d = GlobalSettings.DEFAULTS;
+    assertThat(d.keepAliveRequests()).isEqualTo(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> d.withKeepAliveRequests(0))
+        .hasMessage("keepAliveRequests: 0 (expected: >= 1)");
+    GlobalSettings two = d.withKeepAliveRequests(2);
+    assertThat(two.withTimeouts(d.timeouts()).withAuth(d.auth()).keepAliveRequests()).isEqualTo(2);
   }
 }
