@@ -26,6 +26,8 @@ import java.util.List;
  * @param bodyBuffering whether request bodies are read whole before an upstream connection is
  *     taken ({@code proxy-request-buffering}, {@code client-body-buffer-size}); a route's Ingress
  *     may turn it off
+ * @param customHttpErrors the status codes whose responses are replaced by an error page from the
+ *     default backend ({@code custom-http-errors}); an Ingress's annotation replaces the list
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -37,7 +39,8 @@ public record GlobalSettings(
     boolean sslRedirect,
     AuthSettings auth,
     EdgeSettings edge,
-    BodyBuffering bodyBuffering) {
+    BodyBuffering bodyBuffering,
+    ErrorCodes customHttpErrors) {
 
   /**
    * What the proxy does when nobody configured anything: no body limit, {@link Timeouts#DEFAULTS},
@@ -56,6 +59,23 @@ public record GlobalSettings(
           "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
     }
     realIpCidrs = List.copyOf(realIpCidrs);
+    java.util.Objects.requireNonNull(customHttpErrors, "customHttpErrors");
+  }
+
+  /** Settings that replace no error response ({@link ErrorCodes#NONE}). */
+  public GlobalSettings(
+      long maxBodyBytes,
+      Timeouts timeouts,
+      boolean useProxyProtocol,
+      List<String> realIpCidrs,
+      boolean useForwardedHeaders,
+      Hsts hsts,
+      boolean sslRedirect,
+      AuthSettings auth,
+      EdgeSettings edge,
+      BodyBuffering bodyBuffering) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, bodyBuffering, ErrorCodes.NONE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -76,19 +96,25 @@ public record GlobalSettings(
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, customHttpErrors);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, customHttpErrors);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering);
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, customHttpErrors);
+  }
+
+  /** These settings with other codes replaced by error pages ({@code custom-http-errors}). */
+  public GlobalSettings withCustomHttpErrors(ErrorCodes codes) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, codes);
   }
 
   /**

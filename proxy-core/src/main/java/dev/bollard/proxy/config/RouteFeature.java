@@ -10,4 +10,14 @@ package dev.bollard.proxy.config;
  * <p>Implementations are immutable values with value equality (records), so that a republished
  * snapshot with the same annotations compares equal.
  */
-public interface RouteFeature {}
+public interface RouteFeature {
+
+  /**
+   * The backends this feature may send the route's requests to besides the route's own (the error
+   * backend of {@code default-backend}): their endpoints count as in use, so the upstream pools
+   * keep their connections.
+   */
+  default java.util.List<Backend> backends() {
+    return java.util.List.of();
+  }
+}

@@ -3,6 +3,7 @@ package dev.bollard.proxy.handler;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.http.PlainResponses;
+import dev.bollard.proxy.step.ErrorPages;
 import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamListener;
@@ -60,6 +61,7 @@ final class ProxyExchange
   private final Duration sendTimeout;
   private final Duration connectTimeout;
   private final long maxBodyBytes;
+  private final ErrorPages errorPages;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
@@ -136,6 +138,7 @@ final class ProxyExchange
     this.sendTimeout = policy.sendTimeout();
     this.connectTimeout = policy.connectTimeout();
     this.maxBodyBytes = policy.maxBodyBytes();
+    this.errorPages = policy.errorPages();
     this.body = body;
     if (body != null) {
       sending = Sending.RECEIVED;
@@ -365,6 +368,10 @@ final class ProxyExchange
       relaying = Relaying.INTERIM;
       return;
     }
+    if (errorPages.intercepts(code)) {
+      replaceError(code, "backend " + backend.id() + " answered " + code, response);
+      return;
+    }
     upstreamResponse = response;
     // Read before the rewrite below strips the upstream's Connection header in place.
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
@@ -543,7 +550,32 @@ final class ProxyExchange
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
         detail);
+    if (status.code() != 413 && errorPages.intercepts(status.code())) {
+      replaceError(status.code(), detail, null);
+      return;
+    }
     answer(status, detail);
+  }
+
+  /**
+   * The route replaces this error with an error page ({@code custom-http-errors}): the upstream's
+   * response, if it sent one, is dropped ({@link InterceptedResponse}) and an {@link
+   * ErrorPageExchange} takes over the client.
+   */
+  private void replaceError(int code, String detail, @Nullable HttpResponse response) {
+    relaying = Relaying.DONE;
+    stopTimers();
+    releasePending();
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null && response != null) {
+      request.facts.upstreamResponded(code);
+      InterceptedResponse.drain(conn, sending == Sending.SENT && HttpUtil.isKeepAlive(response),
+          readTimeoutNanos);
+    } else if (conn != null) {
+      conn.discard();
+    }
+    owner.replaceError(this, code, detail, keepAlive, sending != Sending.RECEIVING);
   }
 
   /** Answers {@code status} in place of a response; the upstream connection is discarded. */

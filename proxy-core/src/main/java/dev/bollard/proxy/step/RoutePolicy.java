@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param sendTimeout upstream send timeout ({@code proxy-send-timeout})
  * @param maxBodyBytes largest request body, 0 for unlimited ({@code proxy-body-size})
  * @param accessLog whether the route's requests get an access-log line ({@code enable-access-log})
+ * @param errorPages which error responses are replaced by a page from the error backend, and
+ *     where the route's requests go while it has no ready endpoint ({@code custom-http-errors},
+ *     {@code default-backend})
  */
 public record RoutePolicy(
     BodyBuffering bodyBuffering,
@@ -25,13 +28,15 @@ public record RoutePolicy(
     Duration readTimeout,
     Duration sendTimeout,
     long maxBodyBytes,
-    boolean accessLog) {
+    boolean accessLog,
+    ErrorPages errorPages) {
 
   /** The policy of a proxy nobody configured ({@link GlobalSettings#DEFAULTS}). */
   public static final RoutePolicy DEFAULTS = of(GlobalSettings.DEFAULTS);
 
   public RoutePolicy {
     Objects.requireNonNull(bodyBuffering, "bodyBuffering");
+    Objects.requireNonNull(errorPages, "errorPages");
     requirePositive("connectTimeout", connectTimeout);
     requirePositive("readTimeout", readTimeout);
     requirePositive("sendTimeout", sendTimeout);
@@ -45,13 +50,19 @@ public record RoutePolicy(
   public static RoutePolicy of(GlobalSettings settings) {
     GlobalSettings.Timeouts t = settings.timeouts();
     return new RoutePolicy(settings.bodyBuffering(), t.connect(), t.read(), t.send(),
-        settings.maxBodyBytes(), true);
+        settings.maxBodyBytes(), true, ErrorPages.NONE);
   }
 
   /** This policy with another request body policy. */
   public RoutePolicy withBodyBuffering(BodyBuffering value) {
     return new RoutePolicy(value, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog);
+        accessLog, errorPages);
+  }
+
+  /** This policy with other error pages. */
+  public RoutePolicy withErrorPages(ErrorPages value) {
+    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
+        accessLog, value);
   }
 
   private static void requirePositive(String name, Duration value) {

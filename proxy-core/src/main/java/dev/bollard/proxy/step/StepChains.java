@@ -67,6 +67,8 @@ public final class StepChains {
     }
     RoutePolicy policy = RoutePolicy.of(settings);
     if (route != null) {
+      policy = policy.withErrorPages(
+          ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend(), route));
       for (RouteFeature feature : route.features()) {
         if (feature instanceof PolicyFeature own) {
           policy = own.applyTo(policy);

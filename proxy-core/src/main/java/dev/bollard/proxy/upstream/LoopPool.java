@@ -3,6 +3,7 @@ package dev.bollard.proxy.upstream;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.VirtualHost;
 import io.netty.bootstrap.Bootstrap;
@@ -218,6 +219,12 @@ final class LoopPool {
       for (Route route : host.routes()) {
         endpoints.addAll(route.backend().endpoints());
         backendIds.add(route.backend().id());
+        for (RouteFeature feature : route.features()) {
+          for (Backend other : feature.backends()) {
+            endpoints.addAll(other.endpoints());
+            backendIds.add(other.id());
+          }
+        }
       }
     }
     Backend fallback = current.defaultBackend();
