@@ -67,7 +67,7 @@ final class FeatureAnnotations {
   }
 
   /** The value in double quotes, control characters escaped, so a problem line stays one line. */
-  private static String quote(String value) {
+  static String quote(String value) {
     StringBuilder out = new StringBuilder(value.length() + 2).append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

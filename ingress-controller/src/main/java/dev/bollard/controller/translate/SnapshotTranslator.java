@@ -138,6 +138,7 @@ public final class SnapshotTranslator {
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
     FeatureAnnotations features = new FeatureAnnotations(byName, problems);
+    ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -189,6 +190,7 @@ public final class SnapshotTranslator {
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(features::apply)
+                    .map(errorPages::apply)
                     .sorted(ROUTE_ORDER).toList())));
     TlsSettings tls = TlsTranslation.translate(ours, store, problems);
     problems.sort(Comparator.comparing(Problem::resource));
