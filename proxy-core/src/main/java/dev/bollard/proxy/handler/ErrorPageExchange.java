@@ -96,7 +96,7 @@ final class ErrorPageExchange implements Exchange, UpstreamListener {
     this.connectTimeout = policy.connectTimeout();
     this.readTimeoutNanos = policy.readTimeout().toNanos();
     this.candidates = pools.tryOrder(client.channel().eventLoop(), errorBackend);
-    this.pageRequest = ErrorPageHeaders.errorPageRequest(request, code, pages.names());
+    this.pageRequest = ErrorPageHeaders.errorPageRequest(request, code);
   }
 
   void start() {

@@ -1,6 +1,6 @@
 package dev.bollard.proxy.handler;
 
-import dev.bollard.proxy.step.ErrorPages;
+import dev.bollard.proxy.config.Route;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -34,14 +34,27 @@ final class ErrorPageHeaders {
    * Sets the headers on {@code h} for an error of {@code code}; a header whose value is unknown is
    * removed, so that a client cannot make it up.
    */
-  static void describe(HttpHeaders h, int code, ClientRequest request, ErrorPages.Names names) {
+  static void describe(HttpHeaders h, int code, ClientRequest request) {
+    Route route = request.routing().route();
     h.set(X_CODE, Integer.toString(code));
     setOrRemove(h, X_FORMAT, request.head().headers().get(HttpHeaderNames.ACCEPT));
     h.set(X_ORIGINAL_URI, request.target().upstreamUri());
-    setOrRemove(h, X_NAMESPACE, names.namespace());
-    setOrRemove(h, X_INGRESS_NAME, names.ingress());
-    setOrRemove(h, X_SERVICE_NAME, names.service());
-    setOrRemove(h, X_SERVICE_PORT, names.port());
+    if (route != null) {
+      // ingress-nginx's $namespace, $ingress_name, $service_name and $service_port: the backend
+      // id is namespace/service:port, the port as the Ingress names it (number or name).
+      String id = route.backend().id();
+      int slash = id.indexOf('/');
+      int colon = id.lastIndexOf(':');
+      setOrRemove(h, X_NAMESPACE, route.source().namespace());
+      setOrRemove(h, X_INGRESS_NAME, route.source().name());
+      setOrRemove(h, X_SERVICE_NAME, id.substring(slash + 1, colon > slash ? colon : id.length()));
+      setOrRemove(h, X_SERVICE_PORT, colon > slash ? id.substring(colon + 1) : null);
+    } else {
+      h.remove(X_NAMESPACE);
+      h.remove(X_INGRESS_NAME);
+      h.remove(X_SERVICE_NAME);
+      h.remove(X_SERVICE_PORT);
+    }
     h.set(X_REQUEST_ID, request.facts.requestIdValue());
   }
 
@@ -52,7 +65,7 @@ final class ErrorPageHeaders {
    * do not go to the error backend), the client's {@code Host}, the path {@code /} with the
    * client's query (nginx's {@code rewrite (.*) / break}), and the {@link #describe} headers.
    */
-  static HttpRequest errorPageRequest(ClientRequest request, int code, ErrorPages.Names names) {
+  static HttpRequest errorPageRequest(ClientRequest request, int code) {
     HttpRequest in = request.head();
     HttpHeaders h = in.headers().copy();
     HeaderRewriter.stripHopByHop(h);
@@ -63,7 +76,7 @@ final class ErrorPageHeaders {
     if (target.absoluteForm()) {
       h.set(HttpHeaderNames.HOST, target.authority());
     }
-    describe(h, code, request, names);
+    describe(h, code, request);
     String uri = target.upstreamUri();
     int query = uri.indexOf('?');
     String path = query < 0 ? "/" : "/" + uri.substring(query);

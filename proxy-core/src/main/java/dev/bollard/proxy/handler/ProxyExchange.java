@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * response Netty fails to decode, an unasked {@code 101}, a close) costs a 502 at once before the
  * response head went out, and after it a client connection closed without the response's end; its
  * connection is discarded either way. So does an upstream that takes no request bytes for
- * {@code proxy-send-timeout} (504 before the response head).
+ * {@code proxy-send-timeout} (504 before the response head). A status the route replaces with an
+ * error page ({@code custom-http-errors}) is handed to an {@link ErrorPageExchange} instead.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */

@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * Ingress) applies per request: {@code proxy-body-size} (413 for a larger {@code Content-Length}
  * before any body is read, or once a chunked body grows past it), and the upstream connect, read
  * and send timeouts, all final values resolved when the chain was compiled. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its
- * request body read whole by a {@link BodySpool} before an upstream connection is taken.
+ * request body read whole by a {@link BodySpool} before an upstream connection is taken. Its error
+ * pages ({@code custom-http-errors}, {@code default-backend}) are an {@link ErrorPageExchange} in
+ * place of the error, and the Ingress's {@code default-backend} stands in for a route whose
+ * backend has no ready endpoint.
  *
  * <p>A request body that breaks (malformed, or stalled past {@code client-body-timeout}) is
  * answered 400 or 408 by its exchange when no response has started; a client that reads nothing
@@ -356,8 +359,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     HttpRequest upstreamHead = UpstreamHead.build(req, listenerPort, upgrade);
     if (backend != req.routing().backend()) {
       // The Ingress's default-backend standing in for a route without ready endpoints.
-      ErrorPageHeaders.describe(upstreamHead.headers(), 503, req,
-          req.steps().policy().errorPages().names());
+      ErrorPageHeaders.describe(upstreamHead.headers(), 503, req);
     }
     if (body != null) {
       body.frame(upstreamHead.headers());

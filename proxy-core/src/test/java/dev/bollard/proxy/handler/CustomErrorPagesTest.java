@@ -208,10 +208,12 @@ class CustomErrorPagesTest {
           route("/", backend("shop/app:80", notFound),
               new DefaultBackend(backend("shop/errors:80", errors))));
       try (RawHttpConnection c = proxy.connect()) {
-        RawResponse r = c.get("app.test", "/x").read();
-        assertThat(r.text()).isEqualTo("error page 404\n");
+        assertThat(c.get("app.test", "/x").read().text()).isEqualTo("error page 404\n");
+        assertThat(c.get("app.test", "/y").read().text()).isEqualTo("error page 404\n");
       }
       assertThat(other.requests()).isZero();
+      // The annotation's backend is in use: its connection is pooled, not closed as stale.
+      assertThat(errors.connectionsAccepted()).isEqualTo(1);
     }
   }
 
