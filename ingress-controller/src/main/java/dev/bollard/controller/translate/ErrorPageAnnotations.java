@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   <li>{@code enable-custom-http-errors}: {@code false} replaces no code on the Ingress's routes,
  *       whatever the annotation above or the global key say;
  *   <li>{@code default-backend}: a Service of the Ingress's namespace whose first port serves the
- *       error pages instead of the default backend, and the routes' requests while their own
+ *       error pages of the codes above instead of the default backend (the global key's codes stay
+ *       with the default backend, as in ingress-nginx), and the routes' requests while their own
  *       Service has no ready endpoint ({@link DefaultBackend}). A Service that is missing, has no
  *       port or cannot be proxied is a problem; one without ready endpoints is not (ingress-nginx
  *       ignores it until it has some).

@@ -79,7 +79,7 @@ final class ErrorPageExchange implements Exchange, UpstreamListener {
       int code, String detail, boolean keepAlive, boolean requestComplete, UpstreamPools pools,
       RoutePolicy policy) {
     ErrorPages pages = policy.errorPages();
-    Backend errorBackend = pages.backend();
+    Backend errorBackend = pages.errorBackend();
     if (errorBackend == null || !pages.intercepts(code)) {
       throw new IllegalArgumentException("code: " + code + " (expected: one "
           + pages + " replaces)");

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * ingress-nginx's {@code custom-http-errors} annotation: the codes whose responses on the routes of
- * the Ingress are replaced by an error page from the error backend, instead of the global key's
- * list. Not a step: it sets the codes of the chain's {@link RoutePolicy#errorPages()}.
+ * the Ingress are replaced by an error page from its {@code default-backend} (else the default
+ * backend), instead of the global key's list. Not a step: it sets the codes of the chain's {@link RoutePolicy#errorPages()}.
  *
  * @param codes the codes replaced
  */
@@ -18,6 +18,6 @@ public record CustomHttpErrors(ErrorCodes codes) implements PolicyFeature {
 
   @Override
   public RoutePolicy applyTo(RoutePolicy policy) {
-    return policy.withErrorPages(policy.errorPages().withCodes(codes));
+    return policy.withErrorPages(policy.errorPages().withOwnCodes(codes));
   }
 }

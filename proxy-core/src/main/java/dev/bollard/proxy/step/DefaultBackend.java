@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * ingress-nginx's {@code default-backend} annotation: a Service of the Ingress's namespace (its
  * first port) that serves the routes' requests while their own Service has no ready endpoint, and
- * their error pages ({@code custom-http-errors}) instead of the snapshot's default backend. A
+ * the error pages of the Ingress's own {@code custom-http-errors} annotation instead of the
+ * snapshot's default backend (the global key's codes stay with the default backend, as in
+ * ingress-nginx). A
  * backend without a ready endpoint is ignored, as ingress-nginx ignores it. Not a step: it sets the
  * chain's {@link RoutePolicy#errorPages()}.
  *

@@ -202,16 +202,23 @@ class CustomErrorPagesTest {
   }
 
   @Test
-  void theIngressDefaultBackendServesItsErrorPagesInsteadOfTheGlobalOne() throws Exception {
+  void theIngressDefaultBackendServesTheIngressCodesAndTheDefaultBackendTheGlobalOnes()
+      throws Exception {
     try (TestBackend other = TestBackend.start("other", TestBackend.fixed(200, "other\n"))) {
       publish("404", backend("default/other:80", other),
+          route("/own", backend("shop/app:80", notFound),
+              new CustomHttpErrors(ErrorCodes.parse("404")),
+              new DefaultBackend(backend("shop/errors:80", errors))),
           route("/", backend("shop/app:80", notFound),
               new DefaultBackend(backend("shop/errors:80", errors))));
       try (RawHttpConnection c = proxy.connect()) {
-        assertThat(c.get("app.test", "/x").read().text()).isEqualTo("error page 404\n");
-        assertThat(c.get("app.test", "/y").read().text()).isEqualTo("error page 404\n");
+        assertThat(c.get("app.test", "/own/x").read().text()).isEqualTo("error page 404\n");
+        assertThat(c.get("app.test", "/own/y").read().text()).isEqualTo("error page 404\n");
+        // The global codes go to the default backend, as ingress-nginx's http-level error_page.
+        RawResponse global = c.get("app.test", "/x").read();
+        assertThat(global.header("X-Backend")).isEqualTo("other");
       }
-      assertThat(other.requests()).isZero();
+      assertThat(other.requests()).isEqualTo(1);
       // The annotation's backend is in use: its connection is pooled, not closed as stale.
       assertThat(errors.connectionsAccepted()).isEqualTo(1);
     }

@@ -39,7 +39,8 @@ class ErrorPagesPolicyTest {
   @Test
   void theGlobalCodesAreServedByTheDefaultBackend() {
     ErrorPages p = pages("404,503", DEFAULT);
-    assertThat(p).isEqualTo(new ErrorPages(ErrorCodes.of(List.of(404, 503)), DEFAULT, false));
+    assertThat(p).isEqualTo(ErrorPages.global(ErrorCodes.of(List.of(404, 503)), DEFAULT));
+    assertThat(p.errorBackend()).isEqualTo(DEFAULT);
     assertThat(p.intercepts(404)).isTrue();
     assertThat(p.intercepts(500)).isFalse();
     assertThat(p.unavailableBackend()).isNull();
@@ -62,19 +63,28 @@ class ErrorPagesPolicyTest {
   }
 
   @Test
-  void theIngressBackendServesItsErrorsAndItsUnavailableRoutes() {
-    ErrorPages p = pages("404", DEFAULT, new DefaultBackend(OWN));
-    assertThat(p.backend()).isEqualTo(OWN);
+  void theIngressBackendServesTheIngressCodesAndItsUnavailableRoutes() {
+    ErrorPages p = pages("404", DEFAULT, new CustomHttpErrors(ErrorCodes.parse("500")),
+        new DefaultBackend(OWN));
+    assertThat(p.errorBackend()).isEqualTo(OWN);
     assertThat(p.unavailableBackend()).isEqualTo(OWN);
     // Even without any code: it still stands in for a route with nothing ready.
     assertThat(pages("", null, new DefaultBackend(OWN)).unavailableBackend()).isEqualTo(OWN);
   }
 
   @Test
+  void theGlobalCodesStayWithTheDefaultBackendAsInIngressNginx() {
+    ErrorPages p = pages("404", DEFAULT, new DefaultBackend(OWN));
+    assertThat(p.errorBackend()).isEqualTo(DEFAULT);
+    assertThat(p.unavailableBackend()).isEqualTo(OWN);
+  }
+
+  @Test
   void anIngressBackendWithNothingReadyIsIgnored() {
     Backend idle = new Backend("shop/own-errors:80", List.of());
-    ErrorPages p = pages("404", DEFAULT, new DefaultBackend(idle));
-    assertThat(p.backend()).isEqualTo(DEFAULT);
+    ErrorPages p = pages("404", DEFAULT, new CustomHttpErrors(ErrorCodes.parse("404")),
+        new DefaultBackend(idle));
+    assertThat(p.errorBackend()).isEqualTo(DEFAULT);
     assertThat(p.unavailableBackend()).isNull();
   }
 }
