@@ -140,6 +140,23 @@ class CustomErrorPagesTest {
   }
 
   @Test
+  void theErrorBackendGetsTheMethodButNotTheBody() throws Exception {
+    publish("404", backend("default/errors:80", errors),
+        route("/", backend("shop/app:80", notFound)));
+    try (RawHttpConnection c = proxy.connect()) {
+      RawResponse r = c.send("POST /form HTTP/1.1\r\nHost: app.test\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n").read();
+      assertThat(r.text()).isEqualTo("error page 404\n");
+      assertThat(c.get("app.test", "/next").read().text()).isEqualTo("error page 404\n");
+    }
+    Asked a = asked.poll(5, TimeUnit.SECONDS);
+    assertThat(a.method()).isEqualTo("POST");
+    // (The backend's aggregator says Content-Length: 0 for a request that came without one.)
+    assertThat(a.headers()).doesNotContainKey("Transfer-Encoding");
+    assertThat(a.headers().getOrDefault("Content-Length", "0")).isEqualTo("0");
+  }
+
+  @Test
   void aCodeNotListedIsRelayedAsTheUpstreamSentIt() throws Exception {
     publish("404,503", backend("default/errors:80", errors), route("/", backend("shop/ok:80", ok)));
     try (RawHttpConnection c = proxy.connect()) {
@@ -285,6 +302,30 @@ class CustomErrorPagesTest {
       RawResponse r = c.get("app.test", "/").read();
       assertThat(r.status()).isEqualTo(503);
       assertThat(r.text()).contains("no ready endpoints");
+    }
+  }
+
+  @Test
+  void timeoutsGiveTheErrorPageOfTheirCodeAndASilentErrorBackendThePlainAnswer()
+      throws Exception {
+    proxy.timeouts(new GlobalSettings.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(500),
+        Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75),
+        Duration.ofSeconds(60), Duration.ofSeconds(60)));
+    try (TestBackend silent = TestBackend.start("silent", TestBackend.silent())) {
+      publish("504", backend("default/errors:80", errors),
+          route("/", backend("shop/silent:80", silent)));
+      try (RawHttpConnection c = proxy.connect()) {
+        RawResponse r = c.get("app.test", "/slow").read();
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.text()).isEqualTo("error page 504\n");
+      }
+      publish("404", backend("default/errors:80", silent),
+          route("/", backend("shop/app:80", notFound)));
+      try (RawHttpConnection c = proxy.connect()) {
+        RawResponse r = c.get("app.test", "/x").read();
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.text()).startsWith("404 Not Found: backend shop/app:80 answered 404");
+      }
     }
   }
 
