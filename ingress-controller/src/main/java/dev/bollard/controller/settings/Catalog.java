@@ -10,6 +10,7 @@ import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.accesslog.QueryRedaction;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
+import dev.bollard.proxy.config.ErrorCodes;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
@@ -312,6 +313,14 @@ public final class Catalog {
       "How much of one buffered request body is kept in memory (at most `64m`); the rest goes"
           + " to an unlinked temporary file under `java.io.tmpdir`.");
 
+  public static final Setting<ErrorCodes> CUSTOM_HTTP_ERRORS = Setting.key("custom-http-errors",
+      "codes", "", ErrorCodes::parse, PER_REQUEST,
+      "Comma-separated status codes (400 to 599, such as `404,503`): a response with one of"
+          + " them (the upstream's, or the proxy's own 502/503/504) is replaced by the page the"
+          + " default backend (`spec.defaultBackend`) answers when asked with `X-Code` and"
+          + " ingress-nginx's other `X-` headers. The annotation of the same name replaces the list"
+          + " on its routes.");
+
   public static final Setting<Long> CLIENT_BODY_TEMP_SIZE = Setting.key(
       "bollard-client-body-temp-size", "size", "32m", ValueParsers::size, PER_REQUEST,
       "How much the temporary files of all buffered request bodies may hold together; a body"
@@ -506,6 +515,7 @@ public final class Catalog {
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
+      CUSTOM_HTTP_ERRORS,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
       NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL,
@@ -579,7 +589,8 @@ public final class Catalog {
         new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
             v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)),
         v.get(ALLOW_SNIPPET_ANNOTATIONS),
-        keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS));
+        keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS),
+        v.get(CUSTOM_HTTP_ERRORS));
   }
 
   /**

@@ -152,6 +152,7 @@ public final class SnapshotTranslator {
     BackendResolver resolver = new BackendResolver(store, problems, upstreams);
     FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
     features.claimServerSnippets(ours);
+    ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -204,7 +205,7 @@ public final class SnapshotTranslator {
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
-                    .map(upstreams::refuseIfBroken)
+                    .map(errorPages::apply).map(upstreams::refuseIfBroken)
                     .sorted(ROUTE_ORDER).toList())));
     // --enable-ssl-passthrough is a flag: its value reaches translation with the flags' values,
     // which are also the defaults config versions are resolved over.

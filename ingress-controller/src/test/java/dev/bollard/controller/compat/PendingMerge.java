@@ -15,8 +15,5 @@ public final class PendingMerge {
   private static final String P = IngressNginx.PREFIX;
 
   /** Full annotation keys and ConfigMap keys (they cannot collide: annotations have a slash). */
-  public static final Set<String> PENDING_MERGE = Set.of(
-      P + "custom-http-errors", P + "default-backend",
-      // ConfigMap keys
-      "custom-http-errors");
+  public static final Set<String> PENDING_MERGE = Set.of();
 }

@@ -34,6 +34,8 @@ import java.util.List;
  * @param keepAliveRequests most requests one client connection serves before it is closed (nginx's
  *     {@code keepalive_requests}; the last response says {@code Connection: close}); for new
  *     connections
+ * @param customHttpErrors the status codes whose responses are replaced by an error page from the
+ *     default backend ({@code custom-http-errors}); an Ingress's annotation replaces the list
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -48,7 +50,8 @@ public record GlobalSettings(
     BodyBuffering bodyBuffering,
     NextUpstream nextUpstream,
     boolean allowSnippetAnnotations,
-    int keepAliveRequests) {
+    int keepAliveRequests,
+    ErrorCodes customHttpErrors) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -70,6 +73,7 @@ public record GlobalSettings(
           "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
     }
     realIpCidrs = List.copyOf(realIpCidrs);
+    java.util.Objects.requireNonNull(customHttpErrors, "customHttpErrors");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -77,7 +81,8 @@ public record GlobalSettings(
   }
 
   /**
-   * Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}), no snippets, and no
+   * Settings with ingress-nginx's retry rules ({@link NextUpstream#DEFAULTS}), no snippets, no error pages
+   * ({@link ErrorCodes#NONE}) and no
    * bound on requests per client connection (the control plane's default is ingress-nginx's,
    * {@value #KEEP_ALIVE_REQUESTS}).
    */
@@ -93,7 +98,8 @@ public record GlobalSettings(
       EdgeSettings edge,
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE);
+        sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
+        ErrorCodes.NONE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -109,49 +115,56 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE);
+        Integer.MAX_VALUE, ErrorCodes.NONE);
   }
 
   /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
   public GlobalSettings withAllowSnippetAnnotations(boolean value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value,
-        keepAliveRequests);
+        keepAliveRequests, customHttpErrors);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
   }
 
   /** These settings with another bound on requests per client connection. */
   public GlobalSettings withKeepAliveRequests(int value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, value);
+        allowSnippetAnnotations, value, customHttpErrors);
   }
 
   /** These settings with other retry rules. */
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
-        allowSnippetAnnotations, keepAliveRequests);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+  }
+
+  /** These settings with other codes replaced by error pages ({@code custom-http-errors}). */
+  public GlobalSettings withCustomHttpErrors(ErrorCodes codes) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations, keepAliveRequests, codes);
   }
 
   /**

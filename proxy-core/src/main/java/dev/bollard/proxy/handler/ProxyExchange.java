@@ -5,6 +5,7 @@ import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.http.PlainResponses;
+import dev.bollard.proxy.step.ErrorPages;
 import dev.bollard.proxy.step.RoutePolicy;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamListener;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>A try that fails before the response head went out (connect error or timeout, a close, an
  * invalid head, a read or send timeout, a status such as 503) goes to the next endpoint when the
  * route's {@code proxy-next-upstream} rules allow it ({@link UpstreamRetries}, made on the first
- * failure); otherwise the failure (or the response) goes to the client.
+ * failure); otherwise the failure (or the response) goes to the client. A status the route replaces with an
+ * error page ({@code custom-http-errors}) is handed to an {@link ErrorPageExchange} instead, once
+ * no further try is due.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
@@ -71,6 +74,7 @@ final class ProxyExchange
   private final Duration connectTimeout;
   private final long maxBodyBytes;
   private final RoutePolicy policy;
+  private final ErrorPages errorPages;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
@@ -153,6 +157,7 @@ final class ProxyExchange
     this.connectTimeout = policy.connectTimeout();
     this.maxBodyBytes = policy.maxBodyBytes();
     this.policy = policy;
+    this.errorPages = policy.errorPages();
     this.body = body;
     if (body != null) {
       sending = Sending.RECEIVED;
@@ -449,6 +454,10 @@ final class ProxyExchange
         && nextTryFor(statusCondition, code)) {
       return;
     }
+    if (errorPages.intercepts(code)) {
+      replaceError(code, "backend " + backend.id() + " answered " + code, response);
+      return;
+    }
     upstreamResponse = response;
     // Read before the rewrite below strips the upstream's Connection header in place.
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
@@ -658,7 +667,32 @@ final class ProxyExchange
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
         detail);
+    if (status.code() != 413 && errorPages.intercepts(status.code())) {
+      replaceError(status.code(), detail, null);
+      return;
+    }
     answer(status, detail);
+  }
+
+  /**
+   * The route replaces this error with an error page ({@code custom-http-errors}): the upstream's
+   * response, if it sent one, is dropped ({@link InterceptedResponse}) and an {@link
+   * ErrorPageExchange} takes over the client.
+   */
+  private void replaceError(int code, String detail, @Nullable HttpResponse response) {
+    relaying = Relaying.DONE;
+    stopTimers();
+    releasePending();
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    if (conn != null && response != null) {
+      request.facts.upstreamResponded(code);
+      InterceptedResponse.drain(conn, sending == Sending.SENT && HttpUtil.isKeepAlive(response),
+          readTimeoutNanos);
+    } else if (conn != null) {
+      conn.discard();
+    }
+    owner.replaceError(this, code, detail, keepAlive, sending != Sending.RECEIVING);
   }
 
   /** Answers {@code status} in place of a response; the upstream connection is discarded. */

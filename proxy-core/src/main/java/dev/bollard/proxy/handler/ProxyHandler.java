@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * Ingress) applies per request: {@code proxy-body-size} (413 for a larger {@code Content-Length}
  * before any body is read, or once a chunked body grows past it), and the upstream connect, read
  * and send timeouts, all final values resolved when the chain was compiled. A route whose chain buffers bodies ({@code proxy-request-buffering}) has its
- * request body read whole by a {@link BodySpool} before an upstream connection is taken.
+ * request body read whole by a {@link BodySpool} before an upstream connection is taken. Its error
+ * pages ({@code custom-http-errors}, {@code default-backend}) are an {@link ErrorPageExchange} in
+ * place of the error, and the Ingress's {@code default-backend} stands in for a route whose
+ * backend has no ready endpoint.
  *
  * <p>A request body that breaks (malformed, or stalled past {@code client-body-timeout}) is
  * answered 400 or 408 by its exchange when no response has started; a client that reads nothing
@@ -291,12 +294,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
               + PlainResponses.quote(req.rawPath()), keepAlive);
       return;
     }
-    if (backend.endpoints().isEmpty()) {
-      answerLocally(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "backend " + backend.id() + " has no ready endpoints", keepAlive);
-      return;
-    }
     RoutePolicy policy = req.steps().policy();
+    if (backend.endpoints().isEmpty()) {
+      // The Ingress's default-backend takes the request, else 503 (or its error page).
+      backend = policy.errorPages().unavailableBackend();
+      if (backend == null) {
+        unavailable(ctx, req, keepAlive);
+        return;
+      }
+    }
     long maxBody = policy.maxBodyBytes();
     if (maxBody > 0 && HttpUtil.getContentLength(head, -1L) > maxBody) {
       // Like nginx: refuse before reading the body, and close rather than read it to the end.
@@ -325,6 +331,39 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     relay(ctx, req, backend, keepAlive, upgrade, null);
   }
 
+  /**
+   * Where the request is relayed: its route's backend, or while that has no ready endpoint the
+   * Ingress's {@code default-backend}; {@code null} for neither.
+   */
+  private static @Nullable Backend target(ClientRequest req) {
+    Backend routed = req.routing().backend();
+    if (routed == null || !routed.endpoints().isEmpty()) {
+      return routed;
+    }
+    return req.steps().policy().errorPages().unavailableBackend();
+  }
+
+  /** The route's backend has no ready endpoint and nothing stands in: 503, or its error page. */
+  private void unavailable(ChannelHandlerContext ctx, ClientRequest req, boolean keepAlive) {
+    Backend backend = req.routing().backend();
+    String detail = "backend " + (backend == null ? "-" : backend.id()) + " has no ready endpoints";
+    RoutePolicy policy = req.steps().policy();
+    if (policy.errorPages().intercepts(503)) {
+      startErrorPage(ctx, req, 503, detail, keepAlive, false, policy);
+      return;
+    }
+    answerLocally(ctx, req.head(), HttpResponseStatus.SERVICE_UNAVAILABLE, detail, keepAlive);
+  }
+
+  private void startErrorPage(ChannelHandlerContext ctx, ClientRequest req, int code,
+      String detail, boolean keepAlive, boolean requestComplete, RoutePolicy policy) {
+    ErrorPageExchange page = new ErrorPageExchange(this, ctx, req, code, detail, keepAlive,
+        requestComplete, listener.pools(), policy);
+    exchange = page;
+    page.start();
+    updateClientRead();
+  }
+
   private static boolean hasBody(HttpRequest head) {
     return HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
   }
@@ -335,6 +374,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     Listener l = listener;
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     HttpRequest upstreamHead = UpstreamHead.build(req, listenerPort, upgrade);
+    if (backend != req.routing().backend()) {
+      // The Ingress's default-backend standing in for a route without ready endpoints.
+      ErrorPageHeaders.describe(upstreamHead.headers(), 503, req);
+    }
     if (body != null) {
       body.frame(upstreamHead.headers());
     }
@@ -386,13 +429,30 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   void bodyBuffered(BodySpool spool, BufferedBody body, boolean keepAlive) {
     ChannelHandlerContext c = ctx;
     ClientRequest req = request;
-    Backend backend = req != null ? req.routing().backend() : null;
+    Backend backend = req != null ? target(req) : null;
     if (exchange != spool || c == null || req == null || backend == null) {
       body.release();
       return;
     }
     exchange = null;
     relay(c, req, backend, keepAlive, false, body);
+  }
+
+  /**
+   * {@code failed} met an error its route replaces with an error page ({@code
+   * custom-http-errors}): an {@link ErrorPageExchange} answers in its place.
+   *
+   * @param requestComplete whether the client's whole request has arrived
+   */
+  void replaceError(Exchange failed, int code, String detail, boolean keepAlive,
+      boolean requestComplete) {
+    ChannelHandlerContext c = ctx;
+    ClientRequest req = request;
+    if (exchange != failed || c == null || req == null) {
+      return;
+    }
+    exchange = null;
+    startErrorPage(c, req, code, detail, keepAlive, requestComplete, req.steps().policy());
   }
 
   /** A {@link BodySpool} refused the body (413, or it could not be kept): answer and close. */

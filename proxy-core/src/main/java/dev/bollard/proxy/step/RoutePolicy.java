@@ -24,6 +24,9 @@ import java.util.Objects;
  *     {@code -tries}, {@code -timeout})
  * @param maxResponseHeadBytes largest upstream response head the route accepts ({@code
  *     proxy-buffer-size}), or 0 for the upstream decoder's own bound (64 KiB)
+ * @param errorPages which error responses are replaced by a page from the error backend, and
+ *     where the route's requests go while it has no ready endpoint ({@code custom-http-errors},
+ *     {@code default-backend})
  */
 public record RoutePolicy(
     BodyBuffering bodyBuffering,
@@ -33,13 +36,15 @@ public record RoutePolicy(
     long maxBodyBytes,
     boolean accessLog,
     NextUpstream nextUpstream,
-    int maxResponseHeadBytes) {
+    int maxResponseHeadBytes,
+    ErrorPages errorPages) {
 
   /** The policy of a proxy nobody configured ({@link GlobalSettings#DEFAULTS}). */
   public static final RoutePolicy DEFAULTS = of(GlobalSettings.DEFAULTS);
 
   public RoutePolicy {
     Objects.requireNonNull(bodyBuffering, "bodyBuffering");
+    Objects.requireNonNull(errorPages, "errorPages");
     requirePositive("connectTimeout", connectTimeout);
     requirePositive("readTimeout", readTimeout);
     requirePositive("sendTimeout", sendTimeout);
@@ -58,43 +63,49 @@ public record RoutePolicy(
   public static RoutePolicy of(GlobalSettings settings) {
     GlobalSettings.Timeouts t = settings.timeouts();
     return new RoutePolicy(settings.bodyBuffering(), t.connect(), t.read(), t.send(),
-        settings.maxBodyBytes(), true, settings.nextUpstream(), 0);
+        settings.maxBodyBytes(), true, settings.nextUpstream(), 0, ErrorPages.NONE);
   }
 
   /** This policy with another request body policy. */
   public RoutePolicy withBodyBuffering(BodyBuffering value) {
     return new RoutePolicy(value, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, nextUpstream, maxResponseHeadBytes);
+        accessLog, nextUpstream, maxResponseHeadBytes, errorPages);
   }
 
   /** This policy with other upstream timeouts. */
   public RoutePolicy withTimeouts(Duration connect, Duration read, Duration send) {
     return new RoutePolicy(bodyBuffering, connect, read, send, maxBodyBytes, accessLog,
-        nextUpstream, maxResponseHeadBytes);
+        nextUpstream, maxResponseHeadBytes, errorPages);
   }
 
   /** This policy with another body limit (0 for none). */
   public RoutePolicy withMaxBodyBytes(long value) {
     return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, value,
-        accessLog, nextUpstream, maxResponseHeadBytes);
+        accessLog, nextUpstream, maxResponseHeadBytes, errorPages);
   }
 
   /** This policy with access-log lines on or off. */
   public RoutePolicy withAccessLog(boolean value) {
     return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        value, nextUpstream, maxResponseHeadBytes);
+        value, nextUpstream, maxResponseHeadBytes, errorPages);
   }
 
   /** This policy with other retry rules. */
   public RoutePolicy withNextUpstream(NextUpstream value) {
     return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, value, maxResponseHeadBytes);
+        accessLog, value, maxResponseHeadBytes, errorPages);
   }
 
   /** This policy with another bound on upstream response heads (0 for the decoder's). */
   public RoutePolicy withMaxResponseHeadBytes(int value) {
     return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, nextUpstream, value);
+        accessLog, nextUpstream, value, errorPages);
+  }
+
+  /** This policy with other error pages. */
+  public RoutePolicy withErrorPages(ErrorPages value) {
+    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
+        accessLog, nextUpstream, maxResponseHeadBytes, value);
   }
 
   private static void requirePositive(String name, Duration value) {

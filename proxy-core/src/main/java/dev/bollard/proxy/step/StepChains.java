@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
  * global steps (ACME challenge, HTTPS redirect, guard, header rules, log capture) resolved for its
  * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
- * and its {@link RoutePolicy} (the global settings, changed by the Ingress's {@link
- * PolicyFeature}s such as {@link RequestBuffering} and {@link BodyBufferSize}).
+ * and its {@link RoutePolicy} (the global settings, with the error pages of the global {@code
+ * custom-http-errors} codes served by the snapshot's default backend, changed by the Ingress's
+ * {@link PolicyFeature}s such as {@link RequestBuffering}, {@link CustomHttpErrors} and {@link
+ * DefaultBackend}).
  * Requests no route serves (404, the default backend) get the chain of their host without a route.
  *
  * <p>What can be decided here is decided here: a route of an exact host whose name no global guard
@@ -66,6 +68,8 @@ public final class StepChains {
     // ingress-nginx, where a location's return (permanent-redirect, a snippet's return or rewrite)
     // runs before the HTTPS redirect at the end of nginx's rewrite phase. Other phases sort anyway.
     if (route != null) {
+      policy = policy.withErrorPages(
+          ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
       for (RouteFeature feature : route.features()) {
         if (feature instanceof PolicyFeature own) {
           policy = own.applyTo(policy);
@@ -76,6 +80,7 @@ public final class StepChains {
               + " is neither a step nor a policy (expected: a RouteStep or a PolicyFeature)");
         }
       }
+      policy = policy.withErrorPages(policy.errorPages().orNone());
     }
     HttpsRedirect redirect = redirect(route, host, snapshot);
     if (redirect != null) {

@@ -3,6 +3,7 @@ package dev.bollard.proxy.upstream;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.config.VirtualHost;
@@ -324,6 +325,12 @@ final class LoopPool {
       for (Route route : host.routes()) {
         addLive(route.backend(), endpoints, secured);
         backendIds.add(route.backend().id());
+        for (RouteFeature feature : route.features()) {
+          for (Backend other : feature.backends()) {
+            endpoints.addAll(other.endpoints());
+            backendIds.add(other.id());
+          }
+        }
       }
     }
     Backend fallback = current.defaultBackend();

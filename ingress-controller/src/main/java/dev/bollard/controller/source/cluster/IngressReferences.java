@@ -3,6 +3,7 @@ package dev.bollard.controller.source.cluster;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.AuthPolicies;
 import dev.bollard.controller.translate.EdgeAnnotations;
+import dev.bollard.controller.translate.ErrorPageAnnotations;
 import dev.bollard.controller.translate.UpstreamAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -41,6 +42,7 @@ final class IngressReferences {
       return out;
     }
     addService(ns, ingress.getSpec().getDefaultBackend(), out);
+    ErrorPageAnnotations.serviceReference(ingress).ifPresent(out::add);
     if (ingress.getSpec().getRules() != null) {
       for (IngressRule rule : ingress.getSpec().getRules()) {
         if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
