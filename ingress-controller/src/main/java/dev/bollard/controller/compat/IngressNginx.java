@@ -63,13 +63,18 @@ public final class IngressNginx {
           "capture groups $1…$9 from the path's regex; like ingress-nginx, rewrite-target turns"
               + " the host's paths into regular expressions. A URL target (nginx would redirect),"
               + " nginx variables and $0 are refused as problems; use the redirect annotations"),
-      honoured("app-root", "/app", "a request for / is redirected (302) to the app root"),
+      differs("app-root", "/app",
+          "a request for exactly / is redirected (302) to the app root, on every route of the"
+              + " Ingress's hosts (an Exact / route is added when nothing serves /); \"/\" itself"
+              + " is a problem (it would loop)"),
       honoured("x-forwarded-prefix", "/shop",
           "sets X-Forwarded-Prefix upstream, replacing the client's"),
       honoured("server-alias", "www.shop.example.com",
           "each alias serves the Ingress's rules; a host an Ingress names itself wins over an"
               + " alias, as in ingress-nginx"),
-      honoured("upstream-vhost", "internal.example.com", "the Host header sent upstream"),
+      differs("upstream-vhost", "internal.example.com",
+          "the Host header sent upstream; nginx variables ($namespace…) are a problem rather than"
+              + " expanded"),
       ignored("use-port-in-redirects",
           "Bollard's redirects name the port of --https-redirect-port for HTTPS and the request's"
               + " own authority otherwise"),
@@ -77,18 +82,25 @@ public final class IngressNginx {
           "Bollard's HTTPS redirect keeps the request URI exactly, trailing slash included"
               + " (as with preserve-trailing-slash: true)"),
       // Redirects
-      honoured("permanent-redirect", "https://example.org/",
-          "answered by Bollard (301 by default) without contacting the backend"),
-      honoured("permanent-redirect-code", "308", "300-308; other values fall back to 301")
+      differs("permanent-redirect", "https://example.org/",
+          "answered by Bollard (301 by default) without contacting the backend; the URI is not"
+              + " appended, as in ingress-nginx; Bollard also expands nginx variables such as"
+              + " $request_uri in the URL, which ingress-nginx's validation refuses"),
+      differs("permanent-redirect-code", "308",
+          "301, 302, 303, 307, 308; other values fall back to 301 as in ingress-nginx, but are"
+              + " reported (300 and 304-306 too: nginx would send no Location)")
           .with("permanent-redirect", "https://example.org/"),
       honoured("temporal-redirect", "https://example.org/",
           "answered by Bollard (302 by default); wins over permanent-redirect, as in"
               + " ingress-nginx"),
       honoured("temporal-redirect-code", "307", "300-308; other values fall back to 302")
           .with("temporal-redirect", "https://example.org/"),
-      honoured("from-to-www-redirect", "true",
-          "www.host redirects to host and back (308), for the hosts of the Ingress; a host"
-              + " another Ingress names itself is not taken over"),
+      differs("from-to-www-redirect", "true",
+          "www.host redirects to host and back, for the hosts of the Ingress; always 308"
+              + " (http-redirect-code is not read), the URI kept exactly (ingress-nginx drops a"
+              + " trailing slash) and the port the client used; a host another Ingress names"
+              + " itself is not taken over (a problem); the other name gets the host's certificate"
+              + " only if it covers it"),
       honoured("ssl-redirect", "false",
           "plain HTTP requests for a host with TLS are redirected (308); \"false\" turns it off"
               + " for the Ingress"),
@@ -96,21 +108,31 @@ public final class IngressNginx {
           "redirect to HTTPS even for hosts without TLS of their own (TLS ended in front)"),
       // Upstream
       honoured(HTTPS, "HTTPS",
-          "HTTP and HTTPS; GRPC and GRPCS are planned in issue 18 (HTTP/2), AJP and FCGI are"
-              + " refused: those values are a problem naming the Ingress and the value"),
+          "HTTP, HTTPS and AUTO_HTTP; GRPC and GRPCS are planned in issue 18 (HTTP/2), AJP and"
+              + " FCGI are refused: those values are a problem naming the Ingress and the value,"
+              + " and the backend gets HTTP"),
       honoured("proxy-ssl-secret", "shop/backend-tls",
-          "client certificate (tls.crt, tls.key) and trusted CAs (ca.crt) for HTTPS backends")
+          "client certificate (tls.crt, tls.key) and trusted CAs (ca.crt) for HTTPS backends; a"
+              + " missing or broken Secret makes the Ingress's routes answer 503 (fail closed), as"
+              + " ingress-nginx denies the location")
           .with(HTTPS, "HTTPS"),
-      honoured("proxy-ssl-verify", "on", "verify the HTTPS backend's certificate against ca.crt")
+      differs("proxy-ssl-verify", "on",
+          "verify the HTTPS backend's certificate against ca.crt; without a ca.crt Bollard"
+              + " verifies against the JVM's default CAs (ingress-nginx does not verify then); a"
+              + " value other than on/off fails closed (503)")
           .with(HTTPS, "HTTPS").with("proxy-ssl-secret", "shop/backend-tls"),
       honoured("proxy-ssl-verify-depth", "2", "the longest verified chain")
           .with(HTTPS, "HTTPS").with("proxy-ssl-secret", "shop/backend-tls")
           .with("proxy-ssl-verify", "on"),
-      honoured("proxy-ssl-name", "internal.example.com",
-          "the name verified and sent as SNI to the HTTPS backend").with(HTTPS, "HTTPS"),
+      differs("proxy-ssl-name", "internal.example.com",
+          "the name verified and sent as SNI to the HTTPS backend; the default is the Service's"
+              + " DNS name (name.namespace.svc), not ingress-nginx's upstream_balancer")
+          .with(HTTPS, "HTTPS"),
       honoured("proxy-ssl-server-name", "on", "send SNI to the HTTPS backend")
           .with(HTTPS, "HTTPS"),
-      honoured("proxy-ssl-protocols", "TLSv1.3", "TLS versions offered to the HTTPS backend")
+      differs("proxy-ssl-protocols", "TLSv1.3",
+          "TLS versions offered to the HTTPS backend: TLSv1.2 and TLSv1.3 only (older ones named"
+              + " are left out; naming only older ones is a problem)")
           .with(HTTPS, "HTTPS"),
       ignored("proxy-ssl-ciphers",
           "OpenSSL cipher strings are not applied to backend connections; Bollard offers its"
@@ -160,19 +182,30 @@ public final class IngressNginx {
       ignored("proxy-cookie-path", "Set-Cookie paths are passed on unchanged"),
       ignored("proxy-redirect-from", "Location and Refresh headers are passed on unchanged"),
       ignored("proxy-redirect-to", "Location and Refresh headers are passed on unchanged"),
-      honoured("custom-http-errors", "404,503",
-          "the listed upstream statuses are served by the default backend with ingress-nginx's"
-              + " X-Code, X-Format, X-Original-URI… headers"),
-      honoured("default-backend", "errors",
-          "a Service of the Ingress's namespace; it serves custom-http-errors and requests"
-              + " whose Service has no endpoint"),
+      differs("custom-http-errors", "404,503",
+          "the listed statuses (the upstream's, and Bollard's own 502/503/504 for the route) are"
+              + " served by the default backend with ingress-nginx's X-Code, X-Format,"
+              + " X-Original-URI… headers, its status and body as sent; the request body is not"
+              + " sent again and Authorization is dropped; if the error backend fails the client"
+              + " gets Bollard's plain error with the original code; Bollard's own 404, 413, 408"
+              + " and 401 are never replaced"),
+      honoured("enable-custom-http-errors", "false",
+          "\"false\" turns the custom-http-errors codes off for the Ingress")
+          .with("custom-http-errors", "404"),
+      differs("default-backend", "errors",
+          "a Service of the Ingress's namespace (its first port); it serves custom-http-errors"
+              + " and requests whose Service has no ready endpoint; unlike ingress-nginx, not a"
+              + " path whose Service does not exist (that path is skipped with a problem)"),
       ignored("disable-proxy-intercept-errors",
           "not implemented; remove custom-http-errors from the Ingress instead"),
       honoured("enable-access-log", "false", "\"false\": no access-log line for its routes"),
       ignored("enable-rewrite-log", "nginx debug logging of rewrites; Bollard has none"),
       differs("ssl-passthrough", "true",
           "only with --enable-ssl-passthrough, as in ingress-nginx: TLS is routed by SNI to the"
-              + " backend untouched, and the Ingress's other annotations do not apply"),
+              + " backend of the host's path / untouched, and the Ingress's other annotations do"
+              + " not apply to it; Bollard connects to the endpoints (not the cluster IP), closes"
+              + " a relay idle for proxy-read-timeout, works behind PROXY protocol, and writes no"
+              + " access-log line for it (metrics only)"),
       // Snippets
       differs("configuration-snippet", "more_set_headers \"X-Snippet: yes\";", SNIPPET),
       differs("server-snippet", "more_set_headers \"X-Server-Snippet: yes\";", SNIPPET),
@@ -325,8 +358,9 @@ public final class IngressNginx {
   /** Every ConfigMap key, in ingress-nginx's documentation order. */
   public static final List<Entry> CONFIG_KEYS = List.of(
       key("add-headers", Status.IGNORED, HEADER_RULES_RESP),
-      key("allow-backend-server-header", Status.IGNORED,
-          "the backend's Server header is passed on"),
+      key("allow-backend-server-header", Status.HONOURED,
+          "the backend's Server header is passed on; works without server-tokens (ingress-nginx"
+              + " needs both, its issue 6733)"),
       key("allow-cross-namespace-resources", Status.IGNORED,
           "annotations may name Secrets and ConfigMaps as namespace/name"),
       key("allow-snippet-annotations", Status.HONOURED,
@@ -372,8 +406,9 @@ public final class IngressNginx {
       key("hsts-max-age", Status.DIFFERS,
           "Bollard's default is 31536000 (one year), ingress-nginx's 15724800"),
       key("hsts-preload", Status.HONOURED, ""),
-      key("keep-alive", Status.HONOURED, "seconds, or with a unit"),
-      key("keep-alive-requests", Status.IGNORED, "no limit on requests per client connection"),
+      key("keep-alive", Status.HONOURED, "seconds, or with a unit; 0 turns keep-alive off"),
+      key("keep-alive-requests", Status.HONOURED,
+          "the last response on a connection says Connection: close"),
       key("large-client-header-buffers", Status.IGNORED,
           "use --max-header-bytes and --max-uri-bytes"),
       key("log-format-escape-none", Status.IGNORED, "values are always escaped"),
@@ -399,7 +434,8 @@ public final class IngressNginx {
       key("plugins", Status.IGNORED, "Bollard has no Lua plugins"),
       key("reuse-port", Status.IGNORED, NGINX_TUNING),
       key("server-tokens", Status.HONOURED,
-          "true adds Bollard's Server header to the responses Bollard makes itself"),
+          "false (the default) removes every Server header, as ingress-nginx; true sends"
+              + " Bollard/<version>"),
       key("ssl-ciphers", Status.IGNORED, TLS_FIXED),
       key("ssl-ecdh-curve", Status.IGNORED, TLS_FIXED),
       key("ssl-dh-param", Status.IGNORED, TLS_FIXED + "; no DHE ciphers"),
@@ -499,8 +535,11 @@ public final class IngressNginx {
       key("server-snippet", Status.REFUSED, SNIPPET_KEY),
       key("stream-snippet", Status.REFUSED, SNIPPET_KEY),
       key("location-snippet", Status.REFUSED, SNIPPET_KEY),
-      key("custom-http-errors", Status.HONOURED,
-          "served by the default backend; an Ingress's annotation wins on its routes"),
+      key("custom-http-errors", Status.DIFFERS,
+          "served by the default backend (spec.defaultBackend; without one nothing is replaced,"
+              + " where ingress-nginx uses its built-in 404 backend); an Ingress's annotation wins"
+              + " on its routes; a bad entry refuses the config version (ingress-nginx skips"
+              + " it)"),
       key("proxy-body-size", Status.HONOURED, ""),
       key("proxy-connect-timeout", Status.HONOURED, "seconds, or with a unit"),
       key("proxy-read-timeout", Status.HONOURED, "seconds, or with a unit"),
