@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -238,33 +239,6 @@ class IngressNginxKeysEndToEndTest {
                         name: app
                         port:
                           number: 80
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: app
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: app-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: app
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        """.formatted(backend.getLocalPort()));
+        """ + TestManifests.appService(backend.getLocalPort()));
   }
 }

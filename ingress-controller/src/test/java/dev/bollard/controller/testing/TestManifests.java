@@ -39,4 +39,41 @@ public final class TestManifests {
                           number: 80
         """.formatted(moreAnnotations.stripTrailing(), host, host);
   }
+
+  /**
+   * Service {@code shop/app} (port 80, named {@code http}) with one ready endpoint,
+   * 127.0.0.1:{@code port}: the backend of the end-to-end tests' Ingresses. Starts with {@code
+   * ---}, to follow other documents.
+   */
+  public static String appService(int port) {
+    return """
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: app
+          namespace: shop
+        spec:
+          ports:
+            - name: http
+              port: 80
+              targetPort: http
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: app-1
+          namespace: shop
+          labels:
+            kubernetes.io/service-name: app
+        addressType: IPv4
+        endpoints:
+          - addresses: ["127.0.0.1"]
+            conditions:
+              ready: true
+        ports:
+          - name: http
+            port: %d
+        """.formatted(port);
+  }
 }
