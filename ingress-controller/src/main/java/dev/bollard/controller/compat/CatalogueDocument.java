@@ -44,7 +44,7 @@ public final class CatalogueDocument {
            config version (README, "Global settings: versioned ConfigMaps"): the keys keep their
            names.
         4. Cut over: run Bollard beside ingress-nginx and switch traffic as the README's
-           [cutover section](../README.md#taking-over-from-ingress-nginx) describes.
+           [cutover section](../README.md#taking-over-from-ingress-nginx-cutover) describes.
 
         Statuses: **honoured** (same meaning), **honoured with a difference** (the note says
         which), **ignored** (accepted, no effect: the note says why and what to use instead),
