@@ -4,6 +4,7 @@ import dev.bollard.controller.compat.Entry;
 import dev.bollard.controller.compat.IngressNginx;
 import dev.bollard.controller.compat.Status;
 import dev.bollard.controller.settings.Catalog;
+import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.settings.Setting;
 import dev.bollard.controller.store.ResourceStore;
@@ -12,6 +13,8 @@ import dev.bollard.controller.translate.Problem;
 import dev.bollard.controller.translate.SnapshotTranslator;
 import dev.bollard.controller.translate.SourceRead;
 import dev.bollard.controller.translate.TranslationResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -73,6 +76,9 @@ public final class MigrationAnalysis {
       } else if (!(r instanceof IngressClass)) {
         translated.add(r);
       }
+    }
+    if (configMap != null) {
+      asConfigVersion(configMap).ifPresent(translated::add);
     }
     TranslationResult result = new SnapshotTranslator(IngressClassSelection.defaults())
         .translate(new SourceRead(ResourceStore.of(translated), readProblems),
@@ -180,6 +186,33 @@ public final class MigrationAnalysis {
   }
 
   /** The Ingress as one of Bollard's class, so that translation serves it. */
+  /**
+   * The keys of ingress-nginx's ConfigMap that Bollard honours under the same names, with values it
+   * accepts, as a Bollard config version of the default family: what the report tells the user to
+   * do, so the annotations are judged under those settings ({@code allow-snippet-annotations}
+   * decides whether snippets apply at all). Empty when no key carries over.
+   */
+  private static Optional<ConfigMap> asConfigVersion(NginxConfigMap configMap) {
+    Map<String, String> data = new TreeMap<>();
+    configMap.data().forEach((key, value) -> {
+      Optional<Entry> entry = IngressNginx.configKey(key);
+      if (entry.isPresent() && entry.get().status().applied()) {
+        Catalog.ALL.stream().filter(s -> key.equals(s.key())).findFirst()
+            .filter(setting -> check(setting, value).isEmpty())
+            .ifPresent(setting -> data.put(key, value));
+      }
+    });
+    if (data.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ConfigMapBuilder().withNewMetadata()
+        .withNamespace(ResourceStore.DEFAULT_NAMESPACE)
+        .withName(ConfigFamily.DEFAULT_NAME + "-from-ingress-nginx")
+        .addToLabels(ConfigFamily.CONFIG_LABEL, ConfigFamily.DEFAULT_NAME)
+        .addToLabels(ConfigFamily.VERSION_LABEL, "1").endMetadata()
+        .withImmutable(true).withData(data).build());
+  }
+
   private static Ingress asOurs(Ingress ingress) {
     IngressBuilder copy = new IngressBuilder(ingress);
     if (ingress.getMetadata().getAnnotations() != null) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bollard.controller.compat.IngressNginx;
 import dev.bollard.controller.translate.Problem;
 import dev.bollard.proxy.config.RouteSource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import java.util.List;
@@ -83,5 +85,44 @@ class MigrationAnalysisTest {
     assertThat(v.annotations()).extracting(MigrationReport.Verdict::outcome)
         .containsOnly(Outcome.HONOURED);
     assertThat(v.changesBehaviour()).isFalse();
+  }
+
+  /** The seed team's snippet, behind ingress-nginx's allow-snippet-annotations. */
+  private static MigrationReport snippetReport(MigrationAnalysis.@org.jspecify.annotations.Nullable
+      NginxConfigMap configMap) {
+    Ingress snippet = new IngressBuilder(ingress(Map.of(P + "configuration-snippet",
+        "more_set_headers \"X-Frame-Options: DENY\";"))).editMetadata()
+        .addToAnnotations("kubernetes.io/ingress.class", "nginx").endMetadata()
+        .withNewSpec().addNewRule().withHost("shop.example.com").withNewHttp().addNewPath()
+        .withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName("web")
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp()
+        .endRule().endSpec().build();
+    Service web = new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("web")
+        .endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort()
+        .endSpec().build();
+    return MigrationAnalysis.analyse(List.of(snippet, web), List.of(), null, configMap);
+  }
+
+  @Test
+  void theKeysOfIngressNginxsConfigMapThatBollardHonoursApplyToTheAnnotations() {
+    // Without the ConfigMap: allow-snippet-annotations is false, as in ingress-nginx.
+    assertThat(snippetReport(null).ingresses()).singleElement()
+        .satisfies(i -> assertThat(i.annotations())
+            .filteredOn(a -> a.key().equals(P + "configuration-snippet")).singleElement()
+            .satisfies(a -> {
+          assertThat(a.outcome()).isEqualTo(Outcome.REFUSED);
+          assertThat(a.problems()).singleElement().asString()
+              .startsWith("not applied: allow-snippet-annotations is false");
+        }));
+    // With it, as the report tells the user to copy its honoured keys into a Bollard config.
+    MigrationReport report = snippetReport(new MigrationAnalysis.NginxConfigMap(
+        "ingress-nginx/ingress-nginx-controller", Map.of("allow-snippet-annotations", "true")));
+    assertThat(report.ingresses()).singleElement()
+        .satisfies(i -> assertThat(i.annotations())
+            .filteredOn(a -> a.key().equals(P + "configuration-snippet")).singleElement()
+            .satisfies(a -> {
+          assertThat(a.outcome()).isEqualTo(Outcome.DIFFERS);
+          assertThat(a.problems()).isEmpty();
+        }));
   }
 }
