@@ -15,6 +15,10 @@ import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.handler.RequestTelemetry;
+import dev.bollard.proxy.metrics.ProxyMetrics;
+import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.step.AccessLogging;
 import dev.bollard.proxy.step.CustomHttpErrors;
 import dev.bollard.proxy.step.NextUpstreamRule;
 import dev.bollard.proxy.step.RewriteTarget;
@@ -44,6 +48,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -180,6 +185,41 @@ class FeatureInterplayTest {
     // The retried 503s were discarded with their connections; the last try's was drained, so
     // its connection and the error backend's went back to the pool.
     assertThat(errors.connectionsAccepted()).isEqualTo(1);
+  }
+
+  @Test
+  void retriesAndAnErrorPageMakeOneAccessLogLineOrNoneWhenTheRouteTurnedItOff()
+      throws Exception {
+    TestBackend b1 = started("b1", TestBackend.fixed(503, "b1"));
+    TestBackend b2 = started("b2", TestBackend.fixed(503, "b2"));
+    Backend app = backend("shop/app:80", b1, b2);
+    Route logged = new Route(new PathMatch.Prefix("/"), app, RouteSource.ingress("shop", "web"))
+        .withFeatures(List.of(on("error timeout http_503"), pages("503")));
+    Route quiet = new Route(new PathMatch.Prefix("/"), app, RouteSource.ingress("shop", "quiet"))
+        .withFeatures(List.of(on("error timeout http_503"), pages("503"),
+            new AccessLogging(false)));
+    List<Integer> lines = new CopyOnWriteArrayList<>();
+    CurrentRoutes routes = new CurrentRoutes();
+    routes.publish(new RoutingSnapshot(0, List.of(new VirtualHost("logged.test", List.of(logged)),
+        new VirtualHost("quiet.test", List.of(quiet))), backend("default/errors:80", errors),
+        GlobalSettings.DEFAULTS));
+    try (ProxyMetrics metrics = ProxyMetrics.create()) {
+      ProxyServer server = ProxyServer.start(ProxyFixture.testSettings(), routes,
+          new RequestTelemetry(facts -> lines.add(facts.status()), metrics));
+      try (RawHttpConnection c = RawHttpConnection.open(server.port())) {
+        assertThat(c.get("logged.test", "/").read().text()).isEqualTo("error page 503");
+        assertThat(c.get("quiet.test", "/").read().text()).isEqualTo("error page 503");
+      } finally {
+        server.close();
+      }
+      assertThat(lines).containsExactly(503);
+      assertThat(metrics.scrape()).contains(
+          "ingress=\"web\",method=\"GET\",namespace=\"shop\",service=\"app\","
+              + "status_class=\"5xx\"} 1.0",
+          "ingress=\"quiet\",method=\"GET\",namespace=\"shop\",service=\"app\","
+              + "status_class=\"5xx\"} 1.0");
+    }
+    assertThat(b1.requests() + b2.requests()).isEqualTo(4);
   }
 
   // ---- 2. retries over HTTPS upstreams ---------------------------------------------------------
