@@ -66,6 +66,13 @@ class CustomErrorPagesEndToEndTest {
         + ingress("plain", "plain.localhost", "app", "")
         + ingress("resting", "resting.localhost", "idle", """
             nginx.ingress.kubernetes.io/default-backend: own-errors
+        """)
+        // The app speaks plain HTTP: every handshake fails, a 502 the error page replaces.
+        + ingress("secure", "secure.localhost", "app", """
+            nginx.ingress.kubernetes.io/backend-protocol: HTTPS
+            nginx.ingress.kubernetes.io/custom-http-errors: "502"
+            nginx.ingress.kubernetes.io/default-backend: own-errors
+            nginx.ingress.kubernetes.io/server-alias: alias.secure.localhost
         """));
     StandaloneSettings settings = new StandaloneSettings(manifests, ServerSettings.defaults(
         new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
@@ -129,6 +136,18 @@ class CustomErrorPagesEndToEndTest {
         "X-Echo-Uri: /alma/armud");
     assertThat(response.toLowerCase()).contains("\nx-code: 503\n", "\nx-service-name: idle\n",
         "\nx-ingress-name: resting\n");
+  }
+
+  @Test
+  void theErrorPageOfAnHttpsRouteIsAskedForInPlainHttp() throws IOException {
+    // ingress-nginx's error locations proxy_pass http://, whatever the route's backend-protocol.
+    for (String host : new String[] {"secure.localhost", "alias.secure.localhost"}) {
+      String response = RawHttp.get(runtime.proxyPort(), host, "/pay");
+
+      assertThat(response).startsWith("HTTP/1.1 200").contains("X-Backend: own-errors");
+      assertThat(response.toLowerCase()).contains("\nx-code: 502\n",
+          "\nx-original-uri: /pay\n", "\nx-ingress-name: secure\n", "\nhost: " + host + "\n");
+    }
   }
 
   private static String service(String name, int port) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * expected to answer with the right code). The error backend's own errors are never replaced
  * again: if it cannot be reached, fails or goes silent before its head, the client gets the
  * proxy's plain answer with the original code; after its head, the client connection is cut as
- * for any upstream that breaks mid-response.
+ * for any upstream that breaks mid-response. The page is always fetched in plain HTTP, whatever
+ * TLS the error backend's Service is reached with otherwise (ingress-nginx's error locations {@code
+ * proxy_pass http://}, even on a route with {@code backend-protocol: HTTPS} or {@code AUTO_HTTP}).
  *
  * <p>The rest of the client's request body, if any, is read and dropped. Everything runs on the
  * client's event loop.
@@ -115,7 +117,7 @@ final class ErrorPageExchange implements Exchange, UpstreamListener {
     }
     Endpoint next = candidates.get(attempt++);
     Future<UpstreamConnection> f =
-        pools.acquire(client.channel().eventLoop(), next, backend.tls(), this, connectTimeout);
+        pools.acquire(client.channel().eventLoop(), next, null, this, connectTimeout);
     f.addListener(done -> connected(next, f));
   }
 
@@ -239,7 +241,7 @@ final class ErrorPageExchange implements Exchange, UpstreamListener {
       staleRetried = true;
       Endpoint target = conn.endpoint();
       Future<UpstreamConnection> f =
-          pools.connect(client.channel().eventLoop(), target, backend.tls(), this, connectTimeout);
+          pools.connect(client.channel().eventLoop(), target, null, this, connectTimeout);
       f.addListener(done -> connected(target, f));
       return;
     }

@@ -215,11 +215,15 @@ final class ProxyExchange
     conn.channel().write(upstreamRequest);
     BufferedBody whole = body;
     if (whole != null) {
-      // Kept only while a next try may send it again; else handed on with this write.
+      // Kept only while a next try may send it again, or a resend after a stale pooled
+      // connection (onUpstreamClosed); else handed on with this write, and never sent again.
       boolean keep = UpstreamRetries.mayTryAgain(policy.nextUpstream(), clientRequest.method(),
-          candidates.size());
+          candidates.size())
+          || (conn.isReused() && !UpstreamRetries.refusedAsNonIdempotent(policy.nextUpstream(),
+              clientRequest.method()));
       if (!keep) {
         body = null;
+        bodyForwarded = true;
       }
       ChannelProgressivePromise region = whole.writeTo(conn.channel(), keep);
       sending = Sending.SENT;

@@ -82,7 +82,12 @@ final class UpstreamRetries {
 
   /** Whether a next try would mean sending a non-idempotent request again. */
   boolean refusedAsNonIdempotent(HttpMethod method, boolean sent) {
-    return sent && isNonIdempotent(method) && !rules.on(NextUpstream.NON_IDEMPOTENT);
+    return sent && refusedAsNonIdempotent(rules, method);
+  }
+
+  /** Whether {@code rules} refuse to send a request of {@code method} again once it was sent. */
+  static boolean refusedAsNonIdempotent(NextUpstream rules, HttpMethod method) {
+    return isNonIdempotent(method) && !rules.on(NextUpstream.NON_IDEMPOTENT);
   }
 
   /** Whether a further try is possible at all: used to decide whether to keep a buffered body. */

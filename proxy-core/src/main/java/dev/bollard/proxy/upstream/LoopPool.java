@@ -13,10 +13,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -161,6 +163,15 @@ final class LoopPool {
             tlsStep.handshakeFuture().addListener(h -> {
               if (h.isSuccess()) {
                 opened(connect.channel(), endpoint, tls, handler, codec, listener, promise);
+              } else if (h.cause() instanceof SslHandshakeTimeoutException) {
+                // Bounded by the connect timeout, as nginx's proxy_connect_timeout bounds the
+                // handshake: a timeout (504, proxy-next-upstream's "timeout"), not an error.
+                connect.channel().close();
+                ConnectTimeoutException timedOut = new ConnectTimeoutException("TLS handshake with "
+                    + endpoint + " (name " + tls.serverName() + ") timed out after "
+                    + timeoutMillis + " ms");
+                timedOut.initCause(h.cause());
+                promise.setFailure(timedOut);
               } else {
                 connect.channel().close();
                 promise.setFailure(new SSLException("TLS handshake with " + endpoint
