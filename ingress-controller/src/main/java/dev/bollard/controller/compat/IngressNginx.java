@@ -293,13 +293,32 @@ public final class IngressNginx {
       planned("upstream-hash-by-subset-size", 16,
           "load-balancing algorithms (Bollard: round-robin)"),
       // CORS
-      planned("enable-cors", 16, "CORS"),
-      planned("cors-allow-origin", 16, "CORS"),
-      planned("cors-allow-methods", 16, "CORS"),
-      planned("cors-allow-headers", 16, "CORS"),
-      planned("cors-expose-headers", 16, "CORS"),
-      planned("cors-allow-credentials", 16, "CORS"),
-      planned("cors-max-age", 16, "CORS"),
+      differs("enable-cors", "true",
+          "preflights (OPTIONS with Origin and Access-Control-Request-Method) from an allowed"
+              + " origin are answered 204 by Bollard before the guard, without credentials, as in"
+              + " ingress-nginx; an OPTIONS without Access-Control-Request-Method goes to the"
+              + " backend (ingress-nginx answers every OPTIONS); a listed origin's responses say"
+              + " Vary: Origin"),
+      differs("cors-allow-origin", "https://app.example.com, https://*.example.com",
+          "*, or origins sent back when the request's Origin matches one as a whole (ingress-nginx"
+              + " anchors only the end); *. is one label, as in ingress-nginx; a refused origin is"
+              + " reported and left out, and with none left CORS is not applied (ingress-nginx"
+              + " would allow every origin)")
+          .with("enable-cors", "true"),
+      honoured("cors-allow-methods", "GET, POST",
+          "default GET, PUT, POST, DELETE, PATCH, OPTIONS; a bad value falls back to it")
+          .with("enable-cors", "true"),
+      honoured("cors-allow-headers", "X-Custom-Header, Content-Type",
+          "ingress-nginx's default list; a bad value falls back to it")
+          .with("enable-cors", "true"),
+      honoured("cors-expose-headers", "X-Total-Count", "none by default")
+          .with("enable-cors", "true"),
+      differs("cors-allow-credentials", "false",
+          "default true; never sent with cors-allow-origin * (ingress-nginx sends it, browsers"
+              + " refuse the answer)")
+          .with("enable-cors", "true").with("cors-allow-origin", "https://app.example.com"),
+      honoured("cors-max-age", "600", "default 1728000 seconds")
+          .with("enable-cors", "true"),
       // Headers
       honoured("custom-headers", "custom-headers",
           "a ConfigMap (name or namespace/name) whose entries are set on responses"),

@@ -11,8 +11,8 @@ import java.util.Map;
  * <pre>
  * Ingress shop/legacy
  *   honoured   x-forwarded-prefix: /shop
- *   planned    enable-cors: "true"
- *              not implemented yet (issue 16): CORS
+ *   planned    auth-url: "https://auth.example.com/check"
+ *              not implemented yet (issue 17): external authentication
  *              → keep this Ingress on ingress-nginx until the issue is done, or accept losing it
  * </pre>
  */

@@ -90,8 +90,8 @@ class MigrateCommandTest {
         "  honoured   kubernetes.io/ingress.class: \"nginx\"",
         "  honoured   auth-secret: \"basic-auth\"",
         "  honoured   auth-type: \"basic\"",
-        "  planned    enable-cors: \"true\"",
-        "             not implemented yet (issue 16): CORS",
+        "  planned    auth-url: \"https://auth.example.com/check\"",
+        "             not implemented yet (issue 17): external authentication",
         "             → keep this Ingress on ingress-nginx until the issue is done, or accept"
             + " losing it",
         "  ignored    enable-opentracing: \"true\"",
@@ -119,7 +119,7 @@ class MigrateCommandTest {
     int code = run("migrate", "--manifests", NGINX_STYLE);
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).contains("Ingress tools/grafana\n  planned    enable-cors");
+    assertThat(out.toString()).contains("Ingress tools/grafana\n  planned    auth-url");
   }
 
   @Test
@@ -133,11 +133,11 @@ class MigrateCommandTest {
     assertThat(json.get("summary").get("annotations").get("honoured").asInt()).isEqualTo(5);
     JsonNode storefront = json.get("ingresses").get(1);
     assertThat(storefront.get("name").asString()).isEqualTo("shop/storefront");
-    JsonNode cors = find(storefront.get("annotations"),
-        "nginx.ingress.kubernetes.io/enable-cors");
-    assertThat(cors.get("outcome").asString()).isEqualTo("planned");
-    assertThat(cors.get("issue").asInt()).isEqualTo(16);
-    assertThat(cors.get("value").asString()).isEqualTo("true");
+    JsonNode planned = find(storefront.get("annotations"),
+        "nginx.ingress.kubernetes.io/auth-url");
+    assertThat(planned.get("outcome").asString()).isEqualTo("planned");
+    assertThat(planned.get("issue").asInt()).isEqualTo(17);
+    assertThat(planned.get("value").asString()).isEqualTo("https://auth.example.com/check");
     JsonNode api = json.get("ingresses").get(0);
     assertThat(find(api.get("annotations"), "nginx.ingress.kubernetes.io/x-forwarded-prefix")
         .get("problems").get(0).asString()).startsWith("value \"bad value!\" refused");
@@ -243,7 +243,7 @@ class MigrateCommandTest {
       assertThat(err.toString()).isEmpty();
       assertThat(code).isEqualTo(1);
       assertThat(out.toString()).contains("Ingress shop/storefront\n", "Ingress shop/api\n",
-          "  planned    enable-cors: \"true\"", "  honoured   proxy-body-size: \"8m\"");
+          "  planned    auth-url: \"https://auth.example.com/check\"", "  honoured   proxy-body-size: \"8m\"");
     } finally {
       server.destroy();
     }

@@ -57,18 +57,18 @@ class MigrationAnalysisTest {
 
   @Test
   void theTablesOwnIgnoredProblemIsNotRepeatedButOtherProblemsAreKept() {
-    String cors = P + "enable-cors";
+    String planned = P + "auth-url";
     MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
-        ingress(Map.of(cors, "true", "bollard.dev/request-headers", "frob",
+        ingress(Map.of(planned, "https://auth.example.com/check", "bollard.dev/request-headers", "frob",
             "cert-manager.io/cluster-issuer", "le")),
-        List.of(about(cors, IngressNginx.ignoredMessage(cors).orElseThrow()),
+        List.of(about(planned, IngressNginx.ignoredMessage(planned).orElseThrow()),
             about("bollard.dev/request-headers", "bad rule; the annotation is ignored"),
             new Problem(SOURCE, "spec.rules[0].host", "bad host")));
 
     assertThat(v.annotations()).singleElement().satisfies(a -> {
-      assertThat(a.key()).isEqualTo(cors);
+      assertThat(a.key()).isEqualTo(planned);
       assertThat(a.outcome()).isEqualTo(Outcome.PLANNED);
-      assertThat(a.issue()).isEqualTo(16);
+      assertThat(a.issue()).isEqualTo(17);
       assertThat(a.problems()).isEmpty();
     });
     assertThat(v.problems()).containsExactly(

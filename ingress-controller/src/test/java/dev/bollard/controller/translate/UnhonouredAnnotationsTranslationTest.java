@@ -16,11 +16,11 @@ class UnhonouredAnnotationsTranslationTest {
   void eachAnnotationBollardDoesNotApplyIsAProblemSayingWhy() {
     String prefix = "metadata.annotations[nginx.ingress.kubernetes.io/";
     assertThat(result.problems()).satisfiesExactly(
-        cors -> {
-          assertThat(cors.resource()).isEqualTo("Ingress shop/legacy");
-          assertThat(cors.field()).isEqualTo(prefix + "enable-cors]");
-          assertThat(cors.message()).isEqualTo("ignored: not implemented yet (planned in issue"
-              + " 16): CORS; see docs/ingress-nginx.md");
+        planned -> {
+          assertThat(planned.resource()).isEqualTo("Ingress shop/legacy");
+          assertThat(planned.field()).isEqualTo(prefix + "auth-url]");
+          assertThat(planned.message()).isEqualTo("ignored: not implemented yet (planned in issue"
+              + " 17): external authentication; see docs/ingress-nginx.md");
         },
         tracing -> {
           assertThat(tracing.field()).isEqualTo(prefix + "enable-opentracing]");
