@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * value; that annotation is not applied and the rest of the Ingress is served.
  *
  * <p>Beside {@link #ALL}, which maps one annotation to one step, the snippet annotations ({@link
- * SnippetAnnotations}) and the redirect annotations ({@link RedirectAnnotations}, several keys
- * read together) are handled here too.
+ * SnippetAnnotations}), the redirect annotations ({@link RedirectAnnotations}, several keys
+ * read together) and the client address annotations ({@link SourceRangeAnnotations}, which fail
+ * closed) are handled here too.
  *
  * <p>Adding an annotation that becomes a route step: a {@link FeatureAnnotation} here, listed in
  * {@link #ALL}, and its step class in {@code dev.bollard.proxy.step}. Nothing else changes.
@@ -137,6 +138,7 @@ final class FeatureAnnotations {
     Translation location = snippets.location(source, annotations);
     List<RouteFeature> features = new ArrayList<>();
     RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);
+    features.addAll(SourceRangeAnnotations.parse(source, annotations, problems));
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {
