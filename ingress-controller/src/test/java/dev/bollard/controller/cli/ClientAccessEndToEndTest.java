@@ -80,7 +80,7 @@ class ClientAccessEndToEndTest {
           name: office
           namespace: shop
           annotations:
-            nginx.ingress.kubernetes.io/allowlist-source-range: "192.0.2.0/24"
+            nginx.ingress.kubernetes.io/allowlist-source-range: "192.0.2.0/24, 2001:db8::/32"
             nginx.ingress.kubernetes.io/denylist-source-range: "192.0.2.66"
             nginx.ingress.kubernetes.io/auth-type: basic
             nginx.ingress.kubernetes.io/auth-secret: office-auth
@@ -143,6 +143,9 @@ class ClientAccessEndToEndTest {
         .doesNotContainIgnoringCase("www-authenticate");
     // In the allow-list but denied: denied wins.
     assertThat(get("192.0.2.66", "office.localhost", "alice:pw")).startsWith("HTTP/1.1 403");
+    // IPv6 clients, from a PROXY TCP6 header.
+    assertThat(get("2001:db8::7", "office.localhost", null)).startsWith("HTTP/1.1 401");
+    assertThat(get("2001:db9::7", "office.localhost", null)).startsWith("HTTP/1.1 403");
     assertThat(echo.requests()).isEqualTo(1);
   }
 
@@ -179,7 +182,8 @@ class ClientAccessEndToEndTest {
       @Nullable String agent) throws IOException {
     try (Socket socket = new Socket(LOOPBACK, runtime.proxyPort())) {
       socket.setSoTimeout(5_000);
-      String head = "PROXY TCP4 " + client + " 127.0.0.1 4711 80\r\n"
+      String head = (client.contains(":") ? "PROXY TCP6 " + client + " ::1"
+          : "PROXY TCP4 " + client + " 127.0.0.1") + " 4711 80\r\n"
           + "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n"
           + (credentials == null ? "" : "Authorization: Basic " + Base64.getEncoder()
               .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)) + "\r\n")
