@@ -252,9 +252,18 @@ public final class IngressNginx {
       planned("auth-tls-match-cn", 17, "client certificate authentication"),
       planned("satisfy", 17, "combining authentication with address rules"),
       // Access control and limits
-      planned("whitelist-source-range", 16, "allow-lists of client addresses"),
-      planned("allowlist-source-range", 16, "allow-lists of client addresses"),
-      planned("denylist-source-range", 16, "deny-lists of client addresses"),
+      differs("whitelist-source-range", "10.0.0.0/8,2001:db8::/32",
+          "the older name of allowlist-source-range; when both are set allowlist-source-range"
+              + " wins and this one is reported; otherwise as allowlist-source-range"),
+      differs("allowlist-source-range", "10.0.0.0/8,192.0.2.7",
+          "only these real client addresses (PROXY protocol, trusted X-Forwarded-For) pass, others"
+              + " get 403 before any auth challenge; replaces the ConfigMap's"
+              + " whitelist-source-range on the Ingress; a bad entry anywhere makes the Ingress's"
+              + " routes answer 503 (ingress-nginx keeps a list whose first entries are good)"),
+      honoured("denylist-source-range", "10.6.6.0/24,2001:db8:6::/48",
+          "these real client addresses get 403 (checked with the allow-list: denied wins);"
+              + " replaces the ConfigMap's denylist-source-range on the Ingress; a bad value makes"
+              + " the Ingress's routes answer 503, as ingress-nginx's location denied"),
       planned("limit-connections", 16, "rate limits"),
       planned("limit-rps", 16, "rate limits"),
       planned("limit-rpm", 16, "rate limits"),
@@ -577,8 +586,12 @@ public final class IngressNginx {
       key("ssl-redirect", Status.HONOURED, "308, as ingress-nginx's default http-redirect-code"),
       key("force-ssl-redirect", Status.IGNORED,
           "set the force-ssl-redirect annotation on the Ingresses that need it"),
-      key("denylist-source-range", Status.PLANNED, "deny-lists of client addresses", 16),
-      key("whitelist-source-range", Status.PLANNED, "allow-lists of client addresses", 16),
+      key("denylist-source-range", Status.HONOURED,
+          "on every route whose Ingress has no denylist-source-range annotation; a bad entry"
+              + " refuses the config version"),
+      key("whitelist-source-range", Status.HONOURED,
+          "on every route whose Ingress has no allowlist-source-range/whitelist-source-range"
+              + " annotation; a bad entry refuses the config version"),
       key("skip-access-log-urls", Status.HONOURED, ""),
       key("limit-rate", Status.PLANNED, "rate limits", 16),
       key("limit-rate-after", Status.PLANNED, "rate limits", 16),
@@ -605,8 +618,14 @@ public final class IngressNginx {
       key("global-auth-cache-duration", Status.PLANNED, "global external authentication", 17),
       key("no-auth-locations", Status.IGNORED,
           "use bollard-auth-exempt-paths (ACME challenges never ask for credentials)"),
-      key("block-cidrs", Status.PLANNED, "deny-lists of client addresses", 16),
-      key("block-user-agents", Status.PLANNED, "deny-lists", 16),
+      key("block-cidrs", Status.DIFFERS,
+          "403 everywhere, also on routes with address annotations (nginx's allow/deny rules do"
+              + " not inherit, so ingress-nginx loses block-cidrs there); a bad entry refuses the"
+              + " config version"),
+      key("block-user-agents", Status.DIFFERS,
+          "403 everywhere; plain entries match the whole User-Agent ignoring case, ~ and ~*"
+              + " entries are RE2 regular expressions (no back-references or look-around,"
+              + " nginx's PCRE has them); a bad entry refuses the config version"),
       key("block-referers", Status.PLANNED, "deny-lists", 16),
       key("proxy-ssl-location-only", Status.IGNORED,
           "proxy-ssl-* annotations always apply to the Ingress's routes only"),

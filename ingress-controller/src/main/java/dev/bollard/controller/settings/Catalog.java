@@ -8,6 +8,8 @@ import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.accesslog.CaptureRules;
 import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.accesslog.QueryRedaction;
+import dev.bollard.proxy.clientip.CidrSet;
+import dev.bollard.proxy.config.AccessRules;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.ErrorCodes;
@@ -16,6 +18,7 @@ import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.config.NextUpstream;
+import dev.bollard.proxy.config.UserAgentRules;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
@@ -23,6 +26,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -493,6 +497,30 @@ public final class Catalog {
       "bollard-auth-forward-authorization", "bool", "false", ValueParsers::bool, PER_REQUEST,
       "Send the `Authorization` header upstream after a successful Basic-auth check.");
 
+  public static final Setting<CidrSet> WHITELIST_SOURCE_RANGE = Setting.key(
+      "whitelist-source-range", "CIDR list", "", Catalog::cidrSet, PER_REQUEST,
+      "Comma-separated addresses and CIDRs (IPv4, IPv6): the only clients every route serves"
+          + " unless its Ingress has an `allowlist-source-range` (or `whitelist-source-range`)"
+          + " annotation; others get 403. The real client address counts (PROXY protocol, trusted"
+          + " `X-Forwarded-For`). Empty: every client.");
+
+  public static final Setting<CidrSet> DENYLIST_SOURCE_RANGE = Setting.key(
+      "denylist-source-range", "CIDR list", "", Catalog::cidrSet, PER_REQUEST,
+      "Comma-separated addresses and CIDRs refused (403) by every route unless its Ingress has a"
+          + " `denylist-source-range` annotation of its own.");
+
+  public static final Setting<CidrSet> BLOCK_CIDRS = Setting.key(
+      "block-cidrs", "CIDR list", "", Catalog::cidrSet, PER_REQUEST,
+      "Comma-separated addresses and CIDRs refused (403) everywhere, on every host and route,"
+          + " whatever the annotations say (ingress-nginx loses it on routes with an address"
+          + " annotation: nginx's allow/deny rules do not inherit).");
+
+  public static final Setting<UserAgentRules> BLOCK_USER_AGENTS = Setting.key(
+      "block-user-agents", "list", "", Catalog::userAgents, PER_REQUEST,
+      "Comma-separated `User-Agent`s refused (403) everywhere: a plain entry matches the whole"
+          + " header ignoring case, `~regex` anywhere in it, `~*regex` ignoring case (RE2 syntax,"
+          + " as nginx's `map`).");
+
   public static final Setting<Boolean> ALLOW_SNIPPET_ANNOTATIONS = Setting.key(
       "allow-snippet-annotations", "bool", "false", ValueParsers::bool, PER_REQUEST,
       "Apply Ingresses' `*-snippet` annotations as far as Bollard can translate them: never run,"
@@ -526,6 +554,7 @@ public final class Catalog {
       RESPONSE_HEADERS, SERVER_TOKENS, ALLOW_BACKEND_SERVER_HEADER, HSTS, HSTS_MAX_AGE,
       HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
+      WHITELIST_SOURCE_RANGE, DENYLIST_SOURCE_RANGE, BLOCK_CIDRS, BLOCK_USER_AGENTS,
       ALLOW_SNIPPET_ANNOTATIONS);
 
   static {
@@ -590,7 +619,17 @@ public final class Catalog {
             v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)),
         v.get(ALLOW_SNIPPET_ANNOTATIONS),
         keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS),
-        v.get(CUSTOM_HTTP_ERRORS));
+        v.get(CUSTOM_HTTP_ERRORS),
+        new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
+            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)));
+  }
+
+  private static CidrSet cidrSet(String value) {
+    return CidrSet.parse(Arrays.asList(value.split(",")));
+  }
+
+  private static UserAgentRules userAgents(String value) {
+    return UserAgentRules.parse(Arrays.asList(value.split(",")));
   }
 
   /**

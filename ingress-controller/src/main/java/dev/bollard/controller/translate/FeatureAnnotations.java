@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Beside {@link #ALL}, which maps one annotation to one step, the snippet annotations ({@link
  * SnippetAnnotations}), the redirect annotations ({@link RedirectAnnotations}, several keys
- * read together) and the CORS annotations ({@link CorsAnnotations}, likewise) are handled here
- * too.
+ * read together), the CORS annotations ({@link CorsAnnotations}, likewise) and the client address
+ * annotations ({@link SourceRangeAnnotations}, which fail closed) are handled here too.
  *
  * <p>Adding an annotation that becomes a route step: a {@link FeatureAnnotation} here, listed in
  * {@link #ALL}, and its step class in {@code dev.bollard.proxy.step}. Nothing else changes.
@@ -139,6 +139,7 @@ final class FeatureAnnotations {
     List<RouteFeature> features = new ArrayList<>();
     RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     CorsAnnotations.parse(source, annotations, problems).ifPresent(features::add);
+    features.addAll(SourceRangeAnnotations.parse(source, annotations, problems));
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.clientip;
 
 import io.netty.util.NetUtil;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,10 +21,28 @@ public final class CidrSet {
 
   private final List<String> written;
   private final List<byte[][]> ranges;
+  /** The IPv4 ranges as network and mask words, for the allocation-free check of an IPv4 peer. */
+  private final int[] v4Nets;
+  private final int[] v4Masks;
 
   private CidrSet(List<String> written, List<byte[][]> ranges) {
     this.written = written;
     this.ranges = ranges;
+    int v4 = (int) ranges.stream().filter(r -> r[0].length == 4).count();
+    this.v4Nets = new int[v4];
+    this.v4Masks = new int[v4];
+    int i = 0;
+    for (byte[][] range : ranges) {
+      if (range[0].length == 4) {
+        v4Nets[i] = word(range[0]);
+        v4Masks[i] = word(range[1]);
+        i++;
+      }
+    }
+  }
+
+  private static int word(byte[] b) {
+    return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
   }
 
   /**
@@ -80,6 +99,16 @@ public final class CidrSet {
   /** Whether the address is in one of the ranges. */
   public boolean contains(InetAddress address) {
     if (ranges.isEmpty()) {
+      return false;
+    }
+    if (address instanceof Inet4Address) {
+      // Inet4Address's hash code is its address (as it has been since Java 1.0): no copy of it.
+      int a = address.hashCode();
+      for (int i = 0; i < v4Nets.length; i++) {
+        if ((a & v4Masks[i]) == v4Nets[i]) {
+          return true;
+        }
+      }
       return false;
     }
     byte[] a = address.getAddress();

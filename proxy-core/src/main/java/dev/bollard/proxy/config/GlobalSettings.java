@@ -36,6 +36,9 @@ import java.util.List;
  *     connections
  * @param customHttpErrors the status codes whose responses are replaced by an error page from the
  *     default backend ({@code custom-http-errors}); an Ingress's annotation replaces the list
+ * @param access the global client address and {@code User-Agent} rules ({@code
+ *     whitelist-source-range}, {@code denylist-source-range}, {@code block-cidrs}, {@code
+ *     block-user-agents})
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -51,7 +54,8 @@ public record GlobalSettings(
     NextUpstream nextUpstream,
     boolean allowSnippetAnnotations,
     int keepAliveRequests,
-    ErrorCodes customHttpErrors) {
+    ErrorCodes customHttpErrors,
+    AccessRules access) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -74,6 +78,7 @@ public record GlobalSettings(
     }
     realIpCidrs = List.copyOf(realIpCidrs);
     java.util.Objects.requireNonNull(customHttpErrors, "customHttpErrors");
+    java.util.Objects.requireNonNull(access, "access");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -99,7 +104,7 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE);
+        ErrorCodes.NONE, AccessRules.NONE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -115,56 +120,84 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE);
+  }
+
+  /** Settings without client rules ({@link AccessRules#NONE}). */
+  public GlobalSettings(
+      long maxBodyBytes,
+      Timeouts timeouts,
+      boolean useProxyProtocol,
+      List<String> realIpCidrs,
+      boolean useForwardedHeaders,
+      Hsts hsts,
+      boolean sslRedirect,
+      AuthSettings auth,
+      EdgeSettings edge,
+      BodyBuffering bodyBuffering,
+      NextUpstream nextUpstream,
+      boolean allowSnippetAnnotations,
+      int keepAliveRequests,
+      ErrorCodes customHttpErrors) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
+        keepAliveRequests, customHttpErrors, AccessRules.NONE);
+  }
+
+  /** These settings with other client rules. */
+  public GlobalSettings withAccess(AccessRules rules) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, rules);
   }
 
   /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
   public GlobalSettings withAllowSnippetAnnotations(boolean value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value,
-        keepAliveRequests, customHttpErrors);
+        keepAliveRequests, customHttpErrors, access);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
   }
 
   /** These settings with another bound on requests per client connection. */
   public GlobalSettings withKeepAliveRequests(int value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, value, customHttpErrors);
+        allowSnippetAnnotations, value, customHttpErrors, access);
   }
 
   /** These settings with other retry rules. */
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
   }
 
   /** These settings with other codes replaced by error pages ({@code custom-http-errors}). */
   public GlobalSettings withCustomHttpErrors(ErrorCodes codes) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, codes);
+        allowSnippetAnnotations, keepAliveRequests, codes, access);
   }
 
   /**

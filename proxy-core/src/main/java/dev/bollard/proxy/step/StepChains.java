@@ -1,6 +1,7 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.accesslog.CaptureRules;
+import dev.bollard.proxy.config.AccessRules;
 import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
- * global steps (ACME challenge, HTTPS redirect, guard, header rules, log capture) resolved for its
+ * global steps (ACME challenge, HTTPS redirect, client rules, guard, header rules, log capture) resolved for its
  * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
  * and its {@link RoutePolicy} (the global settings, with the error pages of the global {@code
  * custom-http-errors} codes served by the snapshot's default backend, changed by the Ingress's
@@ -67,6 +68,8 @@ public final class StepChains {
     // The route's own steps go before the HTTPS redirect: within REDIRECT they come first, as in
     // ingress-nginx, where a location's return (permanent-redirect, a snippet's return or rewrite)
     // runs before the HTTPS redirect at the end of nginx's rewrite phase. Other phases sort anyway.
+    boolean ownAllow = false;
+    boolean ownDeny = false;
     if (route != null) {
       policy = policy.withErrorPages(
           ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
@@ -75,6 +78,10 @@ public final class StepChains {
           policy = own.applyTo(policy);
         } else if (feature instanceof RouteStep step) {
           steps.add(step);
+          if (step instanceof ClientRanges ranges) {
+            ownAllow |= ranges.kind() == ClientRanges.Kind.ALLOW;
+            ownDeny |= ranges.kind() == ClientRanges.Kind.DENY;
+          }
         } else {
           throw new IllegalArgumentException("route feature " + feature + " of " + route.source()
               + " is neither a step nor a policy (expected: a RouteStep or a PolicyFeature)");
@@ -82,6 +89,7 @@ public final class StepChains {
       }
       policy = policy.withErrorPages(policy.errorPages().orNone());
     }
+    addAccess(steps, settings.access(), route != null, ownAllow, ownDeny);
     HttpsRedirect redirect = redirect(route, host, snapshot);
     if (redirect != null) {
       steps.add(redirect);
@@ -96,6 +104,28 @@ public final class StepChains {
       steps.add(new LogCapture(capture, log.maxValueLength()));
     }
     return StepChain.of(steps, policy);
+  }
+
+  /**
+   * The global client rules: {@code block-cidrs} and {@code block-user-agents} everywhere (also
+   * where no route serves), {@code whitelist-source-range} and {@code denylist-source-range} on
+   * routes whose Ingress has no list of that kind of its own (ingress-nginx's defaults of the
+   * annotations). After the route's own steps: within ACCESS a broken annotation's 503 comes first.
+   */
+  private static void addAccess(List<RouteStep> steps, AccessRules access, boolean routed,
+      boolean ownAllow, boolean ownDeny) {
+    if (!access.block().isEmpty()) {
+      steps.add(new ClientRanges(ClientRanges.Kind.BLOCK, access.block()));
+    }
+    if (!access.blockUserAgents().isEmpty()) {
+      steps.add(new BlockedUserAgents(access.blockUserAgents()));
+    }
+    if (routed && !ownDeny && !access.deny().isEmpty()) {
+      steps.add(new ClientRanges(ClientRanges.Kind.DENY, access.deny()));
+    }
+    if (routed && !ownAllow && !access.allow().isEmpty()) {
+      steps.add(new ClientRanges(ClientRanges.Kind.ALLOW, access.allow()));
+    }
   }
 
   /** Over HTTPS, challenges are answered only where the guard would refuse them. */

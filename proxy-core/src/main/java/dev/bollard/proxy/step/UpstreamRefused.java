@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * A route whose upstream settings could not be honoured safely (ingress-nginx's "location denied",
- * for instance a {@code proxy-ssl-secret} that does not exist): every request is answered {@code
+ * for instance a {@code proxy-ssl-secret} that does not exist, or a client address annotation that
+ * does not parse, which left out would open the route): every request is answered {@code
  * 503} instead of being sent upstream with less protection than asked for. The translator reports
  * the cause as a problem; the answer names it briefly.
  *

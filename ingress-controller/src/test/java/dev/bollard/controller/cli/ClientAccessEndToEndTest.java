@@ -1,0 +1,195 @@
+package dev.bollard.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.proxy.server.ServerSettings;
+import dev.bollard.proxy.testing.TestBackend;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client address rules from manifests to the wire, behind PROXY protocol (the address in the
+ * header decides, not the peer's 127.0.0.1): {@code allowlist-source-range} and {@code
+ * denylist-source-range} on a Basic-auth guarded Ingress (403 before any 401), the ConfigMap's
+ * {@code whitelist-source-range} on an Ingress without its own, {@code block-cidrs} and {@code
+ * block-user-agents} everywhere, and a bad annotation failing closed with 503.
+ */
+class ClientAccessEndToEndTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path manifests;
+  private TestBackend echo;
+  private @Nullable ProxyProcess runtime;
+
+  @BeforeEach
+  void start() throws Exception {
+    echo = TestBackend.start("echo", TestBackend.echo());
+    String hash = "{SHA}" + Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-1").digest("pw".getBytes(StandardCharsets.UTF_8)));
+    Files.writeString(manifests.resolve("all.yaml"), """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: bollard-config-v1
+          labels: {bollard.dev/config: bollard, bollard.dev/config-version: "1"}
+        data:
+          use-proxy-protocol: "true"
+          whitelist-source-range: "203.0.113.0/24"
+          block-cidrs: "198.51.100.66"
+          block-user-agents: "~*badbot"
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo, namespace: shop}
+        spec:
+          ports: [{name: http, port: 80}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: echo, namespace: shop}
+        subsets:
+          - addresses: [{ip: 127.0.0.1}]
+            ports: [{name: http, port: %d}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: office-auth, namespace: shop}
+        stringData:
+          auth: "alice:%s"
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: office
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/allowlist-source-range: "192.0.2.0/24, 2001:db8::/32"
+            nginx.ingress.kubernetes.io/denylist-source-range: "192.0.2.66"
+            nginx.ingress.kubernetes.io/auth-type: basic
+            nginx.ingress.kubernetes.io/auth-secret: office-auth
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: office.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: open, namespace: shop}
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: open.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: broken
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/whitelist-source-range: "192.0.2.0/24,192.0.2.300"
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: broken.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
+        """.formatted(echo.port(), hash));
+    StandaloneSettings settings = new StandaloneSettings(manifests,
+        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
+        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
+        Duration.ofMillis(50), Duration.ofMillis(500));
+    runtime = ProxyProcess.start(settings.source(), settings.process());
+    await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().useProxyProtocol());
+  }
+
+  @AfterEach
+  void stop() {
+    if (runtime != null) {
+      runtime.close();
+    }
+    echo.close();
+  }
+
+  @Test
+  void anAllowListedOutClientGets403BeforeTheGuardsChallenge() throws Exception {
+    assertThat(get("192.0.2.7", "office.localhost", null)).startsWith("HTTP/1.1 401");
+    assertThat(get("192.0.2.7", "office.localhost", "alice:pw")).startsWith("HTTP/1.1 200");
+    // Outside the Ingress's allow-list (its own replaces the ConfigMap's): 403, no challenge.
+    assertThat(get("203.0.113.5", "office.localhost", null)).startsWith("HTTP/1.1 403")
+        .doesNotContainIgnoringCase("www-authenticate");
+    // In the allow-list but denied: denied wins.
+    assertThat(get("192.0.2.66", "office.localhost", "alice:pw")).startsWith("HTTP/1.1 403");
+    // IPv6 clients, from a PROXY TCP6 header.
+    assertThat(get("2001:db8::7", "office.localhost", null)).startsWith("HTTP/1.1 401");
+    assertThat(get("2001:db9::7", "office.localhost", null)).startsWith("HTTP/1.1 403");
+    assertThat(echo.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void theConfigMapsAllowListCoversIngressesWithoutTheirOwn() throws Exception {
+    assertThat(get("203.0.113.5", "open.localhost", null)).startsWith("HTTP/1.1 200");
+    assertThat(get("192.0.2.7", "open.localhost", null)).startsWith("HTTP/1.1 403");
+  }
+
+  @Test
+  void blockedAddressesAndAgentsGet403Everywhere() throws Exception {
+    assertThat(get("198.51.100.66", "open.localhost", null)).startsWith("HTTP/1.1 403");
+    assertThat(get("198.51.100.66", "nobody.localhost", null)).startsWith("HTTP/1.1 403");
+    assertThat(get("203.0.113.5", "nobody.localhost", null)).startsWith("HTTP/1.1 404");
+    assertThat(request("203.0.113.5", "open.localhost", null, "Mozilla/5.0 (BadBot 2.1)"))
+        .startsWith("HTTP/1.1 403");
+    assertThat(request("203.0.113.5", "open.localhost", null, "Mozilla/5.0"))
+        .startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void aBadAddressAnnotationFailsClosed() throws Exception {
+    assertThat(get("192.0.2.7", "broken.localhost", null)).startsWith("HTTP/1.1 503");
+    assertThat(echo.requests()).isZero();
+  }
+
+  private String get(String client, String host, @Nullable String credentials)
+      throws IOException {
+    return request(client, host, credentials, null);
+  }
+
+  /** One request on its own connection, from {@code client} as the PROXY header says. */
+  private String request(String client, String host, @Nullable String credentials,
+      @Nullable String agent) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, runtime.proxyPort())) {
+      socket.setSoTimeout(5_000);
+      String head = (client.contains(":") ? "PROXY TCP6 " + client + " ::1"
+          : "PROXY TCP4 " + client + " 127.0.0.1") + " 4711 80\r\n"
+          + "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n"
+          + (credentials == null ? "" : "Authorization: Basic " + Base64.getEncoder()
+              .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)) + "\r\n")
+          + (agent == null ? "" : "User-Agent: " + agent + "\r\n") + "\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+}

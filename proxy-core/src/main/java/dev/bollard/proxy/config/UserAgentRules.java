@@ -1,0 +1,102 @@
+package dev.bollard.proxy.config;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * ingress-nginx's {@code block-user-agents}: entries of nginx's {@code map $http_user_agent}. A
+ * plain entry matches a whole {@code User-Agent} ignoring case (as nginx's map compares strings); an
+ * entry starting with {@code ~} is a regular expression found anywhere in it, {@code ~*} ignoring
+ * case. Regular expressions are RE2 (no back-references, no look-around), compiled once. Two rule
+ * sets are equal when they were written the same way.
+ */
+public final class UserAgentRules {
+
+  /** Blocks nothing. */
+  public static final UserAgentRules NONE = new UserAgentRules(List.of(), List.of(), List.of());
+
+  private final List<String> written;
+  private final String[] exact;
+  private final Pattern[] patterns;
+
+  private UserAgentRules(List<String> written, List<String> exact, List<Pattern> patterns) {
+    this.written = written;
+    this.exact = exact.toArray(String[]::new);
+    this.patterns = patterns.toArray(Pattern[]::new);
+  }
+
+  /**
+   * Parses entries (blank ones are skipped).
+   *
+   * @throws IllegalArgumentException naming the regular expression that does not compile
+   */
+  public static UserAgentRules parse(List<String> entries) {
+    List<String> written = new ArrayList<>();
+    List<String> exact = new ArrayList<>();
+    List<Pattern> patterns = new ArrayList<>();
+    for (String raw : entries) {
+      String entry = raw.strip();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      written.add(entry);
+      if (!entry.startsWith("~")) {
+        exact.add(entry);
+        continue;
+      }
+      boolean ignoreCase = entry.startsWith("~*");
+      String regex = entry.substring(ignoreCase ? 2 : 1);
+      try {
+        patterns.add(Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("\"" + entry + "\": " + e.getDescription()
+            + " (expected: a plain User-Agent, ~regex, or ~*regex for any case; RE2 syntax)");
+      }
+    }
+    return written.isEmpty() ? NONE : new UserAgentRules(List.copyOf(written), exact, patterns);
+  }
+
+  /** Whether a request with this {@code User-Agent} ({@code null}: none sent, as empty) is blocked. */
+  public boolean blocks(@Nullable String userAgent) {
+    String agent = userAgent == null ? "" : userAgent;
+    for (String e : exact) {
+      if (e.equalsIgnoreCase(agent)) {
+        return true;
+      }
+    }
+    for (Pattern p : patterns) {
+      if (p.matcher(agent).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether nothing is blocked. */
+  public boolean isEmpty() {
+    return written.isEmpty();
+  }
+
+  /** The entries as written. */
+  public List<String> entries() {
+    return written;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof UserAgentRules other && written.equals(other.written);
+  }
+
+  @Override
+  public int hashCode() {
+    return written.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return String.join(",", written);
+  }
+}

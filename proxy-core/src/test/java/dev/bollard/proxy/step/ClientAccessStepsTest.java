@@ -1,0 +1,218 @@
+package dev.bollard.proxy.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.clientip.CidrSet;
+import dev.bollard.proxy.config.AccessRules;
+import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.PathMatch;
+import dev.bollard.proxy.config.Route;
+import dev.bollard.proxy.config.RouteSource;
+import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.config.UserAgentRules;
+import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.guard.GuardVerdict;
+import dev.bollard.proxy.guard.RequestGuard;
+import dev.bollard.proxy.testing.Snapshots;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client address and User-Agent steps (ingress-nginx's {@code allowlist-source-range}, {@code
+ * denylist-source-range}, {@code block-cidrs}, {@code block-user-agents}) and how the global ones
+ * join a route's chain.
+ */
+class ClientAccessStepsTest {
+
+  private static final RouteSource SOURCE = RouteSource.ingress("test", "shop");
+
+  private static ClientRanges ranges(ClientRanges.Kind kind, String... cidrs) {
+    return new ClientRanges(kind, CidrSet.parse(List.of(cidrs)));
+  }
+
+  private static int status(RouteStep step, String client, @Nullable String agent) {
+    StepOutcome outcome = step.decide(new Req(client, agent));
+    if (outcome == StepOutcome.PASS) {
+      return 200;
+    }
+    FullHttpResponse response = ((StepOutcome.Answer) outcome).response(true);
+    try {
+      return response.status().code();
+    } finally {
+      response.release();
+    }
+  }
+
+  @Test
+  void anAllowListPassesOnlyItsClientsV4AndV6() {
+    ClientRanges allow = ranges(ClientRanges.Kind.ALLOW, "10.0.0.0/8", "192.0.2.7", "2001:db8::/32");
+    assertThat(allow.phase()).isEqualTo(Phase.ACCESS);
+    assertThat(status(allow, "10.1.2.3", null)).isEqualTo(200);
+    assertThat(status(allow, "192.0.2.7", null)).isEqualTo(200);
+    assertThat(status(allow, "192.0.2.8", null)).isEqualTo(403);
+    assertThat(status(allow, "11.0.0.1", null)).isEqualTo(403);
+    assertThat(status(allow, "2001:db8:1::5", null)).isEqualTo(200);
+    assertThat(status(allow, "2001:db9::5", null)).isEqualTo(403);
+    assertThat(status(allow, "::ffff:10.9.9.9", null)).isEqualTo(200);
+  }
+
+  @Test
+  void aDenyListRefusesOnlyItsClients() {
+    ClientRanges deny = ranges(ClientRanges.Kind.DENY, "10.0.0.0/8", "::1");
+    assertThat(status(deny, "10.1.2.3", null)).isEqualTo(403);
+    assertThat(status(deny, "::1", null)).isEqualTo(403);
+    assertThat(status(deny, "127.0.0.1", null)).isEqualTo(200);
+    assertThat(status(deny, "11.0.0.1", null)).isEqualTo(200);
+  }
+
+  @Test
+  void anEmptyAllowListIsRefusedRatherThanClosingOrOpeningTheRoute() {
+    assertThatThrownBy(() -> ranges(ClientRanges.Kind.ALLOW, " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty allow-list");
+  }
+
+  @Test
+  void blockedUserAgentsMatchWholeStringsIgnoringCaseOrRegexes() {
+    BlockedUserAgents block = new BlockedUserAgents(
+        UserAgentRules.parse(List.of("BadBot/1.0", "~^curl/", "~*python")));
+    assertThat(block.phase()).isEqualTo(Phase.ACCESS);
+    assertThat(status(block, "192.0.2.1", "badbot/1.0")).isEqualTo(403);
+    assertThat(status(block, "192.0.2.1", "BadBot/1.0 extra")).isEqualTo(200);
+    assertThat(status(block, "192.0.2.1", "curl/8.0")).isEqualTo(403);
+    assertThat(status(block, "192.0.2.1", "xcurl/8.0")).isEqualTo(200);
+    assertThat(status(block, "192.0.2.1", "Curl/8.0")).isEqualTo(200);
+    assertThat(status(block, "192.0.2.1", "Mozilla Python-urllib/3")).isEqualTo(403);
+    assertThat(status(block, "192.0.2.1", "Mozilla/5.0")).isEqualTo(200);
+    assertThat(status(block, "192.0.2.1", null)).isEqualTo(200);
+  }
+
+  @Test
+  void aBadUserAgentRegexIsRefusedNamingIt() {
+    assertThatThrownBy(() -> UserAgentRules.parse(List.of("ok", "~(unclosed")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("~(unclosed");
+  }
+
+  @Test
+  void globalListsApplyToRoutesWithoutListsOfTheirOwnAndBlocksEverywhere() {
+    AccessRules rules = new AccessRules(CidrSet.parse(List.of("10.0.0.0/8")),
+        CidrSet.parse(List.of("10.6.6.6")), CidrSet.parse(List.of("192.0.2.66")),
+        UserAgentRules.parse(List.of("evil")));
+    Backend app = Snapshots.backend("test/app:80", new dev.bollard.proxy.config.Endpoint("127.0.0.1", 9));
+    Route plain = new Route(new PathMatch.Prefix("/"), app, SOURCE);
+    Route own = new Route(new PathMatch.Prefix("/own"), app, SOURCE)
+        .withFeatures(List.of(ranges(ClientRanges.Kind.ALLOW, "172.16.0.0/12")));
+    VirtualHost host = new VirtualHost("shop.test", List.of(own, plain));
+    RoutingSnapshot snapshot = Snapshots.of(host)
+        .withSettings(GlobalSettings.DEFAULTS.withAccess(rules));
+
+    StepChain global = StepChains.forRoute(plain, host, snapshot);
+    assertThat(global.names()).contains("block-cidrs", "block-user-agents",
+        "denylist-source-range", "allowlist-source-range");
+    StepChain ownChain = StepChains.forRoute(own, host, snapshot);
+    assertThat(ownChain.names()).containsOnlyOnce("allowlist-source-range");
+    ClientRanges ownAllow = (ClientRanges) step(ownChain, "allowlist-source-range");
+    assertThat(ownAllow.ranges().cidrs()).containsExactly("172.16.0.0/12");
+    // The global deny-list still applies: the Ingress has none of its own.
+    assertThat(ownChain.names()).contains("denylist-source-range", "block-cidrs");
+    StepChain none = StepChains.withoutRoute(host, snapshot);
+    assertThat(none.names()).contains("block-cidrs", "block-user-agents")
+        .doesNotContain("allowlist-source-range", "denylist-source-range");
+  }
+
+  private static RouteStep step(StepChain chain, String name) {
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.step(i).name().equals(name)) {
+        return chain.step(i);
+      }
+    }
+    throw new AssertionError(name + " not in " + chain);
+  }
+
+  /** A request from {@code client} with an optional User-Agent. */
+  private static final class Req implements StepRequest {
+    private final InetAddress client;
+    private final HttpRequest head;
+
+    Req(String client, @Nullable String agent) {
+      try {
+        this.client = InetAddress.getByName(client);
+      } catch (java.net.UnknownHostException e) {
+        throw new AssertionError(e);
+      }
+      this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+      if (agent != null) {
+        head.headers().set("User-Agent", agent);
+      }
+    }
+
+    @Override
+    public HttpRequest head() {
+      return head;
+    }
+
+    @Override
+    public String authority() {
+      return "shop.test";
+    }
+
+    @Override
+    public String host() {
+      return "shop.test";
+    }
+
+    @Override
+    public String path() {
+      return "/";
+    }
+
+    @Override
+    public String rawPath() {
+      return "/";
+    }
+
+    @Override
+    public String originUri() {
+      return "/";
+    }
+
+    @Override
+    public boolean secure() {
+      return false;
+    }
+
+    @Override
+    public InetAddress client() {
+      return client;
+    }
+
+    @Override
+    public RequestFacts facts() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public StepServices services() {
+      return StepServices.NONE;
+    }
+
+    @Override
+    public GuardVerdict guardVerdict() {
+      return RequestGuard.OPEN;
+    }
+
+    @Override
+    public void guardVerdict(GuardVerdict verdict) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
