@@ -137,6 +137,7 @@ final class FeatureAnnotations {
     Translation location = snippets.location(source, annotations);
     List<RouteFeature> features = new ArrayList<>();
     RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);
+    LimitAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {

@@ -36,6 +36,8 @@ import java.util.List;
  *     connections
  * @param customHttpErrors the status codes whose responses are replaced by an error page from the
  *     default backend ({@code custom-http-errors}); an Ingress's annotation replaces the list
+ * @param limitStatus the status codes of requests refused by a route's rate limits ({@code
+ *     limit-req-status-code}, {@code limit-conn-status-code})
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -51,7 +53,8 @@ public record GlobalSettings(
     NextUpstream nextUpstream,
     boolean allowSnippetAnnotations,
     int keepAliveRequests,
-    ErrorCodes customHttpErrors) {
+    ErrorCodes customHttpErrors,
+    LimitStatus limitStatus) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -74,6 +77,7 @@ public record GlobalSettings(
     }
     realIpCidrs = List.copyOf(realIpCidrs);
     java.util.Objects.requireNonNull(customHttpErrors, "customHttpErrors");
+    java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -99,7 +103,7 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE);
+        ErrorCodes.NONE, LimitStatus.DEFAULTS);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -115,56 +119,74 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE);
+        Integer.MAX_VALUE, ErrorCodes.NONE, LimitStatus.DEFAULTS);
+  }
+
+  /** Settings whose rate-limited requests get 503 ({@link LimitStatus#DEFAULTS}). */
+  public GlobalSettings(long maxBodyBytes, Timeouts timeouts, boolean useProxyProtocol,
+      List<String> realIpCidrs, boolean useForwardedHeaders, Hsts hsts, boolean sslRedirect,
+      AuthSettings auth, EdgeSettings edge, BodyBuffering bodyBuffering,
+      NextUpstream nextUpstream, boolean allowSnippetAnnotations, int keepAliveRequests,
+      ErrorCodes customHttpErrors) {
+    this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
+        sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
+        keepAliveRequests, customHttpErrors, LimitStatus.DEFAULTS);
+  }
+
+  /** These settings with other status codes for rate-limited requests. */
+  public GlobalSettings withLimitStatus(LimitStatus value) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, value);
   }
 
   /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
   public GlobalSettings withAllowSnippetAnnotations(boolean value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value,
-        keepAliveRequests, customHttpErrors);
+        keepAliveRequests, customHttpErrors, limitStatus);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, limitStatus);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, limitStatus);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, limitStatus);
   }
 
   /** These settings with another bound on requests per client connection. */
   public GlobalSettings withKeepAliveRequests(int value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, value, customHttpErrors);
+        allowSnippetAnnotations, value, customHttpErrors, limitStatus);
   }
 
   /** These settings with other retry rules. */
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, limitStatus);
   }
 
   /** These settings with other codes replaced by error pages ({@code custom-http-errors}). */
   public GlobalSettings withCustomHttpErrors(ErrorCodes codes) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, codes);
+        allowSnippetAnnotations, keepAliveRequests, codes, limitStatus);
   }
 
   /**
