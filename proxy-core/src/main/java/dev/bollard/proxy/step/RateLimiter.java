@@ -7,8 +7,8 @@ import dev.bollard.proxy.http.PlainResponses;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -22,13 +22,15 @@ import org.jspecify.annotations.Nullable;
  * replica's own: N replicas behind a load balancer let a client through N times the limits.
  *
  * <p>Memory: the client table holds at most {@link #MAX_CLIENTS} addresses (about 150 bytes
- * each, so some 10 MB for a route under a flood of spoofed addresses); an address is forgotten
- * once idle for as long as its buckets take to drain (then it behaves as new anyway), or, when
- * the table is full, by Caffeine's size eviction (an evicted client starts with full buckets).
- * Per request: one table lookup and one atomic update per rate; no lock.
+ * each, with the cache's entry and the address: some 10 MB for an Ingress under a flood of
+ * spoofed addresses). An address is forgotten once idle for as long as its buckets take to drain
+ * (it would behave as new anyway), or, when the table is full, by Caffeine's size eviction (an
+ * evicted client starts with full buckets). Per request: one table lookup and one
+ * compare-and-set per rate (one address's requests may run on several event loops); no lock, no
+ * allocation once the address is known.
  *
- * <p>The counters live in the step, one per route per snapshot: a new snapshot (any
- * configuration change) starts the route's counters afresh.
+ * <p>One limiter serves all routes of its Ingress and outlives snapshots while the Ingress's
+ * limits are unchanged ({@link RateLimiters}).
  */
 public final class RateLimiter implements RouteStep {
 
@@ -48,16 +50,32 @@ public final class RateLimiter implements RouteStep {
   private final StepOutcome.Answer requestRefused;
   private final StepOutcome.Answer connectionRefused;
 
-  /** One client address's counters. */
+  /** One client address's counters: plain fields updated atomically, one object per address. */
   static final class Client implements Runnable {
-    final AtomicLong second = new AtomicLong(LeakyBucket.FRESH);
-    final AtomicLong minute = new AtomicLong(LeakyBucket.FRESH);
-    final AtomicInteger inFlight = new AtomicInteger();
+    private static final AtomicLongFieldUpdater<Client> SECOND =
+        AtomicLongFieldUpdater.newUpdater(Client.class, "second");
+    private static final AtomicLongFieldUpdater<Client> MINUTE =
+        AtomicLongFieldUpdater.newUpdater(Client.class, "minute");
+    private static final AtomicIntegerFieldUpdater<Client> IN_FLIGHT =
+        AtomicIntegerFieldUpdater.newUpdater(Client.class, "inFlight");
 
-    /** The end of a request that counted in {@link #inFlight}. */
+    volatile long second = LeakyBucket.FRESH;
+    volatile long minute = LeakyBucket.FRESH;
+    volatile int inFlight;
+
+    /** Counts one more request in flight unless {@code most} are; whether it was counted. */
+    boolean enter(int most) {
+      if (IN_FLIGHT.incrementAndGet(this) > most) {
+        IN_FLIGHT.decrementAndGet(this);
+        return false;
+      }
+      return true;
+    }
+
+    /** The end of a request that {@link #enter} counted. */
     @Override
     public void run() {
-      inFlight.decrementAndGet();
+      IN_FLIGHT.decrementAndGet(this);
     }
   }
 
@@ -110,8 +128,7 @@ public final class RateLimiter implements RouteStep {
     }
     int most = limit.connections();
     if (most > 0) {
-      if (client.inFlight.incrementAndGet() > most) {
-        client.inFlight.decrementAndGet();
+      if (!client.enter(most)) {
         return connectionRefused;
       }
       request.facts().onEnd(client);
@@ -127,21 +144,22 @@ public final class RateLimiter implements RouteStep {
    */
   boolean admit(Client client, long now) {
     if (perMinute != null && perSecond != null
-        && perMinute.next(client.minute.get(), now) == LeakyBucket.REFUSED) {
+        && perMinute.next(client.minute, now) == LeakyBucket.REFUSED) {
       return false;
     }
-    return (perSecond == null || take(perSecond, client.second, now))
-        && (perMinute == null || take(perMinute, client.minute, now));
+    return (perSecond == null || take(perSecond, Client.SECOND, client, now))
+        && (perMinute == null || take(perMinute, Client.MINUTE, client, now));
   }
 
-  private static boolean take(LeakyBucket bucket, AtomicLong state, long now) {
+  private static boolean take(
+      LeakyBucket bucket, AtomicLongFieldUpdater<Client> state, Client client, long now) {
     for (;;) {
-      long current = state.get();
+      long current = state.get(client);
       long next = bucket.next(current, now);
       if (next == LeakyBucket.REFUSED) {
         return false;
       }
-      if (state.compareAndSet(current, next)) {
+      if (state.compareAndSet(client, current, next)) {
         return true;
       }
     }

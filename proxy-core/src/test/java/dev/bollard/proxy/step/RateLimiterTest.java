@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bollard.proxy.clientip.CidrSet;
 import dev.bollard.proxy.config.LimitStatus;
+import dev.bollard.proxy.config.RouteSource;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -91,9 +92,12 @@ class RateLimiterTest {
   @Test
   void connectionsReleaseOnEnd() {
     RateLimiter.Client client = new RateLimiter.Client();
-    client.inFlight.set(2);
+    assertThat(client.enter(2)).isTrue();
+    assertThat(client.enter(2)).isTrue();
+    assertThat(client.enter(2)).isFalse();
     client.run();
-    assertThat(client.inFlight.get()).isEqualTo(1);
+    assertThat(client.inFlight).isEqualTo(1);
+    assertThat(client.enter(2)).isTrue();
   }
 
   @Test
@@ -101,5 +105,28 @@ class RateLimiterTest {
     assertThatThrownBy(() -> new RateLimit(1_000_000, 0, 5, 0, CidrSet.EMPTY))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(new LeakyBucket(1, 1, 5).drainMillis()).isEqualTo(6001);
+  }
+
+  @Test
+  void anUnchangedLimitKeepsItsCountersAcrossSnapshotsAndIsSharedByTheIngress() {
+    RateLimiters registry = new RateLimiters();
+    RouteSource shop = RouteSource.ingress("shop", "api");
+    RateLimit limit = new RateLimit(5, 0, 5, 0, CidrSet.EMPTY);
+    RateLimiters.Generation first = registry.begin();
+    RateLimiter limiter = first.limiterFor(shop, limit, LimitStatus.DEFAULTS);
+    assertThat(first.limiterFor(shop, new RateLimit(5, 0, 5, 0, CidrSet.EMPTY),
+        LimitStatus.DEFAULTS)).isSameAs(limiter);
+    first.finish();
+
+    RateLimiters.Generation second = registry.begin();
+    assertThat(second.limiterFor(shop, limit, LimitStatus.DEFAULTS)).isSameAs(limiter);
+    assertThat(second.limiterFor(RouteSource.ingress("shop", "web"), limit, LimitStatus.DEFAULTS))
+        .isNotSameAs(limiter);
+    second.finish();
+
+    RateLimiters.Generation third = registry.begin();
+    assertThat(third.limiterFor(shop, limit, new LimitStatus(429, 503))).isNotSameAs(limiter);
+    assertThat(third.limiterFor(shop, new RateLimit(6, 0, 5, 0, CidrSet.EMPTY),
+        LimitStatus.DEFAULTS)).isNotSameAs(limiter);
   }
 }
