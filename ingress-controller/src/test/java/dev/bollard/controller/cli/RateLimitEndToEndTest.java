@@ -79,6 +79,20 @@ class RateLimitEndToEndTest {
     assertThat(echo.requests()).isEqualTo(3);
     // Another Ingress with the same limit has its own counters.
     assertThat(statuses("other.localhost", "/", 4)).containsExactly(200, 200, 200, 503);
+    // A configuration change that leaves the limits alone keeps the counters.
+    RawHttp.replaceFile(manifests, "config.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: bollard-config-v1
+          namespace: default
+          labels: {bollard.dev/config: bollard, bollard.dev/config-version: "1"}
+        data:
+          keep-alive-requests: "7"
+        """);
+    await().atMost(WAIT)
+        .until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 7);
+    assertThat(statuses("burst.localhost", "/c", 1)).containsExactly(503);
   }
 
   @Test
