@@ -31,6 +31,8 @@ public final class IngressNginx {
 
   // --- Annotations. Order: as the document lists them, grouped by what they do.
 
+  private static final String LIMIT_ANSWER = "The refusal is Bollard's own plain answer:"
+      + " custom-http-errors pages do not replace it (nginx's error_page would)";
   private static final String STREAMS =
       "Bollard streams responses to the client as they arrive (nginx's proxy_buffering off, "
           + "ingress-nginx's default); there is no response buffer to size";
@@ -255,15 +257,17 @@ public final class IngressNginx {
       planned("whitelist-source-range", 16, "allow-lists of client addresses"),
       planned("allowlist-source-range", 16, "allow-lists of client addresses"),
       planned("denylist-source-range", 16, "deny-lists of client addresses"),
-      honoured("limit-connections", "2",
+      differs("limit-connections", "2",
           "requests in flight per real client address (nginx's limit_conn), released when the"
               + " response ends; one more gets limit-conn-status-code (503); per replica, the"
-              + " Ingress's routes share the count"),
-      honoured("limit-rps", "5",
+              + " Ingress's routes share the count. " + LIMIT_ANSWER),
+      differs("limit-rps", "5",
           "nginx's limit_req with burst = rate x limit-burst-multiplier and nodelay, per real"
               + " client address and replica (N replicas let N times through), shared by the"
-              + " Ingress's routes; excess gets limit-req-status-code (503) at once"),
-      honoured("limit-rpm", "300", "as limit-rps, per minute; both may be set (both apply)"),
+              + " Ingress's routes; excess gets limit-req-status-code (503) at once. "
+              + LIMIT_ANSWER),
+      differs("limit-rpm", "300",
+          "as limit-rps, per minute; both may be set (both apply). " + LIMIT_ANSWER),
       honoured("limit-burst-multiplier", "3", "default 5; a bad value is reported and 5 applies")
           .with("limit-rps", "5"),
       planned("limit-rate", 16, "rate limits"),
