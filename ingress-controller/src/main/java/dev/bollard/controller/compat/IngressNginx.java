@@ -31,6 +31,8 @@ public final class IngressNginx {
 
   // --- Annotations. Order: as the document lists them, grouped by what they do.
 
+  private static final String LIMIT_ANSWER = "The refusal is Bollard's own plain answer:"
+      + " custom-http-errors pages do not replace it (nginx's error_page would)";
   private static final String STREAMS =
       "Bollard streams responses to the client as they arrive (nginx's proxy_buffering off, "
           + "ingress-nginx's default); there is no response buffer to size";
@@ -264,14 +266,27 @@ public final class IngressNginx {
           "these real client addresses get 403 (checked with the allow-list: denied wins);"
               + " replaces the ConfigMap's denylist-source-range on the Ingress; a bad value makes"
               + " the Ingress's routes answer 503, as ingress-nginx's location denied"),
-      planned("limit-connections", 16, "rate limits"),
-      planned("limit-rps", 16, "rate limits"),
-      planned("limit-rpm", 16, "rate limits"),
-      planned("limit-burst-multiplier", 16, "rate limits"),
+      differs("limit-connections", "2",
+          "requests in flight per real client address (nginx's limit_conn), released when the"
+              + " response ends; one more gets limit-conn-status-code (503); per replica, the"
+              + " Ingress's routes share the count. " + LIMIT_ANSWER),
+      differs("limit-rps", "5",
+          "nginx's limit_req with burst = rate x limit-burst-multiplier and nodelay, per real"
+              + " client address and replica (N replicas let N times through), shared by the"
+              + " Ingress's routes; excess gets limit-req-status-code (503) at once. "
+              + LIMIT_ANSWER),
+      differs("limit-rpm", "300",
+          "as limit-rps, per minute; both may be set (both apply). " + LIMIT_ANSWER),
+      honoured("limit-burst-multiplier", "3", "default 5; a bad value is reported and 5 applies")
+          .with("limit-rps", "5"),
       planned("limit-rate", 16, "rate limits"),
       planned("limit-rate-after", 16, "rate limits"),
-      planned("limit-whitelist", 16, "rate limits"),
-      planned("limit-allowlist", 16, "rate limits"),
+      honoured("limit-whitelist", "10.0.0.0/8",
+          "addresses and CIDRs no limit-* applies to; a bad entry is reported and the"
+              + " Ingress gets no limits, as in ingress-nginx")
+          .with("limit-rps", "5"),
+      honoured("limit-allowlist", "10.0.0.0/8", "the newer name of limit-whitelist; wins over it")
+          .with("limit-rps", "5"),
       planned("global-rate-limit", 16, "rate limits"),
       planned("global-rate-limit-window", 16, "rate limits"),
       planned("global-rate-limit-key", 16, "rate limits"),
@@ -599,8 +614,8 @@ public final class IngressNginx {
       key("http-redirect-code", Status.IGNORED,
           "Bollard's HTTPS redirect is always 308, ingress-nginx's default"),
       key("proxy-buffering", Status.IGNORED, STREAMS),
-      key("limit-req-status-code", Status.PLANNED, "rate limits", 16),
-      key("limit-conn-status-code", Status.PLANNED, "rate limits", 16),
+      key("limit-req-status-code", Status.HONOURED, ""),
+      key("limit-conn-status-code", Status.HONOURED, ""),
       key("enable-syslog", Status.IGNORED, ACCESS_LOG_FLAG),
       key("syslog-host", Status.IGNORED, ACCESS_LOG_FLAG),
       key("syslog-port", Status.IGNORED, ACCESS_LOG_FLAG),

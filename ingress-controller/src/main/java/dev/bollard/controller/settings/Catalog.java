@@ -17,6 +17,7 @@ import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
+import dev.bollard.proxy.config.LimitStatus;
 import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.UserAgentRules;
 import dev.bollard.proxy.headers.HeaderRules;
@@ -325,6 +326,18 @@ public final class Catalog {
           + " ingress-nginx's other `X-` headers. The annotation of the same name replaces the list"
           + " on its routes.");
 
+  public static final Setting<Integer> LIMIT_REQ_STATUS_CODE = Setting.key(
+      "limit-req-status-code", "status", "503", v -> ValueParsers.intBetween(v, 400, 599),
+      PER_REQUEST,
+      "Status of a request refused by a route's `limit-rps` or `limit-rpm` (nginx's"
+          + " `limit_req_status`); `429` is a common choice.");
+
+  public static final Setting<Integer> LIMIT_CONN_STATUS_CODE = Setting.key(
+      "limit-conn-status-code", "status", "503", v -> ValueParsers.intBetween(v, 400, 599),
+      PER_REQUEST,
+      "Status of a request refused by a route's `limit-connections` (nginx's"
+          + " `limit_conn_status`); `429` is a common choice.");
+
   public static final Setting<Long> CLIENT_BODY_TEMP_SIZE = Setting.key(
       "bollard-client-body-temp-size", "size", "32m", ValueParsers::size, PER_REQUEST,
       "How much the temporary files of all buffered request bodies may hold together; a body"
@@ -543,7 +556,7 @@ public final class Catalog {
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
-      CUSTOM_HTTP_ERRORS,
+      CUSTOM_HTTP_ERRORS, LIMIT_REQ_STATUS_CODE, LIMIT_CONN_STATUS_CODE,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
       NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL,
@@ -621,7 +634,8 @@ public final class Catalog {
         keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS),
         v.get(CUSTOM_HTTP_ERRORS),
         new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
-            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)));
+            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)),
+        new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)));
   }
 
   private static CidrSet cidrSet(String value) {

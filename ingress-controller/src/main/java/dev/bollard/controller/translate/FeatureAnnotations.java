@@ -140,6 +140,7 @@ final class FeatureAnnotations {
     RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     CorsAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     features.addAll(SourceRangeAnnotations.parse(source, annotations, problems));
+    LimitAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {

@@ -54,6 +54,7 @@ public final class RequestFacts {
   private boolean complete;
   private boolean cutShort;
   private boolean unlogged;
+  private @Nullable Runnable onEnd;
 
   private RequestFacts(
       HttpRequest request, InetAddress client, LogSettings settings, long nanos, long micros) {
@@ -241,7 +242,21 @@ public final class RequestFacts {
     this.status = status;
     endNanos = System.nanoTime();
     upstreamDone();
+    Runnable end = onEnd;
+    if (end != null) {
+      onEnd = null;
+      end.run();
+    }
     return true;
+  }
+
+  /**
+   * Runs {@code action} once when the request is over ({@link #complete} or {@link #abort}): what
+   * a step that counts requests in flight ({@code limit-connections}) releases. One action per
+   * request; a second call replaces the first.
+   */
+  public void onEnd(Runnable action) {
+    onEnd = action;
   }
 
   /**

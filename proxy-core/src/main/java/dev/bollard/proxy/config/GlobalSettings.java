@@ -39,6 +39,8 @@ import java.util.List;
  * @param access the global client address and {@code User-Agent} rules ({@code
  *     whitelist-source-range}, {@code denylist-source-range}, {@code block-cidrs}, {@code
  *     block-user-agents})
+ * @param limitStatus the status codes of requests refused by a route's rate limits ({@code
+ *     limit-req-status-code}, {@code limit-conn-status-code})
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -55,7 +57,8 @@ public record GlobalSettings(
     boolean allowSnippetAnnotations,
     int keepAliveRequests,
     ErrorCodes customHttpErrors,
-    AccessRules access) {
+    AccessRules access,
+    LimitStatus limitStatus) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -79,6 +82,7 @@ public record GlobalSettings(
     realIpCidrs = List.copyOf(realIpCidrs);
     java.util.Objects.requireNonNull(customHttpErrors, "customHttpErrors");
     java.util.Objects.requireNonNull(access, "access");
+    java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -104,7 +108,7 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE);
+        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -120,7 +124,7 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -141,63 +145,70 @@ public record GlobalSettings(
       ErrorCodes customHttpErrors) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
-        keepAliveRequests, customHttpErrors, AccessRules.NONE);
+        keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS);
   }
 
   /** These settings with other client rules. */
   public GlobalSettings withAccess(AccessRules rules) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, rules);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, rules, limitStatus);
+  }
+
+  /** These settings with other status codes for rate-limited requests. */
+  public GlobalSettings withLimitStatus(LimitStatus value) {
+    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
+        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, value);
   }
 
   /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
   public GlobalSettings withAllowSnippetAnnotations(boolean value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value,
-        keepAliveRequests, customHttpErrors, access);
+        keepAliveRequests, customHttpErrors, access, limitStatus);
   }
 
   /** These settings with another Basic-auth configuration. */
   public GlobalSettings withAuth(AuthSettings newAuth) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
   }
 
   /** These settings with another request body policy. */
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
   }
 
   /** These settings with other timeouts. */
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
     return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
   }
 
   /** These settings with another bound on requests per client connection. */
   public GlobalSettings withKeepAliveRequests(int value) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, value, customHttpErrors, access);
+        allowSnippetAnnotations, value, customHttpErrors, access, limitStatus);
   }
 
   /** These settings with other retry rules. */
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access);
+        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
   }
 
   /** These settings with other codes replaced by error pages ({@code custom-http-errors}). */
   public GlobalSettings withCustomHttpErrors(ErrorCodes codes) {
     return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
         useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, codes, access);
+        allowSnippetAnnotations, keepAliveRequests, codes, access, limitStatus);
   }
 
   /**

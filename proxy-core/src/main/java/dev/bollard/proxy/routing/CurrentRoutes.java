@@ -1,6 +1,7 @@
 package dev.bollard.proxy.routing;
 
 import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.step.RateLimiters;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class CurrentRoutes {
 
   private final AtomicReference<RouteTable> table;
+  /** Rate-limit counters, kept from one snapshot to the next where the limits are unchanged. */
+  private final RateLimiters limiters = new RateLimiters();
   private volatile boolean published;
 
   /** Starts with the empty snapshot (every request 404) and not yet {@link #isPublished()}. */
@@ -26,12 +29,12 @@ public final class CurrentRoutes {
    * command line's settings, say) and not yet {@link #isPublished()}.
    */
   public CurrentRoutes(RoutingSnapshot initial) {
-    this.table = new AtomicReference<>(RouteTable.compile(initial));
+    this.table = new AtomicReference<>(RouteTable.compile(initial, limiters));
   }
 
   /** Compiles the snapshot and makes it current. */
   public void publish(RoutingSnapshot snapshot) {
-    table.set(RouteTable.compile(snapshot));
+    table.set(RouteTable.compile(snapshot, limiters));
     published = true;
   }
 

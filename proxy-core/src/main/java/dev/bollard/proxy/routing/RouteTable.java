@@ -9,6 +9,7 @@ import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.http.RequestPaths;
+import dev.bollard.proxy.step.RateLimiters;
 import dev.bollard.proxy.step.StepChain;
 import dev.bollard.proxy.step.StepChains;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class RouteTable {
   private final StepChain unknownHostSteps;
   private final RealIpPolicy realIp;
 
-  private RouteTable(RoutingSnapshot snapshot) {
+  private RouteTable(RoutingSnapshot snapshot, RateLimiters.Generation limiters) {
     this.snapshot = snapshot;
     GlobalSettings s = snapshot.settings();
     this.realIp = new RealIpPolicy(CidrSet.parse(s.realIpCidrs()), s.useForwardedHeaders(),
@@ -75,15 +76,16 @@ public final class RouteTable {
         exact.computeIfAbsent(vhost.hostPattern(), k -> new ArrayList<>()).add(vhost);
       }
     }
-    this.exactHosts = compileAll(exact, snapshot);
-    this.wildcardHosts = compileAll(wildcard, snapshot);
-    this.anyHost = any.isEmpty() ? null : new HostRoutes(any, snapshot);
+    this.exactHosts = compileAll(exact, snapshot, limiters);
+    this.wildcardHosts = compileAll(wildcard, snapshot, limiters);
+    this.anyHost = any.isEmpty() ? null : new HostRoutes(any, snapshot, limiters);
   }
 
   private static Map<String, HostRoutes> compileAll(
-      Map<String, List<VirtualHost>> hosts, RoutingSnapshot snapshot) {
+      Map<String, List<VirtualHost>> hosts, RoutingSnapshot snapshot,
+      RateLimiters.Generation limiters) {
     Map<String, HostRoutes> compiled = new HashMap<>();
-    hosts.forEach((key, vhosts) -> compiled.put(key, new HostRoutes(vhosts, snapshot)));
+    hosts.forEach((key, vhosts) -> compiled.put(key, new HostRoutes(vhosts, snapshot, limiters)));
     return Map.copyOf(compiled);
   }
 
@@ -92,7 +94,18 @@ public final class RouteTable {
    * thread, never per request.
    */
   public static RouteTable compile(RoutingSnapshot snapshot) {
-    return new RouteTable(snapshot);
+    return new RouteTable(snapshot, RateLimiters.fresh());
+  }
+
+  /**
+   * Compiles {@code snapshot}, its routes' rate limiters taken from {@code limiters} (kept from the
+   * previous snapshot where the limits did not change); finishes the generation.
+   */
+  public static RouteTable compile(RoutingSnapshot snapshot, RateLimiters limiters) {
+    RateLimiters.Generation generation = limiters.begin();
+    RouteTable table = new RouteTable(snapshot, generation);
+    generation.finish();
+    return table;
   }
 
   /** The snapshot this table was compiled from. */
@@ -163,7 +176,8 @@ public final class RouteTable {
     /** The chain of requests of this host that no route serves. */
     private final StepChain withoutRoute;
 
-    HostRoutes(List<VirtualHost> vhosts, RoutingSnapshot snapshot) {
+    HostRoutes(List<VirtualHost> vhosts, RoutingSnapshot snapshot,
+        RateLimiters.Generation limiters) {
       Map<String, CompiledRoute> exactPaths = new HashMap<>();
       List<PrefixRoute> prefixRoutes = new ArrayList<>();
       List<PathMatch> paths = new ArrayList<>();
@@ -171,7 +185,7 @@ public final class RouteTable {
       for (VirtualHost vhost : vhosts) {
         for (Route route : vhost.routes()) {
           CompiledRoute compiled =
-              new CompiledRoute(route, StepChains.forRoute(route, vhost, snapshot));
+              new CompiledRoute(route, StepChains.forRoute(route, vhost, snapshot, limiters));
           paths.add(route.path());
           all.add(compiled);
           if (route.path() instanceof PathMatch.Exact e) {

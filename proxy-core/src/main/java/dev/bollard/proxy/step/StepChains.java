@@ -43,7 +43,16 @@ public final class StepChains {
    * @param snapshot the snapshot it belongs to (global settings, TLS)
    */
   public static StepChain forRoute(Route route, VirtualHost host, RoutingSnapshot snapshot) {
-    return compile(route, host, snapshot);
+    return forRoute(route, host, snapshot, RateLimiters.fresh());
+  }
+
+  /**
+   * The chain of a route whose rate limiter (if its Ingress asks for one) comes from {@code
+   * limiters}, shared by the Ingress's routes and kept across snapshots.
+   */
+  public static StepChain forRoute(Route route, VirtualHost host, RoutingSnapshot snapshot,
+      RateLimiters.Generation limiters) {
+    return compile(route, host, snapshot, limiters);
   }
 
   /**
@@ -51,11 +60,11 @@ public final class StepChains {
    * for hosts the snapshot does not name.
    */
   public static StepChain withoutRoute(@Nullable VirtualHost host, RoutingSnapshot snapshot) {
-    return compile(null, host, snapshot);
+    return compile(null, host, snapshot, RateLimiters.fresh());
   }
 
-  private static StepChain compile(
-      @Nullable Route route, @Nullable VirtualHost host, RoutingSnapshot snapshot) {
+  private static StepChain compile(@Nullable Route route, @Nullable VirtualHost host,
+      RoutingSnapshot snapshot, RateLimiters.Generation limiters) {
     GlobalSettings settings = snapshot.settings();
     RouteEdge edge = route != null ? route.edge() : RouteEdge.NONE;
     List<RouteStep> steps = new ArrayList<>();
@@ -74,7 +83,12 @@ public final class StepChains {
       policy = policy.withErrorPages(
           ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
       for (RouteFeature feature : route.features()) {
-        if (feature instanceof PolicyFeature own) {
+        if (feature instanceof RateLimit limit) {
+          // Holds counters: one per Ingress, kept across snapshots while unchanged.
+          if (limit.limits()) {
+            steps.add(limiters.limiterFor(route.source(), limit, settings.limitStatus()));
+          }
+        } else if (feature instanceof PolicyFeature own) {
           policy = own.applyTo(policy);
         } else if (feature instanceof RouteStep step) {
           steps.add(step);
