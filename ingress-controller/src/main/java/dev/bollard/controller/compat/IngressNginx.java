@@ -268,11 +268,13 @@ public final class IngressNginx {
       planned("global-rate-limit-key", 16, "rate limits"),
       planned("global-rate-limit-ignored-cidrs", 16, "rate limits"),
       // Traffic splitting and balancing
-      honoured("canary", "true",
+      differs("canary", "true",
           "the Ingress claims no path: its backend is added to the main (non-canary) Ingress's"
               + " route of the same host and path, which keeps the main Ingress's other"
               + " annotations; a canary path without a main one, or a second canary on a path,"
-              + " is a problem; a canary backend without ready endpoints is never chosen"),
+              + " is a problem. Differences: the canary applies to that route only (ingress-nginx"
+              + " attaches it to the main Service's upstream, so other Ingresses of that Service"
+              + " get it too), and a canary backend without ready endpoints is never chosen"),
       honoured("canary-by-header", "X-Canary",
           "always sends to the canary, never to the main backend; other values fall through to"
               + " the cookie, then the weight")
