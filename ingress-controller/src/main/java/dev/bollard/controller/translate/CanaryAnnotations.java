@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Ingress's route with the same host and path, chosen per request by {@code canary-by-header}
  * ({@code -value}, {@code -pattern}), {@code canary-by-cookie} and {@code canary-weight} ({@code
  * canary-weight-total}). Only the canary annotations of a canary Ingress are read: the route keeps
- * the main Ingress's other annotations, as in ingress-nginx. A bad value is a problem and that
+ * the main Ingress's other annotations, as in ingress-nginx (an annotation Bollard would
+ * otherwise apply is a problem saying so on a canary). A bad value is a problem and that
  * annotation is not applied; a bad {@code canary} value leaves the Ingress out altogether, so a
  * meant canary never takes the main Ingress's paths.
  */
@@ -117,6 +118,14 @@ final class CanaryAnnotations {
       problems.add(new Problem(source, "metadata.annotations[" + BY_HEADER_PATTERN + "]",
           "ignored: " + BY_HEADER_VALUE + " is set and wins, as in ingress-nginx; remove one."));
       headerPattern = null;
+    }
+    for (String key : new java.util.TreeSet<>(a.keySet())) {
+      if (key.startsWith(IngressNginx.PREFIX) && !key.equals(CANARY)
+          && !COMPANIONS.contains(key) && IngressNginx.ignoredMessage(key).isEmpty()) {
+        problems.add(new Problem(source, "metadata.annotations[" + key + "]",
+            "ignored on a canary Ingress: its requests get the main Ingress's annotations, as in"
+                + " ingress-nginx. Set it on the main Ingress."));
+      }
     }
     String cookie = token(a, BY_COOKIE, source, problems);
     int weight = number(a, WEIGHT, 0, 0, source, problems);

@@ -67,8 +67,10 @@ class CanaryTranslationTest {
   }
 
   @Test
-  void aSecondCanaryOnOnePathIsAProblemAndTheOlderKeepsIt() {
+  void aSecondCanaryOnOnePathIsAProblemAndTheOlderKeepsItAndOtherAnnotationsAreIgnored() {
     assertThat(problems("second-canary")).containsExactly(
+        A + "rewrite-target]: ignored on a canary Ingress: its requests get the main Ingress's"
+            + " annotations, as in ingress-nginx. Set it on the main Ingress.",
         "spec.rules[0].http.paths[0]: host shop.example.com, Prefix / of Ingress shop/main already"
             + " has an older canary (backend shop/web-canary:80); this path is ignored. Keep one"
             + " canary per path.");
