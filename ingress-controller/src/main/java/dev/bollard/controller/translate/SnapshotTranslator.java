@@ -316,8 +316,8 @@ public final class SnapshotTranslator {
       }
     }
     resolver
-        .resolve(canary.namespace(), path.backend(), canary.source(), path.field() + ".backend",
-            "The canary is not applied to this path.")
+        .resolve(canary.namespace(), path.backend(), canary.source(), main.ingress().source(),
+            path.field() + ".backend", "The canary is not applied to this path.")
         .ifPresent(backend -> claims.put(key, new Claim(main.ingress(), main.field(),
             main.route().withFeatures(List.of(rule.toStep(backend))))));
   }

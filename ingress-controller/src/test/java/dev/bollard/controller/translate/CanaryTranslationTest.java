@@ -48,6 +48,17 @@ class CanaryTranslationTest {
   }
 
   @Test
+  void theCanarysBackendIsRelayedAsTheMainIngressSays() {
+    Route route = routesOf("https.example.com").get("/");
+    assertThat(route.backend().tls()).isNotNull();
+    Canary canary = (Canary) route.features().stream().filter(Canary.class::isInstance)
+        .findFirst().orElseThrow();
+    assertThat(canary.backend().id()).isEqualTo("shop/web-canary:80");
+    assertThat(canary.backend().tls()).isNotNull();
+    assertThat(problems("https-canary")).isEmpty();
+  }
+
+  @Test
   void aCanaryClaimsNoPathSoNoConflictIsReported() {
     assertThat(result.problems()).noneMatch(p -> p.message().contains("already served"));
     assertThat(problems("main")).isEmpty();
