@@ -292,13 +292,37 @@ public final class IngressNginx {
       planned("global-rate-limit-key", 16, "rate limits"),
       planned("global-rate-limit-ignored-cidrs", 16, "rate limits"),
       // Traffic splitting and balancing
-      planned("canary", 16, "canary Ingresses"),
-      planned("canary-by-header", 16, "canary Ingresses"),
-      planned("canary-by-header-value", 16, "canary Ingresses"),
-      planned("canary-by-header-pattern", 16, "canary Ingresses"),
-      planned("canary-by-cookie", 16, "canary Ingresses"),
-      planned("canary-weight", 16, "canary Ingresses"),
-      planned("canary-weight-total", 16, "canary Ingresses"),
+      differs("canary", "true",
+          "the Ingress claims no path: its backend is added to the main (non-canary) Ingress's"
+              + " route of the same host and path, which keeps the main Ingress's other"
+              + " annotations; a canary path without a main one, or a second canary on a path,"
+              + " is a problem. Differences: the canary applies to that route only (ingress-nginx"
+              + " attaches it to the main Service's upstream, so other Ingresses of that Service"
+              + " get it too), and a canary backend without ready endpoints is never chosen"),
+      honoured("canary-by-header", "X-Canary",
+          "always sends to the canary, never to the main backend; other values fall through to"
+              + " the cookie, then the weight")
+          .with("canary", "true"),
+      honoured("canary-by-header-value", "blue",
+          "this exact value sends to the canary (always and never are then plain values);"
+              + " others fall through")
+          .with("canary", "true").with("canary-by-header", "X-Canary"),
+      differs("canary-by-header-pattern", "^(blue|green)$",
+          "a value the pattern finds a match in sends to the canary; RE2 syntax, not PCRE:"
+              + " matched in time linear in the client's value (no back-references or"
+              + " look-around; such a pattern is a problem); ignored when canary-by-header-value"
+              + " is set, as in ingress-nginx")
+          .with("canary", "true").with("canary-by-header", "X-Canary"),
+      honoured("canary-by-cookie", "canary",
+          "cookie value always or never; others fall through to the weight")
+          .with("canary", "true"),
+      honoured("canary-weight", "30",
+          "the canary's share of the requests no header or cookie decided, out of"
+              + " canary-weight-total; random per request")
+          .with("canary", "true"),
+      honoured("canary-weight-total", "1000",
+          "default 100; a total below 100 counts as 100, as in ingress-nginx's balancer")
+          .with("canary", "true").with("canary-weight", "30"),
       planned("affinity", 16, "session affinity"),
       planned("affinity-mode", 16, "session affinity"),
       planned("affinity-canary-behavior", 16, "session affinity"),

@@ -71,8 +71,19 @@ final class BackendResolver {
    */
   Optional<Backend> resolve(
       String namespace, IngressBackend backend, RouteSource resource, String field, String skipped) {
+    return resolve(namespace, backend, resource, resource, field, skipped);
+  }
+
+  /**
+   * {@link #resolve(String, IngressBackend, RouteSource, String, String)} with the upstream
+   * annotations ({@code backend-protocol}, {@code proxy-ssl-*}, {@code service-upstream}) of
+   * {@code annotationsOf} instead of {@code resource}'s: a canary's backend is relayed the way its
+   * main Ingress says, as ingress-nginx's location does.
+   */
+  Optional<Backend> resolve(String namespace, IngressBackend backend, RouteSource resource,
+      RouteSource annotationsOf, String field, String skipped) {
     UpstreamAnnotations.Upstream upstream =
-        upstreams == null ? UpstreamAnnotations.Upstream.PLAIN : upstreams.forSource(resource);
+        upstreams == null ? UpstreamAnnotations.Upstream.PLAIN : upstreams.forSource(annotationsOf);
     IngressServiceBackend ref = backend.getService();
     return resolve(namespace, backend, resource, field, skipped, upstream.serviceUpstream())
         .map(b -> upstream.apply(b, namespace, ref == null ? "" : ref.getName(),

@@ -12,6 +12,7 @@ import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsSettings;
 import dev.bollard.proxy.config.VirtualHost;
+import dev.bollard.proxy.step.Canary;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -148,6 +149,20 @@ public final class SnapshotTranslator {
     AuthPolicies auth = new AuthPolicies(store, problems);
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));
+    // Canary Ingresses serve no path of their own: they are merged onto the main routes below.
+    List<CheckedIngress> canaries = new ArrayList<>();
+    for (var it = ours.iterator(); it.hasNext(); ) {
+      CheckedIngress ingress = it.next();
+      Ingress resource = byName.get(ingress.source());
+      CanaryAnnotations.Kind kind = CanaryAnnotations.kind(resource, ingress.source(), problems);
+      if (kind != CanaryAnnotations.Kind.MAIN) {
+        it.remove();
+        UnhonouredAnnotations.report(resource, ingress.source(), problems);
+        if (kind == CanaryAnnotations.Kind.CANARY) {
+          canaries.add(ingress);
+        }
+      }
+    }
     UpstreamAnnotations upstreams = new UpstreamAnnotations(store, byName, problems);
     BackendResolver resolver = new BackendResolver(store, problems, upstreams);
     FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
@@ -192,6 +207,14 @@ public final class SnapshotTranslator {
             resolver,
             auth.forIngress(byName.get(ingress.source()), ingress.source()).orElse(null),
             problems);
+      }
+    }
+
+    for (CheckedIngress canary : canaries) {
+      CanaryAnnotations.Rule rule =
+          CanaryAnnotations.rule(byName.get(canary.source()), canary.source(), problems);
+      for (PathRule path : canary.paths()) {
+        mergeCanary(canary, rule, path, hosts.get(path.hostPattern()), resolver, problems);
       }
     }
 
@@ -260,6 +283,43 @@ public final class SnapshotTranslator {
                         ingress,
                         path.field(),
                         new Route(path.match(), backend, ingress.source(), auth))));
+  }
+
+  /**
+   * Adds the canary's backend for {@code path} to the main route of the same host and path
+   * ({@code claims}: the host's routes, null if no main Ingress names the host); a problem when
+   * there is none or it has a canary already (the older canary keeps it, as in ingress-nginx).
+   */
+  private static void mergeCanary(
+      CheckedIngress canary,
+      CanaryAnnotations.Rule rule,
+      PathRule path,
+      @Nullable Map<ClaimKey, Claim> claims,
+      BackendResolver resolver,
+      List<Problem> problems) {
+    ClaimKey key = ClaimKey.of(path.match());
+    Claim main = claims == null ? null : claims.get(key);
+    String where = hostLabel(path.hostPattern()) + ", " + describe(path.match());
+    if (main == null) {
+      problems.add(new Problem(canary.source(), path.field(),
+          where + " is served by no main (non-canary) Ingress, and a canary only adds a backend"
+              + " to one; this path is ignored. Create the main Ingress with the same host and"
+              + " path, or fix this one's."));
+      return;
+    }
+    for (var feature : main.route().features()) {
+      if (feature instanceof Canary other) {
+        problems.add(new Problem(canary.source(), path.field(),
+            where + " of " + main.ingress().resource() + " already has an older canary (backend "
+                + other.backend().id() + "); this path is ignored. Keep one canary per path."));
+        return;
+      }
+    }
+    resolver
+        .resolve(canary.namespace(), path.backend(), canary.source(), main.ingress().source(),
+            path.field() + ".backend", "The canary is not applied to this path.")
+        .ifPresent(backend -> claims.put(key, new Claim(main.ingress(), main.field(),
+            main.route().withFeatures(List.of(rule.toStep(backend))))));
   }
 
   private static String hostLabel(String pattern) {

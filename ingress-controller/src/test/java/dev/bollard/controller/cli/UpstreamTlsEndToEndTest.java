@@ -167,6 +167,18 @@ class UpstreamTlsEndToEndTest {
   }
 
   @Test
+  void aCanaryIsRelayedWithTheMainIngresssTlsSettingsAndItsConnectionsAreReused()
+      throws IOException {
+    try (Client c = new Client()) {
+      String first = c.get("canary-main.localhost");
+      String second = c.get("canary-main.localhost");
+      assertThat(first).startsWith("200 ").contains("sni=canary.internal ");
+      assertThat(second).startsWith("200 ");
+      assertThat(connection(first)).isEqualTo(connection(second));
+    }
+  }
+
+  @Test
   void serviceUpstreamGoesToTheClusterIpAndPort() throws IOException {
     try (Client c = new Client()) {
       // The EndpointSlice names a closed port: only the cluster IP and port reach the backend.
@@ -351,6 +363,15 @@ class UpstreamTlsEndToEndTest {
         "nginx.ingress.kubernetes.io/service-upstream: \"true\""));
     out.append(ingress("endpoints", "direct", open.port(), https));
     out.append(ingress("missing-secret", "open", 443, https, secretRef("nope")));
+    // The main Ingress's backend wants a client certificate it does not get (502); its canary
+    // (weight 100) is relayed with the main Ingress's TLS settings.
+    // Its own server name: no other route shares these TLS settings (and keeps the pool live).
+    out.append(ingress("canary-main", "mutual", 443, https, sni,
+        "nginx.ingress.kubernetes.io/proxy-ssl-name: canary.internal"));
+    out.append(ingress("canary-main", "open", 443,
+        "nginx.ingress.kubernetes.io/canary: \"true\"",
+        "nginx.ingress.kubernetes.io/canary-weight: \"100\"")
+        .replace("name: canary-main\n", "name: canary-main-canary\n"));
     return out.toString();
   }
 

@@ -3,6 +3,7 @@ package dev.bollard.proxy.handler;
 import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.clientip.ProxyProtocolGate;
 import dev.bollard.proxy.clientip.RealIpPolicy;
+import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.guard.GuardVerdict;
 import dev.bollard.proxy.guard.RequestGuard;
@@ -40,6 +41,8 @@ final class ClientRequest implements StepRequest {
   private @Nullable RequestTarget target;
   private @Nullable Routed routed;
   private GuardVerdict guardVerdict = RequestGuard.OPEN;
+  /** The backend a step chose instead of the route's (a canary), or null. */
+  private @Nullable Backend chosen;
 
   private ClientRequest(RequestFacts facts, RouteTable table, HttpRequest head,
       InetAddress source, RealIpPolicy realIp, boolean secure, StepServices services) {
@@ -97,6 +100,21 @@ final class ClientRequest implements StepRequest {
       throw new IllegalStateException("request not routed yet");
     }
     return r;
+  }
+
+  /**
+   * Where the request goes: the backend a step chose ({@link #useBackend}), else the route's;
+   * {@code null} when nothing matched. Only after {@link #routed}.
+   */
+  @Nullable Backend backend() {
+    Backend c = chosen;
+    return c != null ? c : routing().backend();
+  }
+
+  @Override
+  public void useBackend(Backend backend) {
+    routing();
+    this.chosen = java.util.Objects.requireNonNull(backend, "backend");
   }
 
   /** The request target; only after {@link #routed}. */

@@ -286,8 +286,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** Every step passed: 404/503/413 for what cannot go upstream, else relay it. */
   private void forward(ChannelHandlerContext ctx, ClientRequest req, boolean keepAlive) {
     HttpRequest head = req.head();
-    Routed routed = req.routing();
-    Backend backend = routed.backend();
+    Backend backend = req.backend();
     if (backend == null) {
       answerLocally(ctx, head, HttpResponseStatus.NOT_FOUND,
           "no route for host " + PlainResponses.quote(req.authority()) + " path "
@@ -336,7 +335,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * Ingress's {@code default-backend}; {@code null} for neither.
    */
   private static @Nullable Backend target(ClientRequest req) {
-    Backend routed = req.routing().backend();
+    Backend routed = req.backend();
     if (routed == null || !routed.endpoints().isEmpty()) {
       return routed;
     }
@@ -345,7 +344,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** The route's backend has no ready endpoint and nothing stands in: 503, or its error page. */
   private void unavailable(ChannelHandlerContext ctx, ClientRequest req, boolean keepAlive) {
-    Backend backend = req.routing().backend();
+    Backend backend = req.backend();
     String detail = "backend " + (backend == null ? "-" : backend.id()) + " has no ready endpoints";
     RoutePolicy policy = req.steps().policy();
     if (policy.errorPages().intercepts(503)) {
@@ -374,7 +373,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     Listener l = listener;
     int listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     HttpRequest upstreamHead = UpstreamHead.build(req, listenerPort, upgrade);
-    if (backend != req.routing().backend()) {
+    if (backend != req.backend()) {
       // The Ingress's default-backend standing in for a route without ready endpoints.
       ErrorPageHeaders.describe(upstreamHead.headers(), 503, req);
     }

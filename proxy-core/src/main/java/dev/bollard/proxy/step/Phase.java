@@ -20,5 +20,10 @@ public enum Phase {
   /** Header rules (set, add, clear) on the request and the response. */
   HEADERS,
   /** Upstream response headers captured into the access log (and stripped). */
-  CAPTURE
+  CAPTURE,
+  /**
+   * The choice of backend (canary): last, so that a request another step answers or refuses
+   * draws no weight.
+   */
+  BACKEND
 }

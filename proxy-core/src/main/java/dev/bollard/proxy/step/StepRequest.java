@@ -1,6 +1,7 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.guard.GuardVerdict;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
@@ -59,4 +60,13 @@ public interface StepRequest {
 
   /** Records what the guard decided (also its user, in the facts). */
   void guardVerdict(GuardVerdict verdict);
+
+  /**
+   * Sends the request to {@code backend} instead of its route's (a canary): from {@code decide},
+   * before the request is forwarded. The backend must be one of a route feature's {@link
+   * dev.bollard.proxy.config.RouteFeature#backends()}, so that its pool is kept. Allocates nothing.
+   */
+  default void useBackend(Backend backend) {
+    throw new UnsupportedOperationException("this request cannot change its backend");
+  }
 }

@@ -338,6 +338,8 @@ final class LoopPool {
         backendIds.add(route.backend().id());
         for (RouteFeature feature : route.features()) {
           for (Backend other : feature.backends()) {
+            // Error pages go in plain HTTP, a canary with its TLS: both kinds are live.
+            addLive(other, endpoints, secured);
             endpoints.addAll(other.endpoints());
             backendIds.add(other.id());
           }

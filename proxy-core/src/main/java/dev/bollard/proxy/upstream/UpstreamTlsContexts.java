@@ -83,6 +83,9 @@ final class UpstreamTlsContexts {
     for (VirtualHost host : snapshot.virtualHosts()) {
       for (Route route : host.routes()) {
         addTls(route.backend(), live);
+        for (var feature : route.features()) {
+          feature.backends().forEach(b -> addTls(b, live));
+        }
       }
     }
     Backend fallback = snapshot.defaultBackend();
