@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.controller.translate.IngressClassSelection;
@@ -136,7 +137,8 @@ class CanaryEndToEndTest {
 
   private String manifest() {
     StringBuilder yaml = new StringBuilder();
-    yaml.append(service("stable", stable.port())).append(service("canary", canary.port()));
+    yaml.append(TestManifests.service("stable", stable.port()))
+        .append(TestManifests.service("canary", canary.port()));
     for (String host : new String[] {"order", "header", "value", "pattern", "weight", "bad"}) {
       yaml.append(ingress(host + "-main", host, "stable", ""));
     }
@@ -188,37 +190,5 @@ class CanaryEndToEndTest {
                           number: 80
         ---
         """.formatted(name, annotations, host, service);
-  }
-
-  private static String service(String name, int port) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: %s
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        ---
-        """.formatted(name, name, name, port);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -158,7 +159,7 @@ class RateLimitEndToEndTest {
             + "    nginx.ingress.kubernetes.io/limit-burst-multiplier: \"0\"\n"
             + "    nginx.ingress.kubernetes.io/limit-whitelist: \"10.0.0.0/8, 127.0.0.0/8\"\n")
         + ingress("conn", "held", "    nginx.ingress.kubernetes.io/limit-connections: \"1\"\n")
-        + service("echo", echo.port()) + service("held", held.port());
+        + TestManifests.service("echo", echo.port()) + TestManifests.service("held", held.port());
   }
 
   private static String ingress(String name, String service, String annotations) {
@@ -184,37 +185,5 @@ class RateLimitEndToEndTest {
                           number: 80
         ---
         """.formatted(name, annotations, name, service);
-  }
-
-  private static String service(String name, int port) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: %s
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        ---
-        """.formatted(name, name, name, port);
   }
 }

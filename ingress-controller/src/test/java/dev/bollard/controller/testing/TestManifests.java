@@ -76,4 +76,40 @@ public final class TestManifests {
             port: %d
         """.formatted(port);
   }
+
+  /**
+   * Service {@code shop/NAME} (port 80, named {@code http}) with one ready endpoint,
+   * 127.0.0.1:{@code port}, ending in {@code ---} so that more documents may follow.
+   */
+  public static String service(String name, int port) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: %s
+          namespace: shop
+        spec:
+          ports:
+            - name: http
+              port: 80
+              targetPort: http
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %s-1
+          namespace: shop
+          labels:
+            kubernetes.io/service-name: %s
+        addressType: IPv4
+        endpoints:
+          - addresses: ["127.0.0.1"]
+            conditions:
+              ready: true
+        ports:
+          - name: http
+            port: %d
+        ---
+        """.formatted(name, name, name, port);
+  }
 }
