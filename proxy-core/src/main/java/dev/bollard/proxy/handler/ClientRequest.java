@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClientRequest implements StepRequest {
 
-  final RequestFacts facts;
-  private final RouteTable table;
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
 
+  final RequestFacts facts;
+  private final RouteTable table;
   private final HttpRequest head;
   /** The peer, or the PROXY protocol source: whose forwarded headers may be trusted. */
   final InetAddress source;
@@ -114,7 +115,7 @@ final class ClientRequest implements StepRequest {
   @Override
   public void useBackend(Backend backend) {
     routing();
-    this.chosen = java.util.Objects.requireNonNull(backend, "backend");
+    this.chosen = Objects.requireNonNull(backend, "backend");
   }
 
   /** The request target; only after {@link #routed}. */

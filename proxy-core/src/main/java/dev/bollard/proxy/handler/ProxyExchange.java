@@ -627,15 +627,18 @@ final class ProxyExchange
     }
   }
 
+  /** The upstream connection's one deadline passed: the send timeout's, else the read timeout's. */
   private void deadlinePassed() {
-    if (sendTimerOn) {
-      sendTimedOut();
-    } else {
-      readTimedOut();
-    }
+    timedOut(sendTimerOn
+        ? "took no request bytes for " + sendTimeout.toMillis() + " ms (proxy-send-timeout)"
+        : "did not answer within " + readTimeout.toMillis() + " ms (proxy-read-timeout)");
   }
 
-  private void sendTimedOut() {
+  /**
+   * An upstream timeout ({@code what} happened): before the response head a failed try (504, or
+   * the next endpoint), after it the client connection closes without the response's end.
+   */
+  private void timedOut(String what) {
     sendTimerOn = false;
     readTimerOn = false;
     if (relaying == Relaying.DONE) {
@@ -643,30 +646,13 @@ final class ProxyExchange
     }
     if (relaying != Relaying.STREAMING) {
       tryFailed(NextUpstream.TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
-          "backend " + backend.id() + " endpoint " + endpoint + " took no request bytes for "
-              + sendTimeout.toMillis() + " ms (proxy-send-timeout)");
+          "backend " + backend.id() + " endpoint " + endpoint + " " + what);
     } else {
-      log.info("Backend {} endpoint {} took no request bytes for {} ms mid-response"
-          + " (proxy-send-timeout); closing", backend.id(), endpoint, sendTimeout.toMillis());
+      log.info("Backend {} endpoint {} {} mid-response; closing", backend.id(), endpoint, what);
       abort();
     }
   }
 
-  private void readTimedOut() {
-    readTimerOn = false;
-    if (relaying == Relaying.DONE) {
-      return;
-    }
-    if (relaying != Relaying.STREAMING) {
-      tryFailed(NextUpstream.TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
-          "backend " + backend.id() + " endpoint " + endpoint + " did not answer within "
-              + readTimeout.toMillis() + " ms (proxy-read-timeout)");
-    } else {
-      log.info("Backend {} endpoint {} went silent mid-response for {} ms; closing", backend.id(),
-          endpoint, readTimeout.toMillis());
-      abort();
-    }
-  }
 
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
