@@ -612,30 +612,31 @@ public final class Catalog {
     // keep-alive 0 is nginx's way to turn keep-alive off: one request per connection, so the idle
     // timeout (which must stay positive) never runs.
     boolean keepAliveOff = v.get(KEEP_ALIVE).isZero();
-    return new GlobalSettings(
-        v.get(BODY_SIZE),
-        new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
+    return GlobalSettings.builder()
+        .maxBodyBytes(v.get(BODY_SIZE))
+        .timeouts(new Timeouts(v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(SEND_TIMEOUT),
             v.get(CLIENT_HEADER_TIMEOUT),
             keepAliveOff ? v.get(CLIENT_HEADER_TIMEOUT) : v.get(KEEP_ALIVE),
-            v.get(CLIENT_BODY_TIMEOUT), v.get(CLIENT_SEND_TIMEOUT)),
-        v.get(USE_PROXY_PROTOCOL),
-        v.get(REAL_IP_CIDR),
-        v.get(USE_FORWARDED_HEADERS),
-        new Hsts(v.get(HSTS), v.get(HSTS_MAX_AGE), v.get(HSTS_INCLUDE_SUBDOMAINS),
-            v.get(HSTS_PRELOAD)),
-        v.get(SSL_REDIRECT),
-        auth,
-        edge,
-        new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
-            v.get(CLIENT_BODY_TEMP_SIZE)),
-        new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
-            v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)),
-        v.get(ALLOW_SNIPPET_ANNOTATIONS),
-        keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS),
-        v.get(CUSTOM_HTTP_ERRORS),
-        new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
-            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)),
-        new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)));
+            v.get(CLIENT_BODY_TIMEOUT), v.get(CLIENT_SEND_TIMEOUT)))
+        .useProxyProtocol(v.get(USE_PROXY_PROTOCOL))
+        .realIpCidrs(v.get(REAL_IP_CIDR))
+        .useForwardedHeaders(v.get(USE_FORWARDED_HEADERS))
+        .hsts(new Hsts(v.get(HSTS), v.get(HSTS_MAX_AGE), v.get(HSTS_INCLUDE_SUBDOMAINS),
+            v.get(HSTS_PRELOAD)))
+        .sslRedirect(v.get(SSL_REDIRECT))
+        .auth(auth)
+        .edge(edge)
+        .bodyBuffering(new BodyBuffering(v.get(REQUEST_BUFFERING), v.get(CLIENT_BODY_BUFFER_SIZE),
+            v.get(CLIENT_BODY_TEMP_SIZE)))
+        .nextUpstream(new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
+            v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)))
+        .allowSnippetAnnotations(v.get(ALLOW_SNIPPET_ANNOTATIONS))
+        .keepAliveRequests(keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS))
+        .customHttpErrors(v.get(CUSTOM_HTTP_ERRORS))
+        .access(new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
+            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)))
+        .limitStatus(new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)))
+        .build();
   }
 
   private static CidrSet cidrSet(String value) {

@@ -41,6 +41,8 @@ import java.util.List;
  *     block-user-agents})
  * @param limitStatus the status codes of requests refused by a route's rate limits ({@code
  *     limit-req-status-code}, {@code limit-conn-status-code})
+ * @param loadBalance how routes spread requests over endpoints ({@code load-balance}); an
+ *     Ingress's annotation overrides it
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -58,7 +60,8 @@ public record GlobalSettings(
     int keepAliveRequests,
     ErrorCodes customHttpErrors,
     AccessRules access,
-    LimitStatus limitStatus) {
+    LimitStatus limitStatus,
+    LoadBalance loadBalance) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -83,6 +86,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(customHttpErrors, "customHttpErrors");
     java.util.Objects.requireNonNull(access, "access");
     java.util.Objects.requireNonNull(limitStatus, "limitStatus");
+    java.util.Objects.requireNonNull(loadBalance, "loadBalance");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -108,7 +112,7 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS);
+        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -124,7 +128,7 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -145,70 +149,224 @@ public record GlobalSettings(
       ErrorCodes customHttpErrors) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
-        keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS);
+        keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
+        LoadBalance.ROUND_ROBIN);
   }
 
   /** These settings with other client rules. */
+
   public GlobalSettings withAccess(AccessRules rules) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, rules, limitStatus);
+    return toBuilder().access(rules).build();
   }
 
   /** These settings with other status codes for rate-limited requests. */
+
   public GlobalSettings withLimitStatus(LimitStatus value) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, value);
+    return toBuilder().limitStatus(value).build();
   }
 
   /** These settings with {@code allow-snippet-annotations} set to {@code value}. */
+
   public GlobalSettings withAllowSnippetAnnotations(boolean value) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream, value,
-        keepAliveRequests, customHttpErrors, access, limitStatus);
+    return toBuilder().allowSnippetAnnotations(value).build();
   }
 
   /** These settings with another Basic-auth configuration. */
+
   public GlobalSettings withAuth(AuthSettings newAuth) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, newAuth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
+    return toBuilder().auth(newAuth).build();
   }
 
   /** These settings with another request body policy. */
+
   public GlobalSettings withBodyBuffering(BodyBuffering newBodyBuffering) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, newBodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
+    return toBuilder().bodyBuffering(newBodyBuffering).build();
   }
 
   /** These settings with other timeouts. */
+
   public GlobalSettings withTimeouts(Timeouts newTimeouts) {
-    return new GlobalSettings(maxBodyBytes, newTimeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
+    return toBuilder().timeouts(newTimeouts).build();
   }
 
   /** These settings with another bound on requests per client connection. */
+
   public GlobalSettings withKeepAliveRequests(int value) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, value, customHttpErrors, access, limitStatus);
+    return toBuilder().keepAliveRequests(value).build();
   }
 
   /** These settings with other retry rules. */
+
   public GlobalSettings withNextUpstream(NextUpstream newNextUpstream) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, newNextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, customHttpErrors, access, limitStatus);
+    return toBuilder().nextUpstream(newNextUpstream).build();
   }
 
   /** These settings with other codes replaced by error pages ({@code custom-http-errors}). */
+
   public GlobalSettings withCustomHttpErrors(ErrorCodes codes) {
-    return new GlobalSettings(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs,
-        useForwardedHeaders, hsts, sslRedirect, auth, edge, bodyBuffering, nextUpstream,
-        allowSnippetAnnotations, keepAliveRequests, codes, access, limitStatus);
+    return toBuilder().customHttpErrors(codes).build();
+  }
+
+  /** A builder starting from {@link #DEFAULTS}. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Settings built field by field, starting from another's ({@link #toBuilder}) or from {@link
+   * #DEFAULTS} ({@link #builder}): adding a setting adds a field here, not an argument to every
+   * caller.
+   */
+  public static final class Builder {
+    private long maxBodyBytes;
+    private Timeouts timeouts;
+    private boolean useProxyProtocol;
+    private List<String> realIpCidrs;
+    private boolean useForwardedHeaders;
+    private Hsts hsts;
+    private boolean sslRedirect;
+    private AuthSettings auth;
+    private EdgeSettings edge;
+    private BodyBuffering bodyBuffering;
+    private NextUpstream nextUpstream;
+    private boolean allowSnippetAnnotations;
+    private int keepAliveRequests;
+    private ErrorCodes customHttpErrors;
+    private AccessRules access;
+    private LimitStatus limitStatus;
+    private LoadBalance loadBalance;
+
+    private Builder(GlobalSettings from) {
+      this.maxBodyBytes = from.maxBodyBytes;
+      this.timeouts = from.timeouts;
+      this.useProxyProtocol = from.useProxyProtocol;
+      this.realIpCidrs = from.realIpCidrs;
+      this.useForwardedHeaders = from.useForwardedHeaders;
+      this.hsts = from.hsts;
+      this.sslRedirect = from.sslRedirect;
+      this.auth = from.auth;
+      this.edge = from.edge;
+      this.bodyBuffering = from.bodyBuffering;
+      this.nextUpstream = from.nextUpstream;
+      this.allowSnippetAnnotations = from.allowSnippetAnnotations;
+      this.keepAliveRequests = from.keepAliveRequests;
+      this.customHttpErrors = from.customHttpErrors;
+      this.access = from.access;
+      this.limitStatus = from.limitStatus;
+      this.loadBalance = from.loadBalance;
+    }
+
+    public Builder maxBodyBytes(long value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder timeouts(Timeouts value) {
+      this.timeouts = value;
+      return this;
+    }
+
+    public Builder useProxyProtocol(boolean value) {
+      this.useProxyProtocol = value;
+      return this;
+    }
+
+    public Builder realIpCidrs(List<String> value) {
+      this.realIpCidrs = value;
+      return this;
+    }
+
+    public Builder useForwardedHeaders(boolean value) {
+      this.useForwardedHeaders = value;
+      return this;
+    }
+
+    public Builder hsts(Hsts value) {
+      this.hsts = value;
+      return this;
+    }
+
+    public Builder sslRedirect(boolean value) {
+      this.sslRedirect = value;
+      return this;
+    }
+
+    public Builder auth(AuthSettings value) {
+      this.auth = value;
+      return this;
+    }
+
+    public Builder edge(EdgeSettings value) {
+      this.edge = value;
+      return this;
+    }
+
+    public Builder bodyBuffering(BodyBuffering value) {
+      this.bodyBuffering = value;
+      return this;
+    }
+
+    public Builder nextUpstream(NextUpstream value) {
+      this.nextUpstream = value;
+      return this;
+    }
+
+    public Builder allowSnippetAnnotations(boolean value) {
+      this.allowSnippetAnnotations = value;
+      return this;
+    }
+
+    public Builder keepAliveRequests(int value) {
+      this.keepAliveRequests = value;
+      return this;
+    }
+
+    public Builder customHttpErrors(ErrorCodes value) {
+      this.customHttpErrors = value;
+      return this;
+    }
+
+    public Builder access(AccessRules value) {
+      this.access = value;
+      return this;
+    }
+
+    public Builder limitStatus(LimitStatus value) {
+      this.limitStatus = value;
+      return this;
+    }
+
+    public Builder loadBalance(LoadBalance value) {
+      this.loadBalance = value;
+      return this;
+    }
+
+    /** The settings; the same checks as the constructor's. */
+    public GlobalSettings build() {
+      return new GlobalSettings(
+          maxBodyBytes,
+          timeouts,
+          useProxyProtocol,
+          realIpCidrs,
+          useForwardedHeaders,
+          hsts,
+          sslRedirect,
+          auth,
+          edge,
+          bodyBuffering,
+          nextUpstream,
+          allowSnippetAnnotations,
+          keepAliveRequests,
+          customHttpErrors,
+          access,
+          limitStatus,
+          loadBalance);
+    }
   }
 
   /**

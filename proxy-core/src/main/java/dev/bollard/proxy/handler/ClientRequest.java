@@ -5,6 +5,7 @@ import dev.bollard.proxy.clientip.ProxyProtocolGate;
 import dev.bollard.proxy.clientip.RealIpPolicy;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.EdgeSettings;
+import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.guard.GuardVerdict;
 import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.headers.RequestIds;
@@ -44,6 +45,10 @@ final class ClientRequest implements StepRequest {
   private GuardVerdict guardVerdict = RequestGuard.OPEN;
   /** The backend a step chose instead of the route's (a canary), or null. */
   private @Nullable Backend chosen;
+  /** The endpoint a step pinned the request to, or null. */
+  private @Nullable Endpoint pinned;
+  /** The endpoint of the latest upstream try, or null. */
+  private @Nullable Endpoint tried;
 
   private ClientRequest(RequestFacts facts, RouteTable table, HttpRequest head,
       InetAddress source, RealIpPolicy realIp, boolean secure, StepServices services) {
@@ -107,7 +112,8 @@ final class ClientRequest implements StepRequest {
    * Where the request goes: the backend a step chose ({@link #useBackend}), else the route's;
    * {@code null} when nothing matched. Only after {@link #routed}.
    */
-  @Nullable Backend backend() {
+  @Override
+  public @Nullable Backend backend() {
     Backend c = chosen;
     return c != null ? c : routing().backend();
   }
@@ -116,6 +122,27 @@ final class ClientRequest implements StepRequest {
   public void useBackend(Backend backend) {
     routing();
     this.chosen = Objects.requireNonNull(backend, "backend");
+  }
+
+  @Override
+  public void pinEndpoint(Endpoint endpoint) {
+    routing();
+    this.pinned = Objects.requireNonNull(endpoint, "endpoint");
+  }
+
+  @Override
+  public @Nullable Endpoint pinnedEndpoint() {
+    return pinned;
+  }
+
+  @Override
+  public @Nullable Endpoint endpoint() {
+    return tried;
+  }
+
+  /** Records the endpoint an upstream try goes to. */
+  void tried(Endpoint endpoint) {
+    this.tried = endpoint;
   }
 
   /** The request target; only after {@link #routed}. */

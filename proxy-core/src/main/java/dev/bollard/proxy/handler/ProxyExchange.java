@@ -162,8 +162,9 @@ final class ProxyExchange
     if (body != null) {
       sending = Sending.RECEIVED;
     }
-    this.candidates = pools.tryOrder(client.channel().eventLoop(), backend);
     this.request = owner.requestContext();
+    this.candidates = pools.tryOrder(client.channel().eventLoop(), backend, policy.loadBalance(),
+        request.pinnedEndpoint());
     UpstreamTls backendTls = backend.tls();
     // AUTO_HTTP: TLS upstream only for a request that came over TLS (nginx's $scheme).
     this.tls = backendTls != null && backendTls.onlyForTlsClients() && !request.secure()
@@ -180,6 +181,7 @@ final class ProxyExchange
   /** Starts a try on {@code target}: a pooled connection, or a new one when {@code fresh}. */
   private void tryEndpoint(Endpoint target, boolean fresh) {
     endpoint = target;
+    request.tried(target);
     sent = false;
     Future<UpstreamConnection> f = fresh
         ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)

@@ -2,6 +2,7 @@ package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
+import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.NextUpstream;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param errorPages which error responses are replaced by a page from the error backend, and
  *     where the route's requests go while it has no ready endpoint ({@code custom-http-errors},
  *     {@code default-backend})
+ * @param loadBalance how requests are spread over the backend's endpoints ({@code load-balance});
+ *     a step may still pin a request to one ({@link StepRequest#pinEndpoint})
  */
 public record RoutePolicy(
     BodyBuffering bodyBuffering,
@@ -37,7 +40,8 @@ public record RoutePolicy(
     boolean accessLog,
     NextUpstream nextUpstream,
     int maxResponseHeadBytes,
-    ErrorPages errorPages) {
+    ErrorPages errorPages,
+    LoadBalance loadBalance) {
 
   /** The policy of a proxy nobody configured ({@link GlobalSettings#DEFAULTS}). */
   public static final RoutePolicy DEFAULTS = of(GlobalSettings.DEFAULTS);
@@ -53,6 +57,7 @@ public record RoutePolicy(
           "maxBodyBytes: " + maxBodyBytes + " (expected: >= 0, 0 for unlimited)");
     }
     Objects.requireNonNull(nextUpstream, "nextUpstream");
+    Objects.requireNonNull(loadBalance, "loadBalance");
     if (maxResponseHeadBytes < 0) {
       throw new IllegalArgumentException("maxResponseHeadBytes: " + maxResponseHeadBytes
           + " (expected: >= 0, 0 for the decoder's bound)");
@@ -63,49 +68,140 @@ public record RoutePolicy(
   public static RoutePolicy of(GlobalSettings settings) {
     GlobalSettings.Timeouts t = settings.timeouts();
     return new RoutePolicy(settings.bodyBuffering(), t.connect(), t.read(), t.send(),
-        settings.maxBodyBytes(), true, settings.nextUpstream(), 0, ErrorPages.NONE);
+        settings.maxBodyBytes(), true, settings.nextUpstream(), 0, ErrorPages.NONE,
+        settings.loadBalance());
   }
 
   /** This policy with another request body policy. */
   public RoutePolicy withBodyBuffering(BodyBuffering value) {
-    return new RoutePolicy(value, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, nextUpstream, maxResponseHeadBytes, errorPages);
+    return toBuilder().bodyBuffering(value).build();
   }
 
   /** This policy with other upstream timeouts. */
   public RoutePolicy withTimeouts(Duration connect, Duration read, Duration send) {
-    return new RoutePolicy(bodyBuffering, connect, read, send, maxBodyBytes, accessLog,
-        nextUpstream, maxResponseHeadBytes, errorPages);
+    return toBuilder().connectTimeout(connect).readTimeout(read).sendTimeout(send).build();
   }
 
   /** This policy with another body limit (0 for none). */
   public RoutePolicy withMaxBodyBytes(long value) {
-    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, value,
-        accessLog, nextUpstream, maxResponseHeadBytes, errorPages);
+    return toBuilder().maxBodyBytes(value).build();
   }
 
   /** This policy with access-log lines on or off. */
   public RoutePolicy withAccessLog(boolean value) {
-    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        value, nextUpstream, maxResponseHeadBytes, errorPages);
+    return toBuilder().accessLog(value).build();
   }
 
   /** This policy with other retry rules. */
   public RoutePolicy withNextUpstream(NextUpstream value) {
-    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, value, maxResponseHeadBytes, errorPages);
+    return toBuilder().nextUpstream(value).build();
   }
 
   /** This policy with another bound on upstream response heads (0 for the decoder's). */
   public RoutePolicy withMaxResponseHeadBytes(int value) {
-    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, nextUpstream, value, errorPages);
+    return toBuilder().maxResponseHeadBytes(value).build();
   }
 
   /** This policy with other error pages. */
   public RoutePolicy withErrorPages(ErrorPages value) {
-    return new RoutePolicy(bodyBuffering, connectTimeout, readTimeout, sendTimeout, maxBodyBytes,
-        accessLog, nextUpstream, maxResponseHeadBytes, value);
+    return toBuilder().errorPages(value).build();
+  }
+
+  /** A builder holding this policy, to change parts of it. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** A policy built field by field from another ({@link #toBuilder}). */
+  public static final class Builder {
+    private BodyBuffering bodyBuffering;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+    private Duration sendTimeout;
+    private long maxBodyBytes;
+    private boolean accessLog;
+    private NextUpstream nextUpstream;
+    private int maxResponseHeadBytes;
+    private ErrorPages errorPages;
+    private LoadBalance loadBalance;
+
+    private Builder(RoutePolicy from) {
+      this.bodyBuffering = from.bodyBuffering;
+      this.connectTimeout = from.connectTimeout;
+      this.readTimeout = from.readTimeout;
+      this.sendTimeout = from.sendTimeout;
+      this.maxBodyBytes = from.maxBodyBytes;
+      this.accessLog = from.accessLog;
+      this.nextUpstream = from.nextUpstream;
+      this.maxResponseHeadBytes = from.maxResponseHeadBytes;
+      this.errorPages = from.errorPages;
+      this.loadBalance = from.loadBalance;
+    }
+
+    public Builder bodyBuffering(BodyBuffering value) {
+      this.bodyBuffering = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = value;
+      return this;
+    }
+
+    public Builder readTimeout(Duration value) {
+      this.readTimeout = value;
+      return this;
+    }
+
+    public Builder sendTimeout(Duration value) {
+      this.sendTimeout = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(long value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder accessLog(boolean value) {
+      this.accessLog = value;
+      return this;
+    }
+
+    public Builder nextUpstream(NextUpstream value) {
+      this.nextUpstream = value;
+      return this;
+    }
+
+    public Builder maxResponseHeadBytes(int value) {
+      this.maxResponseHeadBytes = value;
+      return this;
+    }
+
+    public Builder errorPages(ErrorPages value) {
+      this.errorPages = value;
+      return this;
+    }
+
+    public Builder loadBalance(LoadBalance value) {
+      this.loadBalance = value;
+      return this;
+    }
+
+    /** The policy; the same checks as the constructor's. */
+    public RoutePolicy build() {
+      return new RoutePolicy(
+          bodyBuffering,
+          connectTimeout,
+          readTimeout,
+          sendTimeout,
+          maxBodyBytes,
+          accessLog,
+          nextUpstream,
+          maxResponseHeadBytes,
+          errorPages,
+          loadBalance);
+    }
   }
 
   private static void requirePositive(String name, Duration value) {

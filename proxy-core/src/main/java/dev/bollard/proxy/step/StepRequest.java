@@ -2,9 +2,11 @@ package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.guard.GuardVerdict;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request as steps see it: the head as received, the host and path in the form routing
@@ -68,5 +70,37 @@ public interface StepRequest {
    */
   default void useBackend(Backend backend) {
     throw new UnsupportedOperationException("this request cannot change its backend");
+  }
+
+  /**
+   * Where the request goes: the backend a step chose ({@link #useBackend}), else its route's;
+   * {@code null} for a request no route serves.
+   */
+  default @Nullable Backend backend() {
+    return null;
+  }
+
+  /**
+   * Sends the request to {@code endpoint} first (sticky sessions, {@code upstream-hash-by}), the
+   * route's balancer ordering the others for retries: from {@code decide}, in the {@link
+   * Phase#BACKEND} phase after any change of backend. An endpoint that is not among the ready
+   * endpoints of the backend the request finally goes to is ignored. Allocates nothing.
+   */
+  default void pinEndpoint(Endpoint endpoint) {
+    throw new UnsupportedOperationException("this request cannot choose its endpoint");
+  }
+
+  /** The endpoint a step pinned the request to ({@link #pinEndpoint}), or {@code null}. */
+  default @Nullable Endpoint pinnedEndpoint() {
+    return null;
+  }
+
+  /**
+   * The endpoint of the latest upstream try: while the response is relayed ({@code fromUpstream},
+   * {@code toClient}), the one that answered; {@code null} when no try was made (an answer of a
+   * step, no ready endpoint).
+   */
+  default @Nullable Endpoint endpoint() {
+    return null;
   }
 }

@@ -2,6 +2,7 @@ package dev.bollard.proxy.upstream;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.RoutingSnapshot;
@@ -83,6 +84,14 @@ final class LoopPool {
   }
 
   List<Endpoint> tryOrder(Backend backend) {
+    return tryOrder(backend, LoadBalance.ROUND_ROBIN, null);
+  }
+
+  /**
+   * The backend's endpoints in the order to try them, each once: {@code pinned} first when it is
+   * one of them, the others (or all) in the order {@code balance} gives.
+   */
+  List<Endpoint> tryOrder(Backend backend, LoadBalance balance, @Nullable Endpoint pinned) {
     List<Endpoint> endpoints = backend.endpoints();
     int n = endpoints.size();
     if (n == 0) {
@@ -91,10 +100,17 @@ final class LoopPool {
     if (n == 1) {
       return endpoints; // nothing to rotate: no per-request list or counter
     }
+    int first = pinned == null ? -1 : endpoints.indexOf(pinned);
     int start = Math.floorMod(nextIndex.merge(backend.id(), 1, Integer::sum) - 1, n);
     List<Endpoint> order = new ArrayList<>(n);
+    if (first >= 0) {
+      order.add(endpoints.get(first));
+    }
     for (int i = 0; i < n; i++) {
-      order.add(endpoints.get((start + i) % n));
+      int at = (start + i) % n;
+      if (at != first) {
+        order.add(endpoints.get(at));
+      }
     }
     return order;
   }

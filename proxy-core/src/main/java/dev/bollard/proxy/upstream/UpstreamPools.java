@@ -2,6 +2,7 @@ package dev.bollard.proxy.upstream;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.UpstreamTls;
 import io.netty.bootstrap.Bootstrap;
@@ -75,6 +76,16 @@ public final class UpstreamPools implements AutoCloseable {
    */
   public List<Endpoint> tryOrder(EventLoop loop, Backend backend) {
     return pool(loop).tryOrder(backend);
+  }
+
+  /**
+   * The backend's endpoints in the order to try them, each once: {@code pinned} first when it is
+   * one of them (a sticky session, {@code upstream-hash-by}), the others in the order {@code
+   * balance} gives on {@code loop}. Call on {@code loop}.
+   */
+  public List<Endpoint> tryOrder(EventLoop loop, Backend backend, LoadBalance balance,
+      @Nullable Endpoint pinned) {
+    return pool(loop).tryOrder(backend, balance, pinned);
   }
 
   /**
