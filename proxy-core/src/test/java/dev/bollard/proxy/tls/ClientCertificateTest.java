@@ -10,6 +10,7 @@ import dev.bollard.proxy.config.TlsSettings;
 import dev.bollard.proxy.handler.RequestTelemetry;
 import dev.bollard.proxy.routing.CurrentRoutes;
 import dev.bollard.proxy.server.ProxyServer;
+import dev.bollard.proxy.testing.ClientPki;
 import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.Snapshots;
 import dev.bollard.proxy.testing.TestBackend;

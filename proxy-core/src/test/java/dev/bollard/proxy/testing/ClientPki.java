@@ -1,4 +1,4 @@
-package dev.bollard.proxy.tls;
+package dev.bollard.proxy.testing;
 
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -27,52 +27,59 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Certificate authorities, client certificates and CRLs generated for client-certificate tests,
  * with the PEM texts an {@code auth-tls-secret} holds ({@code ca.crt}, {@code ca.crl}).
  */
-final class ClientPki {
+public final class ClientPki {
 
   private static final AtomicLong SERIALS = new AtomicLong(1000);
 
   private ClientPki() {}
 
   /** A certificate and its key. */
-  record Issued(X509Certificate certificate, PrivateKey key, KeyPair pair) {
-    String pem() {
+  public record Issued(X509Certificate certificate, PrivateKey key, KeyPair pair) {
+    /** The certificate as PEM. */
+    public String pem() {
       return ClientPki.pem(certificate);
     }
   }
 
   /** A self-signed CA named {@code cn}. */
-  static Issued ca(String cn) {
+  public static Issued ca(String cn) {
     KeyPair pair = keys();
     return sign(new X500Name("CN=" + cn), pair, new X500Name("CN=" + cn), pair.getPrivate(),
         true, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
   }
 
   /** An intermediate CA named {@code cn} issued by {@code issuer}. */
-  static Issued intermediate(String cn, Issued issuer) {
+  public static Issued intermediate(String cn, Issued issuer) {
     KeyPair pair = keys();
     return sign(new X500Name("CN=" + cn), pair, subject(issuer), issuer.key(), true,
         Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
   }
 
   /** A client certificate for {@code dn} issued by {@code issuer}, valid from yesterday on. */
-  static Issued client(String dn, Issued issuer) {
+  public static Issued client(String dn, Issued issuer) {
     return client(dn, issuer, Instant.now().minus(Duration.ofDays(1)),
         Instant.now().plus(Duration.ofDays(30)));
   }
 
   /** A client certificate for {@code dn} issued by {@code issuer}, valid between the two. */
-  static Issued client(String dn, Issued issuer, Instant notBefore, Instant notAfter) {
+  public static Issued client(String dn, Issued issuer, Instant notBefore, Instant notAfter) {
     return sign(new X500Name(dn), keys(), subject(issuer), issuer.key(), false, notBefore,
         notAfter);
   }
 
   /** A CRL of {@code issuer} revoking {@code revoked}, current for a day. */
-  static X509CRL crl(Issued issuer, X509Certificate... revoked) {
+  public static X509CRL crl(Issued issuer, X509Certificate... revoked) {
+    Instant now = Instant.now();
+    return crl(issuer, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)), revoked);
+  }
+
+  /** A CRL of {@code issuer} issued at {@code thisUpdate}, next due at {@code nextUpdate}. */
+  public static X509CRL crl(Issued issuer, Instant thisUpdate, Instant nextUpdate,
+      X509Certificate... revoked) {
     try {
       Instant now = Instant.now();
-      X509v2CRLBuilder builder = new X509v2CRLBuilder(subject(issuer),
-          Date.from(now.minus(Duration.ofMinutes(5))));
-      builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+      X509v2CRLBuilder builder = new X509v2CRLBuilder(subject(issuer), Date.from(thisUpdate));
+      builder.setNextUpdate(Date.from(nextUpdate));
       for (X509Certificate certificate : revoked) {
         builder.addCRLEntry(certificate.getSerialNumber(), Date.from(now.minus(Duration.ofMinutes(1))),
             CRLReason.keyCompromise);
@@ -84,7 +91,7 @@ final class ClientPki {
     }
   }
 
-  static String pem(Object object) {
+  public static String pem(Object object) {
     try {
       StringWriter out = new StringWriter();
       try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
