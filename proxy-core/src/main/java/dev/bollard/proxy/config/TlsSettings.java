@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *     connections are relayed to untouched, chosen by the ClientHello's SNI name before any TLS
  *     termination; empty when off
  * @param clientAuth client certificate authentication ({@code auth-tls-*}): host pattern (an exact
- *     lower-case name or a {@code *.} wildcard, as the Ingress rules name it) to its settings; the
- *     handshake asks for a certificate by SNI name, the route's step checks by the routed host
+ *     lower-case name or a {@code *.} wildcard, as the Ingress rules name it) to its settings,
+ *     compiled into a step of every chain of the host; the handshake asks for a certificate by
+ *     the step of the host the SNI name routes to, the step checks by the routed host
  */
 public record TlsSettings(
     List<TlsBinding> bindings,
@@ -77,22 +78,6 @@ public record TlsSettings(
     return new TlsSettings(bindings, sslRedirect, forceSslRedirect, passthrough, hosts);
   }
 
-  /**
-   * The client certificate settings a handshake naming {@code serverName} (lower case) asks for:
-   * the exact name's, else the {@code *.} wildcard's covering it.
-   */
-  public Optional<ClientAuth> clientAuthFor(String serverName) {
-    if (clientAuth.isEmpty()) {
-      return Optional.empty();
-    }
-    ClientAuth exact = clientAuth.get(serverName);
-    if (exact != null) {
-      return Optional.of(exact);
-    }
-    int dot = serverName.indexOf('.');
-    return dot > 0
-        ? Optional.ofNullable(clientAuth.get("*" + serverName.substring(dot))) : Optional.empty();
-  }
 
   /** The binding for {@code host} (lower case, no port): an exact name first, then a wildcard. */
   public Optional<TlsBinding> bindingFor(String host) {

@@ -77,14 +77,25 @@ public final class ClientCertificate implements RouteStep {
    */
   public static ClientCertificate of(ClientAuth auth) {
     Objects.requireNonNull(auth, "auth");
+    // The routes of one host are compiled one after the other from the same settings: they share
+    // one step (immutable), so its CAs are parsed once per host and snapshot, not per route.
+    ClientCertificate previous = last;
+    if (previous != null && previous.auth == auth) {
+      return previous;
+    }
+    ClientCertificate made;
     try {
       CaBundle bundle = CaBundle.parse(auth.caPem(), auth.crlPem());
       String cn = auth.matchCn();
-      return new ClientCertificate(auth, bundle, cn == null ? null : Pattern.compile(cn));
+      made = new ClientCertificate(auth, bundle, cn == null ? null : Pattern.compile(cn));
     } catch (IllegalArgumentException e) {
-      return new ClientCertificate(auth, null, null);
+      made = new ClientCertificate(auth, null, null);
     }
+    last = made;
+    return made;
   }
+
+  private static volatile @Nullable ClientCertificate last;
 
   /** The settings checked. */
   public ClientAuth auth() {

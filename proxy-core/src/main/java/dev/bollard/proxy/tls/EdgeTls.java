@@ -8,6 +8,8 @@ import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
 import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.step.ClientCertificate;
+import dev.bollard.proxy.step.StepChain;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -316,10 +318,22 @@ public final class EdgeTls {
       return edge.contextFor(hello, routes, clientAuth);
     }
 
-    /** The client-certificate settings a handshake for {@code serverName} asks by, or null. */
+    /**
+     * The client-certificate settings a handshake for {@code serverName} asks by, or null: those
+     * of the host routing picks for that name (an exact host before a wildcard, as for requests),
+     * read from the step its chains carry, so the handshake and the step agree.
+     */
     @Nullable ClientAuth clientAuthFor(String serverName) {
-      ClientAuth auth = routes.table().snapshot().tls().clientAuthFor(serverName).orElse(null);
-      return auth != null && auth.requestsCertificate() ? auth : null;
+      if (routes.table().snapshot().tls().clientAuth().isEmpty()) {
+        return null;
+      }
+      StepChain chain = routes.table().match(serverName, "/").steps();
+      for (int i = 0; i < chain.size(); i++) {
+        if (chain.step(i) instanceof ClientCertificate step) {
+          return step.auth().requestsCertificate() ? step.auth() : null;
+        }
+      }
+      return null;
     }
 
     Handshakes handshakes() {

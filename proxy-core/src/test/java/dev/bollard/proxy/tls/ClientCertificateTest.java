@@ -276,6 +276,30 @@ class ClientCertificateTest {
     }
   }
 
+  @Test
+  void anExactHostBesideAWildcardWithClientCertificatesIsNotAskedForOne() throws Exception {
+    start(auth(ClientAuth.Verify.ON));
+    Backend secureBackend = Snapshots.backend("test/secure:80", secure);
+    Backend openBackend = Snapshots.backend("test/open:80", open);
+    routes.publish(Snapshots.of(Snapshots.host("*.wild.test", secureBackend),
+            Snapshots.host("open.wild.test", openBackend))
+        .withTls(new TlsSettings(List.of(), Map.of(), Set.of())
+            .withClientAuth(Map.of("*.wild.test", auth(ClientAuth.Verify.ON)))));
+    try (TlsClient tls = TlsClient.connectPresenting(server.httpsPort(), "a.wild.test",
+        ALICE.key(), ALICE.certificate())) {
+      assertThat(tls.sentCertificate()).isTrue();
+      assertThat(upstreamHeaders(tls.get("a.wild.test", "/")))
+          .containsEntry("ssl-client-verify", "SUCCESS");
+    }
+    // Routing sends open.wild.test to its own host, which asks for nothing: neither does its
+    // handshake (a browser would otherwise prompt for a certificate).
+    try (TlsClient tls = TlsClient.connectPresenting(server.httpsPort(), "open.wild.test",
+        ALICE.key(), ALICE.certificate())) {
+      assertThat(tls.sentCertificate()).isFalse();
+      assertThat(tls.get("open.wild.test", "/").status()).isEqualTo(200);
+    }
+  }
+
   /** The same bypass {@code GuardOverTlsTest} closes for Basic auth. */
   @ParameterizedTest
   @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})

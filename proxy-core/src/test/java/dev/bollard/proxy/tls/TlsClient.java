@@ -73,6 +73,11 @@ final class TlsClient implements AutoCloseable {
     return (X509Certificate) socket.getSession().getPeerCertificates()[0];
   }
 
+  /** Whether the client presented a certificate in the handshake (the server asked for one). */
+  boolean sentCertificate() {
+    return socket.getSession().getLocalCertificates() != null;
+  }
+
   String protocol() {
     return socket.getSession().getProtocol();
   }
