@@ -31,7 +31,10 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
   /** Set by {@link #lookup} when the SNI name is passed through. */
   private @Nullable Backend relayTo;
   private @Nullable String relayName;
-  /** The SNI name and the client-certificate settings the handshake asks by, set by lookup. */
+  /**
+   * The SNI name and the client-certificate settings the handshake asks by, set by lookup when
+   * some host has client-certificate settings (else nothing is kept: no host's step reads it).
+   */
   private @Nullable String serverName;
   private @Nullable ClientAuth clientAuth;
 
@@ -55,8 +58,10 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
         return ctx.executor().newSucceededFuture(null);
       }
       ctx.channel().attr(EdgeTls.SERVER_NAME).set(serverName);
-      this.serverName = serverName;
-      this.clientAuth = listener.clientAuthFor(serverName);
+      if (listener.anyClientAuth()) {
+        this.serverName = serverName;
+        this.clientAuth = listener.clientAuthFor(serverName);
+      }
     }
     return ctx.executor().newSucceededFuture(listener.contextFor(hello, clientAuth));
   }

@@ -318,15 +318,17 @@ public final class EdgeTls {
       return edge.contextFor(hello, routes, clientAuth);
     }
 
+    /** Whether any host of the current snapshot has client-certificate settings. */
+    boolean anyClientAuth() {
+      return !routes.table().snapshot().tls().clientAuth().isEmpty();
+    }
+
     /**
      * The client-certificate settings a handshake for {@code serverName} asks by, or null: those
      * of the host routing picks for that name (an exact host before a wildcard, as for requests),
      * read from the step its chains carry, so the handshake and the step agree.
      */
     @Nullable ClientAuth clientAuthFor(String serverName) {
-      if (routes.table().snapshot().tls().clientAuth().isEmpty()) {
-        return null;
-      }
       StepChain chain = routes.table().match(serverName, "/").steps();
       for (int i = 0; i < chain.size(); i++) {
         if (chain.step(i) instanceof ClientCertificate step) {
