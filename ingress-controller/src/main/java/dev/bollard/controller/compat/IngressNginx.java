@@ -246,12 +246,33 @@ public final class IngressNginx {
       planned("auth-keepalive-timeout", 17, "external authentication"),
       planned("auth-always-set-cookie", 17, "external authentication"),
       planned("enable-global-auth", 17, "global external authentication"),
-      planned("auth-tls-secret", 17, "client certificate authentication"),
-      planned("auth-tls-verify-depth", 17, "client certificate authentication"),
-      planned("auth-tls-verify-client", 17, "client certificate authentication"),
-      planned("auth-tls-error-page", 17, "client certificate authentication"),
-      planned("auth-tls-pass-certificate-to-upstream", 17, "client certificate authentication"),
-      planned("auth-tls-match-cn", 17, "client certificate authentication"),
+      differs("auth-tls-secret", "shop/backend-tls",
+          "namespace/name of a Secret with ca.crt (and optionally ca.crl: every certificate of"
+              + " the path is checked, as nginx's ssl_crl does); the host's TLS handshakes ask for a"
+              + " client certificate, every route of the host checks it, and the upstream gets"
+              + " ssl-client-verify, ssl-client-subject-dn and ssl-client-issuer-dn (a client's own"
+              + " copies are dropped). Differences: a request whose Host has other client-certificate"
+              + " settings than the SNI name's is answered 421 (nginx: whenever the names differ);"
+              + " plain HTTP requests that are not redirected count as sent without a certificate"
+              + " (nginx does not check them); rules without host and a missing or broken Secret"
+              + " fail closed (503)"),
+      honoured("auth-tls-verify-client", "optional",
+          "on (default), off, optional, optional_no_ca; another value is a problem and on applies")
+          .with("auth-tls-secret", "shop/backend-tls"),
+      honoured("auth-tls-verify-depth", "2",
+          "at most this many intermediate CAs (OpenSSL's count); default 1")
+          .with("auth-tls-secret", "shop/backend-tls"),
+      differs("auth-tls-error-page", "https://shop.example.com/certificate-help",
+          "failed verifications are redirected there (302) instead of answered 400; a path gets a"
+              + " 302 to that path, where nginx redirects internally")
+          .with("auth-tls-secret", "shop/backend-tls"),
+      honoured("auth-tls-pass-certificate-to-upstream", "true",
+          "ssl-client-cert: the client's certificate as URL-escaped PEM")
+          .with("auth-tls-secret", "shop/backend-tls"),
+      differs("auth-tls-match-cn", "CN=(alice|bob)",
+          "the subject DN must contain a match (else 403); an RE2 expression rather than PCRE"
+              + " (one RE2 cannot compile fails closed: 503); must contain CN= as in ingress-nginx")
+          .with("auth-tls-secret", "shop/backend-tls"),
       planned("satisfy", 17, "combining authentication with address rules"),
       // Access control and limits
       differs("whitelist-source-range", "10.0.0.0/8,2001:db8::/32",

@@ -53,7 +53,8 @@ final class AddedNameCertificates {
       }
     });
     return bindings.size() == tls.bindings().size() ? tls
-        : new TlsSettings(bindings, tls.sslRedirect(), tls.forceSslRedirect());
+        : new TlsSettings(bindings, tls.sslRedirect(), tls.forceSslRedirect(), tls.passthrough(),
+            tls.clientAuth());
   }
 
   private @Nullable CertifiedKey certified(TlsBinding binding) {

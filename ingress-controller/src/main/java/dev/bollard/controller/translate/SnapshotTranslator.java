@@ -59,7 +59,8 @@ import org.jspecify.annotations.Nullable;
  * same requests); Exact and regex paths are compared as written. Output is sorted: virtual hosts
  * by pattern, routes by path, then Exact before Prefix before ImplementationSpecific before regex;
  * endpoints by address and port; problems by resource. {@code spec.tls} and the TLS annotations
- * are read by {@link TlsTranslation}, {@code ssl-passthrough} by {@link SslPassthroughTranslation}.
+ * are read by {@link TlsTranslation}, {@code ssl-passthrough} by {@link SslPassthroughTranslation},
+ * the client certificate annotations ({@code auth-tls-*}) by {@link ClientCertAnnotations}.
  */
 public final class SnapshotTranslator {
 
@@ -168,6 +169,7 @@ public final class SnapshotTranslator {
     FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
     features.claimServerSnippets(ours);
     ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
+    ClientCertAnnotations clientCerts = new ClientCertAnnotations(ours, byName, store, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -229,13 +231,14 @@ public final class SnapshotTranslator {
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
                     .map(errorPages::apply).map(upstreams::refuseIfBroken)
+                    .map(route -> clientCerts.apply(route, pattern))
                     .sorted(ROUTE_ORDER).toList())));
     // --enable-ssl-passthrough is a flag: its value reaches translation with the flags' values,
     // which are also the defaults config versions are resolved over.
     Map<String, Backend> passthrough = SslPassthroughTranslation.translate(ours, byName,
         virtualHosts, config.defaults().get(Catalog.ENABLE_SSL_PASSTHROUGH), problems);
     TlsSettings tls = TlsTranslation.translate(ours, store, problems, passthrough.keySet())
-        .withPassthrough(passthrough);
+        .withPassthrough(passthrough).withClientAuth(clientCerts.byHost());
     RoutingSnapshot snapshot = new HostAnnotations(ours, byName, problems)
         .apply(new RoutingSnapshot(0, virtualHosts, defaultBackend).withTls(tls));
     problems.sort(Comparator.comparing(Problem::resource));

@@ -99,6 +99,25 @@ public final class TestCa {
     return new Issued(chain, pair.getPrivate());
   }
 
+  /** This CA's CRL revoking {@code revoked}, current for a day, as {@code ca.crl}. */
+  public String crlPem(X509Certificate... revoked) {
+    try {
+      Instant now = Instant.now();
+      org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.X509v2CRLBuilder(
+          new X500Name(certificate.getSubjectX500Principal().getName()),
+          Date.from(now.minus(Duration.ofMinutes(5))));
+      builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+      for (X509Certificate c : revoked) {
+        builder.addCRLEntry(c.getSerialNumber(), Date.from(now.minus(Duration.ofMinutes(1))),
+            org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+      }
+      return pem(new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
+          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key))));
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** This CA's certificate as {@code ca.crt}. */
   public String certificatePem() {
     return pem(certificate);

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.clientcert.HandshakeCertificate;
 import dev.bollard.proxy.clientip.ProxyProtocolGate;
 import dev.bollard.proxy.clientip.RealIpPolicy;
 import dev.bollard.proxy.config.Backend;
@@ -39,6 +40,7 @@ final class ClientRequest implements StepRequest {
   final InetAddress source;
   final RealIpPolicy realIp;
   private final boolean secure;
+  private final HandshakeCertificate handshake;
   private final StepServices services;
   private @Nullable RequestTarget target;
   private @Nullable Routed routed;
@@ -51,13 +53,15 @@ final class ClientRequest implements StepRequest {
   private @Nullable Endpoint tried;
 
   private ClientRequest(RequestFacts facts, RouteTable table, HttpRequest head,
-      InetAddress source, RealIpPolicy realIp, boolean secure, StepServices services) {
+      InetAddress source, RealIpPolicy realIp, boolean secure, HandshakeCertificate handshake,
+      StepServices services) {
     this.facts = facts;
     this.table = table;
     this.head = head;
     this.source = source;
     this.realIp = realIp;
     this.secure = secure;
+    this.handshake = handshake;
     this.services = services;
   }
 
@@ -75,7 +79,8 @@ final class ClientRequest implements StepRequest {
     EdgeTls.describe(channel, facts);
     facts.requestId(RequestIds.choose(head.headers(), realIp.trusted().contains(source),
         edge.generateRequestId()));
-    return new ClientRequest(facts, table, head, source, realIp, secure, services);
+    return new ClientRequest(facts, table, head, source, realIp, secure,
+        EdgeTls.clientCertificate(channel, secure), services);
   }
 
   /** The route table the request is served with, for its whole life. */
@@ -213,6 +218,11 @@ final class ClientRequest implements StepRequest {
   @Override
   public boolean secure() {
     return secure;
+  }
+
+  @Override
+  public HandshakeCertificate clientCertificate() {
+    return handshake;
   }
 
   @Override

@@ -9,7 +9,7 @@ public enum Phase {
   CHALLENGE,
   /** Redirects that need no credentials (HTTP to HTTPS, permanent and temporal redirects). */
   REDIRECT,
-  /** Client address rules (allow and deny lists). */
+  /** Client certificates of the host ({@code auth-tls-*}), then client address rules (allow and deny lists). */
   ACCESS,
   /** Authentication (Basic auth, external auth). */
   GUARD,

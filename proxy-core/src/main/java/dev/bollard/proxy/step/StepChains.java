@@ -5,6 +5,7 @@ import dev.bollard.proxy.config.AccessRules;
 import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.config.ClientAuth;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteEdge;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
- * global steps (ACME challenge, HTTPS redirect, client rules, guard, header rules, log capture) resolved for its
+ * global steps (ACME challenge, HTTPS redirect, client certificates, client rules, guard, header rules, log capture) resolved for its
  * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
  * and its {@link RoutePolicy} (the global settings, with the error pages of the global {@code
  * custom-http-errors} codes served by the snapshot's default backend, changed by the Ingress's
@@ -70,6 +71,12 @@ public final class StepChains {
     List<RouteStep> steps = new ArrayList<>();
     BasicAuth guard = guard(route, host, settings.auth());
     steps.add(challenge(guard));
+    ClientAuth clientAuth = host == null ? null : snapshot.tls().clientAuth().get(host.hostPattern());
+    if (clientAuth != null) {
+      // The host's, whichever Ingress serves the request (and also where no route does): first of
+      // ACCESS, as nginx refuses a bad certificate before its access phase.
+      steps.add(ClientCertificate.of(clientAuth));
+    }
     if (guard != null) {
       steps.add(guard);
     }

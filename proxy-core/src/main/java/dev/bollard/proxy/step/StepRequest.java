@@ -1,6 +1,7 @@
 package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.clientcert.HandshakeCertificate;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.guard.GuardVerdict;
@@ -46,6 +47,14 @@ public interface StepRequest {
    */
   default boolean clientSecure() {
     return secure();
+  }
+
+  /**
+   * What the connection's TLS handshake established about client certificates (SNI name, the
+   * settings it asked by, the certificate): {@link HandshakeCertificate#PLAIN} on plain HTTP.
+   */
+  default HandshakeCertificate clientCertificate() {
+    return secure() ? HandshakeCertificate.UNNAMED : HandshakeCertificate.PLAIN;
   }
 
   /** The real client address (PROXY protocol, trusted forwarded-for, or the peer). */

@@ -1,6 +1,8 @@
 package dev.bollard.proxy.tls;
 
+import dev.bollard.proxy.clientcert.HandshakeCertificate;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.ClientAuth;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslClientHelloHandler;
@@ -29,6 +31,12 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
   /** Set by {@link #lookup} when the SNI name is passed through. */
   private @Nullable Backend relayTo;
   private @Nullable String relayName;
+  /**
+   * The SNI name and the client-certificate settings the handshake asks by, set by lookup when
+   * some host has client-certificate settings (else nothing is kept: no host's step reads it).
+   */
+  private @Nullable String serverName;
+  private @Nullable ClientAuth clientAuth;
 
   CertificateChooser(EdgeTls.Listener listener) {
     this.listener = listener;
@@ -50,8 +58,12 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
         return ctx.executor().newSucceededFuture(null);
       }
       ctx.channel().attr(EdgeTls.SERVER_NAME).set(serverName);
+      if (listener.anyClientAuth()) {
+        this.serverName = serverName;
+        this.clientAuth = listener.clientAuthFor(serverName);
+      }
     }
-    return ctx.executor().newSucceededFuture(listener.contextFor(hello));
+    return ctx.executor().newSucceededFuture(listener.contextFor(hello, clientAuth));
   }
 
   @Override
@@ -67,6 +79,12 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
       return;
     }
     SslHandler ssl = future.getNow().newHandler(ctx.alloc());
+    if (serverName != null) {
+      // Per connection, read by the step of a host with client-certificate settings: which host's
+      // settings (if any) the handshake asked by, and the certificate, verified on first use.
+      ctx.channel().attr(EdgeTls.CLIENT_CERTIFICATE)
+          .set(HandshakeCertificate.of(serverName, clientAuth, ssl.engine()));
+    }
     ctx.pipeline().replace(this, SSL_STEP, ssl);
     EdgeTls.Handshakes handshakes = listener.handshakes();
     if (handshakes != EdgeTls.Handshakes.NONE) {

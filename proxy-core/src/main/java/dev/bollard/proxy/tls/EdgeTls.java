@@ -1,11 +1,15 @@
 package dev.bollard.proxy.tls;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
+import dev.bollard.proxy.clientcert.HandshakeCertificate;
+import dev.bollard.proxy.config.ClientAuth;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
 import dev.bollard.proxy.guard.Http01Answers;
 import dev.bollard.proxy.routing.CurrentRoutes;
+import dev.bollard.proxy.step.ClientCertificate;
+import dev.bollard.proxy.step.StepChain;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,6 +48,13 @@ public final class EdgeTls {
 
   /** The SNI name the client sent in its ClientHello, for the access log. */
   static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("bollard.tls.sni");
+
+  /**
+   * What the handshake established about client certificates; set on connections with an SNI name
+   * or a certificate request only.
+   */
+  static final AttributeKey<HandshakeCertificate> CLIENT_CERTIFICATE =
+      AttributeKey.valueOf("bollard.tls.client-certificate");
 
   /** No HTTPS listener and no ACME challenges. */
   public static final EdgeTls NONE = builder().build();
@@ -204,8 +215,24 @@ public final class EdgeTls {
     }
   }
 
-  /** The context for a handshake (see the class comment for the order). */
-  SslContext contextFor(ClientHello hello, CurrentRoutes routes) {
+  /**
+   * What the connection's TLS handshake established about client certificates: {@link
+   * HandshakeCertificate#PLAIN} without TLS, {@link HandshakeCertificate#UNNAMED} for a handshake
+   * without SNI that asked for none.
+   */
+  public static HandshakeCertificate clientCertificate(Channel channel, boolean secure) {
+    if (!secure) {
+      return HandshakeCertificate.PLAIN;
+    }
+    HandshakeCertificate established = channel.attr(CLIENT_CERTIFICATE).get();
+    return established != null ? established : HandshakeCertificate.UNNAMED;
+  }
+
+  /**
+   * The context for a handshake (see the class comment for the order), asking for a client
+   * certificate by {@code clientAuth} when not {@code null}.
+   */
+  SslContext contextFor(ClientHello hello, CurrentRoutes routes, @Nullable ClientAuth clientAuth) {
     TlsContexts built = Objects.requireNonNull(contexts, "contexts");
     String host = hello.serverName();
     if (host != null && hello.protocols().contains(TlsContexts.ACME_TLS_1)) {
@@ -216,6 +243,18 @@ public final class EdgeTls {
         } catch (SSLException e) {
           log.warn("TLS-ALPN-01 challenge certificate for {} unusable: {}", host, e.getMessage());
         }
+      }
+    }
+    if (host != null && clientAuth != null) {
+      RoutingSnapshot snapshot = routes.table().snapshot();
+      Default fallback = Objects.requireNonNull(defaultCertificate.get(), "default");
+      SslContext asking = built.askingClients(
+          snapshot, snapshot.tls().bindingFor(host).orElse(null), fallback.certificate(), clientAuth);
+      if (asking == null) {
+        asking = built.askingClients(snapshot, null, fallback.certificate(), clientAuth);
+      }
+      if (asking != null) {
+        return asking;
       }
     }
     if (host != null) {
@@ -275,8 +314,28 @@ public final class EdgeTls {
       return secure ? new HstsHeaders(routes) : null;
     }
 
-    SslContext contextFor(ClientHello hello) {
-      return edge.contextFor(hello, routes);
+    SslContext contextFor(ClientHello hello, @Nullable ClientAuth clientAuth) {
+      return edge.contextFor(hello, routes, clientAuth);
+    }
+
+    /** Whether any host of the current snapshot has client-certificate settings. */
+    boolean anyClientAuth() {
+      return !routes.table().snapshot().tls().clientAuth().isEmpty();
+    }
+
+    /**
+     * The client-certificate settings a handshake for {@code serverName} asks by, or null: those
+     * of the host routing picks for that name (an exact host before a wildcard, as for requests),
+     * read from the step its chains carry, so the handshake and the step agree.
+     */
+    @Nullable ClientAuth clientAuthFor(String serverName) {
+      StepChain chain = routes.table().match(serverName, "/").steps();
+      for (int i = 0; i < chain.size(); i++) {
+        if (chain.step(i) instanceof ClientCertificate step) {
+          return step.auth().requestsCertificate() ? step.auth() : null;
+        }
+      }
+      return null;
     }
 
     Handshakes handshakes() {

@@ -1,5 +1,7 @@
 package dev.bollard.proxy.tls;
 
+import dev.bollard.proxy.clientcert.CaBundle;
+import dev.bollard.proxy.config.ClientAuth;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -49,6 +51,12 @@ final class TlsContexts {
 
   private final SslProvider provider;
   private final ConcurrentHashMap<String, SslContext> bySecretContent = new ConcurrentHashMap<>();
+  /**
+   * Contexts that ask for a client certificate, per certificate (a binding's PEM texts, or the
+   * default {@link CertifiedKey} itself) and CA bundle.
+   */
+  private final ConcurrentHashMap<ClientAuthKey, SslContext> askingClients =
+      new ConcurrentHashMap<>();
   private volatile @Nullable RoutingSnapshot pruned;
 
   TlsContexts(SslProvider provider) {
@@ -100,10 +108,69 @@ final class TlsContexts {
     }
   }
 
+  /**
+   * The context for a binding's certificate (or, for a {@code null} binding or one without a
+   * certificate, {@code fallback}: the default certificate) that asks the client for a certificate
+   * issued by {@code auth}'s CAs, built on first use.
+   *
+   * @return {@code null} when the binding's certificate cannot be used (the caller serves the
+   *     default certificate, asking again) or the CA bundle cannot be read (logged; the caller
+   *     serves a context that asks for nothing, and the host's step refuses the requests)
+   */
+  @Nullable SslContext askingClients(RoutingSnapshot snapshot, @Nullable TlsBinding binding,
+      CertifiedKey fallback, ClientAuth auth) {
+    pruneFor(snapshot);
+    Object certificate = fallback;
+    if (binding != null && binding.chainPem() != null && binding.keyPem() != null) {
+      certificate = binding.chainPem() + '\0' + binding.keyPem();
+    }
+    ClientAuthKey cacheKey = new ClientAuthKey(certificate, auth.caPem());
+    SslContext cached = askingClients.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    CertifiedKey certified = fallback;
+    try {
+      if (certificate instanceof String) {
+        certified = CertifiedKey.parse(binding.chainPem(), binding.keyPem());
+      }
+    } catch (IllegalArgumentException e) {
+      log.warn("Secret {} (Ingress {}): certificate unusable for TLS, serving the default"
+          + " certificate: {}", binding.secret(), binding.source(), e.getMessage());
+      return null;
+    }
+    try {
+      CaBundle bundle = CaBundle.parse(auth.caPem(), null);
+      SslContext built = build(certified, HTTP_1_1, bundle);
+      SslContext raced = askingClients.putIfAbsent(cacheKey, built);
+      return raced != null ? raced : built;
+    } catch (IllegalArgumentException | SSLException e) {
+      log.warn("Secret {} (auth-tls-secret of {}): CA bundle unusable, client certificates are"
+          + " not asked for and the host's requests are refused: {}", auth.secret(), auth.source(),
+          e.getMessage());
+      return null;
+    }
+  }
+
   /** A context for a certificate with one ALPN protocol offered. */
   SslContext build(CertifiedKey certified, String alpn) throws SSLException {
-    return SslContextBuilder.forServer(certified.privateKey(),
-            certified.chain().toArray(new java.security.cert.X509Certificate[0]))
+    return build(certified, alpn, null);
+  }
+
+  /**
+   * A context for a certificate with one ALPN protocol offered, asking the client for a
+   * certificate issued by {@code clientCas} when not {@code null} (optional at the TLS level: the
+   * host's step decides, see {@link DeferredClientTrust}).
+   */
+  private SslContext build(CertifiedKey certified, String alpn, @Nullable CaBundle clientCas)
+      throws SSLException {
+    SslContextBuilder builder = SslContextBuilder.forServer(certified.privateKey(),
+        certified.chain().toArray(new java.security.cert.X509Certificate[0]));
+    if (clientCas != null) {
+      builder.clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL)
+          .trustManager(new DeferredClientTrust(clientCas.certificates()));
+    }
+    return builder
         .sslProvider(provider)
         .protocols(PROTOCOLS)
         .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -127,5 +194,19 @@ final class TlsContexts {
       }
     }
     bySecretContent.keySet().retainAll(live);
+    if (!askingClients.isEmpty()) {
+      Set<String> cas = new HashSet<>();
+      for (ClientAuth auth : snapshot.tls().clientAuth().values()) {
+        cas.add(auth.caPem());
+      }
+      askingClients.keySet().removeIf(key -> !cas.contains(key.caPem())
+          || (key.certificate() instanceof String pem && !live.contains(pem)));
+    }
   }
+
+  /**
+   * A context asking for client certificates: the served certificate (PEM texts, or the default
+   * {@link CertifiedKey}, compared by identity) and the CA bundle asked by.
+   */
+  private record ClientAuthKey(Object certificate, String caPem) {}
 }

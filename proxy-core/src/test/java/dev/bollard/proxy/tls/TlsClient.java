@@ -32,7 +32,23 @@ final class TlsClient implements AutoCloseable {
 
   static TlsClient connectWith(int port, String sni, String[] protocols, String... alpn)
       throws Exception {
-    SSLContext context = TlsProbe.trustAll();
+    return open(TlsProbe.trustAll(), port, sni, protocols, alpn);
+  }
+
+  /**
+   * Connects presenting {@code chain} (leaf first) with {@code key} whenever the server asks for a
+   * certificate, whichever CAs it names (as curl does with {@code --cert}).
+   */
+  static TlsClient connectPresenting(int port, String sni, java.security.PrivateKey key,
+      X509Certificate... chain) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(new javax.net.ssl.KeyManager[] {new Presenting(key, chain)},
+        new javax.net.ssl.TrustManager[] {new TrustAnything()}, null);
+    return open(context, port, sni, new String[] {"TLSv1.3", "TLSv1.2"});
+  }
+
+  private static TlsClient open(SSLContext context, int port, String sni, String[] protocols,
+      String... alpn) throws Exception {
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
     socket.setSoTimeout(5000);
     SSLParameters parameters = socket.getSSLParameters();
@@ -55,6 +71,11 @@ final class TlsClient implements AutoCloseable {
 
   X509Certificate peer() throws Exception {
     return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+  }
+
+  /** Whether the client presented a certificate in the handshake (the server asked for one). */
+  boolean sentCertificate() {
+    return socket.getSession().getLocalCertificates() != null;
   }
 
   String protocol() {
@@ -106,6 +127,80 @@ final class TlsClient implements AutoCloseable {
         throw new IOException("connection closed");
       }
       return out.toString(StandardCharsets.US_ASCII);
+    }
+  }
+
+  /** Sends a GET with extra header lines ({@code "name: value"}) and reads the response. */
+  Response get(String host, String path, String... headers) throws IOException {
+    StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+    for (String header : headers) {
+      head.append(header).append("\r\n");
+    }
+    socket.getOutputStream().write(head.append("\r\n").toString()
+        .getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return Response.read(socket.getInputStream());
+  }
+
+  /** A key manager that always presents one certificate chain. */
+  private static final class Presenting extends javax.net.ssl.X509ExtendedKeyManager {
+    private final java.security.PrivateKey key;
+    private final X509Certificate[] chain;
+
+    Presenting(java.security.PrivateKey key, X509Certificate[] chain) {
+      this.key = key;
+      this.chain = chain;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+      return new String[] {"client"};
+    }
+
+    @Override
+    public String chooseClientAlias(
+        String[] keyType, java.security.Principal[] issuers, Socket socket) {
+      return "client";
+    }
+
+    @Override
+    public String chooseEngineClientAlias(
+        String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+      return "client";
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(
+        String keyType, java.security.Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return chain.clone();
+    }
+
+    @Override
+    public java.security.PrivateKey getPrivateKey(String alias) {
+      return key;
+    }
+  }
+
+  private static final class TrustAnything implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
     }
   }
 

@@ -2,6 +2,7 @@ package dev.bollard.controller.source.cluster;
 
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.controller.translate.AuthPolicies;
+import dev.bollard.controller.translate.ClientCertAnnotations;
 import dev.bollard.controller.translate.EdgeAnnotations;
 import dev.bollard.controller.translate.ErrorPageAnnotations;
 import dev.bollard.controller.translate.UpstreamAnnotations;
@@ -67,6 +68,7 @@ final class IngressReferences {
     }
     AuthPolicies.secretReference(ingress).ifPresent(out::add);
     UpstreamAnnotations.secretReference(ingress).ifPresent(out::add);
+    ClientCertAnnotations.secretReference(ingress).ifPresent(out::add);
     return out;
   }
 
