@@ -168,6 +168,7 @@ public final class SnapshotTranslator {
     FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
     features.claimServerSnippets(ours);
     ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
+    AffinityAnnotations affinity = new AffinityAnnotations(byName, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -228,6 +229,7 @@ public final class SnapshotTranslator {
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
+                    .map(affinity::apply)
                     .map(errorPages::apply).map(upstreams::refuseIfBroken)
                     .sorted(ROUTE_ORDER).toList())));
     // --enable-ssl-passthrough is a flag: its value reaches translation with the flags' values,
