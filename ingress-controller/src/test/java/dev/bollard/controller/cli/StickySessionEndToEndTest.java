@@ -37,13 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * cookie gets one and keeps its backend; the cookie's attributes; forged cookies; endpoints that
  * leave and join (balanced: only the changed endpoints' clients move; persistent: clients stay
  * while their endpoint is ready); an endpoint that goes down, with and without {@code
- * session-cookie-change-on-failure}.
+ * session-cookie-change-on-failure}; a canary on a sticky route, sticky and legacy.
  */
 class StickySessionEndToEndTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final String P = "nginx.ingress.kubernetes.io/";
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path manifests;
   private final List<TestBackend> backends = new ArrayList<>();
@@ -51,7 +51,7 @@ class StickySessionEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    for (String name : List.of("a", "b", "c", "d")) {
+    for (String name : List.of("a", "b", "c", "d", "canary")) {
       backends.add(TestBackend.start(name, TestBackend.echo()));
     }
     publish(List.of(backend("a"), backend("b"), backend("c")));
@@ -258,6 +258,50 @@ class StickySessionEndToEndTest {
     }
   }
 
+  /**
+   * A canary at weight 50 on a sticky route: each client stays where its first request went, main
+   * backend or canary (both are used: 40 clients all on one side has probability 2^-39). With
+   * {@code affinity-canary-behavior: legacy} the canary sets no cookie, and a client with the main
+   * backend's cookie never reaches the canary.
+   */
+  @Test
+  void aClientStaysOnTheCanaryOrTheMainBackendItFirstReached() throws Exception {
+    Set<String> used = new HashSet<>();
+    try (RawHttpConnection c = RawHttpConnection.open(runtime.proxyPort())) {
+      for (int client = 0; client < 40; client++) {
+        RawResponse first = get(c, "with-canary", null);
+        String backend = first.header("x-backend");
+        used.add(backend.equals("canary") ? "canary" : "main");
+        String cookie = cookieOf(first.header("set-cookie"));
+        for (int i = 0; i < 5; i++) {
+          RawResponse again = get(c, "with-canary", cookie);
+          assertThat(again.header("x-backend")).as(cookie).isEqualTo(backend);
+          assertThat(again.header("set-cookie")).isNull();
+        }
+      }
+      assertThat(used).containsExactlyInAnyOrder("canary", "main");
+
+      int canaryAnswers = 0;
+      String mainCookie = null;
+      String mainBackend = null;
+      for (int i = 0; i < 40; i++) {
+        RawResponse r = get(c, "legacy-canary", null);
+        if (r.header("x-backend").equals("canary")) {
+          canaryAnswers++;
+          assertThat(r.header("set-cookie")).as("legacy: the canary is not sticky").isNull();
+        } else if (mainCookie == null) {
+          mainCookie = cookieOf(r.header("set-cookie"));
+          mainBackend = r.header("x-backend");
+        }
+      }
+      assertThat(canaryAnswers).isPositive();
+      assertThat(mainCookie).isNotNull();
+      for (int i = 0; i < 20; i++) {
+        assertThat(get(c, "legacy-canary", mainCookie).header("x-backend")).isEqualTo(mainBackend);
+      }
+    }
+  }
+
   /** {@code count} clients of {@code host}: each one's cookie and the backend that served it. */
   private Map<String, String> clients(String host, int count) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
@@ -343,6 +387,63 @@ class StickySessionEndToEndTest {
               port: %d
           ---
           """.formatted(port, port));
+    }
+    yaml.append("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: canary
+          namespace: shop
+        spec:
+          ports:
+            - name: http
+              port: 80
+              targetPort: http
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: canary-1
+          namespace: shop
+          labels:
+            kubernetes.io/service-name: canary
+        addressType: IPv4
+        endpoints:
+          - addresses: ["127.0.0.1"]
+            conditions:
+              ready: true
+        ports:
+          - name: http
+            port: %d
+        ---
+        """.formatted(backend("canary")));
+    yaml.append(ingress("with-canary", ""));
+    yaml.append(ingress("legacy-canary", P + "affinity-canary-behavior: legacy\n"));
+    for (String host : List.of("with-canary", "legacy-canary")) {
+      yaml.append("""
+          apiVersion: networking.k8s.io/v1
+          kind: Ingress
+          metadata:
+            name: %s-canary
+            namespace: shop
+            annotations:
+              %scanary: "true"
+              %scanary-weight: "50"
+          spec:
+            ingressClassName: bollard
+            rules:
+              - host: %s.localhost
+                http:
+                  paths:
+                    - path: /
+                      pathType: Prefix
+                      backend:
+                        service:
+                          name: canary
+                          port:
+                            number: 80
+          ---
+          """.formatted(host, P, P, host));
     }
     yaml.append(ingress("balanced", ""));
     yaml.append(ingress("persistent", P + "affinity-mode: persistent\n"));
