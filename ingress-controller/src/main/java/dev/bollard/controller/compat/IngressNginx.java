@@ -363,7 +363,8 @@ public final class IngressNginx {
           .with("affinity", "cookie"),
       differs("session-cookie-samesite", "Lax",
           "None, Lax or Strict in any case, written as None, Lax, Strict (ingress-nginx writes"
-              + " the value as given, and leaves SameSite=None in only for exactly None)")
+              + " the value as given, and its conditional-samesite-none check only catches"
+              + " exactly None)")
           .with("affinity", "cookie"),
       honoured("session-cookie-conditional-samesite-none", "true",
           "SameSite=None is left out for the user agents ingress-nginx lists (Chrome 40-69,"
