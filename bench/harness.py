@@ -43,6 +43,11 @@ GUARD_AUTHORIZATION = "Basic cHJldmlldzpwcmV2aWV3"  # preview:preview
 # rewrites the target (/rw/1k reaches the backend as /1k), and a route with retries configured.
 REWRITE_HOST = "rewrite.bench"
 RETRY_HOST = "retry.bench"
+# Issue 16's sticky route (affinity: cookie, balanced). Its clients keep their cookie, as browsers
+# do: the harness asks for one first (sticky_cookie) and wrk sends it on every request, so the run
+# measures the steady state (the cookie read and the ring lookup; no Set-Cookie).
+STICKY_HOST = "sticky.bench"
+STICKY_COOKIE = "{sticky-cookie}"
 
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
@@ -59,6 +64,9 @@ SCENARIOS = {
     "retry-1k-c64": ("/1k", 64, [f"Host: {RETRY_HOST}"],
                      "route with proxy-next-upstream (5xx, 3 tries; nothing fails), 1 KiB, 64 connections",
                      ["bollard"]),
+    "sticky-1k-c64": ("/1k", 64, [f"Host: {STICKY_HOST}", STICKY_COOKIE],
+                      "sticky route (affinity: cookie), clients sending their cookie, 1 KiB, 64 connections",
+                      ["bollard"]),
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
@@ -73,7 +81,8 @@ TLS_SCENARIOS = {"tls-handshake-1k-c64"}
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
          "rewrite-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "retry-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "retry-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "sticky-1k-c64": ("keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -579,6 +588,27 @@ spec:
             name: backend
             port:
               number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: sticky
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/affinity: cookie
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {STICKY_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
 """)
     with open(os.path.join(d, "bench.yaml"), "w") as f:
         f.write(f"""apiVersion: networking.k8s.io/v1
@@ -655,7 +685,7 @@ def run_wrk(port, scenario, duration, load_cpus):
     cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
         "wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--timeout", "5s", "-s", WRK_REPORT]
     for h in headers:
-        cmd += ["-H", h]
+        cmd += ["-H", sticky_cookie(port) if h == STICKY_COOKIE else h]
     cmd.append(f"{'https' if scenario in TLS_SCENARIOS else 'http'}://127.0.0.1:{port}{path}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
@@ -670,6 +700,16 @@ def run_wrk(port, scenario, duration, load_cpus):
                                               "errors_status", "errors_timeout"))
             return r
     raise HarnessError(f"wrk printed no result for {scenario} on port {port}: {proc.stdout} {proc.stderr}")
+
+
+def sticky_cookie(port):
+    """The Cookie header a client of the sticky route sends back: the one its first answer set."""
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/1k", headers={"Host": STICKY_HOST})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        set_cookie = r.headers.get("Set-Cookie")
+    if not set_cookie or not set_cookie.startswith("INGRESSCOOKIE="):
+        raise HarnessError(f"the sticky route on port {port} set no INGRESSCOOKIE: {set_cookie!r}")
+    return "Cookie: " + set_cookie.split(";", 1)[0]
 
 
 def check_tls(target, proc, port, cert_pem, timeout):

@@ -344,18 +344,59 @@ public final class IngressNginx {
       honoured("canary-weight-total", "1000",
           "default 100; a total below 100 counts as 100, as in ingress-nginx's balancer")
           .with("canary", "true").with("canary-weight", "30"),
-      planned("affinity", 16, "session affinity"),
-      planned("affinity-mode", 16, "session affinity"),
-      planned("affinity-canary-behavior", 16, "session affinity"),
-      planned("session-cookie-name", 16, "session affinity"),
-      planned("session-cookie-path", 16, "session affinity"),
-      planned("session-cookie-domain", 16, "session affinity"),
-      planned("session-cookie-expires", 16, "session affinity"),
-      planned("session-cookie-max-age", 16, "session affinity"),
-      planned("session-cookie-secure", 16, "session affinity"),
-      planned("session-cookie-samesite", 16, "session affinity"),
-      planned("session-cookie-conditional-samesite-none", 16, "session affinity"),
-      planned("session-cookie-change-on-failure", 16, "session affinity"),
+      differs("affinity", "cookie",
+          "cookie, the only type: each route of the Ingress keeps a client on one ready endpoint"
+              + " of its backend with a cookie Bollard sets (value key|backend tag, as"
+              + " ingress-nginx's); another value is a problem. Differences: a client's first"
+              + " request goes where the route's balancer sends it and the cookie names the"
+              + " endpoint that answered (ingress-nginx draws a random key first); a cookie whose"
+              + " key is not of Bollard's form (16 or 32 hexadecimal digits) counts as none and"
+              + " gets a fresh one, so an ingress-nginx cookie is replaced once after migrating"),
+      honoured("affinity-mode", "persistent",
+          "balanced (default): the key is a position on the backend's consistent-hash ring, so"
+              + " when endpoints change only the keys of the changed endpoints move; persistent:"
+              + " the cookie names the endpoint (a digest, not its address) and the client stays"
+              + " while it is ready")
+          .with("affinity", "cookie"),
+      differs("affinity-canary-behavior", "legacy",
+          "sticky (default): a client the canary served stays on the canary, one the main"
+              + " backend served stays there whatever the canary rules say (as ingress-nginx's"
+              + " balancer); legacy: the canary's requests read and set no cookie. Difference:"
+              + " read on the main Ingress, with the other affinity annotations (ingress-nginx's"
+              + " code reads it on the canary Ingress; there it is a problem saying to move it)")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-name", "route", "default INGRESSCOOKIE; an HTTP token")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-path", "/shop",
+          "default: the route's path as written; a regex path (use-regex, rewrite-target)"
+              + " without it is a problem, as ingress-nginx requires it there")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-domain", "example.com", "the cookie's Domain attribute")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-expires", "3600",
+          "Expires that many seconds after the response (an HTTP date)")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-max-age", "3600", "Max-Age in seconds")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-secure", "true",
+          "Secure on every cookie; without it, Secure only on requests that arrived over TLS,"
+              + " as in ingress-nginx")
+          .with("affinity", "cookie"),
+      differs("session-cookie-samesite", "Lax",
+          "None, Lax or Strict in any case, written as None, Lax, Strict (ingress-nginx writes"
+              + " the value as given, and its conditional-samesite-none check only catches"
+              + " exactly None)")
+          .with("affinity", "cookie"),
+      honoured("session-cookie-conditional-samesite-none", "true",
+          "SameSite=None is left out for the user agents ingress-nginx lists (Chrome 40-69,"
+              + " iOS 12, Safari on macOS 10.14)")
+          .with("affinity", "cookie").with("session-cookie-samesite", "None"),
+      differs("session-cookie-change-on-failure", "true",
+          "true: when the cookie's endpoint failed and another answered, the cookie moves to"
+              + " that endpoint; false (default): the cookie's endpoint is tried first, then"
+              + " retries follow proxy-next-upstream to the other endpoints, the cookie"
+              + " unchanged (ingress-nginx retries the cookie's endpoint itself)")
+          .with("affinity", "cookie"),
       planned("load-balance", 16, "load-balancing algorithms (Bollard: round-robin)"),
       planned("upstream-hash-by", 16, "load-balancing algorithms (Bollard: round-robin)"),
       planned("upstream-hash-by-subset", 16, "load-balancing algorithms (Bollard: round-robin)"),

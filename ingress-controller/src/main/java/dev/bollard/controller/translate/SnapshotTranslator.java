@@ -170,6 +170,7 @@ public final class SnapshotTranslator {
     features.claimServerSnippets(ours);
     ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
     ClientCertAnnotations clientCerts = new ClientCertAnnotations(ours, byName, store, problems);
+    AffinityAnnotations affinity = new AffinityAnnotations(byName, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -230,6 +231,7 @@ public final class SnapshotTranslator {
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
+                    .map(affinity::apply)
                     .map(errorPages::apply).map(upstreams::refuseIfBroken)
                     .map(route -> clientCerts.apply(route, pattern))
                     .sorted(ROUTE_ORDER).toList())));

@@ -147,33 +147,17 @@ public final class Canary implements RouteStep, RouteFeature {
    * cookie of that name counts, as nginx's {@code $cookie_name}. Scans without allocating.
    */
   static int cookieVerdict(String cookies, String name) {
-    int n = cookies.length();
-    int i = 0;
-    while (i < n) {
-      while (i < n && (cookies.charAt(i) == ' ' || cookies.charAt(i) == '\t'
-          || cookies.charAt(i) == ';')) {
-        i++;
-      }
-      int end = i;
-      while (end < n && cookies.charAt(end) != ';') {
-        end++;
-      }
-      int eq = i + name.length();
-      if (eq < end && cookies.charAt(eq) == '=' && cookies.regionMatches(i, name, 0, name.length())) {
-        int valueEnd = end;
-        while (valueEnd > eq + 1 && cookies.charAt(valueEnd - 1) == ' ') {
-          valueEnd--;
-        }
-        int len = valueEnd - eq - 1;
-        if (len == ALWAYS.length() && cookies.regionMatches(eq + 1, ALWAYS, 0, len)) {
-          return 1;
-        }
-        if (len == NEVER.length() && cookies.regionMatches(eq + 1, NEVER, 0, len)) {
-          return -1;
-        }
-        return 0;
-      }
-      i = end;
+    long found = CookieHeader.find(cookies, name);
+    if (found == CookieHeader.ABSENT) {
+      return 0;
+    }
+    int start = CookieHeader.start(found);
+    int len = CookieHeader.end(found) - start;
+    if (len == ALWAYS.length() && cookies.regionMatches(start, ALWAYS, 0, len)) {
+      return 1;
+    }
+    if (len == NEVER.length() && cookies.regionMatches(start, NEVER, 0, len)) {
+      return -1;
     }
     return 0;
   }

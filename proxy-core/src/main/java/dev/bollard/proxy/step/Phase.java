@@ -22,8 +22,8 @@ public enum Phase {
   /** Upstream response headers captured into the access log (and stripped). */
   CAPTURE,
   /**
-   * The choice of backend (canary): last, so that a request another step answers or refuses
-   * draws no weight.
+   * The choice of backend and endpoint (canary, then sticky sessions): last, so that a request
+   * another step answers or refuses draws no weight.
    */
   BACKEND
 }
