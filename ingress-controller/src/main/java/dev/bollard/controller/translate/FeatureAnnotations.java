@@ -141,6 +141,7 @@ final class FeatureAnnotations {
     CorsAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     features.addAll(SourceRangeAnnotations.parse(source, annotations, problems));
     LimitAnnotations.parse(source, annotations, problems).ifPresent(features::add);
+    LimitAnnotations.parseResponseRate(source, annotations, problems).ifPresent(features::add);
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {
