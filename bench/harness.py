@@ -43,6 +43,11 @@ GUARD_AUTHORIZATION = "Basic cHJldmlldzpwcmV2aWV3"  # preview:preview
 # rewrites the target (/rw/1k reaches the backend as /1k), and a route with retries configured.
 REWRITE_HOST = "rewrite.bench"
 RETRY_HOST = "retry.bench"
+# Hosts of the issue-16 feature-cost routes: an allow-list that admits the load generator
+# (127.0.0.1), and per-client rate limits so high that wrk never meets them (100,000 r/s with a
+# burst of 2,000,000: an 8 s run would need over 350,000 r/s to be refused once).
+ALLOWLIST_HOST = "allowlist.bench"
+RATELIMIT_HOST = "ratelimit.bench"
 
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
@@ -59,6 +64,12 @@ SCENARIOS = {
     "retry-1k-c64": ("/1k", 64, [f"Host: {RETRY_HOST}"],
                      "route with proxy-next-upstream (5xx, 3 tries; nothing fails), 1 KiB, 64 connections",
                      ["bollard"]),
+    "allowlist-1k-c64": ("/1k", 64, [f"Host: {ALLOWLIST_HOST}"],
+                         "route with whitelist-source-range admitting the client, 1 KiB, 64 connections",
+                         ["bollard"]),
+    "ratelimit-1k-c64": ("/1k", 64, [f"Host: {RATELIMIT_HOST}"],
+                         "route with limit-rps under its limit (never refused), 1 KiB, 64 connections",
+                         ["bollard"]),
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
@@ -73,7 +84,9 @@ TLS_SCENARIOS = {"tls-handshake-1k-c64"}
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
          "rewrite-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "retry-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "retry-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "allowlist-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "ratelimit-1k-c64": ("keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -570,6 +583,49 @@ spec:
   ingressClassName: bollard
   rules:
   - host: {RETRY_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: allowlist
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8, 192.168.0.0/16, 127.0.0.1/32"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {ALLOWLIST_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ratelimit
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/limit-rps: "100000"
+    nginx.ingress.kubernetes.io/limit-burst-multiplier: "20"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {RATELIMIT_HOST}
     http:
       paths:
       - path: /
