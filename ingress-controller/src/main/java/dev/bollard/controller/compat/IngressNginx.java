@@ -282,7 +282,8 @@ public final class IngressNginx {
       differs("limit-rate", "256",
           "kilobytes per second of each response body (nginx's limit_rate, per request), with"
               + " nginx's arithmetic (a second's worth leaves at once); paced on the event loop,"
-              + " the upstream read paused while over budget, whatever proxy-buffering says;"
+              + " the upstream read paused while over budget, whatever proxy-buffering says"
+              + " (ingress-nginx documents it as needing proxy-buffering on, not its default);"
               + " bodies Bollard makes itself (errors, error pages) are not paced"),
       differs("limit-rate-after", "512",
           "kilobytes of each response body sent at full speed first (nginx's limit_rate_after);"
