@@ -49,6 +49,12 @@ RETRY_HOST = "retry.bench"
 STICKY_HOST = "sticky.bench"
 STICKY_COOKIE = "{sticky-cookie}"
 
+# Hosts of the issue-16 feature-cost routes: an allow-list that admits the load generator
+# (127.0.0.1), and per-client rate limits so high that wrk never meets them (100,000 r/s with a
+# burst of 2,000,000: an 8 s run would need over 350,000 r/s to be refused once).
+ALLOWLIST_HOST = "allowlist.bench"
+RATELIMIT_HOST = "ratelimit.bench"
+
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
     "keepalive-1k-c64": ("/1k", 64, [], "HTTP/1.1 keep-alive, 1 KiB body, 64 connections", None),
@@ -67,6 +73,12 @@ SCENARIOS = {
     "sticky-1k-c64": ("/1k", 64, [f"Host: {STICKY_HOST}", STICKY_COOKIE],
                       "sticky route (affinity: cookie), clients sending their cookie, 1 KiB, 64 connections",
                       ["bollard"]),
+    "allowlist-1k-c64": ("/1k", 64, [f"Host: {ALLOWLIST_HOST}"],
+                         "route with whitelist-source-range admitting the client, 1 KiB, 64 connections",
+                         ["bollard"]),
+    "ratelimit-1k-c64": ("/1k", 64, [f"Host: {RATELIMIT_HOST}"],
+                         "route with limit-rps under its limit (never refused), 1 KiB, 64 connections",
+                         ["bollard"]),
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
@@ -82,7 +94,9 @@ COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
          "rewrite-1k-c64": ("keepalive-1k-c64", "bollard"),
          "retry-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "sticky-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "sticky-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "allowlist-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "ratelimit-1k-c64": ("keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -579,6 +593,49 @@ spec:
   ingressClassName: bollard
   rules:
   - host: {RETRY_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: allowlist
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8, 192.168.0.0/16, 127.0.0.1/32"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {ALLOWLIST_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ratelimit
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/limit-rps: "100000"
+    nginx.ingress.kubernetes.io/limit-burst-multiplier: "20"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {RATELIMIT_HOST}
     http:
       paths:
       - path: /

@@ -300,8 +300,15 @@ public final class IngressNginx {
           "as limit-rps, per minute; both may be set (both apply). " + LIMIT_ANSWER),
       honoured("limit-burst-multiplier", "3", "default 5; a bad value is reported and 5 applies")
           .with("limit-rps", "5"),
-      planned("limit-rate", 16, "rate limits"),
-      planned("limit-rate-after", 16, "rate limits"),
+      differs("limit-rate", "256",
+          "kilobytes per second of each response body (nginx's limit_rate, per request), with"
+              + " nginx's arithmetic (a second's worth leaves at once); paced on the event loop,"
+              + " the upstream read paused while over budget, whatever proxy-buffering says"
+              + " (ingress-nginx documents it as needing proxy-buffering on, not its default);"
+              + " bodies Bollard makes itself (errors, error pages) are not paced"),
+      differs("limit-rate-after", "512",
+          "kilobytes of each response body sent at full speed first (nginx's limit_rate_after);"
+              + " counts body bytes only (nginx counts the response head too)"),
       honoured("limit-whitelist", "10.0.0.0/8",
           "addresses and CIDRs no limit-* applies to; a bad entry is reported and the"
               + " Ingress gets no limits, as in ingress-nginx")
@@ -430,8 +437,10 @@ public final class IngressNginx {
       honoured("cors-max-age", "600", "default 1728000 seconds")
           .with("enable-cors", "true"),
       // Headers
-      honoured("custom-headers", "custom-headers",
-          "a ConfigMap (name or namespace/name) whose entries are set on responses"),
+      differs("custom-headers", "custom-headers",
+          "a ConfigMap (name or namespace/name) whose entries are set on responses; when it is"
+              + " missing or has a bad header name the Ingress is served without them (ingress-nginx"
+              + " answers 503), unless the config sets bollard-custom-headers-fail-closed: true"),
       // TLS toward clients
       ignored("ssl-ciphers",
           "Bollard offers one modern cipher list on every host; OpenSSL cipher strings are not"
@@ -694,8 +703,11 @@ public final class IngressNginx {
           "on every route whose Ingress has no allowlist-source-range/whitelist-source-range"
               + " annotation; a bad entry refuses the config version"),
       key("skip-access-log-urls", Status.HONOURED, ""),
-      key("limit-rate", Status.PLANNED, "rate limits", 16),
-      key("limit-rate-after", Status.PLANNED, "rate limits", 16),
+      key("limit-rate", Status.HONOURED,
+          "kilobytes per second, as ingress-nginx's template writes it (its documentation says"
+              + " bytes); the default of each route whose Ingress has no limit-rate annotation"),
+      key("limit-rate-after", Status.HONOURED,
+          "kilobytes; the default of each route whose Ingress has no limit-rate-after annotation"),
       key("lua-shared-dicts", Status.IGNORED, "Bollard has no Lua"),
       key("http-redirect-code", Status.IGNORED,
           "Bollard's HTTPS redirect is always 308, ingress-nginx's default"),

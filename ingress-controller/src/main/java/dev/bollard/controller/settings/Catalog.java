@@ -18,6 +18,7 @@ import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.config.LimitStatus;
+import dev.bollard.proxy.config.ResponseRate;
 import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.UserAgentRules;
 import dev.bollard.proxy.headers.HeaderRules;
@@ -338,6 +339,18 @@ public final class Catalog {
       "Status of a request refused by a route's `limit-connections` (nginx's"
           + " `limit_conn_status`); `429` is a common choice.");
 
+  public static final Setting<Integer> LIMIT_RATE = Setting.key("limit-rate", "kilobytes", "0",
+      v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE), PER_REQUEST,
+      "Bandwidth of each response body to the client, in kilobytes (1024 bytes) per second"
+          + " (nginx's `limit_rate`, per request); `0` for none. The annotation of the same name"
+          + " wins on its routes. ingress-nginx's documentation says bytes, but its template adds"
+          + " nginx's `k` to the value, so it is kilobytes there too.");
+
+  public static final Setting<Integer> LIMIT_RATE_AFTER = Setting.key("limit-rate-after",
+      "kilobytes", "0", v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE), PER_REQUEST,
+      "Kilobytes of each response body sent at full speed before `limit-rate` applies (nginx's"
+          + " `limit_rate_after`). The annotation of the same name wins on its routes.");
+
   public static final Setting<Long> CLIENT_BODY_TEMP_SIZE = Setting.key(
       "bollard-client-body-temp-size", "size", "32m", ValueParsers::size, PER_REQUEST,
       "How much the temporary files of all buffered request bodies may hold together; a body"
@@ -541,6 +554,12 @@ public final class Catalog {
           + " directive is a problem. `false` (ingress-nginx's default): each snippet is reported"
           + " and not applied.");
 
+  public static final Setting<Boolean> CUSTOM_HEADERS_FAIL_CLOSED = Setting.key(
+      "bollard-custom-headers-fail-closed", "bool", "false", ValueParsers::bool, PER_REQUEST,
+      "Answer 503 on every route of an Ingress whose `custom-headers` ConfigMap is missing or"
+          + " holds a bad header name, as ingress-nginx does. `false` (Bollard's default) serves"
+          + " those routes without the custom headers; the problem is reported either way.");
+
   /** Every setting in documentation order: the fixed flags first, then the keys. */
   public static final List<Setting<?>> ALL = List.of(
       MANIFESTS, KUBECONFIG, WATCH_NAMESPACE, NAMESPACE, PUBLISH_SERVICE, PUBLISH_STATUS_ADDRESS,
@@ -556,7 +575,8 @@ public final class Catalog {
       LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
-      CUSTOM_HTTP_ERRORS, LIMIT_REQ_STATUS_CODE, LIMIT_CONN_STATUS_CODE,
+      CUSTOM_HTTP_ERRORS, LIMIT_REQ_STATUS_CODE, LIMIT_CONN_STATUS_CODE, LIMIT_RATE,
+      LIMIT_RATE_AFTER,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
       NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL,
@@ -568,7 +588,7 @@ public final class Catalog {
       HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
       WHITELIST_SOURCE_RANGE, DENYLIST_SOURCE_RANGE, BLOCK_CIDRS, BLOCK_USER_AGENTS,
-      ALLOW_SNIPPET_ANNOTATIONS);
+      ALLOW_SNIPPET_ANNOTATIONS, CUSTOM_HEADERS_FAIL_CLOSED);
 
   static {
     Set<String> names = new HashSet<>();
@@ -631,11 +651,13 @@ public final class Catalog {
         .nextUpstream(new NextUpstream(v.get(NEXT_UPSTREAM), v.get(NEXT_UPSTREAM_TRIES),
             v.get(NEXT_UPSTREAM_TIMEOUT), v.get(RETRY_NON_IDEMPOTENT)))
         .allowSnippetAnnotations(v.get(ALLOW_SNIPPET_ANNOTATIONS))
+        .customHeadersFailClosed(v.get(CUSTOM_HEADERS_FAIL_CLOSED))
         .keepAliveRequests(keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS))
         .customHttpErrors(v.get(CUSTOM_HTTP_ERRORS))
         .access(new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
             v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)))
         .limitStatus(new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)))
+        .responseRate(new ResponseRate(v.get(LIMIT_RATE) * 1024L, v.get(LIMIT_RATE_AFTER) * 1024L))
         .build();
   }
 

@@ -6,6 +6,7 @@ import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteEdge;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.headers.HeaderRules;
+import dev.bollard.proxy.step.UpstreamRefused;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ import org.jspecify.annotations.Nullable;
  *       Ingress's namespace, or {@code namespace/name}) whose entries are set on responses.
  * </ul>
  *
- * <p>A bad annotation is reported as a problem and ignored; the Ingress is still served.
+ * <p>A bad annotation is reported as a problem and ignored; the Ingress is still served. Except,
+ * with the config's {@code bollard-custom-headers-fail-closed}, a {@code custom-headers}
+ * ConfigMap that is missing or holds a bad header name: the Ingress's routes then answer 503 (an
+ * {@link UpstreamRefused} step), as ingress-nginx denies such locations.
  */
 public final class EdgeAnnotations {
 
@@ -36,20 +40,26 @@ public final class EdgeAnnotations {
 
   private final ResourceStore store;
   private final List<Problem> problems;
+  private final boolean customHeadersFailClosed;
   private final Map<RouteSource, RouteEdge> bySource = new HashMap<>();
+  /** Ingresses whose routes answer 503 because of their {@code custom-headers}, and why. */
+  private final Map<RouteSource, String> refused = new HashMap<>();
   private @Nullable Map<RouteSource, Ingress> ingresses;
 
-  EdgeAnnotations(ResourceStore store, List<Problem> problems) {
+  EdgeAnnotations(ResourceStore store, List<Problem> problems, boolean customHeadersFailClosed) {
     this.store = store;
     this.problems = problems;
+    this.customHeadersFailClosed = customHeadersFailClosed;
   }
 
   /** The route with its Ingress's edge settings. */
   Route apply(Route route) {
     RouteEdge edge = bySource.computeIfAbsent(route.source(), this::resolve);
-    return edge.equals(RouteEdge.NONE)
+    Route out = edge.equals(RouteEdge.NONE)
         ? route
         : new Route(route.path(), route.backend(), route.source(), route.auth(), edge);
+    String why = refused.get(route.source());
+    return why == null ? out : out.withFeatures(List.of(new UpstreamRefused(why)));
   }
 
   private RouteEdge resolve(RouteSource source) {
@@ -117,20 +127,37 @@ public final class EdgeAnnotations {
     int slash = key.indexOf('/');
     Optional<ConfigMap> map = store.configMap(key.substring(0, slash), key.substring(slash + 1));
     if (map.isEmpty()) {
-      problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
-          "ConfigMap " + key + " does not exist (or is outside the watched namespaces); no"
-              + " custom headers are added. Create it or fix the annotation."));
+      customHeadersFailed(source, "ConfigMap " + key + " does not exist (or is outside the"
+          + " watched namespaces)", "Create it or fix the annotation.");
       return List.of();
     }
     Map<String, String> data = map.get().getData();
     try {
       return HeaderRules.setAll(data == null ? Map.of() : data);
     } catch (IllegalArgumentException e) {
-      problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
-          "ConfigMap " + key + ": " + e.getMessage()
-              + "; no custom headers are added."));
+      customHeadersFailed(source, "ConfigMap " + key + ": " + e.getMessage(),
+          "Fix the ConfigMap.");
       return List.of();
     }
+  }
+
+  /**
+   * The Ingress's {@code custom-headers} cannot be applied ({@code what}): a problem, and with
+   * {@code bollard-custom-headers-fail-closed} its routes answer 503.
+   */
+  private void customHeadersFailed(RouteSource source, String what, String todo) {
+    String effect;
+    if (customHeadersFailClosed) {
+      refused.put(source, "custom-headers of Ingress " + source.namespace() + "/" + source.name()
+          + " cannot be applied");
+      effect = "the Ingress's routes answer 503 (bollard-custom-headers-fail-closed), as with"
+          + " ingress-nginx.";
+    } else {
+      effect = "no custom headers are added; the Ingress is served without them (ingress-nginx"
+          + " would answer 503; bollard-custom-headers-fail-closed: \"true\" does too).";
+    }
+    problems.add(new Problem(source, "metadata.annotations[" + CUSTOM_HEADERS + "]",
+        what + "; " + effect + " " + todo));
   }
 
   private void report(RouteSource source, String annotation, String message) {

@@ -4,6 +4,7 @@ import dev.bollard.controller.translate.SnippetTranslator.Translation;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.RouteSource;
+import dev.bollard.proxy.step.Cors;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,8 +55,9 @@ final class FeatureAnnotations {
   private final Map<List<@Nullable RouteSource>, List<RouteFeature>> byRoute = new HashMap<>();
 
   /** What an Ingress's own annotations give each of its routes, before the host's server snippet. */
-  private record Own(@Nullable Translation location, List<RouteFeature> rest) {
-    static final Own NONE = new Own(null, List.of());
+  private record Own(@Nullable Translation location, @Nullable Cors cors,
+      List<RouteFeature> rest) {
+    static final Own NONE = new Own(null, null, List.of());
   }
 
   /**
@@ -112,9 +114,13 @@ final class FeatureAnnotations {
   private List<RouteFeature> features(@Nullable RouteSource serverOwner, RouteSource source) {
     Own own = bySource.computeIfAbsent(source, this::parse);
     @Nullable Translation server = serverOwner == null ? null : serverSnippet(serverOwner);
-    // Snippets, then the redirects, then the rest: the order of their nginx directives in
-    // ingress-nginx's server and location (a snippet's return runs before permanent-redirect's).
+    // The order of their nginx directives in ingress-nginx's server and location, all in nginx's
+    // rewrite phase: the server snippet's return, then the location's CORS preflight answer
+    // ("if ... return 204"), its snippet's return, permanent-redirect's return, then the rest.
     List<RouteFeature> features = new ArrayList<>(SnippetAnnotations.combine(server, own.location()));
+    if (own.cors() != null) {
+      features.add(server != null && !server.program().isEmpty() ? 1 : 0, own.cors());
+    }
     features.addAll(own.rest());
     return List.copyOf(features);
   }
@@ -138,9 +144,10 @@ final class FeatureAnnotations {
     Translation location = snippets.location(source, annotations);
     List<RouteFeature> features = new ArrayList<>();
     RedirectAnnotations.parse(source, annotations, problems).ifPresent(features::add);
-    CorsAnnotations.parse(source, annotations, problems).ifPresent(features::add);
+    Cors cors = CorsAnnotations.parse(source, annotations, problems).orElse(null);
     features.addAll(SourceRangeAnnotations.parse(source, annotations, problems));
     LimitAnnotations.parse(source, annotations, problems).ifPresent(features::add);
+    LimitAnnotations.parseResponseRate(source, annotations, problems).ifPresent(features::add);
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {
@@ -152,7 +159,7 @@ final class FeatureAnnotations {
         problems.add(refused(source, annotation.key(), value, e.getMessage()));
       }
     }
-    return new Own(location, List.copyOf(features));
+    return new Own(location, cors, List.copyOf(features));
   }
 
   /** The problem of an annotation whose value was refused, saying {@code why}. */

@@ -3,6 +3,7 @@ package dev.bollard.controller.translate;
 import dev.bollard.proxy.clientip.CidrSet;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.step.RateLimit;
+import dev.bollard.proxy.step.ResponseRateLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  * not applied (ingress-nginx reads it as 0), a bad multiplier is the default 5 (as in
  * ingress-nginx), a bad allowlist leaves the Ingress without limits (ingress-nginx refuses the
  * whole rate-limit configuration then).
+ *
+ * <p>{@code limit-rate} and {@code limit-rate-after} (the bandwidth of each response, nginx's
+ * {@code limit_rate} and {@code limit_rate_after}) are read apart: kilobytes (1024 bytes), as
+ * ingress-nginx writes them with nginx's {@code k}; each one the Ingress does not set, or sets to a
+ * bad value (a problem), is the ConfigMap's key of the same name, as in ingress-nginx.
  */
 final class LimitAnnotations {
 
@@ -31,6 +37,11 @@ final class LimitAnnotations {
   static final String BURST_MULTIPLIER = PREFIX + "limit-burst-multiplier";
   static final String ALLOWLIST = PREFIX + "limit-allowlist";
   static final String WHITELIST = PREFIX + "limit-whitelist";
+  static final String RATE = PREFIX + "limit-rate";
+  static final String RATE_AFTER = PREFIX + "limit-rate-after";
+
+  /** The largest {@code limit-rate} or {@code limit-rate-after} accepted, in kilobytes. */
+  static final long MAX_KILOBYTES = Integer.MAX_VALUE;
 
   /** The largest rate or connection count accepted (a burst must fit the bucket). */
   static final int MAX = 100_000;
@@ -79,6 +90,43 @@ final class LimitAnnotations {
       return Optional.empty();
     }
     return Optional.of(new RateLimit(rps, rpm, multiplier, (int) connections, exempt));
+  }
+
+  /**
+   * The Ingress's response bandwidth, if it sets {@code limit-rate} or {@code limit-rate-after}
+   * to a good value; problems for bad values.
+   */
+  static Optional<ResponseRateLimit> parseResponseRate(
+      RouteSource source, Map<String, String> annotations, List<Problem> problems) {
+    long rate = kilobytes(source, annotations, RATE, problems);
+    long after = kilobytes(source, annotations, RATE_AFTER, problems);
+    if (rate < 0 && after < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new ResponseRateLimit(rate < 0 ? -1 : rate * 1024,
+        after < 0 ? -1 : after * 1024));
+  }
+
+  /** The annotation's kilobytes; -1 when it is not set or its value is refused (a problem). */
+  private static long kilobytes(
+      RouteSource source, Map<String, String> annotations, String key, List<Problem> problems) {
+    String value = annotations.get(key);
+    if (value == null) {
+      return -1;
+    }
+    String v = value.strip();
+    boolean digits = !v.isEmpty() && v.length() <= 10;
+    for (int i = 0; digits && i < v.length(); i++) {
+      digits = v.charAt(i) >= '0' && v.charAt(i) <= '9';
+    }
+    if (!digits || Long.parseLong(v) > MAX_KILOBYTES) {
+      problems.add(problem(source, key, value, "expected a whole number of kilobytes from 0"
+          + " (no limit) to " + MAX_KILOBYTES + ", such as 256 (no unit: ingress-nginx adds"
+          + " nginx's k); the ConfigMap's " + key.substring(PREFIX.length()) + " applies"
+          + " instead, as in ingress-nginx. Fix its value."));
+      return -1;
+    }
+    return Long.parseLong(v);
   }
 
   private static Problem problem(RouteSource source, String key, String value, String what) {

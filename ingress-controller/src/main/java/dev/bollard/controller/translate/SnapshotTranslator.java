@@ -119,7 +119,8 @@ public final class SnapshotTranslator {
     Set<Ingress> selected = Collections.newSetFromMap(new IdentityHashMap<>());
     GlobalConfig.Verdict verdict = config.resolve(store, history);
     RoutingSnapshot routes =
-        routes(store, problems, selected, verdict.state().settings().allowSnippetAnnotations());
+        routes(store, problems, selected, verdict.state().settings().allowSnippetAnnotations(),
+            verdict.state().settings().customHeadersFailClosed());
     List<Problem> all = new ArrayList<>(read.problems());
     all.addAll(problems);
     // The global guard's policy refers to a Secret: resolved here, with its problems last.
@@ -131,10 +132,11 @@ public final class SnapshotTranslator {
 
   /**
    * The routes, default backend and TLS of our Ingresses; {@code selected} gets them. Snippet
-   * annotations are translated only with {@code allowSnippets}.
+   * annotations are translated only with {@code allowSnippets}; a broken {@code custom-headers}
+   * refuses the Ingress's routes with {@code customHeadersFailClosed}.
    */
   private RoutingSnapshot routes(ResourceStore store, List<Problem> problems,
-      Set<Ingress> selected, boolean allowSnippets) {
+      Set<Ingress> selected, boolean allowSnippets, boolean customHeadersFailClosed) {
     IngressChecker checker = new IngressChecker(problems);
     RegexAnnotations regex = new RegexAnnotations(problems);
     List<CheckedIngress> ours = new ArrayList<>();
@@ -146,7 +148,7 @@ public final class SnapshotTranslator {
     }
     ours.sort(CheckedIngress.OLDEST_FIRST);
 
-    EdgeAnnotations edges = new EdgeAnnotations(store, problems);
+    EdgeAnnotations edges = new EdgeAnnotations(store, problems, customHeadersFailClosed);
     AuthPolicies auth = new AuthPolicies(store, problems);
     Map<RouteSource, Ingress> byName = new HashMap<>();
     store.ingresses().forEach(i -> byName.put(CheckedIngress.sourceOf(i), i));

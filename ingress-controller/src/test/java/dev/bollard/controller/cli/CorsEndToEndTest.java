@@ -124,6 +124,36 @@ class CorsEndToEndTest {
     assertThat(backend.requests()).isEqualTo(1);
   }
 
+  @Test
+  void aPreflightOverPlainHttpIsAnsweredBeforeTheHttpsRedirect() throws Exception {
+    // ingress-nginx: the CORS block's "if ... return 204" runs in nginx's rewrite phase, before
+    // the HTTPS redirect, which its Lua (rewrite_by_lua) does after the rewrite module.
+    RawResponse preflight = preflight("secure.localhost", "https://app.example.com");
+    assertThat(preflight.status()).isEqualTo(204);
+    assertThat(preflight.header(ALLOW_ORIGIN)).isEqualTo("https://app.example.com");
+    // Other requests, and a preflight from an origin not allowed, are redirected.
+    assertThat(request("GET", "secure.localhost", "https://app.example.com", null).status())
+        .isEqualTo(308);
+    RawResponse other = preflight("secure.localhost", "https://evil.test");
+    assertThat(other.status()).isEqualTo(308);
+    assertThat(other.header(ALLOW_ORIGIN)).isNull();
+    assertThat(backend.requests()).isZero();
+  }
+
+  @Test
+  void aPreflightIsAnsweredBeforeAPermanentRedirect() throws Exception {
+    // ingress-nginx writes the CORS block above the location's "return 301 <url>": both are
+    // rewrite-module directives, run in order, so the preflight gets its 204.
+    RawResponse preflight = preflight("moved.localhost", "https://app.example.com");
+    assertThat(preflight.status()).isEqualTo(204);
+    assertThat(preflight.header(ALLOW_ORIGIN)).isEqualTo("https://app.example.com");
+    RawResponse moved = request("GET", "moved.localhost", "https://app.example.com", null);
+    assertThat(moved.status()).isEqualTo(301);
+    assertThat(moved.header("Location")).isEqualTo("https://new.example.com");
+    assertThat(preflight("moved.localhost", "https://evil.test").status()).isEqualTo(301);
+    assertThat(backend.requests()).isZero();
+  }
+
   private RawResponse preflight(String host, String origin) throws Exception {
     try (RawHttpConnection c = RawHttpConnection.open(runtime.proxyPort())) {
       c.send("OPTIONS /items HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
@@ -204,6 +234,40 @@ class CorsEndToEndTest {
           ingressClassName: bollard
           rules:
             - host: open.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: secure
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/force-ssl-redirect: "true"
+            nginx.ingress.kubernetes.io/enable-cors: "true"
+            nginx.ingress.kubernetes.io/cors-allow-origin: "https://app.example.com"
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: secure.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: moved
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/permanent-redirect: "https://new.example.com"
+            nginx.ingress.kubernetes.io/enable-cors: "true"
+            nginx.ingress.kubernetes.io/cors-allow-origin: "https://app.example.com"
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: moved.localhost
               http:
                 paths:
                   - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}

@@ -7,6 +7,7 @@ import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.RateLimit;
+import dev.bollard.proxy.step.ResponseRateLimit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,34 @@ class LimitTranslationTest {
               .isEqualTo("metadata.annotations[nginx.ingress.kubernetes.io/limit-whitelist]");
           assertThat(list.message()).startsWith("value \"10.0.0.0/33\" refused")
               .contains("none of the Ingress's limits are applied");
+        },
+        rate -> {
+          assertThat(rate.resource()).isEqualTo("Ingress shop/badrate");
+          assertThat(rate.field())
+              .isEqualTo("metadata.annotations[nginx.ingress.kubernetes.io/limit-rate]");
+          assertThat(rate.message()).startsWith("value \"256k\" refused")
+              .contains("kilobytes").contains("the ConfigMap's limit-rate applies instead");
+        },
+        after -> {
+          assertThat(after.resource()).isEqualTo("Ingress shop/badrate");
+          assertThat(after.field())
+              .isEqualTo("metadata.annotations[nginx.ingress.kubernetes.io/limit-rate-after]");
+          assertThat(after.message()).startsWith("value \"-1\" refused")
+              .contains("the ConfigMap's limit-rate-after applies instead");
         });
+    // Both refused: nothing of the Ingress's own, the ConfigMap's values apply.
+    assertThat(featuresOf("badrate.example.com")).containsExactly(List.of());
+  }
+
+  @Test
+  void limitRateAndLimitRateAfterAreKilobytes() {
+    assertThat(featuresOf("bandwidth.example.com"))
+        .containsExactly(List.of(new ResponseRateLimit(256 * 1024, 512 * 1024)));
+  }
+
+  @Test
+  void anAnnotationTheIngressDoesNotSetKeepsTheConfigMapsValue() {
+    assertThat(featuresOf("afteronly.example.com"))
+        .containsExactly(List.of(new ResponseRateLimit(-1, 1024)));
   }
 }

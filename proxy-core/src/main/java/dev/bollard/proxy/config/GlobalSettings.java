@@ -43,6 +43,12 @@ import java.util.List;
  *     limit-req-status-code}, {@code limit-conn-status-code})
  * @param loadBalance how routes spread requests over endpoints ({@code load-balance}); an
  *     Ingress's annotation overrides it
+ * @param responseRate the bandwidth of each response to the client ({@code limit-rate}, {@code
+ *     limit-rate-after}); an Ingress's annotations override it
+ * @param customHeadersFailClosed whether the routes of an Ingress whose {@code custom-headers}
+ *     ConfigMap is missing or bad answer 503, as ingress-nginx's ({@code
+ *     bollard-custom-headers-fail-closed}); else they are served without those headers. Read by
+ *     translation only, the data plane never looks at it
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -61,7 +67,9 @@ public record GlobalSettings(
     ErrorCodes customHttpErrors,
     AccessRules access,
     LimitStatus limitStatus,
-    LoadBalance loadBalance) {
+    LoadBalance loadBalance,
+    ResponseRate responseRate,
+    boolean customHeadersFailClosed) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -87,6 +95,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(access, "access");
     java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     java.util.Objects.requireNonNull(loadBalance, "loadBalance");
+    java.util.Objects.requireNonNull(responseRate, "responseRate");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -112,7 +121,8 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
+        ResponseRate.NONE, false);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -128,7 +138,8 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
+        ResponseRate.NONE, false);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -150,7 +161,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN);
+        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false);
   }
 
   /** These settings with other client rules. */
@@ -240,6 +251,8 @@ public record GlobalSettings(
     private AccessRules access;
     private LimitStatus limitStatus;
     private LoadBalance loadBalance;
+    private ResponseRate responseRate;
+    private boolean customHeadersFailClosed;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -259,6 +272,8 @@ public record GlobalSettings(
       this.access = from.access;
       this.limitStatus = from.limitStatus;
       this.loadBalance = from.loadBalance;
+      this.responseRate = from.responseRate;
+      this.customHeadersFailClosed = from.customHeadersFailClosed;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -346,6 +361,16 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder responseRate(ResponseRate value) {
+      this.responseRate = value;
+      return this;
+    }
+
+    public Builder customHeadersFailClosed(boolean value) {
+      this.customHeadersFailClosed = value;
+      return this;
+    }
+
     /** The settings; the same checks as the constructor's. */
     public GlobalSettings build() {
       return new GlobalSettings(
@@ -365,7 +390,9 @@ public record GlobalSettings(
           customHttpErrors,
           access,
           limitStatus,
-          loadBalance);
+          loadBalance,
+          responseRate,
+          customHeadersFailClosed);
     }
   }
 

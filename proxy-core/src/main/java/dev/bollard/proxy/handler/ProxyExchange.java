@@ -3,6 +3,7 @@ package dev.bollard.proxy.handler;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.NextUpstream;
+import dev.bollard.proxy.config.ResponseRate;
 import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.step.ErrorPages;
@@ -91,6 +92,8 @@ final class ProxyExchange
   private @Nullable UpstreamConnection upstream;
   private @Nullable Endpoint endpoint;
   private @Nullable HttpResponse upstreamResponse;
+  /** Paces the response body to the route's {@code limit-rate}; {@code null} without one. */
+  private @Nullable ResponsePacer pacer;
   /** Whether the upstream read timeout runs (kept by the upstream connection's deadline). */
   private boolean readTimerOn;
   /**
@@ -473,7 +476,24 @@ final class ProxyExchange
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
     request.prepareUpstreamResponse(out);
     clientKeepAlive = !HeaderRewriter.closesConnection(out);
-    client.write(out);
+    ResponseRate rate = policy.responseRate();
+    if (rate.limits()) {
+      pacer = new ResponsePacer(rate, client.channel(), new ResponsePacer.Writer() {
+        @Override
+        public void write(HttpContent part) {
+          writeContent(part);
+        }
+
+        @Override
+        public void drained() {
+          resumeUpstream();
+        }
+      });
+      // The head goes at once, as nginx's: only the body is paced.
+      client.writeAndFlush(out);
+    } else {
+      client.write(out);
+    }
   }
 
   private void onResponseContent(HttpContent content) {
@@ -485,9 +505,44 @@ final class ProxyExchange
       content.release();
       return;
     }
+    ResponsePacer paced = pacer;
+    if (paced != null) {
+      if (paced.offer(content)) {
+        pauseUpstream();
+        if (last) {
+          // The end waits for the budget; the upstream connection need not.
+          finishUpstream();
+          owner.updateClientRead();
+        }
+      }
+      return;
+    }
+    writeContent(content);
+  }
+
+  /**
+   * The upstream's part is over (the response's end arrived): its connection goes back to the pool
+   * when it can serve another request, else it is closed.
+   */
+  private void finishUpstream() {
+    stopTimers();
+    UpstreamConnection conn = upstream;
+    upstream = null;
+    boolean reusable = sending == Sending.SENT && upstreamResponse != null && upstreamKeepAlive;
+    if (conn != null) {
+      if (reusable) {
+        conn.release();
+      } else {
+        conn.discard();
+      }
+    }
+  }
+
+  /** Writes a part of the response body to the client (the last one completes the exchange). */
+  private void writeContent(HttpContent content) {
     request.facts.bytesOut(content.content().readableBytes());
     ChannelFuture written = client.writeAndFlush(content);
-    if (last) {
+    if (content instanceof LastHttpContent) {
       responseComplete(written);
     } else if (!client.channel().isWritable()) {
       pauseUpstream();
@@ -496,19 +551,9 @@ final class ProxyExchange
 
   private void responseComplete(ChannelFuture written) {
     relaying = Relaying.DONE;
-    stopTimers();
-    UpstreamConnection conn = upstream;
-    upstream = null;
     HttpResponse response = upstreamResponse;
-    boolean reusable = sending == Sending.SENT && response != null && upstreamKeepAlive;
+    finishUpstream();
     releasePending();
-    if (conn != null) {
-      if (reusable) {
-        conn.release();
-      } else {
-        conn.discard();
-      }
-    }
     owner.telemetry().completed(request.facts, response != null ? response.status().code() : 502);
     owner.exchangeDone(this, clientKeepAlive && sending != Sending.RECEIVING, written);
   }
@@ -555,17 +600,38 @@ final class ProxyExchange
 
   @Override
   public void clientWritabilityChanged() {
-    UpstreamConnection conn = upstream;
-    if (conn == null || relaying == Relaying.DONE) {
+    if (relaying == Relaying.DONE) {
       return;
     }
-    if (client.channel().isWritable()) {
-      conn.channel().config().setAutoRead(true);
-      if (sending == Sending.SENT) {
-        armReadTimer();
+    boolean writable = client.channel().isWritable();
+    ResponsePacer paced = pacer;
+    if (writable && paced != null) {
+      // Also once the upstream's part is over and only paced parts wait for the client.
+      paced.resume();
+      if (paced.holding() || relaying == Relaying.DONE) {
+        return;
       }
+    }
+    UpstreamConnection conn = upstream;
+    if (conn == null) {
+      return;
+    }
+    if (writable) {
+      resumeUpstream();
     } else {
       pauseUpstream();
+    }
+  }
+
+  /** Reads from the upstream again (the client can take more, and no paced part waits). */
+  private void resumeUpstream() {
+    UpstreamConnection conn = upstream;
+    if (conn == null || relaying == Relaying.DONE || !client.channel().isWritable()) {
+      return;
+    }
+    conn.channel().config().setAutoRead(true);
+    if (sending == Sending.SENT) {
+      armReadTimer();
     }
   }
 
@@ -771,6 +837,11 @@ final class ProxyExchange
   }
 
   private void releasePending() {
+    ResponsePacer paced = pacer;
+    if (paced != null) {
+      pacer = null;
+      paced.close();
+    }
     BufferedBody whole = body;
     if (whole != null) {
       body = null;

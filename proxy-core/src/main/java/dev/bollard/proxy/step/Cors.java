@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * <p>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method})
  * from an allowed origin is answered with 204 and the CORS headers; the upstream never sees it.
  * Phase {@link Phase#REDIRECT}: before the guard, as nginx's {@code if ... return 204} runs in the
- * rewrite phase, before {@code auth_basic}, so a preflight needs no credentials. Any other request
+ * rewrite phase, before {@code auth_basic}, so a preflight needs no credentials; and before the
+ * location's redirects (the translator puts it ahead of a location snippet's program and {@code
+ * permanent-redirect}, and the HTTPS redirect comes last), as ingress-nginx's directives run. Any
+ * other request
  * from an allowed origin gets the headers on its response, the upstream's or the proxy's own.
  *
  * <p>Origins: {@code *} allows every origin and sends {@code Access-Control-Allow-Origin: *} on

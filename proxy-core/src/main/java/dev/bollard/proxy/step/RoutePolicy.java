@@ -4,6 +4,7 @@ import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.NextUpstream;
+import dev.bollard.proxy.config.ResponseRate;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,6 +31,8 @@ import java.util.Objects;
  *     {@code default-backend})
  * @param loadBalance how requests are spread over the backend's endpoints ({@code load-balance});
  *     a step may still pin a request to one ({@link StepRequest#pinEndpoint})
+ * @param responseRate the bandwidth of each response body to the client ({@code limit-rate},
+ *     {@code limit-rate-after})
  */
 public record RoutePolicy(
     BodyBuffering bodyBuffering,
@@ -41,7 +44,8 @@ public record RoutePolicy(
     NextUpstream nextUpstream,
     int maxResponseHeadBytes,
     ErrorPages errorPages,
-    LoadBalance loadBalance) {
+    LoadBalance loadBalance,
+    ResponseRate responseRate) {
 
   /** The policy of a proxy nobody configured ({@link GlobalSettings#DEFAULTS}). */
   public static final RoutePolicy DEFAULTS = of(GlobalSettings.DEFAULTS);
@@ -58,6 +62,7 @@ public record RoutePolicy(
     }
     Objects.requireNonNull(nextUpstream, "nextUpstream");
     Objects.requireNonNull(loadBalance, "loadBalance");
+    Objects.requireNonNull(responseRate, "responseRate");
     if (maxResponseHeadBytes < 0) {
       throw new IllegalArgumentException("maxResponseHeadBytes: " + maxResponseHeadBytes
           + " (expected: >= 0, 0 for the decoder's bound)");
@@ -69,7 +74,7 @@ public record RoutePolicy(
     GlobalSettings.Timeouts t = settings.timeouts();
     return new RoutePolicy(settings.bodyBuffering(), t.connect(), t.read(), t.send(),
         settings.maxBodyBytes(), true, settings.nextUpstream(), 0, ErrorPages.NONE,
-        settings.loadBalance());
+        settings.loadBalance(), settings.responseRate());
   }
 
   /** This policy with another request body policy. */
@@ -124,6 +129,7 @@ public record RoutePolicy(
     private int maxResponseHeadBytes;
     private ErrorPages errorPages;
     private LoadBalance loadBalance;
+    private ResponseRate responseRate;
 
     private Builder(RoutePolicy from) {
       this.bodyBuffering = from.bodyBuffering;
@@ -136,6 +142,7 @@ public record RoutePolicy(
       this.maxResponseHeadBytes = from.maxResponseHeadBytes;
       this.errorPages = from.errorPages;
       this.loadBalance = from.loadBalance;
+      this.responseRate = from.responseRate;
     }
 
     public Builder bodyBuffering(BodyBuffering value) {
@@ -188,6 +195,11 @@ public record RoutePolicy(
       return this;
     }
 
+    public Builder responseRate(ResponseRate value) {
+      this.responseRate = value;
+      return this;
+    }
+
     /** The policy; the same checks as the constructor's. */
     public RoutePolicy build() {
       return new RoutePolicy(
@@ -200,7 +212,8 @@ public record RoutePolicy(
           nextUpstream,
           maxResponseHeadBytes,
           errorPages,
-          loadBalance);
+          loadBalance,
+          responseRate);
     }
   }
 
