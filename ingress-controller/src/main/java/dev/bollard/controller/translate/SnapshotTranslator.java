@@ -6,6 +6,7 @@ import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteSource;
@@ -118,7 +119,7 @@ public final class SnapshotTranslator {
     Set<Ingress> selected = Collections.newSetFromMap(new IdentityHashMap<>());
     GlobalConfig.Verdict verdict = config.resolve(store, history);
     RoutingSnapshot routes =
-        routes(store, problems, selected, verdict.state().settings().allowSnippetAnnotations());
+        routes(store, problems, selected, verdict.state().settings());
     List<Problem> all = new ArrayList<>(read.problems());
     all.addAll(problems);
     // The global guard's policy refers to a Secret: resolved here, with its problems last.
@@ -130,10 +131,12 @@ public final class SnapshotTranslator {
 
   /**
    * The routes, default backend and TLS of our Ingresses; {@code selected} gets them. Snippet
-   * annotations are translated only with {@code allowSnippets}.
+   * annotations are translated only with {@code allow-snippet-annotations}; {@code settings} also
+   * gives the global external authentication.
    */
   private RoutingSnapshot routes(ResourceStore store, List<Problem> problems,
-      Set<Ingress> selected, boolean allowSnippets) {
+      Set<Ingress> selected, GlobalSettings settings) {
+    boolean allowSnippets = settings.allowSnippetAnnotations();
     IngressChecker checker = new IngressChecker(problems);
     RegexAnnotations regex = new RegexAnnotations(problems);
     List<CheckedIngress> ours = new ArrayList<>();
@@ -168,6 +171,8 @@ public final class SnapshotTranslator {
     FeatureAnnotations features = new FeatureAnnotations(byName, problems, allowSnippets);
     features.claimServerSnippets(ours);
     ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
+    ExternalAuthAnnotations externalAuth =
+        new ExternalAuthAnnotations(byName, store, settings, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -228,7 +233,8 @@ public final class SnapshotTranslator {
                 pattern,
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
-                    .map(errorPages::apply).map(upstreams::refuseIfBroken)
+                    .map(errorPages::apply).map(externalAuth::apply)
+                    .map(upstreams::refuseIfBroken)
                     .sorted(ROUTE_ORDER).toList())));
     // --enable-ssl-passthrough is a flag: its value reaches translation with the flags' values,
     // which are also the defaults config versions are resolved over.

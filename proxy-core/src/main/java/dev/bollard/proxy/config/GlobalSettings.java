@@ -43,6 +43,7 @@ import java.util.List;
  *     limit-req-status-code}, {@code limit-conn-status-code})
  * @param loadBalance how routes spread requests over endpoints ({@code load-balance}); an
  *     Ingress's annotation overrides it
+ * @param globalAuth the {@code global-auth-*} keys as written, read by translation only
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -61,7 +62,8 @@ public record GlobalSettings(
     ErrorCodes customHttpErrors,
     AccessRules access,
     LimitStatus limitStatus,
-    LoadBalance loadBalance) {
+    LoadBalance loadBalance,
+    GlobalAuth globalAuth) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -87,6 +89,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(access, "access");
     java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     java.util.Objects.requireNonNull(loadBalance, "loadBalance");
+    java.util.Objects.requireNonNull(globalAuth, "globalAuth");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -112,7 +115,7 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN, GlobalAuth.NONE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -128,7 +131,7 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN, GlobalAuth.NONE);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -150,7 +153,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN);
+        LoadBalance.ROUND_ROBIN, GlobalAuth.NONE);
   }
 
   /** These settings with other client rules. */
@@ -240,6 +243,7 @@ public record GlobalSettings(
     private AccessRules access;
     private LimitStatus limitStatus;
     private LoadBalance loadBalance;
+    private GlobalAuth globalAuth;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -259,6 +263,7 @@ public record GlobalSettings(
       this.access = from.access;
       this.limitStatus = from.limitStatus;
       this.loadBalance = from.loadBalance;
+      this.globalAuth = from.globalAuth;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -346,6 +351,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder globalAuth(GlobalAuth value) {
+      this.globalAuth = value;
+      return this;
+    }
+
     /** The settings; the same checks as the constructor's. */
     public GlobalSettings build() {
       return new GlobalSettings(
@@ -365,7 +375,8 @@ public record GlobalSettings(
           customHttpErrors,
           access,
           limitStatus,
-          loadBalance);
+          loadBalance,
+          globalAuth);
     }
   }
 
