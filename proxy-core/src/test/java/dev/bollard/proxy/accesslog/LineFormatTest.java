@@ -118,7 +118,8 @@ class LineFormatTest {
             + "\"upstream_addr\":\"10.0.0.1:8080\",\"upstream_status\":200,\"namespace\":\"prod\","
             + "\"ingress\":\"web\",\"service\":\"web\",\"service_port\":\"http\","
             + "\"tls_version\":\"\",\"tls_sni\":\"\",\"user_agent\":\"curl/8\","
-            + "\"referer\":\"http://r/\",\"request_completion\":\"OK\",\"user_id\":\"42\","
+            + "\"referer\":\"http://r/\",\"auth_status\":null,\"auth_time\":null,"
+            + "\"request_completion\":\"OK\",\"user_id\":\"42\","
             + "\"captured_status\":\"ok\"}");
   }
 
