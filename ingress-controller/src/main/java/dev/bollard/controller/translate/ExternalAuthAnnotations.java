@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * problem; the rest applies). The {@code auth-keepalive*} annotations need nothing: connections to
  * the auth service are always pooled and kept alive (the table calls them ignored).
  */
-final class ExternalAuthAnnotations {
+public final class ExternalAuthAnnotations {
 
   static final String PREFIX = RedirectAnnotations.PREFIX;
   static final String URL = "auth-url";
@@ -81,6 +81,21 @@ final class ExternalAuthAnnotations {
     this.problems = problems;
   }
 
+  /**
+   * The {@code namespace/name} of the ConfigMap an Ingress's {@code auth-proxy-set-headers}
+   * names (a bare name is in the Ingress's namespace), or empty when it names none.
+   */
+  public static Optional<String> configMapReference(Ingress ingress) {
+    Map<String, String> a = ingress.getMetadata() == null ? null
+        : ingress.getMetadata().getAnnotations();
+    String ref = a == null ? null : a.get(PREFIX + PROXY_SET_HEADERS);
+    if (ref == null || ref.isBlank() || a.get(PREFIX + URL) == null) {
+      return Optional.empty();
+    }
+    String r = ref.strip();
+    return Optional.of(r.contains("/") ? r : ResourceStore.namespaceOf(ingress) + "/" + r);
+  }
+
   /** The route with the external authentication its Ingress (or the ConfigMap) asks for. */
   Route apply(Route route) {
     return route.withFeatures(bySource.computeIfAbsent(route.source(), this::parse));
@@ -104,14 +119,14 @@ final class ExternalAuthAnnotations {
     }
     if (own.containsKey(URL)) {
       try {
-        return List.of(build("Ingress " + source, own, source.namespace(), source));
+        return List.of(build(source.toString(), own, source.namespace(), source));
       } catch (Refused e) {
         problems.add(new Problem(source, "metadata.annotations[" + PREFIX + e.key + "]",
             "value " + FeatureAnnotations.quote(e.value) + " refused: " + e.getMessage()
                 + "; the Ingress's routes answer 503 until it is fixed (failing closed:"
                 + " authentication left out would open them). Fix its value."));
         return List.of(new UpstreamRefused("bad external authentication settings ("
-            + e.key + ") of Ingress " + source));
+            + e.key + ") of " + source));
       }
     }
     GlobalAuth keys = settings.globalAuth();
