@@ -43,6 +43,10 @@ GUARD_AUTHORIZATION = "Basic cHJldmlldzpwcmV2aWV3"  # preview:preview
 # rewrites the target (/rw/1k reaches the backend as /1k), and a route with retries configured.
 REWRITE_HOST = "rewrite.bench"
 RETRY_HOST = "retry.bench"
+# Hosts of the issue-17 external-auth routes: auth-url is the bench backend's empty /auth file
+# (nginx answers 200), asked on every request, or once per client cookie (auth-cache-key).
+EXTAUTH_HOST = "extauth.bench"
+EXTAUTH_CACHED_HOST = "extauth-cached.bench"
 
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
@@ -59,6 +63,12 @@ SCENARIOS = {
     "retry-1k-c64": ("/1k", 64, [f"Host: {RETRY_HOST}"],
                      "route with proxy-next-upstream (5xx, 3 tries; nothing fails), 1 KiB, 64 connections",
                      ["bollard"]),
+    "extauth-1k-c64": ("/1k", 64, [f"Host: {EXTAUTH_HOST}"],
+                       "auth-url route, the auth service asked on every request, 1 KiB, 64 connections",
+                       ["bollard"]),
+    "extauth-cached-1k-c64": ("/1k", 64, [f"Host: {EXTAUTH_CACHED_HOST}", "Cookie: session=bench"],
+                              "auth-url route with auth-cache-key (the decision cached), 1 KiB,"
+                              " 64 connections", ["bollard"]),
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
@@ -73,7 +83,9 @@ TLS_SCENARIOS = {"tls-handshake-1k-c64"}
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
          "rewrite-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "retry-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "retry-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "extauth-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "extauth-cached-1k-c64": ("keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -256,7 +268,7 @@ def java_heap_used_kib(pid):
 def write_backend(work, port, inner_port):
     docroot = os.path.join(work, "www")
     os.makedirs(docroot, exist_ok=True)
-    for name, size in (("1k", 1024), ("64k", 64 * 1024)):
+    for name, size in (("1k", 1024), ("64k", 64 * 1024), ("auth", 0)):
         with open(os.path.join(docroot, name), "wb") as f:
             f.write((b"bollard-bench-" * (size // 14 + 1))[:size])
     conf = os.path.join(work, "backend.conf")
@@ -579,7 +591,29 @@ spec:
             name: backend
             port:
               number: 80
-""")
+""" + "".join(f"""---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {host.split('.')[0]}
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:{backend_port}/auth"
+{cache}spec:
+  ingressClassName: bollard
+  rules:
+  - host: {host}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""" for host, cache in ((EXTAUTH_HOST, ""), (EXTAUTH_CACHED_HOST,
+                    '    nginx.ingress.kubernetes.io/auth-cache-key: "$cookie_session"\n'))))
     with open(os.path.join(d, "bench.yaml"), "w") as f:
         f.write(f"""apiVersion: networking.k8s.io/v1
 kind: IngressClass

@@ -66,10 +66,14 @@ public final class ExternalAuth implements RouteStep, RouteFeature {
   private static final Set<Integer> ADD_HEADER_CODES =
       Set.of(200, 201, 204, 206, 301, 302, 303, 304, 307, 308);
 
-  /** Hop-by-hop and body framing headers, never sent to the auth service. */
+  /**
+   * Hop-by-hop and body framing headers, and those ingress-nginx sets or clears, never sent to the
+   * auth service as the client wrote them ({@code X-Original-URI} and {@code X-Scheme} are set
+   * again with {@code auth-method}).
+   */
   private static final List<String> NOT_SENT = List.of("connection", "keep-alive",
       "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length",
-      "expect", "x-forwarded-proto", "proxy");
+      "expect", "x-forwarded-proto", "proxy", "x-original-uri", "x-scheme");
 
   /**
    * How long answers with some statuses are kept ({@code auth-cache-duration}, nginx's {@code
