@@ -32,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A bad value fails closed, as ingress-nginx's "location denied" does: the Ingress's routes
  * answer 503 ({@link UpstreamRefused}) and a {@link Problem} names the annotation, the value and
- * what to do; authentication left out would open the routes. {@code auth-snippet} is never run (a
- * problem; the rest applies). The {@code auth-keepalive*} annotations need nothing: connections to
- * the auth service are always pooled and kept alive (the table calls them ignored).
+ * what to do; authentication left out would open the routes. {@code auth-snippet} is never run:
+ * the ingress-nginx table refuses it ({@link UnhonouredAnnotations} reports it); the rest
+ * applies. The {@code auth-keepalive*} annotations need nothing: connections to the auth service
+ * are always pooled and kept alive (the table calls them ignored).
  */
 public final class ExternalAuthAnnotations {
 
@@ -49,7 +50,6 @@ public final class ExternalAuthAnnotations {
   static final String CACHE_KEY = "auth-cache-key";
   static final String CACHE_DURATION = "auth-cache-duration";
   static final String ALWAYS_SET_COOKIE = "auth-always-set-cookie";
-  static final String SNIPPET = "auth-snippet";
   static final String ENABLE_GLOBAL = "enable-global-auth";
 
   /** ingress-nginx's accepted methods for {@code auth-method}. */
@@ -112,11 +112,6 @@ public final class ExternalAuthAnnotations {
         own.put(k.substring(PREFIX.length()), v);
       }
     });
-    if (own.containsKey(SNIPPET) && own.containsKey(URL)) {
-      problems.add(new Problem(source, "metadata.annotations[" + PREFIX + SNIPPET + "]",
-          "refused: snippets for the authentication request are never run; the other auth-*"
-              + " annotations apply. Use auth-proxy-set-headers for headers."));
-    }
     if (own.containsKey(URL)) {
       try {
         return List.of(build(source.toString(), own, source.namespace(), source));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
+import dev.bollard.controller.testing.TestCa;
 import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.accesslog.AccessLog;
@@ -23,6 +24,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,9 +35,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +63,9 @@ class ExternalAuthEndToEndTest {
   @TempDir Path logs;
   private TestBackend app;
   private TestBackend auth;
+  /** The same auth service over TLS, reached by name ({@code localhost}). */
+  private TestBackend tlsAuth;
+  private final ConcurrentLinkedQueue<String> serverNames = new ConcurrentLinkedQueue<>();
   private final AtomicInteger authCalls = new AtomicInteger();
   private final ConcurrentLinkedQueue<HttpHeaders> authHeads = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> authMethods = new ConcurrentLinkedQueue<>();
@@ -74,6 +85,24 @@ class ExternalAuthEndToEndTest {
             }
           }
         }));
+    TestCa.Issued certificate = TestCa.root("Auth CA").issue("localhost");
+    SslContext tls = SslContextBuilder.forServer(certificate.key(),
+        certificate.chain().toArray(new X509Certificate[0])).sslProvider(SslProvider.JDK).build();
+    tlsAuth = TestBackend.start("tls-auth", (pipeline, name, requests) -> {
+      SslHandler handler = tls.newHandler(pipeline.channel().alloc());
+      pipeline.addFirst("tls", handler);
+      pipeline.addLast(new HttpObjectAggregator(64 * 1024),
+          new SimpleChannelInboundHandler<FullHttpRequest>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+              if (handler.engine().getSession() instanceof ExtendedSSLSession session) {
+                session.getRequestedServerNames().forEach(n -> serverNames.add(
+                    ((SNIHostName) n).getAsciiName()));
+              }
+              ctx.writeAndFlush(oauth2Proxy(req));
+            }
+          });
+    });
     try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
       closedPort = s.getLocalPort();
     }
@@ -97,6 +126,7 @@ class ExternalAuthEndToEndTest {
     }
     app.close();
     auth.close();
+    tlsAuth.close();
   }
 
   /** What the fake oauth2-proxy answers; {@code null} for no answer at all. */
@@ -183,6 +213,23 @@ class ExternalAuthEndToEndTest {
     Path log = logs.resolve("access.log");
     await().atMost(WAIT).until(() -> Files.exists(log) && Files.readString(log).contains("/orders"));
     assertThat(Files.readString(log)).contains("\"auth_status\":202,\"auth_time\":");
+  }
+
+  @Test
+  void anHttpsAuthServiceIsReachedByNameWithItsServerNameOverOnePooledConnection()
+      throws Exception {
+    try (RawHttpConnection c = RawHttpConnection.open(runtime.proxyPort())) {
+      for (String cookie : new String[] {"valid-alice", "forged", "valid-bob"}) {
+        c.send("GET / HTTP/1.1\r\nHost: tls.localhost\r\nCookie: _oauth2_proxy=" + cookie
+            + "\r\n\r\n");
+        RawResponse r = c.read();
+        assertThat(r.status()).as(cookie).isEqualTo(cookie.equals("forged") ? 401 : 200);
+      }
+    }
+    assertThat(serverNames).as("the server name, on every request").containsExactly(
+        "localhost", "localhost", "localhost");
+    assertThat(tlsAuth.connectionsAccepted()).isEqualTo(1);
+    assertThat(tlsAuth.requests()).isEqualTo(3);
   }
 
   @Test
@@ -386,6 +433,8 @@ class ExternalAuthEndToEndTest {
         "http://127.0.0.1:" + closedPort + "/oauth2/auth")));
     yaml.append(ingress("cached", annotations("auth-url", url + "/oauth2/auth",
         "auth-response-headers", headers, "auth-cache-key", "$host")));
+    yaml.append(ingress("tls", annotations("auth-url",
+        "https://localhost:" + tlsAuth.port() + "/oauth2/auth")));
     yaml.append(ingress("open", ""));
     yaml.append(ingress("optout", annotations("enable-global-auth", "false")));
     return yaml.toString();
