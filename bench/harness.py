@@ -54,6 +54,10 @@ STICKY_COOKIE = "{sticky-cookie}"
 # burst of 2,000,000: an 8 s run would need over 350,000 r/s to be refused once).
 ALLOWLIST_HOST = "allowlist.bench"
 RATELIMIT_HOST = "ratelimit.bench"
+# Hosts of the issue-17 external-auth routes: auth-url is the bench backend's empty /auth file
+# (nginx answers 200), asked on every request, or once per client cookie (auth-cache-key).
+EXTAUTH_HOST = "extauth.bench"
+EXTAUTH_CACHED_HOST = "extauth-cached.bench"
 
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
@@ -79,6 +83,12 @@ SCENARIOS = {
     "ratelimit-1k-c64": ("/1k", 64, [f"Host: {RATELIMIT_HOST}"],
                          "route with limit-rps under its limit (never refused), 1 KiB, 64 connections",
                          ["bollard"]),
+    "extauth-1k-c64": ("/1k", 64, [f"Host: {EXTAUTH_HOST}"],
+                       "auth-url route, the auth service asked on every request, 1 KiB, 64 connections",
+                       ["bollard"]),
+    "extauth-cached-1k-c64": ("/1k", 64, [f"Host: {EXTAUTH_CACHED_HOST}", "Cookie: session=bench"],
+                              "auth-url route with auth-cache-key (the decision cached), 1 KiB,"
+                              " 64 connections", ["bollard"]),
     "keepalive-1k-c1": ("/1k", 1, [], "one keep-alive connection, 1 KiB body (added latency)", None),
     "keepalive-64k-c64": ("/64k", 64, [], "HTTP/1.1 keep-alive, 64 KiB body, 64 connections", None),
     "close-1k-c64": ("/1k", 64, ["Connection: close"], "new connection per request, 1 KiB, 64 at a time", None),
@@ -96,7 +106,9 @@ COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "retry-1k-c64": ("keepalive-1k-c64", "bollard"),
          "sticky-1k-c64": ("keepalive-1k-c64", "bollard"),
          "allowlist-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "ratelimit-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "ratelimit-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "extauth-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "extauth-cached-1k-c64": ("keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -279,7 +291,7 @@ def java_heap_used_kib(pid):
 def write_backend(work, port, inner_port):
     docroot = os.path.join(work, "www")
     os.makedirs(docroot, exist_ok=True)
-    for name, size in (("1k", 1024), ("64k", 64 * 1024)):
+    for name, size in (("1k", 1024), ("64k", 64 * 1024), ("auth", 0)):
         with open(os.path.join(docroot, name), "wb") as f:
             f.write((b"bollard-bench-" * (size // 14 + 1))[:size])
     conf = os.path.join(work, "backend.conf")
@@ -666,7 +678,29 @@ spec:
             name: backend
             port:
               number: 80
-""")
+""" + "".join(f"""---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {host.split('.')[0]}
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:{backend_port}/auth"
+{cache}spec:
+  ingressClassName: bollard
+  rules:
+  - host: {host}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""" for host, cache in ((EXTAUTH_HOST, ""), (EXTAUTH_CACHED_HOST,
+                    '    nginx.ingress.kubernetes.io/auth-cache-key: "$cookie_session"\n'))))
     with open(os.path.join(d, "bench.yaml"), "w") as f:
         f.write(f"""apiVersion: networking.k8s.io/v1
 kind: IngressClass

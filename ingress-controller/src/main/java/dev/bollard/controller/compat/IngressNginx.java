@@ -51,6 +51,9 @@ public final class IngressNginx {
       "Bollard has no ModSecurity/WAF; put a WAF in front of Bollard or in the backend before"
           + " relying on this";
   private static final String HTTPS = "backend-protocol";
+  private static final String AUTH_URL_SAMPLE = "http://auth.example/oauth2/auth";
+  private static final String AUTH_KEEPALIVE = "connections to the auth service are always kept"
+      + " alive and pooled per event loop (idle ones close after --upstream-idle-timeout)";
 
   /** Every annotation, in document order. */
   public static final List<Entry> ANNOTATIONS = List.of(
@@ -211,10 +214,9 @@ public final class IngressNginx {
       // Snippets
       differs("configuration-snippet", "more_set_headers \"X-Snippet: yes\";", SNIPPET),
       differs("server-snippet", "more_set_headers \"X-Server-Snippet: yes\";", SNIPPET),
-      planned("auth-snippet", 17,
-          "goes with auth-url (external authentication): ingress-nginx ignores it without"
-              + " auth-url; it will never be executed, its safe directives translated for the"
-              + " authentication request"),
+      refused("auth-snippet",
+          "never executed (a problem; the other auth-* annotations apply): use"
+              + " auth-proxy-set-headers for headers of the authentication request"),
       refused("stream-snippet",
           "never executed: Bollard proxies no TCP streams, so a stream snippet has nothing to"
               + " translate"),
@@ -231,21 +233,6 @@ public final class IngressNginx {
           .with("auth-type", "basic").with("auth-secret", "basic-auth-map"),
       honoured("auth-realm", "Shop", "the realm of the Basic challenge")
           .with("auth-type", "basic").with("auth-secret", "basic-auth"),
-      planned("auth-url", 17, "external authentication"),
-      planned("auth-method", 17, "external authentication"),
-      planned("auth-signin", 17, "external authentication"),
-      planned("auth-signin-redirect-param", 17, "external authentication"),
-      planned("auth-response-headers", 17, "external authentication"),
-      planned("auth-proxy-set-headers", 17, "external authentication"),
-      planned("auth-request-redirect", 17, "external authentication"),
-      planned("auth-cache-key", 17, "external authentication"),
-      planned("auth-cache-duration", 17, "external authentication"),
-      planned("auth-keepalive", 17, "external authentication"),
-      planned("auth-keepalive-requests", 17, "external authentication"),
-      planned("auth-keepalive-share-vars", 17, "external authentication"),
-      planned("auth-keepalive-timeout", 17, "external authentication"),
-      planned("auth-always-set-cookie", 17, "external authentication"),
-      planned("enable-global-auth", 17, "global external authentication"),
       differs("auth-tls-secret", "shop/backend-tls",
           "namespace/name of a Secret with ca.crt (and optionally ca.crl: every certificate of"
               + " the path is checked, as nginx's ssl_crl does); the host's TLS handshakes ask for a"
@@ -273,6 +260,50 @@ public final class IngressNginx {
           "the subject DN must contain a match (else 403); an RE2 expression rather than PCRE"
               + " (one RE2 cannot compile fails closed: 503); must contain CN= as in ingress-nginx")
           .with("auth-tls-secret", "shop/backend-tls"),
+      differs("auth-url", "http://auth.example/oauth2/auth",
+          "asked before each request over pooled keep-alive connections on the request's event"
+              + " loop, with ingress-nginx's headers and the client's; 2xx passes, 401 and 403 are"
+              + " passed on, anything else (5xx, refused, timeout: proxy-connect-timeout and"
+              + " proxy-read-timeout) is 500, never a pass; a bad value answers 503 (location"
+              + " denied). Also sends X-Forwarded-Host; /robots.txt is answered as by every guard"),
+      honoured("auth-method", "POST", "with X-Original-URI and X-Scheme, as ingress-nginx")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      honoured("auth-signin", "https://login.example/oauth2/start",
+          "302 there on a 401, with rd= the original URL (ingress-nginx's form); nginx variables"
+              + " such as $host and $escaped_request_uri allowed")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      honoured("auth-signin-redirect-param", "next", "")
+          .with("auth-url", AUTH_URL_SAMPLE).with("auth-signin", "https://login.example/start"),
+      honoured("auth-response-headers", "X-Auth-Request-User,X-Auth-Request-Email",
+          "copied from a 2xx answer onto the upstream request; the client's own copies are"
+              + " always removed first")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      honoured("auth-proxy-set-headers", "custom-headers",
+          "a ConfigMap (name or namespace/name) of headers for the auth request; values may hold"
+              + " nginx variables; a missing ConfigMap answers 503 (location denied)")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      honoured("auth-request-redirect", "https://shop.example/", "the X-Auth-Request-Redirect sent")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      differs("auth-cache-key", "$cookie__oauth2_proxy",
+          "the client's Cookie and Authorization are always part of the key, so two users never"
+              + " share a cached answer (ingress-nginx keys by the template alone); answers with"
+              + " Set-Cookie are not cached (as nginx's cache); the auth response's"
+              + " Cache-Control is not read")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      honoured("auth-cache-duration", "200 202 10m, 401 1m",
+          "nginx's proxy_cache_valid entries, comma-separated; 200 202 401 5m by default")
+          .with("auth-url", AUTH_URL_SAMPLE).with("auth-cache-key", "$host"),
+      ignored("auth-keepalive", AUTH_KEEPALIVE),
+      ignored("auth-keepalive-requests", AUTH_KEEPALIVE),
+      ignored("auth-keepalive-share-vars", AUTH_KEEPALIVE),
+      ignored("auth-keepalive-timeout", AUTH_KEEPALIVE),
+      honoured("auth-always-set-cookie", "true",
+          "the auth service's Set-Cookie on every response, 401 and 403 too (without it: on 2xx"
+              + " and redirects, as nginx's add_header)")
+          .with("auth-url", AUTH_URL_SAMPLE),
+      honoured("enable-global-auth", "false",
+          "\"false\" exempts the Ingress from global-auth-url; an Ingress with its own auth-url"
+              + " uses that"),
       planned("satisfy", 17, "combining authentication with address rules"),
       // Access control and limits
       differs("whitelist-source-range", "10.0.0.0/8,2001:db8::/32",
@@ -479,6 +510,8 @@ public final class IngressNginx {
 
   // --- ConfigMap keys of ingress-nginx's controller ConfigMap, in its documentation's order.
 
+  private static final String GLOBAL_AUTH =
+      "as the auth-* annotation of the same name, for the Ingresses global-auth-url covers";
   private static final String NGINX_TUNING = "nginx-internal tuning with no meaning for Bollard";
   private static final String NO_COMPRESSION =
       "Bollard does not compress responses; a backend's compressed response passes through";
@@ -719,16 +752,19 @@ public final class IngressNginx {
       key("syslog-port", Status.IGNORED, ACCESS_LOG_FLAG),
       key("no-tls-redirect-locations", Status.IGNORED,
           "only ACME HTTP-01 challenges are exempt from the HTTPS redirect (the default)"),
-      key("global-auth-url", Status.PLANNED, "global external authentication", 17),
-      key("global-auth-method", Status.PLANNED, "global external authentication", 17),
-      key("global-auth-signin", Status.PLANNED, "global external authentication", 17),
-      key("global-auth-signin-redirect-param", Status.PLANNED,
-          "global external authentication", 17),
-      key("global-auth-response-headers", Status.PLANNED, "global external authentication", 17),
-      key("global-auth-request-redirect", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-url", Status.DIFFERS,
+          "as auth-url, for every Ingress without its own auth-url unless it says"
+              + " enable-global-auth: \"false\"; a bad URL refuses the config version"),
+      key("global-auth-method", Status.HONOURED, GLOBAL_AUTH),
+      key("global-auth-signin", Status.HONOURED, GLOBAL_AUTH),
+      key("global-auth-signin-redirect-param", Status.HONOURED,
+          "as auth-signin-redirect-param"),
+      key("global-auth-response-headers", Status.HONOURED, GLOBAL_AUTH),
+      key("global-auth-request-redirect", Status.HONOURED, GLOBAL_AUTH),
       key("global-auth-snippet", Status.REFUSED, SNIPPET_KEY),
-      key("global-auth-cache-key", Status.PLANNED, "global external authentication", 17),
-      key("global-auth-cache-duration", Status.PLANNED, "global external authentication", 17),
+      key("global-auth-cache-key", Status.DIFFERS,
+          "as auth-cache-key: the client's Cookie and Authorization are always part of the key"),
+      key("global-auth-cache-duration", Status.HONOURED, GLOBAL_AUTH),
       key("no-auth-locations", Status.IGNORED,
           "use bollard-auth-exempt-paths (ACME challenges never ask for credentials)"),
       key("block-cidrs", Status.DIFFERS,

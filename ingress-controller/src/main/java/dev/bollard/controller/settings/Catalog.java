@@ -13,6 +13,7 @@ import dev.bollard.proxy.config.AccessRules;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.ErrorCodes;
+import dev.bollard.proxy.config.GlobalAuth;
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
@@ -23,6 +24,8 @@ import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.UserAgentRules;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
+import dev.bollard.proxy.step.ExternalAuth;
+import dev.bollard.proxy.step.VariableTemplate;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -559,6 +562,46 @@ public final class Catalog {
       "Answer 503 on every route of an Ingress whose `custom-headers` ConfigMap is missing or"
           + " holds a bad header name, as ingress-nginx does. `false` (Bollard's default) serves"
           + " those routes without the custom headers; the problem is reported either way.");
+  public static final Setting<String> GLOBAL_AUTH_URL = Setting.key(
+      "global-auth-url", "URL", "", Catalog::authUrl, PER_REQUEST,
+      "External authentication for every route whose Ingress has no `auth-url` and does not say"
+          + " `enable-global-auth: \"false\"`: the URL of the auth service (`http://` or"
+          + " `https://`, nginx variables allowed), asked before each request as for `auth-url`."
+          + " Empty: none.");
+
+  public static final Setting<String> GLOBAL_AUTH_METHOD = Setting.key(
+      "global-auth-method", "method", "", String::strip, PER_REQUEST,
+      "The method of the global auth request (`auth-method`); `GET` when empty.");
+
+  public static final Setting<String> GLOBAL_AUTH_SIGNIN = Setting.key(
+      "global-auth-signin", "URL", "", String::strip, PER_REQUEST,
+      "Where a 401 of the global auth service sends the client (`auth-signin`), with the original"
+          + " URL in `rd=`.");
+
+  public static final Setting<String> GLOBAL_AUTH_SIGNIN_REDIRECT_PARAM = Setting.key(
+      "global-auth-signin-redirect-param", "name", "", String::strip, PER_REQUEST,
+      "The signin URL's parameter for the original URL (`auth-signin-redirect-param`); `rd` when"
+          + " empty.");
+
+  public static final Setting<String> GLOBAL_AUTH_RESPONSE_HEADERS = Setting.key(
+      "global-auth-response-headers", "header list", "", String::strip, PER_REQUEST,
+      "Comma-separated headers copied from the global auth service's 2xx answer onto the upstream"
+          + " request (`auth-response-headers`); a client's own copies are removed first.");
+
+  public static final Setting<String> GLOBAL_AUTH_REQUEST_REDIRECT = Setting.key(
+      "global-auth-request-redirect", "text", "", String::strip, PER_REQUEST,
+      "The `X-Auth-Request-Redirect` sent to the global auth service (`auth-request-redirect`);"
+          + " the request URI when empty.");
+
+  public static final Setting<String> GLOBAL_AUTH_CACHE_KEY = Setting.key(
+      "global-auth-cache-key", "template", "", String::strip, PER_REQUEST,
+      "Caches the global auth service's answers under this key (`auth-cache-key`); the client's"
+          + " `Cookie` and `Authorization` are always part of the key, so users never share one.");
+
+  public static final Setting<String> GLOBAL_AUTH_CACHE_DURATION = Setting.key(
+      "global-auth-cache-duration", "list", "", String::strip, PER_REQUEST,
+      "How long answers are cached, by status (`auth-cache-duration`, e.g. `200 202 10m, 401"
+          + " 5m`); `200 202 401 5m` when empty.");
 
   /** Every setting in documentation order: the fixed flags first, then the keys. */
   public static final List<Setting<?>> ALL = List.of(
@@ -588,7 +631,9 @@ public final class Catalog {
       HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
       WHITELIST_SOURCE_RANGE, DENYLIST_SOURCE_RANGE, BLOCK_CIDRS, BLOCK_USER_AGENTS,
-      ALLOW_SNIPPET_ANNOTATIONS, CUSTOM_HEADERS_FAIL_CLOSED);
+      ALLOW_SNIPPET_ANNOTATIONS, CUSTOM_HEADERS_FAIL_CLOSED, GLOBAL_AUTH_URL, GLOBAL_AUTH_METHOD,
+      GLOBAL_AUTH_SIGNIN, GLOBAL_AUTH_SIGNIN_REDIRECT_PARAM, GLOBAL_AUTH_RESPONSE_HEADERS,
+      GLOBAL_AUTH_REQUEST_REDIRECT, GLOBAL_AUTH_CACHE_KEY, GLOBAL_AUTH_CACHE_DURATION);
 
   static {
     Set<String> names = new HashSet<>();
@@ -658,7 +703,20 @@ public final class Catalog {
             v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)))
         .limitStatus(new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)))
         .responseRate(new ResponseRate(v.get(LIMIT_RATE) * 1024L, v.get(LIMIT_RATE_AFTER) * 1024L))
+        .globalAuth(new GlobalAuth(v.get(GLOBAL_AUTH_URL), v.get(GLOBAL_AUTH_METHOD),
+            v.get(GLOBAL_AUTH_SIGNIN), v.get(GLOBAL_AUTH_SIGNIN_REDIRECT_PARAM),
+            v.get(GLOBAL_AUTH_RESPONSE_HEADERS), v.get(GLOBAL_AUTH_REQUEST_REDIRECT),
+            v.get(GLOBAL_AUTH_CACHE_KEY), v.get(GLOBAL_AUTH_CACHE_DURATION), ""))
         .build();
+  }
+
+  /** An auth URL: empty, or {@code http(s)://host...} (checked now unless it has variables). */
+  private static String authUrl(String value) {
+    String url = value.strip();
+    if (!url.isEmpty()) {
+      ExternalAuth.builder("global-auth-url", VariableTemplate.parse(url, 0));
+    }
+    return url;
   }
 
   private static CidrSet cidrSet(String value) {

@@ -6,6 +6,7 @@ import dev.bollard.controller.settings.GlobalConfig;
 import dev.bollard.controller.store.ResourceStore;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.BasicAuthPolicy;
+import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteSource;
@@ -119,8 +120,7 @@ public final class SnapshotTranslator {
     Set<Ingress> selected = Collections.newSetFromMap(new IdentityHashMap<>());
     GlobalConfig.Verdict verdict = config.resolve(store, history);
     RoutingSnapshot routes =
-        routes(store, problems, selected, verdict.state().settings().allowSnippetAnnotations(),
-            verdict.state().settings().customHeadersFailClosed());
+        routes(store, problems, selected, verdict.state().settings());
     List<Problem> all = new ArrayList<>(read.problems());
     all.addAll(problems);
     // The global guard's policy refers to a Secret: resolved here, with its problems last.
@@ -132,11 +132,14 @@ public final class SnapshotTranslator {
 
   /**
    * The routes, default backend and TLS of our Ingresses; {@code selected} gets them. Snippet
-   * annotations are translated only with {@code allowSnippets}; a broken {@code custom-headers}
-   * refuses the Ingress's routes with {@code customHeadersFailClosed}.
+   * annotations are translated only with {@code allow-snippet-annotations}; a broken {@code
+   * custom-headers} refuses the Ingress's routes with {@code bollard-custom-headers-fail-closed};
+   * {@code settings} also gives the global external authentication.
    */
   private RoutingSnapshot routes(ResourceStore store, List<Problem> problems,
-      Set<Ingress> selected, boolean allowSnippets, boolean customHeadersFailClosed) {
+      Set<Ingress> selected, GlobalSettings settings) {
+    boolean allowSnippets = settings.allowSnippetAnnotations();
+    boolean customHeadersFailClosed = settings.customHeadersFailClosed();
     IngressChecker checker = new IngressChecker(problems);
     RegexAnnotations regex = new RegexAnnotations(problems);
     List<CheckedIngress> ours = new ArrayList<>();
@@ -173,6 +176,8 @@ public final class SnapshotTranslator {
     ErrorPageAnnotations errorPages = new ErrorPageAnnotations(byName, store, resolver, problems);
     ClientCertAnnotations clientCerts = new ClientCertAnnotations(ours, byName, store, problems);
     AffinityAnnotations affinity = new AffinityAnnotations(byName, problems);
+    ExternalAuthAnnotations externalAuth =
+        new ExternalAuthAnnotations(byName, store, settings, problems);
     Map<String, Map<ClaimKey, Claim>> hosts = new TreeMap<>();
     @Nullable CheckedIngress defaultOwner = null;
     @Nullable Backend defaultBackend = null;
@@ -234,7 +239,8 @@ public final class SnapshotTranslator {
                 claims.values().stream().map(Claim::route).map(edges::apply)
                     .map(route -> features.apply(route, pattern)).map(regex::apply)
                     .map(affinity::apply)
-                    .map(errorPages::apply).map(upstreams::refuseIfBroken)
+                    .map(errorPages::apply).map(externalAuth::apply)
+                    .map(upstreams::refuseIfBroken)
                     .map(route -> clientCerts.apply(route, pattern))
                     .sorted(ROUTE_ORDER).toList())));
     // --enable-ssl-passthrough is a flag: its value reaches translation with the flags' values,

@@ -90,16 +90,16 @@ class MigrateCommandTest {
         "  honoured   kubernetes.io/ingress.class: \"nginx\"",
         "  honoured   auth-secret: \"basic-auth\"",
         "  honoured   auth-type: \"basic\"",
-        "  planned    auth-url: \"https://auth.example.com/check\"",
-        "             not implemented yet (issue 17): external authentication",
-        "             → keep this Ingress on ingress-nginx until the issue is done, or accept"
-            + " losing it",
         "  ignored    enable-opentracing: \"true\"",
         "             Bollard has no tracing module; request ids (X-Request-Id) and the access"
             + " log are its correlation tools",
         "             → remove it, or do what the note says instead; it has no effect",
         "  unknown    rewrite-targt: \"/\"",
         "             → not an ingress-nginx name Bollard knows: check the spelling, or remove it",
+        "  planned    satisfy: \"any\"",
+        "             not implemented yet (issue 17): combining authentication with address rules",
+        "             → keep this Ingress on ingress-nginx until the issue is done, or accept"
+            + " losing it",
         "  honoured   ssl-redirect: \"false\"",
         "  refused    stream-snippet: \"server {…\"",
         "             never executed: Bollard proxies no TCP streams, so a stream"
@@ -119,7 +119,7 @@ class MigrateCommandTest {
     int code = run("migrate", "--manifests", NGINX_STYLE);
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).contains("Ingress tools/grafana\n  planned    auth-url");
+    assertThat(out.toString()).contains("Ingress tools/grafana\n  planned    satisfy");
   }
 
   @Test
@@ -134,10 +134,10 @@ class MigrateCommandTest {
     JsonNode storefront = json.get("ingresses").get(1);
     assertThat(storefront.get("name").asString()).isEqualTo("shop/storefront");
     JsonNode planned = find(storefront.get("annotations"),
-        "nginx.ingress.kubernetes.io/auth-url");
+        "nginx.ingress.kubernetes.io/satisfy");
     assertThat(planned.get("outcome").asString()).isEqualTo("planned");
     assertThat(planned.get("issue").asInt()).isEqualTo(17);
-    assertThat(planned.get("value").asString()).isEqualTo("https://auth.example.com/check");
+    assertThat(planned.get("value").asString()).isEqualTo("any");
     JsonNode api = json.get("ingresses").get(0);
     assertThat(find(api.get("annotations"), "nginx.ingress.kubernetes.io/x-forwarded-prefix")
         .get("problems").get(0).asString()).startsWith("value \"bad value!\" refused");
@@ -243,7 +243,7 @@ class MigrateCommandTest {
       assertThat(err.toString()).isEmpty();
       assertThat(code).isEqualTo(1);
       assertThat(out.toString()).contains("Ingress shop/storefront\n", "Ingress shop/api\n",
-          "  planned    auth-url: \"https://auth.example.com/check\"", "  honoured   proxy-body-size: \"8m\"");
+          "  planned    satisfy: \"any\"", "  honoured   proxy-body-size: \"8m\"");
     } finally {
       server.destroy();
     }

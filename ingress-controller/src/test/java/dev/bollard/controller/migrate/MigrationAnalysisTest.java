@@ -57,9 +57,9 @@ class MigrationAnalysisTest {
 
   @Test
   void theTablesOwnIgnoredProblemIsNotRepeatedButOtherProblemsAreKept() {
-    String planned = P + "auth-url";
+    String planned = P + "satisfy";
     MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
-        ingress(Map.of(planned, "https://auth.example.com/check", "bollard.dev/request-headers", "frob",
+        ingress(Map.of(planned, "any", "bollard.dev/request-headers", "frob",
             "cert-manager.io/cluster-issuer", "le")),
         List.of(about(planned, IngressNginx.ignoredMessage(planned).orElseThrow()),
             about("bollard.dev/request-headers", "bad rule; the annotation is ignored"),

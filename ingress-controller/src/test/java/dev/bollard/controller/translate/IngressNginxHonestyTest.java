@@ -38,12 +38,14 @@ class IngressNginxHonestyTest {
   /**
    * The settings under which every annotation the table calls applied applies: the opt-ins that
    * ingress-nginx also asks for ({@code --enable-ssl-passthrough}, {@code
-   * allow-snippet-annotations: "true"}); the table's notes say that they are needed.
+   * allow-snippet-annotations: "true"}); the table's notes say that they are needed. A
+   * {@code global-auth-url}, so that {@code enable-global-auth: "false"} has something to turn off.
    */
   private static final GlobalConfig OPT_INS = new GlobalConfig(
       new ConfigFamily("default", ConfigFamily.DEFAULT_NAME), -1,
       SettingValues.DEFAULTS.with(Catalog.ENABLE_SSL_PASSTHROUGH, true)
-          .with(Catalog.ALLOW_SNIPPET_ANNOTATIONS, true));
+          .with(Catalog.ALLOW_SNIPPET_ANNOTATIONS, true)
+          .with(Catalog.GLOBAL_AUTH_URL, "http://global-auth.example/oauth2/auth"));
 
   @TestFactory
   Stream<DynamicTest> everyAppliedAnnotationChangesTheTranslation() {

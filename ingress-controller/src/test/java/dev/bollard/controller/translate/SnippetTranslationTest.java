@@ -109,7 +109,8 @@ class SnippetTranslationTest {
             + " directive proxy_pass is not translated"),
         neighbour -> assertThat(neighbour).startsWith("ignored for host headers.example.com"),
         // The snippets Bollard cannot translate at all are reported by the ingress-nginx table.
-        auth -> assertThat(auth).startsWith("ignored: not implemented yet (planned in issue 17)"),
+        auth -> assertThat(auth).startsWith("ignored: refused: never executed")
+            .contains("auth-proxy-set-headers"),
         modsec -> assertThat(modsec).startsWith("ignored: refused: never executed")
             .contains("ModSecurity"),
         stream -> assertThat(stream).startsWith("ignored: refused: never executed")

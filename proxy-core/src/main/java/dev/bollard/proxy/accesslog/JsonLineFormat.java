@@ -20,7 +20,7 @@ final class JsonLineFormat implements LineFormat {
           "protocol", "status", "bytes_in", "bytes_out", "request_time", "upstream_connect_time",
           "upstream_header_time", "upstream_response_time", "upstream_addr", "upstream_status",
           "namespace", "ingress", "service", "service_port", "tls_version", "tls_sni",
-          "user_agent", "referer", "request_completion");
+          "user_agent", "referer", "auth_status", "auth_time", "request_completion");
 
   private static final Set<String> FIXED = Set.copyOf(FIELDS);
   private static final int MAX_NAME_LENGTH = 256;
@@ -52,7 +52,9 @@ final class JsonLineFormat implements LineFormat {
   private static final byte[] TLS_SNI = open("\",", "tls_sni", true);
   private static final byte[] USER_AGENT = open("\",", "user_agent", true);
   private static final byte[] REFERER = open("\",", "referer", true);
-  private static final byte[] REQUEST_COMPLETION = open("\",", "request_completion", true);
+  private static final byte[] REQUEST_COMPLETION = open(",", "request_completion", true);
+  private static final byte[] AUTH_STATUS = open("\",", "auth_status", false);
+  private static final byte[] AUTH_TIME = open(",", "auth_time", false);
   private static final byte[] NULL = ascii("null");
   private static final byte[] NEXT_NAME = ascii("\",\"");
   private static final byte[] NAME_END = ascii("\":\"");
@@ -129,6 +131,13 @@ final class JsonLineFormat implements LineFormat {
     header(f, HttpHeaderNames.USER_AGENT, out);
     out.raw(REFERER);
     header(f, HttpHeaderNames.REFERER, out);
+    out.raw(AUTH_STATUS);
+    if (f.authStatus() < 0) {
+      out.raw(NULL);
+    } else {
+      out.rawDecimal(f.authStatus());
+    }
+    time(out, AUTH_TIME, f.authNanos());
     out.raw(REQUEST_COMPLETION);
     out.value(LineFormat.completion(f));
     List<String> c = f.capturedTriplets();

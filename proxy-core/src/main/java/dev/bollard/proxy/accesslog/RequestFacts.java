@@ -41,6 +41,8 @@ public final class RequestFacts {
   private String sni = "";
   private String upstreamAddress = "";
   private int upstreamStatus = -1;
+  private int authStatus = -1;
+  private long authNanos = -1;
   private long upstreamStartNanos = UNSET;
   private long upstreamConnectedNanos = UNSET;
   private long upstreamHeaderNanos = UNSET;
@@ -105,6 +107,15 @@ public final class RequestFacts {
   /** The authenticated (Basic) user name, like nginx's {@code $remote_user}. */
   public void user(@Nullable String name) {
     this.user = name;
+  }
+
+  /**
+   * What the external authentication service answered ({@code auth_status}: its status, 502/504
+   * when it failed or timed out) and how long it took ({@code auth_time}; 0 for a cached answer).
+   */
+  public void auth(int status, long nanos) {
+    this.authStatus = status;
+    this.authNanos = nanos;
   }
 
   /** The real client address (PROXY protocol source, trusted forwarded-for, or the peer). */
@@ -379,6 +390,16 @@ public final class RequestFacts {
 
   int upstreamStatus() {
     return upstreamStatus;
+  }
+
+  /** The external authentication status, or -1 when no auth request was made. */
+  public int authStatus() {
+    return authStatus;
+  }
+
+  /** How long the external authentication took in nanoseconds, or -1. */
+  long authNanos() {
+    return authNanos;
   }
 
   /** The status the client got (0 before completion). */

@@ -61,6 +61,12 @@ final class TextLineFormat implements LineFormat {
               out.pieceDecimal(f.upstreamStatus());
             }
           }),
+          Map.entry("auth_status", (f, out) -> {
+            if (f.authStatus() >= 0) {
+              out.pieceDecimal(f.authStatus());
+            }
+          }),
+          Map.entry("auth_time", (f, out) -> seconds(f.authNanos(), out)),
           Map.entry("upstream_connect_time", (f, out) -> seconds(f.upstreamConnectNanos(), out)),
           Map.entry("upstream_header_time", (f, out) -> seconds(f.upstreamHeaderNanos(), out)),
           Map.entry("upstream_response_time",

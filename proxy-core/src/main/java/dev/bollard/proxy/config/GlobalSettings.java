@@ -49,6 +49,7 @@ import java.util.List;
  *     ConfigMap is missing or bad answer 503, as ingress-nginx's ({@code
  *     bollard-custom-headers-fail-closed}); else they are served without those headers. Read by
  *     translation only, the data plane never looks at it
+ * @param globalAuth the {@code global-auth-*} keys as written, read by translation only
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -69,7 +70,8 @@ public record GlobalSettings(
     LimitStatus limitStatus,
     LoadBalance loadBalance,
     ResponseRate responseRate,
-    boolean customHeadersFailClosed) {
+    boolean customHeadersFailClosed,
+    GlobalAuth globalAuth) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -96,6 +98,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     java.util.Objects.requireNonNull(loadBalance, "loadBalance");
     java.util.Objects.requireNonNull(responseRate, "responseRate");
+    java.util.Objects.requireNonNull(globalAuth, "globalAuth");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -122,7 +125,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
         ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
-        ResponseRate.NONE, false);
+        ResponseRate.NONE, false, GlobalAuth.NONE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -139,7 +142,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
         Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
-        ResponseRate.NONE, false);
+        ResponseRate.NONE, false, GlobalAuth.NONE);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -161,7 +164,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false);
+        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE);
   }
 
   /** These settings with other client rules. */
@@ -253,6 +256,7 @@ public record GlobalSettings(
     private LoadBalance loadBalance;
     private ResponseRate responseRate;
     private boolean customHeadersFailClosed;
+    private GlobalAuth globalAuth;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -274,6 +278,7 @@ public record GlobalSettings(
       this.loadBalance = from.loadBalance;
       this.responseRate = from.responseRate;
       this.customHeadersFailClosed = from.customHeadersFailClosed;
+      this.globalAuth = from.globalAuth;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -371,6 +376,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder globalAuth(GlobalAuth value) {
+      this.globalAuth = value;
+      return this;
+    }
+
     /** The settings; the same checks as the constructor's. */
     public GlobalSettings build() {
       return new GlobalSettings(
@@ -392,7 +402,8 @@ public record GlobalSettings(
           limitStatus,
           loadBalance,
           responseRate,
-          customHeadersFailClosed);
+          customHeadersFailClosed,
+          globalAuth);
     }
   }
 

@@ -57,6 +57,19 @@ public final class RequestGuard implements AutoCloseable {
   private static final GuardVerdict.Answer ROBOTS = new GuardVerdict.Answer(
       HttpResponseStatus.OK, new DefaultHttpHeaders(), TEXT, ROBOTS_BODY, "robots");
 
+  /**
+   * The answer to {@code /robots.txt} on a guarded host ({@code Disallow: /}, no credentials
+   * asked): what every guard, Basic or external, answers for that path.
+   */
+  public static GuardVerdict.Answer robots() {
+    return ROBOTS;
+  }
+
+  /** Whether {@code path} (in routing's normal form) is the one every guard answers itself. */
+  public static boolean isRobotsPath(String path) {
+    return path.equals(ROBOTS_PATH);
+  }
+
   /** The verdict for a request no guard applies to. */
   public static final GuardVerdict OPEN = GuardVerdict.Open.INSTANCE;
 

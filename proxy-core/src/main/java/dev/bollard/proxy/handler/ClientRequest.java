@@ -12,11 +12,13 @@ import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.headers.RequestIds;
 import dev.bollard.proxy.routing.RouteTable;
 import dev.bollard.proxy.routing.Routed;
+import dev.bollard.proxy.step.AuthReply;
 import dev.bollard.proxy.step.StepChain;
 import dev.bollard.proxy.step.StepRequest;
 import dev.bollard.proxy.step.StepServices;
 import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
@@ -42,6 +44,7 @@ final class ClientRequest implements StepRequest {
   private final boolean secure;
   private final HandshakeCertificate handshake;
   private final StepServices services;
+  private final EventLoop loop;
   private @Nullable RequestTarget target;
   private @Nullable Routed routed;
   private GuardVerdict guardVerdict = RequestGuard.OPEN;
@@ -51,10 +54,13 @@ final class ClientRequest implements StepRequest {
   private @Nullable Endpoint pinned;
   /** The endpoint of the latest upstream try, or null. */
   private @Nullable Endpoint tried;
+  /** What the external authentication service answered, or null. */
+  private @Nullable AuthReply authReply;
 
   private ClientRequest(RequestFacts facts, RouteTable table, HttpRequest head,
       InetAddress source, RealIpPolicy realIp, boolean secure, HandshakeCertificate handshake,
-      StepServices services) {
+      StepServices services, EventLoop loop) {
+    this.loop = loop;
     this.facts = facts;
     this.table = table;
     this.head = head;
@@ -80,7 +86,7 @@ final class ClientRequest implements StepRequest {
     facts.requestId(RequestIds.choose(head.headers(), realIp.trusted().contains(source),
         edge.generateRequestId()));
     return new ClientRequest(facts, table, head, source, realIp, secure,
-        EdgeTls.clientCertificate(channel, secure), services);
+        EdgeTls.clientCertificate(channel, secure), services, channel.eventLoop());
   }
 
   /** The route table the request is served with, for its whole life. */
@@ -250,6 +256,21 @@ final class ClientRequest implements StepRequest {
   @Override
   public StepServices services() {
     return services;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return loop;
+  }
+
+  @Override
+  public @Nullable AuthReply authReply() {
+    return authReply;
+  }
+
+  @Override
+  public void authReply(AuthReply reply) {
+    this.authReply = reply;
   }
 
   @Override

@@ -4,7 +4,8 @@
  * an upstream is taken (request buffering), streaming relay to an upstream with backpressure both
  * ways, WebSocket byte relay, generated error responses, custom error pages fetched from an error
  * backend in place of an error ({@code ErrorPageExchange}), client timeouts and connection draining
- * for graceful shutdown. Request validation (hostile input) also lives here, in {@code
+ * for graceful shutdown, the external authentication requests of {@code step.ExternalAuth} sent
+ * over the upstream pools ({@code AuthSubrequests}). Request validation (hostile input) also lives here, in {@code
  * RequestValidator}, with the lingering close that follows a refusal ({@code LingeringClose}).
  *
  * <p>Not here: the listener and pipeline assembly ({@code server}), upstream connection pooling

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.server;
 
 import dev.bollard.proxy.guard.RequestGuard;
+import dev.bollard.proxy.handler.AuthSubrequests;
 import dev.bollard.proxy.handler.BodyFileSpace;
 import dev.bollard.proxy.handler.ClientConnections;
 import dev.bollard.proxy.handler.ProxyHandler;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  /** External authentication answers kept at most ({@code auth-cache-key}), server-wide. */
+  private static final long AUTH_CACHE_ENTRIES = 65_536;
 
   private final EventLoopGroup workers;
   private final Channel serverChannel;
@@ -156,7 +160,8 @@ public final class ProxyServer implements AutoCloseable {
     // Counts a connection closed when it leaves: no close-future listener per connection.
     ClientConnections connections = new ClientConnections(telemetry::connectionClosed);
     LoopRecvAllocator recvAllocator = new LoopRecvAllocator();
-    StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort());
+    StepServices services = new StepServices(guard, tls.http01(), tls.redirectPort(),
+        new AuthSubrequests(pools, AUTH_CACHE_ENTRIES));
     BodyFileSpace bodyFiles = new BodyFileSpace();
     AtomicBoolean serving = new AtomicBoolean();
     try {

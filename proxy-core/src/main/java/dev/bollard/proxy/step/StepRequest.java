@@ -99,6 +99,27 @@ public interface StepRequest {
     throw new UnsupportedOperationException("this request cannot choose its endpoint");
   }
 
+  /**
+   * The event loop the request runs on: where work a step starts ({@link StepOutcome.Pending})
+   * should run and complete, so that it resumes without a hop between threads.
+   */
+  default io.netty.channel.EventLoop eventLoop() {
+    throw new UnsupportedOperationException("this request has no event loop");
+  }
+
+  /** What the external authentication service answered for this request, or {@code null}. */
+  default @Nullable AuthReply authReply() {
+    return null;
+  }
+
+  /**
+   * Records what the external authentication service answered ({@link ExternalAuth}), for the
+   * upstream head and the response.
+   */
+  default void authReply(AuthReply reply) {
+    throw new UnsupportedOperationException("this request cannot record an auth reply");
+  }
+
   /** The endpoint a step pinned the request to ({@link #pinEndpoint}), or {@code null}. */
   default @Nullable Endpoint pinnedEndpoint() {
     return null;

@@ -17,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * and expanded per request without parsing anything again.
  *
  * <p>Only variables whose meaning Bollard can give exactly are known: {@code host}, {@code scheme},
- * {@code request_uri}, {@code uri} and {@code document_uri}, {@code args} and {@code query_string},
+ * {@code request_uri}, ingress-nginx's {@code escaped_request_uri}, {@code uri} and {@code
+ * document_uri}, {@code args} and {@code query_string},
  * {@code is_args}, {@code remote_addr}, {@code request_method}, {@code request_id} and ingress-nginx's
- * {@code req_id}, {@code proxy_add_x_forwarded_for}, {@code http_<name>}. Any other one refuses the
+ * {@code req_id}, {@code proxy_add_x_forwarded_for}, {@code http_<name>}, {@code cookie_<name>}.
+ * Any other one refuses the
  * text ({@link #parse} throws naming it).
  *
  * <p>What a variable expands to comes from the client, so it is made harmless for where it goes:
@@ -41,17 +43,17 @@ public final class VariableTemplate {
 
   /** A variable Bollard knows. */
   private enum Variable {
-    HOST, SCHEME, REQUEST_URI, URI, ARGS, IS_ARGS, REMOTE_ADDR, REQUEST_METHOD, REQUEST_ID,
-    PROXY_ADD_X_FORWARDED_FOR, HTTP, CAPTURE
+    HOST, SCHEME, REQUEST_URI, ESCAPED_REQUEST_URI, URI, ARGS, IS_ARGS, REMOTE_ADDR,
+    REQUEST_METHOD, REQUEST_ID, PROXY_ADD_X_FORWARDED_FOR, HTTP, COOKIE, CAPTURE
   }
 
   private static final Map<String, Variable> NAMES = names();
 
   /** The variable names {@link #parse} accepts, for messages. */
   public static final String SUPPORTED =
-      "$host, $scheme, $request_uri, $uri, $document_uri, $args, $query_string, $is_args,"
-          + " $remote_addr, $request_method, $request_id, $req_id, $proxy_add_x_forwarded_for,"
-          + " $http_<header>";
+      "$host, $scheme, $request_uri, $escaped_request_uri, $uri, $document_uri, $args,"
+          + " $query_string, $is_args, $remote_addr, $request_method, $request_id, $req_id,"
+          + " $proxy_add_x_forwarded_for, $http_<header>, $cookie_<name>";
 
   /** One piece: a literal ({@code variable} null), a variable, a header or a capture. */
   private record Part(@Nullable Variable variable, String text, int capture) {}
@@ -71,6 +73,7 @@ public final class VariableTemplate {
     m.put("host", Variable.HOST);
     m.put("scheme", Variable.SCHEME);
     m.put("request_uri", Variable.REQUEST_URI);
+    m.put("escaped_request_uri", Variable.ESCAPED_REQUEST_URI);
     m.put("uri", Variable.URI);
     m.put("document_uri", Variable.URI);
     m.put("args", Variable.ARGS);
@@ -164,6 +167,10 @@ public final class VariableTemplate {
     if (lower.startsWith("http_") && lower.length() > 5) {
       return new Part(Variable.HTTP, lower.substring(5).replace('_', '-'), 0);
     }
+    if (lower.startsWith("cookie_") && lower.length() > 7) {
+      // nginx compares cookie names as written (case-sensitively).
+      return new Part(Variable.COOKIE, name.substring(7), 0);
+    }
     Variable v = NAMES.get(lower);
     if (v == null || !lower.equals(name)) {
       throw new IllegalArgumentException("variable $" + name + " is not supported (supported: "
@@ -236,6 +243,7 @@ public final class VariableTemplate {
         case HOST -> request.host();
         case SCHEME -> request.secure() ? "https" : "http";
         case REQUEST_URI -> request.originUri();
+        case ESCAPED_REQUEST_URI -> escapeUri(request.originUri());
         case URI -> request.path();
         case ARGS -> args(request.originUri());
         case IS_ARGS -> request.originUri().indexOf('?') >= 0 ? "?" : "";
@@ -244,12 +252,44 @@ public final class VariableTemplate {
         case REQUEST_ID -> request.facts().requestIdValue();
         case PROXY_ADD_X_FORWARDED_FOR -> forwardedFor(request);
         case HTTP -> header(request, p.text());
+        case COOKIE -> cookie(request, p.text());
         case CAPTURE -> captures == null || p.capture() > captures.groupCount()
             ? "" : Objects.requireNonNullElse(captures.group(p.capture()), "");
       };
       append(out, value, context == Context.URI && decoded);
     }
     return out.toString();
+  }
+
+  /**
+   * ingress-nginx's {@code $escaped_request_uri} ({@code set_escape_uri}): every byte but letters,
+   * digits and {@code -._~} percent-encoded, so the value is one query parameter.
+   */
+  public static String escapeUri(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 16);
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~') {
+        out.append((char) c);
+      } else {
+        percent(out, c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** nginx's {@code $cookie_<name>}: the first cookie of that name, or empty. */
+  private static String cookie(StepRequest request, String name) {
+    for (String field : request.head().headers().getAll(HttpHeaderNames.COOKIE)) {
+      for (String pair : field.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+          return pair.substring(eq + 1).strip();
+        }
+      }
+    }
+    return "";
   }
 
   private static String args(String originUri) {

@@ -11,6 +11,10 @@
  * upstream head (in chain order) and the response head (in reverse order, like decorators
  * unwinding).
  *
+ * <p>The one step that calls out, {@link dev.bollard.proxy.step.ExternalAuth} ({@code auth-url}),
+ * does it through {@link dev.bollard.proxy.step.StepServices#auth()}, an interface the handler
+ * implements over the upstream pools, so this package does not depend on connections.
+ *
  * <p>A step is a small immutable object; it reads the request's host and path in the form routing
  * matched them ({@link dev.bollard.proxy.step.StepRequest}) and never normalises again, and it
  * reads no flag or ConfigMap at request time: whatever it needs was resolved when it was compiled.

@@ -99,6 +99,19 @@ class LineFormatTest {
   }
 
   @Test
+  void theExternalAuthStatusAndTimeAreLogged() {
+    RequestFacts f = facts("/", LogSettings.DEFAULTS);
+    f.auth(202, 5_000_000);
+    f.complete(200);
+    assertThat(json(f)).contains("\"auth_status\":202,\"auth_time\":0.005,");
+    assertThat(text("$auth_status $auth_time", f)).isEqualTo("202 0.005");
+    RequestFacts none = facts("/", LogSettings.DEFAULTS);
+    none.complete(200);
+    assertThat(json(none)).contains("\"auth_status\":null,\"auth_time\":null,");
+    assertThat(text("$auth_status $auth_time", none)).isEqualTo("- -");
+  }
+
+  @Test
   void jsonLineIsExactlyTheFieldsInOrder() {
     LogSettings s = LogSettings.DEFAULTS.withCapture(
         CaptureRules.parse(List.of("X-User-Id:user_id", "X-Status:status"), List.of(), false));
@@ -118,7 +131,8 @@ class LineFormatTest {
             + "\"upstream_addr\":\"10.0.0.1:8080\",\"upstream_status\":200,\"namespace\":\"prod\","
             + "\"ingress\":\"web\",\"service\":\"web\",\"service_port\":\"http\","
             + "\"tls_version\":\"\",\"tls_sni\":\"\",\"user_agent\":\"curl/8\","
-            + "\"referer\":\"http://r/\",\"request_completion\":\"OK\",\"user_id\":\"42\","
+            + "\"referer\":\"http://r/\",\"auth_status\":null,\"auth_time\":null,"
+            + "\"request_completion\":\"OK\",\"user_id\":\"42\","
             + "\"captured_status\":\"ok\"}");
   }
 

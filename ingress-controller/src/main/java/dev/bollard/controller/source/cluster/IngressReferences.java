@@ -5,6 +5,7 @@ import dev.bollard.controller.translate.AuthPolicies;
 import dev.bollard.controller.translate.ClientCertAnnotations;
 import dev.bollard.controller.translate.EdgeAnnotations;
 import dev.bollard.controller.translate.ErrorPageAnnotations;
+import dev.bollard.controller.translate.ExternalAuthAnnotations;
 import dev.bollard.controller.translate.UpstreamAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -72,9 +73,12 @@ final class IngressReferences {
     return out;
   }
 
-  /** The ConfigMap of {@code custom-headers}. */
+  /** The ConfigMaps of {@code custom-headers} and {@code auth-proxy-set-headers}. */
   static List<String> configMaps(Ingress ingress) {
-    return EdgeAnnotations.customHeadersReference(ingress).stream().toList();
+    List<String> out = new ArrayList<>(2);
+    EdgeAnnotations.customHeadersReference(ingress).ifPresent(out::add);
+    ExternalAuthAnnotations.configMapReference(ingress).ifPresent(out::add);
+    return out;
   }
 
   private static void addService(String ns, @Nullable IngressBackend backend, List<String> out) {
