@@ -43,6 +43,9 @@ import java.util.List;
  *     limit-req-status-code}, {@code limit-conn-status-code})
  * @param loadBalance how routes spread requests over endpoints ({@code load-balance}); an
  *     Ingress's annotation overrides it
+ * @param upstreamHashBy the nginx variable expression routes hash their requests over endpoints
+ *     with ({@code upstream-hash-by}, such as {@code $request_uri}; compiled and checked by the
+ *     route steps), empty for none; an Ingress's annotation overrides it
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -61,7 +64,8 @@ public record GlobalSettings(
     ErrorCodes customHttpErrors,
     AccessRules access,
     LimitStatus limitStatus,
-    LoadBalance loadBalance) {
+    LoadBalance loadBalance,
+    String upstreamHashBy) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -87,6 +91,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(access, "access");
     java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     java.util.Objects.requireNonNull(loadBalance, "loadBalance");
+    java.util.Objects.requireNonNull(upstreamHashBy, "upstreamHashBy");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -112,7 +117,8 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS,
+        LoadBalance.ROUND_ROBIN, "");
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -128,7 +134,8 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS,
+        LoadBalance.ROUND_ROBIN, "");
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -150,7 +157,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN);
+        LoadBalance.ROUND_ROBIN, "");
   }
 
   /** These settings with other client rules. */
@@ -240,6 +247,7 @@ public record GlobalSettings(
     private AccessRules access;
     private LimitStatus limitStatus;
     private LoadBalance loadBalance;
+    private String upstreamHashBy;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -259,6 +267,7 @@ public record GlobalSettings(
       this.access = from.access;
       this.limitStatus = from.limitStatus;
       this.loadBalance = from.loadBalance;
+      this.upstreamHashBy = from.upstreamHashBy;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -346,6 +355,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder upstreamHashBy(String value) {
+      this.upstreamHashBy = value;
+      return this;
+    }
+
     /** The settings; the same checks as the constructor's. */
     public GlobalSettings build() {
       return new GlobalSettings(
@@ -365,7 +379,8 @@ public record GlobalSettings(
           customHttpErrors,
           access,
           limitStatus,
-          loadBalance);
+          loadBalance,
+          upstreamHashBy);
     }
   }
 

@@ -79,6 +79,7 @@ public final class StepChains {
     // runs before the HTTPS redirect at the end of nginx's rewrite phase. Other phases sort anyway.
     boolean ownAllow = false;
     boolean ownDeny = false;
+    boolean ownHash = false;
     if (route != null) {
       policy = policy.withErrorPages(
           ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
@@ -92,6 +93,7 @@ public final class StepChains {
           policy = own.applyTo(policy);
         } else if (feature instanceof RouteStep step) {
           steps.add(step);
+          ownHash |= step instanceof UpstreamHashBy;
           if (step instanceof ClientRanges ranges) {
             ownAllow |= ranges.kind() == ClientRanges.Kind.ALLOW;
             ownDeny |= ranges.kind() == ClientRanges.Kind.DENY;
@@ -102,6 +104,11 @@ public final class StepChains {
         }
       }
       policy = policy.withErrorPages(policy.errorPages().orNone());
+      if (!ownHash && !settings.upstreamHashBy().isEmpty()) {
+        // The ConfigMap's upstream-hash-by, for routes whose Ingress sets none (checked when the
+        // config version was read). After the route's own steps: after a canary within BACKEND.
+        steps.add(UpstreamHashBy.parse(settings.upstreamHashBy()));
+      }
     }
     addAccess(steps, settings.access(), route != null, ownAllow, ownDeny);
     HttpsRedirect redirect = redirect(route, host, snapshot);
