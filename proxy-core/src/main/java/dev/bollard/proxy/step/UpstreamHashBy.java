@@ -2,6 +2,7 @@ package dev.bollard.proxy.step;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.RouteFeature;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ import java.util.Objects;
  *
  * @param key the key's template, compiled when the Ingress was translated
  */
-public record UpstreamHashBy(VariableTemplate key) implements RouteStep {
+public record UpstreamHashBy(VariableTemplate key) implements RouteStep, RouteFeature {
 
   public UpstreamHashBy {
     Objects.requireNonNull(key, "key");
