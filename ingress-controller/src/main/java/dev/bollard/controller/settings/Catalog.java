@@ -692,8 +692,8 @@ public final class Catalog {
   private static LoadBalance loadBalance(String value) {
     LoadBalance balance = LoadBalance.byKey(value);
     if (balance == null) {
-      throw new IllegalArgumentException("unknown algorithm (expected round_robin, ewma or"
-          + " least_conn)");
+      throw new IllegalArgumentException("\"" + value.strip() + "\" is not an algorithm"
+          + " (expected round_robin, ewma or least_conn)");
     }
     return balance;
   }
