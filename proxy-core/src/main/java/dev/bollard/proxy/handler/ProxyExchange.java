@@ -40,12 +40,12 @@ import org.slf4j.LoggerFactory;
  * One request relayed to an upstream: tries endpoints in the order the route's balancer gives
  * (counting each try in flight for {@code ewma} and {@code least_conn}, from its start to its
  * response head or its end), sends the request body up (a {@link BufferedBody} read whole before,
- * or streamed as it arrives) and streams the response down with backpressure both ways, maps upstream failures to 502/504, and returns a cleanly
- * finished keep-alive connection to the pool. An upstream that breaks HTTP (a response Netty fails
- * to decode, an unasked {@code 101}, a close) costs a 502 before the response head went out, and
- * after it a client connection closed without the response's end; its connection is discarded
- * either way. So does an upstream that takes no request bytes for {@code proxy-send-timeout} (504
- * before the response head).
+ * or streamed as it arrives) and streams the response down with backpressure both ways, maps
+ * upstream failures to 502/504, and returns a cleanly finished keep-alive connection to the pool.
+ * An upstream that breaks HTTP (a response Netty fails to decode, an unasked {@code 101}, a close)
+ * costs a 502 before the response head went out, and after it a client connection closed without
+ * the response's end; its connection is discarded either way. So does an upstream that takes no
+ * request bytes for {@code proxy-send-timeout} (504 before the response head).
  *
  * <p>A try that fails before the response head went out (connect error or timeout, a close, an
  * invalid head, a read or send timeout, a status such as 503) goes to the next endpoint when the

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * {@code is_args}, {@code remote_addr}, {@code binary_remote_addr} (the address's bytes, encoded
  * like other control bytes), {@code request_method}, {@code request_id} and ingress-nginx's {@code
  * req_id}, {@code proxy_add_x_forwarded_for}, {@code http_<name>}, {@code cookie_<name>} and
- * {@code arg_<name>} (the first cookie or query argument of that name, ignoring case, as sent). Any other one refuses the
- * text ({@link #parse} throws naming it).
+ * {@code arg_<name>} (the first cookie or query argument of that name, ignoring case, as sent).
+ * Any other one refuses the text ({@link #parse} throws naming it).
  *
  * <p>What a variable expands to comes from the client, so it is made harmless for where it goes:
  * control and non-ASCII characters are percent-encoded (UTF-8), so no expansion can end a header

@@ -40,9 +40,9 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The idle connections and load balancing ({@link Balancer}) of one event loop; touched only on it. Idle
- * connections are kept per endpoint, and those speaking TLS per endpoint and {@link UpstreamTls}:
- * a connection is only ever reused for the configuration it was opened with.
+ * The idle connections and load balancing ({@link Balancer}) of one event loop; touched only on
+ * it. Idle connections are kept per endpoint, and those speaking TLS per endpoint and {@link
+ * UpstreamTls}: a connection is only ever reused for the configuration it was opened with.
  */
 final class LoopPool {
 

@@ -100,7 +100,8 @@ class BalancerTest {
     a.ended(now - 10 * MS, now);
     assertThat(c.ewmaAt(now)).isEqualTo(50.0 * MS);
     // After 10 s without news the average is 1/e of itself.
-    assertThat(c.ewmaAt(now + 10_000 * MS)).isCloseTo(50.0 * MS / Math.E, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(c.ewmaAt(now + 10_000 * MS))
+        .isCloseTo(50.0 * MS / Math.E, org.assertj.core.data.Offset.offset(1.0));
     // B was never measured: it scores as the average of A and C (30 ms), so it wins the draws
     // against C and loses those against A; C wins none.
     Map<Endpoint, Integer> firsts = new HashMap<>();
