@@ -54,6 +54,21 @@ public final class IngressNginx {
   private static final String AUTH_URL_SAMPLE = "http://auth.example/oauth2/auth";
   private static final String AUTH_KEEPALIVE = "connections to the auth service are always kept"
       + " alive and pooled per event loop (idle ones close after --upstream-idle-timeout)";
+  private static final String BALANCE =
+      "round_robin, ewma and least_conn (ingress-nginx has no least_conn); the state is per event"
+          + " loop as ingress-nginx's round robin is per worker (ingress-nginx shares ewma's averages"
+          + " between workers); ewma measures each try from its connect to the response head"
+          + " (ingress-nginx: to the response's end) and multiplies the average by the requests in"
+          + " flight plus one; another value is a problem naming it";
+  private static final String HASH_BY =
+      "consistent hashing (160 points per endpoint) of the expanded key; the variables of"
+          + " snippets plus $binary_remote_addr, $cookie_<name> and $arg_<name>: any other is a"
+          + " problem naming it, and the key is not applied. The same key goes to the same endpoint"
+          + " as long as it is ready, but not to the endpoint ingress-nginx's hash would pick. A"
+          + " failed try goes on in the route's load-balance order (proxy-next-upstream)";
+  private static final String HASH_SUBSET =
+      "not implemented: with upstream-hash-by each key goes to one endpoint, not to a random"
+          + " endpoint of a subset of upstream-hash-by-subset-size endpoints";
 
   /** Every annotation, in document order. */
   public static final List<Entry> ANNOTATIONS = List.of(
@@ -435,11 +450,10 @@ public final class IngressNginx {
               + " retries follow proxy-next-upstream to the other endpoints, the cookie"
               + " unchanged (ingress-nginx retries the cookie's endpoint itself)")
           .with("affinity", "cookie"),
-      planned("load-balance", 16, "load-balancing algorithms (Bollard: round-robin)"),
-      planned("upstream-hash-by", 16, "load-balancing algorithms (Bollard: round-robin)"),
-      planned("upstream-hash-by-subset", 16, "load-balancing algorithms (Bollard: round-robin)"),
-      planned("upstream-hash-by-subset-size", 16,
-          "load-balancing algorithms (Bollard: round-robin)"),
+      differs("load-balance", "ewma", BALANCE),
+      differs("upstream-hash-by", "$request_uri", HASH_BY),
+      ignored("upstream-hash-by-subset", HASH_SUBSET),
+      ignored("upstream-hash-by-subset-size", HASH_SUBSET),
       // CORS
       differs("enable-cors", "true",
           "preflights (OPTIONS with Origin and Access-Control-Request-Method) from an allowed"
@@ -635,7 +649,8 @@ public final class IngressNginx {
       key("worker-processes", Status.IGNORED, "use --io-threads"),
       key("worker-cpu-affinity", Status.IGNORED, NGINX_TUNING),
       key("worker-shutdown-timeout", Status.IGNORED, "use --shutdown-grace"),
-      key("load-balance", Status.PLANNED, "load-balancing algorithms (Bollard: round-robin)", 16),
+      key("load-balance", Status.DIFFERS, BALANCE),
+      key("upstream-hash-by", Status.DIFFERS, HASH_BY),
       key("variables-hash-bucket-size", Status.IGNORED, NGINX_TUNING),
       key("variables-hash-max-size", Status.IGNORED, NGINX_TUNING),
       key("upstream-keepalive-connections", Status.IGNORED,

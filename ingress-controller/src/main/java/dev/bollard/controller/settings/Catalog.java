@@ -20,12 +20,14 @@ import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
 import dev.bollard.proxy.config.LimitStatus;
 import dev.bollard.proxy.config.ResponseRate;
+import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.UserAgentRules;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.step.ExternalAuth;
 import dev.bollard.proxy.step.VariableTemplate;
+import dev.bollard.proxy.step.UpstreamHashBy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -399,6 +401,22 @@ public final class Catalog {
       "Let non-idempotent requests (POST, LOCK, PATCH) go to the next endpoint after they were"
           + " sent, on every route, as if `non_idempotent` were in every `proxy-next-upstream`.");
 
+  public static final Setting<LoadBalance> LOAD_BALANCE = Setting.key("load-balance",
+      "algorithm", "round_robin", Catalog::loadBalance, PER_REQUEST,
+      "How routes spread requests over a backend's endpoints: `round_robin` (each in turn),"
+          + " `ewma` (peak-EWMA of latency times requests in flight, the better of two endpoints"
+          + " drawn at random: slow endpoints get less) or `least_conn` (fewest requests in"
+          + " flight). Per event loop, as ingress-nginx's per worker. The Ingress annotation of"
+          + " the same name wins on its routes.");
+
+  public static final Setting<String> UPSTREAM_HASH_BY = Setting.key("upstream-hash-by",
+      "nginx variables", null, Catalog::hashKey, PER_REQUEST,
+      "Consistent hashing of routes' requests over endpoints by this key, e.g. `$request_uri`,"
+          + " `$remote_addr`, `$http_x_user`, `$cookie_session`, `$arg_id`, `$host$request_uri`:"
+          + " the same key goes to the same endpoint, and only about 1/N of the keys move when"
+          + " endpoints change. Absent: none. An unknown variable refuses the version. The"
+          + " Ingress annotation of the same name wins on its routes.");
+
   public static final Setting<Boolean> USE_PROXY_PROTOCOL = Setting.key("use-proxy-protocol",
       "bool", "false", ValueParsers::bool, PER_CONNECTION,
       "Accept a PROXY protocol (v1/v2) header from load balancers in `proxy-real-ip-cidr`; one"
@@ -622,7 +640,8 @@ public final class Catalog {
       LIMIT_RATE_AFTER,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
       KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
-      NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL,
+      NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, LOAD_BALANCE,
+      UPSTREAM_HASH_BY, USE_PROXY_PROTOCOL,
       REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
@@ -707,6 +726,8 @@ public final class Catalog {
             v.get(GLOBAL_AUTH_SIGNIN), v.get(GLOBAL_AUTH_SIGNIN_REDIRECT_PARAM),
             v.get(GLOBAL_AUTH_RESPONSE_HEADERS), v.get(GLOBAL_AUTH_REQUEST_REDIRECT),
             v.get(GLOBAL_AUTH_CACHE_KEY), v.get(GLOBAL_AUTH_CACHE_DURATION), ""))
+        .loadBalance(v.get(LOAD_BALANCE))
+        .upstreamHashBy(java.util.Objects.requireNonNullElse(v.orNull(UPSTREAM_HASH_BY), ""))
         .build();
   }
 
@@ -746,6 +767,20 @@ public final class Catalog {
     all.add(server);
     all.addAll(rules);
     return all;
+  }
+
+  private static LoadBalance loadBalance(String value) {
+    LoadBalance balance = LoadBalance.byKey(value);
+    if (balance == null) {
+      throw new IllegalArgumentException("\"" + value.strip() + "\" is not an algorithm"
+          + " (expected round_robin, ewma or least_conn)");
+    }
+    return balance;
+  }
+
+  /** The key's expression, checked as the route step compiles it. */
+  private static String hashKey(String value) {
+    return UpstreamHashBy.parse(value).key().source();
   }
 
   private static String template(String value) {

@@ -44,7 +44,8 @@ final class FeatureAnnotations {
           new BodySizeAnnotation(), new AccessLogAnnotation(),
           ResponseBufferingAnnotations.BUFFERING, ResponseBufferingAnnotations.BUFFER_SIZE,
           NextUpstreamAnnotations.CONDITIONS, NextUpstreamAnnotations.TRIES,
-          NextUpstreamAnnotations.TIMEOUT, new UpstreamVhostAnnotation());
+          NextUpstreamAnnotations.TIMEOUT, new UpstreamVhostAnnotation(),
+          BalanceAnnotations.LOAD_BALANCE, BalanceAnnotations.HASH_BY);
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;

@@ -62,6 +62,26 @@ class GlobalConfigTest {
   }
 
   @Test
+  void balancingKeysAreReadAndABadValueRefusesTheVersion() {
+    ConfigState state = config.resolve(store(
+        version("v1", "1", Map.of("load-balance", "EWMA",
+            "upstream-hash-by", " $host$cookie_session ")),
+        version("v2", "2", Map.of("load-balance", "fastest",
+            "upstream-hash-by", "$upstream_addr"))));
+    assertThat(state.activeVersion()).isEqualTo(1);
+    assertThat(state.settings().loadBalance())
+        .isEqualTo(dev.bollard.proxy.config.LoadBalance.EWMA);
+    assertThat(state.settings().upstreamHashBy()).isEqualTo("$host$cookie_session");
+    assertThat(state.refused()).singleElement().satisfies(v -> assertThat(v.errors())
+        .anyMatch(e -> e.startsWith("key load-balance") && e.contains("fastest"))
+        .anyMatch(e -> e.startsWith("key upstream-hash-by") && e.contains("$upstream_addr")));
+    ConfigState none = new Rebuilds(new GlobalConfig(FAMILY, -1)).resolve(ResourceStore.empty());
+    assertThat(none.settings().loadBalance())
+        .isEqualTo(dev.bollard.proxy.config.LoadBalance.ROUND_ROBIN);
+    assertThat(none.settings().upstreamHashBy()).isEmpty();
+  }
+
+  @Test
   void clientAddressKeysAreReadAndABadEntryRefusesTheVersion() {
     ConfigState state = config.resolve(store(
         version("v1", "1", Map.of("whitelist-source-range", "10.0.0.0/8, 2001:db8::/32",

@@ -50,6 +50,9 @@ import java.util.List;
  *     bollard-custom-headers-fail-closed}); else they are served without those headers. Read by
  *     translation only, the data plane never looks at it
  * @param globalAuth the {@code global-auth-*} keys as written, read by translation only
+ * @param upstreamHashBy the nginx variable expression routes hash their requests over endpoints
+ *     with ({@code upstream-hash-by}, such as {@code $request_uri}; compiled and checked by the
+ *     route steps), empty for none; an Ingress's annotation overrides it
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -71,7 +74,8 @@ public record GlobalSettings(
     LoadBalance loadBalance,
     ResponseRate responseRate,
     boolean customHeadersFailClosed,
-    GlobalAuth globalAuth) {
+    GlobalAuth globalAuth,
+    String upstreamHashBy) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -99,6 +103,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(loadBalance, "loadBalance");
     java.util.Objects.requireNonNull(responseRate, "responseRate");
     java.util.Objects.requireNonNull(globalAuth, "globalAuth");
+    java.util.Objects.requireNonNull(upstreamHashBy, "upstreamHashBy");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -125,7 +130,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
         ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
-        ResponseRate.NONE, false, GlobalAuth.NONE);
+        ResponseRate.NONE, false, GlobalAuth.NONE, "");
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -141,8 +146,8 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
-        ResponseRate.NONE, false, GlobalAuth.NONE);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS,
+        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "");
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -164,7 +169,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE);
+        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "");
   }
 
   /** These settings with other client rules. */
@@ -257,6 +262,7 @@ public record GlobalSettings(
     private ResponseRate responseRate;
     private boolean customHeadersFailClosed;
     private GlobalAuth globalAuth;
+    private String upstreamHashBy;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -279,6 +285,7 @@ public record GlobalSettings(
       this.responseRate = from.responseRate;
       this.customHeadersFailClosed = from.customHeadersFailClosed;
       this.globalAuth = from.globalAuth;
+      this.upstreamHashBy = from.upstreamHashBy;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -381,6 +388,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder upstreamHashBy(String value) {
+      this.upstreamHashBy = value;
+      return this;
+    }
+
     /** The settings; the same checks as the constructor's. */
     public GlobalSettings build() {
       return new GlobalSettings(
@@ -403,7 +415,8 @@ public record GlobalSettings(
           loadBalance,
           responseRate,
           customHeadersFailClosed,
-          globalAuth);
+          globalAuth,
+          upstreamHashBy);
     }
   }
 

@@ -2,12 +2,14 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
+import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.ResponseRate;
 import dev.bollard.proxy.config.UpstreamTls;
 import dev.bollard.proxy.http.PlainResponses;
 import dev.bollard.proxy.step.ErrorPages;
 import dev.bollard.proxy.step.RoutePolicy;
+import dev.bollard.proxy.upstream.EndpointLoad;
 import dev.bollard.proxy.upstream.UpstreamConnection;
 import dev.bollard.proxy.upstream.UpstreamListener;
 import dev.bollard.proxy.upstream.UpstreamPools;
@@ -36,14 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request relayed to an upstream: tries endpoints in round-robin order, sends the request body
- * up (a {@link BufferedBody} read whole before, or streamed as it arrives) and streams the response
- * down with backpressure both ways, maps upstream failures to 502/504, and returns a cleanly
- * finished keep-alive connection to the pool. An upstream that breaks HTTP (a response Netty fails
- * to decode, an unasked {@code 101}, a close) costs a 502 before the response head went out, and
- * after it a client connection closed without the response's end; its connection is discarded
- * either way. So does an upstream that takes no request bytes for {@code proxy-send-timeout} (504
- * before the response head).
+ * One request relayed to an upstream: tries endpoints in the order the route's balancer gives
+ * (counting each try in flight for {@code ewma} and {@code least_conn}, from its start to its
+ * response head or its end), sends the request body up (a {@link BufferedBody} read whole before,
+ * or streamed as it arrives) and streams the response down with backpressure both ways, maps
+ * upstream failures to 502/504, and returns a cleanly finished keep-alive connection to the pool.
+ * An upstream that breaks HTTP (a response Netty fails to decode, an unasked {@code 101}, a close)
+ * costs a 502 before the response head went out, and after it a client connection closed without
+ * the response's end; its connection is discarded either way. So does an upstream that takes no
+ * request bytes for {@code proxy-send-timeout} (504 before the response head).
  *
  * <p>A try that fails before the response head went out (connect error or timeout, a close, an
  * invalid head, a read or send timeout, a status such as 503) goes to the next endpoint when the
@@ -91,6 +94,13 @@ final class ProxyExchange
   private @Nullable UpstreamRetries retries;
   private @Nullable UpstreamConnection upstream;
   private @Nullable Endpoint endpoint;
+  /**
+   * Where the current try counts as in flight, for a route balanced by {@code ewma} or {@code
+   * least_conn}; {@code null} otherwise, and once the try ended ({@link #endTry}).
+   */
+  private @Nullable EndpointLoad load;
+  /** When the current try started ({@link System#nanoTime()}), while {@link #load} is set. */
+  private long tryStartNanos;
   private @Nullable HttpResponse upstreamResponse;
   /** Paces the response body to the route's {@code limit-rate}; {@code null} without one. */
   private @Nullable ResponsePacer pacer;
@@ -186,6 +196,12 @@ final class ProxyExchange
     endpoint = target;
     request.tried(target);
     sent = false;
+    if (policy.loadBalance() != LoadBalance.ROUND_ROBIN) {
+      EndpointLoad l = pools.load(client.channel().eventLoop(), target);
+      l.started();
+      load = l;
+      tryStartNanos = System.nanoTime();
+    }
     Future<UpstreamConnection> f = fresh
         ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)
         : pools.acquire(client.channel().eventLoop(), target, tls, this, connectTimeout);
@@ -364,6 +380,7 @@ final class ProxyExchange
    * allow it ({@code condition}, one of {@link NextUpstream}'s), else {@code status} to the client.
    */
   private void tryFailed(int condition, HttpResponseStatus status, String detail) {
+    endTry(true); // a failure's time counts, as nginx's upstream times do for ewma
     UpstreamRetries r = retries;
     if (r == null) {
       r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
@@ -440,6 +457,7 @@ final class ProxyExchange
     }
     int code = response.status().code();
     if (code == 101) {
+      endTry(true);
       if (webSocket) {
         upgrade(response);
       } else {
@@ -453,6 +471,7 @@ final class ProxyExchange
       relaying = Relaying.INTERIM;
       return;
     }
+    endTry(true);
     int headLimit = policy.maxResponseHeadBytes();
     if (headLimit > 0 && ResponseHeads.size(response) > headLimit) {
       invalidHead("sent a response head larger than " + headLimit + " bytes (proxy-buffer-size)");
@@ -852,6 +871,23 @@ final class ProxyExchange
     }
   }
 
+  /**
+   * The current try no longer counts as in flight on its endpoint; {@code measured}: its time
+   * (from its start to now: the response head, or the failure) goes into the endpoint's latency.
+   * Once per try: later calls do nothing.
+   */
+  private void endTry(boolean measured) {
+    EndpointLoad l = load;
+    if (l != null) {
+      load = null;
+      if (measured) {
+        l.ended(tryStartNanos, System.nanoTime());
+      } else {
+        l.abandoned();
+      }
+    }
+  }
+
   private void armReadTimer() {
     UpstreamConnection conn = upstream;
     if (conn != null) {
@@ -872,8 +908,12 @@ final class ProxyExchange
     }
   }
 
-  /** No upstream timer runs any more: the exchange is over. */
+  /**
+   * No upstream timer runs any more: the try (or the whole exchange) is over, and the try no
+   * longer counts as in flight. Every way a try or the exchange ends passes here.
+   */
   private void stopTimers() {
+    endTry(false);
     readTimerOn = false;
     sendTimerOn = false;
     UpstreamConnection conn = upstream;

@@ -147,7 +147,7 @@ public final class Canary implements RouteStep, RouteFeature {
    * cookie of that name counts, as nginx's {@code $cookie_name}. Scans without allocating.
    */
   static int cookieVerdict(String cookies, String name) {
-    long found = CookieHeader.find(cookies, name);
+    long found = CookieHeader.find(cookies, name, true);
     if (found == CookieHeader.ABSENT) {
       return 0;
     }

@@ -2,8 +2,8 @@ package dev.bollard.proxy.step;
 
 /**
  * Finds one cookie's value in a {@code Cookie} header without allocating: what the canary's cookie
- * and the sticky session's cookie read. The first cookie of the name counts, as nginx's {@code
- * $cookie_name}; names are compared exactly (cookie names are case-sensitive).
+ * and the sticky session's cookie read, and nginx's {@code $cookie_name}. The first cookie of the
+ * name counts.
  */
 final class CookieHeader {
 
@@ -15,9 +15,10 @@ final class CookieHeader {
   /**
    * Where the value of cookie {@code name} lies in {@code cookies}: its start index in the high 32
    * bits, its end (exclusive, trailing blanks left out) in the low 32 bits; {@link #ABSENT} when
-   * there is no such cookie.
+   * there is no such cookie. Names are compared exactly, as the sticky session's Lua cookie reader
+   * does, or ignoring case, as nginx's {@code $cookie_name} does.
    */
-  static long find(String cookies, String name) {
+  static long find(String cookies, String name, boolean ignoreCase) {
     int n = cookies.length();
     int i = 0;
     while (i < n) {
@@ -30,7 +31,8 @@ final class CookieHeader {
         end++;
       }
       int eq = i + name.length();
-      if (eq < end && cookies.charAt(eq) == '=' && cookies.regionMatches(i, name, 0, name.length())) {
+      if (eq < end && cookies.charAt(eq) == '=' && cookies.regionMatches(ignoreCase, i, name, 0,
+          name.length())) {
         int valueEnd = end;
         while (valueEnd > eq + 1 && (cookies.charAt(valueEnd - 1) == ' '
             || cookies.charAt(valueEnd - 1) == '\t')) {

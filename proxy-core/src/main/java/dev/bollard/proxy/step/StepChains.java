@@ -86,6 +86,10 @@ public final class StepChains {
     // runs before the HTTPS redirect at the end of nginx's rewrite phase. Other phases sort anyway.
     boolean ownAllow = false;
     boolean ownDeny = false;
+    boolean ownHash = false;
+    // A sticky route is not hashed: ingress-nginx's balancer takes affinity over upstream-hash-by.
+    boolean sticky = route != null
+        && route.features().stream().anyMatch(f -> f instanceof StickySession);
     if (route != null) {
       policy = policy.withErrorPages(
           ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
@@ -97,8 +101,11 @@ public final class StepChains {
           }
         } else if (feature instanceof PolicyFeature own) {
           policy = own.applyTo(policy);
+        } else if (feature instanceof UpstreamHashBy && sticky) {
+          continue;
         } else if (feature instanceof RouteStep step) {
           steps.add(step);
+          ownHash |= step instanceof UpstreamHashBy;
           if (step instanceof ClientRanges ranges) {
             ownAllow |= ranges.kind() == ClientRanges.Kind.ALLOW;
             ownDeny |= ranges.kind() == ClientRanges.Kind.DENY;
@@ -109,6 +116,11 @@ public final class StepChains {
         }
       }
       policy = policy.withErrorPages(policy.errorPages().orNone());
+      if (!ownHash && !sticky && !settings.upstreamHashBy().isEmpty()) {
+        // The ConfigMap's upstream-hash-by, for routes whose Ingress sets none (checked when the
+        // config version was read). After the route's own steps: after a canary within BACKEND.
+        steps.add(UpstreamHashBy.parse(settings.upstreamHashBy()));
+      }
     }
     addAccess(steps, settings.access(), route != null, ownAllow, ownDeny);
     HttpsRedirect redirect = redirect(route, host, snapshot);

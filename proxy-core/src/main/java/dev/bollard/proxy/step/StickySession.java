@@ -136,7 +136,7 @@ public final class StickySession implements RouteStep, RouteFeature {
     if (cookies == null) {
       return StepOutcome.PASS;
     }
-    long found = CookieHeader.find(cookies, cookie.name());
+    long found = CookieHeader.find(cookies, cookie.name(), false);
     if (found == CookieHeader.ABSENT) {
       return StepOutcome.PASS;
     }

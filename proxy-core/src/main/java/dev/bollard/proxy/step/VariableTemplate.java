@@ -18,11 +18,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only variables whose meaning Bollard can give exactly are known: {@code host}, {@code scheme},
  * {@code request_uri}, ingress-nginx's {@code escaped_request_uri}, {@code uri} and {@code
- * document_uri}, {@code args} and {@code query_string},
- * {@code is_args}, {@code remote_addr}, {@code request_method}, {@code request_id} and ingress-nginx's
- * {@code req_id}, {@code proxy_add_x_forwarded_for}, {@code http_<name>}, {@code cookie_<name>}.
- * Any other one refuses the
- * text ({@link #parse} throws naming it).
+ * document_uri}, {@code args} and {@code query_string}, {@code is_args}, {@code remote_addr},
+ * {@code binary_remote_addr} (the address's bytes, encoded like other control bytes), {@code
+ * request_method}, {@code request_id} and ingress-nginx's {@code req_id}, {@code
+ * proxy_add_x_forwarded_for}, {@code http_<name>}, {@code cookie_<name>} and {@code arg_<name>}
+ * (the first cookie or query argument of that name, ignoring case, as sent). Any other one refuses
+ * the text ({@link #parse} throws naming it).
  *
  * <p>What a variable expands to comes from the client, so it is made harmless for where it goes:
  * control and non-ASCII characters are percent-encoded (UTF-8), so no expansion can end a header
@@ -44,7 +45,8 @@ public final class VariableTemplate {
   /** A variable Bollard knows. */
   private enum Variable {
     HOST, SCHEME, REQUEST_URI, ESCAPED_REQUEST_URI, URI, ARGS, IS_ARGS, REMOTE_ADDR,
-    REQUEST_METHOD, REQUEST_ID, PROXY_ADD_X_FORWARDED_FOR, HTTP, COOKIE, CAPTURE
+    BINARY_REMOTE_ADDR, REQUEST_METHOD, REQUEST_ID, PROXY_ADD_X_FORWARDED_FOR, HTTP, COOKIE, ARG,
+    CAPTURE
   }
 
   private static final Map<String, Variable> NAMES = names();
@@ -52,8 +54,9 @@ public final class VariableTemplate {
   /** The variable names {@link #parse} accepts, for messages. */
   public static final String SUPPORTED =
       "$host, $scheme, $request_uri, $escaped_request_uri, $uri, $document_uri, $args,"
-          + " $query_string, $is_args, $remote_addr, $request_method, $request_id, $req_id,"
-          + " $proxy_add_x_forwarded_for, $http_<header>, $cookie_<name>";
+          + " $query_string, $is_args, $remote_addr, $binary_remote_addr, $request_method,"
+          + " $request_id, $req_id, $proxy_add_x_forwarded_for, $http_<header>, $cookie_<name>,"
+          + " $arg_<name>";
 
   /** One piece: a literal ({@code variable} null), a variable, a header or a capture. */
   private record Part(@Nullable Variable variable, String text, int capture) {}
@@ -80,6 +83,7 @@ public final class VariableTemplate {
     m.put("query_string", Variable.ARGS);
     m.put("is_args", Variable.IS_ARGS);
     m.put("remote_addr", Variable.REMOTE_ADDR);
+    m.put("binary_remote_addr", Variable.BINARY_REMOTE_ADDR);
     m.put("request_method", Variable.REQUEST_METHOD);
     m.put("request_id", Variable.REQUEST_ID);
     m.put("req_id", Variable.REQUEST_ID);
@@ -167,9 +171,12 @@ public final class VariableTemplate {
     if (lower.startsWith("http_") && lower.length() > 5) {
       return new Part(Variable.HTTP, lower.substring(5).replace('_', '-'), 0);
     }
+    // As nginx: cookie and argument names as written (no _ to - mapping), matched ignoring case.
     if (lower.startsWith("cookie_") && lower.length() > 7) {
-      // nginx compares cookie names as written (case-sensitively).
       return new Part(Variable.COOKIE, name.substring(7), 0);
+    }
+    if (lower.startsWith("arg_") && lower.length() > 4) {
+      return new Part(Variable.ARG, name.substring(4), 0);
     }
     Variable v = NAMES.get(lower);
     if (v == null || !lower.equals(name)) {
@@ -248,11 +255,13 @@ public final class VariableTemplate {
         case ARGS -> args(request.originUri());
         case IS_ARGS -> request.originUri().indexOf('?') >= 0 ? "?" : "";
         case REMOTE_ADDR -> request.client().getHostAddress();
+        case BINARY_REMOTE_ADDR -> binary(request.client().getAddress());
         case REQUEST_METHOD -> request.head().method().name();
         case REQUEST_ID -> request.facts().requestIdValue();
         case PROXY_ADD_X_FORWARDED_FOR -> forwardedFor(request);
         case HTTP -> header(request, p.text());
         case COOKIE -> cookie(request, p.text());
+        case ARG -> arg(request.originUri(), p.text());
         case CAPTURE -> captures == null || p.capture() > captures.groupCount()
             ? "" : Objects.requireNonNullElse(captures.group(p.capture()), "");
       };
@@ -279,22 +288,53 @@ public final class VariableTemplate {
     return out.toString();
   }
 
-  /** nginx's {@code $cookie_<name>}: the first cookie of that name, or empty. */
-  private static String cookie(StepRequest request, String name) {
+  private static String args(String originUri) {
+    int q = originUri.indexOf('?');
+    return q < 0 ? "" : originUri.substring(q + 1);
+  }
+
+  /** The address's bytes, one character each (then encoded like any other control byte). */
+  private static String binary(byte[] address) {
+    return new String(address, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * nginx's {@code $cookie_name}: the value of the first cookie called {@code name} (ignoring
+   * case) in the {@code Cookie} fields, as sent; empty when there is none.
+   */
+  static String cookie(StepRequest request, String name) {
     for (String field : request.head().headers().getAll(HttpHeaderNames.COOKIE)) {
-      for (String pair : field.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-          return pair.substring(eq + 1).strip();
-        }
+      long found = CookieHeader.find(field, name, true);
+      if (found != CookieHeader.ABSENT) {
+        return field.substring(CookieHeader.start(found), CookieHeader.end(found));
       }
     }
     return "";
   }
 
-  private static String args(String originUri) {
+  /**
+   * nginx's {@code $arg_name}: the value of the first query argument called {@code name} (ignoring
+   * case), not decoded; empty when there is none.
+   */
+  static String arg(String originUri, String name) {
     int q = originUri.indexOf('?');
-    return q < 0 ? "" : originUri.substring(q + 1);
+    if (q < 0) {
+      return "";
+    }
+    int end = originUri.indexOf('#', q);
+    int n = end < 0 ? originUri.length() : end;
+    int i = q + 1;
+    while (i <= n) {
+      int amp = originUri.indexOf('&', i);
+      int stop = amp < 0 || amp > n ? n : amp;
+      int eq = i + name.length();
+      if (eq < stop && originUri.charAt(eq) == '='
+          && originUri.regionMatches(true, i, name, 0, name.length())) {
+        return originUri.substring(eq + 1, stop);
+      }
+      i = stop + 1;
+    }
+    return "";
   }
 
   private static String header(StepRequest request, String name) {

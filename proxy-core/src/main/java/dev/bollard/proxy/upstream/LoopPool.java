@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -39,9 +40,9 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The idle connections and round-robin positions of one event loop; touched only on it. Idle
- * connections are kept per endpoint, and those speaking TLS per endpoint and {@link UpstreamTls}:
- * a connection is only ever reused for the configuration it was opened with.
+ * The idle connections and load balancing ({@link Balancer}) of one event loop; touched only on
+ * it. Idle connections are kept per endpoint, and those speaking TLS per endpoint and {@link
+ * UpstreamTls}: a connection is only ever reused for the configuration it was opened with.
  */
 final class LoopPool {
 
@@ -58,7 +59,8 @@ final class LoopPool {
   /** Idle TLS connections by configuration, then endpoint. */
   private final Map<UpstreamTls, Map<Endpoint, ArrayDeque<UpstreamConnection>>> idleTls =
       new HashMap<>();
-  private final Map<String, Integer> nextIndex = new HashMap<>();
+  private final Balancer balancer =
+      new Balancer(System::nanoTime, bound -> ThreadLocalRandom.current().nextInt(bound));
   private @Nullable RoutingSnapshot seen;
   private Set<Endpoint> liveEndpoints = Set.of();
   private Map<UpstreamTls, Set<Endpoint>> liveTls = Map.of();
@@ -84,35 +86,20 @@ final class LoopPool {
   }
 
   List<Endpoint> tryOrder(Backend backend) {
-    return tryOrder(backend, LoadBalance.ROUND_ROBIN, null);
+    return balancer.tryOrder(backend, LoadBalance.ROUND_ROBIN, null);
   }
 
   /**
    * The backend's endpoints in the order to try them, each once: {@code pinned} first when it is
-   * one of them, the others (or all) in the order {@code balance} gives.
+   * one of them, the others (or all) in the order {@code balance} gives ({@link Balancer}).
    */
   List<Endpoint> tryOrder(Backend backend, LoadBalance balance, @Nullable Endpoint pinned) {
-    List<Endpoint> endpoints = backend.endpoints();
-    int n = endpoints.size();
-    if (n == 0) {
-      return List.of();
-    }
-    if (n == 1) {
-      return endpoints; // nothing to rotate: no per-request list or counter
-    }
-    int first = pinned == null ? -1 : endpoints.indexOf(pinned);
-    int start = Math.floorMod(nextIndex.merge(backend.id(), 1, Integer::sum) - 1, n);
-    List<Endpoint> order = new ArrayList<>(n);
-    if (first >= 0) {
-      order.add(endpoints.get(first));
-    }
-    for (int i = 0; i < n; i++) {
-      int at = (start + i) % n;
-      if (at != first) {
-        order.add(endpoints.get(at));
-      }
-    }
-    return order;
+    return balancer.tryOrder(backend, balance, pinned);
+  }
+
+  /** This loop's load record of {@code endpoint} ({@link Balancer#load}). */
+  EndpointLoad load(Endpoint endpoint) {
+    return balancer.load(endpoint);
   }
 
   Future<UpstreamConnection> acquire(Endpoint endpoint, @Nullable UpstreamTls tls,
@@ -369,7 +356,9 @@ final class LoopPool {
     }
     liveEndpoints = endpoints;
     liveTls = secured;
-    nextIndex.keySet().retainAll(backendIds);
+    Set<Endpoint> all = new HashSet<>(endpoints);
+    secured.values().forEach(all::addAll);
+    balancer.retain(backendIds, all);
   }
 
   private static void addLive(Backend backend, Set<Endpoint> plain,

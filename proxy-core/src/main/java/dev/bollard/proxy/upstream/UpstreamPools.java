@@ -89,6 +89,15 @@ public final class UpstreamPools implements AutoCloseable {
   }
 
   /**
+   * The record of {@code endpoint}'s tries in flight and latency on {@code loop}, which the {@code
+   * ewma} and {@code least_conn} balancers read: an exchange of a route balanced by one of them
+   * reports each try's start and end there. Call on {@code loop}.
+   */
+  public EndpointLoad load(EventLoop loop, Endpoint endpoint) {
+    return pool(loop).load(endpoint);
+  }
+
+  /**
    * Leases an idle pooled connection to {@code endpoint} (speaking {@code tls}, or plain HTTP for
    * {@code null}) or opens one on {@code loop} within {@code connectTimeout} (the active config
    * version's; a TLS handshake gets as long again). Call on {@code loop}; the future completes
