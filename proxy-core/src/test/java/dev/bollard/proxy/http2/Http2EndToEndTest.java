@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.config.Backend;
+import dev.bollard.proxy.config.Http2Settings;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsBinding;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -174,5 +176,41 @@ class Http2EndToEndTest {
     assertThat(sink.requests()).isZero();
     await().atMost(Duration.ofSeconds(10)).until(() -> logged.size() == 2);
     assertThat(logged).extracting(RequestFacts::status).containsExactlyInAnyOrder(400, 200);
+  }
+
+  @Test
+  void afterHttp2MaxRequestsStreamsTheConnectionSaysGoAwayAndServesThemAll() throws Exception {
+    RoutingSnapshot base = snapshot();
+    routes.publish(base.withSettings(base.settings().toBuilder()
+        .http2(new Http2Settings(true, 128, 0, 0, 3)).build()));
+    try (H2Client client = H2Client.connect(server.httpsPort(), "shop.test")) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.get("shop.test", "/" + i).get(10, TimeUnit.SECONDS).status())
+            .isEqualTo(200);
+      }
+      // NO_ERROR, naming the third stream (Netty's client numbers its streams from 3).
+      assertThat(client.goAway().get(10, TimeUnit.SECONDS).errorCode()).isZero();
+      assertThat(client.goAway().get().lastStreamId()).isEqualTo(7);
+      client.channel().closeFuture().await(10, TimeUnit.SECONDS);
+      assertThat(client.channel().isActive()).isFalse();
+    }
+  }
+
+  @Test
+  void curlSpeaksHttp2ThroughTheProxy() throws Exception {
+    Process version = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
+    String features = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Assumptions.assumeTrue(version.waitFor() == 0 && features.contains("HTTP2"),
+        "no curl with HTTP/2 here");
+    int port = server.httpsPort();
+    Process curl = new ProcessBuilder("curl", "-sk", "--http2", "--max-time", "20",
+        "--resolve", "shop.test:" + port + ":127.0.0.1", "-o", "/dev/null",
+        "-w", "%{http_version} %{http_code}", "https://shop.test:" + port + "/curl")
+        .redirectErrorStream(true).start();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEqualTo("2 200");
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged.size() == 1);
+    assertThat(logged.get(0).protocol()).isEqualTo("HTTP/2.0");
   }
 }
