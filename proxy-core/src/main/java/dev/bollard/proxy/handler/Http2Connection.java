@@ -5,9 +5,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/2 client connection as a whole, between the frame codec and the stream multiplexer: its
@@ -31,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter
     implements ClientConnections.Member {
+
+  private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
 
   private final ProxyHandler.Listener listener;
   private final ClientTimeouts timeouts;
@@ -101,6 +106,21 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     timeouts.writabilityChanged(ctx.channel());
     ctx.fireChannelWritabilityChanged();
+  }
+
+  /**
+   * What reaches past the codec: an HTTP/2 connection error, which the codec shows here before it
+   * answers it itself ({@code GOAWAY} with its code, then close: closing here first would send
+   * {@code NO_ERROR} instead), or a TLS or socket failure, which closes. The client's problem
+   * either way: logged at debug.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP/2 client {} connection failed: {}", ctx.channel().remoteAddress(),
+        cause.toString());
+    if (!(cause instanceof Http2Exception)) {
+      ctx.close();
+    }
   }
 
   private void streamOpened() {
