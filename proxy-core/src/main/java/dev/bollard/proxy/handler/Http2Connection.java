@@ -3,6 +3,7 @@ package dev.bollard.proxy.handler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -36,6 +37,11 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
     implements ClientConnections.Member {
 
   private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+
+  /** RFC 9113's initial window, the connection's until the proxy widens it. */
+  private static final int DEFAULT_WINDOW = 65_535;
+  /** The connection's receive window once widened. */
+  static final int CONNECTION_WINDOW = 1 << 20;
 
   private final ProxyHandler.Listener listener;
   private final ClientTimeouts timeouts;
@@ -87,6 +93,10 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
     listener.telemetry().connectionOpened();
     listener.connections().add(this, ctx.channel());
     timeouts.attach(ctx);
+    // The connection's receive window: 1 MiB rather than RFC 9113's 64 KiB, so that uploads on
+    // several streams are not held to one stream's window between them. Each stream keeps its
+    // 64 KiB window; what the proxy buffers for a connection stays at most 1 MiB.
+    ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
   }
 
   @Override
