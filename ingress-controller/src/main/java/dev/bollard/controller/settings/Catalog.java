@@ -18,6 +18,7 @@ import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
+import dev.bollard.proxy.config.Http2Settings;
 import dev.bollard.proxy.config.LimitStatus;
 import dev.bollard.proxy.config.ResponseRate;
 import dev.bollard.proxy.config.LoadBalance;
@@ -294,6 +295,34 @@ public final class Catalog {
       v -> ValueParsers.intBetween(v, 1, Integer.MAX_VALUE), PER_CONNECTION,
       "Most requests one client connection serves; the last response says `Connection: close`"
           + " and the connection closes (nginx's `keepalive_requests`).");
+
+  public static final Setting<Boolean> USE_HTTP2 = Setting.key("use-http2", "bool", "true",
+      ValueParsers::bool, PER_CONNECTION,
+      "Offer HTTP/2 on the HTTPS listener (ALPN `h2`, then `http/1.1`); `false`: HTTP/1.1 only."
+          + " Streams get the same routing, steps, guard, header rules, access log (`HTTP/2.0`)"
+          + " and metrics as HTTP/1.1 requests; upstreams stay HTTP/1.1.");
+
+  public static final Setting<Integer> HTTP2_MAX_CONCURRENT_STREAMS = Setting.key(
+      "http2-max-concurrent-streams", "number", "128",
+      v -> ValueParsers.intBetween(v, 1, 65_536), PER_CONNECTION,
+      "Streams one HTTP/2 client connection may have open at once"
+          + " (`SETTINGS_MAX_CONCURRENT_STREAMS`); more are refused with `REFUSED_STREAM`.");
+
+  public static final Setting<Integer> HTTP2_MAX_FIELD_SIZE = Setting.key("http2-max-field-size",
+      "size", "0", v -> http2Size(v, 64), PER_CONNECTION,
+      "Largest single request header field (name and value) on HTTP/2; larger gets 431. `0`: no"
+          + " limit of its own, only `http2-max-header-size`'s.");
+
+  public static final Setting<Integer> HTTP2_MAX_HEADER_SIZE = Setting.key(
+      "http2-max-header-size", "size", "0", v -> http2Size(v, 1024), PER_CONNECTION,
+      "Largest decoded request header list on HTTP/2 (`SETTINGS_MAX_HEADER_LIST_SIZE`): a list"
+          + " somewhat larger gets 431, a far larger one (or a CONTINUATION flood) closes the"
+          + " connection. `0`: the HTTP/1.1 head limit (`--max-header-bytes`).");
+
+  public static final Setting<Integer> HTTP2_MAX_REQUESTS = Setting.key("http2-max-requests",
+      "number", "0", v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE), PER_CONNECTION,
+      "Streams one HTTP/2 connection serves; then `GOAWAY`, open streams finish and it closes."
+          + " `0`: `keep-alive-requests` (as nginx since 1.19.7).");
 
   public static final Setting<Boolean> SERVER_TOKENS = Setting.key("server-tokens", "bool",
       "false", ValueParsers::bool, PER_REQUEST,
@@ -639,8 +668,9 @@ public final class Catalog {
       CUSTOM_HTTP_ERRORS, LIMIT_REQ_STATUS_CODE, LIMIT_CONN_STATUS_CODE, LIMIT_RATE,
       LIMIT_RATE_AFTER,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
-      KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
-      NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, LOAD_BALANCE,
+      KEEP_ALIVE_REQUESTS, USE_HTTP2, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FIELD_SIZE,
+      HTTP2_MAX_HEADER_SIZE, HTTP2_MAX_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT,
+      NEXT_UPSTREAM, NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, LOAD_BALANCE,
       UPSTREAM_HASH_BY, USE_PROXY_PROTOCOL,
       REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
@@ -728,6 +758,8 @@ public final class Catalog {
             v.get(GLOBAL_AUTH_CACHE_KEY), v.get(GLOBAL_AUTH_CACHE_DURATION), ""))
         .loadBalance(v.get(LOAD_BALANCE))
         .upstreamHashBy(java.util.Objects.requireNonNullElse(v.orNull(UPSTREAM_HASH_BY), ""))
+        .http2(new Http2Settings(v.get(USE_HTTP2), v.get(HTTP2_MAX_CONCURRENT_STREAMS),
+            v.get(HTTP2_MAX_FIELD_SIZE), v.get(HTTP2_MAX_HEADER_SIZE), v.get(HTTP2_MAX_REQUESTS)))
         .build();
   }
 
@@ -738,6 +770,16 @@ public final class Catalog {
       ExternalAuth.builder("global-auth-url", VariableTemplate.parse(url, 0));
     }
     return url;
+  }
+
+  /** An HTTP/2 size limit: 0 (none of its own), or from {@code min} bytes to 16 MiB. */
+  private static int http2Size(String value, int min) {
+    long n = ValueParsers.size(value);
+    if (n != 0 && (n < min || n > 16L << 20)) {
+      throw new IllegalArgumentException(ValueParsers.quote(value) + " (expected: 0, or a size"
+          + " from " + min + " bytes to 16m)");
+    }
+    return (int) n;
   }
 
   private static CidrSet cidrSet(String value) {

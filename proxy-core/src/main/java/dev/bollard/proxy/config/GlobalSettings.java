@@ -53,6 +53,8 @@ import java.util.List;
  * @param upstreamHashBy the nginx variable expression routes hash their requests over endpoints
  *     with ({@code upstream-hash-by}, such as {@code $request_uri}; compiled and checked by the
  *     route steps), empty for none; an Ingress's annotation overrides it
+ * @param http2 HTTP/2 towards clients: whether ALPN offers it ({@code use-http2}) and its limits
+ *     ({@code http2-*})
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -75,7 +77,8 @@ public record GlobalSettings(
     ResponseRate responseRate,
     boolean customHeadersFailClosed,
     GlobalAuth globalAuth,
-    String upstreamHashBy) {
+    String upstreamHashBy,
+    Http2Settings http2) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -104,6 +107,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(responseRate, "responseRate");
     java.util.Objects.requireNonNull(globalAuth, "globalAuth");
     java.util.Objects.requireNonNull(upstreamHashBy, "upstreamHashBy");
+    java.util.Objects.requireNonNull(http2, "http2");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -130,7 +134,8 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
         ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
-        ResponseRate.NONE, false, GlobalAuth.NONE, "");
+        ResponseRate.NONE, false, GlobalAuth.NONE, "",
+        Http2Settings.DEFAULTS);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -147,7 +152,8 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
         Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "");
+        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "",
+        Http2Settings.DEFAULTS);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -169,7 +175,8 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "");
+        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "",
+        Http2Settings.DEFAULTS);
   }
 
   /** These settings with other client rules. */
@@ -263,6 +270,7 @@ public record GlobalSettings(
     private boolean customHeadersFailClosed;
     private GlobalAuth globalAuth;
     private String upstreamHashBy;
+    private Http2Settings http2;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -286,6 +294,7 @@ public record GlobalSettings(
       this.customHeadersFailClosed = from.customHeadersFailClosed;
       this.globalAuth = from.globalAuth;
       this.upstreamHashBy = from.upstreamHashBy;
+      this.http2 = from.http2;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -368,6 +377,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder http2(Http2Settings value) {
+      this.http2 = value;
+      return this;
+    }
+
     public Builder loadBalance(LoadBalance value) {
       this.loadBalance = value;
       return this;
@@ -416,7 +430,8 @@ public record GlobalSettings(
           responseRate,
           customHeadersFailClosed,
           globalAuth,
-          upstreamHashBy);
+          upstreamHashBy,
+          http2);
     }
   }
 

@@ -78,7 +78,9 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
       listener.passthrough().relay(ctx, relayed, name);
       return;
     }
-    SslHandler ssl = future.getNow().newHandler(ctx.alloc());
+    SslContext context = future.getNow();
+    ctx.channel().attr(EdgeTls.CONTEXT).set(context);
+    SslHandler ssl = context.newHandler(ctx.alloc());
     if (serverName != null) {
       // Per connection, read by the step of a host with client-certificate settings: which host's
       // settings (if any) the handshake asked by, and the certificate, verified on first use.
