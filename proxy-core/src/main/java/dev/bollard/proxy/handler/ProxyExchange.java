@@ -18,6 +18,7 @@ import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -27,9 +28,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,15 @@ import org.slf4j.LoggerFactory;
  * failure); otherwise the failure (or the response) goes to the client. A status the route replaces with an
  * error page ({@code custom-http-errors}) is handed to an {@link ErrorPageExchange} instead, once
  * no further try is due.
+ *
+ * <p>A gRPC call ({@code content-type: application/grpc*}, {@link GrpcErrors}) differs in three
+ * ways: its {@code grpc-timeout} is a deadline for the whole exchange ({@code DEADLINE_EXCEEDED}
+ * when it passes); an error after the response head went out ends the response with {@code
+ * grpc-status} trailers instead of cutting the connection; and no error page replaces its errors.
+ * The answers the proxy makes for it become gRPC statuses in {@link ClientRequest}. Over HTTP/2
+ * ({@code backend-protocol: GRPC}/{@code GRPCS}) the upstream "connection" is a stream, leased and
+ * released the same way; a response that is a single HEADERS frame ("Trailers-Only") comes as one
+ * {@link FullHttpResponse} and goes to the client as one.
  *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
@@ -75,6 +87,10 @@ final class ProxyExchange
   private final long maxBodyBytes;
   private final RoutePolicy policy;
   private final ErrorPages errorPages;
+  /** Whether the request is a gRPC call. */
+  private final boolean grpc;
+  /** The call's {@code grpc-timeout} at work, or {@code null}. */
+  private @Nullable ScheduledFuture<?> grpcDeadline;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
@@ -163,6 +179,7 @@ final class ProxyExchange
       sending = Sending.RECEIVED;
     }
     this.request = owner.requestContext();
+    this.grpc = GrpcErrors.isGrpc(clientRequest);
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend, policy.loadBalance(),
         request.pinnedEndpoint());
     UpstreamTls backendTls = backend.tls();
@@ -173,6 +190,13 @@ final class ProxyExchange
 
   void start() {
     request.facts.upstreamStarted();
+    if (grpc) {
+      long timeout = GrpcTimeout.nanos(clientRequest);
+      if (timeout != GrpcTimeout.NONE) {
+        grpcDeadline = client.executor().schedule(
+            () -> grpcDeadlinePassed(timeout), timeout, TimeUnit.NANOSECONDS);
+      }
+    }
     tryEndpoint(candidates.get(0), false);
   }
 
@@ -185,7 +209,8 @@ final class ProxyExchange
     sent = false;
     Future<UpstreamConnection> f = fresh
         ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)
-        : pools.acquire(client.channel().eventLoop(), target, tls, this, connectTimeout);
+        : pools.acquire(client.channel().eventLoop(), target, tls, backend.http2(), this,
+            connectTimeout);
     f.addListener(done -> connected(target, f));
   }
 
@@ -460,7 +485,7 @@ final class ProxyExchange
         && nextTryFor(statusCondition, code)) {
       return;
     }
-    if (errorPages.intercepts(code)) {
+    if (!grpc && errorPages.intercepts(code)) {
       replaceError(code, "backend " + backend.id() + " answered " + code, response);
       return;
     }
@@ -473,7 +498,12 @@ final class ProxyExchange
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
     request.prepareUpstreamResponse(out);
     clientKeepAlive = !HeaderRewriter.closesConnection(out);
-    client.write(out);
+    if (!(response instanceof FullHttpResponse)) {
+      client.write(out);
+    }
+    // else a whole response from an HTTP/2 stream (a gRPC Trailers-Only answer): out shares its
+    // headers, rewritten in place, and it goes to the client whole as content (so that an HTTP/2
+    // client gets it as one HEADERS frame, as gRPC requires).
   }
 
   private void onResponseContent(HttpContent content) {
@@ -622,6 +652,10 @@ final class ProxyExchange
     if (relaying != Relaying.STREAMING) {
       tryFailed(condition, HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
+    } else if (grpc) {
+      log.info("Backend {} endpoint {} {} mid-response; ending the gRPC call with UNAVAILABLE",
+          backend.id(), endpoint, what);
+      endWithGrpcStatus(GrpcErrors.UNAVAILABLE, "backend " + backend.id() + " " + what);
     } else {
       log.info("Backend {} endpoint {} {} mid-response; closing the client connection",
           backend.id(), endpoint, what);
@@ -649,17 +683,56 @@ final class ProxyExchange
     if (relaying != Relaying.STREAMING) {
       tryFailed(NextUpstream.TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what);
+    } else if (grpc) {
+      log.info("Backend {} endpoint {} {} mid-response; ending the gRPC call", backend.id(),
+          endpoint, what);
+      endWithGrpcStatus(GrpcErrors.DEADLINE_EXCEEDED, "backend " + backend.id() + " " + what);
     } else {
       log.info("Backend {} endpoint {} {} mid-response; closing", backend.id(), endpoint, what);
       abort();
     }
   }
 
+  /** The call's {@code grpc-timeout} passed: {@code DEADLINE_EXCEEDED}, whatever the state. */
+  private void grpcDeadlinePassed(long timeoutNanos) {
+    grpcDeadline = null;
+    if (relaying == Relaying.DONE) {
+      return;
+    }
+    String what = "the call's deadline passed (grpc-timeout "
+        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)";
+    if (relaying == Relaying.STREAMING) {
+      endWithGrpcStatus(GrpcErrors.DEADLINE_EXCEEDED, what);
+    } else {
+      // No further try: the deadline is the call's, not the endpoint's.
+      log.info("{} {}: {} before backend {} answered", clientRequest.method(),
+          clientRequest.uri(), what, backend.id());
+      answer(HttpResponseStatus.GATEWAY_TIMEOUT, what + " before backend " + backend.id()
+          + " answered");
+    }
+  }
+
+  /**
+   * Ends a gRPC response under way with {@code grpc-status} trailers ({@code status}, {@code
+   * text}) instead of cutting it; the upstream stream or connection is discarded. The access log
+   * marks the response cut short.
+   */
+  private void endWithGrpcStatus(int status, String text) {
+    HttpResponse started = upstreamResponse;
+    relaying = Relaying.DONE;
+    stopTimers();
+    releasePending();
+    discardUpstream();
+    ChannelFuture written = client.writeAndFlush(GrpcErrors.trailers(status, text));
+    owner.telemetry().aborted(request.facts, started != null ? started.status().code() : 200);
+    owner.exchangeDone(this, clientKeepAlive && sending != Sending.RECEIVING, written);
+  }
+
 
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
         detail);
-    if (status.code() != 413 && errorPages.intercepts(status.code())) {
+    if (status.code() != 413 && !grpc && errorPages.intercepts(status.code())) {
       replaceError(status.code(), detail, null);
       return;
     }
@@ -805,6 +878,11 @@ final class ProxyExchange
   private void stopTimers() {
     readTimerOn = false;
     sendTimerOn = false;
+    ScheduledFuture<?> deadline = grpcDeadline;
+    if (deadline != null && relaying == Relaying.DONE) {
+      grpcDeadline = null;
+      deadline.cancel(false);
+    }
     UpstreamConnection conn = upstream;
     if (conn != null) {
       conn.stopResponseDeadline();
