@@ -27,7 +27,7 @@ public final class RequestFacts {
   private final HttpHeaders requestHeaders;
   private final String method;
   private final String uri;
-  private final String protocol;
+  private String protocol;
   private final @Nullable String hostHeader;
   private final long requestHeadBytes;
   private InetAddress client;
@@ -138,6 +138,14 @@ public final class RequestFacts {
     } else {
       this.service = backendId;
     }
+  }
+
+  /**
+   * The protocol the request came in ({@code HTTP/2.0} for a request of an HTTP/2 stream, whose
+   * head is an HTTP/1.1 head once converted); by default its head's version.
+   */
+  public void protocol(String value) {
+    this.protocol = value;
   }
 
   /** The TLS protocol version and server name of the connection (empty for plain HTTP). */
@@ -318,7 +326,7 @@ public final class RequestFacts {
     return uri;
   }
 
-  String protocol() {
+  public String protocol() {
     return protocol;
   }
 

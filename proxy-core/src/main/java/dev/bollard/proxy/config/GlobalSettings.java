@@ -43,6 +43,8 @@ import java.util.List;
  *     limit-req-status-code}, {@code limit-conn-status-code})
  * @param loadBalance how routes spread requests over endpoints ({@code load-balance}); an
  *     Ingress's annotation overrides it
+ * @param http2 HTTP/2 towards clients: whether ALPN offers it ({@code use-http2}) and its limits
+ *     ({@code http2-*})
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -61,7 +63,8 @@ public record GlobalSettings(
     ErrorCodes customHttpErrors,
     AccessRules access,
     LimitStatus limitStatus,
-    LoadBalance loadBalance) {
+    LoadBalance loadBalance,
+    Http2Settings http2) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -87,6 +90,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(access, "access");
     java.util.Objects.requireNonNull(limitStatus, "limitStatus");
     java.util.Objects.requireNonNull(loadBalance, "loadBalance");
+    java.util.Objects.requireNonNull(http2, "http2");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -112,7 +116,8 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
+        Http2Settings.DEFAULTS);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -128,7 +133,8 @@ public record GlobalSettings(
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN);
+        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
+        Http2Settings.DEFAULTS);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -150,7 +156,7 @@ public record GlobalSettings(
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
         keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN);
+        LoadBalance.ROUND_ROBIN, Http2Settings.DEFAULTS);
   }
 
   /** These settings with other client rules. */
@@ -240,6 +246,7 @@ public record GlobalSettings(
     private AccessRules access;
     private LimitStatus limitStatus;
     private LoadBalance loadBalance;
+    private Http2Settings http2;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -259,6 +266,7 @@ public record GlobalSettings(
       this.access = from.access;
       this.limitStatus = from.limitStatus;
       this.loadBalance = from.loadBalance;
+      this.http2 = from.http2;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -341,6 +349,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder http2(Http2Settings value) {
+      this.http2 = value;
+      return this;
+    }
+
     public Builder loadBalance(LoadBalance value) {
       this.loadBalance = value;
       return this;
@@ -365,7 +378,8 @@ public record GlobalSettings(
           customHttpErrors,
           access,
           limitStatus,
-          loadBalance);
+          loadBalance,
+          http2);
     }
   }
 

@@ -31,6 +31,24 @@ public final class ClientConnections {
     }
   };
 
+  /**
+   * One open connection as the registry sees it: an HTTP/1.1 connection's request handler, or an
+   * HTTP/2 connection ({@link Http2Connection}), whose streams are not members of their own.
+   * Confined to the connection's event loop.
+   */
+  interface Member {
+    /** Graceful shutdown began: close now if idle, else after the current work. */
+    void drain();
+
+    /** Close now, busy or not. */
+    void closeNow();
+
+    /** Its slot among its event loop's members, or -1 when not a member. */
+    int slot();
+
+    void slot(int value);
+  }
+
   private final Runnable closed;
   private final AtomicInteger open = new AtomicInteger();
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
@@ -53,7 +71,7 @@ public final class ClientConnections {
   }
 
   /** A connection's handler joined its pipeline; called on the connection's event loop. */
-  void add(ProxyHandler member, Channel channel) {
+  void add(Member member, Channel channel) {
     Members members = ofLoop.get();
     if (members == null || members.loop != channel.eventLoop()) {
       members = new Members(channel.eventLoop());
@@ -71,9 +89,9 @@ public final class ClientConnections {
    * The connection of a handler that joined went inactive (or its handler left); called on its
    * event loop. Does nothing the second time.
    */
-  void remove(ProxyHandler member) {
+  void remove(Member member) {
     Members members = ofLoop.get();
-    if (member.slot < 0 || members == null) {
+    if (member.slot() < 0 || members == null) {
       return;
     }
     members.remove(member);
@@ -102,7 +120,7 @@ public final class ClientConnections {
     draining = true;
     for (Members members : loops) {
       members.loop.execute(() -> {
-        for (ProxyHandler member : members.snapshot()) {
+        for (Member member : members.snapshot()) {
           member.drain();
         }
       });
@@ -117,7 +135,7 @@ public final class ClientConnections {
   public void closeAll() {
     for (Members members : loops) {
       members.loop.execute(() -> {
-        for (ProxyHandler member : members.snapshot()) {
+        for (Member member : members.snapshot()) {
           member.closeNow();
         }
       });
@@ -127,35 +145,35 @@ public final class ClientConnections {
   /** The handlers of one event loop: a dense array, each handler knowing its slot. */
   static final class Members {
     final EventExecutor loop;
-    private ProxyHandler[] slots = new ProxyHandler[16];
+    private Member[] slots = new Member[16];
     private int count;
 
     Members(EventExecutor loop) {
       this.loop = loop;
     }
 
-    void add(ProxyHandler member) {
+    void add(Member member) {
       if (count == slots.length) {
         slots = Arrays.copyOf(slots, count * 2);
       }
-      member.slot = count;
+      member.slot(count);
       slots[count++] = member;
     }
 
-    void remove(ProxyHandler member) {
-      int slot = member.slot;
-      ProxyHandler last = slots[--count];
+    void remove(Member member) {
+      int slot = member.slot();
+      Member last = slots[--count];
       slots[slot] = last;
-      last.slot = slot;
+      last.slot(slot);
       slots[count] = null;
-      member.slot = -1;
+      member.slot(-1);
       if (count < slots.length / 4 && slots.length > 16) {
         slots = Arrays.copyOf(slots, slots.length / 2);
       }
     }
 
     /** A copy: draining or closing a member removes it while the loop goes on. */
-    ProxyHandler[] snapshot() {
+    Member[] snapshot() {
       return Arrays.copyOf(slots, count);
     }
   }

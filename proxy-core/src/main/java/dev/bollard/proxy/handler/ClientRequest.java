@@ -19,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -30,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * touched only by the connection's event loop.
  */
 final class ClientRequest implements StepRequest {
+
+  /** The access log's protocol of a request that came on an HTTP/2 stream. */
+  private static final String HTTP_2 = "HTTP/2.0";
 
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
 
@@ -64,19 +68,33 @@ final class ClientRequest implements StepRequest {
 
   /**
    * A request whose head just arrived on {@code channel}, served with {@code table}: the real
-   * client address, the request id and the TLS side are recorded in its facts.
+   * client address, the request id and the TLS side are recorded in its facts. On an HTTP/2
+   * stream they are the facts of the stream's connection (its peer or PROXY protocol source, its
+   * TLS version and SNI name).
    */
   static ClientRequest begin(Channel channel, HttpRequest head, RouteTable table, boolean secure,
       StepServices services) {
-    InetAddress source = ProxyProtocolGate.source(channel).getAddress();
+    Channel connection = connectionOf(channel);
+    InetAddress source = ProxyProtocolGate.source(connection).getAddress();
     RealIpPolicy realIp = table.realIp();
     InetAddress client = realIp.clientAddress(source, head.headers());
     EdgeSettings edge = table.snapshot().settings().edge();
     RequestFacts facts = RequestFacts.begin(head, client, edge.log());
-    EdgeTls.describe(channel, facts);
+    EdgeTls.describe(connection, facts);
+    if (connection != channel) {
+      facts.protocol(HTTP_2);
+    }
     facts.requestId(RequestIds.choose(head.headers(), realIp.trusted().contains(source),
         edge.generateRequestId()));
     return new ClientRequest(facts, table, head, source, realIp, secure, services);
+  }
+
+  /**
+   * The TCP connection {@code channel} belongs to: the connection of an HTTP/2 stream, else the
+   * channel itself (whose {@code parent()} is the listening socket, not a connection).
+   */
+  static Channel connectionOf(Channel channel) {
+    return channel instanceof Http2StreamChannel stream ? stream.parent() : channel;
   }
 
   /** The route table the request is served with, for its whole life. */

@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * of its response for the send timeout is cut off ({@link ClientTimeouts} watches both). An
  * answer given while request bytes may still arrive closes through {@link LingeringClose}.
  */
-public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+public final class ProxyHandler extends ChannelInboundHandlerAdapter
+    implements ClientConnections.Member {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
 
@@ -94,7 +95,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** Requests this connection may still start with keep-alive ({@code keep-alive-requests}). */
   private int keepAliveLeft;
   /** Its slot among its event loop's open connections ({@link ClientConnections}), or -1. */
-  int slot = -1;
+  private int slot = -1;
+  /**
+   * Whether it stands for its connection in {@link ClientConnections}: an HTTP/1.1 connection's
+   * handler does; an HTTP/2 stream's does not (its connection does, see {@link Http2Connection}).
+   */
+  private final boolean member;
   private @Nullable ClientRequest request;
 
   /**
@@ -133,6 +139,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
    */
   public ProxyHandler(Listener listener, @Nullable ClientTimeouts timeouts,
       int keepAliveRequests) {
+    this(listener, timeouts, keepAliveRequests, true);
+  }
+
+  private ProxyHandler(Listener listener, @Nullable ClientTimeouts timeouts,
+      int keepAliveRequests, boolean member) {
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -140,12 +151,36 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     this.listener = listener;
     this.timeouts = timeouts;
     this.keepAliveLeft = keepAliveRequests;
+    this.member = member;
+  }
+
+  /**
+   * The handler of one HTTP/2 stream (its pipeline converts frames to HTTP/1.1 messages before
+   * it): one request, its connection's facts (peer, PROXY protocol source, TLS), the stream's own
+   * client {@code timeouts} (body and send; see {@link Http2StreamTimers}). The stream's
+   * connection, not the stream, is a member of the listener's {@link ClientConnections}, and it
+   * bounds requests per connection ({@code http2-max-requests}).
+   */
+  public static ProxyHandler forStream(Listener listener, ClientTimeouts timeouts) {
+    return new ProxyHandler(listener, timeouts, Integer.MAX_VALUE, false);
+  }
+
+  @Override
+  public int slot() {
+    return slot;
+  }
+
+  @Override
+  public void slot(int value) {
+    this.slot = value;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    listener.connections().add(this, ctx.channel());
+    if (member) {
+      listener.connections().add(this, ctx.channel());
+    }
   }
 
   @Override
@@ -154,7 +189,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Graceful shutdown began: close now if idle, else after the current response. */
-  void drain() {
+  @Override
+  public void drain() {
     ChannelHandlerContext c = ctx;
     if (c != null) {
       c.pipeline().fireUserEventTriggered(ClientConnections.DRAIN);
@@ -162,7 +198,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Closes the connection now, busy or not. */
-  void closeNow() {
+  @Override
+  public void closeNow() {
     ChannelHandlerContext c = ctx;
     if (c != null) {
       c.channel().close();

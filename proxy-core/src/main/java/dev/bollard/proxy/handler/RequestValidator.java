@@ -349,18 +349,40 @@ public final class RequestValidator extends ChannelDuplexHandler {
     if (!RequestValidatorSyntax.isToken(request.method().name())) {
       return badRequest("invalid method");
     }
-    Rejection target = checkTarget(request.method(), request.uri());
+    return checkRequest(request, maxUriBytes);
+  }
+
+  /**
+   * The checks of a head that do not depend on how its bytes were framed, for a request of an
+   * HTTP/2 stream once converted to an HTTP/1.1 head ({@link Http2StreamHead}): header count,
+   * method, target, {@code Host}, body headers.
+   *
+   * @return why it is refused, or {@code null}
+   */
+  static @Nullable Rejection checkConverted(HttpRequest request, HeadLimits limits) {
+    if (request.headers().size() > limits.maxHeaderCount()) {
+      return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "more than " + limits.maxHeaderCount() + " header fields");
+    }
+    if (!RequestValidatorSyntax.isToken(request.method().name())) {
+      return badRequest("invalid method");
+    }
+    return checkRequest(request, limits.maxUriBytes());
+  }
+
+  private static @Nullable Rejection checkRequest(HttpRequest request, int maxUriBytes) {
+    Rejection target = checkTarget(request.method(), request.uri(), maxUriBytes);
     if (target != null) {
       return target;
     }
-    Rejection host = checkHost(request.headers(), version);
+    Rejection host = checkHost(request.headers(), request.protocolVersion());
     if (host != null) {
       return host;
     }
     return checkFraming(request.headers());
   }
 
-  private @Nullable Rejection checkTarget(HttpMethod method, String uri) {
+  private static @Nullable Rejection checkTarget(HttpMethod method, String uri, int maxUriBytes) {
     if (uri.length() > maxUriBytes) {
       return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target too long");
     }
@@ -445,7 +467,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
     return name.isEmpty() ? "decoder error" : name;
   }
 
-  private static Rejection badRequest(String reason) {
+  static Rejection badRequest(String reason) {
     return new Rejection(HttpResponseStatus.BAD_REQUEST, reason);
   }
 
@@ -495,7 +517,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
     return ctx.channel().remoteAddress();
   }
 
-  private record Rejection(HttpResponseStatus status, String reason, @Nullable HttpRequest head) {
+  /** A refused head: the status and reason of the answer, and the head for the access log. */
+  record Rejection(HttpResponseStatus status, String reason, @Nullable HttpRequest head) {
     Rejection(HttpResponseStatus status, String reason) {
       this(status, reason, null);
     }

@@ -7,6 +7,8 @@ import dev.bollard.proxy.handler.ClientTimeouts;
 import dev.bollard.proxy.handler.HeadLimits;
 import dev.bollard.proxy.handler.ProxyHandler;
 import dev.bollard.proxy.handler.RequestValidator;
+import dev.bollard.proxy.http2.AlpnSwitch;
+import dev.bollard.proxy.http2.Http2Pipelines;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -23,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Steps: {@code proxy-protocol} (only with {@code use-proxy-protocol}: the PROXY header of a
  * trusted balancer), {@code tls-hello} (HTTPS listener only: certificate choice, then the TLS
- * handler {@code ssl} in its place, see {@code EdgeTls}), {@code http} (HTTP/1.1 codec, limits
+ * handler {@code ssl} in its place, see {@code EdgeTls}), {@code alpn} (HTTPS listener only: when
+ * ALPN chose {@code h2} at the end of the handshake, the HTTP/1.1 steps after it leave and
+ * HTTP/2's take their place, see {@code Http2Pipelines}), {@code http} (HTTP/1.1 codec, limits
  * from the settings), {@code hsts} (HTTPS listener only), {@code validate} (hostile input; it puts
  * its raw-byte scanner {@code validate-scan} just before {@code http}, which also runs the
  * client's header-read and keep-alive idle timers), {@code proxy} (routing, guard, {@code
@@ -52,8 +56,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final String HSTS = "hsts";
   private static final String VALIDATE = "validate";
   private static final String PASSTHROUGH = "passthrough";
+  private static final String ALPN = "alpn";
+  private static final String PROXY = "proxy";
   /** What a passed-through connection no longer needs, in the order it leaves. */
-  private static final List<String> HTTP_STEPS = List.of(VALIDATE, HSTS, HTTP);
+  private static final List<String> HTTP_STEPS = List.of(ALPN, VALIDATE, HSTS, HTTP);
+  /** What an HTTP/2 connection no longer needs, in the order it leaves. */
+  private static final List<String> HTTP_1_STEPS = List.of(VALIDATE, HSTS, HTTP, PROXY);
 
   private final ServerSettings settings;
   /** Shared by the listener's request handlers; also its routes, telemetry and TLS side. */
@@ -96,6 +104,16 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     ChannelHandler hello = shared.edge().helloStep();
     if (hello != null) {
       p.addLast("tls-hello", hello);
+      // ALPN chose h2: the HTTP/1.1 steps below leave for HTTP/2's (settings read now, once).
+      ClientTimeouts.Limits limits = limits(global.timeouts());
+      p.addLast(ALPN, new AlpnSwitch(pipeline -> {
+        for (String step : HTTP_1_STEPS) {
+          if (pipeline.get(step) != null) {
+            pipeline.remove(step);
+          }
+        }
+        Http2Pipelines.serve(pipeline, shared, global, headLimits, limits);
+      }));
     }
     // The codec the validator is written against (limits, strictness, RFC 9112 framing): one
     // definition, not a second copy here that could drift from it.
@@ -107,7 +125,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests. Its
     // scanner, the first step to see request bytes, runs the client timers.
     p.addLast(VALIDATE, new RequestValidator(headLimits, timeouts));
-    p.addLast("proxy", new ProxyHandler(shared, timeouts, global.keepAliveRequests()));
+    p.addLast(PROXY, new ProxyHandler(shared, timeouts, global.keepAliveRequests()));
   }
 
   /**

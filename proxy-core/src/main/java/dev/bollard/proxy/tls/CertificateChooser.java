@@ -66,7 +66,9 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
       listener.passthrough().relay(ctx, relayed, name);
       return;
     }
-    SslHandler ssl = future.getNow().newHandler(ctx.alloc());
+    SslContext context = future.getNow();
+    ctx.channel().attr(EdgeTls.CONTEXT).set(context);
+    SslHandler ssl = context.newHandler(ctx.alloc());
     ctx.pipeline().replace(this, SSL_STEP, ssl);
     EdgeTls.Handshakes handshakes = listener.handshakes();
     if (handshakes != EdgeTls.Handshakes.NONE) {

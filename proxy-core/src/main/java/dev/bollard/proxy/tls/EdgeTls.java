@@ -45,6 +45,9 @@ public final class EdgeTls {
   /** The SNI name the client sent in its ClientHello, for the access log. */
   static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("bollard.tls.sni");
 
+  /** The context the connection's handshake was given, for {@link Listener#servesAlike}. */
+  static final AttributeKey<SslContext> CONTEXT = AttributeKey.valueOf("bollard.tls.context");
+
   /** No HTTPS listener and no ACME challenges. */
   public static final EdgeTls NONE = builder().build();
 
@@ -124,7 +127,8 @@ public final class EdgeTls {
 
   private static Default newDefault(TlsContexts contexts, CertifiedKey certificate) {
     try {
-      return new Default(certificate, contexts.build(certificate, TlsContexts.HTTP_1_1));
+      return new Default(certificate, contexts.build(certificate, TlsContexts.HTTP_1_1),
+          contexts.build(certificate, TlsContexts.H2, TlsContexts.HTTP_1_1));
     } catch (SSLException e) {
       throw new IllegalArgumentException("default certificate unusable: " + e.getMessage(), e);
     }
@@ -204,7 +208,10 @@ public final class EdgeTls {
     }
   }
 
-  /** The context for a handshake (see the class comment for the order). */
+  /**
+   * The context for a handshake (see the class comment for the order); its ALPN offers {@code h2}
+   * while the snapshot's {@code use-http2} is on.
+   */
   SslContext contextFor(ClientHello hello, CurrentRoutes routes) {
     TlsContexts built = Objects.requireNonNull(contexts, "contexts");
     String host = hello.serverName();
@@ -218,20 +225,23 @@ public final class EdgeTls {
         }
       }
     }
+    RoutingSnapshot snapshot = routes.table().snapshot();
+    boolean http2 = snapshot.settings().http2().enabled();
     if (host != null) {
-      RoutingSnapshot snapshot = routes.table().snapshot();
       Optional<TlsBinding> binding = snapshot.tls().bindingFor(host);
       if (binding.isPresent()) {
-        SslContext context = built.forBinding(snapshot, binding.get());
+        SslContext context = built.forBinding(snapshot, binding.get(), http2);
         if (context != null) {
           return context;
         }
       }
     }
-    return Objects.requireNonNull(defaultCertificate.get(), "default").context();
+    Default current = Objects.requireNonNull(defaultCertificate.get(), "default");
+    return http2 ? current.http2() : current.http1();
   }
 
-  private record Default(CertifiedKey certificate, SslContext context) {}
+  /** The default certificate's two contexts: ALPN {@code http/1.1} only, or {@code h2} first. */
+  private record Default(CertifiedKey certificate, SslContext http1, SslContext http2) {}
 
   /**
    * One listener's view of the edge: whether it terminates TLS and its TLS pipeline steps. One per
@@ -285,6 +295,26 @@ public final class EdgeTls {
 
     Passthrough passthrough() {
       return passthrough;
+    }
+
+    /**
+     * Whether a request for {@code host} may be served on {@code connection}, a TLS connection of
+     * this listener that the client reuses for another host than the one it named (HTTP/2
+     * connection reuse, RFC 9113 section 9.1.1): only if a handshake naming {@code host} now would
+     * get the very context the connection got (the same certificate, and whatever else the
+     * context carries), else the request is answered 421 and the client opens a connection of its
+     * own. {@code host} is lower case, without port.
+     */
+    public boolean servesAlike(Channel connection, String host) {
+      SslContext had = connection.attr(CONTEXT).get();
+      if (had == null) {
+        return false;
+      }
+      String named = connection.attr(SERVER_NAME).get();
+      if (host.equals(named)) {
+        return true;
+      }
+      return edge.contextFor(new ClientHello(host, java.util.List.of()), routes) == had;
     }
 
     /** The backend connections naming {@code serverName} are relayed to, or {@code null}. */

@@ -31,6 +31,8 @@ final class TlsContexts {
   private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
 
   static final String HTTP_1_1 = "http/1.1";
+  /** HTTP/2 over TLS; offered before {@code http/1.1} while {@code use-http2} is on. */
+  static final String H2 = "h2";
   static final String ACME_TLS_1 = "acme-tls/1";
 
   /** TLS 1.3's AEAD suites, then ECDHE with AES-GCM or ChaCha20-Poly1305 for TLS 1.2. */
@@ -72,25 +74,28 @@ final class TlsContexts {
   }
 
   /**
-   * The context for a binding's certificate, built on first use.
+   * The context for a binding's certificate, built on first use; its ALPN offers {@code h2} then
+   * {@code http/1.1} when {@code http2}, else {@code http/1.1} only.
    *
    * @return {@code null} when the binding has no certificate or it cannot be used (logged once per
    *     content); the caller serves the default certificate
    */
-  @Nullable SslContext forBinding(RoutingSnapshot snapshot, TlsBinding binding) {
+  @Nullable SslContext forBinding(RoutingSnapshot snapshot, TlsBinding binding, boolean http2) {
     pruneFor(snapshot);
     String chain = binding.chainPem();
     String key = binding.keyPem();
     if (chain == null || key == null) {
       return null;
     }
-    String cacheKey = chain + '\0' + key;
+    // The two ALPN variants of one certificate are two contexts (and two session caches).
+    String cacheKey = (http2 ? "h2\0" : "h1\0") + chain + '\0' + key;
     SslContext cached = bySecretContent.get(cacheKey);
     if (cached != null) {
       return cached;
     }
     try {
-      SslContext built = build(CertifiedKey.parse(chain, key), HTTP_1_1);
+      CertifiedKey certified = CertifiedKey.parse(chain, key);
+      SslContext built = http2 ? build(certified, H2, HTTP_1_1) : build(certified, HTTP_1_1);
       SslContext raced = bySecretContent.putIfAbsent(cacheKey, built);
       return raced != null ? raced : built;
     } catch (IllegalArgumentException | SSLException e) {
@@ -100,8 +105,8 @@ final class TlsContexts {
     }
   }
 
-  /** A context for a certificate with one ALPN protocol offered. */
-  SslContext build(CertifiedKey certified, String alpn) throws SSLException {
+  /** A context for a certificate offering the ALPN protocols {@code alpn}, in that order. */
+  SslContext build(CertifiedKey certified, String... alpn) throws SSLException {
     return SslContextBuilder.forServer(certified.privateKey(),
             certified.chain().toArray(new java.security.cert.X509Certificate[0]))
         .sslProvider(provider)
@@ -123,7 +128,8 @@ final class TlsContexts {
     Set<String> live = new HashSet<>();
     for (TlsBinding binding : snapshot.tls().bindings()) {
       if (binding.chainPem() != null) {
-        live.add(binding.chainPem() + '\0' + binding.keyPem());
+        live.add("h1\0" + binding.chainPem() + '\0' + binding.keyPem());
+        live.add("h2\0" + binding.chainPem() + '\0' + binding.keyPem());
       }
     }
     bySecretContent.keySet().retainAll(live);

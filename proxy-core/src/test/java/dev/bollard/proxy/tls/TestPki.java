@@ -20,15 +20,15 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Self-signed certificates for TLS tests, as the PEM texts a {@code kubernetes.io/tls} Secret holds. */
-final class TestPki {
+public final class TestPki {
 
   private TestPki() {}
 
   /** A certificate and key as {@code tls.crt} and {@code tls.key}. */
-  record Pem(String chain, String key, X509Certificate certificate) {}
+  public record Pem(String chain, String key, X509Certificate certificate) {}
 
   /** A self-signed certificate for {@code hosts} (subject alternative names), with a key of {@code algorithm} (RSA or EC). */
-  static Pem issueWith(String algorithm, String... hosts) {
+  public static Pem issueWith(String algorithm, String... hosts) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
       generator.initialize("RSA".equals(algorithm) ? 2048 : 256);
@@ -53,7 +53,7 @@ final class TestPki {
     }
   }
 
-  static Pem issue(String... hosts) {
+  public static Pem issue(String... hosts) {
     return issueWith("EC", hosts);
   }
 

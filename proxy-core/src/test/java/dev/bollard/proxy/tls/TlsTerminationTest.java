@@ -210,7 +210,29 @@ class TlsTerminationTest {
     }
     try (TlsClient browser = TlsClient.connect(server.httpsPort(), "shop.test", "h2", "http/1.1")) {
       assertThat(browser.peer()).isEqualTo(SHOP.certificate());
+      assertThat(browser.applicationProtocol()).isEqualTo("h2");
+    }
+  }
+
+  @Test
+  void alpnOffersH2FirstUnlessUseHttp2IsOff() throws Exception {
+    start(EdgeTls.builder());
+    routes.publish(snapshot(binding("shop.test", SHOP)));
+    try (TlsClient browser = TlsClient.connect(server.httpsPort(), "shop.test", "h2", "http/1.1");
+        TlsClient anonymous = TlsClient.connect(server.httpsPort(), null, "h2", "http/1.1");
+        TlsClient old = TlsClient.connect(server.httpsPort(), "shop.test", "http/1.1")) {
+      assertThat(browser.applicationProtocol()).isEqualTo("h2");
+      assertThat(anonymous.applicationProtocol()).isEqualTo("h2");
+      assertThat(old.applicationProtocol()).isEqualTo("http/1.1");
+    }
+    RoutingSnapshot on = snapshot(binding("shop.test", SHOP));
+    routes.publish(on.withSettings(on.settings().toBuilder()
+        .http2(on.settings().http2().withEnabled(false)).build()));
+    try (TlsClient browser = TlsClient.connect(server.httpsPort(), "shop.test", "h2", "http/1.1");
+        TlsClient anonymous = TlsClient.connect(server.httpsPort(), null, "h2", "http/1.1")) {
       assertThat(browser.applicationProtocol()).isEqualTo("http/1.1");
+      assertThat(anonymous.applicationProtocol()).isEqualTo("http/1.1");
+      assertThat(browser.get("shop.test", "/").status()).isEqualTo(200);
     }
   }
 
