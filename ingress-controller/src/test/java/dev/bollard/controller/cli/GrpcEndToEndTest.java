@@ -157,6 +157,43 @@ class GrpcEndToEndTest {
   }
 
   @Test
+  void concurrentCallsAreStreamsOfOneUpstreamConnection() throws Exception {
+    int connections = plain.connections();
+    ManagedChannel channel = channel("grpc.localhost");
+    List<StreamObserver<byte[]>> calls = new ArrayList<>();
+    BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    for (int i = 0; i < 5; i++) {
+      StreamObserver<byte[]> call = ClientCalls.asyncBidiStreamingCall(
+          channel.newCall(GrpcEcho.CHAT, options()), new StreamObserver<byte[]>() {
+            @Override
+            public void onNext(byte[] value) {
+              replies.add(text(value));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              replies.add("error: " + t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+      call.onNext(bytes("call-" + i));
+      calls.add(call);
+    }
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      got.add(replies.poll(CALL.toSeconds(), TimeUnit.SECONDS));
+    }
+    // All five open at once: one client connection, one event loop, one upstream connection
+    // (none new if an earlier test's is still there).
+    assertThat(got).containsExactlyInAnyOrder("echo:call-0", "echo:call-1", "echo:call-2",
+        "echo:call-3", "echo:call-4");
+    assertThat(plain.connections() - connections).isLessThanOrEqualTo(1);
+    calls.forEach(StreamObserver::onCompleted);
+  }
+
+  @Test
   void aFailureKeepsItsCodeMessageAndTrailers() {
     StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
         () -> ClientCalls.blockingUnaryCall(channel("grpc.localhost"), GrpcEcho.FAIL, options(),

@@ -1,5 +1,6 @@
 package dev.bollard.controller.testing;
 
+import io.grpc.Attributes;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
@@ -12,6 +13,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -85,6 +87,7 @@ public final class GrpcEcho implements AutoCloseable {
 
   private final Server server;
   private final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
 
   private GrpcEcho(Server server) {
     this.server = server;
@@ -107,6 +110,13 @@ public final class GrpcEcho implements AutoCloseable {
     Server server = NettyServerBuilder
         .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), credentials)
         .maxInboundMessageSize(MAX_MESSAGE)
+        .addTransportFilter(new ServerTransportFilter() {
+          @Override
+          public Attributes transportReady(Attributes attributes) {
+            self[0].connections.incrementAndGet();
+            return attributes;
+          }
+        })
         .addService(ServerInterceptors.intercept(service(() -> self[0].calls.incrementAndGet()),
             new EchoMetadata()))
         .build()
@@ -122,6 +132,11 @@ public final class GrpcEcho implements AutoCloseable {
   /** The calls that reached this server. */
   public int calls() {
     return calls.get();
+  }
+
+  /** The connections (HTTP/2 transports) this server accepted. */
+  public int connections() {
+    return connections.get();
   }
 
   @Override

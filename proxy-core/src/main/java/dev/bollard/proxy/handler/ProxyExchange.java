@@ -91,6 +91,9 @@ final class ProxyExchange
   private final boolean grpc;
   /** The call's {@code grpc-timeout} at work, or {@code null}. */
   private @Nullable ScheduledFuture<?> grpcDeadline;
+  /** When that deadline passes ({@link System#nanoTime}), valid while {@code grpcDeadline} is set. */
+  private long grpcDeadlineAt;
+  private long grpcTimeoutNanos;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
@@ -193,8 +196,10 @@ final class ProxyExchange
     if (grpc) {
       long timeout = GrpcTimeout.nanos(clientRequest);
       if (timeout != GrpcTimeout.NONE) {
+        grpcTimeoutNanos = timeout;
+        grpcDeadlineAt = System.nanoTime() + timeout;
         grpcDeadline = client.executor().schedule(
-            () -> grpcDeadlinePassed(timeout), timeout, TimeUnit.NANOSECONDS);
+            this::grpcDeadlinePassed, timeout, TimeUnit.NANOSECONDS);
       }
     }
     tryEndpoint(candidates.get(0), false);
@@ -386,6 +391,11 @@ final class ProxyExchange
    * allow it ({@code condition}, one of {@link NextUpstream}'s), else {@code status} to the client.
    */
   private void tryFailed(int condition, HttpResponseStatus status, String detail) {
+    if (grpcDeadlineGone()) {
+      // The server gave up on the call's deadline (a reset) as the proxy's timer was due.
+      grpcDeadlinePassed();
+      return;
+    }
     UpstreamRetries r = retries;
     if (r == null) {
       r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
@@ -652,6 +662,8 @@ final class ProxyExchange
     if (relaying != Relaying.STREAMING) {
       tryFailed(condition, HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
+    } else if (grpcDeadlineGone()) {
+      grpcDeadlinePassed();
     } else if (grpc) {
       log.info("Backend {} endpoint {} {} mid-response; ending the gRPC call with UNAVAILABLE",
           backend.id(), endpoint, what);
@@ -693,14 +705,23 @@ final class ProxyExchange
     }
   }
 
+  /** Whether the call's {@code grpc-timeout} has passed (its timer may not have run yet). */
+  private boolean grpcDeadlineGone() {
+    return grpcDeadline != null && System.nanoTime() - grpcDeadlineAt >= 0;
+  }
+
   /** The call's {@code grpc-timeout} passed: {@code DEADLINE_EXCEEDED}, whatever the state. */
-  private void grpcDeadlinePassed(long timeoutNanos) {
+  private void grpcDeadlinePassed() {
+    ScheduledFuture<?> timer = grpcDeadline;
     grpcDeadline = null;
+    if (timer != null) {
+      timer.cancel(false); // when called before its timer ran
+    }
     if (relaying == Relaying.DONE) {
       return;
     }
     String what = "the call's deadline passed (grpc-timeout "
-        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)";
+        + TimeUnit.NANOSECONDS.toMillis(grpcTimeoutNanos) + " ms)";
     if (relaying == Relaying.STREAMING) {
       endWithGrpcStatus(GrpcErrors.DEADLINE_EXCEEDED, what);
     } else {
