@@ -64,7 +64,8 @@ class GrpcEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     edgeCa = TestCa.root("Edge CA");
-    TestCa.Issued edge = edgeCa.issue("grpc.localhost", "grpcs.localhost", "down.localhost");
+    TestCa.Issued edge = edgeCa.issue("grpc.localhost", "grpcs.localhost", "down.localhost",
+        "empty.localhost");
     plain = GrpcEcho.plain();
     // Self-signed as far as Bollard knows: nothing tells it this CA.
     secure = GrpcEcho.tls(TestCa.root("Backend CA").issue("backend.internal"));
@@ -223,6 +224,16 @@ class GrpcEndToEndTest {
   }
 
   @Test
+  void aRouteWithoutReadyEndpointsIsUnavailableNotAnErrorPage() {
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel("empty.localhost"), GrpcEcho.UNARY, options(),
+            bytes("x")));
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(failure.getStatus().getDescription()).contains("503 Service Unavailable")
+        .contains("no ready endpoints");
+  }
+
+  @Test
   void aTenMegabyteMessageGoesBothWaysByteForByte() {
     byte[] payload = new byte[10 * 1024 * 1024];
     new Random(1018).nextBytes(payload);
@@ -300,6 +311,15 @@ class GrpcEndToEndTest {
         + TestManifests.service("down", closed)
         + """
         apiVersion: v1
+        kind: Service
+        metadata: {name: empty, namespace: shop}
+        spec:
+          ports:
+            - {name: http, port: 80, targetPort: http}
+        ---
+        """
+        + """
+        apiVersion: v1
         kind: Secret
         metadata: {name: edge-tls, namespace: shop}
         type: kubernetes.io/tls
@@ -312,7 +332,9 @@ class GrpcEndToEndTest {
             edge.keyPem().strip().indent(4).stripTrailing())
         + ingress("grpc", "plain", grpc, bodySize)
         + ingress("grpcs", "secure", grpcs)
-        + ingress("down", "down", grpc);
+        + ingress("down", "down", grpc)
+        + ingress("empty", "empty", grpc,
+            "nginx.ingress.kubernetes.io/custom-http-errors: \"503\"");
   }
 
   private static String ingress(String name, String service, String... annotations) {

@@ -91,7 +91,7 @@ final class ProxyExchange
   private final boolean grpc;
   /** The call's {@code grpc-timeout} at work, or {@code null}. */
   private @Nullable ScheduledFuture<?> grpcDeadline;
-  /** When that deadline passes ({@link System#nanoTime}), valid while {@code grpcDeadline} is set. */
+  /** When that deadline passes ({@link System#nanoTime}); valid while {@code grpcDeadline} is. */
   private long grpcDeadlineAt;
   private long grpcTimeoutNanos;
   private long bodyBytes;

@@ -386,7 +386,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     Backend backend = req.backend();
     String detail = "backend " + (backend == null ? "-" : backend.id()) + " has no ready endpoints";
     RoutePolicy policy = req.steps().policy();
-    if (policy.errorPages().intercepts(503)) {
+    if (policy.errorPages().intercepts(503) && !GrpcErrors.isGrpc(req.head())) {
+      // A gRPC client gets a gRPC status (UNAVAILABLE), never a page.
       startErrorPage(ctx, req, 503, detail, keepAlive, false, policy);
       return;
     }
