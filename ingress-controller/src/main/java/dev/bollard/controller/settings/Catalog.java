@@ -17,6 +17,7 @@ import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
+import dev.bollard.proxy.config.Http2Settings;
 import dev.bollard.proxy.config.LimitStatus;
 import dev.bollard.proxy.config.NextUpstream;
 import dev.bollard.proxy.config.UserAgentRules;
@@ -289,6 +290,34 @@ public final class Catalog {
       "Most requests one client connection serves; the last response says `Connection: close`"
           + " and the connection closes (nginx's `keepalive_requests`).");
 
+  public static final Setting<Boolean> USE_HTTP2 = Setting.key("use-http2", "bool", "true",
+      ValueParsers::bool, PER_CONNECTION,
+      "Offer HTTP/2 on the HTTPS listener (ALPN `h2`, then `http/1.1`); `false`: HTTP/1.1 only."
+          + " Streams get the same routing, steps, guard, header rules, access log (`HTTP/2.0`)"
+          + " and metrics as HTTP/1.1 requests; upstreams stay HTTP/1.1.");
+
+  public static final Setting<Integer> HTTP2_MAX_CONCURRENT_STREAMS = Setting.key(
+      "http2-max-concurrent-streams", "number", "128",
+      v -> ValueParsers.intBetween(v, 1, 65_536), PER_CONNECTION,
+      "Streams one HTTP/2 client connection may have open at once"
+          + " (`SETTINGS_MAX_CONCURRENT_STREAMS`); more are refused with `REFUSED_STREAM`.");
+
+  public static final Setting<Integer> HTTP2_MAX_FIELD_SIZE = Setting.key("http2-max-field-size",
+      "size", "0", v -> http2Size(v, 64), PER_CONNECTION,
+      "Largest single request header field (name and value) on HTTP/2; larger gets 431. `0`: no"
+          + " limit of its own, only `http2-max-header-size`'s.");
+
+  public static final Setting<Integer> HTTP2_MAX_HEADER_SIZE = Setting.key(
+      "http2-max-header-size", "size", "0", v -> http2Size(v, 1024), PER_CONNECTION,
+      "Largest decoded request header list on HTTP/2 (`SETTINGS_MAX_HEADER_LIST_SIZE`): a list"
+          + " somewhat larger gets 431, a far larger one (or a CONTINUATION flood) closes the"
+          + " connection. `0`: the HTTP/1.1 head limit (`--max-header-bytes`).");
+
+  public static final Setting<Integer> HTTP2_MAX_REQUESTS = Setting.key("http2-max-requests",
+      "number", "0", v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE), PER_CONNECTION,
+      "Streams one HTTP/2 connection serves; then `GOAWAY`, open streams finish and it closes."
+          + " `0`: `keep-alive-requests` (as nginx since 1.19.7).");
+
   public static final Setting<Boolean> SERVER_TOKENS = Setting.key("server-tokens", "bool",
       "false", ValueParsers::bool, PER_REQUEST,
       "`false`: responses to clients carry no `Server` header (an upstream's is removed), as from"
@@ -558,7 +587,9 @@ public final class Catalog {
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
       CUSTOM_HTTP_ERRORS, LIMIT_REQ_STATUS_CODE, LIMIT_CONN_STATUS_CODE,
       CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, CLIENT_HEADER_TIMEOUT, KEEP_ALIVE,
-      KEEP_ALIVE_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT, NEXT_UPSTREAM,
+      KEEP_ALIVE_REQUESTS, USE_HTTP2, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FIELD_SIZE,
+      HTTP2_MAX_HEADER_SIZE, HTTP2_MAX_REQUESTS, CLIENT_BODY_TIMEOUT, CLIENT_SEND_TIMEOUT,
+      NEXT_UPSTREAM,
       NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT, RETRY_NON_IDEMPOTENT, USE_PROXY_PROTOCOL,
       REAL_IP_CIDR, USE_FORWARDED_HEADERS, ENABLE_REAL_IP,
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
@@ -636,7 +667,19 @@ public final class Catalog {
         .access(new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
             v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)))
         .limitStatus(new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)))
+        .http2(new Http2Settings(v.get(USE_HTTP2), v.get(HTTP2_MAX_CONCURRENT_STREAMS),
+            v.get(HTTP2_MAX_FIELD_SIZE), v.get(HTTP2_MAX_HEADER_SIZE), v.get(HTTP2_MAX_REQUESTS)))
         .build();
+  }
+
+  /** An HTTP/2 size limit: 0 (none of its own), or from {@code min} bytes to 16 MiB. */
+  private static int http2Size(String value, int min) {
+    long n = ValueParsers.size(value);
+    if (n != 0 && (n < min || n > 16L << 20)) {
+      throw new IllegalArgumentException(ValueParsers.quote(value) + " (expected: 0, or a size"
+          + " from " + min + " bytes to 16m)");
+    }
+    return (int) n;
   }
 
   private static CidrSet cidrSet(String value) {

@@ -7,6 +7,7 @@ import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.Http2Settings;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import java.net.InetSocketAddress;
@@ -75,5 +76,23 @@ class CatalogTest {
     assertThat(SettingValues.DEFAULTS.orNull(Catalog.AUTH_SECRET)).isNull();
     assertThatThrownBy(() -> SettingValues.DEFAULTS.get(Catalog.AUTH_SECRET))
         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("bollard-auth-secret");
+  }
+
+  @Test
+  void theHttp2KeysMakeTheProxysHttp2Settings() {
+    assertThat(Catalog.global(SettingValues.DEFAULTS).http2()).isEqualTo(Http2Settings.DEFAULTS);
+    SettingValues set = SettingValues.DEFAULTS
+        .with(Catalog.USE_HTTP2, Catalog.USE_HTTP2.parse("false"))
+        .with(Catalog.HTTP2_MAX_CONCURRENT_STREAMS,
+            Catalog.HTTP2_MAX_CONCURRENT_STREAMS.parse("64"))
+        .with(Catalog.HTTP2_MAX_FIELD_SIZE, Catalog.HTTP2_MAX_FIELD_SIZE.parse("4k"))
+        .with(Catalog.HTTP2_MAX_HEADER_SIZE, Catalog.HTTP2_MAX_HEADER_SIZE.parse("16k"))
+        .with(Catalog.HTTP2_MAX_REQUESTS, Catalog.HTTP2_MAX_REQUESTS.parse("500"));
+    assertThat(Catalog.global(set).http2())
+        .isEqualTo(new Http2Settings(false, 64, 4096, 16384, 500));
+    assertThatThrownBy(() -> Catalog.HTTP2_MAX_HEADER_SIZE.parse("100"))
+        .hasMessageContaining("from 1024 bytes to 16m");
+    assertThatThrownBy(() -> Catalog.HTTP2_MAX_CONCURRENT_STREAMS.parse("0"))
+        .hasMessageContaining("from 1 to 65536");
   }
 }

@@ -2,7 +2,9 @@ package dev.bollard.proxy.handler;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
@@ -24,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Drain (graceful shutdown): {@code GOAWAY} at once; open streams finish, then it closes.
  * </ul>
  *
- * <p>Closing goes through the codec, which sends {@code GOAWAY} and waits for the open streams
- * (at most its graceful shutdown timeout). Confined to the connection's event loop.
+ * <p>{@code GOAWAY} names the last stream the client opened; once no stream is open the connection
+ * closes (through the codec). Confined to the connection's event loop.
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter
     implements ClientConnections.Member {
@@ -37,6 +39,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
   private int slot = -1;
   private int requests;
   private int open;
+  private boolean goingAway;
 
   /**
    * A connection of {@code listener} timed by {@code timeouts} (its own, not its streams'), that
@@ -104,18 +107,36 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
     open++;
     timeouts.headReceived();
     if (++requests >= maxRequests) {
-      // After the stream's frame reached the multiplexer: the GOAWAY then names it as the last
-      // stream served.
-      ChannelHandlerContext c = ctx;
-      if (c != null) {
-        c.executor().execute(() -> c.channel().close());
-      }
+      goAway();
     }
   }
 
   private void streamClosed() {
     if (--open == 0) {
-      timeouts.idle();
+      if (goingAway) {
+        ChannelHandlerContext c = ctx;
+        if (c != null) {
+          c.close();
+        }
+      } else {
+        timeouts.idle();
+      }
+    }
+  }
+
+  /**
+   * Sends {@code GOAWAY} naming the last stream opened so far (the one whose frame is being read
+   * now included): it and those before it are served, then the connection closes.
+   */
+  private void goAway() {
+    ChannelHandlerContext c = ctx;
+    if (c == null || goingAway) {
+      return;
+    }
+    goingAway = true;
+    c.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+    if (open == 0) {
+      c.close();
     }
   }
 
@@ -123,7 +144,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
   public void drain() {
     ChannelHandlerContext c = ctx;
     if (c != null) {
-      c.channel().close();
+      goAway();
     }
   }
 

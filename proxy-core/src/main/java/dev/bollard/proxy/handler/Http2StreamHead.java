@@ -6,10 +6,15 @@ import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Iterator;
@@ -75,16 +80,51 @@ public final class Http2StreamHead extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest head) {
       RequestValidator.Rejection rejection = check(ctx, head);
       if (rejection != null) {
-        refused = true;
         ReferenceCountUtil.release(msg);
-        ctx.fireUserEventTriggered(
-            new RequestValidator.RequestRejected(rejection.status().code(), head));
-        ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false))
-            .addListener(ChannelFutureListener.CLOSE);
+        refuse(ctx, rejection.withHead(head));
+        return;
+      }
+      if (msg instanceof FullHttpRequest full) {
+        // A stream whose HEADERS ended it: the head, then the end of its (empty) body, as the
+        // HTTP/1.1 codec passes a request without a body on.
+        ctx.fireChannelRead(new DefaultHttpRequest(full.protocolVersion(), full.method(),
+            full.uri(), full.headers()));
+        if (full.content().isReadable() || !full.trailingHeaders().isEmpty()) {
+          ctx.fireChannelRead(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+        } else {
+          full.release();
+          ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
         return;
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, RequestValidator.Rejection rejection) {
+    refused = true;
+    ctx.fireUserEventTriggered(
+        new RequestValidator.RequestRejected(rejection.status().code(), rejection.head()));
+    ctx.writeAndFlush(PlainResponses.of(rejection.status(), rejection.reason(), false))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * The conversion refused the stream's head (say, {@code :authority} and {@code Host} that
+   * disagree, which Netty checks itself): 400 like any malformed head, instead of a bare reset.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Http2Exception problem = cause instanceof Http2Exception e ? e
+        : cause.getCause() instanceof Http2Exception e ? e : null;
+    if (problem == null || refused || !ctx.channel().isActive()) {
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
+    String message = String.valueOf(problem.getMessage());
+    // Netty's messages may quote client input: only a fixed text goes back.
+    refuse(ctx, RequestValidator.badRequest(message.contains(":authority")
+        ? ":authority and Host name different hosts" : "malformed HTTP/2 request head"));
   }
 
   private RequestValidator.@Nullable Rejection check(ChannelHandlerContext ctx, HttpRequest head) {

@@ -31,6 +31,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -761,7 +763,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
+    if (cause instanceof IOException || cause instanceof Http2FrameStreamException
+        || cause.getCause() instanceof Http2Exception) {
+      // A client's broken connection or malformed HTTP/2 stream: its own problem, not the proxy's.
       log.debug("Client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
       log.warn("Client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
