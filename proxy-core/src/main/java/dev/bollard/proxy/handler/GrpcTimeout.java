@@ -2,13 +2,17 @@ package dev.bollard.proxy.handler;
 
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deadline a gRPC client gives its call in {@code grpc-timeout} (gRPC over HTTP/2: at most
  * eight digits and a unit, {@code H}ours, {@code M}inutes, {@code S}econds, {@code m}illi-, {@code
  * u} micro- or {@code n}anoseconds). The header goes upstream unchanged, so the server knows it
- * too; the proxy ends the call with {@code DEADLINE_EXCEEDED} itself when it passes.
+ * too; the proxy ends the call with {@code DEADLINE_EXCEEDED} itself when it passes. An instance is
+ * one call's running deadline: one timer on the client's event loop.
  */
 final class GrpcTimeout {
 
@@ -17,7 +21,40 @@ final class GrpcTimeout {
   /** No (usable) {@code grpc-timeout}. */
   static final long NONE = -1;
 
-  private GrpcTimeout() {}
+  private final long nanos;
+  private final long deadline;
+  private final ScheduledFuture<?> timer;
+
+  private GrpcTimeout(long nanos, EventExecutor loop, Runnable onExpiry) {
+    this.nanos = nanos;
+    this.deadline = System.nanoTime() + nanos;
+    this.timer = loop.schedule(onExpiry, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The deadline of {@code request}'s {@code grpc-timeout}, running {@code onExpiry} on {@code
+   * loop} when it passes; {@code null} when the request has none.
+   */
+  static @Nullable GrpcTimeout start(HttpRequest request, EventExecutor loop,
+      Runnable onExpiry) {
+    long timeout = nanos(request);
+    return timeout == NONE ? null : new GrpcTimeout(timeout, loop, onExpiry);
+  }
+
+  /** Whether the deadline has passed, though its timer may not have run yet. */
+  boolean passed() {
+    return System.nanoTime() - deadline >= 0;
+  }
+
+  /** Stops the timer (the call is over, or its expiry is handled now). */
+  void cancel() {
+    timer.cancel(false);
+  }
+
+  /** For messages: {@code "grpc-timeout 300 ms"}. */
+  String describe() {
+    return "grpc-timeout " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
+  }
 
   /** The call's timeout in nanoseconds, or {@link #NONE} when absent or malformed. */
   static long nanos(HttpRequest request) {

@@ -28,11 +28,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,10 +88,7 @@ final class ProxyExchange
   /** Whether the request is a gRPC call. */
   private final boolean grpc;
   /** The call's {@code grpc-timeout} at work, or {@code null}. */
-  private @Nullable ScheduledFuture<?> grpcDeadline;
-  /** When that deadline passes ({@link System#nanoTime}); valid while {@code grpcDeadline} is. */
-  private long grpcDeadlineAt;
-  private long grpcTimeoutNanos;
+  private @Nullable GrpcTimeout grpcDeadline;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
@@ -194,13 +189,7 @@ final class ProxyExchange
   void start() {
     request.facts.upstreamStarted();
     if (grpc) {
-      long timeout = GrpcTimeout.nanos(clientRequest);
-      if (timeout != GrpcTimeout.NONE) {
-        grpcTimeoutNanos = timeout;
-        grpcDeadlineAt = System.nanoTime() + timeout;
-        grpcDeadline = client.executor().schedule(
-            this::grpcDeadlinePassed, timeout, TimeUnit.NANOSECONDS);
-      }
+      grpcDeadline = GrpcTimeout.start(clientRequest, client.executor(), this::grpcDeadlinePassed);
     }
     tryEndpoint(candidates.get(0), false);
   }
@@ -707,21 +696,19 @@ final class ProxyExchange
 
   /** Whether the call's {@code grpc-timeout} has passed (its timer may not have run yet). */
   private boolean grpcDeadlineGone() {
-    return grpcDeadline != null && System.nanoTime() - grpcDeadlineAt >= 0;
+    GrpcTimeout deadline = grpcDeadline;
+    return deadline != null && deadline.passed();
   }
 
   /** The call's {@code grpc-timeout} passed: {@code DEADLINE_EXCEEDED}, whatever the state. */
   private void grpcDeadlinePassed() {
-    ScheduledFuture<?> timer = grpcDeadline;
+    GrpcTimeout deadline = grpcDeadline;
     grpcDeadline = null;
-    if (timer != null) {
-      timer.cancel(false); // when called before its timer ran
-    }
-    if (relaying == Relaying.DONE) {
+    if (deadline == null || relaying == Relaying.DONE) {
       return;
     }
-    String what = "the call's deadline passed (grpc-timeout "
-        + TimeUnit.NANOSECONDS.toMillis(grpcTimeoutNanos) + " ms)";
+    deadline.cancel(); // when called before its timer ran
+    String what = "the call's deadline passed (" + deadline.describe() + ")";
     if (relaying == Relaying.STREAMING) {
       endWithGrpcStatus(GrpcErrors.DEADLINE_EXCEEDED, what);
     } else {
@@ -899,10 +886,10 @@ final class ProxyExchange
   private void stopTimers() {
     readTimerOn = false;
     sendTimerOn = false;
-    ScheduledFuture<?> deadline = grpcDeadline;
+    GrpcTimeout deadline = grpcDeadline;
     if (deadline != null && relaying == Relaying.DONE) {
       grpcDeadline = null;
-      deadline.cancel(false);
+      deadline.cancel();
     }
     UpstreamConnection conn = upstream;
     if (conn != null) {
