@@ -3,11 +3,15 @@ package dev.bollard.proxy.handler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/2 client connection as a whole, between the frame codec and the stream multiplexer: its
@@ -31,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter
     implements ClientConnections.Member {
+
+  private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+
+  /** RFC 9113's initial window, the connection's until the proxy widens it. */
+  private static final int DEFAULT_WINDOW = 65_535;
+  /** The connection's receive window once widened. */
+  static final int CONNECTION_WINDOW = 1 << 20;
 
   private final ProxyHandler.Listener listener;
   private final ClientTimeouts timeouts;
@@ -82,6 +93,10 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
     listener.telemetry().connectionOpened();
     listener.connections().add(this, ctx.channel());
     timeouts.attach(ctx);
+    // The connection's receive window: 1 MiB rather than RFC 9113's 64 KiB, so that uploads on
+    // several streams are not held to one stream's window between them. Each stream keeps its
+    // 64 KiB window; what the proxy buffers for a connection stays at most 1 MiB.
+    ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
   }
 
   @Override
@@ -101,6 +116,21 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     timeouts.writabilityChanged(ctx.channel());
     ctx.fireChannelWritabilityChanged();
+  }
+
+  /**
+   * What reaches past the codec: an HTTP/2 connection error, which the codec shows here before it
+   * answers it itself ({@code GOAWAY} with its code, then close: closing here first would send
+   * {@code NO_ERROR} instead), or a TLS or socket failure, which closes. The client's problem
+   * either way: logged at debug.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP/2 client {} connection failed: {}", ctx.channel().remoteAddress(),
+        cause.toString());
+    if (!(cause instanceof Http2Exception)) {
+      ctx.close();
+    }
   }
 
   private void streamOpened() {

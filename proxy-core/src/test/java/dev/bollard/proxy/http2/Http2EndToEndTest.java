@@ -49,6 +49,8 @@ class Http2EndToEndTest {
   private TestBackend backend;
   private TestBackend sink;
   private TestBackend source;
+  private TestBackend gated;
+  private final CompletableFuture<Void> gate = new CompletableFuture<>();
   private ProxyServer server;
 
   @BeforeEach
@@ -56,6 +58,7 @@ class Http2EndToEndTest {
     backend = TestBackend.start("app", TestBackend.echo());
     sink = TestBackend.start("sink", TestBackend.countingSink());
     source = TestBackend.start("source", TestBackend.streaming(TEN_MB));
+    gated = TestBackend.start("gated", TestBackend.gated(gate, "late"));
     EdgeTls edge = EdgeTls.builder().https(new InetSocketAddress("127.0.0.1", 0)).build();
     server = ProxyServer.start(ProxyFixture.testSettings(), routes,
         new RequestTelemetry(logged::add, null), edge);
@@ -67,7 +70,8 @@ class Http2EndToEndTest {
     if (server != null) {
       server.close();
     }
-    for (TestBackend b : new TestBackend[] {backend, sink, source}) {
+    gate.complete(null);
+    for (TestBackend b : new TestBackend[] {backend, sink, source, gated}) {
       if (b != null) {
         b.close();
       }
@@ -78,7 +82,8 @@ class Http2EndToEndTest {
     Backend app = Snapshots.backend("web/app:80", backend);
     return Snapshots.of(Snapshots.host("shop.test", app),
             Snapshots.host("up.test", Snapshots.backend("web/sink:80", sink)),
-            Snapshots.host("down.test", Snapshots.backend("web/source:80", source)))
+            Snapshots.host("down.test", Snapshots.backend("web/source:80", source)),
+            Snapshots.host("gated.test", Snapshots.backend("web/gated:80", gated)))
         .withTls(new TlsSettings(List.of(new TlsBinding(INGRESS, "web/shop-tls",
             List.of("shop.test"), SHOP.chain(), SHOP.key(), false)), Map.of(), Set.of()));
   }
@@ -212,5 +217,27 @@ class Http2EndToEndTest {
     assertThat(out).isEqualTo("2 200");
     await().atMost(Duration.ofSeconds(10)).until(() -> logged.size() == 1);
     assertThat(logged.get(0).protocol()).isEqualTo("HTTP/2.0");
+  }
+
+  @Test
+  void aGracefulShutdownSaysGoAwayAndLetsTheOpenStreamFinish() throws Exception {
+    try (H2Client client = H2Client.connect(server.httpsPort(), "gated.test")) {
+      CompletableFuture<H2Client.Response> inFlight = client.get("gated.test", "/slow");
+      await().atMost(Duration.ofSeconds(10)).until(() -> gated.requests() == 1);
+      CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+        try {
+          server.shutdownGracefully(Duration.ofSeconds(20));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(client.goAway().get(10, TimeUnit.SECONDS).errorCode()).isZero();
+      assertThat(inFlight).isNotDone();
+      gate.complete(null);
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).text()).isEqualTo("late");
+      stopped.get(20, TimeUnit.SECONDS);
+      client.channel().closeFuture().await(10, TimeUnit.SECONDS);
+      assertThat(client.channel().isActive()).isFalse();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.bollard.proxy.http2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bollard.proxy.config.GlobalSettings;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
@@ -275,6 +276,19 @@ class Http2HardeningTest {
       raw.headers(3, get("shop.test", "/next"), true);
       raw.flush();
       assertThat(raw.head(3).get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+    }
+  }
+
+  @Test
+  void theConnectionWindowIsWidenedToOneMebibyteAndNoFurther() throws Exception {
+    try (RawH2Connection raw = RawH2Connection.open(server.httpsPort(), "shop.test", true)) {
+      raw.serverSettings().get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> raw.frames().stream()
+          .anyMatch(f -> f.type() == RawH2Connection.WINDOW_UPDATE && f.streamId() == 0));
+      long increments = raw.frames().stream()
+          .filter(f -> f.type() == RawH2Connection.WINDOW_UPDATE && f.streamId() == 0)
+          .mapToLong(f -> java.nio.ByteBuffer.wrap(f.payload()).getInt() & 0x7fffffffL).sum();
+      assertThat(65_535 + increments).isEqualTo(1 << 20);
     }
   }
 }

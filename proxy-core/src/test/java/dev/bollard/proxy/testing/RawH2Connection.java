@@ -122,9 +122,6 @@ public final class RawH2Connection implements AutoCloseable {
       throw new IllegalStateException("server chose ALPN " + ssl.applicationProtocol());
     }
     RawH2Connection connection = new RawH2Connection(group, ch);
-    self[0] = connection;
-    // Frames that came before this object existed wait in the reader: go through them now.
-    ch.eventLoop().execute(() -> ch.pipeline().fireChannelRead(Unpooled.buffer(0)));
     if (!reading) {
       ch.config().setAutoRead(false);
     }
@@ -132,9 +129,15 @@ public final class RawH2Connection implements AutoCloseable {
     for (int i = 0; i + 1 < settings.length; i += 2) {
       payload.writeShort(settings[i]).writeInt(settings[i + 1]);
     }
+    // The preface first, before anything read can make this client answer (a SETTINGS ACK).
     ch.write(Unpooled.wrappedBuffer(PREFACE));
     connection.frame(SETTINGS, 0, 0, payload);
     ch.flush();
+    ch.eventLoop().execute(() -> {
+      self[0] = connection;
+      // Frames that came before this object existed wait in the reader: go through them now.
+      ch.pipeline().fireChannelRead(Unpooled.buffer(0));
+    });
     return connection;
   }
 
@@ -283,6 +286,12 @@ public final class RawH2Connection implements AutoCloseable {
         connection.received(ctx, new Frame(type, flags, stream, payload));
       }
       pending.discardReadBytes();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A reset by the proxy after a flood: expected here, the tests look at the close.
+      ctx.close();
     }
   }
 }
