@@ -128,9 +128,13 @@ public final class IngressNginx {
           "redirect to HTTPS even for hosts without TLS of their own (TLS ended in front)"),
       // Upstream
       honoured(HTTPS, "HTTPS",
-          "HTTP, HTTPS and AUTO_HTTP; GRPC and GRPCS are planned in issue 18 (HTTP/2), AJP and"
-              + " FCGI are refused: those values are a problem naming the Ingress and the value,"
-              + " and the backend gets HTTP"),
+          "HTTP, HTTPS, AUTO_HTTP, GRPC (HTTP/2 in clear text, prior knowledge) and GRPCS (HTTP/2"
+              + " over TLS through ALPN, with the proxy-ssl-* annotations as for HTTPS); HTTP/2"
+              + " upstream connections are pooled per event loop and carry many streams, request"
+              + " buffering is off for them, grpc-timeout is honoured, and the errors Bollard"
+              + " makes for gRPC requests are gRPC statuses (HTTP 200, grpc-status 14 when no"
+              + " endpoint answers, 4 on a timeout). AJP and FCGI are refused: those values are a"
+              + " problem naming the Ingress and the value, and the backend gets HTTP"),
       honoured("proxy-ssl-secret", "shop/backend-tls",
           "client certificate (tls.crt, tls.key) and trusted CAs (ca.crt) for HTTPS backends; a"
               + " missing or broken Secret makes the Ingress's routes answer 503 (fail closed), as"

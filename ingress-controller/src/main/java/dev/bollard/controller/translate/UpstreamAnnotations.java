@@ -27,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code backend-protocol} (trimmed, any case, as ingress-nginx reads it): {@code HTTP}
  *       (default), {@code HTTPS} (TLS to the endpoints), {@code AUTO_HTTP} (TLS only for requests
- *       that came over TLS). {@code GRPC}, {@code GRPCS}, {@code AJP}, {@code FCGI} and unknown
- *       values are problems and the backend is spoken to in HTTP.
+ *       that came over TLS), {@code GRPC} (HTTP/2 in clear text, prior knowledge) and {@code GRPCS}
+ *       (HTTP/2 in TLS, agreed through ALPN; the {@code proxy-ssl-*} annotations apply as for
+ *       {@code HTTPS}). {@code AJP}, {@code FCGI} and unknown values are problems and the backend
+ *       is spoken to in HTTP.
  *   <li>{@code proxy-ssl-secret} ({@code namespace/name}, the Ingress's namespace): {@code
  *       tls.crt}/{@code tls.key} are the client certificate, {@code ca.crt} the CAs that verify
  *       the upstream. A Secret that is missing, unreadable, in another namespace or holds neither
@@ -99,9 +101,9 @@ public final class UpstreamAnnotations {
    * @param refused why its routes must answer 503, or {@code null}
    */
   record Upstream(boolean serviceUpstream, @Nullable UpstreamTls tls, @Nullable String refused,
-      boolean explicitName) {
+      boolean explicitName, boolean http2) {
 
-    static final Upstream PLAIN = new Upstream(false, null, null, false);
+    static final Upstream PLAIN = new Upstream(false, null, null, false, false);
 
     /**
      * The backend with these settings; {@code service} is the one it was resolved from, for the
@@ -115,12 +117,12 @@ public final class UpstreamAnnotations {
         return new Backend(backend.id(), List.of(), backend.endpoints());
       }
       if (settings == null) {
-        return backend;
+        return http2 ? backend.withHttp2(true) : backend;
       }
       if (!explicitName) {
         settings = withName(settings, defaultName(namespace, serviceName, service));
       }
-      return backend.withTls(settings);
+      return backend.withTls(settings).withHttp2(http2);
     }
 
     /** The step that refuses the Ingress's requests, or none. */
@@ -152,7 +154,7 @@ public final class UpstreamAnnotations {
     Material material = secret(annotations, source, refusals);
     Boolean verify = onOff(annotations, VERIFY, false, source);
     if (verify == null) {
-      if (protocol != Protocol.HTTP) {
+      if (protocol.tls) {
         refusals.add(VERIFY + " is neither on nor off");
       }
       verify = false;
@@ -164,14 +166,27 @@ public final class UpstreamAnnotations {
     String refused = refusals.isEmpty() ? null
         : "this route's upstream TLS settings are broken (" + String.join("; ", refusals)
             + "), see the Ingress's problems";
-    UpstreamTls tls = protocol == Protocol.HTTP ? null
+    UpstreamTls tls = !protocol.tls ? null
         : new UpstreamTls(protocols, verify, depth, name == null ? "" : name,
             sni != null && sni, material.ca, material.chain, material.key,
             protocol == Protocol.AUTO_HTTP, material.secret);
-    return new Upstream(serviceUpstream, tls, refused, name != null);
+    return new Upstream(serviceUpstream, tls, refused, name != null, protocol.http2);
   }
 
-  private enum Protocol { HTTP, HTTPS, AUTO_HTTP }
+  private enum Protocol {
+    HTTP(false, false), HTTPS(true, false), AUTO_HTTP(true, false), GRPC(false, true),
+    GRPCS(true, true);
+
+    /** Whether upstream connections speak TLS. */
+    final boolean tls;
+    /** Whether they speak HTTP/2. */
+    final boolean http2;
+
+    Protocol(boolean tls, boolean http2) {
+      this.tls = tls;
+      this.http2 = http2;
+    }
+  }
 
   private Protocol protocol(Map<String, String> annotations, RouteSource source) {
     String value = annotations.get(BACKEND_PROTOCOL);
@@ -186,11 +201,10 @@ public final class UpstreamAnnotations {
         return Protocol.HTTPS;
       case "AUTO_HTTP":
         return Protocol.AUTO_HTTP;
-      case "GRPC", "GRPCS":
-        refuse(source, BACKEND_PROTOCOL, value, upper + " needs HTTP/2 to the backend, which"
-            + " Bollard does not speak yet (it comes with HTTP/2 support, issue 18); the backend"
-            + " is spoken to in HTTP/1.1");
-        return Protocol.HTTP;
+      case "GRPC":
+        return Protocol.GRPC;
+      case "GRPCS":
+        return Protocol.GRPCS;
       case "AJP", "FCGI":
         refuse(source, BACKEND_PROTOCOL, value, "Bollard does not speak "
             + (upper.equals("AJP") ? "AJP" : "FastCGI") + "; put an HTTP server in front of"
@@ -198,7 +212,7 @@ public final class UpstreamAnnotations {
         return Protocol.HTTP;
       default:
         refuse(source, BACKEND_PROTOCOL, value,
-            "expected HTTP, HTTPS or AUTO_HTTP; the backend is spoken to in HTTP");
+            "expected HTTP, HTTPS, AUTO_HTTP, GRPC or GRPCS; the backend is spoken to in HTTP");
         return Protocol.HTTP;
     }
   }

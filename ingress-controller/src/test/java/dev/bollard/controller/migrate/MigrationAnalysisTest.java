@@ -125,4 +125,29 @@ class MigrationAnalysisTest {
           assertThat(a.problems()).isEmpty();
         }));
   }
+
+  @Test
+  void grpcAndGrpcsBackendsAreReportedHonoured() {
+    for (String protocol : List.of("GRPC", "GRPCS")) {
+      Ingress grpc = new IngressBuilder(ingress(Map.of(P + "backend-protocol", protocol)))
+          .editMetadata().addToAnnotations("kubernetes.io/ingress.class", "nginx").endMetadata()
+          .withNewSpec().addNewRule().withHost("api.example.com").withNewHttp().addNewPath()
+          .withPath("/").withPathType("Prefix").withNewBackend().withNewService()
+          .withName("web").withNewPort().withNumber(80).endPort().endService().endBackend()
+          .endPath().endHttp().endRule().endSpec().build();
+      Service web = new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("web")
+          .endMetadata().withNewSpec().addNewPort().withName("grpc").withPort(80).endPort()
+          .endSpec().build();
+      MigrationReport report =
+          MigrationAnalysis.analyse(List.of(grpc, web), List.of(), null, null);
+      assertThat(report.ingresses()).singleElement()
+          .satisfies(i -> assertThat(i.annotations())
+              .filteredOn(a -> a.key().equals(P + "backend-protocol")).singleElement()
+              .satisfies(a -> {
+            assertThat(a.value()).isEqualTo(protocol);
+            assertThat(a.outcome()).isEqualTo(Outcome.HONOURED);
+            assertThat(a.problems()).isEmpty();
+          }));
+    }
+  }
 }

@@ -137,16 +137,29 @@ class UpstreamProtocolsTranslationTest {
   }
 
   @Test
+  void grpcIsHttp2InClearTextAndGrpcsHttp2InTlsWithTheProxySslSettings() {
+    Backend grpc = route("grpc.example.com").backend();
+    assertThat(grpc.http2()).isTrue();
+    assertThat(grpc.tls()).isNull();
+    assertThat(problems("grpc")).isEmpty();
+    Backend grpcs = route("grpcs.example.com").backend();
+    assertThat(grpcs.http2()).isTrue();
+    assertThat(grpcs.tls()).isEqualTo(new UpstreamTls(
+        List.of("TLSv1.2", "TLSv1.3"), false, 1, "web.shop.svc", true, null, null, null, false,
+        ""));
+    assertThat(problems("grpcs")).isEmpty();
+    assertThat(route("https.example.com").backend().http2()).isFalse();
+    assertThat(route("plain.example.com").backend().http2()).isFalse();
+  }
+
+  @Test
   void protocolsBollardDoesNotSpeakAreProblemsAndTheBackendGetsHttp() {
-    assertThat(tls("grpc.example.com")).isNull();
     assertThat(tls("fcgi.example.com")).isNull();
     assertThat(tls("typo.example.com")).isNull();
-    assertThat(problems("grpc")).singleElement().asString()
-        .startsWith(ANN + "backend-protocol]: value \"grpc\" refused: GRPC needs HTTP/2")
-        .contains("issue 18");
+    assertThat(route("fcgi.example.com").backend().http2()).isFalse();
     assertThat(problems("fcgi")).singleElement().asString().contains("does not speak FastCGI");
     assertThat(problems("typo")).singleElement().asString()
-        .contains("expected HTTP, HTTPS or AUTO_HTTP");
+        .contains("expected HTTP, HTTPS, AUTO_HTTP, GRPC or GRPCS");
   }
 
   @Test

@@ -14,9 +14,13 @@ import org.jspecify.annotations.Nullable;
  * @param notReady the endpoints the cluster lists as not ready (or terminating), sorted; shown on
  *     the status page, never sent traffic
  * @param tls how upstream connections speak TLS, or {@code null} for plain HTTP
+ * @param http2 whether upstream connections speak HTTP/2 (ingress-nginx's {@code backend-protocol}
+ *     {@code GRPC}: h2c with prior knowledge; with {@code tls}, {@code GRPCS}: h2 agreed through
+ *     ALPN), many requests sharing one connection; else HTTP/1.1
  */
 public record Backend(
-    String id, List<Endpoint> endpoints, List<Endpoint> notReady, @Nullable UpstreamTls tls) {
+    String id, List<Endpoint> endpoints, List<Endpoint> notReady, @Nullable UpstreamTls tls,
+    boolean http2) {
 
   public Backend {
     if (id.isEmpty()) {
@@ -24,6 +28,12 @@ public record Backend(
     }
     endpoints = List.copyOf(endpoints);
     notReady = List.copyOf(notReady);
+  }
+
+  /** An HTTP/1.1 backend, in TLS when {@code tls} is not {@code null}. */
+  public Backend(
+      String id, List<Endpoint> endpoints, List<Endpoint> notReady, @Nullable UpstreamTls tls) {
+    this(id, endpoints, notReady, tls, false);
   }
 
   /** A plain-HTTP backend. */
@@ -38,6 +48,11 @@ public record Backend(
 
   /** This backend with {@code tls} (or plain HTTP for {@code null}). */
   public Backend withTls(@Nullable UpstreamTls tls) {
-    return new Backend(id, endpoints, notReady, tls);
+    return new Backend(id, endpoints, notReady, tls, http2);
+  }
+
+  /** This backend speaking HTTP/2 ({@code true}) or HTTP/1.1 to its endpoints. */
+  public Backend withHttp2(boolean http2) {
+    return new Backend(id, endpoints, notReady, tls, http2);
   }
 }

@@ -19,6 +19,7 @@ import dev.bollard.proxy.step.StepServices;
 import dev.bollard.proxy.tls.EdgeTls;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -199,10 +200,14 @@ final class ClientRequest implements StepRequest {
   }
 
   /**
-   * Prepares a response the proxy makes itself (404, 502, a step's answer): the steps' edits but
-   * no log capture, then the request id.
+   * Prepares a response the proxy makes itself (404, 502, a step's answer): for a gRPC call an
+   * error becomes a gRPC status ({@link GrpcErrors#toTrailersOnly}); then the steps' edits but no
+   * log capture, then the request id. Read its status for the access log before.
    */
   void prepareLocalResponse(HttpResponse response) {
+    if (response instanceof FullHttpResponse full && GrpcErrors.isGrpc(head)) {
+      GrpcErrors.toTrailersOnly(full);
+    }
     steps().toClient(this, response, false);
     RequestIds.applyResponse(response.headers(), facts.requestIdValue());
   }

@@ -36,9 +36,9 @@ final class LocalExchange implements Exchange {
 
   /** Writes the response and logs the request (the steps' response edits and request id first). */
   private ChannelFuture send() {
+    int status = response.status().code();
     request.prepareLocalResponse(response);
     request.facts.bytesOut(response.content().readableBytes());
-    int status = response.status().code();
     ChannelFuture written = client.writeAndFlush(response);
     owner.telemetry().completed(request.facts, status);
     return written;

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -55,6 +56,15 @@ import org.slf4j.LoggerFactory;
  * error page ({@code custom-http-errors}) is handed to an {@link ErrorPageExchange} instead, once
  * no further try is due.
  *
+ * <p>A gRPC call ({@code content-type: application/grpc*}, {@link GrpcErrors}) differs in three
+ * ways: its {@code grpc-timeout} is a deadline for the whole exchange ({@code DEADLINE_EXCEEDED}
+ * when it passes); an error after the response head went out ends the response with {@code
+ * grpc-status} trailers instead of cutting the connection; and no error page replaces its errors.
+ * The answers the proxy makes for it become gRPC statuses in {@link ClientRequest}. Over HTTP/2
+ * ({@code backend-protocol: GRPC}/{@code GRPCS}) the upstream "connection" is a stream, leased and
+ * released the same way; a response that is a single HEADERS frame ("Trailers-Only") comes as one
+ * {@link FullHttpResponse} and goes to the client as one.
+ *
  * <p>Everything runs on the client's event loop; the upstream channel is registered there too.
  */
 final class ProxyExchange
@@ -79,6 +89,10 @@ final class ProxyExchange
   private final long maxBodyBytes;
   private final RoutePolicy policy;
   private final ErrorPages errorPages;
+  /** Whether the request is a gRPC call. */
+  private final boolean grpc;
+  /** The call's {@code grpc-timeout} at work, or {@code null}. */
+  private @Nullable GrpcTimeout grpcDeadline;
   private long bodyBytes;
   private final List<Endpoint> candidates;
   private final ClientRequest request;
@@ -176,6 +190,7 @@ final class ProxyExchange
       sending = Sending.RECEIVED;
     }
     this.request = owner.requestContext();
+    this.grpc = GrpcErrors.isGrpc(clientRequest);
     this.candidates = pools.tryOrder(client.channel().eventLoop(), backend, policy.loadBalance(),
         request.pinnedEndpoint());
     UpstreamTls backendTls = backend.tls();
@@ -186,6 +201,9 @@ final class ProxyExchange
 
   void start() {
     request.facts.upstreamStarted();
+    if (grpc) {
+      grpcDeadline = GrpcTimeout.start(clientRequest, client.executor(), this::grpcDeadlinePassed);
+    }
     tryEndpoint(candidates.get(0), false);
   }
 
@@ -204,7 +222,8 @@ final class ProxyExchange
     }
     Future<UpstreamConnection> f = fresh
         ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)
-        : pools.acquire(client.channel().eventLoop(), target, tls, this, connectTimeout);
+        : pools.acquire(client.channel().eventLoop(), target, tls, backend.http2(), this,
+            connectTimeout);
     f.addListener(done -> connected(target, f));
   }
 
@@ -381,6 +400,11 @@ final class ProxyExchange
    */
   private void tryFailed(int condition, HttpResponseStatus status, String detail) {
     endTry(true); // a failure's time counts, as nginx's upstream times do for ewma
+    if (grpcDeadlineGone()) {
+      // The server gave up on the call's deadline (a reset) as the proxy's timer was due.
+      grpcDeadlinePassed();
+      return;
+    }
     UpstreamRetries r = retries;
     if (r == null) {
       r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
@@ -482,7 +506,7 @@ final class ProxyExchange
         && nextTryFor(statusCondition, code)) {
       return;
     }
-    if (errorPages.intercepts(code)) {
+    if (!grpc && errorPages.intercepts(code)) {
       replaceError(code, "backend " + backend.id() + " answered " + code, response);
       return;
     }
@@ -495,24 +519,29 @@ final class ProxyExchange
         HeaderRewriter.toClient(response, clientRequest, keepAlive && !owner.isDraining(), false);
     request.prepareUpstreamResponse(out);
     clientKeepAlive = !HeaderRewriter.closesConnection(out);
-    ResponseRate rate = policy.responseRate();
-    if (rate.limits()) {
-      pacer = new ResponsePacer(rate, client.channel(), new ResponsePacer.Writer() {
-        @Override
-        public void write(HttpContent part) {
-          writeContent(part);
-        }
+    if (!(response instanceof FullHttpResponse)) {
+      ResponseRate rate = policy.responseRate();
+      if (rate.limits()) {
+        pacer = new ResponsePacer(rate, client.channel(), new ResponsePacer.Writer() {
+          @Override
+          public void write(HttpContent part) {
+            writeContent(part);
+          }
 
-        @Override
-        public void drained() {
-          resumeUpstream();
-        }
-      });
-      // The head goes at once, as nginx's: only the body is paced.
-      client.writeAndFlush(out);
-    } else {
-      client.write(out);
+          @Override
+          public void drained() {
+            resumeUpstream();
+          }
+        });
+        // The head goes at once, as nginx's: only the body is paced.
+        client.writeAndFlush(out);
+      } else {
+        client.write(out);
+      }
     }
+    // else a whole response from an HTTP/2 stream (a gRPC Trailers-Only answer): out shares its
+    // headers, rewritten in place, and it goes to the client whole as content (so that an HTTP/2
+    // client gets it as one HEADERS frame, as gRPC requires).
   }
 
   private void onResponseContent(HttpContent content) {
@@ -707,6 +736,12 @@ final class ProxyExchange
     if (relaying != Relaying.STREAMING) {
       tryFailed(condition, HttpResponseStatus.BAD_GATEWAY,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what + " before responding");
+    } else if (grpcDeadlineGone()) {
+      grpcDeadlinePassed();
+    } else if (grpc) {
+      log.info("Backend {} endpoint {} {} mid-response; ending the gRPC call with UNAVAILABLE",
+          backend.id(), endpoint, what);
+      endWithGrpcStatus(GrpcErrors.UNAVAILABLE, "backend " + backend.id() + " " + what);
     } else {
       log.info("Backend {} endpoint {} {} mid-response; closing the client connection",
           backend.id(), endpoint, what);
@@ -734,17 +769,63 @@ final class ProxyExchange
     if (relaying != Relaying.STREAMING) {
       tryFailed(NextUpstream.TIMEOUT, HttpResponseStatus.GATEWAY_TIMEOUT,
           "backend " + backend.id() + " endpoint " + endpoint + " " + what);
+    } else if (grpc) {
+      log.info("Backend {} endpoint {} {} mid-response; ending the gRPC call", backend.id(),
+          endpoint, what);
+      endWithGrpcStatus(GrpcErrors.DEADLINE_EXCEEDED, "backend " + backend.id() + " " + what);
     } else {
       log.info("Backend {} endpoint {} {} mid-response; closing", backend.id(), endpoint, what);
       abort();
     }
   }
 
+  /** Whether the call's {@code grpc-timeout} has passed (its timer may not have run yet). */
+  private boolean grpcDeadlineGone() {
+    GrpcTimeout deadline = grpcDeadline;
+    return deadline != null && deadline.passed();
+  }
+
+  /** The call's {@code grpc-timeout} passed: {@code DEADLINE_EXCEEDED}, whatever the state. */
+  private void grpcDeadlinePassed() {
+    GrpcTimeout deadline = grpcDeadline;
+    grpcDeadline = null;
+    if (deadline == null || relaying == Relaying.DONE) {
+      return;
+    }
+    deadline.cancel(); // when called before its timer ran
+    String what = "the call's deadline passed (" + deadline.describe() + ")";
+    if (relaying == Relaying.STREAMING) {
+      endWithGrpcStatus(GrpcErrors.DEADLINE_EXCEEDED, what);
+    } else {
+      // No further try: the deadline is the call's, not the endpoint's.
+      log.info("{} {}: {} before backend {} answered", clientRequest.method(),
+          clientRequest.uri(), what, backend.id());
+      answer(HttpResponseStatus.GATEWAY_TIMEOUT, what + " before backend " + backend.id()
+          + " answered");
+    }
+  }
+
+  /**
+   * Ends a gRPC response under way with {@code grpc-status} trailers ({@code status}, {@code
+   * text}) instead of cutting it; the upstream stream or connection is discarded. The access log
+   * marks the response cut short.
+   */
+  private void endWithGrpcStatus(int status, String text) {
+    HttpResponse started = upstreamResponse;
+    relaying = Relaying.DONE;
+    stopTimers();
+    releasePending();
+    discardUpstream();
+    ChannelFuture written = client.writeAndFlush(GrpcErrors.trailers(status, text));
+    owner.telemetry().aborted(request.facts, started != null ? started.status().code() : 200);
+    owner.exchangeDone(this, clientKeepAlive && sending != Sending.RECEIVING, written);
+  }
+
 
   private void fail(HttpResponseStatus status, String detail) {
     log.warn("{} for {} {}: {}", status.code(), clientRequest.method(), clientRequest.uri(),
         detail);
-    if (status.code() != 413 && errorPages.intercepts(status.code())) {
+    if (status.code() != 413 && !grpc && errorPages.intercepts(status.code())) {
       replaceError(status.code(), detail, null);
       return;
     }
@@ -916,6 +997,11 @@ final class ProxyExchange
     endTry(false);
     readTimerOn = false;
     sendTimerOn = false;
+    GrpcTimeout deadline = grpcDeadline;
+    if (deadline != null && relaying == Relaying.DONE) {
+      grpcDeadline = null;
+      deadline.cancel();
+    }
     UpstreamConnection conn = upstream;
     if (conn != null) {
       conn.stopResponseDeadline();

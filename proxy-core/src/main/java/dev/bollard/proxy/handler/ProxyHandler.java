@@ -358,7 +358,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
     boolean upgrade = UpstreamHead.isWebSocketUpgrade(head);
     BodyBuffering buffering = policy.bodyBuffering();
-    if (buffering.on() && !upgrade && hasBody(head)) {
+    if (buffering.on() && !upgrade && hasBody(head) && !backend.http2()
+        && !GrpcErrors.isGrpc(head)) {
+      // Never for gRPC: a streaming call sends its body while it reads the response.
       // Read the whole body before taking an upstream connection; relay() follows from
       // bodyBuffered.
       exchange = new BodySpool(this, ctx.alloc(), req, keepAlive, buffering, maxBody,
@@ -386,7 +388,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     Backend backend = req.backend();
     String detail = "backend " + (backend == null ? "-" : backend.id()) + " has no ready endpoints";
     RoutePolicy policy = req.steps().policy();
-    if (policy.errorPages().intercepts(503)) {
+    if (policy.errorPages().intercepts(503) && !GrpcErrors.isGrpc(req.head())) {
+      // A gRPC client gets a gRPC status (UNAVAILABLE), never a page.
       startErrorPage(ctx, req, 503, detail, keepAlive, false, policy);
       return;
     }
@@ -456,7 +459,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     boolean keep = keepAlive && !expectsContinue;
     LocalExchange local = new LocalExchange(this, ctx, response.apply(keep), keep);
     exchange = local;
-    if (expectsContinue) {
+    if (expectsContinue || GrpcErrors.isGrpc(request)) {
+      // A gRPC client may stream its request until it hears back: it gets its status now.
       local.respondNow();
     }
   }

@@ -14,12 +14,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -44,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * it. Idle connections are kept per endpoint, and those speaking TLS per endpoint and {@link
  * UpstreamTls}: a connection is only ever reused for the configuration it was opened with.
  */
-final class LoopPool {
+final class LoopPool implements ConnectionHome {
 
   private static final long SWEEP_MILLIS = 1000;
 
@@ -166,35 +163,15 @@ final class LoopPool {
             tlsStep.handshakeFuture().addListener(h -> {
               if (h.isSuccess()) {
                 opened(connect.channel(), endpoint, tls, handler, codec, listener, promise);
-              } else if (h.cause() instanceof SslHandshakeTimeoutException) {
-                // Bounded by the connect timeout, as nginx's proxy_connect_timeout bounds the
-                // handshake: a timeout (504, proxy-next-upstream's "timeout"), not an error.
-                connect.channel().close();
-                ConnectTimeoutException timedOut = new ConnectTimeoutException("TLS handshake with "
-                    + endpoint + " (name " + tls.serverName() + ") timed out after "
-                    + timeoutMillis + " ms");
-                timedOut.initCause(h.cause());
-                promise.setFailure(timedOut);
               } else {
                 connect.channel().close();
-                promise.setFailure(new SSLException("TLS handshake with " + endpoint
-                    + " (name " + tls.serverName() + ") failed: " + reason(h.cause()),
-                    h.cause()));
+                promise.setFailure(
+                    UpstreamHandshakes.failure(h.cause(), endpoint, tls, timeoutMillis));
               }
             });
           }
         });
     return promise;
-  }
-
-  /** Why a handshake failed, in one short line (Netty's plain-text error dumps the bytes). */
-  private static String reason(Throwable cause) {
-    if (cause instanceof NotSslRecordException) {
-      return "the endpoint does not speak TLS (it answered in plain text); if it serves plain"
-          + " HTTP, remove backend-protocol HTTPS";
-    }
-    String message = String.valueOf(cause.getMessage());
-    return message.length() <= 300 ? message : message.substring(0, 300) + "...";
   }
 
   private void opened(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls,
@@ -209,7 +186,8 @@ final class LoopPool {
     promise.setSuccess(conn);
   }
 
-  void release(UpstreamConnection conn) {
+  @Override
+  public void release(UpstreamConnection conn) {
     refreshLiveEndpoints();
     if (closed.getAsBoolean()
         || !conn.channel().isActive()
@@ -241,8 +219,8 @@ final class LoopPool {
     }
   }
 
-  /** The connection's idle deadline passed while it was pooled. */
-  void idleExpired(UpstreamConnection conn) {
+  @Override
+  public void idleExpired(UpstreamConnection conn) {
     if (forget(conn)) {
       conn.channel().close();
     }

@@ -23,7 +23,7 @@ public final class UpstreamConnection {
   private final Channel channel;
   private final Endpoint endpoint;
   private final @Nullable UpstreamTls tls;
-  private final LoopPool pool;
+  private final ConnectionHome pool;
   private final UpstreamChannelHandler handler;
   /** {@code host:port}, for the access log: built once per connection, not per request. */
   private final String address;
@@ -39,11 +39,14 @@ public final class UpstreamConnection {
   private static final byte RESPONSE = 1;
   private static final byte IDLE = 2;
 
-  /** The HTTP codec in the pipeline, {@code null} once removed (protocol switch). */
+  /**
+   * The HTTP/1.1 codec in the pipeline; {@code null} once removed (protocol switch), and for an
+   * HTTP/2 stream.
+   */
   private @Nullable UpstreamCodec codec;
 
-  UpstreamConnection(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls, LoopPool pool,
-      UpstreamChannelHandler handler, UpstreamCodec codec) {
+  UpstreamConnection(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls,
+      ConnectionHome pool, UpstreamChannelHandler handler, @Nullable UpstreamCodec codec) {
     this.tls = tls;
     this.codec = codec;
     this.channel = channel;
@@ -53,7 +56,10 @@ public final class UpstreamConnection {
     this.address = endpoint.host() + ":" + endpoint.port();
   }
 
-  /** The Netty channel, on the client's event loop. */
+  /**
+   * The Netty channel, on the client's event loop: the TCP connection for HTTP/1.1, the stream's
+   * child channel for HTTP/2 (it takes and gives the same HTTP objects).
+   */
   public Channel channel() {
     return channel;
   }

@@ -40,6 +40,7 @@ public final class UpstreamPools implements AutoCloseable {
   private final Duration idleTimeout;
   private final Supplier<RoutingSnapshot> liveSnapshot;
   private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+  private final Map<EventLoop, Http2Upstreams> http2 = new ConcurrentHashMap<>();
   private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
   private volatile boolean closed;
 
@@ -112,6 +113,26 @@ public final class UpstreamPools implements AutoCloseable {
   }
 
   /**
+   * As {@link #acquire(EventLoop, Endpoint, UpstreamTls, UpstreamListener, Duration)}, or with
+   * {@code http2} a new stream on an HTTP/2 connection to {@code endpoint} ({@code GRPC}, {@code
+   * GRPCS} backends): one with room, else a new one. The stream's channel takes and gives the same
+   * HTTP objects as an HTTP/1.1 connection; releasing it ends the stream.
+   */
+  public Future<UpstreamConnection> acquire(EventLoop loop, Endpoint endpoint,
+      @Nullable UpstreamTls tls, boolean http2, UpstreamListener listener,
+      Duration connectTimeout) {
+    if (!http2) {
+      return acquire(loop, endpoint, tls, listener, connectTimeout);
+    }
+    if (closed) {
+      return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
+    }
+    return this.http2.computeIfAbsent(loop,
+            l -> new Http2Upstreams(l, bootstrap, idleTimeout, tlsContexts))
+        .acquire(endpoint, tls, listener, connectTimeout);
+  }
+
+  /**
    * Opens a new connection within {@code connectTimeout} even when idle ones exist (retry after a
    * stale pooled one).
    */
@@ -157,6 +178,11 @@ public final class UpstreamPools implements AutoCloseable {
   public void close() {
     closed = true;
     for (LoopPool pool : pools.values()) {
+      if (!pool.loop().isShuttingDown()) {
+        pool.loop().execute(pool::closeAll);
+      }
+    }
+    for (Http2Upstreams pool : http2.values()) {
       if (!pool.loop().isShuttingDown()) {
         pool.loop().execute(pool::closeAll);
       }

@@ -49,6 +49,16 @@ final class UpstreamTlsContexts {
    */
   SslHandler newHandler(UpstreamTls tls, ByteBufAllocator alloc, String host, int port,
       long handshakeTimeoutMillis) throws SSLException {
+    return newHandler(tls, alloc, host, port, handshakeTimeoutMillis, false);
+  }
+
+  /**
+   * As {@link #newHandler(UpstreamTls, ByteBufAllocator, String, int, long)}; with {@code http2}
+   * the handshake offers only {@code h2} through ALPN. Set on the engine, not the context, so one
+   * context serves HTTP/1.1 and HTTP/2 backends with the same settings.
+   */
+  SslHandler newHandler(UpstreamTls tls, ByteBufAllocator alloc, String host, int port,
+      long handshakeTimeoutMillis, boolean http2) throws SSLException {
     SslContext context = contexts.get(tls);
     if (context == null) {
       context = build(tls);
@@ -67,6 +77,9 @@ final class UpstreamTlsContexts {
     }
     if (tls.verify()) {
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    }
+    if (http2) {
+      parameters.setApplicationProtocols(new String[] {"h2"});
     }
     engine.setSSLParameters(parameters);
     handler.setHandshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis));

@@ -100,6 +100,7 @@ public final class RawHttpConnection implements AutoCloseable {
               k -> new ArrayList<>())
           .add(line.substring(colon + 1).trim());
     }
+    Map<String, List<String>> trailers = new LinkedHashMap<>();
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     OutputStream target = sink != null ? sink : kept;
     long length = 0;
@@ -114,8 +115,12 @@ public final class RawHttpConnection implements AutoCloseable {
         int semi = sizeLine.indexOf(';');
         long size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
         if (size == 0) {
-          while (!readLine().isEmpty()) {
-            // trailers
+          for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+            int colon = line.indexOf(':');
+            trailers
+                .computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    k -> new ArrayList<>())
+                .add(line.substring(colon + 1).trim());
           }
           break;
         }
@@ -127,7 +132,7 @@ public final class RawHttpConnection implements AutoCloseable {
     } else {
       length = copyToEnd(target);
     }
-    return new RawResponse(status, headers, kept.toByteArray(), length);
+    return new RawResponse(status, headers, kept.toByteArray(), length, trailers);
   }
 
   private long copy(long size, OutputStream target) throws IOException {
