@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.VirtualHost;
@@ -331,27 +332,7 @@ class BalanceEndToEndTest {
   }
 
   private static String ingress(String name, String host, String service, String annotation) {
-    String annotations = annotation.isEmpty() ? "" : "  annotations:\n    " + annotation + "\n";
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: %s
-                        port:
-                          number: 80
-        ---
-        """.formatted(name, annotations, host, service);
+    return TestManifests.ingress(name, host, service,
+        annotation.isEmpty() ? "" : "  annotations:\n    " + annotation + "\n");
   }
 }

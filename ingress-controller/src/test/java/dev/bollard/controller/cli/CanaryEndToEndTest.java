@@ -1,8 +1,8 @@
 package dev.bollard.controller.cli;
 
-import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
@@ -169,26 +169,6 @@ class CanaryEndToEndTest {
   }
 
   private static String ingress(String name, String host, String service, String annotations) {
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: %s
-                        port:
-                          number: 80
-        ---
-        """.formatted(name, annotations, host, service);
+    return TestManifests.ingress(name, host, service, annotations);
   }
 }

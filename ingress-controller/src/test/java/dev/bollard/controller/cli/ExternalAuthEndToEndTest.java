@@ -450,26 +450,6 @@ class ExternalAuthEndToEndTest {
   }
 
   private static String ingress(String host, String annotations) {
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: app
-                        port:
-                          number: 80
-        ---
-        """.formatted(host, annotations, host);
+    return TestManifests.ingress(host, host, "app", annotations);
   }
 }

@@ -1,10 +1,10 @@
 package dev.bollard.controller.cli;
 
-import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
@@ -163,27 +163,6 @@ class RateLimitEndToEndTest {
   }
 
   private static String ingress(String name, String service, String annotations) {
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-          annotations:
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: %s
-                        port:
-                          number: 80
-        ---
-        """.formatted(name, annotations, name, service);
+    return TestManifests.ingress(name, name, service, "  annotations:\n" + annotations);
   }
 }

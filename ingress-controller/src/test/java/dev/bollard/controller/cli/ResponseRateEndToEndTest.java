@@ -162,28 +162,7 @@ class ResponseRateEndToEndTest {
   }
 
   private static String ingress(String name, String service, String annotations) {
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-          annotations:
-            bollard.dev/test: "yes"
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: %s
-                        port:
-                          number: 80
-        ---
-        """.formatted(name, annotations, name, service);
+    return TestManifests.ingress(name, name, service,
+        "  annotations:\n    bollard.dev/test: \"yes\"\n" + annotations);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.server.ServerSettings;
@@ -147,28 +148,8 @@ class RoutePolicyEndToEndTest {
   }
 
   private static String ingress(String name, String service, String annotation) {
-    String annotations = annotation == null ? "" : "  annotations:\n    " + annotation + "\n";
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: %s
-                        port:
-                          number: 80
-        ---
-        """.formatted(name, annotations, name, service);
+    return TestManifests.ingress(name, name, service,
+        annotation == null ? "" : "  annotations:\n    " + annotation + "\n");
   }
 
   private static String service(String name) {

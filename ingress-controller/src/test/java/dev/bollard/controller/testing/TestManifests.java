@@ -6,6 +6,37 @@ public final class TestManifests {
   private TestManifests() {}
 
   /**
+   * Ingress {@code shop/<name>} of class {@code bollard} with one rule: host {@code
+   * <host>.localhost}, path {@code /} (Prefix) to Service {@code service} port 80; then {@code ---}.
+   *
+   * @param metadata lines added to the metadata after the namespace, each indented by two spaces
+   *     (such as {@code "  annotations:\n    key: value\n"}), or empty
+   */
+  public static String ingress(String name, String host, String service, String metadata) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: %s
+          namespace: shop
+        %sspec:
+          ingressClassName: bollard
+          rules:
+            - host: %s.localhost
+              http:
+                paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: %s
+                        port:
+                          number: 80
+        ---
+        """.formatted(name, metadata, host, service);
+  }
+
+  /**
    * Ingress {@code shop/web}, annotated {@code kubernetes.io/tls-acme: "true"}, for {@code host}
    * with TLS from Secret {@code web-tls} and {@code /} to Service {@code web} port 80.
    *
