@@ -65,6 +65,14 @@ GRPC_PATH = "/bench.Bench/Unary"
 GRPC_REQUEST_BYTES = 64
 GRPC_REPLY_BYTES = 1024
 
+# Issue 17's mTLS cost: a host whose HTTPS handshakes ask for a client certificate
+# (auth-tls-secret, auth-tls-verify-client: on), against the same keep-alive HTTPS load on an
+# open host. wrk and h2load cannot present a client certificate: both scenarios use tlsload.py.
+MTLS_HOST = "mtls.bench"
+TLS_OPEN_HOST = "tls.bench"  # no Ingress names it: the host-less rule serves it
+CLIENT_CA_SECRET = "bench-client-ca"
+TLSLOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tlsload.py")
+
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
     "keepalive-1k-c64": ("/1k", 64, [], "HTTP/1.1 keep-alive, 1 KiB body, 64 connections", None),
@@ -102,6 +110,12 @@ SCENARIOS = {
     "tls-handshake-1k-c64": ("/1k", 64, ["Connection: close"],
                              "new TLS connection (full handshake) per request, 1 KiB, 64 at a time",
                              ["nginx", "haproxy", "bollard", "bollard-base"]),
+    # Issue 17's mTLS cost, both measured by tlsload.py (a Python client: its own ceiling is low,
+    # the same for both; only their ratio is reported, in the cost table).
+    "tls-keepalive-1k-c64": ("/1k", 64, [], "HTTPS keep-alive (tlsload.py, no client certificate), open host,"
+                             " 1 KiB, 64 connections", ["bollard", "bollard-base"]),
+    "mtls-1k-c64": ("/1k", 64, [], "HTTPS keep-alive with a client certificate (tlsload.py), mTLS host"
+                    " (auth-tls-verify-client: on), 1 KiB, 64 connections", ["bollard", "bollard-base"]),
     # Issue 18: HTTP/2 over TLS (ALPN h2) from h2load, many streams on few connections; the
     # proxies' upstreams stay HTTP/1.1 keep-alive to the same backend. Connections: h2load's -c.
     "h2-1k-c4-m32": ("/1k", 4, [], "HTTP/2 over TLS, 4 connections x 32 concurrent streams, 1 KiB GET",
@@ -120,6 +134,9 @@ TLS_SCENARIOS = {"tls-handshake-1k-c64"}
 # run_h2load); a failure stops the harness.
 H2_SCENARIOS = {"h2-1k-c4-m32": 32, "grpc-unary-c4-m32": 32}
 GRPC_SCENARIOS = {"grpc-unary-c4-m32"}
+# Scenarios tlsload.py runs (keep-alive HTTPS) -> (SNI and Host, whether it presents the client
+# certificate). Every request must succeed.
+TLSLOAD_SCENARIOS = {"tls-keepalive-1k-c64": (TLS_OPEN_HOST, False), "mtls-1k-c64": (MTLS_HOST, True)}
 # Why a target runs none of these (printed once when it is selected).
 SKIPPED_BECAUSE = {"direct": "the backend has no TLS listener (HTTP/2 and gRPC scenarios go through a proxy's"
                              " TLS listener)",
@@ -133,7 +150,8 @@ COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "allowlist-1k-c64": ("keepalive-1k-c64", "bollard"),
          "ratelimit-1k-c64": ("keepalive-1k-c64", "bollard"),
          "extauth-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "extauth-cached-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "extauth-cached-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "mtls-1k-c64": ("tls-keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -416,10 +434,25 @@ def write_tls_cert(work):
                            f" {getattr(e, 'stderr', '') or ''}")
     with open(cert) as c, open(key) as k, open(both, "w") as f:
         f.write(c.read() + k.read())  # HAProxy's crt: the certificate followed by its key
+    # The mTLS scenario's client CA and the client certificate it issued (tlsload.py presents it).
+    ca, ca_key, client, client_key, csr = (os.path.join(work, n) for n in (
+        "client-ca.crt", "client-ca.key", "client.crt", "client.key", "client.csr"))
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    try:
+        for argv in (["openssl", "req", "-x509"] + ec + ["-keyout", ca_key, "-out", ca, "-days", "2",
+                                                         "-subj", "/CN=bench client CA"],
+                     ["openssl", "req"] + ec + ["-keyout", client_key, "-out", csr, "-subj", "/CN=bench-client"],
+                     ["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                      "-out", client, "-days", "2"]):
+            subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True, cwd=work)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise HarnessError(f"openssl could not generate the mTLS scenario's client certificate: {e}"
+                           f" {getattr(e, 'stderr', '') or ''}")
     conf = os.path.join(work, "openssl-no-tickets.cnf")
     with open(conf, "w") as f:
         f.write(OPENSSL_NO_TICKETS_CONF)
-    return {"cert": cert, "key": key, "pem": both, "openssl_conf": conf}
+    return {"cert": cert, "key": key, "pem": both, "openssl_conf": conf, "client_ca": ca, "client_cert": client,
+            "client_key": client_key}
 
 
 NGINX_PROXY_LOCATION = """location / {
@@ -583,6 +616,41 @@ def write_manifests(work, backend_port, name="manifests", log_capture=False, tls
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     if tls:
+        with open(tls["client_ca"]) as pem:
+            ca_block = "\n".join("    " + line for line in pem.read().strip().splitlines())
+        with open(os.path.join(d, "mtls.yaml"), "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: {CLIENT_CA_SECRET}
+  namespace: default
+type: Opaque
+stringData:
+  ca.crt: |
+{ca_block}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: mtls
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/auth-tls-secret: default/{CLIENT_CA_SECRET}
+    nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {MTLS_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""")
         with open(os.path.join(d, "grpc.yaml"), "w") as f:
             f.write(f"""apiVersion: v1
 kind: Service
@@ -1004,6 +1072,35 @@ def run_h2load(port, scenario, duration, load_cpus, work, counter_port):
             "errors_connect": 0, "errors_read": errored, "errors_write": 0, "errors_status": not_2xx,
             "errors_timeout": timeout, "errors": failed + timeout,
             "client_cpu_us_per_req": client_cpu * 1e6 / done, "backend_served": served}
+
+
+def run_tlsload(port, scenario, duration, load_cpus, tls):
+    """One tlsload.py run (keep-alive HTTPS, with the client certificate for the mTLS host). Fails
+    the harness if any request failed or answered other than 200 (a refused certificate: 400)."""
+    host, with_cert = TLSLOAD_SCENARIOS[scenario]
+    path, conns, _, _, _ = SCENARIOS[scenario]
+    cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
+        sys.executable, TLSLOAD, "--port", str(port), "--sni", host, "--path", path,
+        "--connections", str(conns), "--duration", str(duration)]
+    if with_cert:
+        cmd += ["--cert", tls["client_cert"], "--key", tls["client_key"]]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            r = json.loads(line[len("BENCH_JSON "):])
+            break
+    else:
+        raise HarnessError(f"tlsload.py printed no result for {scenario} on port {port}: {proc.stdout} {proc.stderr}")
+    r["errors"] = sum(r[k] for k in ("errors_connect", "errors_read", "errors_write", "errors_status", "errors_timeout"))
+    if r["errors"] or not r["requests"]:
+        raise HarnessError(f"{scenario} on 127.0.0.1:{port} ({' '.join(cmd)}): {r['requests']} requests,"
+                           f" errors {r}: every request of this scenario must succeed")
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["client_cpu_us_per_req"] = ((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)) \
+        * 1e6 / r["requests"]
+    return r
 
 
 def check_h2(target, port, scenario, work):
@@ -1756,7 +1853,8 @@ def main():
     tls_checks = []
     started = time.monotonic()
     try:
-        tls = write_tls_cert(work) if (TLS_SCENARIOS | set(H2_SCENARIOS)) & set(scenarios) else None
+        tls = write_tls_cert(work) if (TLS_SCENARIOS | set(H2_SCENARIOS) | set(TLSLOAD_SCENARIOS)) & set(scenarios) \
+            else None
         for t in targets:
             skipped = [sc for sc in scenarios if sc in H2_SCENARIOS and not runs_on(sc, t)]
             if skipped and t in SKIPPED_BECAUSE:
@@ -1814,6 +1912,8 @@ def main():
                     run_wrk(tls_ports[t], sc, max(1, args.warmup), load_cpus)
                 for sc in [sc for sc in load_scenarios if sc in H2_SCENARIOS and runs_on(sc, t)]:
                     run_h2load(tls_ports[t], sc, max(1, args.warmup // 2), load_cpus, work, inner_port)
+                for sc in [sc for sc in load_scenarios if sc in TLSLOAD_SCENARIOS and runs_on(sc, t)]:
+                    run_tlsload(tls_ports[t], sc, max(1, args.warmup // 2), load_cpus, tls)
 
         for sc in [sc for sc in load_scenarios if sc in H2_SCENARIOS]:
             for t in [t for t in targets if runs_on(sc, t)]:
@@ -1840,6 +1940,8 @@ def main():
                     cpu_before = cpu_seconds(procs[t].pid)
                     if sc in H2_SCENARIOS:
                         r = run_h2load(tls_ports[t], sc, args.duration, load_cpus, work, inner_port)
+                    elif sc in TLSLOAD_SCENARIOS:
+                        r = run_tlsload(tls_ports[t], sc, args.duration, load_cpus, tls)
                     else:
                         r = run_wrk(tls_ports[t] if sc in TLS_SCENARIOS else ports[t], sc, args.duration, load_cpus)
                     # The target's own CPU per request (for direct: the backend's): a client-bound
