@@ -59,6 +59,20 @@ RATELIMIT_HOST = "ratelimit.bench"
 EXTAUTH_HOST = "extauth.bench"
 EXTAUTH_CACHED_HOST = "extauth-cached.bench"
 
+# The gRPC scenario's method, and its messages: the request h2load POSTs (-d) and the reply the
+# backend's gRPC server sends (each a gRPC frame: flag byte, 4-byte big-endian length, message).
+GRPC_PATH = "/bench.Bench/Unary"
+GRPC_REQUEST_BYTES = 64
+GRPC_REPLY_BYTES = 1024
+
+# Issue 17's mTLS cost: a host whose HTTPS handshakes ask for a client certificate
+# (auth-tls-secret, auth-tls-verify-client: on), against the same keep-alive HTTPS load on an
+# open host. wrk and h2load cannot present a client certificate: both scenarios use tlsload.py.
+MTLS_HOST = "mtls.bench"
+TLS_OPEN_HOST = "tls.bench"  # no Ingress names it: the host-less rule serves it
+CLIENT_CA_SECRET = "bench-client-ca"
+TLSLOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tlsload.py")
+
 # name -> (path, connections, extra wrk headers, what it shows, targets it runs on (None: all))
 SCENARIOS = {
     "keepalive-1k-c64": ("/1k", 64, [], "HTTP/1.1 keep-alive, 1 KiB body, 64 connections", None),
@@ -96,9 +110,37 @@ SCENARIOS = {
     "tls-handshake-1k-c64": ("/1k", 64, ["Connection: close"],
                              "new TLS connection (full handshake) per request, 1 KiB, 64 at a time",
                              ["nginx", "haproxy", "bollard", "bollard-base"]),
+    # Issue 17's mTLS cost, both measured by tlsload.py (a Python client: its own ceiling is low,
+    # the same for both; only their ratio is reported, in the cost table).
+    "tls-keepalive-1k-c64": ("/1k", 64, [], "HTTPS keep-alive (tlsload.py, no client certificate), open host,"
+                             " 1 KiB, 64 connections", ["bollard", "bollard-base"]),
+    "mtls-1k-c64": ("/1k", 64, [], "HTTPS keep-alive with a client certificate (tlsload.py), mTLS host"
+                    " (auth-tls-verify-client: on), 1 KiB, 64 connections", ["bollard", "bollard-base"]),
+    # Issue 18: HTTP/2 over TLS (ALPN h2) from h2load, many streams on few connections; the
+    # proxies' upstreams stay HTTP/1.1 keep-alive to the same backend. Connections: h2load's -c.
+    "h2-1k-c4-m32": ("/1k", 4, [], "HTTP/2 over TLS, 4 connections x 32 concurrent streams, 1 KiB GET",
+                     ["nginx", "haproxy", "bollard", "bollard-base"]),
+    # gRPC unary calls (POST of a gRPC-framed message) over TLS h2, forwarded over h2c to the
+    # backend's gRPC server (nginx grpc_pass, HAProxy proto h2, Bollard backend-protocol GRPC).
+    "grpc-unary-c4-m32": (GRPC_PATH, 4, ["content-type: application/grpc", "te: trailers"],
+                          f"gRPC unary over TLS h2 (h2c upstream), {GRPC_REQUEST_BYTES} B request message,"
+                          f" {GRPC_REPLY_BYTES} B reply, 4 connections x 32 concurrent streams",
+                          ["nginx", "haproxy", "bollard", "bollard-base"]),
 }
 # Scenarios wrk runs over https, against each target's TLS listener.
 TLS_SCENARIOS = {"tls-handshake-1k-c64"}
+# Scenarios h2load runs (over https, ALPN h2, against each target's TLS listener) -> concurrent
+# streams per connection (-m). Every request must succeed (2xx, and reach the backend: see
+# run_h2load); a failure stops the harness.
+H2_SCENARIOS = {"h2-1k-c4-m32": 32, "grpc-unary-c4-m32": 32}
+GRPC_SCENARIOS = {"grpc-unary-c4-m32"}
+# Scenarios tlsload.py runs (keep-alive HTTPS) -> (SNI and Host, whether it presents the client
+# certificate). Every request must succeed.
+TLSLOAD_SCENARIOS = {"tls-keepalive-1k-c64": (TLS_OPEN_HOST, False), "mtls-1k-c64": (MTLS_HOST, True)}
+# Why a target runs none of these (printed once when it is selected).
+SKIPPED_BECAUSE = {"direct": "the backend has no TLS listener (HTTP/2 and gRPC scenarios go through a proxy's"
+                             " TLS listener)",
+                   "bollard-log": "the logging Bollard only runs accesslog-1k-c64"}
 # feature-cost scenario -> (reference scenario, reference target)
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
@@ -108,7 +150,8 @@ COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "allowlist-1k-c64": ("keepalive-1k-c64", "bollard"),
          "ratelimit-1k-c64": ("keepalive-1k-c64", "bollard"),
          "extauth-1k-c64": ("keepalive-1k-c64", "bollard"),
-         "extauth-cached-1k-c64": ("keepalive-1k-c64", "bollard")}
+         "extauth-cached-1k-c64": ("keepalive-1k-c64", "bollard"),
+         "mtls-1k-c64": ("tls-keepalive-1k-c64", "bollard")}
 
 
 # The TLS scenario's settings, alike on every proxy. wrk keeps the TLS session on its connection
@@ -288,12 +331,23 @@ def java_heap_used_kib(pid):
 
 # ---------------------------------------------------------------- configuration of the servers
 
-def write_backend(work, port, inner_port):
+def grpc_frame(size):
+    """One uncompressed gRPC length-prefixed message of `size` bytes."""
+    return b"\x00" + size.to_bytes(4, "big") + (b"bollard-bench-" * (size // 14 + 1))[:size]
+
+
+def write_backend(work, port, inner_port, grpc_port):
     docroot = os.path.join(work, "www")
     os.makedirs(docroot, exist_ok=True)
     for name, size in (("1k", 1024), ("64k", 64 * 1024), ("auth", 0)):
         with open(os.path.join(docroot, name), "wb") as f:
             f.write((b"bollard-bench-" * (size // 14 + 1))[:size])
+    os.makedirs(os.path.join(docroot, os.path.dirname(GRPC_PATH.lstrip("/"))), exist_ok=True)
+    for name in ("grpc-reply", GRPC_PATH.lstrip("/")):  # the reply; the method's file (POST: 405)
+        with open(os.path.join(docroot, name), "wb") as f:
+            f.write(grpc_frame(GRPC_REPLY_BYTES))
+    with open(os.path.join(work, "grpc-request"), "wb") as f:  # h2load -d
+        f.write(grpc_frame(GRPC_REQUEST_BYTES))
     conf = os.path.join(work, "backend.conf")
     with open(conf, "w") as f:
         f.write(f"""
@@ -330,9 +384,31 @@ http {{
     }}
   }}
   # Answers the body-complete slow-post request (only ever reached once a body is complete).
+  # /requests: nginx's request counter (stub_status, every server of this nginx), which the
+  # HTTP/2 scenarios read to check that every request the client counted reached the backend.
   server {{
     listen 127.0.0.1:{inner_port};
     location / {{ return 200 "ok\n"; }}
+    location = /requests {{ stub_status; }}
+  }}
+  # The gRPC scenario's server: HTTP/2 in clear text (prior knowledge), every call answered
+  # with one reply message and the trailer grpc-status: 0. nginx's static handler refuses a POST
+  # to the method's file (405, in the content phase); error_page turns that into the reply file,
+  # fetched as a GET. Like a gRPC server, it reads the whole request before it answers: mirror
+  # (to an empty internal location, before the content phase) reads the body first. Answered
+  # before the request's END_STREAM, nginx's HTTP/2 server follows the reply with RST_STREAM
+  # (NO_ERROR), which nginx's grpc_pass, having reused the connection, counts as a 502.
+  server {{
+    listen 127.0.0.1:{grpc_port} http2 reuseport backlog=4096;
+    http2_max_concurrent_streams 256;
+    root {docroot};
+    location / {{ mirror /grpc-body-read; error_page 405 =200 /grpc-reply; }}
+    location = /grpc-body-read {{ internal; return 204; }}
+    location = /grpc-reply {{
+      internal;
+      default_type application/grpc;
+      add_trailer grpc-status 0 always;
+    }}
   }}
 }}
 """)
@@ -358,10 +434,25 @@ def write_tls_cert(work):
                            f" {getattr(e, 'stderr', '') or ''}")
     with open(cert) as c, open(key) as k, open(both, "w") as f:
         f.write(c.read() + k.read())  # HAProxy's crt: the certificate followed by its key
+    # The mTLS scenario's client CA and the client certificate it issued (tlsload.py presents it).
+    ca, ca_key, client, client_key, csr = (os.path.join(work, n) for n in (
+        "client-ca.crt", "client-ca.key", "client.crt", "client.key", "client.csr"))
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    try:
+        for argv in (["openssl", "req", "-x509"] + ec + ["-keyout", ca_key, "-out", ca, "-days", "2",
+                                                         "-subj", "/CN=bench client CA"],
+                     ["openssl", "req"] + ec + ["-keyout", client_key, "-out", csr, "-subj", "/CN=bench-client"],
+                     ["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                      "-out", client, "-days", "2"]):
+            subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True, cwd=work)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise HarnessError(f"openssl could not generate the mTLS scenario's client certificate: {e}"
+                           f" {getattr(e, 'stderr', '') or ''}")
     conf = os.path.join(work, "openssl-no-tickets.cnf")
     with open(conf, "w") as f:
         f.write(OPENSSL_NO_TICKETS_CONF)
-    return {"cert": cert, "key": key, "pem": both, "openssl_conf": conf}
+    return {"cert": cert, "key": key, "pem": both, "openssl_conf": conf, "client_ca": ca, "client_cert": client,
+            "client_key": client_key}
 
 
 NGINX_PROXY_LOCATION = """location / {
@@ -378,11 +469,15 @@ NGINX_PROXY_LOCATION = """location / {
     }"""
 
 
-def write_nginx(work, port, backend_port, body_timeout, tls_port=None, tls=None):
-    """The reverse proxy; with tls, a second server on tls_port: the same location over TLS."""
+def write_nginx(work, port, backend_port, body_timeout, tls_port=None, tls=None, grpc_port=None):
+    """The reverse proxy; with tls, a second server on tls_port: the same location over TLS, with
+    HTTP/2 (ALPN h2, for h2load; wrk offers no ALPN and speaks HTTP/1.1), and the gRPC method's
+    location, passed over h2c to the backend's gRPC server on grpc_port."""
     tls_server = "" if not tls else f"""
   server {{
-    listen 127.0.0.1:{tls_port} ssl backlog=4096;
+    listen 127.0.0.1:{tls_port} ssl http2 backlog=4096;
+    # ingress-nginx's http2-max-concurrent-streams, Bollard's default too.
+    http2_max_concurrent_streams 128;
     ssl_certificate {tls['cert']};
     ssl_certificate_key {tls['key']};
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -395,6 +490,10 @@ def write_nginx(work, port, backend_port, body_timeout, tls_port=None, tls=None)
     ssl_conf_command NumTickets 0;
     add_header Strict-Transport-Security "{HSTS}" always;
     {NGINX_PROXY_LOCATION}
+    location {GRPC_PATH} {{
+      grpc_pass grpc://grpc_backend;
+      grpc_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }}
   }}"""
     conf = os.path.join(work, "nginx.conf")
     with open(conf, "w") as f:
@@ -424,6 +523,12 @@ http {{
     keepalive_requests 10000000;
     keepalive_timeout 120s;
   }}
+  upstream grpc_backend {{
+    server 127.0.0.1:{grpc_port};
+    keepalive 128;
+    keepalive_requests 10000000;
+    keepalive_timeout 120s;
+  }}
   server {{
     listen 127.0.0.1:{port} backlog=4096;
     {NGINX_PROXY_LOCATION}
@@ -439,21 +544,26 @@ def haproxy_maxconn(nofile):
     return min(20000, (nofile - 100) // 2)
 
 
-def write_haproxy(work, port, backend_port, nofile, body_timeout, tls_port=None, tls=None):
-    """mode http in front of the backend; with tls, a second frontend on tls_port over TLS."""
+def write_haproxy(work, port, backend_port, nofile, body_timeout, tls_port=None, tls=None, grpc_port=None):
+    """mode http in front of the backend; with tls, a second frontend on tls_port over TLS (ALPN
+    h2 or http/1.1), whose gRPC method goes to the backend's gRPC server over h2c (proto h2)."""
     tls_global = "" if not tls else f"""
   # No resumption: no session cache (and no-tls-tickets on the bind line).
   tune.ssl.cachesize 0"""
     tls_frontend = "" if not tls else f"""
 frontend fe_tls
-  bind 127.0.0.1:{tls_port} backlog 4096 ssl crt {tls['pem']} ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3 ciphers {TLS12_CIPHERS} ciphersuites {TLS13_CIPHERSUITES} no-tls-tickets
+  bind 127.0.0.1:{tls_port} backlog 4096 ssl crt {tls['pem']} ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3 ciphers {TLS12_CIPHERS} ciphersuites {TLS13_CIPHERSUITES} no-tls-tickets alpn h2,http/1.1
   maxconn {haproxy_maxconn(nofile)}
   option forwardfor
   http-request set-header X-Forwarded-Proto https
   http-request set-header X-Forwarded-Host %[req.hdr(host)]
   http-request set-header X-Forwarded-Port %[dst_port]
   http-response set-header Strict-Transport-Security "{HSTS}"
+  use_backend be_grpc if {{ path_beg {GRPC_PATH} }}
   default_backend be
+
+backend be_grpc
+  server g1 127.0.0.1:{grpc_port} proto h2 maxconn {haproxy_maxconn(nofile)}
 """
     conf = os.path.join(work, "haproxy.cfg")
     with open(conf, "w") as f:
@@ -495,15 +605,102 @@ backend be
     return conf
 
 
-def write_manifests(work, backend_port, name="manifests", log_capture=False, tls=None, body_timeout=None):
+def write_manifests(work, backend_port, name="manifests", log_capture=False, tls=None, body_timeout=None,
+                    grpc_port=None):
     """The open route (any host), a basic-auth-guarded host, with log_capture or body_timeout a
     versioned ConfigMap (capture X-Log-User into the access log; client-body-timeout, which a jar
     from before issue 13 ignores with a warning, see bollard_body_timeout), and with tls the
     certificate as a kubernetes.io/tls Secret (Bollard's --default-ssl-certificate: wrk's SNI is
-    127.0.0.1, no Ingress host)."""
+    127.0.0.1, no Ingress host). With tls, also the gRPC method's route: backend-protocol GRPC
+    to the backend's gRPC server on grpc_port (h2c)."""
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     if tls:
+        with open(tls["client_ca"]) as pem:
+            ca_block = "\n".join("    " + line for line in pem.read().strip().splitlines())
+        with open(os.path.join(d, "mtls.yaml"), "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: {CLIENT_CA_SECRET}
+  namespace: default
+type: Opaque
+stringData:
+  ca.crt: |
+{ca_block}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: mtls
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/auth-tls-secret: default/{CLIENT_CA_SECRET}
+    nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
+spec:
+  ingressClassName: bollard
+  rules:
+  - host: {MTLS_HOST}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+""")
+        with open(os.path.join(d, "grpc.yaml"), "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Service
+metadata:
+  name: grpc-backend
+  namespace: default
+spec:
+  ports:
+  - name: grpc
+    port: 50051
+    targetPort: {grpc_port}
+    protocol: TCP
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: grpc-backend-1
+  namespace: default
+  labels:
+    kubernetes.io/service-name: grpc-backend
+addressType: IPv4
+ports:
+- name: grpc
+  port: {grpc_port}
+  protocol: TCP
+endpoints:
+- addresses: ["127.0.0.1"]
+  conditions:
+    ready: true
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: grpc
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/backend-protocol: GRPC
+spec:
+  ingressClassName: bollard
+  rules:
+  - http:
+      paths:
+      - path: {GRPC_PATH}
+        pathType: Prefix
+        backend:
+          service:
+            name: grpc-backend
+            port:
+              number: 50051
+""")
         def block(path):
             with open(path) as pem:
                 return "\n".join("    " + line for line in pem.read().strip().splitlines())
@@ -521,7 +718,11 @@ stringData:
 {block(tls['key'])}
 """)
     data = ([("bollard-log-capture-headers", "X-Log-User:user_id")] if log_capture else []) + (
-        [(BOLLARD_BODY_TIMEOUT_KEY, f"{body_timeout}s")] if body_timeout else [])
+        [(BOLLARD_BODY_TIMEOUT_KEY, f"{body_timeout}s")] if body_timeout else []) + (
+        # nginx's keepalive_requests (10,000,000 here) bounds its HTTP/2 connections too; Bollard's
+        # default (keep-alive-requests, 1,000) would send GOAWAY every 1,000 streams, and the
+        # streams h2load opened past it end refused (errors). HTTP/1.1 keeps Bollard's default.
+        [("http2-max-requests", '"10000000"')] if tls else [])
     if data:
         with open(os.path.join(d, "config.yaml"), "w") as f:
             f.write("""apiVersion: v1
@@ -791,6 +992,149 @@ def run_wrk(port, scenario, duration, load_cpus):
                                               "errors_status", "errors_timeout"))
             return r
     raise HarnessError(f"wrk printed no result for {scenario} on port {port}: {proc.stdout} {proc.stderr}")
+
+
+def backend_requests(counter_port):
+    """The backend nginx's request counter (stub_status, all its servers; this read included)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{counter_port}/requests", timeout=10) as resp:
+        m = re.search(r"\n\s*\d+\s+\d+\s+(\d+)\s*\n", resp.read().decode())
+    if not m:
+        raise HarnessError(f"the backend's stub_status on port {counter_port} has no request count")
+    return int(m.group(1))
+
+
+def h2load_field(out, pattern, scenario, port):
+    m = re.search(pattern, out)
+    if not m:
+        raise HarnessError(f"h2load printed no {pattern!r} for {scenario} on port {port}:\n{out}")
+    return m
+
+
+def run_h2load(port, scenario, duration, load_cpus, work, counter_port):
+    """One h2load run over TLS (ALPN h2): -c connections, each with -m concurrent streams.
+
+    Fails the harness (HarnessError) if HTTP/2 was not negotiated, if any request failed or
+    answered other than 2xx, or if the backend served fewer requests than h2load completed (a
+    proxy answering by itself, e.g. a gRPC error as HTTP 200 with grpc-status in its trailers,
+    is caught there). Latency percentiles come from h2load's per-request log.
+    """
+    path, conns, headers, _, _ = SCENARIOS[scenario]
+    log_file = os.path.join(work, "h2load-requests.tsv")
+    cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
+        "h2load", "-t1", f"-c{conns}", f"-m{H2_SCENARIOS[scenario]}", f"-D{duration}", f"--log-file={log_file}"]
+    for h in headers:
+        cmd += ["-H", h]
+    if scenario in GRPC_SCENARIOS:
+        cmd += ["-d", os.path.join(work, "grpc-request")]
+    cmd.append(f"https://127.0.0.1:{port}{path}")
+    served_before = backend_requests(counter_port)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    served = backend_requests(counter_port) - served_before - 1  # less the second read itself
+    out = proc.stdout + proc.stderr
+    where = f"{scenario} on 127.0.0.1:{port} ({' '.join(cmd)})"
+    if proc.returncode != 0:
+        raise HarnessError(f"h2load exited with status {proc.returncode} for {where}:\n{out}")
+    protocol = h2load_field(out, r"Application protocol: (\S+)", scenario, port).group(1)
+    if protocol != "h2":
+        raise HarnessError(f"{where}: ALPN chose {protocol}, not h2: the target's TLS listener offers no HTTP/2")
+    seconds = float(h2load_field(out, r"finished in ([\d.]+)(m?s),", scenario, port).group(1))
+    if h2load_field(out, r"finished in [\d.]+(m?s),", scenario, port).group(1) == "ms":
+        seconds /= 1000
+    m = h2load_field(out, r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed,"
+                          r" (\d+) errored, (\d+) timeout", scenario, port)
+    total, started, done, succeeded, failed, errored, timeout = map(int, m.groups())
+    codes = list(map(int, h2load_field(out, r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx",
+                                       scenario, port).groups()))
+    not_2xx = sum(codes[1:])
+    if failed or errored or timeout or not_2xx or done == 0:
+        raise HarnessError(f"{where}: {done} done, {failed} failed, {errored} errored, {timeout} timed out,"
+                           f" status codes 2xx/3xx/4xx/5xx {codes}: every request of this scenario must succeed"
+                           f"\n{out}")
+    if served < done:
+        raise HarnessError(f"{where}: h2load completed {done} requests with 2xx but the backend served only"
+                           f" {served}: the proxy answered some itself (for gRPC: an error status in a 200"
+                           " response?)")
+    elapsed = []
+    with open(log_file) as f:
+        for line in f:
+            cols = line.split("\t")
+            if len(cols) >= 3:
+                elapsed.append(int(cols[2]))
+    os.remove(log_file)
+    if not elapsed:
+        raise HarnessError(f"{where}: h2load's --log-file has no request")
+    elapsed.sort()
+    client_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"requests": done, "duration_us": seconds * 1e6, "rps": done / seconds if seconds else 0.0,
+            "p50_us": elapsed[len(elapsed) // 2], "p99_us": elapsed[min(len(elapsed) - 1, len(elapsed) * 99 // 100)],
+            "errors_connect": 0, "errors_read": errored, "errors_write": 0, "errors_status": not_2xx,
+            "errors_timeout": timeout, "errors": failed + timeout,
+            "client_cpu_us_per_req": client_cpu * 1e6 / done, "backend_served": served}
+
+
+def run_tlsload(port, scenario, duration, load_cpus, tls):
+    """One tlsload.py run (keep-alive HTTPS, with the client certificate for the mTLS host). Fails
+    the harness if any request failed or answered other than 200 (a refused certificate: 400)."""
+    host, with_cert = TLSLOAD_SCENARIOS[scenario]
+    path, conns, _, _, _ = SCENARIOS[scenario]
+    cmd = (["taskset", "-c", load_cpus] if load_cpus else []) + [
+        sys.executable, TLSLOAD, "--port", str(port), "--sni", host, "--path", path,
+        "--connections", str(conns), "--duration", str(duration)]
+    if with_cert:
+        cmd += ["--cert", tls["client_cert"], "--key", tls["client_key"]]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            r = json.loads(line[len("BENCH_JSON "):])
+            break
+    else:
+        raise HarnessError(f"tlsload.py printed no result for {scenario} on port {port}: {proc.stdout} {proc.stderr}")
+    r["errors"] = sum(r[k] for k in ("errors_connect", "errors_read", "errors_write", "errors_status", "errors_timeout"))
+    if r["errors"] or not r["requests"]:
+        raise HarnessError(f"{scenario} on 127.0.0.1:{port} ({' '.join(cmd)}): {r['requests']} requests,"
+                           f" errors {r}: every request of this scenario must succeed")
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["client_cpu_us_per_req"] = ((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)) \
+        * 1e6 / r["requests"]
+    return r
+
+
+def check_h2(target, port, scenario, work):
+    """One request of an h2load scenario with nghttp -v, which shows frames: HTTP/2 negotiated,
+    :status 200, and for gRPC the reply message followed by the trailer grpc-status: 0 (the
+    backend's, relayed: a proxy's own gRPC error would come as a Trailers-Only HEADERS frame)."""
+    path, _, headers, _, _ = SCENARIOS[scenario]
+    cmd = ["nghttp", "-v", "-n"]
+    for h in headers:
+        cmd += ["-H", h]
+    if scenario in GRPC_SCENARIOS:
+        cmd += ["-d", os.path.join(work, "grpc-request")]
+    cmd.append(f"https://127.0.0.1:{port}{path}")
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise HarnessError(f"{target}: nghttp for {scenario} failed: {e}")
+    out = (p.stdout + p.stderr).decode("utf-8", "replace")
+    frames = [l for l in out.splitlines() if re.search(r"recv (DATA|HEADERS) frame|recv \(stream_id=\d+\) ", l)]
+    status = [l for l in frames if ":status:" in l]
+    problem = None
+    if p.returncode != 0 or not status:
+        problem = "no HTTP/2 response"
+    elif not status[0].endswith(":status: 200"):
+        problem = status[0].strip()
+    elif scenario in GRPC_SCENARIOS:
+        data = [i for i, l in enumerate(frames) if "recv DATA frame" in l]
+        trailer = [i for i, l in enumerate(frames) if re.search(r"\) grpc-status: ", l)]
+        if not data or not trailer or trailer[-1] < data[0] or not frames[trailer[-1]].endswith("grpc-status: 0"):
+            problem = "no reply message followed by the trailer grpc-status: 0"
+    if problem:
+        raise HarnessError(f"{target}: {scenario} check ({' '.join(cmd)}): {problem}:\n" + "\n".join(frames[-20:])
+                           + ("\n" + out[-2000:] if not frames else ""))
+    return [l.split(") ", 1)[1] for l in frames if "grpc-status" in l]
 
 
 def sticky_cookie(port):
@@ -1485,11 +1829,13 @@ def main():
                    "bollard-base": args.base_port + 11}
     # The backend's second server, which answers a slow-post request once its body is complete.
     inner_port = args.base_port + 14
+    # The backend's gRPC server (h2c), behind every proxy in the gRPC scenario.
+    grpc_port = args.base_port + 15
     # Where wrk connects for the TLS scenario: nginx's and HAProxy's second listener, Bollard's HTTPS.
     tls_ports = {"nginx": args.base_port + 12, "haproxy": args.base_port + 13,
                  "bollard": https_ports["bollard"], "bollard-base": https_ports["bollard-base"]}
     for p in sorted(set(ports.values()) | set(admin_ports.values()) | set(https_ports.values())
-                    | set(tls_ports.values()) | {inner_port}):
+                    | set(tls_ports.values()) | {inner_port, grpc_port}):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", p)) == 0:
                 raise HarnessError(f"port 127.0.0.1:{p} is already in use (choose another with --base-port)")
@@ -1507,26 +1853,33 @@ def main():
     tls_checks = []
     started = time.monotonic()
     try:
-        tls = write_tls_cert(work) if TLS_SCENARIOS & set(scenarios) else None
-        procs["direct"] = start("backend", ["nginx", "-c", write_backend(work, ports["direct"], inner_port)],
+        tls = write_tls_cert(work) if (TLS_SCENARIOS | set(H2_SCENARIOS) | set(TLSLOAD_SCENARIOS)) & set(scenarios) \
+            else None
+        for t in targets:
+            skipped = [sc for sc in scenarios if sc in H2_SCENARIOS and not runs_on(sc, t)]
+            if skipped and t in SKIPPED_BECAUSE:
+                log(f"{t}: skips {', '.join(skipped)}: {SKIPPED_BECAUSE[t]}")
+        procs["direct"] = start("backend", ["nginx", "-c", write_backend(work, ports["direct"], inner_port,
+                                                                         grpc_port)],
                                 work, sut_cpus)
         wait_http(f"http://127.0.0.1:{ports['direct']}/1k", procs["direct"], 20, "backend nginx")
         if "nginx" in targets:
             procs["nginx"] = start("nginx", ["nginx", "-c", write_nginx(work, ports["nginx"], ports["direct"],
                                                                        args.slow_body_timeout,
-                                                                       tls_ports["nginx"], tls)],
+                                                                       tls_ports["nginx"], tls, grpc_port)],
                                    work, sut_cpus)
             wait_http(f"http://127.0.0.1:{ports['nginx']}/1k", procs["nginx"], 20, "nginx")
         if "haproxy" in targets:
             procs["haproxy"] = start("haproxy", ["haproxy", "-db", "-f",
                                                  write_haproxy(work, ports["haproxy"], ports["direct"], hard,
-                                                               args.slow_body_timeout, tls_ports["haproxy"], tls)],
+                                                               args.slow_body_timeout, tls_ports["haproxy"], tls,
+                                                               grpc_port)],
                                      work, sut_cpus, env={"OPENSSL_CONF": tls["openssl_conf"]} if tls else None)
             wait_http(f"http://127.0.0.1:{ports['haproxy']}/1k", procs["haproxy"], 20, "haproxy")
         for t in [t for t in ("bollard", "bollard-log", "bollard-base") if t in targets]:
             logged = t == "bollard-log"
             manifests = write_manifests(work, ports["direct"], f"manifests-{t}", log_capture=logged, tls=tls,
-                                        body_timeout=args.slow_body_timeout)
+                                        body_timeout=args.slow_body_timeout, grpc_port=grpc_port)
             # A private copy: a developer's rebuild (or a broad pkill of "bollard.jar") in the same
             # tree must not change or stop the process under measurement.
             jar = os.path.join(work, f"proxy-under-test-{t}.jar")
@@ -1557,6 +1910,16 @@ def main():
                 # the TLS path shows in the first rounds.
                 for sc in [sc for sc in load_scenarios if sc in TLS_SCENARIOS and runs_on(sc, t)]:
                     run_wrk(tls_ports[t], sc, max(1, args.warmup), load_cpus)
+                for sc in [sc for sc in load_scenarios if sc in H2_SCENARIOS and runs_on(sc, t)]:
+                    run_h2load(tls_ports[t], sc, max(1, args.warmup // 2), load_cpus, work, inner_port)
+                for sc in [sc for sc in load_scenarios if sc in TLSLOAD_SCENARIOS and runs_on(sc, t)]:
+                    run_tlsload(tls_ports[t], sc, max(1, args.warmup // 2), load_cpus, tls)
+
+        for sc in [sc for sc in load_scenarios if sc in H2_SCENARIOS]:
+            for t in [t for t in targets if runs_on(sc, t)]:
+                check_alive(procs, t, f"before its {sc} check")
+                trailers = check_h2(t, tls_ports[t], sc, work)
+                log(f"{sc} {t}: h2 negotiated, :status 200" + (f", trailers {'; '.join(trailers)}" if trailers else ""))
 
         for t in [t for t in targets if any(runs_on(sc, t) for sc in TLS_SCENARIOS & set(load_scenarios))]:
             check_alive(procs, t, "before its TLS check")
@@ -1575,7 +1938,12 @@ def main():
                 for t in [t for t in targets if runs_on(sc, t)]:
                     check_alive(procs, t, f"before round {rnd} of {sc}")
                     cpu_before = cpu_seconds(procs[t].pid)
-                    r = run_wrk(tls_ports[t] if sc in TLS_SCENARIOS else ports[t], sc, args.duration, load_cpus)
+                    if sc in H2_SCENARIOS:
+                        r = run_h2load(tls_ports[t], sc, args.duration, load_cpus, work, inner_port)
+                    elif sc in TLSLOAD_SCENARIOS:
+                        r = run_tlsload(tls_ports[t], sc, args.duration, load_cpus, tls)
+                    else:
+                        r = run_wrk(tls_ports[t] if sc in TLS_SCENARIOS else ports[t], sc, args.duration, load_cpus)
                     # The target's own CPU per request (for direct: the backend's): a client-bound
                     # run shows its requests/s capped, but not this.
                     r["cpu_us_per_req"] = ((cpu_seconds(procs[t].pid) - cpu_before) * 1e6 / r["requests"]
@@ -1584,7 +1952,7 @@ def main():
                     raw.append(r)
                     log(f"round {rnd} {sc:18} {t:8} {r['rps']:10.0f} req/s  p50 {r['p50_us'] / 1000:7.3f} ms"
                         f"  p99 {r['p99_us'] / 1000:7.3f} ms  CPU {r['cpu_us_per_req']:6.1f} µs/req"
-                        f" (wrk {r['client_cpu_us_per_req']:6.1f})"
+                        f" (client {r['client_cpu_us_per_req']:6.1f})"
                         + (f"  errors {r['errors']}" if r["errors"] else ""))
                     check_alive(procs, t, f"during round {rnd} of {sc}")
 

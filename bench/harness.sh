@@ -12,7 +12,7 @@ command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)  # the TLS scenario's certificate
-command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
+command -v h2load >/dev/null 2>&1 && command -v nghttp >/dev/null 2>&1 || need+=(nghttp2-client)  # h2load, nghttp
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if ((${#need[@]})); then
