@@ -7,6 +7,13 @@ package dev.bollard.proxy.step;
 public enum Phase {
   /** ACME HTTP-01 answers: before anything that could refuse or redirect the CA. */
   CHALLENGE,
+  /**
+   * The host's {@code server-snippet} program, then {@code app-root}: nginx's server rewrite
+   * phase, where ingress-nginx writes them (the snippet, then app-root's {@code if ($uri = /)}),
+   * runs before the location's rewrite phase (CORS preflight, {@code permanent-redirect}, a
+   * configuration snippet's {@code return}, the HTTPS redirect).
+   */
+  HOST_REDIRECT,
   /** Redirects that need no credentials (HTTP to HTTPS, permanent and temporal redirects). */
   REDIRECT,
   /** Client certificates of the host ({@code auth-tls-*}), then client address rules (allow and deny lists). */
