@@ -18,10 +18,15 @@ public enum Phase {
   REDIRECT,
   /** Client certificates of the host ({@code auth-tls-*}), then client address rules (allow and deny lists). */
   ACCESS,
+  /**
+   * Rate and connection limits: before authentication, as nginx's {@code limit_req} and {@code
+   * limit_conn} (preaccess phase) run before {@code auth_basic} and {@code auth_request} (access
+   * phase), so a flood is refused without asking the auth service; after the address rules, which
+   * ingress-nginx writes as a {@code return 403} of the rewrite phase.
+   */
+  LIMIT,
   /** Authentication (Basic auth, external auth). */
   GUARD,
-  /** Rate and connection limits. */
-  LIMIT,
   /** Changes to the request target and the headers that describe it (rewrites, prefixes). */
   REWRITE,
   /** Header rules (set, add, clear) on the request and the response. */
