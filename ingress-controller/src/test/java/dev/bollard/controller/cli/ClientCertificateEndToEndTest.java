@@ -146,6 +146,17 @@ class ClientCertificateEndToEndTest {
   }
 
   @Test
+  void theCertificateIsCheckedBeforeAnyRedirectOverHttps() throws Exception {
+    // nginx refuses a missing certificate when it reads the request head, before its rewrite
+    // phases (app-root's if, a location's return).
+    Response root = get("moved.localhost", "moved.localhost", null);
+    assertThat(root.status()).isEqualTo(400);
+    assertThat(root.body()).contains("No required SSL certificate was sent");
+    assertThat(get("moved.localhost", "moved.localhost", stranger).status()).isEqualTo(400);
+    assertThat(get("moved.localhost", "moved.localhost", alice).status()).isEqualTo(302);
+  }
+
+  @Test
   void theWwwNameOnlyRedirectsToTheProtectedHost() throws Exception {
     // ingress-nginx's www server only returns 308 (no ssl_verify_client): the routes stay behind
     // the host's certificate check.
@@ -243,6 +254,23 @@ class ClientCertificateEndToEndTest {
           ingressClassName: bollard
           rules:
             - host: optional.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: moved
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/auth-tls-secret: shop/client-ca
+            nginx.ingress.kubernetes.io/permanent-redirect: https://elsewhere.example/
+            nginx.ingress.kubernetes.io/app-root: /app
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: moved.localhost
               http:
                 paths:
                   - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}

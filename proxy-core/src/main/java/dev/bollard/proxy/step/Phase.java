@@ -8,6 +8,11 @@ public enum Phase {
   /** ACME HTTP-01 answers: before anything that could refuse or redirect the CA. */
   CHALLENGE,
   /**
+   * The host's client certificate over HTTPS ({@link ClientCertificate#overTls()}): nginx refuses
+   * a missing or bad one when it reads the request head, before any of its phases.
+   */
+  HANDSHAKE,
+  /**
    * The host's {@code server-snippet} program, then {@code app-root}: nginx's server rewrite
    * phase, where ingress-nginx writes them (the snippet, then app-root's {@code if ($uri = /)}),
    * runs before the location's rewrite phase (CORS preflight, {@code permanent-redirect}, a
