@@ -110,6 +110,15 @@ class RateLimitEndToEndTest {
   }
 
   @Test
+  void aClientTheAllowListRefusesNeverCausesAnAuthSubrequest() throws Exception {
+    // The allow-list is a return 403 of nginx's rewrite phase in ingress-nginx: before limits
+    // and authentication. The test client (loopback) is outside 192.0.2.0/24.
+    assertThat(statuses("listed.localhost", "/", 3)).containsExactly(403, 403, 403);
+    assertThat(refusing.requests()).isZero();
+    assertThat(echo.requests()).isZero();
+  }
+
+  @Test
   void whitelistedAddressesAreNotLimited() throws Exception {
     assertThat(statuses("exempt.localhost", "/", 5)).containsOnly(200);
   }
@@ -172,6 +181,10 @@ class RateLimitEndToEndTest {
             + "    nginx.ingress.kubernetes.io/limit-burst-multiplier: \"0\"\n"
             + "    nginx.ingress.kubernetes.io/limit-whitelist: \"10.0.0.0/8, 127.0.0.0/8\"\n")
         + ingress("guarded", "echo", twoPerMinute
+            + "    nginx.ingress.kubernetes.io/auth-url: \"http://127.0.0.1:" + refusing.port()
+            + "/auth\"\n")
+        + ingress("listed", "echo", twoPerMinute
+            + "    nginx.ingress.kubernetes.io/whitelist-source-range: \"192.0.2.0/24\"\n"
             + "    nginx.ingress.kubernetes.io/auth-url: \"http://127.0.0.1:" + refusing.port()
             + "/auth\"\n")
         + ingress("conn", "held", "    nginx.ingress.kubernetes.io/limit-connections: \"1\"\n")
