@@ -175,44 +175,19 @@ class RateLimitEndToEndTest {
   private String manifest() {
     String twoPerMinute = "    nginx.ingress.kubernetes.io/limit-rpm: \"1\"\n"
         + "    nginx.ingress.kubernetes.io/limit-burst-multiplier: \"2\"\n";
-    return ingress("burst", "echo", twoPerMinute)
-        + ingress("other", "echo", twoPerMinute)
-        + ingress("exempt", "echo", "    nginx.ingress.kubernetes.io/limit-rpm: \"1\"\n"
+    return TestManifests.ingress("burst", "echo", twoPerMinute)
+        + TestManifests.ingress("other", "echo", twoPerMinute)
+        + TestManifests.ingress("exempt", "echo", "    nginx.ingress.kubernetes.io/limit-rpm: \"1\"\n"
             + "    nginx.ingress.kubernetes.io/limit-burst-multiplier: \"0\"\n"
             + "    nginx.ingress.kubernetes.io/limit-whitelist: \"10.0.0.0/8, 127.0.0.0/8\"\n")
-        + ingress("guarded", "echo", twoPerMinute
+        + TestManifests.ingress("guarded", "echo", twoPerMinute
             + "    nginx.ingress.kubernetes.io/auth-url: \"http://127.0.0.1:" + refusing.port()
             + "/auth\"\n")
-        + ingress("listed", "echo", twoPerMinute
+        + TestManifests.ingress("listed", "echo", twoPerMinute
             + "    nginx.ingress.kubernetes.io/whitelist-source-range: \"192.0.2.0/24\"\n"
             + "    nginx.ingress.kubernetes.io/auth-url: \"http://127.0.0.1:" + refusing.port()
             + "/auth\"\n")
-        + ingress("conn", "held", "    nginx.ingress.kubernetes.io/limit-connections: \"1\"\n")
+        + TestManifests.ingress("conn", "held", "    nginx.ingress.kubernetes.io/limit-connections: \"1\"\n")
         + TestManifests.service("echo", echo.port()) + TestManifests.service("held", held.port());
-  }
-
-  private static String ingress(String name, String service, String annotations) {
-    return """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-          annotations:
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: %s
-                        port:
-                          number: 80
-        ---
-        """.formatted(name, annotations, name, service);
   }
 }

@@ -112,4 +112,36 @@ public final class TestManifests {
         ---
         """.formatted(name, name, name, port);
   }
+
+  /**
+   * Ingress {@code shop/NAME} for host {@code NAME.localhost}, {@code /} (Prefix) to Service
+   * {@code shop/SERVICE} port 80, ending in {@code ---} so that more documents may follow.
+   *
+   * @param annotations annotation lines, each indented by four spaces and ending in a newline,
+   *     or empty for none
+   */
+  public static String ingress(String name, String service, String annotations) {
+    String block = annotations.isEmpty() ? "" : "  annotations:\n" + annotations;
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: %s
+          namespace: shop
+        %sspec:
+          ingressClassName: bollard
+          rules:
+            - host: %s.localhost
+              http:
+                paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: %s
+                        port:
+                          number: 80
+        ---
+        """.formatted(name, block, name, service);
+  }
 }
