@@ -91,8 +91,9 @@ public final class IngressNginx {
               + " nginx variables and $0 are refused as problems; use the redirect annotations"),
       differs("app-root", "/app",
           "a request for exactly / is redirected (302) to the app root, on every route of the"
-              + " Ingress's hosts (an Exact / route is added when nothing serves /); \"/\" itself"
-              + " is a problem (it would loop)"),
+              + " Ingress's hosts (an Exact / route is added when nothing serves /), before the"
+              + " route's CORS preflight answer and redirects, as nginx's server-level if; \"/\""
+              + " itself is a problem (it would loop)"),
       honoured("x-forwarded-prefix", "/shop",
           "sets X-Forwarded-Prefix upstream, replacing the client's"),
       honoured("server-alias", "www.shop.example.com",
@@ -257,7 +258,8 @@ public final class IngressNginx {
       differs("auth-tls-secret", "shop/backend-tls",
           "namespace/name of a Secret with ca.crt (and optionally ca.crl: every certificate of"
               + " the path is checked, as nginx's ssl_crl does); the host's TLS handshakes ask for a"
-              + " client certificate, every route of the host checks it, and the upstream gets"
+              + " client certificate, every route of the host and of its server-alias names"
+              + " checks it (over HTTPS before any redirect), and the upstream gets"
               + " ssl-client-verify, ssl-client-subject-dn and ssl-client-issuer-dn (a client's own"
               + " copies are dropped). Differences: a request whose Host has other client-certificate"
               + " settings than the SNI name's is answered 421 (nginx: whenever the names differ);"
