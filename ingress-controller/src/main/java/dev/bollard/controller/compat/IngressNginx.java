@@ -33,6 +33,12 @@ public final class IngressNginx {
 
   private static final String LIMIT_ANSWER = "The refusal is Bollard's own plain answer:"
       + " custom-http-errors pages do not replace it (nginx's error_page would)";
+  private static final String GLOBAL_LIMIT = "ingress-nginx counts global-rate-limit* in a"
+      + " memcached shared by its replicas (global-rate-limit-memcached-host; without one it"
+      + " limits nothing); Bollard has no shared counter store: its limits (limit-rps, limit-rpm,"
+      + " limit-connections) count per replica and real client address. Use those, with the"
+      + " rate divided by the replica count for a cluster-wide bound, or limit in front of the"
+      + " cluster (a load balancer or API gateway with shared state)";
   private static final String STREAMS =
       "Bollard streams responses to the client as they arrive (nginx's proxy_buffering off, "
           + "ingress-nginx's default); there is no response buffer to size";
@@ -85,8 +91,9 @@ public final class IngressNginx {
               + " nginx variables and $0 are refused as problems; use the redirect annotations"),
       differs("app-root", "/app",
           "a request for exactly / is redirected (302) to the app root, on every route of the"
-              + " Ingress's hosts (an Exact / route is added when nothing serves /); \"/\" itself"
-              + " is a problem (it would loop)"),
+              + " Ingress's hosts (an Exact / route is added when nothing serves /), before the"
+              + " route's CORS preflight answer and redirects, as nginx's server-level if; \"/\""
+              + " itself is a problem (it would loop)"),
       honoured("x-forwarded-prefix", "/shop",
           "sets X-Forwarded-Prefix upstream, replacing the client's"),
       honoured("server-alias", "www.shop.example.com",
@@ -255,7 +262,8 @@ public final class IngressNginx {
       differs("auth-tls-secret", "shop/backend-tls",
           "namespace/name of a Secret with ca.crt (and optionally ca.crl: every certificate of"
               + " the path is checked, as nginx's ssl_crl does); the host's TLS handshakes ask for a"
-              + " client certificate, every route of the host checks it, and the upstream gets"
+              + " client certificate, every route of the host and of its server-alias names"
+              + " checks it (over HTTPS before any redirect), and the upstream gets"
               + " ssl-client-verify, ssl-client-subject-dn and ssl-client-issuer-dn (a client's own"
               + " copies are dropped). Differences: a request whose Host has other client-certificate"
               + " settings than the SNI name's is answered 421 (nginx: whenever the names differ);"
@@ -365,10 +373,10 @@ public final class IngressNginx {
           .with("limit-rps", "5"),
       honoured("limit-allowlist", "10.0.0.0/8", "the newer name of limit-whitelist; wins over it")
           .with("limit-rps", "5"),
-      planned("global-rate-limit", 16, "rate limits"),
-      planned("global-rate-limit-window", 16, "rate limits"),
-      planned("global-rate-limit-key", 16, "rate limits"),
-      planned("global-rate-limit-ignored-cidrs", 16, "rate limits"),
+      ignored("global-rate-limit", GLOBAL_LIMIT),
+      ignored("global-rate-limit-window", GLOBAL_LIMIT),
+      ignored("global-rate-limit-key", GLOBAL_LIMIT),
+      ignored("global-rate-limit-ignored-cidrs", GLOBAL_LIMIT),
       // Traffic splitting and balancing
       differs("canary", "true",
           "the Ingress claims no path: its backend is added to the main (non-canary) Ingress's"
@@ -804,12 +812,12 @@ public final class IngressNginx {
       key("proxy-ssl-location-only", Status.IGNORED,
           "proxy-ssl-* annotations always apply to the Ingress's routes only"),
       key("default-type", Status.IGNORED, "Bollard's own answers are text/plain"),
-      key("global-rate-limit-memcached-host", Status.PLANNED, "rate limits", 16),
-      key("global-rate-limit-memcached-port", Status.PLANNED, "rate limits", 16),
-      key("global-rate-limit-memcached-connect-timeout", Status.PLANNED, "rate limits", 16),
-      key("global-rate-limit-memcached-max-idle-timeout", Status.PLANNED, "rate limits", 16),
-      key("global-rate-limit-memcached-pool-size", Status.PLANNED, "rate limits", 16),
-      key("global-rate-limit-status-code", Status.PLANNED, "rate limits", 16),
+      key("global-rate-limit-memcached-host", Status.IGNORED, GLOBAL_LIMIT),
+      key("global-rate-limit-memcached-port", Status.IGNORED, GLOBAL_LIMIT),
+      key("global-rate-limit-memcached-connect-timeout", Status.IGNORED, GLOBAL_LIMIT),
+      key("global-rate-limit-memcached-max-idle-timeout", Status.IGNORED, GLOBAL_LIMIT),
+      key("global-rate-limit-memcached-pool-size", Status.IGNORED, GLOBAL_LIMIT),
+      key("global-rate-limit-status-code", Status.IGNORED, GLOBAL_LIMIT),
       key("service-upstream", Status.IGNORED,
           "set the service-upstream annotation on the Ingresses that need it"),
       key("ssl-reject-handshake", Status.IGNORED,

@@ -1,5 +1,6 @@
 package dev.bollard.controller.translate;
 
+import dev.bollard.proxy.config.ClientAuth;
 import dev.bollard.proxy.config.TlsBinding;
 import dev.bollard.proxy.config.TlsSettings;
 import dev.bollard.proxy.tls.CertifiedKey;
@@ -14,6 +15,12 @@ import org.jspecify.annotations.Nullable;
  * without a {@code spec.tls} entry of its own is served the certificate of the host it belongs to
  * when that certificate covers it, as ingress-nginx serves its server's certificate for them;
  * otherwise it keeps the default certificate and the Ingress gets a problem saying what to add.
+ *
+ * <p>A server alias also asks for the client certificates of its host ({@code auth-tls-*}): in
+ * ingress-nginx it is a {@code server_name} of the host's server, whose {@code ssl_verify_client}
+ * covers it; without this a client would reach the host's routes through the alias without a
+ * certificate. A www name does not: it only redirects to its host (ingress-nginx's redirect
+ * server has no {@code ssl_verify_client}), where the certificate is asked for.
  */
 final class AddedNameCertificates {
 
@@ -30,10 +37,18 @@ final class AddedNameCertificates {
     this.problems = problems;
   }
 
-  /** {@code tls} with one binding more for each added name its host's certificate covers. */
+  /**
+   * {@code tls} with one binding more for each added name its host's certificate covers, and the
+   * host's client-certificate settings for each alias.
+   */
   TlsSettings extend(Map<String, HostAnnotations.Added> added) {
     List<TlsBinding> bindings = new ArrayList<>(tls.bindings());
+    Map<String, ClientAuth> clientAuth = new HashMap<>(tls.clientAuth());
     added.forEach((name, from) -> {
+      ClientAuth hosts = tls.clientAuth().get(from.host());
+      if (hosts != null && from.annotation().equals(HostAnnotations.SERVER_ALIAS)) {
+        clientAuth.putIfAbsent(name, hosts);
+      }
       if (tls.bindingFor(name).isPresent()) {
         return;
       }
@@ -52,9 +67,10 @@ final class AddedNameCertificates {
                 + " Add " + name + " to the certificate and to spec.tls hosts."));
       }
     });
-    return bindings.size() == tls.bindings().size() ? tls
+    return bindings.size() == tls.bindings().size()
+        && clientAuth.size() == tls.clientAuth().size() ? tls
         : new TlsSettings(bindings, tls.sslRedirect(), tls.forceSslRedirect(), tls.passthrough(),
-            tls.clientAuth());
+            clientAuth);
   }
 
   private @Nullable CertifiedKey certified(TlsBinding binding) {

@@ -70,7 +70,7 @@ final class SnippetAnnotations {
   static List<RouteFeature> combine(@Nullable Translation server, @Nullable Translation location) {
     List<RouteFeature> features = new ArrayList<>();
     if (server != null && !server.program().isEmpty()) {
-      features.add(new RewriteProgram(server.program()));
+      features.add(new RewriteProgram(server.program(), true));
     }
     if (location != null && !location.program().isEmpty()) {
       features.add(new RewriteProgram(location.program()));

@@ -129,6 +129,42 @@ class ClientCertificateEndToEndTest {
     assertThat(get("open.localhost", "secure.localhost", null).status()).isEqualTo(421);
   }
 
+  @Test
+  void anAliasAsksForTheSameCertificateAsItsHost() throws Exception {
+    // In ingress-nginx an alias is a server_name of the host's server: ssl_verify_client too.
+    Response none = get("alias.localhost", "alias.localhost", null);
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.body()).contains("No required SSL certificate was sent");
+    assertThat(get("alias.localhost", "alias.localhost", stranger).status()).isEqualTo(400);
+    assertThat(get("alias.localhost", "alias.localhost", carol).status()).isEqualTo(403);
+    Response valid = get("alias.localhost", "alias.localhost", alice);
+    assertThat(valid.status()).isEqualTo(200);
+    assertThat(valid.upstreamHeaders()).containsEntry("ssl-client-verify", "SUCCESS")
+        .containsEntry("ssl-client-subject-dn", "CN=alice");
+    // A handshake for an open host does not open the alias either.
+    assertThat(get("open.localhost", "alias.localhost", alice).status()).isEqualTo(421);
+  }
+
+  @Test
+  void theCertificateIsCheckedBeforeAnyRedirectOverHttps() throws Exception {
+    // nginx refuses a missing certificate when it reads the request head, before its rewrite
+    // phases (app-root's if, a location's return).
+    Response root = get("moved.localhost", "moved.localhost", null);
+    assertThat(root.status()).isEqualTo(400);
+    assertThat(root.body()).contains("No required SSL certificate was sent");
+    assertThat(get("moved.localhost", "moved.localhost", stranger).status()).isEqualTo(400);
+    assertThat(get("moved.localhost", "moved.localhost", alice).status()).isEqualTo(302);
+  }
+
+  @Test
+  void theWwwNameOnlyRedirectsToTheProtectedHost() throws Exception {
+    // ingress-nginx's www server only returns 308 (no ssl_verify_client): the routes stay behind
+    // the host's certificate check.
+    Response redirect = get("www.secure.localhost", "www.secure.localhost", null);
+    assertThat(redirect.status()).isEqualTo(308);
+    assertThat(redirect.body()).doesNotContain("ssl-client-verify");
+  }
+
   /** One request over a new TLS connection: SNI {@code sni}, {@code Host: host}. */
   private static Response get(String sni, String host, TestCa.@Nullable Issued certificate)
       throws Exception {
@@ -196,6 +232,8 @@ class ClientCertificateEndToEndTest {
             nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
             nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream: "true"
             nginx.ingress.kubernetes.io/auth-tls-match-cn: "CN=(alice|mallory)"
+            nginx.ingress.kubernetes.io/server-alias: alias.localhost
+            nginx.ingress.kubernetes.io/from-to-www-redirect: "true"
         spec:
           ingressClassName: bollard
           rules:
@@ -216,6 +254,23 @@ class ClientCertificateEndToEndTest {
           ingressClassName: bollard
           rules:
             - host: optional.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: moved
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/auth-tls-secret: shop/client-ca
+            nginx.ingress.kubernetes.io/permanent-redirect: https://elsewhere.example/
+            nginx.ingress.kubernetes.io/app-root: /app
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: moved.localhost
               http:
                 paths:
                   - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}

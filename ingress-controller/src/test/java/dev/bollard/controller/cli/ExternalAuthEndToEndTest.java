@@ -414,42 +414,38 @@ class ExternalAuthEndToEndTest {
         ---
         """);
     String headers = "X-Auth-Request-User,X-Auth-Request-Email";
-    yaml.append(ingress("app", annotations("auth-url", url + "/oauth2/auth",
+    yaml.append(TestManifests.ingress("app", "app", annotations("auth-url", url + "/oauth2/auth",
         "auth-response-headers", headers, "auth-proxy-set-headers", "auth-headers")));
-    yaml.append(ingress("always", annotations("auth-url", url + "/oauth2/auth",
+    yaml.append(TestManifests.ingress("always", "app", annotations("auth-url", url + "/oauth2/auth",
         "auth-always-set-cookie", "true")));
-    yaml.append(ingress("refresh", annotations("auth-url", url + "/oauth2/auth-refresh",
+    yaml.append(TestManifests.ingress("refresh", "app", annotations("auth-url", url + "/oauth2/auth-refresh",
         "auth-response-headers", headers)));
-    yaml.append(ingress("signin", annotations("auth-url", url + "/oauth2/auth",
+    yaml.append(TestManifests.ingress("signin", "app", annotations("auth-url", url + "/oauth2/auth",
         "auth-signin", url + "/oauth2/start")));
-    yaml.append(ingress("param", annotations("auth-url", url + "/oauth2/auth",
+    yaml.append(TestManifests.ingress("param", "app", annotations("auth-url", url + "/oauth2/auth",
         "auth-signin", url + "/oauth2/start", "auth-signin-redirect-param", "next")));
-    yaml.append(ingress("given", annotations("auth-url", url + "/oauth2/auth",
+    yaml.append(TestManifests.ingress("given", "app", annotations("auth-url", url + "/oauth2/auth",
         "auth-signin", url + "/oauth2/start?rd=/home")));
-    yaml.append(ingress("forbidden", annotations("auth-url", url + "/oauth2/auth-403")));
-    yaml.append(ingress("broken", annotations("auth-url", url + "/oauth2/auth-500")));
-    yaml.append(ingress("slow", annotations("auth-url", url + "/oauth2/auth-slow")));
-    yaml.append(ingress("down", annotations("auth-url",
+    yaml.append(TestManifests.ingress("forbidden", "app", annotations("auth-url", url + "/oauth2/auth-403")));
+    yaml.append(TestManifests.ingress("broken", "app", annotations("auth-url", url + "/oauth2/auth-500")));
+    yaml.append(TestManifests.ingress("slow", "app", annotations("auth-url", url + "/oauth2/auth-slow")));
+    yaml.append(TestManifests.ingress("down", "app", annotations("auth-url",
         "http://127.0.0.1:" + closedPort + "/oauth2/auth")));
-    yaml.append(ingress("cached", annotations("auth-url", url + "/oauth2/auth",
+    yaml.append(TestManifests.ingress("cached", "app", annotations("auth-url", url + "/oauth2/auth",
         "auth-response-headers", headers, "auth-cache-key", "$host")));
-    yaml.append(ingress("tls", annotations("auth-url",
+    yaml.append(TestManifests.ingress("tls", "app", annotations("auth-url",
         "https://localhost:" + tlsAuth.port() + "/oauth2/auth")));
-    yaml.append(ingress("open", ""));
-    yaml.append(ingress("optout", annotations("enable-global-auth", "false")));
+    yaml.append(TestManifests.ingress("open", "app", ""));
+    yaml.append(TestManifests.ingress("optout", "app", annotations("enable-global-auth", "false")));
     return yaml.toString();
   }
 
   private static String annotations(String... nameValues) {
-    StringBuilder out = new StringBuilder("  annotations:\n");
+    StringBuilder out = new StringBuilder();
     for (int i = 0; i < nameValues.length; i += 2) {
       out.append("    ").append(P).append(nameValues[i]).append(": \"")
           .append(nameValues[i + 1]).append("\"\n");
     }
     return out.toString();
-  }
-
-  private static String ingress(String host, String annotations) {
-    return TestManifests.ingress(host, host, "app", annotations);
   }
 }

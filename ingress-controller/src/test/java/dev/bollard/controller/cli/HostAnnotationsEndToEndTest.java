@@ -12,10 +12,14 @@ import dev.bollard.proxy.testing.TlsProbe;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -75,6 +79,52 @@ class HostAnnotationsEndToEndTest {
         .containsIgnoringCase("\"x-forwarded-host\": \"alias.localhost\"");
     assertThat(RawHttp.get(port, "alias.localhost", "/")).startsWith("HTTP/1.1 302")
         .containsIgnoringCase("location: http://alias.localhost/app\r\n");
+  }
+
+  @Test
+  void anAliasIsGuardedByItsHostsBasicAndExternalAuth() throws Exception {
+    // Per-location features in ingress-nginx, so on every server_name of the server: the alias
+    // serves the host's routes with their guards. The auth service is down (a closed port): a
+    // request that passes Basic auth is refused 500 by the external auth, never let through.
+    String hash = "{SHA}" + Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-1")
+            .digest("s3cret".getBytes(StandardCharsets.UTF_8)));
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+      closed = socket.getLocalPort();
+    }
+    write("""
+            nginx.ingress.kubernetes.io/server-alias: alias.localhost
+            nginx.ingress.kubernetes.io/auth-type: basic
+            nginx.ingress.kubernetes.io/auth-secret: shop-auth
+            nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:%d/auth"
+        """.formatted(closed), """
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: shop-auth, namespace: shop}
+        stringData:
+          auth: "alice:%s"
+        """.formatted(hash));
+    runtime = ProxyProcess.start(settings().source(), settings().process());
+    int port = runtime.proxyPort();
+    String credentials = "Authorization: Basic " + Base64.getEncoder()
+        .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+
+    for (String host : List.of("shop.localhost", "alias.localhost")) {
+      assertThat(RawHttp.get(port, host, "/x")).as(host).startsWith("HTTP/1.1 401");
+      assertThat(getWith(port, host, credentials)).as(host).startsWith("HTTP/1.1 500");
+    }
+  }
+
+  /** One GET of {@code /x} with one more header line. */
+  private static String getWith(int port, String host, String header) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, port)) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("GET /x HTTP/1.1\r\nHost: " + host + "\r\n" + header
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test

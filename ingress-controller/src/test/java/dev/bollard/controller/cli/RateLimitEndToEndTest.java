@@ -37,12 +37,14 @@ class RateLimitEndToEndTest {
   private final CompletableFuture<Void> gate = new CompletableFuture<>();
   private TestBackend echo;
   private TestBackend held;
+  private TestBackend refusing;
   private ProxyProcess runtime;
 
   @BeforeEach
   void start() throws Exception {
     echo = TestBackend.start("echo", TestBackend.echo());
     held = TestBackend.start("held", TestBackend.gated(gate, "released"));
+    refusing = TestBackend.start("auth", TestBackend.fixed(401, "who are you"));
     Files.writeString(manifests.resolve("limits.yaml"), manifest());
     StandaloneSettings settings = new StandaloneSettings(manifests,
         ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
@@ -59,6 +61,7 @@ class RateLimitEndToEndTest {
     }
     echo.close();
     held.close();
+    refusing.close();
   }
 
   private List<Integer> statuses(String host, String path, int n) throws Exception {
@@ -94,6 +97,25 @@ class RateLimitEndToEndTest {
     await().atMost(WAIT)
         .until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 7);
     assertThat(statuses("burst.localhost", "/c", 1)).containsExactly(503);
+  }
+
+  @Test
+  void theLimitCountsBeforeAuthenticationSoAFloodNeverReachesTheAuthService() throws Exception {
+    // ingress-nginx: limit_req runs in nginx's preaccess phase, before auth_basic and
+    // auth_request (access phase). Three requests (1 + a burst of 2) are asked about; the rest
+    // are refused by the limit without a subrequest.
+    assertThat(statuses("guarded.localhost", "/", 5)).containsExactly(401, 401, 401, 503, 503);
+    assertThat(refusing.requests()).isEqualTo(3);
+    assertThat(echo.requests()).isZero();
+  }
+
+  @Test
+  void aClientTheAllowListRefusesNeverCausesAnAuthSubrequest() throws Exception {
+    // The allow-list is a return 403 of nginx's rewrite phase in ingress-nginx: before limits
+    // and authentication. The test client (loopback) is outside 192.0.2.0/24.
+    assertThat(statuses("listed.localhost", "/", 3)).containsExactly(403, 403, 403);
+    assertThat(refusing.requests()).isZero();
+    assertThat(echo.requests()).isZero();
   }
 
   @Test
@@ -153,16 +175,19 @@ class RateLimitEndToEndTest {
   private String manifest() {
     String twoPerMinute = "    nginx.ingress.kubernetes.io/limit-rpm: \"1\"\n"
         + "    nginx.ingress.kubernetes.io/limit-burst-multiplier: \"2\"\n";
-    return ingress("burst", "echo", twoPerMinute)
-        + ingress("other", "echo", twoPerMinute)
-        + ingress("exempt", "echo", "    nginx.ingress.kubernetes.io/limit-rpm: \"1\"\n"
+    return TestManifests.ingress("burst", "echo", twoPerMinute)
+        + TestManifests.ingress("other", "echo", twoPerMinute)
+        + TestManifests.ingress("exempt", "echo", "    nginx.ingress.kubernetes.io/limit-rpm: \"1\"\n"
             + "    nginx.ingress.kubernetes.io/limit-burst-multiplier: \"0\"\n"
             + "    nginx.ingress.kubernetes.io/limit-whitelist: \"10.0.0.0/8, 127.0.0.0/8\"\n")
-        + ingress("conn", "held", "    nginx.ingress.kubernetes.io/limit-connections: \"1\"\n")
+        + TestManifests.ingress("guarded", "echo", twoPerMinute
+            + "    nginx.ingress.kubernetes.io/auth-url: \"http://127.0.0.1:" + refusing.port()
+            + "/auth\"\n")
+        + TestManifests.ingress("listed", "echo", twoPerMinute
+            + "    nginx.ingress.kubernetes.io/whitelist-source-range: \"192.0.2.0/24\"\n"
+            + "    nginx.ingress.kubernetes.io/auth-url: \"http://127.0.0.1:" + refusing.port()
+            + "/auth\"\n")
+        + TestManifests.ingress("conn", "held", "    nginx.ingress.kubernetes.io/limit-connections: \"1\"\n")
         + TestManifests.service("echo", echo.port()) + TestManifests.service("held", held.port());
-  }
-
-  private static String ingress(String name, String service, String annotations) {
-    return TestManifests.ingress(name, name, service, "  annotations:\n" + annotations);
   }
 }

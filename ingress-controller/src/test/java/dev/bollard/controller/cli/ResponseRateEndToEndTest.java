@@ -58,11 +58,11 @@ class ResponseRateEndToEndTest {
           limit-rate: "256"
         ---
         """
-        + ingress("paced", "one-mib", "")
-        + ingress("after", "three-quarters",
+        + TestManifests.ingress("paced", "one-mib", "")
+        + TestManifests.ingress("after", "three-quarters",
             "    nginx.ingress.kubernetes.io/limit-rate: \"128\"\n"
             + "    nginx.ingress.kubernetes.io/limit-rate-after: \"512\"\n")
-        + ingress("free", "one-mib", "    nginx.ingress.kubernetes.io/limit-rate: \"0\"\n")
+        + TestManifests.ingress("free", "one-mib", "    nginx.ingress.kubernetes.io/limit-rate: \"0\"\n")
         + TestManifests.service("one-mib", oneMib.port())
         + TestManifests.service("three-quarters", threeQuarters.port()));
     StandaloneSettings settings = new StandaloneSettings(manifests,
@@ -159,10 +159,5 @@ class ResponseRateEndToEndTest {
       body += size;
       at = eol + 2 + size + 2;
     }
-  }
-
-  private static String ingress(String name, String service, String annotations) {
-    return TestManifests.ingress(name, name, service,
-        "  annotations:\n    bollard.dev/test: \"yes\"\n" + annotations);
   }
 }

@@ -143,4 +143,16 @@ public final class TestManifests {
         ---
         """.formatted(name, name, name, port);
   }
+
+  /**
+   * Ingress {@code shop/NAME} for host {@code NAME.localhost}, {@code /} (Prefix) to Service
+   * {@code shop/SERVICE} port 80, ending in {@code ---} so that more documents may follow.
+   *
+   * @param annotations annotation lines, each indented by four spaces and ending in a newline,
+   *     or empty for none
+   */
+  public static String ingress(String name, String service, String annotations) {
+    return ingress(name, name, service,
+        annotations.isEmpty() ? "" : "  annotations:\n" + annotations);
+  }
 }

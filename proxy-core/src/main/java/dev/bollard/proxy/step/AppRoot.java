@@ -8,7 +8,9 @@ import java.util.Objects;
  * ingress-nginx's {@code app-root} annotation: a request for exactly {@code /} (as routing
  * normalised it, whatever its query) is answered {@code 302} to the application's root on the
  * same scheme and authority, {@code http://shop.example.com/app}; the query is not carried over,
- * as nginx's {@code return 302} does not. Every other path passes.
+ * as nginx's {@code return 302} does not. Every other path passes. Phase {@link
+ * Phase#HOST_REDIRECT}: before the route's CORS preflight answer and redirects, as ingress-nginx's
+ * server-level {@code if}.
  *
  * @param root the path redirected to, starting with one {@code /}, checked by the translator
  */
@@ -23,7 +25,7 @@ public record AppRoot(String root) implements RouteStep, RouteFeature {
 
   @Override
   public Phase phase() {
-    return Phase.REDIRECT;
+    return Phase.HOST_REDIRECT;
   }
 
   @Override

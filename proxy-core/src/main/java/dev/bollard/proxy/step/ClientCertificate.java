@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Phase {@link Phase#ACCESS}, first of it: nginx refuses a bad certificate when it reads the
  * request head, before its access phase (allow/deny lists, Basic auth), and after the redirects
- * only because a plain HTTP request must first be sent to HTTPS. Upstream, the request carries
+ * only because a plain HTTP request must first be sent to HTTPS; over TLS, {@link #overTls()}
+ * checks before any redirect. Upstream, the request carries
  * {@code ssl-client-verify}, {@code ssl-client-subject-dn}, {@code ssl-client-issuer-dn} (not
  * sent when empty, as nginx drops an empty {@code proxy_set_header}) and, when asked, {@code
  * ssl-client-cert}; a client's own headers of these names never reach the upstream.
@@ -105,6 +106,34 @@ public final class ClientCertificate implements RouteStep {
   @Override
   public Phase phase() {
     return Phase.ACCESS;
+  }
+
+  /**
+   * This check for requests over TLS only, in {@link Phase#HANDSHAKE}: before the redirects
+   * ({@code app-root}, a snippet's {@code return}, {@code permanent-redirect}) and CORS preflight
+   * answers, as nginx refuses a bad certificate before its phases. Plain HTTP requests pass it,
+   * to be sent to HTTPS first and refused by this step in {@link Phase#ACCESS} otherwise.
+   */
+  public RouteStep overTls() {
+    return new OverTls(this);
+  }
+
+  /** {@link #overTls()}: decides only; the ACCESS step sets the upstream headers. */
+  private record OverTls(ClientCertificate check) implements RouteStep {
+    @Override
+    public Phase phase() {
+      return Phase.HANDSHAKE;
+    }
+
+    @Override
+    public String name() {
+      return "client-certificate-tls";
+    }
+
+    @Override
+    public StepOutcome decide(StepRequest request) {
+      return request.clientCertificate().secure() ? check.decide(request) : StepOutcome.PASS;
+    }
   }
 
   @Override

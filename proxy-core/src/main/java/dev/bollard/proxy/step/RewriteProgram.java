@@ -27,9 +27,20 @@ import org.jspecify.annotations.Nullable;
  * <p>Query arguments follow nginx: a replacement that ends in {@code ?} drops them, one that holds
  * a {@code ?} gets them after {@code &}, any other gets {@code ?args}.
  *
+ * <p>A {@code server-snippet}'s program runs in {@link Phase#HOST_REDIRECT} (nginx's server
+ * rewrite phase, before {@code app-root}'s {@code if}, written after the snippet), a {@code
+ * configuration-snippet}'s in {@link Phase#REDIRECT}.
+ *
  * @param instructions the directives in snippet order
+ * @param server whether the snippet is the host's {@code server-snippet}
  */
-public record RewriteProgram(List<Instruction> instructions) implements RouteStep, RouteFeature {
+public record RewriteProgram(List<Instruction> instructions, boolean server)
+    implements RouteStep, RouteFeature {
+
+  /** A location's ({@code configuration-snippet}) program. */
+  public RewriteProgram(List<Instruction> instructions) {
+    this(instructions, false);
+  }
 
   /** One directive of the program. */
   public sealed interface Instruction {}
@@ -138,7 +149,7 @@ public record RewriteProgram(List<Instruction> instructions) implements RouteSte
 
   @Override
   public Phase phase() {
-    return Phase.REDIRECT;
+    return server ? Phase.HOST_REDIRECT : Phase.REDIRECT;
   }
 
   @Override

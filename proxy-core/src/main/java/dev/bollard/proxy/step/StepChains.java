@@ -75,7 +75,10 @@ public final class StepChains {
     if (clientAuth != null) {
       // The host's, whichever Ingress serves the request (and also where no route does): first of
       // ACCESS, as nginx refuses a bad certificate before its access phase.
-      steps.add(ClientCertificate.of(clientAuth));
+      ClientCertificate check = ClientCertificate.of(clientAuth);
+      steps.add(check);
+      // Over TLS before any redirect or preflight answer, as nginx (HANDSHAKE).
+      steps.add(check.overTls());
     }
     if (guard != null) {
       steps.add(guard);

@@ -97,6 +97,27 @@ class InFlightBalancingTest {
   }
 
   /**
+   * A pooled connection the endpoint closed as it was reused: the request goes again on a new
+   * connection to the same endpoint, and the first try stops counting. Had it been missed, the
+   * endpoint would count one in flight for good and never be chosen again.
+   */
+  @Test
+  void aRequestResentAfterAStaleConnectionCountsOnce() throws Exception {
+    start(TestBackend.closesReusedConnections(), Duration.ofSeconds(5));
+    try (RawHttpConnection c = proxy.connect()) {
+      for (int i = 0; i < 20 && held.connectionsAccepted() < 2; i++) {
+        backend(c, "/" + i);
+      }
+      assertThat(held.connectionsAccepted()).as("a resend on a new connection").isEqualTo(2);
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        seen.add(backend(c, "/after/" + i));
+      }
+      assertThat(seen).containsExactlyInAnyOrder("held", "free");
+    }
+  }
+
+  /**
    * A try whose client left, and a try that timed out (then the request went to the other
    * endpoint), each stop counting: the silent endpoint is chosen again each time. Had either end
    * been missed, it would count one in flight for good and never be chosen again.

@@ -38,9 +38,19 @@ class HostStepsEndToEndTest {
         .withFeatures(List.of(new AppRoot("/app/"), new UpstreamVhost("internal.svc:8080")));
     Route www = new Route(new PathMatch.Prefix("/"), app, source)
         .withFeatures(List.of(new WwwRedirect("shop.test")));
+    // In the order the translator gives them: the location's own features, then the host's.
+    Route preflight = new Route(new PathMatch.Prefix("/"), app, source)
+        .withFeatures(List.of(new Cors(List.of("*"), Cors.DEFAULT_METHODS, Cors.DEFAULT_HEADERS,
+            "", false, Cors.DEFAULT_MAX_AGE), new AppRoot("/app/")));
+    Route moved = new Route(new PathMatch.Prefix("/"), app, source)
+        .withFeatures(List.of(new Redirect(301,
+            VariableTemplate.parse("https://new.example.com", 0), "permanent-redirect"),
+            new AppRoot("/app/")));
     proxy.publish(Snapshots.of(
         new VirtualHost("shop.test", List.of(root)),
-        new VirtualHost("www.shop.test", List.of(www))));
+        new VirtualHost("www.shop.test", List.of(www)),
+        new VirtualHost("cors.test", List.of(preflight)),
+        new VirtualHost("moved.test", List.of(moved))));
   }
 
   @AfterEach
@@ -60,6 +70,30 @@ class HostStepsEndToEndTest {
       RawResponse other = c.get("shop.test", "/index.html").read();
       assertThat(other.status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void theAppRootAnswersBeforeTheLocationsPreflightAndRedirect() throws Exception {
+    // ingress-nginx's app-root is an if of the server: nginx's server rewrite phase, before the
+    // location's CORS preflight return and permanent-redirect return.
+    try (RawHttpConnection c = proxy.connect()) {
+      RawResponse root = c.send("OPTIONS / HTTP/1.1\r\nHost: cors.test\r\n"
+          + "Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\n\r\n")
+          .read();
+      assertThat(root.status()).isEqualTo(302);
+      assertThat(root.header("location")).isEqualTo("http://cors.test/app/");
+      RawResponse other = c.send("OPTIONS /app/ HTTP/1.1\r\nHost: cors.test\r\n"
+          + "Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\n\r\n")
+          .read();
+      assertThat(other.status()).isEqualTo(204);
+      RawResponse redirected = c.get("moved.test", "/").read();
+      assertThat(redirected.status()).isEqualTo(302);
+      assertThat(redirected.header("location")).isEqualTo("http://moved.test/app/");
+      RawResponse elsewhere = c.get("moved.test", "/app/").read();
+      assertThat(elsewhere.status()).isEqualTo(301);
+      assertThat(elsewhere.header("location")).isEqualTo("https://new.example.com");
+    }
+    assertThat(echo.requests()).isZero();
   }
 
   @Test

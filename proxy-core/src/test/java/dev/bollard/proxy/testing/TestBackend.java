@@ -167,6 +167,18 @@ public final class TestBackend implements AutoCloseable {
         text(HttpResponseStatus.valueOf(status), body, name)));
   }
 
+  /**
+   * Answers the first request of each connection 200 (keep-alive) and closes the connection on
+   * the next one without answering: a pooled connection the backend dropped just as it was reused.
+   */
+  public static Behaviour closesReusedConnections() {
+    io.netty.util.AttributeKey<Boolean> answered =
+        io.netty.util.AttributeKey.valueOf("bollard-test-answered");
+    return aggregated((ctx, req, name) -> ctx.channel().attr(answered).getAndSet(true) == null
+        ? CompletableFuture.completedFuture(text(HttpResponseStatus.OK, "first", name))
+        : CompletableFuture.failedFuture(new IllegalStateException("reused")));
+  }
+
   /** Answers 200 with {@code body} once {@code gate} completes (a slow backend under control). */
   public static Behaviour gated(CompletionStage<?> gate, String body) {
     return aggregated((ctx, req, name) ->
