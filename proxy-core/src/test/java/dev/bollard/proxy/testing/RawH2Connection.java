@@ -72,6 +72,7 @@ public final class RawH2Connection implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final Channel channel;
+  private ReadGate gate = new ReadGate();
   private final List<Frame> frames = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Frame> goAway = new CompletableFuture<>();
   private final CompletableFuture<Void> serverSettings = new CompletableFuture<>();
@@ -104,10 +105,12 @@ public final class RawH2Connection implements AutoCloseable {
         .build();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     RawH2Connection[] self = new RawH2Connection[1];
+    ReadGate gate = new ReadGate();
     Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
+            c.pipeline().addLast(gate);
             c.pipeline().addLast(tls.newHandler(c.alloc(), sni, port));
             c.pipeline().addLast(new Reader(() -> self[0]));
           }
@@ -122,8 +125,13 @@ public final class RawH2Connection implements AutoCloseable {
       throw new IllegalStateException("server chose ALPN " + ssl.applicationProtocol());
     }
     RawH2Connection connection = new RawH2Connection(group, ch);
+    connection.gate = gate;
     if (!reading) {
-      ch.config().setAutoRead(false);
+      // Not even TLS reads on: SslHandler asks for more bytes itself when a record is partial.
+      ch.eventLoop().submit(() -> {
+        gate.open = false;
+        ch.config().setAutoRead(false);
+      }).sync();
     }
     ByteBuf payload = Unpooled.buffer();
     for (int i = 0; i + 1 < settings.length; i += 2) {
@@ -185,6 +193,19 @@ public final class RawH2Connection implements AutoCloseable {
   /** Flushes what was written. */
   public void flush() {
     channel.flush();
+  }
+
+  /**
+   * Starts reading a connection opened without ({@code reading} false): what the server queued
+   * comes in, and with it the server's close, which a client that never reads may not see (the
+   * FIN waits behind the unread bytes).
+   */
+  public void startReading() {
+    channel.eventLoop().execute(() -> {
+      gate.open = true;
+      channel.config().setAutoRead(true);
+      channel.read();
+    });
   }
 
   /** Whether the connection is still open. */
@@ -254,6 +275,21 @@ public final class RawH2Connection implements AutoCloseable {
         }
       }
       default -> { }
+    }
+  }
+
+  /**
+   * Passes read requests to the socket only while open: a closed gate makes a client that reads
+   * nothing at all, whatever the TLS handler asks for. Touched on the event loop only.
+   */
+  private static final class ReadGate extends io.netty.channel.ChannelOutboundHandlerAdapter {
+    boolean open = true;
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      if (open) {
+        ctx.read();
+      }
     }
   }
 
