@@ -22,12 +22,21 @@ import time
 
 
 async def one_connection(args, ctx, stop_at, latencies, errors):
+    # A server that ends a connection with "Connection: close" (Bollard's keep-alive-requests,
+    # nginx's keepalive_requests) gets a new one, as wrk does; anything else ends this client.
+    while time.monotonic() < stop_at:
+        if not await one_keepalive(args, ctx, stop_at, latencies, errors):
+            return
+
+
+async def one_keepalive(args, ctx, stop_at, latencies, errors):
+    """Requests on one connection; True when the server closed it politely (reconnect)."""
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", args.port, ssl=ctx,
                                                        server_hostname=args.sni)
     except (OSError, ssl.SSLError):
         errors["connect"] += 1
-        return
+        return False
     request = f"GET {args.path} HTTP/1.1\r\nHost: {args.sni}\r\n\r\n".encode()
     try:
         while time.monotonic() < stop_at:
@@ -37,16 +46,17 @@ async def one_connection(args, ctx, stop_at, latencies, errors):
             m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
             if not m:  # the harness's paths are static files: always a length
                 errors["read"] += 1
-                return
+                return False
             await reader.readexactly(int(m.group(1)))
             latencies.append(time.monotonic() - start)
             if not head.startswith(b"HTTP/1.1 200"):
                 errors["status"] += 1
             if re.search(rb"(?i)\r\nconnection:\s*close", head):
-                errors["read"] += 1  # the harness's servers keep connections open
-                return
+                return True
+        return False
     except (OSError, ssl.SSLError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
         errors["read"] += 1
+        return False
     finally:
         writer.close()
 
