@@ -605,6 +605,31 @@ backend be
     return conf
 
 
+def bench_ingress(name, host, annotations, path="/", path_type="Prefix"):
+    """One feature-cost Ingress: host's path to Service backend, with ingress-nginx annotations."""
+    lines = "".join(f"    nginx.ingress.kubernetes.io/{k}: {v}\n" for k, v in annotations.items())
+    return f"""apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: default
+  annotations:
+{lines}spec:
+  ingressClassName: bollard
+  rules:
+  - host: {host}
+    http:
+      paths:
+      - path: {path}
+        pathType: {path_type}
+        backend:
+          service:
+            name: backend
+            port:
+              number: 80
+"""
+
+
 def write_manifests(work, backend_port, name="manifests", log_capture=False, tls=None, body_timeout=None,
                     grpc_port=None):
     """The open route (any host), a basic-auth-guarded host, with log_capture or body_timeout a
@@ -770,138 +795,24 @@ spec:
             port:
               number: 80
 """)
+    auth_url = f"http://127.0.0.1:{backend_port}/auth"
     with open(os.path.join(d, "features.yaml"), "w") as f:
-        f.write(f"""apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: rewrite
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/use-regex: "true"
-    nginx.ingress.kubernetes.io/rewrite-target: /$2
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {REWRITE_HOST}
-    http:
-      paths:
-      - path: /rw(/|$)(.*)
-        pathType: ImplementationSpecific
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: retry
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/proxy-next-upstream: "error timeout http_502 http_503 http_504"
-    nginx.ingress.kubernetes.io/proxy-next-upstream-tries: "3"
-    nginx.ingress.kubernetes.io/proxy-next-upstream-timeout: "10"
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {RETRY_HOST}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: allowlist
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8, 192.168.0.0/16, 127.0.0.1/32"
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {ALLOWLIST_HOST}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ratelimit
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/limit-rps: "100000"
-    nginx.ingress.kubernetes.io/limit-burst-multiplier: "20"
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {RATELIMIT_HOST}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: sticky
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/affinity: cookie
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {STICKY_HOST}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
-""" + "".join(f"""---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: {host.split('.')[0]}
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:{backend_port}/auth"
-{cache}spec:
-  ingressClassName: bollard
-  rules:
-  - host: {host}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
-""" for host, cache in ((EXTAUTH_HOST, ""), (EXTAUTH_CACHED_HOST,
-                    '    nginx.ingress.kubernetes.io/auth-cache-key: "$cookie_session"\n'))))
+        f.write("---\n".join([
+            bench_ingress("rewrite", REWRITE_HOST, {
+                "use-regex": '"true"', "rewrite-target": "/$2"},
+                path="/rw(/|$)(.*)", path_type="ImplementationSpecific"),
+            bench_ingress("retry", RETRY_HOST, {
+                "proxy-next-upstream": '"error timeout http_502 http_503 http_504"',
+                "proxy-next-upstream-tries": '"3"', "proxy-next-upstream-timeout": '"10"'}),
+            bench_ingress("allowlist", ALLOWLIST_HOST, {
+                "whitelist-source-range": '"10.0.0.0/8, 192.168.0.0/16, 127.0.0.1/32"'}),
+            bench_ingress("ratelimit", RATELIMIT_HOST, {
+                "limit-rps": '"100000"', "limit-burst-multiplier": '"20"'}),
+            bench_ingress("sticky", STICKY_HOST, {"affinity": "cookie"}),
+            bench_ingress("extauth", EXTAUTH_HOST, {"auth-url": f'"{auth_url}"'}),
+            bench_ingress("extauth-cached", EXTAUTH_CACHED_HOST, {
+                "auth-url": f'"{auth_url}"', "auth-cache-key": '"$cookie_session"'}),
+        ]))
     with open(os.path.join(d, "bench.yaml"), "w") as f:
         f.write(f"""apiVersion: networking.k8s.io/v1
 kind: IngressClass
