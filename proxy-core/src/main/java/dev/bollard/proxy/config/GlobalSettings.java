@@ -133,9 +133,7 @@ public record GlobalSettings(
       BodyBuffering bodyBuffering) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, NextUpstream.DEFAULTS, false, Integer.MAX_VALUE,
-        ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN,
-        ResponseRate.NONE, false, GlobalAuth.NONE, "",
-        Http2Settings.DEFAULTS);
+        ErrorCodes.NONE);
   }
 
   /** Settings that stream request bodies ({@link BodyBuffering#OFF}). */
@@ -150,10 +148,7 @@ public record GlobalSettings(
       AuthSettings auth,
       EdgeSettings edge) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
-        sslRedirect, auth, edge, BodyBuffering.OFF, NextUpstream.DEFAULTS, false,
-        Integer.MAX_VALUE, ErrorCodes.NONE, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "",
-        Http2Settings.DEFAULTS);
+        sslRedirect, auth, edge, BodyBuffering.OFF);
   }
 
   /** Settings without client rules ({@link AccessRules#NONE}). */
@@ -174,9 +169,10 @@ public record GlobalSettings(
       ErrorCodes customHttpErrors) {
     this(maxBodyBytes, timeouts, useProxyProtocol, realIpCidrs, useForwardedHeaders, hsts,
         sslRedirect, auth, edge, bodyBuffering, nextUpstream, allowSnippetAnnotations,
-        keepAliveRequests, customHttpErrors, AccessRules.NONE, LimitStatus.DEFAULTS,
-        LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false, GlobalAuth.NONE, "",
-        Http2Settings.DEFAULTS);
+        keepAliveRequests, customHttpErrors,
+        // The defaults of every setting added since: the one place they are written.
+        AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false,
+        GlobalAuth.NONE, "", Http2Settings.DEFAULTS);
   }
 
   /** These settings with other client rules. */
