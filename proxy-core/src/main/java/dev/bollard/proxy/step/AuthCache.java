@@ -23,7 +23,7 @@ public final class AuthCache {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: >= 1)");
     }
-    this.answers = Caffeine.newBuilder().maximumSize(maxEntries)
+    this.answers = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
         .expireAfter(Expiry.creating((String k, Kept v) -> v.ttl())).build();
   }
 

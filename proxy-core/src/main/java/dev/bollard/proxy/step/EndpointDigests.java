@@ -26,7 +26,8 @@ final class EndpointDigests {
   static final int LENGTH = 32;
 
   private static final Cache<Backend, EndpointDigests> DIGESTS =
-      Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
+      Caffeine.newBuilder().weakKeys().maximumSize(100_000)
+          .executor(Runnable::run).build();
 
   /** The digests' first and second 64 bits, sorted by the first (unsigned), and their owners. */
   private final long[] high;

@@ -24,7 +24,8 @@ public final class HashRing {
   static final int POINTS = 160;
 
   private static final Cache<Backend, HashRing> RINGS =
-      Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
+      Caffeine.newBuilder().weakKeys().maximumSize(100_000)
+          .executor(Runnable::run).build();
 
   private final long[] points;
   private final Endpoint[] owners;

@@ -28,7 +28,10 @@ import org.jspecify.annotations.Nullable;
  * (it would behave as new anyway), or, when the table is full, by Caffeine's size eviction (an
  * evicted client starts with full buckets). Per request: one table lookup and one
  * compare-and-set per rate (one address's requests may run on several event loops); no lock, no
- * allocation once the address is known.
+ * allocation once the address is known. The table's upkeep (Caffeine's read buffer, expiry,
+ * eviction) runs on the calling event loop, a few pointer moves at a time, rather than as tasks
+ * for the common pool: handing it over woke a pool thread every few requests, which cost more
+ * than the work (the sticky and rate-limit feature costs in docs/benchmarks.md).
  *
  * <p>One limiter serves all routes of its Ingress and outlives snapshots while the Ingress's
  * limits are unchanged ({@link RateLimiters}).
@@ -95,7 +98,7 @@ public final class RateLimiter implements RouteStep {
     if (perMinute != null) {
       idle = Math.max(idle, perMinute.drainMillis());
     }
-    this.clients = Caffeine.newBuilder().maximumSize(MAX_CLIENTS)
+    this.clients = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).executor(Runnable::run)
         .expireAfterAccess(Duration.ofMillis(idle)).build();
     this.requestRefused = refusal(status.request());
     this.connectionRefused = refusal(status.connection());

@@ -72,6 +72,8 @@ public final class StickySession implements RouteStep, RouteFeature {
   private final CanaryBehavior canaryBehavior;
   private final String mainTag;
   private final @Nullable String canaryTag;
+  private final BackendMemo<HashRing> rings = new BackendMemo<>(HashRing::of);
+  private final BackendMemo<EndpointDigests> digests = new BackendMemo<>(EndpointDigests::of);
 
   /**
    * @param mode balanced or persistent
@@ -160,18 +162,18 @@ public final class StickySession implements RouteStep, RouteFeature {
     }
     Endpoint endpoint = mode == Mode.BALANCED
         ? balanced(backend, cookies, start, keyEnd)
-        : EndpointDigests.of(backend).find(cookies, start, keyEnd);
+        : digests.of(backend).find(cookies, start, keyEnd);
     if (endpoint != null) {
       request.pinEndpoint(endpoint);
     }
     return StepOutcome.PASS;
   }
 
-  private static @Nullable Endpoint balanced(Backend backend, String cookies, int start, int end) {
+  private @Nullable Endpoint balanced(Backend backend, String cookies, int start, int end) {
     if (end - start != BALANCED_KEY || !Hex.isHex(cookies, start, end)) {
       return null;
     }
-    return HashRing.of(backend).pick(Hex.parse(cookies, start, end));
+    return rings.of(backend).pick(Hex.parse(cookies, start, end));
   }
 
   private static boolean tagIs(String cookies, int start, int end, @Nullable String tag) {
@@ -198,7 +200,7 @@ public final class StickySession implements RouteStep, RouteFeature {
     }
     String key = mode == Mode.BALANCED
         ? balancedKey(backend, answered)
-        : EndpointDigests.of(backend).name(answered);
+        : digests.of(backend).name(answered);
     if (key == null) {
       return;
     }
@@ -212,8 +214,8 @@ public final class StickySession implements RouteStep, RouteFeature {
    * falls in its arcs (about as many draws as the backend has endpoints), or null when none did
    * in {@value #DRAWS_PER_ENDPOINT} draws per endpoint (the endpoint is not on the ring).
    */
-  private static @Nullable String balancedKey(Backend backend, Endpoint endpoint) {
-    HashRing ring = HashRing.of(backend);
+  private @Nullable String balancedKey(Backend backend, Endpoint endpoint) {
+    HashRing ring = rings.of(backend);
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int draws = DRAWS_PER_ENDPOINT * Math.max(1, backend.endpoints().size());
     for (int i = 0; i < draws; i++) {
