@@ -45,7 +45,8 @@ final class FeatureAnnotations {
           ResponseBufferingAnnotations.BUFFERING, ResponseBufferingAnnotations.BUFFER_SIZE,
           NextUpstreamAnnotations.CONDITIONS, NextUpstreamAnnotations.TRIES,
           NextUpstreamAnnotations.TIMEOUT, new UpstreamVhostAnnotation(),
-          BalanceAnnotations.LOAD_BALANCE, BalanceAnnotations.HASH_BY);
+          BalanceAnnotations.LOAD_BALANCE, BalanceAnnotations.HASH_BY,
+          new SatisfyAnnotation());
 
   private final List<Problem> problems;
   private final Map<RouteSource, Ingress> ingresses;

@@ -94,6 +94,42 @@ class ClientAccessEndToEndTest {
         ---
         apiVersion: networking.k8s.io/v1
         kind: Ingress
+        metadata:
+          name: office-any
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/satisfy: any
+            nginx.ingress.kubernetes.io/allowlist-source-range: "192.0.2.0/24"
+            nginx.ingress.kubernetes.io/denylist-source-range: "192.0.2.66"
+            nginx.ingress.kubernetes.io/auth-type: basic
+            nginx.ingress.kubernetes.io/auth-secret: office-auth
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: any.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: config-any
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/satisfy: any
+            nginx.ingress.kubernetes.io/auth-type: basic
+            nginx.ingress.kubernetes.io/auth-secret: office-auth
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: config-any.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
         metadata: {name: open, namespace: shop}
         spec:
           ingressClassName: bollard
@@ -147,6 +183,25 @@ class ClientAccessEndToEndTest {
     assertThat(get("2001:db8::7", "office.localhost", null)).startsWith("HTTP/1.1 401");
     assertThat(get("2001:db9::7", "office.localhost", null)).startsWith("HTTP/1.1 403");
     assertThat(echo.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void withSatisfyAnyTheAllowListOrTheCredentialsLetAClientIn() throws Exception {
+    // In the allow-list: no credentials needed.
+    assertThat(get("192.0.2.7", "any.localhost", null)).startsWith("HTTP/1.1 200");
+    // Outside it: the guard's challenge (nginx's 401 wins over the address rule's 403), and in
+    // with the right credentials only.
+    assertThat(get("203.0.113.5", "any.localhost", null)).startsWith("HTTP/1.1 401")
+        .containsIgnoringCase("www-authenticate: Basic");
+    assertThat(get("203.0.113.5", "any.localhost", "alice:wrong")).startsWith("HTTP/1.1 401");
+    assertThat(get("203.0.113.5", "any.localhost", "alice:pw")).startsWith("HTTP/1.1 200");
+    // A denied address stays out whatever it sends (stricter than nginx).
+    assertThat(get("192.0.2.66", "any.localhost", "alice:pw")).startsWith("HTTP/1.1 403");
+    // The ConfigMap's allow-list counts as the Ingress's own would.
+    assertThat(get("203.0.113.5", "config-any.localhost", null)).startsWith("HTTP/1.1 200");
+    assertThat(get("192.0.2.7", "config-any.localhost", null)).startsWith("HTTP/1.1 401");
+    assertThat(get("192.0.2.7", "config-any.localhost", "alice:pw")).startsWith("HTTP/1.1 200");
+    assertThat(echo.requests()).isEqualTo(4);
   }
 
   @Test

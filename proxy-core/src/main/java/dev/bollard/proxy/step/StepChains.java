@@ -93,6 +93,7 @@ public final class StepChains {
     // A sticky route is not hashed: ingress-nginx's balancer takes affinity over upstream-hash-by.
     boolean sticky = route != null
         && route.features().stream().anyMatch(f -> f instanceof StickySession);
+    boolean satisfyAny = route != null && route.features().contains(Satisfy.ANY);
     if (route != null) {
       policy = policy.withErrorPages(
           ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
@@ -104,7 +105,7 @@ public final class StepChains {
           }
         } else if (feature instanceof PolicyFeature own) {
           policy = own.applyTo(policy);
-        } else if (feature instanceof UpstreamHashBy && sticky) {
+        } else if ((feature instanceof UpstreamHashBy && sticky) || feature instanceof Satisfy) {
           continue;
         } else if (feature instanceof RouteStep step) {
           steps.add(step);
@@ -126,6 +127,9 @@ public final class StepChains {
       }
     }
     addAccess(steps, settings.access(), route != null, ownAllow, ownDeny);
+    if (satisfyAny) {
+      satisfyAny(steps);
+    }
     HttpsRedirect redirect = redirect(route, host, snapshot);
     if (redirect != null) {
       steps.add(redirect);
@@ -162,6 +166,25 @@ public final class StepChains {
     if (routed && !ownAllow && !access.allow().isEmpty()) {
       steps.add(new ClientRanges(ClientRanges.Kind.ALLOW, access.allow()));
     }
+  }
+
+  /**
+   * {@code satisfy any}: when the route has both allow-lists and authentication, the allow-lists
+   * leave their own steps and each authentication step asks them first ({@link SatisfyAny}).
+   * With only one of the two there is nothing to combine and the chain stays as it is.
+   */
+  private static void satisfyAny(List<RouteStep> steps) {
+    List<ClientRanges> allowLists = new ArrayList<>();
+    for (RouteStep step : steps) {
+      if (step instanceof ClientRanges ranges && ranges.kind() == ClientRanges.Kind.ALLOW) {
+        allowLists.add(ranges);
+      }
+    }
+    if (allowLists.isEmpty() || steps.stream().noneMatch(s -> s.phase() == Phase.GUARD)) {
+      return;
+    }
+    steps.removeAll(allowLists);
+    steps.replaceAll(s -> s.phase() == Phase.GUARD ? new SatisfyAny(allowLists, s) : s);
   }
 
   /** Over HTTPS, challenges are answered only where the guard would refuse them. */

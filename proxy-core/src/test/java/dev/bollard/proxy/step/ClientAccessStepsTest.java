@@ -129,6 +129,79 @@ class ClientAccessStepsTest {
         .doesNotContain("allowlist-source-range", "denylist-source-range");
   }
 
+  /** An authentication stand-in: passes a request whose User-Agent is "credentials", else 401. */
+  private record FakeAuth() implements RouteStep, dev.bollard.proxy.config.RouteFeature {
+    @Override
+    public Phase phase() {
+      return Phase.GUARD;
+    }
+
+    @Override
+    public String name() {
+      return "fake-auth";
+    }
+
+    @Override
+    public StepOutcome decide(StepRequest request) {
+      return "credentials".equals(request.head().headers().get("User-Agent"))
+          ? StepOutcome.PASS
+          : (StepOutcome.Answer) keepAlive -> dev.bollard.proxy.http.PlainResponses.of(
+              io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED, "no", keepAlive);
+    }
+  }
+
+  /** What the route's whole chain answers (200 when every step passes). */
+  private static int status(StepChain chain, String client, @Nullable String agent) {
+    for (int i = 0; i < chain.size(); i++) {
+      int status = status(chain.step(i), client, agent);
+      if (status != 200) {
+        return status;
+      }
+    }
+    return 200;
+  }
+
+  @Test
+  void satisfyAnyLetsTheAllowListOrTheAuthenticationDecide() {
+    Backend app = Snapshots.backend("test/app:80", new dev.bollard.proxy.config.Endpoint("127.0.0.1", 9));
+    List<dev.bollard.proxy.config.RouteFeature> features = List.of(new FakeAuth(),
+        ranges(ClientRanges.Kind.ALLOW, "10.0.0.0/8"), ranges(ClientRanges.Kind.DENY, "10.6.6.6"));
+    Route all = new Route(new PathMatch.Prefix("/all"), app, SOURCE).withFeatures(features);
+    Route any = new Route(new PathMatch.Prefix("/any"), app, SOURCE).withFeatures(
+        java.util.stream.Stream.concat(features.stream(), java.util.stream.Stream.of(Satisfy.ANY))
+            .toList());
+    Route anyWithoutAuth = new Route(new PathMatch.Prefix("/open"), app, SOURCE).withFeatures(
+        List.of(Satisfy.ANY, ranges(ClientRanges.Kind.ALLOW, "10.0.0.0/8")));
+    VirtualHost host = new VirtualHost("shop.test", List.of(all, any, anyWithoutAuth));
+    RoutingSnapshot snapshot = Snapshots.of(host);
+
+    StepChain allChain = StepChains.forRoute(all, host, snapshot);
+    assertThat(status(allChain, "10.1.1.1", null)).isEqualTo(401);
+    assertThat(status(allChain, "10.1.1.1", "credentials")).isEqualTo(200);
+    assertThat(status(allChain, "192.0.2.1", "credentials")).isEqualTo(403);
+
+    StepChain anyChain = StepChains.forRoute(any, host, snapshot);
+    assertThat(anyChain.names()).doesNotContain("allowlist-source-range")
+        .contains("fake-auth (satisfy any)", "denylist-source-range");
+    assertThat(status(anyChain, "10.1.1.1", null)).isEqualTo(200);
+    assertThat(status(anyChain, "192.0.2.1", null)).isEqualTo(401);
+    assertThat(status(anyChain, "192.0.2.1", "credentials")).isEqualTo(200);
+    assertThat(status(anyChain, "10.6.6.6", "credentials")).isEqualTo(403);
+
+    // Nothing to combine: the allow-list keeps its 403.
+    StepChain open = StepChains.forRoute(anyWithoutAuth, host, snapshot);
+    assertThat(open.names()).contains("allowlist-source-range");
+    assertThat(status(open, "192.0.2.1", null)).isEqualTo(403);
+  }
+
+  @Test
+  void satisfyTakesAnyOrAllOnly() {
+    assertThat(Satisfy.parse("any")).isEqualTo(Satisfy.ANY);
+    assertThat(Satisfy.parse("all")).isEqualTo(Satisfy.ALL);
+    assertThatThrownBy(() -> Satisfy.parse("ANY")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("any or all");
+  }
+
   private static RouteStep step(StepChain chain, String name) {
     for (int i = 0; i < chain.size(); i++) {
       if (chain.step(i).name().equals(name)) {
