@@ -813,7 +813,10 @@ public final class IngressNginx {
           "403 everywhere; plain entries match the whole User-Agent ignoring case, ~ and ~*"
               + " entries are RE2 regular expressions (no back-references or look-around,"
               + " nginx's PCRE has them); a bad entry refuses the config version"),
-      key("block-referers", Status.PLANNED, "deny-lists", 16),
+      key("block-referers", Status.DIFFERS,
+          "403 everywhere; written as block-user-agents: plain entries match the whole Referer"
+              + " ignoring case, ~ and ~* entries are RE2 regular expressions (no back-references"
+              + " or look-around)"),
       key("proxy-ssl-location-only", Status.IGNORED,
           "proxy-ssl-* annotations always apply to the Ingress's routes only"),
       key("default-type", Status.IGNORED, "Bollard's own answers are text/plain"),

@@ -23,7 +23,7 @@ import dev.bollard.proxy.config.LimitStatus;
 import dev.bollard.proxy.config.ResponseRate;
 import dev.bollard.proxy.config.LoadBalance;
 import dev.bollard.proxy.config.NextUpstream;
-import dev.bollard.proxy.config.UserAgentRules;
+import dev.bollard.proxy.config.MapPatterns;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.step.ExternalAuth;
@@ -591,11 +591,17 @@ public final class Catalog {
           + " whatever the annotations say (ingress-nginx loses it on routes with an address"
           + " annotation: nginx's allow/deny rules do not inherit).");
 
-  public static final Setting<UserAgentRules> BLOCK_USER_AGENTS = Setting.key(
-      "block-user-agents", "list", "", Catalog::userAgents, PER_REQUEST,
+  public static final Setting<MapPatterns> BLOCK_USER_AGENTS = Setting.key(
+      "block-user-agents", "list", "", Catalog::mapPatterns, PER_REQUEST,
       "Comma-separated `User-Agent`s refused (403) everywhere: a plain entry matches the whole"
           + " header ignoring case, `~regex` anywhere in it, `~*regex` ignoring case (RE2 syntax,"
           + " as nginx's `map`).");
+
+  public static final Setting<MapPatterns> BLOCK_REFERERS = Setting.key(
+      "block-referers", "list", "", Catalog::mapPatterns, PER_REQUEST,
+      "Comma-separated `Referer`s refused (403) everywhere, written as `block-user-agents`: a"
+          + " plain entry matches the whole header ignoring case, `~regex` anywhere in it,"
+          + " `~*regex` ignoring case (RE2 syntax).");
 
   public static final Setting<Boolean> ALLOW_SNIPPET_ANNOTATIONS = Setting.key(
       "allow-snippet-annotations", "bool", "false", ValueParsers::bool, PER_REQUEST,
@@ -679,7 +685,7 @@ public final class Catalog {
       RESPONSE_HEADERS, SERVER_TOKENS, ALLOW_BACKEND_SERVER_HEADER, HSTS, HSTS_MAX_AGE,
       HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
-      WHITELIST_SOURCE_RANGE, DENYLIST_SOURCE_RANGE, BLOCK_CIDRS, BLOCK_USER_AGENTS,
+      WHITELIST_SOURCE_RANGE, DENYLIST_SOURCE_RANGE, BLOCK_CIDRS, BLOCK_USER_AGENTS, BLOCK_REFERERS,
       ALLOW_SNIPPET_ANNOTATIONS, CUSTOM_HEADERS_FAIL_CLOSED, GLOBAL_AUTH_URL, GLOBAL_AUTH_METHOD,
       GLOBAL_AUTH_SIGNIN, GLOBAL_AUTH_SIGNIN_REDIRECT_PARAM, GLOBAL_AUTH_RESPONSE_HEADERS,
       GLOBAL_AUTH_REQUEST_REDIRECT, GLOBAL_AUTH_CACHE_KEY, GLOBAL_AUTH_CACHE_DURATION);
@@ -749,7 +755,7 @@ public final class Catalog {
         .keepAliveRequests(keepAliveOff ? 1 : v.get(KEEP_ALIVE_REQUESTS))
         .customHttpErrors(v.get(CUSTOM_HTTP_ERRORS))
         .access(new AccessRules(v.get(WHITELIST_SOURCE_RANGE), v.get(DENYLIST_SOURCE_RANGE),
-            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS)))
+            v.get(BLOCK_CIDRS), v.get(BLOCK_USER_AGENTS), v.get(BLOCK_REFERERS)))
         .limitStatus(new LimitStatus(v.get(LIMIT_REQ_STATUS_CODE), v.get(LIMIT_CONN_STATUS_CODE)))
         .responseRate(new ResponseRate(v.get(LIMIT_RATE) * 1024L, v.get(LIMIT_RATE_AFTER) * 1024L))
         .globalAuth(new GlobalAuth(v.get(GLOBAL_AUTH_URL), v.get(GLOBAL_AUTH_METHOD),
@@ -786,8 +792,8 @@ public final class Catalog {
     return CidrSet.parse(Arrays.asList(value.split(",")));
   }
 
-  private static UserAgentRules userAgents(String value) {
-    return UserAgentRules.parse(Arrays.asList(value.split(",")));
+  private static MapPatterns mapPatterns(String value) {
+    return MapPatterns.parse(Arrays.asList(value.split(",")));
   }
 
   /**

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * header decides, not the peer's 127.0.0.1): {@code allowlist-source-range} and {@code
  * denylist-source-range} on a Basic-auth guarded Ingress (403 before any 401), the ConfigMap's
  * {@code whitelist-source-range} on an Ingress without its own, {@code block-cidrs} and {@code
- * block-user-agents} everywhere, and a bad annotation failing closed with 503.
+ * block-user-agents} and {@code block-referers} everywhere, {@code satisfy: any}, and a bad
+ * annotation failing closed with 503.
  */
 class ClientAccessEndToEndTest {
 
@@ -54,6 +55,7 @@ class ClientAccessEndToEndTest {
           whitelist-source-range: "203.0.113.0/24"
           block-cidrs: "198.51.100.66"
           block-user-agents: "~*badbot"
+          block-referers: '~*://([^/]*\\.)?spam\\.example/,http://bad.example/'
         ---
         apiVersion: v1
         kind: Service
@@ -219,6 +221,23 @@ class ClientAccessEndToEndTest {
         .startsWith("HTTP/1.1 403");
     assertThat(request("203.0.113.5", "open.localhost", null, "Mozilla/5.0"))
         .startsWith("HTTP/1.1 200");
+    assertThat(referred("https://www.SPAM.example/offer", "open.localhost"))
+        .startsWith("HTTP/1.1 403");
+    assertThat(referred("HTTP://BAD.example/", "nobody.localhost")).startsWith("HTTP/1.1 403");
+    assertThat(referred("http://bad.example/page", "open.localhost")).startsWith("HTTP/1.1 200");
+    assertThat(referred("https://spam.example.org/", "open.localhost")).startsWith("HTTP/1.1 200");
+  }
+
+  /** One request with {@code Referer: referer} from an allowed client. */
+  private String referred(String referer, String host) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, runtime.proxyPort())) {
+      socket.setSoTimeout(5_000);
+      String head = "PROXY TCP4 203.0.113.5 127.0.0.1 4711 80\r\n"
+          + "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nReferer: " + referer
+          + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   @Test

@@ -86,18 +86,22 @@ class GlobalConfigTest {
     ConfigState state = config.resolve(store(
         version("v1", "1", Map.of("whitelist-source-range", "10.0.0.0/8, 2001:db8::/32",
             "denylist-source-range", "10.6.6.6", "block-cidrs", "192.0.2.66",
-            "block-user-agents", "BadBot,~*crawler")),
+            "block-user-agents", "BadBot,~*crawler", "block-referers", "~*\\.spam\\.example/")),
         version("v2", "2", Map.of("block-cidrs", "192.0.2.300", "block-user-agents", "~(x",
-            "whitelist-source-range", "10.0.0.0/40", "denylist-source-range", "nope"))));
+            "whitelist-source-range", "10.0.0.0/40", "denylist-source-range", "nope",
+            "block-referers", "~[z"))));
     assertThat(state.activeVersion()).isEqualTo(1);
     dev.bollard.proxy.config.AccessRules access = state.settings().access();
     assertThat(access.allow().cidrs()).containsExactly("10.0.0.0/8", "2001:db8::/32");
     assertThat(access.deny().contains("10.6.6.6")).isTrue();
     assertThat(access.block().contains("192.0.2.66")).isTrue();
-    assertThat(access.blockUserAgents().blocks("a Crawler")).isTrue();
+    assertThat(access.blockUserAgents().matches("a Crawler")).isTrue();
+    assertThat(access.blockReferers().matches("https://www.SPAM.example/x")).isTrue();
+    assertThat(access.blockReferers().matches("https://spam.example.org/")).isFalse();
     assertThat(state.refused()).singleElement().satisfies(v -> assertThat(v.errors())
         .anyMatch(e -> e.startsWith("key block-cidrs") && e.contains("192.0.2.300"))
         .anyMatch(e -> e.startsWith("key block-user-agents") && e.contains("~(x"))
+        .anyMatch(e -> e.startsWith("key block-referers") && e.contains("~[z"))
         .anyMatch(e -> e.startsWith("key whitelist-source-range"))
         .anyMatch(e -> e.startsWith("key denylist-source-range") && e.contains("nope")));
   }

@@ -158,7 +158,10 @@ public final class StepChains {
       steps.add(new ClientRanges(ClientRanges.Kind.BLOCK, access.block()));
     }
     if (!access.blockUserAgents().isEmpty()) {
-      steps.add(new BlockedUserAgents(access.blockUserAgents()));
+      steps.add(new BlockedHeader(BlockedHeader.Kind.USER_AGENT, access.blockUserAgents()));
+    }
+    if (!access.blockReferers().isEmpty()) {
+      steps.add(new BlockedHeader(BlockedHeader.Kind.REFERER, access.blockReferers()));
     }
     if (routed && !ownDeny && !access.deny().isEmpty()) {
       steps.add(new ClientRanges(ClientRanges.Kind.DENY, access.deny()));

@@ -12,7 +12,7 @@ import dev.bollard.proxy.config.PathMatch;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
-import dev.bollard.proxy.config.UserAgentRules;
+import dev.bollard.proxy.config.MapPatterns;
 import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.guard.GuardVerdict;
 import dev.bollard.proxy.guard.RequestGuard;
@@ -83,8 +83,8 @@ class ClientAccessStepsTest {
 
   @Test
   void blockedUserAgentsMatchWholeStringsIgnoringCaseOrRegexes() {
-    BlockedUserAgents block = new BlockedUserAgents(
-        UserAgentRules.parse(List.of("BadBot/1.0", "~^curl/", "~*python")));
+    BlockedHeader block = new BlockedHeader(BlockedHeader.Kind.USER_AGENT,
+        MapPatterns.parse(List.of("BadBot/1.0", "~^curl/", "~*python")));
     assertThat(block.phase()).isEqualTo(Phase.ACCESS);
     assertThat(status(block, "192.0.2.1", "badbot/1.0")).isEqualTo(403);
     assertThat(status(block, "192.0.2.1", "BadBot/1.0 extra")).isEqualTo(200);
@@ -98,7 +98,7 @@ class ClientAccessStepsTest {
 
   @Test
   void aBadUserAgentRegexIsRefusedNamingIt() {
-    assertThatThrownBy(() -> UserAgentRules.parse(List.of("ok", "~(unclosed")))
+    assertThatThrownBy(() -> MapPatterns.parse(List.of("ok", "~(unclosed")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("~(unclosed");
   }
 
@@ -106,7 +106,7 @@ class ClientAccessStepsTest {
   void globalListsApplyToRoutesWithoutListsOfTheirOwnAndBlocksEverywhere() {
     AccessRules rules = new AccessRules(CidrSet.parse(List.of("10.0.0.0/8")),
         CidrSet.parse(List.of("10.6.6.6")), CidrSet.parse(List.of("192.0.2.66")),
-        UserAgentRules.parse(List.of("evil")));
+        MapPatterns.parse(List.of("evil")), MapPatterns.parse(List.of("~*spam\\.example")));
     Backend app = Snapshots.backend("test/app:80", new dev.bollard.proxy.config.Endpoint("127.0.0.1", 9));
     Route plain = new Route(new PathMatch.Prefix("/"), app, SOURCE);
     Route own = new Route(new PathMatch.Prefix("/own"), app, SOURCE)
@@ -116,7 +116,7 @@ class ClientAccessStepsTest {
         .withSettings(GlobalSettings.DEFAULTS.withAccess(rules));
 
     StepChain global = StepChains.forRoute(plain, host, snapshot);
-    assertThat(global.names()).contains("block-cidrs", "block-user-agents",
+    assertThat(global.names()).contains("block-cidrs", "block-user-agents", "block-referers",
         "denylist-source-range", "allowlist-source-range");
     StepChain ownChain = StepChains.forRoute(own, host, snapshot);
     assertThat(ownChain.names()).containsOnlyOnce("allowlist-source-range");

@@ -7,22 +7,23 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * ingress-nginx's {@code block-user-agents}: entries of nginx's {@code map $http_user_agent}. A
- * plain entry matches a whole {@code User-Agent} ignoring case (as nginx's map compares strings); an
- * entry starting with {@code ~} is a regular expression found anywhere in it, {@code ~*} ignoring
- * case. Regular expressions are RE2 (no back-references, no look-around), compiled once. Two rule
+ * Entries of an nginx {@code map} over one request header, as ingress-nginx writes {@code
+ * block-user-agents} ({@code map $http_user_agent}) and {@code block-referers} ({@code map
+ * $http_referer}). A plain entry matches a whole value ignoring case (as nginx's map compares
+ * strings); an entry starting with {@code ~} is a regular expression found anywhere in it, {@code
+ * ~*} ignoring case. Regular expressions are RE2 (no back-references, no look-around), compiled once. Two rule
  * sets are equal when they were written the same way.
  */
-public final class UserAgentRules {
+public final class MapPatterns {
 
-  /** Blocks nothing. */
-  public static final UserAgentRules NONE = new UserAgentRules(List.of(), List.of(), List.of());
+  /** Matches nothing. */
+  public static final MapPatterns NONE = new MapPatterns(List.of(), List.of(), List.of());
 
   private final List<String> written;
   private final String[] exact;
   private final Pattern[] patterns;
 
-  private UserAgentRules(List<String> written, List<String> exact, List<Pattern> patterns) {
+  private MapPatterns(List<String> written, List<String> exact, List<Pattern> patterns) {
     this.written = written;
     this.exact = exact.toArray(String[]::new);
     this.patterns = patterns.toArray(Pattern[]::new);
@@ -33,7 +34,7 @@ public final class UserAgentRules {
    *
    * @throws IllegalArgumentException naming the regular expression that does not compile
    */
-  public static UserAgentRules parse(List<String> entries) {
+  public static MapPatterns parse(List<String> entries) {
     List<String> written = new ArrayList<>();
     List<String> exact = new ArrayList<>();
     List<Pattern> patterns = new ArrayList<>();
@@ -53,15 +54,15 @@ public final class UserAgentRules {
         patterns.add(Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0));
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException("\"" + entry + "\": " + e.getDescription()
-            + " (expected: a plain User-Agent, ~regex, or ~*regex for any case; RE2 syntax)");
+            + " (expected: a plain value, ~regex, or ~*regex for any case; RE2 syntax)");
       }
     }
-    return written.isEmpty() ? NONE : new UserAgentRules(List.copyOf(written), exact, patterns);
+    return written.isEmpty() ? NONE : new MapPatterns(List.copyOf(written), exact, patterns);
   }
 
-  /** Whether a request with this {@code User-Agent} ({@code null}: none sent, as empty) is blocked. */
-  public boolean blocks(@Nullable String userAgent) {
-    String agent = userAgent == null ? "" : userAgent;
+  /** Whether a header value ({@code null}: none sent, as nginx's empty variable) matches. */
+  public boolean matches(@Nullable String value) {
+    String agent = value == null ? "" : value;
     for (String e : exact) {
       if (e.equalsIgnoreCase(agent)) {
         return true;
@@ -75,7 +76,7 @@ public final class UserAgentRules {
     return false;
   }
 
-  /** Whether nothing is blocked. */
+  /** Whether nothing matches. */
   public boolean isEmpty() {
     return written.isEmpty();
   }
@@ -87,7 +88,7 @@ public final class UserAgentRules {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof UserAgentRules other && written.equals(other.written);
+    return o instanceof MapPatterns other && written.equals(other.written);
   }
 
   @Override
