@@ -209,10 +209,21 @@ public final class IngressNginx {
       ignored("connection-proxy-header",
           "Bollard manages the upstream Connection header itself (pooled keep-alive"
               + " connections, WebSocket upgrades)"),
-      ignored("proxy-cookie-domain", "Set-Cookie domains are passed on unchanged"),
-      ignored("proxy-cookie-path", "Set-Cookie paths are passed on unchanged"),
-      ignored("proxy-redirect-from", "Location and Refresh headers are passed on unchanged"),
-      ignored("proxy-redirect-to", "Location and Refresh headers are passed on unchanged"),
+      differs("proxy-cookie-domain", "localhost example.org",
+          "\"from to\": a Set-Cookie Domain equal to from (ignoring case and a leading dot)"
+              + " becomes to, as nginx's proxy_cookie_domain; nginx's ~regex forms are refused"),
+      differs("proxy-cookie-path", "/ /app/",
+          "\"from to\": a Set-Cookie Path starting with from has that start replaced by to, as"
+              + " nginx's proxy_cookie_path; nginx's ~regex forms are refused"),
+      differs("proxy-redirect-from", "http://internal.example/",
+          "with proxy-redirect-to: a Location (or Refresh url=) starting with this has that start"
+              + " replaced, as nginx's proxy_redirect; default means off (ingress-nginx compares"
+              + " it with its internal upstream name); ~regex forms are refused")
+          .with("proxy-redirect-to", "https://shop.example/"),
+      differs("proxy-redirect-to", "https://shop.example/",
+          "what replaces proxy-redirect-from's start in Location and Refresh; without"
+              + " proxy-redirect-from it is reported and nothing is rewritten")
+          .with("proxy-redirect-from", "http://internal.example/"),
       differs("custom-http-errors", "404,503",
           "the listed statuses (the upstream's, and Bollard's own 502/503/504 for the route) are"
               + " served by the default backend with ingress-nginx's X-Code, X-Format,"
@@ -755,14 +766,19 @@ public final class IngressNginx {
       key("proxy-send-timeout", Status.HONOURED, "seconds, or with a unit; enforced"),
       key("proxy-buffers-number", Status.IGNORED, STREAMS),
       key("proxy-buffer-size", Status.IGNORED, STREAMS),
-      key("proxy-cookie-path", Status.IGNORED, "Set-Cookie paths are passed on unchanged"),
-      key("proxy-cookie-domain", Status.IGNORED, "Set-Cookie domains are passed on unchanged"),
+      key("proxy-cookie-path", Status.IGNORED,
+          "the ConfigMap default is not read: set the proxy-cookie-path annotation on the"
+              + " Ingresses that need it"),
+      key("proxy-cookie-domain", Status.IGNORED,
+          "the ConfigMap default is not read: set the proxy-cookie-domain annotation on the"
+              + " Ingresses that need it"),
       key("proxy-next-upstream", Status.HONOURED,
           "never a non-idempotent request once it was sent"),
       key("proxy-next-upstream-timeout", Status.HONOURED, ""),
       key("proxy-next-upstream-tries", Status.HONOURED, ""),
       key("proxy-redirect-from", Status.IGNORED,
-          "Location and Refresh headers are passed on unchanged"),
+          "the ConfigMap default is not read: set the proxy-redirect-from and -to annotations on"
+              + " the Ingresses that need them"),
       key("proxy-request-buffering", Status.HONOURED, ""),
       key("ssl-redirect", Status.HONOURED, "308, as ingress-nginx's default http-redirect-code"),
       key("force-ssl-redirect", Status.IGNORED,

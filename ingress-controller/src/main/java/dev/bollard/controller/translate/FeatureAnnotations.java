@@ -150,6 +150,7 @@ final class FeatureAnnotations {
     features.addAll(SourceRangeAnnotations.parse(source, annotations, problems));
     LimitAnnotations.parse(source, annotations, problems).ifPresent(features::add);
     LimitAnnotations.parseResponseRate(source, annotations, problems).ifPresent(features::add);
+    features.addAll(ResponseRewriteAnnotations.parse(source, annotations, problems));
     for (FeatureAnnotation annotation : ALL) {
       String value = annotations.get(annotation.key());
       if (value == null) {

@@ -161,6 +161,20 @@ public final class TestBackend implements AutoCloseable {
     });
   }
 
+  /**
+   * Answers every request with {@code status}, an empty body and the headers {@code headers}
+   * (name, value, name, value, ...; a name may repeat).
+   */
+  public static Behaviour withHeaders(int status, String... headers) {
+    return aggregated((ctx, req, name) -> {
+      FullHttpResponse response = text(HttpResponseStatus.valueOf(status), "", name);
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        response.headers().add(headers[i], headers[i + 1]);
+      }
+      return CompletableFuture.completedFuture(response);
+    });
+  }
+
   /** Answers every request with {@code status} and a plain-text body. */
   public static Behaviour fixed(int status, String body) {
     return aggregated((ctx, req, name) -> CompletableFuture.completedFuture(

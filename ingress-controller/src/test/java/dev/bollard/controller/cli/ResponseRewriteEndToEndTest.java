@@ -1,0 +1,142 @@
+package dev.bollard.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bollard.controller.translate.IngressClassSelection;
+import dev.bollard.proxy.server.ServerSettings;
+import dev.bollard.proxy.testing.TestBackend;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code proxy-redirect-from/-to}, {@code proxy-cookie-domain} and {@code proxy-cookie-path} from
+ * manifests to the wire: a backend that redirects to its internal name and sets cookies for it,
+ * seen through a real Bollard with and without the annotations.
+ */
+class ResponseRewriteEndToEndTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  @TempDir Path manifests;
+  private TestBackend app;
+  private @Nullable ProxyProcess runtime;
+
+  @BeforeEach
+  void start() throws Exception {
+    app = TestBackend.start("app", TestBackend.withHeaders(302,
+        "Location", "http://app.internal:8080/login?next=/",
+        "Refresh", "3; url=http://app.internal:8080/later",
+        "Set-Cookie", "session=abc; Domain=app.internal; Path=/; HttpOnly",
+        "Set-Cookie", "pref=1; Path=/settings"));
+    Files.writeString(manifests.resolve("all.yaml"), """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: app, namespace: shop}
+        spec:
+          ports: [{name: http, port: 80}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: app, namespace: shop}
+        subsets:
+          - addresses: [{ip: 127.0.0.1}]
+            ports: [{name: http, port: %d}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: rewritten
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/proxy-redirect-from: "http://app.internal:8080/"
+            nginx.ingress.kubernetes.io/proxy-redirect-to: "https://shop.localhost/"
+            nginx.ingress.kubernetes.io/proxy-cookie-domain: "app.internal shop.localhost"
+            nginx.ingress.kubernetes.io/proxy-cookie-path: "/ /store/"
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: shop.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: plain
+          namespace: shop
+          annotations:
+            nginx.ingress.kubernetes.io/proxy-redirect-to: "https://ignored.localhost/"
+        spec:
+          ingressClassName: bollard
+          rules:
+            - host: plain.localhost
+              http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+        """.formatted(app.port()));
+    StandaloneSettings settings = new StandaloneSettings(manifests,
+        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
+        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
+        Duration.ofMillis(50), Duration.ofMillis(500));
+    runtime = ProxyProcess.start(settings.source(), settings.process());
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> runtime.currentSnapshot().virtualHosts().size() == 2);
+  }
+
+  @AfterEach
+  void stop() {
+    if (runtime != null) {
+      runtime.close();
+    }
+    app.close();
+  }
+
+  @Test
+  void locationRefreshAndCookiesNameThePublicHost() throws Exception {
+    String response = get("shop.localhost");
+    assertThat(response).startsWith("HTTP/1.1 302")
+        .contains("location: https://shop.localhost/login?next=/")
+        .contains("refresh: 3; url=https://shop.localhost/later")
+        .contains("set-cookie: session=abc; Domain=shop.localhost; Path=/store/; HttpOnly")
+        .contains("set-cookie: pref=1; Path=/store/settings");
+  }
+
+  @Test
+  void withoutTheAnnotationsTheHeadersPassUnchanged() throws Exception {
+    String response = get("plain.localhost");
+    assertThat(response).startsWith("HTTP/1.1 302")
+        .contains("location: http://app.internal:8080/login?next=/")
+        .contains("set-cookie: session=abc; Domain=app.internal; Path=/; HttpOnly");
+  }
+
+  private String get(String host) throws IOException {
+    try (Socket socket = new Socket(LOOPBACK, runtime.proxyPort())) {
+      socket.setSoTimeout(5_000);
+      String head = "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      // Header names in lower case (they are case-insensitive), values as sent.
+      StringBuilder out = new StringBuilder();
+      for (String line : raw.split("\r\n")) {
+        int colon = line.indexOf(':');
+        out.append(colon > 0 && !line.startsWith("HTTP/")
+            ? line.substring(0, colon).toLowerCase(java.util.Locale.ROOT) + line.substring(colon)
+            : line).append('\n');
+      }
+      return out.toString();
+    }
+  }
+}
