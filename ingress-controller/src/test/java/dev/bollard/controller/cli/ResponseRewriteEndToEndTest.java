@@ -3,17 +3,18 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.controller.testing.RawHttp;
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,53 +41,15 @@ class ResponseRewriteEndToEndTest {
         "Refresh", "3; url=http://app.internal:8080/later",
         "Set-Cookie", "session=abc; Domain=app.internal; Path=/; HttpOnly",
         "Set-Cookie", "pref=1; Path=/settings"));
-    Files.writeString(manifests.resolve("all.yaml"), """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: app, namespace: shop}
-        spec:
-          ports: [{name: http, port: 80}]
-        ---
-        apiVersion: v1
-        kind: Endpoints
-        metadata: {name: app, namespace: shop}
-        subsets:
-          - addresses: [{ip: 127.0.0.1}]
-            ports: [{name: http, port: %d}]
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: rewritten
-          namespace: shop
-          annotations:
-            nginx.ingress.kubernetes.io/proxy-redirect-from: "http://app.internal:8080/"
-            nginx.ingress.kubernetes.io/proxy-redirect-to: "https://shop.localhost/"
-            nginx.ingress.kubernetes.io/proxy-cookie-domain: "app.internal shop.localhost"
-            nginx.ingress.kubernetes.io/proxy-cookie-path: "/ /store/"
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: shop.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: plain
-          namespace: shop
-          annotations:
-            nginx.ingress.kubernetes.io/proxy-redirect-to: "https://ignored.localhost/"
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: plain.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-        """.formatted(app.port()));
+    String p = "    nginx.ingress.kubernetes.io/";
+    Files.writeString(manifests.resolve("all.yaml"), TestManifests.service("app", app.port())
+        + TestManifests.ingress("shop", "app",
+            p + "proxy-redirect-from: \"http://app.internal:8080/\"\n"
+                + p + "proxy-redirect-to: \"https://shop.localhost/\"\n"
+                + p + "proxy-cookie-domain: \"app.internal shop.localhost\"\n"
+                + p + "proxy-cookie-path: \"/ /store/\"\n")
+        + TestManifests.ingress("plain", "app",
+            p + "proxy-redirect-to: \"https://ignored.localhost/\"\n"));
     StandaloneSettings settings = new StandaloneSettings(manifests,
         ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
         new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
@@ -122,21 +85,15 @@ class ResponseRewriteEndToEndTest {
         .contains("set-cookie: session=abc; Domain=app.internal; Path=/; HttpOnly");
   }
 
+  /** The response of a GET to {@code host}, header names in lower case (values as sent). */
   private String get(String host) throws IOException {
-    try (Socket socket = new Socket(LOOPBACK, runtime.proxyPort())) {
-      socket.setSoTimeout(5_000);
-      String head = "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
-      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-      String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      // Header names in lower case (they are case-insensitive), values as sent.
-      StringBuilder out = new StringBuilder();
-      for (String line : raw.split("\r\n")) {
-        int colon = line.indexOf(':');
-        out.append(colon > 0 && !line.startsWith("HTTP/")
-            ? line.substring(0, colon).toLowerCase(java.util.Locale.ROOT) + line.substring(colon)
-            : line).append('\n');
-      }
-      return out.toString();
+    StringBuilder out = new StringBuilder();
+    for (String line : RawHttp.get(runtime.proxyPort(), host, "/").split("\r\n")) {
+      int colon = line.indexOf(':');
+      out.append(colon > 0 && !line.startsWith("HTTP/")
+          ? line.substring(0, colon).toLowerCase(Locale.ROOT) + line.substring(colon)
+          : line).append('\n');
     }
+    return out.toString();
   }
 }
