@@ -21,9 +21,10 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * The HTTP/2 steps of a client connection, in one place, from the listener's fixed head limits
  * and the snapshot's {@link Http2Settings} (read once per connection).
  *
- * <p>Connection: {@code h2} (Netty's frame codec with the limits below) → {@code h2-connection}
- * ({@link Http2Connection}: drain, idle and send timers, requests per connection) → {@code
- * h2-streams} (the multiplexer: one child channel per stream).
+ * <p>Connection: {@code h2-pause} ({@code Http2ReadPause}: reading stops while answers pile up
+ * unsent, and once the connection closes) → {@code h2} (Netty's frame codec with the limits below)
+ * → {@code h2-connection} ({@link Http2Connection}: drain, idle and send timers, requests per
+ * connection) → {@code h2-streams} (the multiplexer: one child channel per stream).
  *
  * <p>Stream: {@code h2-http} (frames to HTTP/1.1 messages and back: {@code Connection}-specific
  * headers never reach a client) → {@code hsts} (HTTPS) → {@code h2-head} ({@link Http2StreamHead})
@@ -42,8 +43,15 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  *       SETTINGS_MAX_HEADER_LIST_SIZE} (a list somewhat over it is answered 431 on its stream, far
  *       over it closes the connection), and more than {@value #MAX_SMALL_CONTINUATIONS} small
  *       CONTINUATION frames in one block close the connection.
- *   <li>SETTINGS / PING floods: more than {@value #MAX_QUEUED_CONTROL_FRAMES} control frames that
- *       the proxy must answer waiting unsent (a client that sends them but does not read).
+ *   <li>SETTINGS / PING floods: more than {@value #MAX_QUEUED_CONTROL_FRAMES} answers ({@code
+ *       SETTINGS} and {@code PING} acknowledgements, {@code RST_STREAM}) not yet handed to the
+ *       socket: queued in TLS or in the connection's outbound buffer, once the socket's send buffer
+ *       is full (a client that sends them but does not read). The connection then reads nothing
+ *       more ({@code Http2ReadPause}) and closes; its {@code GOAWAY} waits behind what the client
+ *       did not read, so such a client sees the connection reset rather than the frame.
+ *   <li>Anything else the proxy must write and the client does not read: past 256 KiB
+ *       unsent, reading pauses (no {@code GOAWAY}) until
+ *       the client reads; the send timeout closes a connection whose client never does.
  *   <li>Empty DATA frames: more than {@value #MAX_EMPTY_DATA_FRAMES} in a row.
  *   <li>Streams beyond {@code SETTINGS_MAX_CONCURRENT_STREAMS}: refused ({@code REFUSED_STREAM},
  *       the stream only).
@@ -60,6 +68,7 @@ public final class Http2Pipelines {
   static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
   static final int MAX_EMPTY_DATA_FRAMES = 2;
 
+  private static final String H2_PAUSE = "h2-pause";
   private static final String H2 = "h2";
   private static final String H2_CONNECTION = "h2-connection";
   private static final String H2_STREAMS = "h2-streams";
@@ -89,6 +98,7 @@ public final class Http2Pipelines {
         .build();
     int maxRequests = settings.maxRequests() > 0
         ? settings.maxRequests() : global.keepAliveRequests();
+    p.addLast(H2_PAUSE, new Http2ReadPause());
     p.addLast(H2, codec);
     p.addLast(H2_CONNECTION,
         new Http2Connection(shared, new ClientTimeouts(limits), maxRequests));

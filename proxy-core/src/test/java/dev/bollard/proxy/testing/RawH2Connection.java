@@ -25,10 +25,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -72,8 +72,8 @@ public final class RawH2Connection implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final Channel channel;
-  private ReadGate gate = new ReadGate();
-  private final List<Frame> frames = new CopyOnWriteArrayList<>();
+  /** Appended on the event loop; not copy-on-write: a flood's answers are many. */
+  private final List<Frame> frames = new ArrayList<>();
   private final CompletableFuture<Frame> goAway = new CompletableFuture<>();
   private final CompletableFuture<Void> serverSettings = new CompletableFuture<>();
   private final ConcurrentHashMap<Integer, CompletableFuture<Frame>> resets =
@@ -125,7 +125,6 @@ public final class RawH2Connection implements AutoCloseable {
       throw new IllegalStateException("server chose ALPN " + ssl.applicationProtocol());
     }
     RawH2Connection connection = new RawH2Connection(group, ch);
-    connection.gate = gate;
     if (!reading) {
       // Not even TLS reads on: SslHandler asks for more bytes itself when a record is partial.
       ch.eventLoop().submit(() -> {
@@ -195,19 +194,6 @@ public final class RawH2Connection implements AutoCloseable {
     channel.flush();
   }
 
-  /**
-   * Starts reading a connection opened without ({@code reading} false): what the server queued
-   * comes in, and with it the server's close, which a client that never reads may not see (the
-   * FIN waits behind the unread bytes).
-   */
-  public void startReading() {
-    channel.eventLoop().execute(() -> {
-      gate.open = true;
-      channel.config().setAutoRead(true);
-      channel.read();
-    });
-  }
-
   /** Whether the connection is still open. */
   public boolean isOpen() {
     return channel.isActive();
@@ -240,9 +226,11 @@ public final class RawH2Connection implements AutoCloseable {
     return heads.computeIfAbsent(streamId, id -> new CompletableFuture<>());
   }
 
-  /** Every frame the server sent so far. */
+  /** Every frame the server sent so far (a copy). */
   public List<Frame> frames() {
-    return frames;
+    synchronized (frames) {
+      return List.copyOf(frames);
+    }
   }
 
   @Override
@@ -252,7 +240,9 @@ public final class RawH2Connection implements AutoCloseable {
   }
 
   private void received(ChannelHandlerContext ctx, Frame f) {
-    frames.add(f);
+    synchronized (frames) {
+      frames.add(f);
+    }
     switch (f.type()) {
       case SETTINGS -> {
         if ((f.flags() & ACK) == 0) {
