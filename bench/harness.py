@@ -1669,6 +1669,9 @@ def main():
     ap.add_argument("--sut-cpus", default=None, help="CPUs for the backend and the proxies (default 0)")
     ap.add_argument("--load-cpus", default=None, help="CPUs for wrk and the idle client (default 1)")
     ap.add_argument("--java-opts", default=os.environ.get("BOLLARD_JAVA_OPTS", "-Xms256m -Xmx256m -XX:+UseSerialGC"))
+    ap.add_argument("--baseline-java-opts", default=None,
+                    help="JVM options of target bollard-base (default: --java-opts), to compare JVM settings"
+                         " interleaved: the same jar as --jar and --baseline-jar, two sets of options")
     ap.add_argument("--out", default=None, help="results directory (default bench/results; smoke: bench/target/harness-smoke)")
     ap.add_argument("--render", metavar="DIR", help="only redraw the charts and summary.md from DIR/summary.json")
     ap.add_argument("--idle-client", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
@@ -1795,7 +1798,9 @@ def main():
             # tree must not change or stop the process under measurement.
             jar = os.path.join(work, f"proxy-under-test-{t}.jar")
             shutil.copyfile(args.baseline_jar if t == "bollard-base" else args.jar, jar)
-            argv = ["java"] + args.java_opts.split() + (BOLLARD_NO_RESUMPTION if tls else []) + [
+            java_opts = args.baseline_java_opts if t == "bollard-base" and args.baseline_java_opts is not None \
+                else args.java_opts
+            argv = ["java"] + java_opts.split() + (BOLLARD_NO_RESUMPTION if tls else []) + [
                 "-jar", jar, "run", "--manifests", manifests,
                 "--listen", f"127.0.0.1:{ports[t]}",
                 "--admin-listen", f"127.0.0.1:{admin_ports[t]}", "--io-threads", "1",
@@ -2016,7 +2021,7 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(args.loadavg_at_start),
         "settings": {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
-                     "sut_cpus": sut_cpus, "load_cpus": load_cpus, "java_opts": args.java_opts,
+                     "sut_cpus": sut_cpus, "load_cpus": load_cpus, "java_opts": args.java_opts, "baseline_java_opts": args.baseline_java_opts,
                      "jar": args.jar, "smoke": args.smoke, "elapsed_s": round(elapsed)},
         "scenarios": rows,
         "costs": costs,

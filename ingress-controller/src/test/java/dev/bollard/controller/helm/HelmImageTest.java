@@ -51,4 +51,22 @@ class HelmImageTest {
     assertThat(Files.readAllLines(Path.of("..", ".dockerignore"))).doesNotContain("examples");
     assertThat(dockerfile).contains("COPY --chown=root:root examples/ /opt/bollard/examples/");
   }
+
+  @Test
+  void theTrainingRunAndTheImageStartWithTheSameJvmOptions() throws IOException {
+    // An archive serves only a JVM started with settings like the training run's (the collector
+    // above all): both read one options file.
+    String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
+    Matcher file = Pattern.compile("COPY <<'EOF' (\\S+)\n").matcher(dockerfile);
+    assertThat(file.find()).as("the JVM options file written in the Dockerfile").isTrue();
+    String options = file.group(1);
+    Matcher training =
+        Pattern.compile("java @(\\S+) -XX:ArchiveClassesAtExit=").matcher(dockerfile);
+    Matcher entrypoint = Pattern.compile("ENTRYPOINT \\[\"java\", \"@([^\"]+)\"")
+        .matcher(dockerfile);
+    assertThat(training.find()).as("the training run reads an options file").isTrue();
+    assertThat(entrypoint.find()).as("the ENTRYPOINT reads an options file").isTrue();
+    assertThat(training.group(1)).isEqualTo(options);
+    assertThat(entrypoint.group(1)).isEqualTo(options);
+  }
 }

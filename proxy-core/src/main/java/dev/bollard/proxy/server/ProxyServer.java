@@ -50,6 +50,8 @@ public final class ProxyServer implements AutoCloseable {
   /** Set by {@link #open()}; the plain listener's pipelines read it once per connection. */
   private final AtomicBoolean serving;
   private volatile @Nullable Channel httpsChannel;
+  /** The HTTPS listener's edge, set with {@link #httpsChannel}. */
+  private volatile @Nullable EdgeTls httpsEdge;
 
   private ProxyServer(
       EventLoopGroup workers,
@@ -184,6 +186,7 @@ public final class ProxyServer implements AutoCloseable {
         PassthroughRelays relays = new PassthroughRelays(pools, routes, telemetry);
         EdgeTls.Passthrough passthrough = (hello, backend, serverName) ->
             ProxyChannelInitializer.relay(hello, relays.newRelay(backend, serverName));
+        server.httpsEdge = tls;
         server.httpsChannel = listen(transport, workers, recvAllocator, httpsBind, true, false,
             initializer(settings, routes, pools, connections, services, telemetry, bodyFiles,
                 tls.listener(true, routes, telemetry::tlsHandshake, passthrough), () -> true));
@@ -200,11 +203,19 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * Starts serving: new plain connections get the proxy's pipeline, and the HTTPS listener starts
-   * accepting, first the clients waiting in its backlog. Idempotent.
+   * accepting, first the clients waiting in its backlog, once the default certificate is made (it
+   * is generated while the process starts: no handshake waits for it on an event loop).
+   * Idempotent.
+   *
+   * @throws IllegalStateException if the default certificate could not be made
    */
   public void open() {
-    serving.set(true);
     Channel https = httpsChannel;
+    EdgeTls edge = httpsEdge;
+    if (edge != null) {
+      edge.defaultCertificate();
+    }
+    serving.set(true);
     if (https != null) {
       https.config().setAutoRead(true);
     }

@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -67,7 +69,13 @@ public final class EdgeTls {
   private final Http01Answers http01;
   private final TlsAlpnAnswers tlsAlpn01;
   private final @Nullable TlsContexts contexts;
-  private final AtomicReference<Default> defaultCertificate = new AtomicReference<>();
+  /**
+   * The default certificate and its contexts: at first the generated one, made on a thread of its
+   * own while the process goes on starting (key generation, signing and two contexts are about a
+   * third of a second of a cold JVM's start); then whatever {@link #setDefaultCertificate} set.
+   */
+  private final AtomicReference<CompletableFuture<Default>> defaultCertificate =
+      new AtomicReference<>();
 
   private EdgeTls(Builder builder) {
     this.httpsBind = builder.httpsBind;
@@ -80,11 +88,29 @@ public final class EdgeTls {
       TlsContexts built = new TlsContexts(
           builder.provider != null ? builder.provider : TlsContexts.detectProvider());
       this.contexts = built;
-      CertifiedKey initial = builder.defaultCertificate != null
-          ? builder.defaultCertificate
-          : CertifiedKey.selfSigned("Bollard default certificate", Duration.ofDays(365));
-      defaultCertificate.set(newDefault(built, initial));
+      if (builder.defaultCertificate != null) {
+        defaultCertificate.set(
+            CompletableFuture.completedFuture(newDefault(built, builder.defaultCertificate)));
+      } else {
+        defaultCertificate.set(generatedDefault(built));
+      }
     }
+  }
+
+  /** Makes the generated default certificate and its contexts on a thread of its own. */
+  private static CompletableFuture<Default> generatedDefault(TlsContexts contexts) {
+    CompletableFuture<Default> made = new CompletableFuture<>();
+    Thread maker = new Thread(() -> {
+      try {
+        made.complete(newDefault(contexts,
+            CertifiedKey.selfSigned("Bollard default certificate", Duration.ofDays(365))));
+      } catch (RuntimeException | Error e) {
+        made.completeExceptionally(e);
+      }
+    }, "bollard-default-certificate");
+    maker.setDaemon(true);
+    maker.start();
+    return made;
   }
 
   /** Starts an edge; without {@link Builder#https} there is no HTTPS listener. */
@@ -112,13 +138,28 @@ public final class EdgeTls {
     return Optional.ofNullable(contexts).map(TlsContexts::provider);
   }
 
-  /** The certificate served to hosts without one of their own. */
+  /**
+   * The certificate served to hosts without one of their own; waits for the generated one if it
+   * is still being made.
+   *
+   * @throws IllegalStateException without an HTTPS listener, or if the default certificate could
+   *     not be made (the message says why)
+   */
   public CertifiedKey defaultCertificate() {
-    Default current = defaultCertificate.get();
+    return currentDefault().certificate();
+  }
+
+  private Default currentDefault() {
+    CompletableFuture<Default> current = defaultCertificate.get();
     if (current == null) {
       throw new IllegalStateException("no HTTPS listener configured");
     }
-    return current.certificate();
+    try {
+      return current.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause
+          ? cause : new IllegalStateException(e.getCause());
+    }
   }
 
   /**
@@ -133,7 +174,8 @@ public final class EdgeTls {
     if (built == null) {
       throw new IllegalStateException("no HTTPS listener configured");
     }
-    defaultCertificate.set(newDefault(built, Objects.requireNonNull(certificate, "certificate")));
+    defaultCertificate.set(CompletableFuture.completedFuture(
+        newDefault(built, Objects.requireNonNull(certificate, "certificate"))));
   }
 
   private static Default newDefault(TlsContexts contexts, CertifiedKey certificate) {
@@ -253,7 +295,7 @@ public final class EdgeTls {
     RoutingSnapshot snapshot = routes.table().snapshot();
     boolean http2 = snapshot.settings().http2().enabled();
     if (host != null && clientAuth != null) {
-      Default fallback = Objects.requireNonNull(defaultCertificate.get(), "default");
+      Default fallback = currentDefault();
       SslContext asking = built.askingClients(snapshot,
           snapshot.tls().bindingFor(host).orElse(null), fallback.certificate(), clientAuth, http2);
       if (asking == null) {
@@ -272,7 +314,7 @@ public final class EdgeTls {
         }
       }
     }
-    Default current = Objects.requireNonNull(defaultCertificate.get(), "default");
+    Default current = currentDefault();
     return http2 ? current.http2() : current.http1();
   }
 

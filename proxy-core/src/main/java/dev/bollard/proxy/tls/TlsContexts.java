@@ -178,6 +178,9 @@ final class TlsContexts {
     }
     return builder
         .sslProvider(provider)
+        // The key store is in memory only, to hand the key to the key manager: JKS protects its
+        // key with a cheap scheme, PKCS12 (the default) with 10,000 rounds of PBKDF2 per context.
+        .keyStoreType("JKS")
         .protocols(PROTOCOLS)
         .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
         .sessionCacheSize(10_000)
