@@ -345,9 +345,10 @@ public final class IngressNginx {
       differs("satisfy", "any",
           "any: a client in the Ingress's (or the ConfigMap's) allow-list needs no credentials,"
               + " others must pass basic or external auth and get its 401; all (the default) asks"
-              + " both; other values are reported and mean all. Difference: denylist-source-range"
+              + " both; other values are reported and mean all. Differences: denylist-source-range"
               + " and block-cidrs still refuse with satisfy any (nginx lets a denied address in"
-              + " with good credentials)"),
+              + " with good credentials); with both basic auth and auth-url both must pass (nginx:"
+              + " either)"),
       // Access control and limits
       differs("whitelist-source-range", "10.0.0.0/8,2001:db8::/32",
           "the older name of allowlist-source-range; when both are set allowlist-source-range"

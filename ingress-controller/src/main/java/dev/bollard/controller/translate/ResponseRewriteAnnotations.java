@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code proxy_cookie_domain} and {@code proxy_cookie_path} ({@link CookieRewrite}).
  * </ul>
  *
- * <p>nginx's regular-expression forms ({@code ~} and {@code ~*}) are refused (a problem; the
- * annotation is not applied), as is a value that is not two words.
+ * <p>nginx's regular-expression forms ({@code ~} and {@code ~*}) and variables ({@code $host}: nginx
+ * expands them, Bollard does not) are refused (a problem; the annotation is not applied), as are
+ * control characters and a cookie value that is not two words.
  */
 final class ResponseRewriteAnnotations {
 
@@ -68,6 +69,10 @@ final class ResponseRewriteAnnotations {
               + " Location as written"));
       return;
     }
+    if (refusedWord(source, REDIRECT_FROM, from, problems)
+        || refusedWord(source, REDIRECT_TO, to, problems)) {
+      return;
+    }
     features.add(new ProxyRedirect(from, to));
   }
 
@@ -84,9 +89,30 @@ final class ResponseRewriteAnnotations {
     } else if (words[0].startsWith("~")) {
       problems.add(FeatureAnnotations.refused(source, key, annotations.get(key),
           "regular expressions (nginx's ~ and ~*) are not supported; give the value as written"));
-    } else {
+    } else if (!refusedWord(source, key, value, problems)) {
       features.add(new CookieRewrite(attribute, words[0], words[1]));
     }
+  }
+
+  /**
+   * Whether {@code value} names an nginx variable or holds whitespace or control characters (a
+   * problem is reported): Bollard would write it out as it stands.
+   */
+  private static boolean refusedWord(RouteSource source, String key, String value,
+      List<Problem> problems) {
+    String why = null;
+    if (value.indexOf('$') >= 0) {
+      why = "nginx variables such as $host are not expanded by Bollard; write the value out";
+    } else if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+        || (key.endsWith("redirect-from") || key.endsWith("redirect-to"))
+            && value.chars().anyMatch(Character::isWhitespace)) {
+      why = "whitespace or control characters cannot be part of the value";
+    }
+    if (why != null) {
+      problems.add(FeatureAnnotations.refused(source, key, value, why));
+      return true;
+    }
+    return false;
   }
 
   /** The annotation's value stripped, or null when absent, empty or {@code off}. */

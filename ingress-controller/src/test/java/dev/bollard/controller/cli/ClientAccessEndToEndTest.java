@@ -189,8 +189,10 @@ class ClientAccessEndToEndTest {
 
   @Test
   void withSatisfyAnyTheAllowListOrTheCredentialsLetAClientIn() throws Exception {
-    // In the allow-list: no credentials needed.
+    // In the allow-list: no credentials needed, and unchecked ones do not go upstream.
     assertThat(get("192.0.2.7", "any.localhost", null)).startsWith("HTTP/1.1 200");
+    assertThat(get("192.0.2.7", "any.localhost", "admin:forged")).startsWith("HTTP/1.1 200")
+        .doesNotContainIgnoringCase("authorization:");
     // Outside it: the guard's challenge (nginx's 401 wins over the address rule's 403), and in
     // with the right credentials only.
     assertThat(get("203.0.113.5", "any.localhost", null)).startsWith("HTTP/1.1 401")
@@ -203,7 +205,7 @@ class ClientAccessEndToEndTest {
     assertThat(get("203.0.113.5", "config-any.localhost", null)).startsWith("HTTP/1.1 200");
     assertThat(get("192.0.2.7", "config-any.localhost", null)).startsWith("HTTP/1.1 401");
     assertThat(get("192.0.2.7", "config-any.localhost", "alice:pw")).startsWith("HTTP/1.1 200");
-    assertThat(echo.requests()).isEqualTo(4);
+    assertThat(echo.requests()).isEqualTo(5);
   }
 
   @Test

@@ -51,5 +51,7 @@ class ResponseRewriteTranslationTest {
     problem("regex", "proxy-redirect-from", "regular expressions");
     assertThat(features("one-word")).isEmpty();
     problem("one-word", "proxy-cookie-path", "\"from to\"");
+    assertThat(features("variable")).isEmpty();
+    problem("variable", "proxy-redirect-to", "not expanded");
   }
 }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * StepOutcome.Pending}. A request that passed goes upstream without {@code Authorization} (unless
  * configured to keep it); every final response of a guarded request carries {@code X-Robots-Tag}.
  */
-public final class BasicAuth implements RouteStep {
+public final class BasicAuth implements Authentication {
 
   private static final GuardVerdict.Answer UNAVAILABLE = new GuardVerdict.Answer(
       HttpResponseStatus.SERVICE_UNAVAILABLE, new DefaultHttpHeaders(),
@@ -97,6 +97,23 @@ public final class BasicAuth implements RouteStep {
   @Override
   public void toUpstream(StepRequest request, HttpRequest upstream) {
     request.guardVerdict().prepareUpstream(upstream.headers());
+  }
+
+  @Override
+  public boolean authenticated(StepRequest request) {
+    return request.guardVerdict() instanceof GuardVerdict.Pass pass && pass.user() != null;
+  }
+
+  /**
+   * Where this step guards the request's host, {@code Authorization} is not passed on unchecked
+   * (unless configured to keep it), as ingress-nginx clears it on every Basic-auth location.
+   */
+  @Override
+  public void unchecked(StepRequest request, HttpRequest upstream) {
+    BasicAuthPolicy p = policy != null ? policy : options.policyFor(request.host());
+    if (p != null && !options.forwardAuthorization()) {
+      upstream.headers().remove(HttpHeaderNames.AUTHORIZATION);
+    }
   }
 
   @Override

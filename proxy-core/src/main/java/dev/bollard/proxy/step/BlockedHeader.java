@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * ingress-nginx's {@code block-user-agents} and {@code block-referers}: a request whose {@code
- * User-Agent} (or {@code Referer}) the patterns match gets 403, on every route and host. In {@link
- * Phase#ACCESS}, before the guard.
+ * User-Agent} (or {@code Referer}) the patterns match gets 403, on every route and host. First of
+ * {@link Phase#HOST_REDIRECT}, as ingress-nginx's {@code if ($block_ua) { return 403; }} opens
+ * each server block: before any redirect, preflight answer or guard.
  *
  * @param kind which header, and the step's name
  * @param patterns the blocked values, compiled once
@@ -43,7 +44,7 @@ public record BlockedHeader(Kind kind, MapPatterns patterns) implements RouteSte
 
   @Override
   public Phase phase() {
-    return Phase.ACCESS;
+    return Phase.HOST_REDIRECT;
   }
 
   @Override

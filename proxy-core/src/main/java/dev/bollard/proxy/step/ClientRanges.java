@@ -37,7 +37,8 @@ public record ClientRanges(Kind kind, CidrSet ranges) implements RouteStep, Rout
     }
   }
 
-  private static final StepOutcome.Answer FORBIDDEN = keepAlive ->
+  /** The answer to a refused client. */
+  static final StepOutcome.Answer FORBIDDEN = keepAlive ->
       PlainResponses.of(HttpResponseStatus.FORBIDDEN, "client address not allowed", keepAlive);
 
   public ClientRanges {

@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * ingress-nginx's {@code proxy-cookie-domain} and {@code proxy-cookie-path} (nginx's {@code
  * proxy_cookie_domain from to} and {@code proxy_cookie_path from to}): in each {@code Set-Cookie}
- * of the upstream's response, the {@code Domain} attribute equal to {@code from} (ignoring case and
- * a leading dot, as nginx) becomes {@code to}; a {@code Path} attribute starting with {@code from}
- * (as written) has that start replaced by {@code to}. Attribute names are found ignoring case;
+ * of the upstream's response, a {@code Domain} attribute equal to {@code from} (ignoring case and
+ * a leading dot, which stays, as nginx) becomes {@code to}; a {@code Path} attribute starting with
+ * {@code from} (as written) has that start replaced by {@code to}; every such attribute of a
+ * cookie is rewritten. Attribute names are found ignoring case;
  * cookies without the attribute, and responses Bollard makes itself, pass unchanged.
  *
  * @param attribute which attribute is rewritten
@@ -76,34 +77,55 @@ public record CookieRewrite(Attribute attribute, String from, String to)
     }
   }
 
-  /** The cookie with its attribute rewritten, or null when it does not apply. */
+  /**
+   * The cookie with every attribute of the kind rewritten where it applies (browsers use the last
+   * one; nginx rewrites each), or null when none does.
+   */
   @Nullable String rewrite(String cookie) {
+    StringBuilder out = null;
+    int copied = 0;
     int i = cookie.indexOf(';');
     while (i >= 0) {
       int start = i + 1;
-      while (start < cookie.length() && cookie.charAt(start) == ' ') {
-        start++;
-      }
       int next = cookie.indexOf(';', start);
       int end = next < 0 ? cookie.length() : next;
       int eq = cookie.indexOf('=', start);
       if (eq > 0 && eq < end
           && cookie.substring(start, eq).strip().equalsIgnoreCase(attribute.name)) {
         int valueStart = eq + 1;
-        String value = cookie.substring(valueStart, end).strip();
-        String replaced = attribute == Attribute.DOMAIN ? domain(value) : path(value);
-        return replaced == null ? null
-            : cookie.substring(0, valueStart) + replaced + cookie.substring(end);
+        while (valueStart < end && cookie.charAt(valueStart) == ' ') {
+          valueStart++;
+        }
+        int valueEnd = end;
+        while (valueEnd > valueStart && cookie.charAt(valueEnd - 1) == ' ') {
+          valueEnd--;
+        }
+        String replaced = attribute == Attribute.DOMAIN
+            ? domain(cookie.substring(valueStart, valueEnd))
+            : path(cookie.substring(valueStart, valueEnd));
+        if (replaced != null) {
+          if (out == null) {
+            out = new StringBuilder(cookie.length() + to.length());
+          }
+          out.append(cookie, copied, valueStart).append(replaced);
+          copied = valueEnd;
+        }
       }
       i = next;
     }
-    return null;
+    return out == null ? null : out.append(cookie, copied, cookie.length()).toString();
   }
 
+  /** nginx keeps a leading dot of the cookie's domain and replaces what follows it. */
   private @Nullable String domain(String value) {
-    String bare = value.startsWith(".") ? value.substring(1) : value;
+    boolean dot = value.startsWith(".");
+    String bare = dot ? value.substring(1) : value;
     String wanted = from.startsWith(".") ? from.substring(1) : from;
-    return bare.equalsIgnoreCase(wanted) ? to : null;
+    if (!bare.equalsIgnoreCase(wanted)) {
+      return null;
+    }
+    String replacement = to.startsWith(".") ? to.substring(1) : to;
+    return dot ? "." + replacement : replacement;
   }
 
   private @Nullable String path(String value) {

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code /robots.txt} is answered as every guard answers it; ACME HTTP-01 answers come before
  * any guard ({@link AcmeChallenge}).
  */
-public final class ExternalAuth implements RouteStep, RouteFeature {
+public final class ExternalAuth implements Authentication, RouteFeature {
 
   private static final Logger log = LoggerFactory.getLogger(ExternalAuth.class);
 
@@ -467,6 +467,16 @@ public final class ExternalAuth implements RouteStep, RouteFeature {
       }
     }
   }
+
+  @Override
+  public boolean authenticated(StepRequest request) {
+    AuthReply r = request.authReply();
+    return r != null && r.answered() && r.status() >= 200 && r.status() < 300;
+  }
+
+  /** Nothing beyond {@link #toUpstream}, which strips the client's copies of the injected headers. */
+  @Override
+  public void unchecked(StepRequest request, HttpRequest upstream) {}
 
   @Override
   public void toClient(StepRequest request, HttpResponse response) {

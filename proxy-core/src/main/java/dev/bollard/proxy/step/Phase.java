@@ -13,7 +13,8 @@ public enum Phase {
    */
   HANDSHAKE,
   /**
-   * The host's {@code server-snippet} program, then {@code app-root}: nginx's server rewrite
+   * {@code block-user-agents} and {@code block-referers}, then the host's {@code server-snippet}
+   * program, then {@code app-root}: nginx's server rewrite
    * phase, where ingress-nginx writes them (the snippet, then app-root's {@code if ($uri = /)}),
    * runs before the location's rewrite phase (CORS preflight, {@code permanent-redirect}, a
    * configuration snippet's {@code return}, the HTTPS redirect).

@@ -29,9 +29,12 @@ import org.jspecify.annotations.Nullable;
  * evicted client starts with full buckets). Per request: one table lookup and one
  * compare-and-set per rate (one address's requests may run on several event loops); no lock, no
  * allocation once the address is known. The table's upkeep (Caffeine's read buffer, expiry,
- * eviction) runs on the calling event loop, a few pointer moves at a time, rather than as tasks
- * for the common pool: handing it over woke a pool thread every few requests, which cost more
- * than the work (the sticky and rate-limit feature costs in docs/benchmarks.md).
+ * eviction) runs on the calling event loop rather than as tasks for the common pool: handing it
+ * over woke a pool thread every few requests, which cost more than the work (the sticky and
+ * rate-limit feature costs in docs/benchmarks.md). Usually that is a few pointer moves; the worst
+ * case is one request that removes every entry that expired since the last upkeep, up to the
+ * whole table after a flood of distinct addresses went quiet (about 1 µs per entry, so some tens
+ * of milliseconds once for a full table, measured by {@code RateLimitTableMeasurement}).
  *
  * <p>One limiter serves all routes of its Ingress and outlives snapshots while the Ingress's
  * limits are unchanged ({@link RateLimiters}).

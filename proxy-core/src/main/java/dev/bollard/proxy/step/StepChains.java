@@ -71,6 +71,7 @@ public final class StepChains {
     List<RouteStep> steps = new ArrayList<>();
     BasicAuth guard = guard(route, host, settings.auth());
     steps.add(challenge(guard));
+    addBlockedHeaders(steps, settings.access());
     ClientAuth clientAuth = host == null ? null : snapshot.tls().clientAuth().get(host.hostPattern());
     if (clientAuth != null) {
       // The host's, whichever Ingress serves the request (and also where no route does): first of
@@ -147,7 +148,7 @@ public final class StepChains {
   }
 
   /**
-   * The global client rules: {@code block-cidrs} and {@code block-user-agents} everywhere (also
+   * The global client rules: {@code block-cidrs} everywhere (also
    * where no route serves), {@code whitelist-source-range} and {@code denylist-source-range} on
    * routes whose Ingress has no list of that kind of its own (ingress-nginx's defaults of the
    * annotations). After the route's own steps: within ACCESS a broken annotation's 503 comes first.
@@ -156,12 +157,6 @@ public final class StepChains {
       boolean ownAllow, boolean ownDeny) {
     if (!access.block().isEmpty()) {
       steps.add(new ClientRanges(ClientRanges.Kind.BLOCK, access.block()));
-    }
-    if (!access.blockUserAgents().isEmpty()) {
-      steps.add(new BlockedHeader(BlockedHeader.Kind.USER_AGENT, access.blockUserAgents()));
-    }
-    if (!access.blockReferers().isEmpty()) {
-      steps.add(new BlockedHeader(BlockedHeader.Kind.REFERER, access.blockReferers()));
     }
     if (routed && !ownDeny && !access.deny().isEmpty()) {
       steps.add(new ClientRanges(ClientRanges.Kind.DENY, access.deny()));
@@ -174,7 +169,9 @@ public final class StepChains {
   /**
    * {@code satisfy any}: when the route has both allow-lists and authentication, the allow-lists
    * leave their own steps and each authentication step asks them first ({@link SatisfyAny}).
-   * With only one of the two there is nothing to combine and the chain stays as it is.
+   * With only one of the two there is nothing to combine and the chain stays as it is. A guard
+   * that does not guard the request (the global Basic auth on a host it does not name) lets the
+   * allow-list refuse it, so combining never opens a route.
    */
   private static void satisfyAny(List<RouteStep> steps) {
     List<ClientRanges> allowLists = new ArrayList<>();
@@ -183,11 +180,25 @@ public final class StepChains {
         allowLists.add(ranges);
       }
     }
-    if (allowLists.isEmpty() || steps.stream().noneMatch(s -> s.phase() == Phase.GUARD)) {
+    if (allowLists.isEmpty() || steps.stream().noneMatch(s -> s instanceof Authentication)) {
       return;
     }
     steps.removeAll(allowLists);
-    steps.replaceAll(s -> s.phase() == Phase.GUARD ? new SatisfyAny(allowLists, s) : s);
+    steps.replaceAll(s -> s instanceof Authentication a ? new SatisfyAny(allowLists, a) : s);
+  }
+
+  /**
+   * {@code block-user-agents} and {@code block-referers}, everywhere: first of HOST_REDIRECT, as
+   * ingress-nginx's {@code if ($block_ua) { return 403; }} opens each server block, before the
+   * server snippet and every location's redirects and preflights.
+   */
+  private static void addBlockedHeaders(List<RouteStep> steps, AccessRules access) {
+    if (!access.blockUserAgents().isEmpty()) {
+      steps.add(new BlockedHeader(BlockedHeader.Kind.USER_AGENT, access.blockUserAgents()));
+    }
+    if (!access.blockReferers().isEmpty()) {
+      steps.add(new BlockedHeader(BlockedHeader.Kind.REFERER, access.blockReferers()));
+    }
   }
 
   /** Over HTTPS, challenges are answered only where the guard would refuse them. */

@@ -85,7 +85,7 @@ class ClientAccessStepsTest {
   void blockedUserAgentsMatchWholeStringsIgnoringCaseOrRegexes() {
     BlockedHeader block = new BlockedHeader(BlockedHeader.Kind.USER_AGENT,
         MapPatterns.parse(List.of("BadBot/1.0", "~^curl/", "~*python")));
-    assertThat(block.phase()).isEqualTo(Phase.ACCESS);
+    assertThat(block.phase()).isEqualTo(Phase.HOST_REDIRECT);
     assertThat(status(block, "192.0.2.1", "badbot/1.0")).isEqualTo(403);
     assertThat(status(block, "192.0.2.1", "BadBot/1.0 extra")).isEqualTo(200);
     assertThat(status(block, "192.0.2.1", "curl/8.0")).isEqualTo(403);
@@ -129,8 +129,12 @@ class ClientAccessStepsTest {
         .doesNotContain("allowlist-source-range", "denylist-source-range");
   }
 
-  /** An authentication stand-in: passes a request whose User-Agent is "credentials", else 401. */
-  private record FakeAuth() implements RouteStep, dev.bollard.proxy.config.RouteFeature {
+  /**
+   * An authentication stand-in, by User-Agent: "credentials" authenticates, "unguarded" passes
+   * unchecked (a path it does not guard), "slow" and "slow-unguarded" do the same through pending
+   * work, anything else gets 401. Unchecked requests lose their Authorization.
+   */
+  private record FakeAuth() implements Authentication, dev.bollard.proxy.config.RouteFeature {
     @Override
     public Phase phase() {
       return Phase.GUARD;
@@ -143,11 +147,47 @@ class ClientAccessStepsTest {
 
     @Override
     public StepOutcome decide(StepRequest request) {
-      return "credentials".equals(request.head().headers().get("User-Agent"))
+      String agent = String.valueOf(request.head().headers().get("User-Agent"));
+      if (agent.startsWith("slow")) {
+        return new StepOutcome.Pending<>(java.util.concurrent.CompletableFuture.completedFuture(
+            agent), done -> StepOutcome.PASS);
+      }
+      return agent.equals("credentials") || agent.equals("unguarded")
           ? StepOutcome.PASS
           : (StepOutcome.Answer) keepAlive -> dev.bollard.proxy.http.PlainResponses.of(
               io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED, "no", keepAlive);
     }
+
+    @Override
+    public boolean authenticated(StepRequest request) {
+      String agent = request.head().headers().get("User-Agent");
+      return "credentials".equals(agent) || "slow".equals(agent);
+    }
+
+    @Override
+    public void unchecked(StepRequest request, HttpRequest upstream) {
+      upstream.headers().remove("Authorization");
+    }
+  }
+
+  /** What a pending outcome settles to once its (completed) work is resumed. */
+  private static int settled(StepOutcome outcome) {
+    if (outcome instanceof StepOutcome.Pending<?> pending) {
+      return settled(resume(pending));
+    }
+    if (outcome == StepOutcome.PASS) {
+      return 200;
+    }
+    FullHttpResponse response = ((StepOutcome.Answer) outcome).response(true);
+    try {
+      return response.status().code();
+    } finally {
+      response.release();
+    }
+  }
+
+  private static <T> StepOutcome resume(StepOutcome.Pending<T> pending) {
+    return pending.resume().apply(pending.work().join());
   }
 
   /** What the route's whole chain answers (200 when every step passes). */
@@ -187,6 +227,24 @@ class ClientAccessStepsTest {
     assertThat(status(anyChain, "192.0.2.1", null)).isEqualTo(401);
     assertThat(status(anyChain, "192.0.2.1", "credentials")).isEqualTo(200);
     assertThat(status(anyChain, "10.6.6.6", "credentials")).isEqualTo(403);
+    // A guard that lets a request through unchecked does not lift the allow-list.
+    assertThat(status(anyChain, "192.0.2.1", "unguarded")).isEqualTo(403);
+    assertThat(status(anyChain, "10.1.1.1", "unguarded")).isEqualTo(200);
+    // Pending checks settle the same way.
+    RouteStep wrapped = step(anyChain, "fake-auth (satisfy any)");
+    assertThat(settled(wrapped.decide(new Req("192.0.2.1", "slow")))).isEqualTo(200);
+    assertThat(settled(wrapped.decide(new Req("192.0.2.1", "slow-unguarded")))).isEqualTo(403);
+    // An allow-listed client's Authorization does not go upstream unchecked.
+    Req allowListed = new Req("10.1.1.1", "unguarded");
+    HttpRequest upstream = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    upstream.headers().set("Authorization", "Basic forged");
+    wrapped.toUpstream(allowListed, upstream);
+    assertThat(upstream.headers().contains("Authorization")).isFalse();
+    Req checked = new Req("192.0.2.1", "credentials");
+    HttpRequest kept = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    kept.headers().set("Authorization", "Basic good");
+    wrapped.toUpstream(checked, kept);
+    assertThat(kept.headers().contains("Authorization")).isTrue();
 
     // Nothing to combine: the allow-list keeps its 403.
     StepChain open = StepChains.forRoute(anyWithoutAuth, host, snapshot);

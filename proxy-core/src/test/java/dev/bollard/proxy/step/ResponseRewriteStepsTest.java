@@ -42,6 +42,14 @@ class ResponseRewriteStepsTest {
   }
 
   @Test
+  void aRefreshWithoutAUrlPassesUnchanged() {
+    ProxyRedirect step = new ProxyRedirect("http://internal/", "https://shop.example/");
+    HttpResponse r = response("Refresh", "5");
+    step.fromUpstream(null, r);
+    assertThat(r.headers().get("Refresh")).isEqualTo("5");
+  }
+
+  @Test
   void aRelativeLocationCanMoveUnderAPrefix() {
     ProxyRedirect step = new ProxyRedirect("/", "/app/");
     HttpResponse r = response("Location", "/login");
@@ -52,7 +60,7 @@ class ResponseRewriteStepsTest {
   }
 
   @Test
-  void cookieDomainsMatchWholeIgnoringCaseAndALeadingDot() {
+  void cookieDomainsMatchWholeIgnoringCaseAndKeepALeadingDot() {
     CookieRewrite step = new CookieRewrite(CookieRewrite.Attribute.DOMAIN, "localhost",
         "example.org");
     HttpResponse r = response(
@@ -60,14 +68,16 @@ class ResponseRewriteStepsTest {
         "Set-Cookie", "b=2; path=/; domain=.localhost",
         "Set-Cookie", "c=3; Domain=localhost.other",
         "Set-Cookie", "d=4; HttpOnly",
-        "Set-Cookie", "domain=5; Path=/");
+        "Set-Cookie", "domain=5; Path=/",
+        "Set-Cookie", "e=6; Domain=other; Domain=localhost");
     step.fromUpstream(null, r);
     assertThat(r.headers().getAll("Set-Cookie")).containsExactly(
         "a=1; Domain=example.org; Path=/",
-        "b=2; path=/; domain=example.org",
+        "b=2; path=/; domain=.example.org",
         "c=3; Domain=localhost.other",
         "d=4; HttpOnly",
-        "domain=5; Path=/");
+        "domain=5; Path=/",
+        "e=6; Domain=other; Domain=example.org");
   }
 
   @Test
@@ -76,9 +86,11 @@ class ResponseRewriteStepsTest {
     HttpResponse r = response(
         "Set-Cookie", "a=1; Path=/; Secure",
         "Set-Cookie", "b=2; Path=/cart",
-        "Set-Cookie", "c=3");
+        "Set-Cookie", "c=3",
+        "Set-Cookie", "d=4; Path = /x ; Path=/y");
     step.fromUpstream(null, r);
     assertThat(r.headers().getAll("Set-Cookie")).containsExactly(
-        "a=1; Path=/shop/; Secure", "b=2; Path=/shop/cart", "c=3");
+        "a=1; Path=/shop/; Secure", "b=2; Path=/shop/cart", "c=3",
+        "d=4; Path = /shop/x ; Path=/shop/y");
   }
 }
