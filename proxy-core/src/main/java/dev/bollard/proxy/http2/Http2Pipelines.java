@@ -16,15 +16,19 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * The HTTP/2 steps of a client connection, in one place, from the listener's fixed head limits
  * and the snapshot's {@link Http2Settings} (read once per connection).
  *
  * <p>Connection: {@code h2-pause} ({@code Http2ReadPause}: reading stops while answers pile up
- * unsent, and once the connection closes) → {@code h2} (Netty's frame codec with the limits below)
- * → {@code h2-connection} ({@link Http2Connection}: drain, idle and send timers, requests per
- * connection) → {@code h2-streams} (the multiplexer: one child channel per stream).
+ * unsent, and once the connection closes) → {@code h2-flush} (flushes held until the read batch,
+ * or the event loop's turn, ends: the responses of many streams, each flushed by its own exchange,
+ * leave as one TLS write instead of a record and a syscall each) → {@code h2} (Netty's frame codec
+ * with the limits below) → {@code h2-connection} ({@link Http2Connection}: drain, idle and send
+ * timers, requests per connection) → {@code h2-streams} (the multiplexer: one child channel per
+ * stream).
  *
  * <p>Stream: {@code h2-http} (frames to HTTP/1.1 messages and back: {@code Connection}-specific
  * headers never reach a client) → {@code hsts} (HTTPS) → {@code h2-head} ({@link Http2StreamHead})
@@ -67,8 +71,11 @@ public final class Http2Pipelines {
   static final int MAX_SMALL_CONTINUATIONS = 16;
   static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
   static final int MAX_EMPTY_DATA_FRAMES = 2;
+  /** Flushes of the connection held back for one write to TLS, at most. */
+  static final int MAX_FLUSHES_HELD = 256;
 
   private static final String H2_PAUSE = "h2-pause";
+  private static final String H2_FLUSH = "h2-flush";
   private static final String H2 = "h2";
   private static final String H2_CONNECTION = "h2-connection";
   private static final String H2_STREAMS = "h2-streams";
@@ -99,6 +106,7 @@ public final class Http2Pipelines {
     int maxRequests = settings.maxRequests() > 0
         ? settings.maxRequests() : global.keepAliveRequests();
     p.addLast(H2_PAUSE, new Http2ReadPause());
+    p.addLast(H2_FLUSH, new FlushConsolidationHandler(MAX_FLUSHES_HELD, true));
     p.addLast(H2, codec);
     p.addLast(H2_CONNECTION,
         new Http2Connection(shared, new ClientTimeouts(limits), maxRequests));
