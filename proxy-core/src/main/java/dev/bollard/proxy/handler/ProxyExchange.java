@@ -117,6 +117,8 @@ final class ProxyExchange
    * most {@link #MAX_UNANSWERED_BYTES} of body.
    */
   private boolean keepingUnanswered;
+  /** Response body was written to the client since its last flush (see onResponseContent). */
+  private boolean clientFlushPending;
   private long unansweredBytes;
 
   /** The retry rules at work for this request, from its first failed try; else {@code null}. */
@@ -592,7 +594,27 @@ final class ProxyExchange
       }
       return;
     }
-    writeContent(content);
+    if (content instanceof LastHttpContent) {
+      writeContent(content);
+    } else {
+      // Flushed with the response's end, or when this batch of upstream reads is over
+      // (onUpstreamReadComplete): a gRPC call's message and trailers, which come together, go to
+      // the client in one flush (one TLS record), not one each.
+      request.facts.bytesOut(content.content().readableBytes());
+      client.write(content);
+      clientFlushPending = true;
+      if (!client.channel().isWritable()) {
+        pauseUpstream();
+      }
+    }
+  }
+
+  @Override
+  public void onUpstreamReadComplete() {
+    if (clientFlushPending) {
+      clientFlushPending = false;
+      client.flush();
+    }
   }
 
   /**
@@ -616,6 +638,7 @@ final class ProxyExchange
   /** Writes a part of the response body to the client (the last one completes the exchange). */
   private void writeContent(HttpContent content) {
     request.facts.bytesOut(content.content().readableBytes());
+    clientFlushPending = false;
     ChannelFuture written = client.writeAndFlush(content);
     if (content instanceof LastHttpContent) {
       responseComplete(written);
@@ -917,6 +940,11 @@ final class ProxyExchange
   /** Closes the client connection without the response's end; logs {@code status}. */
   private void abort(int status) {
     relaying = Relaying.DONE;
+    if (clientFlushPending) {
+      // What was relayed goes out before the cut, as when each part was flushed.
+      clientFlushPending = false;
+      client.flush();
+    }
     stopTimers();
     releasePending();
     discardUpstream();

@@ -38,6 +38,15 @@ class UpstreamChannelHandler extends ChannelDuplexHandler {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    if (l != null) {
+      l.onUpstreamReadComplete();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     UpstreamListener l = listener;
     if (l != null) {
