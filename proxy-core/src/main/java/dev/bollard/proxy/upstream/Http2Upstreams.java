@@ -72,7 +72,6 @@ final class Http2Upstreams implements ConnectionHome {
   /** The largest response header list accepted, as the HTTP/1.1 upstream head limit. */
   private static final long MAX_HEADER_LIST = 64 * 1024;
 
-
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final long idleNanos;
