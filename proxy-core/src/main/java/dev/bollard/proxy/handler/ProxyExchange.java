@@ -70,6 +70,8 @@ import org.slf4j.LoggerFactory;
 final class ProxyExchange
     implements Exchange, UpstreamListener, ChannelProgressiveFutureListener {
 
+  /** The most request body an HTTP/2 stream keeps to send again after a GOAWAY refused it. */
+  private static final int MAX_UNANSWERED_BYTES = 64 * 1024;
   private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
   private final ProxyHandler owner;
@@ -103,6 +105,21 @@ final class ProxyExchange
   private @Nullable BufferedBody body;
   // Rarely used (body parts that arrive before the upstream connects): the smallest array.
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
+  /**
+   * The request body written on an HTTP/2 stream, kept (its bytes shared with what was written)
+   * until the response head, while {@link #keepingUnanswered}: a {@code GOAWAY} that crosses the
+   * stream's opening refuses it unprocessed, and it goes once more ({@link #onUpstreamClosed}).
+   */
+  private @Nullable ArrayDeque<HttpContent> unanswered;
+  /**
+   * Whether all the request written on the current try's HTTP/2 stream is at hand to go again
+   * (head and {@link #unanswered}): from the stream's opening to the response head, and for at
+   * most {@link #MAX_UNANSWERED_BYTES} of body.
+   */
+  private boolean keepingUnanswered;
+  /** Response body was written to the client since its last flush (see onResponseContent). */
+  private boolean clientFlushPending;
+  private long unansweredBytes;
 
   /** The retry rules at work for this request, from its first failed try; else {@code null}. */
   private @Nullable UpstreamRetries retries;
@@ -252,6 +269,8 @@ final class ProxyExchange
       conn.channel().config().setAutoRead(read);
     }
     sent = true;
+    keepingUnanswered = backend.http2();
+    unansweredBytes = 0;
     conn.channel().write(upstreamRequest);
     BufferedBody whole = body;
     if (whole != null) {
@@ -318,7 +337,7 @@ final class ProxyExchange
       bodyForwarded = true;
     }
     boolean last = content instanceof LastHttpContent;
-    conn.channel().write(content);
+    conn.channel().write(keepingUnanswered ? keepUnanswered(content) : content);
     if (last) {
       sending = Sending.SENT;
       armReadTimer();
@@ -405,12 +424,7 @@ final class ProxyExchange
       grpcDeadlinePassed();
       return;
     }
-    UpstreamRetries r = retries;
-    if (r == null) {
-      r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
-          request.facts.upstreamStartNanos());
-      retries = r;
-    }
+    UpstreamRetries r = retries();
     Endpoint next = r.next(condition, clientRequest.method(), sent, canSendAgain());
     if (next == null) {
       fail(status, detail);
@@ -428,7 +442,19 @@ final class ProxyExchange
     regionWriting = false;
     discardUpstream();
     relaying = Relaying.WAITING;
-    if (sent && body == null && sending != Sending.RECEIVING) {
+    boolean resend = keepingUnanswered;
+    ArrayDeque<HttpContent> kept = unanswered;
+    keepingUnanswered = false;
+    unanswered = null;
+    if (resend) {
+      // What the HTTP/2 stream took goes again, the rest of a streamed body after it.
+      if (kept != null) {
+        pending.addAll(kept);
+      }
+      if (sending == Sending.SENT) {
+        sending = Sending.RECEIVED;
+      }
+    } else if (sent && body == null && sending != Sending.RECEIVING) {
       // A bodiless request whose end was written: its end goes again.
       sending = Sending.RECEIVED;
       pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -449,6 +475,9 @@ final class ProxyExchange
       armReadTimer();
     }
     if (msg instanceof HttpResponse response) {
+      if (keepingUnanswered) {
+        releaseUnanswered(); // the upstream took the stream: it will not be sent again
+      }
       UpstreamConnection from = upstream;
       onResponseHead(response);
       if (relaying == Relaying.DONE || upstream != from) {
@@ -565,7 +594,27 @@ final class ProxyExchange
       }
       return;
     }
-    writeContent(content);
+    if (content instanceof LastHttpContent) {
+      writeContent(content);
+    } else {
+      // Flushed with the response's end, or when this batch of upstream reads is over
+      // (onUpstreamReadComplete): a gRPC call's message and trailers, which come together, go to
+      // the client in one flush (one TLS record), not one each.
+      request.facts.bytesOut(content.content().readableBytes());
+      client.write(content);
+      clientFlushPending = true;
+      if (!client.channel().isWritable()) {
+        pauseUpstream();
+      }
+    }
+  }
+
+  @Override
+  public void onUpstreamReadComplete() {
+    if (clientFlushPending) {
+      clientFlushPending = false;
+      client.flush();
+    }
   }
 
   /**
@@ -589,6 +638,7 @@ final class ProxyExchange
   /** Writes a part of the response body to the client (the last one completes the exchange). */
   private void writeContent(HttpContent content) {
     request.facts.bytesOut(content.content().readableBytes());
+    clientFlushPending = false;
     ChannelFuture written = client.writeAndFlush(content);
     if (content instanceof LastHttpContent) {
       responseComplete(written);
@@ -703,6 +753,16 @@ final class ProxyExchange
     }
     stopTimers();
     upstream = null;
+    if (relaying != Relaying.STREAMING && conn != null && keepingUnanswered
+        && conn.neverProcessed() && retries().resendOnce()) {
+      // An HTTP/2 stream refused by a GOAWAY that crossed its opening (its id above the frame's
+      // last-stream-id), or never sent: the upstream never processed it, so it goes once more,
+      // whatever its method (RFC 9113, section 8.7), on another connection (that one takes no
+      // new stream). It counts as the same try.
+      nextTry();
+      tryEndpoint(conn.endpoint(), false);
+      return;
+    }
     if (relaying != Relaying.STREAMING && conn != null && conn.isReused()
         && sending != Sending.RECEIVING && resendAfterStaleConnection()) {
       // A pooled connection the upstream closed while it sat idle: the request goes once more on
@@ -715,13 +775,17 @@ final class ProxyExchange
   }
 
   private boolean resendAfterStaleConnection() {
+    return retries().resendAfterStaleConnection(clientRequest.method(), canSendAgain());
+  }
+
+  private UpstreamRetries retries() {
     UpstreamRetries r = retries;
     if (r == null) {
       r = new UpstreamRetries(policy.nextUpstream(), candidates, 1,
           request.facts.upstreamStartNanos());
       retries = r;
     }
-    return r.resendAfterStaleConnection(clientRequest.method(), canSendAgain());
+    return r;
   }
 
   /** The upstream sent a head that cannot be relayed ({@code invalid_header}). */
@@ -876,6 +940,11 @@ final class ProxyExchange
   /** Closes the client connection without the response's end; logs {@code status}. */
   private void abort(int status) {
     relaying = Relaying.DONE;
+    if (clientFlushPending) {
+      // What was relayed goes out before the cut, as when each part was flushed.
+      clientFlushPending = false;
+      client.flush();
+    }
     stopTimers();
     releasePending();
     discardUpstream();
@@ -949,6 +1018,34 @@ final class ProxyExchange
     }
     while (!pending.isEmpty()) {
       pending.poll().release();
+    }
+    releaseUnanswered();
+  }
+
+  /** Keeps {@code content} to send again; returns what to write now (sharing its bytes). */
+  private HttpContent keepUnanswered(HttpContent content) {
+    unansweredBytes += content.content().readableBytes();
+    if (unansweredBytes > MAX_UNANSWERED_BYTES) {
+      releaseUnanswered(); // too much to keep: a refused stream fails as any broken one
+      return content;
+    }
+    ArrayDeque<HttpContent> kept = unanswered;
+    if (kept == null) {
+      kept = new ArrayDeque<>(2);
+      unanswered = kept;
+    }
+    kept.add(content);
+    return content.retainedDuplicate();
+  }
+
+  private void releaseUnanswered() {
+    keepingUnanswered = false;
+    ArrayDeque<HttpContent> kept = unanswered;
+    unanswered = null;
+    if (kept != null) {
+      while (!kept.isEmpty()) {
+        kept.poll().release();
+      }
     }
   }
 

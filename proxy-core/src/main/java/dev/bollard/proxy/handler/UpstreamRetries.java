@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * request was given (ingress-nginx's balancer may pick one again; see the README).
  *
  * <p>Apart from those rules, one request that went out on a pooled connection which the upstream
- * closed without answering (it had closed the idle connection as the request arrived) is sent once
- * more on a new connection to the same endpoint: that does not count as a try.
+ * closed without answering (it had closed the idle connection as the request arrived), or that
+ * went on an HTTP/2 stream which a {@code GOAWAY} refused unprocessed, is sent once more on another
+ * connection to the same endpoint: that does not count as a try.
  */
 final class UpstreamRetries {
 
@@ -29,7 +30,7 @@ final class UpstreamRetries {
   private final List<Endpoint> candidates;
   private final long firstTryNanos;
   private int tried;
-  private boolean staleRetried;
+  private boolean resent;
 
   /**
    * @param rules the route's retry rules
@@ -73,10 +74,19 @@ final class UpstreamRetries {
    * goes once more, on a new connection to the same endpoint.
    */
   boolean resendAfterStaleConnection(HttpMethod method, boolean canSendAgain) {
-    if (staleRetried || !canSendAgain || refusedAsNonIdempotent(method, true)) {
+    return canSendAgain && !refusedAsNonIdempotent(method, true) && resendOnce();
+  }
+
+  /**
+   * Whether a request that surely never reached the upstream's application (an HTTP/2 stream
+   * refused by {@code GOAWAY}) goes once more: yes, whatever its method, unless a resend (this or
+   * {@link #resendAfterStaleConnection}) happened already for this request.
+   */
+  boolean resendOnce() {
+    if (resent) {
       return false;
     }
-    staleRetried = true;
+    resent = true;
     return true;
   }
 

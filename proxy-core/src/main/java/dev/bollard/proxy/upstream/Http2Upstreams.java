@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -20,7 +21,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP/2 upstream connections of one event loop (backends with {@code backend-protocol: GRPC}
  * or {@code GRPCS}), per endpoint and {@link UpstreamTls}; touched only on that loop. A request
  * leases a <em>stream</em>, not a connection: each stream is a child channel speaking the same HTTP
- * objects an HTTP/1.1 connection does (Netty's {@code Http2StreamFrameToHttpObjectCodec}), so the
+ * objects an HTTP/1.1 connection does ({@link Http2StreamHandler}, its only step), so the
  * exchange relays it unchanged, trailers included, while the connection carries other streams.
+ * The flushes of one event-loop turn, from all streams, go out in one socket write.
  *
  * <p>A new stream goes to the first connection with room (its peer's {@code
  * SETTINGS_MAX_CONCURRENT_STREAMS}, or {@value #STREAMS_BEFORE_SETTINGS} while it connects), none
@@ -52,7 +55,13 @@ import org.slf4j.LoggerFactory;
  * 502). In clear text the connection speaks HTTP/2 with prior knowledge (h2c); in TLS it offers
  * only {@code h2} through ALPN and refuses an endpoint that picks another protocol. A connection
  * without streams for the idle timeout closes; one the peer closes is forgotten, and its streams
- * fail like a closed HTTP/1.1 connection.
+ * fail like a closed HTTP/1.1 connection. A connection whose endpoint left the live snapshot (the
+ * same check as the HTTP/1.1 pool's, {@link LoopPool#stillLive}, once a second while any
+ * connection is open) takes no new stream and closes once its streams ended.
+ *
+ * <p>A stream refused by a {@code GOAWAY} that crossed its opening (its id above the frame's
+ * last-stream-id), or that never went out, was never processed by the upstream: {@link
+ * #neverProcessed} says so, and the exchange sends its request once more on another connection.
  */
 final class Http2Upstreams implements ConnectionHome {
 
@@ -63,19 +72,19 @@ final class Http2Upstreams implements ConnectionHome {
   /** The largest response header list accepted, as the HTTP/1.1 upstream head limit. */
   private static final long MAX_HEADER_LIST = 64 * 1024;
 
-  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
-      new Http2StreamFrameToHttpObjectCodec(false);
-
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final long idleNanos;
   private final UpstreamTlsContexts tlsContexts;
   private final Map<Key, List<Link>> links = new HashMap<>();
+  private final BiPredicate<Endpoint, @Nullable UpstreamTls> live;
+  private boolean sweeping;
 
   private record Key(Endpoint endpoint, @Nullable UpstreamTls tls) {}
 
   Http2Upstreams(EventLoop loop, Bootstrap bootstrap, Duration idleTimeout,
-      UpstreamTlsContexts tlsContexts) {
+      UpstreamTlsContexts tlsContexts, BiPredicate<Endpoint, @Nullable UpstreamTls> live) {
+    this.live = live;
     this.loop = loop;
     this.bootstrap = bootstrap;
     this.idleNanos = idleTimeout.toNanos();
@@ -103,7 +112,55 @@ final class Http2Upstreams implements ConnectionHome {
     list.add(link);
     Future<UpstreamConnection> stream = link.open(listener);
     connect(link, connectTimeout);
+    startSweeping();
     return stream;
+  }
+
+  @Override
+  public boolean neverProcessed(UpstreamConnection conn) {
+    if (!(conn.channel() instanceof Http2StreamChannel stream)) {
+      return false;
+    }
+    int id = stream.stream().id();
+    if (!Http2CodecUtil.isStreamIdValid(id)) {
+      return true; // its HEADERS never went out
+    }
+    Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
+    if (codec == null) {
+      return false;
+    }
+    Http2Connection connection = codec.connection();
+    return connection.goAwayReceived() && id > connection.local().lastStreamKnownByPeer();
+  }
+
+  /** While any connection is open, checks once a second whether the snapshot dropped endpoints. */
+  private void startSweeping() {
+    if (!sweeping) {
+      sweeping = true;
+      loop.schedule(this::sweep, LoopPool.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void sweep() {
+    sweeping = false;
+    List<Link> departed = null;
+    for (Map.Entry<Key, List<Link>> entry : links.entrySet()) {
+      Key key = entry.getKey();
+      if (!live.test(key.endpoint(), key.tls())) {
+        if (departed == null) {
+          departed = new ArrayList<>();
+        }
+        departed.addAll(entry.getValue());
+      }
+    }
+    if (departed != null) {
+      for (Link link : departed) {
+        link.drain();
+      }
+    }
+    if (!links.isEmpty()) {
+      startSweeping();
+    }
   }
 
   /** The exchange is done with the stream: it is closed (a reset if it had not ended). */
@@ -158,6 +215,10 @@ final class Http2Upstreams implements ConnectionHome {
               ch.pipeline().addLast("tls", tlsStep);
             }
             ch.pipeline()
+                // Streams flush as they write (a request's head, then its body), each time a
+                // socket write (and a TLS record): flushes of one event-loop turn go out as one.
+                .addLast("flush", new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                 .addLast("h2", codec)
                 .addLast("h2-streams", new Http2MultiplexHandler(RefusePushedStreams.INSTANCE))
                 .addLast("h2-end", ConnectionEnd.INSTANCE);
@@ -204,15 +265,25 @@ final class Http2Upstreams implements ConnectionHome {
     /** Completes with the channel once streams can be opened on it, or fails. */
     final Promise<Channel> ready = loop.newPromise();
     @Nullable Http2FrameCodec codec;
+    @Nullable Http2StreamChannelBootstrap streamBootstrap;
     int streams;
     long idleSince;
     boolean idleCheckScheduled;
+    /** Its endpoint left the snapshot: no new stream; closes once its streams ended. */
+    boolean draining;
+
+    /** {@code host:port}, for the access log: built once per connection, not per stream. */
+    final String address;
 
     Link(Key key) {
       this.key = key;
+      this.address = key.endpoint().host() + ":" + key.endpoint().port();
     }
 
     boolean takesStream() {
+      if (draining) {
+        return false;
+      }
       if (!ready.isDone()) {
         return streams < STREAMS_BEFORE_SETTINGS;
       }
@@ -242,18 +313,16 @@ final class Http2Upstreams implements ConnectionHome {
         promise.setFailure(ready.cause());
         return;
       }
-      UpstreamChannelHandler handler = new UpstreamChannelHandler();
-      Future<Http2StreamChannel> opened = new Http2StreamChannelBootstrap(ready.getNow())
-          .handler(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel ch) {
-              ch.pipeline()
-                  .addLast("h2-http", STREAM_CODEC)
-                  .addLast("h2-adapt", Http2StreamAdapter.INSTANCE)
-                  .addLast("relay", handler);
-            }
-          })
-          .open();
+      // One handler, added as is: no initializer, no pipeline to build per stream. The bootstrap
+      // is the connection's (it keeps the multiplexer's context at hand); open() takes the handler
+      // at once, on this loop.
+      UpstreamChannelHandler handler = new Http2StreamHandler(key.tls() != null);
+      Http2StreamChannelBootstrap bootstrap = streamBootstrap;
+      if (bootstrap == null) {
+        bootstrap = new Http2StreamChannelBootstrap(ready.getNow());
+        streamBootstrap = bootstrap;
+      }
+      Future<Http2StreamChannel> opened = bootstrap.handler(handler).open();
       opened.addListener(f -> {
         if (!f.isSuccess()) {
           streamEnded();
@@ -261,9 +330,14 @@ final class Http2Upstreams implements ConnectionHome {
           return;
         }
         Http2StreamChannel stream = opened.getNow();
-        stream.closeFuture().addListener(c -> streamEnded());
         UpstreamConnection conn = new UpstreamConnection(stream, key.endpoint(), key.tls(),
-            Http2Upstreams.this, handler, null);
+            Http2Upstreams.this, handler, null, address);
+        stream.closeFuture().addListener(c -> {
+          // Its deadline check would otherwise wait in the loop's timer queue for the whole
+          // read timeout: one per call, hundreds of thousands at a few thousand calls a second.
+          conn.cancelIdleTimer();
+          streamEnded();
+        });
         conn.lease(listener);
         promise.setSuccess(conn);
       });
@@ -291,6 +365,15 @@ final class Http2Upstreams implements ConnectionHome {
       }
     }
 
+    /** Takes no new stream from now on, and closes once its streams ended (or now). */
+    void drain() {
+      draining = true;
+      forget();
+      if (streams == 0) {
+        close();
+      }
+    }
+
     private void forget() {
       List<Link> list = links.get(key);
       if (list != null && list.remove(this) && list.isEmpty()) {
@@ -300,6 +383,10 @@ final class Http2Upstreams implements ConnectionHome {
 
     private void streamEnded() {
       if (--streams == 0) {
+        if (draining) {
+          close();
+          return;
+        }
         idleSince = System.nanoTime();
         if (!idleCheckScheduled) {
           idleCheckScheduled = true;

@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class LoopPool implements ConnectionHome {
 
-  private static final long SWEEP_MILLIS = 1000;
+  /** How often pooled connections are checked against the live snapshot. */
+  static final long SWEEP_MILLIS = 1000;
 
   private final EventLoop loop;
   private final Bootstrap bootstrap;
@@ -250,6 +251,16 @@ final class LoopPool implements ConnectionHome {
     }
     Map<Endpoint, ArrayDeque<UpstreamConnection>> byEndpoint = idleTls.get(tls);
     return byEndpoint == null ? null : byEndpoint.get(endpoint);
+  }
+
+  /**
+   * Whether the snapshot served now lists {@code endpoint} for {@code tls} (or, with {@code null},
+   * for plain connections) and the pools are open: the same rule for this loop's HTTP/2
+   * connections ({@link Http2Upstreams}) as for its HTTP/1.1 ones.
+   */
+  boolean stillLive(Endpoint endpoint, @Nullable UpstreamTls tls) {
+    refreshLiveEndpoints();
+    return !closed.getAsBoolean() && isLive(endpoint, tls);
   }
 
   private boolean isLive(Endpoint endpoint, @Nullable UpstreamTls tls) {

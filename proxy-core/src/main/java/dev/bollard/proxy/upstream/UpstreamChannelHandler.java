@@ -1,7 +1,7 @@
 package dev.bollard.proxy.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -10,8 +10,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The last step of an upstream pipeline: hands events to the current lessee, if any. */
-final class UpstreamChannelHandler extends ChannelInboundHandlerAdapter {
+/**
+ * The last step of an upstream pipeline: hands events to the current lessee, if any. An HTTP/2
+ * stream's one step ({@link Http2StreamHandler}) is one, converting frames on the way.
+ */
+class UpstreamChannelHandler extends ChannelDuplexHandler {
 
   private static final Logger log = LoggerFactory.getLogger(UpstreamChannelHandler.class);
 
@@ -32,6 +35,15 @@ final class UpstreamChannelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     l.onUpstreamRead(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    if (l != null) {
+      l.onUpstreamReadComplete();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override

@@ -47,13 +47,20 @@ public final class UpstreamConnection {
 
   UpstreamConnection(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls,
       ConnectionHome pool, UpstreamChannelHandler handler, @Nullable UpstreamCodec codec) {
+    this(channel, endpoint, tls, pool, handler, codec, endpoint.host() + ":" + endpoint.port());
+  }
+
+  /** With {@code address} ({@code host:port}) made once for many leases (HTTP/2 streams). */
+  UpstreamConnection(Channel channel, Endpoint endpoint, @Nullable UpstreamTls tls,
+      ConnectionHome pool, UpstreamChannelHandler handler, @Nullable UpstreamCodec codec,
+      String address) {
     this.tls = tls;
     this.codec = codec;
     this.channel = channel;
     this.endpoint = endpoint;
     this.pool = pool;
     this.handler = handler;
-    this.address = endpoint.host() + ":" + endpoint.port();
+    this.address = address;
   }
 
   /**
@@ -94,6 +101,15 @@ public final class UpstreamConnection {
       channel.config().setAutoRead(true);
     }
     pool.release(this);
+  }
+
+  /**
+   * Whether the upstream surely never processed the request sent on this connection, now closed:
+   * an HTTP/2 stream refused by a {@code GOAWAY} that came as it was opened ({@link
+   * ConnectionHome#neverProcessed}). Sending it again is safe whatever its method.
+   */
+  public boolean neverProcessed() {
+    return pool.neverProcessed(this);
   }
 
   /** Closes the connection; it is never reused. */

@@ -14,4 +14,10 @@ public interface UpstreamListener {
 
   /** The upstream connection closed or failed. */
   void onUpstreamClosed(boolean failed);
+
+  /**
+   * The reads of one batch from the upstream are over ({@code channelReadComplete}): what was
+   * relayed from them without a flush may be flushed now, once.
+   */
+  default void onUpstreamReadComplete() {}
 }

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A connection is opened on the event loop of the client it serves and only ever pooled and
  * reused there, so a request never hands a connection across threads. Pools of endpoints that are
  * no longer in the live snapshot drain: their idle connections close, and leased ones close instead
- * of coming back.
+ * of coming back; an HTTP/2 connection to such an endpoint takes no new stream and closes once its
+ * streams ended.
  */
 public final class UpstreamPools implements AutoCloseable {
 
@@ -128,7 +129,7 @@ public final class UpstreamPools implements AutoCloseable {
       return loop.newFailedFuture(new IllegalStateException("upstream pools are closed"));
     }
     return this.http2.computeIfAbsent(loop,
-            l -> new Http2Upstreams(l, bootstrap, idleTimeout, tlsContexts))
+            l -> new Http2Upstreams(l, bootstrap, idleTimeout, tlsContexts, pool(l)::stillLive))
         .acquire(endpoint, tls, listener, connectTimeout);
   }
 

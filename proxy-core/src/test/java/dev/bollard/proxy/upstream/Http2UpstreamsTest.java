@@ -1,9 +1,11 @@
 package dev.bollard.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.RoutingSnapshot;
+import dev.bollard.proxy.testing.Snapshots;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -40,7 +42,9 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +54,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The HTTP/2 upstream pool on its own, against a Netty HTTP/2 server (h2c) that answers each
  * stream with the number of the connection it came on: streams share a connection, the peer's
- * {@code SETTINGS_MAX_CONCURRENT_STREAMS} opens another, {@code GOAWAY} retires one, and a stream
- * reads its response (with trailers) as HTTP objects.
+ * {@code SETTINGS_MAX_CONCURRENT_STREAMS} opens another, {@code GOAWAY} retires one, a stream
+ * reads its response (with trailers) as HTTP objects, and a connection whose endpoint left the
+ * live snapshot takes no new stream and closes once its streams ended (long before its idle
+ * timeout).
  */
 class Http2UpstreamsTest {
 
@@ -64,13 +70,17 @@ class Http2UpstreamsTest {
   private Channel server;
   private final AtomicInteger connections = new AtomicInteger();
   private volatile boolean goAwayAfterAnswer;
+  /** The snapshot the pools see as live: {@link #serve} lists its endpoint there. */
+  private volatile RoutingSnapshot live = RoutingSnapshot.EMPTY;
+  /** The server's side of each connection, by number. */
+  private final Map<Integer, Channel> accepted = new ConcurrentHashMap<>();
 
   @BeforeEach
   void start() {
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     loop = group.next();
     pools = new UpstreamPools(NioSocketChannel.class, NioDatagramChannel.class,
-        Duration.ofSeconds(30), () -> RoutingSnapshot.EMPTY);
+        Duration.ofSeconds(30), () -> live);
   }
 
   @AfterEach
@@ -116,7 +126,7 @@ class Http2UpstreamsTest {
     goAwayAfterAnswer = false;
     // The GOAWAY follows the answer on the same connection: wait until the pool has seen it.
     // (A stream opened before it arrived may be refused: such a try counts as not yet.)
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
         .until(() -> {
           Call next = call(endpoint);
           String body = next.body.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -124,6 +134,40 @@ class Http2UpstreamsTest {
           return body.equals("conn=2");
         });
     assertThat(connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void anIdleConnectionToAnEndpointThatLeftTheSnapshotClosesBeforeItsIdleTimeout()
+      throws Exception {
+    Endpoint endpoint = serve(100);
+    Call call = call(endpoint);
+    assertThat(call.body.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("conn=1");
+    release(call);
+    live = RoutingSnapshot.EMPTY;
+    // The idle timeout is 30 s: the connection closes on the pool's next check (once a second).
+    await().atMost(Duration.ofSeconds(10)).until(() -> !accepted.get(1).isActive());
+  }
+
+  @Test
+  void aConnectionToAnEndpointThatLeftTheSnapshotTakesNoNewStreamAndClosesWhenItsStreamsEnd()
+      throws Exception {
+    Endpoint endpoint = serve(100);
+    Call open = call(endpoint, false);
+    assertThat(open.body.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("conn=1");
+    live = RoutingSnapshot.EMPTY;
+    // Connection 1 has room for 99 more streams, yet once the pool saw the snapshot a new stream
+    // (a request that still had the old snapshot) goes to a new connection.
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      Call next = call(endpoint);
+      String body = next.body.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      release(next);
+      return !body.equals("conn=1");
+    });
+    // Its stream still runs: connection 1 stays open until the request ends.
+    assertThat(accepted.get(1).isActive()).isTrue();
+    loop.submit(() -> open.conn.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT))
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !accepted.get(1).isActive());
   }
 
   @Test
@@ -212,6 +256,7 @@ class Http2UpstreamsTest {
           @Override
           protected void initChannel(Channel ch) {
             int number = connections.incrementAndGet();
+            accepted.put(number, ch);
             ch.pipeline().addLast(Http2FrameCodecBuilder.forServer()
                     .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(maxStreams))
@@ -243,6 +288,10 @@ class Http2UpstreamsTest {
           }
         })
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-    return new Endpoint("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort());
+    Endpoint endpoint =
+        new Endpoint("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort());
+    live = Snapshots.of(Snapshots.host("backend", Snapshots.backend("b", endpoint)
+        .withHttp2(true)));
+    return endpoint;
   }
 }
