@@ -908,10 +908,6 @@ public final class IngressNginx {
     return new Entry(annotationKey(name), Status.REFUSED, why, 0, null, Map.of());
   }
 
-  private static Entry planned(String name, int issue, String what) {
-    return new Entry(annotationKey(name), Status.PLANNED, what, issue, null, Map.of());
-  }
-
   private static Entry key(String key, Status status, String note) {
     return new Entry(key, status, note, 0, null, Map.of());
   }

@@ -94,12 +94,11 @@ class MigrateCommandTest {
         "             Bollard has no tracing module; request ids (X-Request-Id) and the access"
             + " log are its correlation tools",
         "             → remove it, or do what the note says instead; it has no effect",
+        "  ignored    mirror-target: \"http://mirror\"",
+        "             request mirroring is not implemented",
+        "             → remove it, or do what the note says instead; it has no effect",
         "  unknown    rewrite-targt: \"/\"",
         "             → not an ingress-nginx name Bollard knows: check the spelling, or remove it",
-        "  planned    satisfy: \"any\"",
-        "             not implemented yet (issue 17): combining authentication with address rules",
-        "             → keep this Ingress on ingress-nginx until the issue is done, or accept"
-            + " losing it",
         "  honoured   ssl-redirect: \"false\"",
         "  refused    stream-snippet: \"server {…\"",
         "             never executed: Bollard proxies no TCP streams, so a stream"
@@ -109,7 +108,7 @@ class MigrateCommandTest {
         ""));
     assertThat(report).doesNotContain("tools/grafana");
     assertThat(report.lines().reduce((a, b) -> b).orElseThrow()).isEqualTo(
-        "migrate: 2 Ingresses, 10 annotations (5 honoured, 1 ignored, 1 planned, 1 refused,"
+        "migrate: 2 Ingresses, 10 annotations (5 honoured, 2 ignored, 1 refused,"
             + " 1 unknown, 1 problem), 1 other Ingress problem. Behaviour would change under"
             + " Bollard: see each line above and docs/ingress-nginx.md.");
   }
@@ -119,7 +118,7 @@ class MigrateCommandTest {
     int code = run("migrate", "--manifests", NGINX_STYLE);
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).contains("Ingress tools/grafana\n  planned    satisfy");
+    assertThat(out.toString()).contains("Ingress tools/grafana\n  ignored    mirror-target");
   }
 
   @Test
@@ -133,11 +132,10 @@ class MigrateCommandTest {
     assertThat(json.get("summary").get("annotations").get("honoured").asInt()).isEqualTo(5);
     JsonNode storefront = json.get("ingresses").get(1);
     assertThat(storefront.get("name").asString()).isEqualTo("shop/storefront");
-    JsonNode planned = find(storefront.get("annotations"),
-        "nginx.ingress.kubernetes.io/satisfy");
-    assertThat(planned.get("outcome").asString()).isEqualTo("planned");
-    assertThat(planned.get("issue").asInt()).isEqualTo(17);
-    assertThat(planned.get("value").asString()).isEqualTo("any");
+    JsonNode ignored = find(storefront.get("annotations"),
+        "nginx.ingress.kubernetes.io/mirror-target");
+    assertThat(ignored.get("outcome").asString()).isEqualTo("ignored");
+    assertThat(ignored.get("value").asString()).isEqualTo("http://mirror");
     JsonNode api = json.get("ingresses").get(0);
     assertThat(find(api.get("annotations"), "nginx.ingress.kubernetes.io/x-forwarded-prefix")
         .get("problems").get(0).asString()).startsWith("value \"bad value!\" refused");
@@ -243,7 +241,8 @@ class MigrateCommandTest {
       assertThat(err.toString()).isEmpty();
       assertThat(code).isEqualTo(1);
       assertThat(out.toString()).contains("Ingress shop/storefront\n", "Ingress shop/api\n",
-          "  planned    satisfy: \"any\"", "  honoured   proxy-body-size: \"8m\"");
+          "  ignored    mirror-target: \"http://mirror\"",
+          "  honoured   proxy-body-size: \"8m\"");
     } finally {
       server.destroy();
     }

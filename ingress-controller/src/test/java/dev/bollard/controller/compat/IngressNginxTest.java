@@ -48,9 +48,9 @@ class IngressNginxTest {
   void onlyAnnotationsBollardDoesNotApplyGetAnIgnoredMessage() {
     assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "x-forwarded-prefix")).isEmpty();
     assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "enable-cors")).isEmpty();
-    assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "satisfy")).contains(
-        "ignored: not implemented yet (planned in issue 17): combining authentication with"
-            + " address rules; see docs/ingress-nginx.md");
+    assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "satisfy")).isEmpty();
+    assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "mirror-target")).contains(
+        "ignored: request mirroring is not implemented; see docs/ingress-nginx.md");
     assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "stream-snippet").orElseThrow())
         .startsWith("ignored: refused: never executed");
     assertThat(IngressNginx.ignoredMessage(IngressNginx.PREFIX + "rewrite-targt")).contains(

@@ -57,18 +57,17 @@ class MigrationAnalysisTest {
 
   @Test
   void theTablesOwnIgnoredProblemIsNotRepeatedButOtherProblemsAreKept() {
-    String planned = P + "satisfy";
+    String ignored = P + "mirror-target";
     MigrationReport.IngressVerdict v = MigrationAnalysis.ingressVerdict(
-        ingress(Map.of(planned, "any", "bollard.dev/request-headers", "frob",
+        ingress(Map.of(ignored, "http://mirror", "bollard.dev/request-headers", "frob",
             "cert-manager.io/cluster-issuer", "le")),
-        List.of(about(planned, IngressNginx.ignoredMessage(planned).orElseThrow()),
+        List.of(about(ignored, IngressNginx.ignoredMessage(ignored).orElseThrow()),
             about("bollard.dev/request-headers", "bad rule; the annotation is ignored"),
             new Problem(SOURCE, "spec.rules[0].host", "bad host")));
 
     assertThat(v.annotations()).singleElement().satisfies(a -> {
-      assertThat(a.key()).isEqualTo(planned);
-      assertThat(a.outcome()).isEqualTo(Outcome.PLANNED);
-      assertThat(a.issue()).isEqualTo(17);
+      assertThat(a.key()).isEqualTo(ignored);
+      assertThat(a.outcome()).isEqualTo(Outcome.IGNORED);
       assertThat(a.problems()).isEmpty();
     });
     assertThat(v.problems()).containsExactly(

@@ -22,15 +22,15 @@ class UnhonouredAnnotationsTranslationTest {
           assertThat(tracing.message()).startsWith("ignored: Bollard has no tracing module")
               .endsWith("; see docs/ingress-nginx.md");
         },
+        mirror -> {
+          assertThat(mirror.field()).isEqualTo(prefix + "mirror-target]");
+          assertThat(mirror.message()).isEqualTo(
+              "ignored: request mirroring is not implemented; see docs/ingress-nginx.md");
+        },
         typo -> {
           assertThat(typo.field()).isEqualTo(prefix + "rewrite-targt]");
           assertThat(typo.message()).isEqualTo("ignored: not an annotation of ingress-nginx that"
               + " Bollard knows (check the spelling); see docs/ingress-nginx.md");
-        },
-        planned -> {
-          assertThat(planned.field()).isEqualTo(prefix + "satisfy]");
-          assertThat(planned.message()).isEqualTo("ignored: not implemented yet (planned in issue"
-              + " 17): combining authentication with address rules; see docs/ingress-nginx.md");
         },
         snippet -> {
           assertThat(snippet.field()).isEqualTo(prefix + "stream-snippet]");
