@@ -744,9 +744,14 @@ stringData:
 """)
     data = ([("bollard-log-capture-headers", "X-Log-User:user_id")] if log_capture else []) + (
         [(BOLLARD_BODY_TIMEOUT_KEY, f"{body_timeout}s")] if body_timeout else []) + (
+        # nginx here serves 10,000,000 requests per keep-alive connection (keepalive_requests) and
+        # HAProxy has no such limit; Bollard's default (keep-alive-requests, 1,000, ingress-nginx's)
+        # would close every client connection after 1,000 requests and reconnect: same settings
+        # for all, as for HTTP/2 below.
+        [("keep-alive-requests", '"10000000"')]) + (
         # nginx's keepalive_requests (10,000,000 here) bounds its HTTP/2 connections too; Bollard's
         # default (keep-alive-requests, 1,000) would send GOAWAY every 1,000 streams, and the
-        # streams h2load opened past it end refused (errors). HTTP/1.1 keeps Bollard's default.
+        # streams h2load opened past it end refused (errors).
         [("http2-max-requests", '"10000000"')] if tls else [])
     if data:
         with open(os.path.join(d, "config.yaml"), "w") as f:
@@ -1669,6 +1674,9 @@ def main():
     ap.add_argument("--sut-cpus", default=None, help="CPUs for the backend and the proxies (default 0)")
     ap.add_argument("--load-cpus", default=None, help="CPUs for wrk and the idle client (default 1)")
     ap.add_argument("--java-opts", default=os.environ.get("BOLLARD_JAVA_OPTS", "-Xms256m -Xmx256m -XX:+UseSerialGC"))
+    ap.add_argument("--base-java-opts", default=None,
+                    help="JVM options for bollard-base instead of --java-opts: compares two settings of one jar"
+                         " (e.g. an allocator or transport property) interleaved, with --baseline-jar the same jar")
     ap.add_argument("--out", default=None, help="results directory (default bench/results; smoke: bench/target/harness-smoke)")
     ap.add_argument("--render", metavar="DIR", help="only redraw the charts and summary.md from DIR/summary.json")
     ap.add_argument("--idle-client", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
@@ -1795,7 +1803,8 @@ def main():
             # tree must not change or stop the process under measurement.
             jar = os.path.join(work, f"proxy-under-test-{t}.jar")
             shutil.copyfile(args.baseline_jar if t == "bollard-base" else args.jar, jar)
-            argv = ["java"] + args.java_opts.split() + (BOLLARD_NO_RESUMPTION if tls else []) + [
+            opts = args.base_java_opts if t == "bollard-base" and args.base_java_opts is not None else args.java_opts
+            argv = ["java"] + opts.split() + (BOLLARD_NO_RESUMPTION if tls else []) + [
                 "-jar", jar, "run", "--manifests", manifests,
                 "--listen", f"127.0.0.1:{ports[t]}",
                 "--admin-listen", f"127.0.0.1:{admin_ports[t]}", "--io-threads", "1",
