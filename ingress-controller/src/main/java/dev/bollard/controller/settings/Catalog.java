@@ -247,9 +247,10 @@ public final class Catalog {
       "Proxy event-loop threads; 0 means two per core.");
 
   public static final Setting<String> TRANSPORT = Setting.flag("--transport",
-      "auto|io_uring|epoll|nio", ServerSettings.DEFAULT_TRANSPORT, ValueParsers::transport,
-      "Proxy event-loop I/O. auto: io_uring where the kernel allows it (a container's seccomp"
-          + " profile may not), else epoll; an unavailable choice falls back the same way.");
+      "TRANSPORT", ServerSettings.DEFAULT_TRANSPORT, ValueParsers::transport,
+      "Proxy event-loop I/O: auto, io_uring, epoll or nio. auto: io_uring where the kernel allows"
+          + " it (a container's seccomp profile may not), else epoll; an unavailable choice falls"
+          + " back the same way.");
 
   public static final Setting<Integer> MAX_HEADER_BYTES = Setting.flag("--max-header-bytes",
       "BYTES", "32768", v -> ValueParsers.intBetween(v, 1024, Integer.MAX_VALUE),
