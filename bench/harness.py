@@ -744,9 +744,14 @@ stringData:
 """)
     data = ([("bollard-log-capture-headers", "X-Log-User:user_id")] if log_capture else []) + (
         [(BOLLARD_BODY_TIMEOUT_KEY, f"{body_timeout}s")] if body_timeout else []) + (
+        # nginx here serves 10,000,000 requests per keep-alive connection (keepalive_requests) and
+        # HAProxy has no such limit; Bollard's default (keep-alive-requests, 1,000, ingress-nginx's)
+        # would close every client connection after 1,000 requests and reconnect: same settings
+        # for all, as for HTTP/2 below.
+        [("keep-alive-requests", '"10000000"')]) + (
         # nginx's keepalive_requests (10,000,000 here) bounds its HTTP/2 connections too; Bollard's
         # default (keep-alive-requests, 1,000) would send GOAWAY every 1,000 streams, and the
-        # streams h2load opened past it end refused (errors). HTTP/1.1 keeps Bollard's default.
+        # streams h2load opened past it end refused (errors).
         [("http2-max-requests", '"10000000"')] if tls else [])
     if data:
         with open(os.path.join(d, "config.yaml"), "w") as f:

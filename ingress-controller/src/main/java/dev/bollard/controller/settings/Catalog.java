@@ -246,6 +246,12 @@ public final class Catalog {
       v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE),
       "Proxy event-loop threads; 0 means two per core.");
 
+  public static final Setting<String> TRANSPORT = Setting.flag("--transport",
+      "TRANSPORT", ServerSettings.DEFAULT_TRANSPORT, ValueParsers::transport,
+      "Proxy event-loop I/O: auto, io_uring, epoll or nio. auto: io_uring where the kernel allows"
+          + " it (a container's seccomp profile may not), else epoll; an unavailable choice falls"
+          + " back the same way.");
+
   public static final Setting<Integer> MAX_HEADER_BYTES = Setting.flag("--max-header-bytes",
       "BYTES", "32768", v -> ValueParsers.intBetween(v, 1024, Integer.MAX_VALUE),
       "Largest request head, at least 1024; beyond it 431.");
@@ -668,7 +674,7 @@ public final class Catalog {
       HTTPS_LISTEN, HTTPS_REDIRECT_PORT, DEFAULT_SSL_CERTIFICATE, ACME_DIRECTORY, ACME_EMAIL,
       ACME_ACCOUNT_SECRET, ACME_CHALLENGES_CONFIGMAP, ACME_DIR, ACME_CA_FILE, ACME_RENEW_WHEN_REMAINING,
       ACME_CHALLENGE_TYPES,
-      LISTEN, IO_THREADS, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
+      LISTEN, IO_THREADS, TRANSPORT, MAX_HEADER_BYTES, MAX_URI_BYTES, MAX_REQUEST_HEADERS, SHUTDOWN_GRACE,
       UPSTREAM_IDLE_TIMEOUT,
       BODY_SIZE, REQUEST_BUFFERING, CLIENT_BODY_BUFFER_SIZE, CLIENT_BODY_TEMP_SIZE,
       CUSTOM_HTTP_ERRORS, LIMIT_REQ_STATUS_CODE, LIMIT_CONN_STATUS_CODE, LIMIT_RATE,
@@ -705,7 +711,7 @@ public final class Catalog {
   public static ServerSettings server(SettingValues v) {
     return new ServerSettings(v.get(LISTEN), v.get(IO_THREADS), v.get(MAX_HEADER_BYTES),
         v.get(MAX_URI_BYTES), v.get(MAX_REQUEST_HEADERS), v.get(SHUTDOWN_GRACE),
-        v.get(UPSTREAM_IDLE_TIMEOUT));
+        v.get(UPSTREAM_IDLE_TIMEOUT), v.get(TRANSPORT));
   }
 
   /**

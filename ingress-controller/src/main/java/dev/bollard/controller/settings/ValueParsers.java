@@ -171,6 +171,16 @@ public final class ValueParsers {
     };
   }
 
+  /** The proxy's event-loop transport: {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}. */
+  static String transport(String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "auto", "io_uring", "epoll", "nio" -> v;
+      default -> throw new IllegalArgumentException(
+          quote(value) + " is not a transport (expected: auto, io_uring, epoll or nio)");
+    };
+  }
+
   /** An absolute URL. */
   static URI uri(String value) {
     try {

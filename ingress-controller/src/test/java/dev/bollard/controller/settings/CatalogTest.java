@@ -79,6 +79,16 @@ class CatalogTest {
   }
 
   @Test
+  void theTransportFlagReachesTheServerSettings() {
+    assertThat(Catalog.server(SettingValues.DEFAULTS).transport()).isEqualTo("auto");
+    SettingValues set = SettingValues.DEFAULTS
+        .with(Catalog.TRANSPORT, Catalog.TRANSPORT.parse(" EPOLL "));
+    assertThat(Catalog.server(set).transport()).isEqualTo("epoll");
+    assertThatThrownBy(() -> Catalog.TRANSPORT.parse("kqueue"))
+        .hasMessage("\"kqueue\" is not a transport (expected: auto, io_uring, epoll or nio)");
+  }
+
+  @Test
   void theHttp2KeysMakeTheProxysHttp2Settings() {
     assertThat(Catalog.global(SettingValues.DEFAULTS).http2()).isEqualTo(Http2Settings.DEFAULTS);
     SettingValues set = SettingValues.DEFAULTS

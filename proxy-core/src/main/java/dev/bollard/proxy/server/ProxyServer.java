@@ -151,7 +151,7 @@ public final class ProxyServer implements AutoCloseable {
       EdgeTls tls,
       RequestGuard guard)
       throws InterruptedException {
-    Transport transport = Transport.detect();
+    Transport transport = Transport.choose(settings.transport());
     EventLoopGroup workers = transport.newGroup(settings.ioThreads());
     UpstreamPools pools =
         new UpstreamPools(

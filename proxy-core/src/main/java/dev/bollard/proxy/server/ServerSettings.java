@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param maxHeaderCount most header fields in a request head (431 beyond it)
  * @param shutdownGrace how long in-flight requests may run after SIGTERM
  * @param upstreamIdleTimeout pooled upstream keep-alive connections unused this long are closed
+ * @param transport the proxy's event-loop I/O: {@code auto} (io_uring, else epoll, else NIO),
+ *     {@code io_uring}, {@code epoll} or {@code nio}; an unavailable one falls back as {@code auto}
  */
 public record ServerSettings(
     InetSocketAddress bind,
@@ -24,9 +26,17 @@ public record ServerSettings(
     int maxUriBytes,
     int maxHeaderCount,
     Duration shutdownGrace,
-    Duration upstreamIdleTimeout) {
+    Duration upstreamIdleTimeout,
+    String transport) {
+
+  /** The transport {@link #defaults} and the shorter constructor choose. */
+  public static final String DEFAULT_TRANSPORT = "auto";
 
   public ServerSettings {
+    if (!Transport.CHOICES.contains(transport)) {
+      throw new IllegalArgumentException(
+          "transport: " + transport + " (expected one of " + Transport.CHOICES + ")");
+    }
     if (ioThreads < 0) {
       throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
     }
@@ -48,6 +58,13 @@ public record ServerSettings(
       throw new IllegalArgumentException(
           "upstreamIdleTimeout: " + upstreamIdleTimeout + " (expected: > 0)");
     }
+  }
+
+  /** With the default transport ({@link #DEFAULT_TRANSPORT}). */
+  public ServerSettings(InetSocketAddress bind, int ioThreads, int maxHeaderBytes, int maxUriBytes,
+      int maxHeaderCount, Duration shutdownGrace, Duration upstreamIdleTimeout) {
+    this(bind, ioThreads, maxHeaderBytes, maxUriBytes, maxHeaderCount, shutdownGrace,
+        upstreamIdleTimeout, DEFAULT_TRANSPORT);
   }
 
   /** Defaults close to nginx's, listening on the given address. */
