@@ -77,7 +77,7 @@ class GlobalHeaderMapsTest {
             "X-Ok, Content-Length, bad name")).build());
     TranslationResult result = translate(resources);
     assertThat(result.snapshot().settings().headerMaps()).isEqualTo(HeaderMaps.NONE);
-    assertThat(String.join("\n", result.verdict().state().refused().get(0).errors()))
+    assertThat(String.join("\n", result.config().state().refused().get(0).errors()))
         .contains("proxy-set-headers", "no-namespace", "namespace/name of a ConfigMap")
         .contains("hide-headers", "Content-Length");
   }
