@@ -558,10 +558,6 @@ public final class IngressNginx {
   private static final String NGINX_TUNING = "nginx-internal tuning with no meaning for Bollard";
   private static final String NO_COMPRESSION =
       "Bollard does not compress responses; a backend's compressed response passes through";
-  private static final String HEADER_RULES_REQ =
-      "use bollard-request-headers (set/add/clear rules) in Bollard's config";
-  private static final String HEADER_RULES_RESP =
-      "use bollard-response-headers (set/add/clear rules) in Bollard's config";
   private static final String ACCESS_LOG_FLAG =
       "use --access-log (stdout, a file, or off) and --access-log-format";
   private static final String SNIPPET_KEY =
@@ -571,7 +567,13 @@ public final class IngressNginx {
 
   /** Every ConfigMap key, in ingress-nginx's documentation order. */
   public static final List<Entry> CONFIG_KEYS = List.of(
-      key("add-headers", Status.IGNORED, HEADER_RULES_RESP),
+      key("add-headers", Status.DIFFERS,
+          "the ConfigMap's entries are set on every response, whatever its status, also on those"
+              + " Bollard makes (more_set_headers), nginx variables expanded; Content-Length and"
+              + " the other headers that frame the message cannot be set; a missing ConfigMap or"
+              + " a bad entry is a problem and is left out; edits of the ConfigMap apply at once"
+              + " (ingress-nginx waits for another reload); bollard-response-headers,"
+              + " custom-headers, bollard.dev/response-headers and snippets run after and win"),
       key("allow-backend-server-header", Status.HONOURED,
           "the backend's Server header is passed on; works without server-tokens (ingress-nginx"
               + " needs both, its issue 6733)"),
@@ -584,7 +586,10 @@ public final class IngressNginx {
           "no annotation can inject configuration into Bollard"),
       key("annotation-value-word-blocklist", Status.IGNORED,
           "no annotation can inject configuration into Bollard"),
-      key("hide-headers", Status.IGNORED, HEADER_RULES_RESP),
+      key("hide-headers", Status.DIFFERS,
+          "removed from upstream responses (proxy_hide_header); headers that frame the message"
+              + " (Content-Length, Transfer-Encoding...) refuse the version; a snippet's"
+              + " proxy_hide_header adds to the list (in nginx it replaces it)"),
       key("access-log-params", Status.IGNORED, ACCESS_LOG_FLAG),
       key("access-log-path", Status.IGNORED, ACCESS_LOG_FLAG),
       key("http-access-log-path", Status.IGNORED, ACCESS_LOG_FLAG),
@@ -645,7 +650,16 @@ public final class IngressNginx {
       key("nginx-status-ipv6-whitelist", Status.IGNORED,
           "Bollard's status is on the admin listener (--admin-listen)"),
       key("proxy-real-ip-cidr", Status.HONOURED, ""),
-      key("proxy-set-headers", Status.IGNORED, HEADER_RULES_REQ),
+      key("proxy-set-headers", Status.DIFFERS,
+          "the ConfigMap's entries are set on every request sent upstream, nginx variables"
+              + " expanded; Host, Connection and the other headers that frame or route the"
+              + " request cannot be set (a problem; upstream-vhost sets Host); a missing"
+              + " ConfigMap or a bad entry is a problem and is left out; edits of the ConfigMap"
+              + " apply at once (ingress-nginx waits for another reload); bollard-request-headers,"
+              + " bollard.dev/request-headers and a snippet's proxy_set_header run after and win,"
+              + " while an entry for X-Forwarded-Prefix or for a header of auth-response-headers"
+              + " replaces the value that annotation sets (nginx would send both values in each"
+              + " case)"),
       key("server-name-hash-max-size", Status.IGNORED, NGINX_TUNING),
       key("server-name-hash-bucket-size", Status.IGNORED, NGINX_TUNING),
       key("proxy-headers-hash-max-size", Status.IGNORED, NGINX_TUNING),

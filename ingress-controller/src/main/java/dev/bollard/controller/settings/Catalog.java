@@ -15,6 +15,7 @@ import dev.bollard.proxy.config.EdgeSettings;
 import dev.bollard.proxy.config.ErrorCodes;
 import dev.bollard.proxy.config.GlobalAuth;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.HeaderMaps;
 import dev.bollard.proxy.config.GlobalSettings.BodyBuffering;
 import dev.bollard.proxy.config.GlobalSettings.Hsts;
 import dev.bollard.proxy.config.GlobalSettings.Timeouts;
@@ -537,6 +538,27 @@ public final class Catalog {
       "Header rules for responses sent to clients (also those Bollard makes), same syntax; an"
           + " Ingress's rules run after these.");
 
+  public static final Setting<String> PROXY_SET_HEADERS = Setting.key(
+      "proxy-set-headers", "namespace/name", "", ValueParsers::configMapRef, PER_REQUEST,
+      "A ConfigMap whose entries are set on every request sent upstream (ingress-nginx's"
+          + " `proxy_set_header`; nginx variables such as `$remote_addr` expanded per request, an"
+          + " empty value removes the header). Read again whenever it changes. Missing, or a bad"
+          + " entry: a problem, and those headers are not sent. `bollard-request-headers` and an"
+          + " Ingress's own header rules run after these.");
+
+  public static final Setting<String> ADD_HEADERS = Setting.key(
+      "add-headers", "namespace/name", "", ValueParsers::configMapRef, PER_REQUEST,
+      "A ConfigMap whose entries are set on every response to clients, whatever its status, also"
+          + " those Bollard makes (ingress-nginx's `more_set_headers`; nginx variables expanded)."
+          + " Read again whenever it changes. Missing, or a bad entry: a problem, and those"
+          + " headers are not added. `bollard-response-headers`, `custom-headers` and an"
+          + " Ingress's own header rules run after these.");
+
+  public static final Setting<List<String>> HIDE_HEADERS = Setting.key(
+      "hide-headers", "header list", "", Catalog::hiddenHeaders, PER_REQUEST,
+      "Comma-separated headers removed from upstreams' responses before they reach clients"
+          + " (ingress-nginx's `proxy_hide_header`); header rules may still set them.");
+
   public static final Setting<Boolean> HSTS = Setting.key("hsts", "bool", "true",
       ValueParsers::bool, PER_REQUEST, "Send `Strict-Transport-Security` on TLS responses.");
 
@@ -688,7 +710,7 @@ public final class Catalog {
       FORWARDED_FOR_HEADER, GENERATE_REQUEST_ID, LOG_FORMAT_UPSTREAM, LOG_ESCAPE_JSON,
       SKIP_ACCESS_LOG_URLS, LOG_CAPTURE_HEADERS, LOG_CAPTURE_PREFIXES, LOG_KEEP_CAPTURED,
       LOG_REDACT_QUERY_PARAMS, LOG_DROP_QUERY, LOG_MAX_VALUE_LENGTH, REQUEST_HEADERS,
-      RESPONSE_HEADERS, SERVER_TOKENS, ALLOW_BACKEND_SERVER_HEADER, HSTS, HSTS_MAX_AGE,
+      RESPONSE_HEADERS, PROXY_SET_HEADERS, ADD_HEADERS, HIDE_HEADERS, SERVER_TOKENS, ALLOW_BACKEND_SERVER_HEADER, HSTS, HSTS_MAX_AGE,
       HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, SSL_REDIRECT,
       AUTH_HOSTS, AUTH_SECRET, AUTH_REALM, AUTH_EXEMPT_PATHS, AUTH_FORWARD_AUTHORIZATION,
       WHITELIST_SOURCE_RANGE, DENYLIST_SOURCE_RANGE, BLOCK_CIDRS, BLOCK_USER_AGENTS, BLOCK_REFERERS,
@@ -770,6 +792,8 @@ public final class Catalog {
             v.get(GLOBAL_AUTH_CACHE_KEY), v.get(GLOBAL_AUTH_CACHE_DURATION), ""))
         .loadBalance(v.get(LOAD_BALANCE))
         .upstreamHashBy(java.util.Objects.requireNonNullElse(v.orNull(UPSTREAM_HASH_BY), ""))
+        .headerMaps(new HeaderMaps(v.get(PROXY_SET_HEADERS), v.get(ADD_HEADERS),
+            v.get(HIDE_HEADERS), java.util.Map.of(), java.util.Map.of()))
         .http2(new Http2Settings(v.get(USE_HTTP2), v.get(HTTP2_MAX_CONCURRENT_STREAMS),
             v.get(HTTP2_MAX_FIELD_SIZE), v.get(HTTP2_MAX_HEADER_SIZE), v.get(HTTP2_MAX_REQUESTS)))
         .build();
@@ -782,6 +806,15 @@ public final class Catalog {
       ExternalAuth.builder("global-auth-url", VariableTemplate.parse(url, 0));
     }
     return url;
+  }
+
+  /** {@code hide-headers}: header names that header rules may change. */
+  private static List<String> hiddenHeaders(String value) {
+    List<String> names = ValueParsers.list(value);
+    for (String name : names) {
+      new HeaderRules.Rule(HeaderRules.Op.CLEAR, name, "");
+    }
+    return names;
   }
 
   /** An HTTP/2 size limit: 0 (none of its own), or from {@code min} bytes to 16 MiB. */

@@ -265,6 +265,18 @@ public final class ValueParsers {
     return name;
   }
 
+  /** {@code namespace/name} of a ConfigMap, or empty for none. */
+  static String configMapRef(String value) {
+    String ref = value.strip();
+    int slash = ref.indexOf('/');
+    if (!ref.isEmpty()
+        && (slash <= 0 || slash == ref.length() - 1 || ref.indexOf('/', slash + 1) >= 0)) {
+      throw new IllegalArgumentException(
+          quote(value) + " (expected: namespace/name of a ConfigMap, e.g. ingress/headers)");
+    }
+    return ref;
+  }
+
   /** {@code namespace/name} of a Secret. */
   static String secretRef(String value) {
     String ref = value.strip();

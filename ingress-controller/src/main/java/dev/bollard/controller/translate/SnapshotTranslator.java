@@ -124,8 +124,10 @@ public final class SnapshotTranslator {
     List<Problem> all = new ArrayList<>(read.problems());
     all.addAll(problems);
     // The global guard's policy refers to a Secret: resolved here, with its problems last.
-    RoutingSnapshot snapshot =
-        routes.withSettings(AuthPolicies.resolveGlobal(verdict.state().settings(), store, all));
+    // So do proxy-set-headers and add-headers, to ConfigMaps.
+    RoutingSnapshot snapshot = routes.withSettings(GlobalHeaderMaps.resolve(
+        AuthPolicies.resolveGlobal(verdict.state().settings(), store, all),
+        verdict.state().active(), store, all));
     return new TranslationResult(
         snapshot, all, verdict, IngressStatusPlan.of(store, selected, statusAddress));
   }

@@ -139,6 +139,40 @@ class KubernetesEndToEndTest {
   }
 
   @Test
+  void editsOfTheConfigMapsOfProxySetHeadersAndAddHeadersApply() throws Exception {
+    createService("echo");
+    createSlice("echo", blue.port());
+    createIngress("demo", "demo.localhost", "echo", "bollard");
+    headerMap("upstream-headers", Map.of("X-Edge", "one"));
+    createConfig(1, Map.of("proxy-set-headers", NS + "/upstream-headers",
+        "add-headers", NS + "/response-headers"));
+    ProxyProcess runtime = startRuntime("one");
+
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .contains("\"X-Edge\": \"one\"").doesNotContainIgnoringCase("x-frame-options"));
+
+    // Neither ConfigMap is named by an Ingress: only the config version refers to them.
+    headerMap("upstream-headers", Map.of("X-Edge", "two"));
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .contains("\"X-Edge\": \"two\""));
+    headerMap("response-headers", Map.of("X-Frame-Options", "DENY"));
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .containsIgnoringCase("x-frame-options: DENY"));
+    api.configMaps().inNamespace(NS).withName("response-headers").delete();
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
+            .doesNotContainIgnoringCase("x-frame-options"));
+  }
+
+  private void headerMap(String name, Map<String, String> data) {
+    upsert(api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName(name).endMetadata().withData(data).build()));
+  }
+
+  @Test
   void onlyTheLeaderWritesStatusAndItIsClearedWhenTheIngressLeaves() throws Exception {
     createService("echo");
     createSlice("echo", blue.port());

@@ -55,6 +55,8 @@ import java.util.List;
  *     route steps), empty for none; an Ingress's annotation overrides it
  * @param http2 HTTP/2 towards clients: whether ALPN offers it ({@code use-http2}) and its limits
  *     ({@code http2-*})
+ * @param headerMaps ingress-nginx's {@code proxy-set-headers}, {@code add-headers} and {@code
+ *     hide-headers}, with the referenced ConfigMaps' entries once the snapshot is built
  */
 public record GlobalSettings(
     long maxBodyBytes,
@@ -78,7 +80,8 @@ public record GlobalSettings(
     boolean customHeadersFailClosed,
     GlobalAuth globalAuth,
     String upstreamHashBy,
-    Http2Settings http2) {
+    Http2Settings http2,
+    HeaderMaps headerMaps) {
 
   /** nginx's and ingress-nginx's {@code keepalive_requests} default. */
   public static final int KEEP_ALIVE_REQUESTS = 1000;
@@ -108,6 +111,7 @@ public record GlobalSettings(
     java.util.Objects.requireNonNull(globalAuth, "globalAuth");
     java.util.Objects.requireNonNull(upstreamHashBy, "upstreamHashBy");
     java.util.Objects.requireNonNull(http2, "http2");
+    java.util.Objects.requireNonNull(headerMaps, "headerMaps");
     if (keepAliveRequests < 1) {
       throw new IllegalArgumentException(
           "keepAliveRequests: " + keepAliveRequests + " (expected: >= 1)");
@@ -172,7 +176,7 @@ public record GlobalSettings(
         keepAliveRequests, customHttpErrors,
         // The defaults of every setting added since: the one place they are written.
         AccessRules.NONE, LimitStatus.DEFAULTS, LoadBalance.ROUND_ROBIN, ResponseRate.NONE, false,
-        GlobalAuth.NONE, "", Http2Settings.DEFAULTS);
+        GlobalAuth.NONE, "", Http2Settings.DEFAULTS, HeaderMaps.NONE);
   }
 
   /** These settings with other client rules. */
@@ -267,6 +271,7 @@ public record GlobalSettings(
     private GlobalAuth globalAuth;
     private String upstreamHashBy;
     private Http2Settings http2;
+    private HeaderMaps headerMaps;
 
     private Builder(GlobalSettings from) {
       this.maxBodyBytes = from.maxBodyBytes;
@@ -291,6 +296,7 @@ public record GlobalSettings(
       this.globalAuth = from.globalAuth;
       this.upstreamHashBy = from.upstreamHashBy;
       this.http2 = from.http2;
+      this.headerMaps = from.headerMaps;
     }
 
     public Builder maxBodyBytes(long value) {
@@ -373,6 +379,11 @@ public record GlobalSettings(
       return this;
     }
 
+    public Builder headerMaps(HeaderMaps value) {
+      this.headerMaps = value;
+      return this;
+    }
+
     public Builder http2(Http2Settings value) {
       this.http2 = value;
       return this;
@@ -427,7 +438,8 @@ public record GlobalSettings(
           customHeadersFailClosed,
           globalAuth,
           upstreamHashBy,
-          http2);
+          http2,
+          headerMaps);
     }
   }
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +76,34 @@ public record HeaderTemplates(List<Edit> request, List<Edit> response, List<Stri
     for (String name : hidden) {
       new HeaderRules.Rule(HeaderRules.Op.CLEAR, name, "");
     }
+  }
+
+  /**
+   * The request edits of {@code proxy-set-headers}: each entry set on the request sent upstream
+   * ({@code proxy_set_header}; a value that expands to nothing removes the header).
+   *
+   * @throws IllegalArgumentException for a bad name, a protected one or an unknown variable
+   */
+  public static HeaderTemplates setOnRequest(Map<String, String> entries) {
+    return new HeaderTemplates(setAll(entries), List.of(), List.of());
+  }
+
+  /**
+   * The response edits of {@code add-headers} and {@code hide-headers}: each entry set on every
+   * response to clients, whatever its status (ingress-nginx's {@code more_set_headers} at http
+   * level), and {@code hidden} removed from upstream responses first.
+   *
+   * @throws IllegalArgumentException for a bad name, a protected one or an unknown variable
+   */
+  public static HeaderTemplates setOnResponse(Map<String, String> entries, List<String> hidden) {
+    return new HeaderTemplates(List.of(), setAll(entries), hidden);
+  }
+
+  /** One {@link Edit#set} per entry, in the map's order. */
+  public static List<Edit> setAll(Map<String, String> entries) {
+    List<Edit> out = new ArrayList<>(entries.size());
+    entries.forEach((name, value) -> out.add(Edit.set(name, VariableTemplate.parse(value, 0))));
+    return out;
   }
 
   /** Edits without hidden upstream headers. */

@@ -7,6 +7,7 @@ import dev.bollard.proxy.config.AuthSettings;
 import dev.bollard.proxy.config.BasicAuthPolicy;
 import dev.bollard.proxy.config.ClientAuth;
 import dev.bollard.proxy.config.GlobalSettings;
+import dev.bollard.proxy.config.HeaderMaps;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteEdge;
 import dev.bollard.proxy.config.RouteFeature;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles the step chains of one snapshot, once, when it is published: a route's chain is the
- * global steps (ACME challenge, HTTPS redirect, client certificates, client rules, guard, header rules, log capture) resolved for its
+ * global steps (ACME challenge, HTTPS redirect, client certificates, client rules, guard, header rules, ingress-nginx's
+ * header maps, log capture) resolved for its
  * host and Ingress, plus the steps its Ingress's annotations asked for ({@link Route#features()}),
  * and its {@link RoutePolicy} (the global settings, with the error pages of the global {@code
  * custom-http-errors} codes served by the snapshot's default backend, changed by the Ingress's
@@ -95,6 +97,11 @@ public final class StepChains {
     boolean sticky = route != null
         && route.features().stream().anyMatch(f -> f instanceof StickySession);
     boolean satisfyAny = route != null && route.features().contains(Satisfy.ANY);
+    HeaderMaps maps = settings.headerMaps();
+    if (!maps.request().isEmpty()) {
+      // proxy-set-headers: before the route's own header steps, which edit the request after it.
+      steps.add(HeaderTemplates.setOnRequest(maps.request()));
+    }
     if (route != null) {
       policy = policy.withErrorPages(
           ErrorPages.global(settings.customHttpErrors(), snapshot.defaultBackend()));
@@ -138,6 +145,11 @@ public final class StepChains {
     HeaderRules headers = settings.edge().headers().plus(edge.headers());
     if (!headers.isEmpty()) {
       steps.add(new HeaderEdits(headers));
+    }
+    if (!maps.response().isEmpty() || !maps.hidden().isEmpty()) {
+      // add-headers and hide-headers: after every other header step, as responses pass the chain
+      // backwards: these run first, so bollard-response-headers and the route's rules win.
+      steps.add(HeaderTemplates.setOnResponse(maps.response(), maps.hidden()));
     }
     LogSettings log = settings.edge().log();
     CaptureRules capture = log.capture().plus(edge.logCapture());

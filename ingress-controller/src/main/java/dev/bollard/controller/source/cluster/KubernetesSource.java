@@ -8,6 +8,7 @@ import dev.bollard.controller.settings.ConfigFamily;
 import dev.bollard.controller.source.Leadership;
 import dev.bollard.controller.source.Source;
 import dev.bollard.controller.store.ResourceStore;
+import dev.bollard.controller.translate.GlobalHeaderMaps;
 import dev.bollard.controller.translate.SourceRead;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -154,12 +155,14 @@ public final class KubernetesSource implements Source {
           this::sliceMatters);
       informer(
           ns.isEmpty() ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns),
-          s -> referenced(IngressReferences.SECRETS, key(s)) || globalAuthSecret(key(s)));
+          s -> referenced(IngressReferences.SECRETS, key(s))
+              || globalReference("bollard-auth-secret", key(s)));
       informer(
           ns.isEmpty()
               ? client.configMaps().inAnyNamespace()
               : client.configMaps().inNamespace(ns),
-          c -> referenced(IngressReferences.CONFIG_MAPS, key(c)));
+          c -> referenced(IngressReferences.CONFIG_MAPS, key(c))
+              || GlobalHeaderMaps.KEYS.stream().anyMatch(k -> globalReference(k, key(c))));
     }
     informer(client.network().v1().ingressClasses(), r -> true);
     configMaps = informer(
@@ -257,10 +260,15 @@ public final class KubernetesSource implements Source {
     }
   }
 
-  private boolean globalAuthSecret(String key) {
+  /**
+   * Whether a version of the config family names {@code key} under {@code configKey} (the global
+   * guard's Secret, the ConfigMaps of {@code proxy-set-headers} and {@code add-headers}).
+   */
+  private boolean globalReference(String configKey, String key) {
     SharedIndexInformer<ConfigMap> maps = configMaps;
     return maps != null && maps.getStore().list().stream()
-        .anyMatch(m -> m.getData() != null && key.equals(m.getData().get("bollard-auth-secret")));
+        .anyMatch(m -> m.getData() != null && m.getData().get(configKey) != null
+            && key.equals(m.getData().get(configKey).strip()));
   }
 
   private boolean sliceMatters(EndpointSlice slice) {
