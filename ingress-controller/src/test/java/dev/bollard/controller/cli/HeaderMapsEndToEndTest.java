@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
@@ -72,47 +73,11 @@ class HeaderMapsEndToEndTest {
     Files.writeString(manifests.resolve("config.yaml"), CONFIG);
     Files.writeString(manifests.resolve("upstream-headers.yaml"),
         UPSTREAM_HEADERS.formatted("yes"));
-    Files.writeString(manifests.resolve("app.yaml"), """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: echo, namespace: shop}
-        spec:
-          ports: [{name: http, port: 80}]
-        ---
-        apiVersion: v1
-        kind: Endpoints
-        metadata: {name: echo, namespace: shop}
-        subsets:
-          - addresses: [{ip: 127.0.0.1}]
-            ports: [{name: http, port: %d}]
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: plain, namespace: shop}
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: plain.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: own
-          namespace: shop
-          annotations:
-            bollard.dev/request-headers: "set X-Overridden: ingress"
-            bollard.dev/response-headers: "set X-Frame-Options: SAMEORIGIN"
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: own.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        """.formatted(echo.port()));
+    Files.writeString(manifests.resolve("app.yaml"), TestManifests.service("echo", echo.port())
+        + TestManifests.ingress("plain", "echo", "")
+        + TestManifests.ingress("own", "echo",
+            "    bollard.dev/request-headers: \"set X-Overridden: ingress\"\n"
+                + "    bollard.dev/response-headers: \"set X-Frame-Options: SAMEORIGIN\"\n"));
     StandaloneSettings settings = new StandaloneSettings(manifests,
         ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
         new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
