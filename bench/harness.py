@@ -605,28 +605,29 @@ backend be
     return conf
 
 
-def bench_ingress(name, host, annotations, path="/", path_type="Prefix"):
-    """One feature-cost Ingress: host's path to Service backend, with ingress-nginx annotations."""
+def bench_ingress(name, host, annotations, path="/", path_type="Prefix", service="backend", port=80):
+    """One Ingress of the harness: host's path (any host for host None) to Service service:port,
+    with ingress-nginx annotations."""
     lines = "".join(f"    nginx.ingress.kubernetes.io/{k}: {v}\n" for k, v in annotations.items())
+    meta = f"  annotations:\n{lines}" if lines else ""
+    rule = f"  - host: {host}\n    http:" if host else "  - http:"
     return f"""apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: {name}
   namespace: default
-  annotations:
-{lines}spec:
+{meta}spec:
   ingressClassName: bollard
   rules:
-  - host: {host}
-    http:
+{rule}
       paths:
       - path: {path}
         pathType: {path_type}
         backend:
           service:
-            name: backend
+            name: {service}
             port:
-              number: 80
+              number: {port}
 """
 
 
@@ -654,28 +655,8 @@ stringData:
   ca.crt: |
 {ca_block}
 ---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: mtls
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/auth-tls-secret: default/{CLIENT_CA_SECRET}
-    nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {MTLS_HOST}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
-""")
+""" + bench_ingress("mtls", MTLS_HOST, {
+                "auth-tls-secret": f"default/{CLIENT_CA_SECRET}", "auth-tls-verify-client": '"on"'}))
         with open(os.path.join(d, "grpc.yaml"), "w") as f:
             f.write(f"""apiVersion: v1
 kind: Service
@@ -706,26 +687,8 @@ endpoints:
   conditions:
     ready: true
 ---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: grpc
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/backend-protocol: GRPC
-spec:
-  ingressClassName: bollard
-  rules:
-  - http:
-      paths:
-      - path: {GRPC_PATH}
-        pathType: Prefix
-        backend:
-          service:
-            name: grpc-backend
-            port:
-              number: 50051
-""")
+""" + bench_ingress("grpc", None, {"backend-protocol": "GRPC"}, path=GRPC_PATH,
+                    service="grpc-backend", port=50051))
         def block(path):
             with open(path) as pem:
                 return "\n".join("    " + line for line in pem.read().strip().splitlines())
@@ -777,29 +740,8 @@ stringData:
   auth: |
     {GUARD_HTPASSWD}
 ---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: guarded
-  namespace: default
-  annotations:
-    nginx.ingress.kubernetes.io/auth-type: basic
-    nginx.ingress.kubernetes.io/auth-secret: bench-auth
-    nginx.ingress.kubernetes.io/auth-realm: bench
-spec:
-  ingressClassName: bollard
-  rules:
-  - host: {GUARD_HOST}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
-""")
+""" + bench_ingress("guarded", GUARD_HOST, {
+            "auth-type": "basic", "auth-secret": "bench-auth", "auth-realm": "bench"}))
     auth_url = f"http://127.0.0.1:{backend_port}/auth"
     with open(os.path.join(d, "features.yaml"), "w") as f:
         f.write("---\n".join([
@@ -855,24 +797,7 @@ endpoints:
   conditions:
     ready: true
 ---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: bench
-  namespace: default
-spec:
-  ingressClassName: bollard
-  rules:
-  - http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: 80
-""")
+""" + bench_ingress("bench", None, {}))
     return d
 
 

@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
@@ -58,104 +59,25 @@ class ClientAccessEndToEndTest {
           block-referers: '~*://([^/]*\\.)?spam\\.example/,http://bad.example/'
         ---
         apiVersion: v1
-        kind: Service
-        metadata: {name: echo, namespace: shop}
-        spec:
-          ports: [{name: http, port: 80}]
-        ---
-        apiVersion: v1
-        kind: Endpoints
-        metadata: {name: echo, namespace: shop}
-        subsets:
-          - addresses: [{ip: 127.0.0.1}]
-            ports: [{name: http, port: %d}]
-        ---
-        apiVersion: v1
         kind: Secret
         metadata: {name: office-auth, namespace: shop}
         stringData:
           auth: "alice:%s"
         ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: office
-          namespace: shop
-          annotations:
-            nginx.ingress.kubernetes.io/allowlist-source-range: "192.0.2.0/24, 2001:db8::/32"
-            nginx.ingress.kubernetes.io/denylist-source-range: "192.0.2.66"
-            nginx.ingress.kubernetes.io/auth-type: basic
-            nginx.ingress.kubernetes.io/auth-secret: office-auth
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: office.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: office-any
-          namespace: shop
-          annotations:
-            nginx.ingress.kubernetes.io/satisfy: any
-            nginx.ingress.kubernetes.io/allowlist-source-range: "192.0.2.0/24"
-            nginx.ingress.kubernetes.io/denylist-source-range: "192.0.2.66"
-            nginx.ingress.kubernetes.io/auth-type: basic
-            nginx.ingress.kubernetes.io/auth-secret: office-auth
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: any.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: config-any
-          namespace: shop
-          annotations:
-            nginx.ingress.kubernetes.io/satisfy: any
-            nginx.ingress.kubernetes.io/auth-type: basic
-            nginx.ingress.kubernetes.io/auth-secret: office-auth
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: config-any.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: open, namespace: shop}
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: open.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: broken
-          namespace: shop
-          annotations:
-            nginx.ingress.kubernetes.io/whitelist-source-range: "192.0.2.0/24,192.0.2.300"
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: broken.localhost
-              http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
-        """.formatted(echo.port(), hash));
+        """.formatted(hash)
+        + TestManifests.service("echo", echo.port())
+        + TestManifests.ingress("office", "office", "echo", annotations(
+            "allowlist-source-range: \"192.0.2.0/24, 2001:db8::/32\"",
+            "denylist-source-range: \"192.0.2.66\"", "auth-type: basic",
+            "auth-secret: office-auth"))
+        + TestManifests.ingress("office-any", "any", "echo", annotations("satisfy: any",
+            "allowlist-source-range: \"192.0.2.0/24\"", "denylist-source-range: \"192.0.2.66\"",
+            "auth-type: basic", "auth-secret: office-auth"))
+        + TestManifests.ingress("config-any", "config-any", "echo", annotations("satisfy: any",
+            "auth-type: basic", "auth-secret: office-auth"))
+        + TestManifests.ingress("open", "open", "echo", "")
+        + TestManifests.ingress("broken", "broken", "echo", annotations(
+            "whitelist-source-range: \"192.0.2.0/24,192.0.2.300\"")));
     StandaloneSettings settings = new StandaloneSettings(manifests,
         ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
         new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
@@ -246,6 +168,15 @@ class ClientAccessEndToEndTest {
   void aBadAddressAnnotationFailsClosed() throws Exception {
     assertThat(get("192.0.2.7", "broken.localhost", null)).startsWith("HTTP/1.1 503");
     assertThat(echo.requests()).isZero();
+  }
+
+  /** The metadata lines of ingress-nginx annotations, each {@code key: value}. */
+  private static String annotations(String... lines) {
+    StringBuilder out = new StringBuilder("  annotations:\n");
+    for (String line : lines) {
+      out.append("    nginx.ingress.kubernetes.io/").append(line).append('\n');
+    }
+    return out.toString();
   }
 
   private String get(String client, String host, @Nullable String credentials)

@@ -1,5 +1,7 @@
 package dev.bollard.proxy.step;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bollard.proxy.config.Backend;
 import java.util.Objects;
 import java.util.function.Function;
@@ -21,6 +23,17 @@ final class BackendMemo<T> {
   private final Function<Backend, T> derive;
   private @Nullable Entry<T> latest;
   private @Nullable Entry<T> previous;
+
+  /**
+   * The process-wide cache behind a derivation ({@link HashRing#of}, {@link EndpointDigests#of}):
+   * one value per {@code Backend} object while it is in use (weak keys: a backend goes with its
+   * snapshot), its upkeep done by the calling thread (handing it to the common pool cost more
+   * than the work, see docs/benchmarks.md).
+   */
+  static <T> Cache<Backend, T> sharedCache() {
+    return Caffeine.newBuilder().weakKeys().maximumSize(100_000)
+        .executor(Runnable::run).build();
+  }
 
   /** @param derive the shared (cached) derivation, asked when neither entry is the backend */
   BackendMemo(Function<Backend, T> derive) {

@@ -1,7 +1,6 @@
 package dev.bollard.proxy.step;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +24,7 @@ final class EndpointDigests {
   /** Hexadecimal digits in a name. */
   static final int LENGTH = 32;
 
-  private static final Cache<Backend, EndpointDigests> DIGESTS =
-      Caffeine.newBuilder().weakKeys().maximumSize(100_000)
-          .executor(Runnable::run).build();
+  private static final Cache<Backend, EndpointDigests> DIGESTS = BackendMemo.sharedCache();
 
   /** The digests' first and second 64 bits, sorted by the first (unsigned), and their owners. */
   private final long[] high;

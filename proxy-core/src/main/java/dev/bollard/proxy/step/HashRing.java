@@ -1,7 +1,6 @@
 package dev.bollard.proxy.step;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import java.util.Arrays;
@@ -23,9 +22,7 @@ public final class HashRing {
   /** Points per endpoint: nginx's 160, enough that shares stay within a few percent. */
   static final int POINTS = 160;
 
-  private static final Cache<Backend, HashRing> RINGS =
-      Caffeine.newBuilder().weakKeys().maximumSize(100_000)
-          .executor(Runnable::run).build();
+  private static final Cache<Backend, HashRing> RINGS = BackendMemo.sharedCache();
 
   private final long[] points;
   private final Endpoint[] owners;
