@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.VirtualHost;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
@@ -23,8 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * two fast ones and one that answers after {@value #SLOW_MILLIS} ms.
  */
 class BalanceEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String P = "nginx.ingress.kubernetes.io/";
   private static final long SLOW_MILLIS = 400;
@@ -78,11 +72,7 @@ class BalanceEndToEndTest {
             + ingress("bad-lb", "bad-lb", "app", P + "load-balance: \"fastest\"")
             + ingress("bad-hash", "bad-hash", "app",
                 P + "upstream-hash-by: \"$request_uri$upstream_addr\""));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach

@@ -3,17 +3,12 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * never}, a value, a pattern), then the cookie, then the weight, checked statistically.
  */
 class CanaryEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final String P = "nginx.ingress.kubernetes.io/";
 
   @TempDir Path manifests;
@@ -39,11 +32,7 @@ class CanaryEndToEndTest {
     stable = TestBackend.start("stable", TestBackend.echo());
     canary = TestBackend.start("canary", TestBackend.echo());
     Files.writeString(manifests.resolve("canary.yaml"), manifest());
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach

@@ -2,18 +2,13 @@ package dev.bollard.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * credentials), origin lists and wildcards, {@code *} never sent with credentials.
  */
 class CorsEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
   private static final String ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials";
 
@@ -40,11 +33,7 @@ class CorsEndToEndTest {
   void start() throws Exception {
     backend = TestBackend.start("app", TestBackend.echo());
     Files.writeString(manifests.resolve("cors.yaml"), manifest(backend.port()));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach

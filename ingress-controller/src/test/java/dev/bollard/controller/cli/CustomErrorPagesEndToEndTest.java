@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * they were asked (the {@code X-} headers included) and name themselves in {@code X-Backend}.
  */
 class CustomErrorPagesEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path manifests;
@@ -74,10 +68,7 @@ class CustomErrorPagesEndToEndTest {
             nginx.ingress.kubernetes.io/default-backend: own-errors
             nginx.ingress.kubernetes.io/server-alias: alias.secure.localhost
         """));
-    StandaloneSettings settings = new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach

@@ -5,13 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ingress-nginx denies such locations. A good ConfigMap's headers are set either way.
  */
 class CustomHeadersEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path manifests;
@@ -56,11 +50,7 @@ class CustomHeadersEndToEndTest {
         + ingress("good", "edge-headers") + ingress("missing", "nope")
         + ingress("bad", "bad-headers") + TestManifests.service("echo", echo.port()));
     config(false);
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().virtualHosts().size() == 3);
   }
 

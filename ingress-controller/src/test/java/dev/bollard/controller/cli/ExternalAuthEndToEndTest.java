@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.testing.TestCa;
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.accesslog.AccessLog;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
@@ -29,7 +27,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -108,11 +105,7 @@ class ExternalAuthEndToEndTest {
     }
     Files.writeString(manifests.resolve("auth.yaml"), manifest());
     Files.writeString(manifests.resolve("config.yaml"), config(""));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process().withAccessLog(
+    runtime = StandaloneFixture.start(manifests, p -> p.withAccessLog(
         new AccessLogOptions(logs.resolve("access.log").toString(), AccessLog.Format.JSON,
             1000)));
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().timeouts().read()

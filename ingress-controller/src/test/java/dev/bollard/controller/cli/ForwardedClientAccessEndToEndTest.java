@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -54,11 +52,7 @@ class ForwardedClientAccessEndToEndTest {
         ---
         """ + ingress("office", "192.0.2.0/24") + ingress("lab", "192.0.2.0/24, 127.0.0.2")
         + TestManifests.service("echo", echo.port()));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().useForwardedHeaders()
         && runtime.currentSnapshot().virtualHosts().size() == 2);
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bollard.controller.testing.GrpcEcho;
 import dev.bollard.controller.testing.TestCa;
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -58,11 +55,7 @@ class GrpcUpstreamEndToEndTest {
       closed = s.getLocalPort();
     }
     Files.writeString(manifests.resolve("grpc.yaml"), manifests(ca, closed));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterAll

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.echo.EchoBackend;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -160,14 +158,7 @@ class GuardStandaloneTest {
   }
 
   private StandaloneSettings settings() {
-    return new StandaloneSettings(
-        manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(),
-        null,
-        Duration.ofMillis(50),
-        Duration.ofMillis(500));
+    return StandaloneFixture.settings(manifests);
   }
 
   private String get(String host, String path, @Nullable String authorization) throws IOException {

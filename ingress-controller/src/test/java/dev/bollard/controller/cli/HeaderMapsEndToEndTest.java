@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,11 +75,7 @@ class HeaderMapsEndToEndTest {
         + TestManifests.ingress("own", "echo",
             "    bollard.dev/request-headers: \"set X-Overridden: ingress\"\n"
                 + "    bollard.dev/response-headers: \"set X-Frame-Options: SAMEORIGIN\"\n"));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().virtualHosts().size() == 2
         && !runtime.currentSnapshot().settings().headerMaps().request().isEmpty());
   }

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.testing.RawHttp;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TlsProbe;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -64,7 +62,7 @@ class HostAnnotationsEndToEndTest {
             nginx.ingress.kubernetes.io/server-alias: alias.localhost
             nginx.ingress.kubernetes.io/upstream-vhost: internal.shop
         """, "");
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     int port = runtime.proxyPort();
 
     assertThat(RawHttp.get(port, "shop.localhost", "/?q=1")).startsWith("HTTP/1.1 302")
@@ -106,7 +104,7 @@ class HostAnnotationsEndToEndTest {
         stringData:
           auth: "alice:%s"
         """.formatted(hash));
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     int port = runtime.proxyPort();
     String credentials = "Authorization: Basic " + Base64.getEncoder()
         .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
@@ -153,7 +151,7 @@ class HostAnnotationsEndToEndTest {
                         port:
                           number: 80
         """);
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     int port = runtime.proxyPort();
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(
@@ -179,7 +177,7 @@ class HostAnnotationsEndToEndTest {
             nginx.ingress.kubernetes.io/from-to-www-redirect: "true"
             nginx.ingress.kubernetes.io/server-alias: a.preview.example.com,other.example.net
         """, "", "shop.example.com", "  tls:\n    - {hosts: [shop.example.com], secretName: shop-tls}\n");
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     int https = runtime.httpsPort();
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(
@@ -216,12 +214,6 @@ class HostAnnotationsEndToEndTest {
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  private StandaloneSettings settings() {
-    return new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
   private void write(String annotations, String more) throws IOException {

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
-import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.GlobalSettings;
-import dev.bollard.proxy.server.ServerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +66,7 @@ class IngressNginxKeysEndToEndTest {
   @Test
   void byDefaultNoServerHeaderAndAThousandRequestsPerConnection() throws Exception {
     writeRoutes();
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
 
     try (Socket client = connect()) {
       for (int i = 0; i < 3; i++) {
@@ -99,7 +96,7 @@ class IngressNginxKeysEndToEndTest {
           server-tokens: "true"
           keep-alive-requests: "2"
         """);
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 2);
 
     try (Socket client = connect()) {
@@ -127,7 +124,7 @@ class IngressNginxKeysEndToEndTest {
         data:
           allow-backend-server-header: "true"
         """);
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
 
     await().atMost(WAIT).untilAsserted(() -> {
       try (Socket client = connect()) {
@@ -153,7 +150,7 @@ class IngressNginxKeysEndToEndTest {
         data:
           keep-alive: "0"
         """);
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 1);
 
     try (Socket client = connect()) {
@@ -214,9 +211,7 @@ class IngressNginxKeysEndToEndTest {
   }
 
   private StandaloneSettings settings() {
-    return new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
+    return StandaloneFixture.settings(manifests);
   }
 
   private void writeRoutes() throws IOException {

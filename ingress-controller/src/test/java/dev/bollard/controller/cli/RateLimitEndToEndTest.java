@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.TestBackend;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * bucket (one request per 62.5 s at 1r/m).
  */
 class RateLimitEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path manifests;
@@ -46,11 +40,7 @@ class RateLimitEndToEndTest {
     held = TestBackend.start("held", TestBackend.gated(gate, "released"));
     refusing = TestBackend.start("auth", TestBackend.fixed(401, "who are you"));
     Files.writeString(manifests.resolve("limits.yaml"), manifest());
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach

@@ -4,14 +4,11 @@ import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +68,7 @@ class RequestBufferingEndToEndTest {
   @Test
   void aStalledBodyReachesNoBackendUntilAnIngressTurnsBufferingOff() throws Exception {
     writeManifests("");
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
 
     try (Socket client = slowPost()) {
       await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> accepted.get() == 0);
@@ -138,12 +135,6 @@ class RequestBufferingEndToEndTest {
 
   private static String readAll(InputStream in) throws IOException {
     return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-  }
-
-  private StandaloneSettings settings() {
-    return new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
   private void writeManifests(String annotations) throws IOException {

@@ -3,13 +3,10 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,11 +62,7 @@ class ResponseRateEndToEndTest {
         + TestManifests.ingress("free", "one-mib", "    nginx.ingress.kubernetes.io/limit-rate: \"0\"\n")
         + TestManifests.service("one-mib", oneMib.port())
         + TestManifests.service("three-quarters", threeQuarters.port()));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(
         () -> runtime.currentSnapshot().settings().responseRate().bytesPerSecond() == 256 * KIB);
   }

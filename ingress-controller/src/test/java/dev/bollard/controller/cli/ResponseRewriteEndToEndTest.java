@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * seen through a real Bollard with and without the annotations.
  */
 class ResponseRewriteEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   @TempDir Path manifests;
   private TestBackend app;
@@ -50,11 +44,7 @@ class ResponseRewriteEndToEndTest {
                 + p + "proxy-cookie-path: \"/ /store/\"\n")
         + TestManifests.ingress("plain", "app",
             p + "proxy-redirect-to: \"https://ignored.localhost/\"\n"));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(Duration.ofSeconds(10))
         .until(() -> runtime.currentSnapshot().virtualHosts().size() == 2);
   }

@@ -3,14 +3,10 @@ package dev.bollard.controller.cli;
 import static dev.bollard.controller.testing.RawHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RewriteEndToEndTest {
 
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-
   @TempDir Path manifests;
   private TestBackend rewritten;
   private TestBackend plain;
@@ -40,7 +34,7 @@ class RewriteEndToEndTest {
     rewritten = TestBackend.start("rewritten", TestBackend.echo());
     plain = TestBackend.start("plain", TestBackend.echo());
     Files.writeString(manifests.resolve("apps.yaml"), manifests());
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach
@@ -124,12 +118,6 @@ class RewriteEndToEndTest {
     assertThat(at).as(name + " in " + response).isPositive();
     int start = at + name.length() + 4;
     return response.substring(start, response.indexOf("\r\n", start));
-  }
-
-  private StandaloneSettings settings() {
-    return new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
   private String manifests() {

@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.testing.TestManifests;
-import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.accesslog.AccessLog;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code http_503} between two endpoints, and {@code enable-access-log: "false"}.
  */
 class RoutePolicyEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path manifests;
@@ -45,11 +39,7 @@ class RoutePolicyEndToEndTest {
     busy = TestBackend.start("busy", TestBackend.fixed(503, "busy"));
     silent = TestBackend.start("silent", TestBackend.silent());
     Files.writeString(manifests.resolve("policy.yaml"), manifest());
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process().withAccessLog(
+    runtime = StandaloneFixture.start(manifests, p -> p.withAccessLog(
         new AccessLogOptions(logs.resolve("access.log").toString(), AccessLog.Format.JSON,
             1000)));
   }

@@ -5,12 +5,8 @@ import static dev.bollard.controller.testing.RawHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * applied.
  */
 class SnippetsEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path manifests;
@@ -72,7 +66,7 @@ class SnippetsEndToEndTest {
               lua_need_request_body on;
               proxy_pass http://evil.example.com;
             """)));
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(get(runtime.proxyPort(), "headers.localhost", "/")).startsWith("HTTP/1.1 200"));
   }
@@ -158,12 +152,6 @@ class SnippetsEndToEndTest {
 
   private static String body(String response) {
     return response.substring(response.indexOf("\r\n\r\n") + 4).toLowerCase(Locale.ROOT);
-  }
-
-  private StandaloneSettings settings() {
-    return new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
   private static String ingress(String name, String annotations) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.bollard.acme.testing.TestCertificates;
 import dev.bollard.controller.echo.EchoBackend;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,15 +85,7 @@ class StatusPageBrowserTest {
         """);
     write("config-v1.yaml", config(1, "proxy-body-size: 8m"));
     write("config-v2.yaml", config(2, "proxy-body-size: lots"));
-    StandaloneSettings settings = new StandaloneSettings(
-        manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(),
-        null,
-        Duration.ofMillis(50),
-        Duration.ofMillis(500));
-    bollard = ProxyProcess.start(settings.source(), settings.process());
+    bollard = StandaloneFixture.start(manifests);
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());

@@ -3,17 +3,13 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.VirtualHost;
-import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * session-cookie-change-on-failure}; a canary on a sticky route, sticky and legacy.
  */
 class StickySessionEndToEndTest {
-
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final String P = "nginx.ingress.kubernetes.io/";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -55,11 +49,7 @@ class StickySessionEndToEndTest {
       backends.add(TestBackend.start(name, TestBackend.echo()));
     }
     publish(List.of(backend("a"), backend("b"), backend("c")));
-    StandaloneSettings settings = new StandaloneSettings(manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
-        Duration.ofMillis(50), Duration.ofMillis(500));
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterEach

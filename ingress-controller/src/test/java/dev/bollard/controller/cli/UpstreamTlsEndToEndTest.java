@@ -3,8 +3,6 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.controller.testing.TestCa;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -40,7 +38,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,7 +84,7 @@ class UpstreamTlsEndToEndTest {
     deep = Backend.start(group, deepServer, null);
     TestCa.Issued client = clients.issue("bollard.client");
     Files.writeString(manifests.resolve("upstreams.yaml"), manifests(good, wrong, client));
-    runtime = ProxyProcess.start(settings().source(), settings().process());
+    runtime = StandaloneFixture.start(manifests);
   }
 
   @AfterAll
@@ -323,12 +320,6 @@ class UpstreamTlsEndToEndTest {
   }
 
   // ---- the manifests ------------------------------------------------------------------------
-
-  private static StandaloneSettings settings() {
-    return new StandaloneSettings(manifests, ServerSettings.defaults(
-        new InetSocketAddress(LOOPBACK, 0)), new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(), null, Duration.ofMillis(50), Duration.ofMillis(500));
-  }
 
   private static String manifests(TestCa good, TestCa wrong, TestCa.Issued client) {
     StringBuilder out = new StringBuilder();
