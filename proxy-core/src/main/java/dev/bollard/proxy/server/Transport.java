@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * does not), else epoll, else NIO; a named transport the platform lacks falls back the same way
  * (logged). io_uring batches each loop turn's reads and writes into one system call: on the
  * harness it served 1.2-1.5x the keep-alive requests of epoll at 64 connections for ~40% less CPU
- * per request, and ~12% fewer on one connection (docs/benchmarks.md, "Performance round 4").
+ * per request, and 2-15% fewer on one connection (docs/benchmarks.md, "Performance round 4").
+ * Its submission path is Java code that C2 inlines into every root ending in a flush: on one core
+ * the JIT needs ~16-24 s of traffic to settle against ~8 s on epoll (same section, "io_uring
+ * warm-up and one connection").
  */
 record Transport(
     String name,
