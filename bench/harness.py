@@ -1602,6 +1602,11 @@ def main():
     ap.add_argument("--baseline-java-opts", default=None,
                     help="JVM options of target bollard-base (default: --java-opts), to compare JVM settings"
                          " interleaved: the same jar as --jar and --baseline-jar, two sets of options")
+    ap.add_argument("--bollard-args", default="",
+                    help="extra command-line arguments of targets bollard and bollard-log (e.g. \"--transport epoll\")")
+    ap.add_argument("--baseline-bollard-args", default=None,
+                    help="extra command-line arguments of target bollard-base (default: --bollard-args), to compare"
+                         " two settings of one jar interleaved")
     ap.add_argument("--out", default=None, help="results directory (default bench/results; smoke: bench/target/harness-smoke)")
     ap.add_argument("--render", metavar="DIR", help="only redraw the charts and summary.md from DIR/summary.json")
     ap.add_argument("--idle-client", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
@@ -1730,12 +1735,14 @@ def main():
             shutil.copyfile(args.baseline_jar if t == "bollard-base" else args.jar, jar)
             java_opts = args.baseline_java_opts if t == "bollard-base" and args.baseline_java_opts is not None \
                 else args.java_opts
+            extra = args.baseline_bollard_args if t == "bollard-base" and args.baseline_bollard_args is not None \
+                else args.bollard_args
             argv = ["java"] + java_opts.split() + (BOLLARD_NO_RESUMPTION if tls else []) + [
                 "-jar", jar, "run", "--manifests", manifests,
                 "--listen", f"127.0.0.1:{ports[t]}",
                 "--admin-listen", f"127.0.0.1:{admin_ports[t]}", "--io-threads", "1",
                 "--https-listen", f"127.0.0.1:{https_ports[t]}",
-                "--access-log", os.path.join(work, "access.log") if logged else "off"]
+                "--access-log", os.path.join(work, "access.log") if logged else "off"] + extra.split()
             if tls:
                 argv += ["--default-ssl-certificate", f"default/{TLS_SECRET}"]
             procs[t] = start(t, argv, work, sut_cpus)
@@ -1952,6 +1959,7 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
         "machine": machine(args.loadavg_at_start),
         "settings": {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
                      "sut_cpus": sut_cpus, "load_cpus": load_cpus, "java_opts": args.java_opts, "baseline_java_opts": args.baseline_java_opts,
+                     "bollard_args": args.bollard_args, "baseline_bollard_args": args.baseline_bollard_args,
                      "jar": args.jar, "smoke": args.smoke, "elapsed_s": round(elapsed)},
         "scenarios": rows,
         "costs": costs,

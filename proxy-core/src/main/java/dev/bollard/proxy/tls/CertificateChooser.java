@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslClientHelloHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
@@ -87,7 +88,14 @@ final class CertificateChooser extends SslClientHelloHandler<SslContext> {
       ctx.channel().attr(EdgeTls.CLIENT_CERTIFICATE)
           .set(HandshakeCertificate.of(serverName, clientAuth, ssl.engine()));
     }
-    ctx.pipeline().replace(this, SSL_STEP, ssl);
+    try {
+      ctx.pipeline().replace(this, SSL_STEP, ssl);
+    } catch (RuntimeException e) {
+      // Never in the pipeline, so no pipeline teardown releases the engine (OpenSSL's are
+      // reference-counted, see ReleasedWhenUnreachable).
+      ReferenceCountUtil.release(ssl.engine());
+      throw e;
+    }
     EdgeTls.Handshakes handshakes = listener.handshakes();
     if (handshakes != EdgeTls.Handshakes.NONE) {
       ssl.handshakeFuture().addListener(done -> handshakes.finished(done.isSuccess()));

@@ -176,8 +176,11 @@ final class TlsContexts {
       builder.clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL)
           .trustManager(new DeferredClientTrust(clientCas.certificates()));
     }
-    return builder
-        .sslProvider(provider)
+    // OpenSSL's engines come reference-counted, without a finalizer each (see
+    // ReleasedWhenUnreachable); the JDK's need neither.
+    boolean openSsl = provider == SslProvider.OPENSSL || provider == SslProvider.OPENSSL_REFCNT;
+    SslContext built = builder
+        .sslProvider(openSsl ? SslProvider.OPENSSL_REFCNT : provider)
         // The key store is in memory only, to hand the key to the key manager: JKS protects its
         // key with a cheap scheme, PKCS12 (the default) with 10,000 rounds of PBKDF2 per context.
         .keyStoreType("JKS")
@@ -188,6 +191,7 @@ final class TlsContexts {
         .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
             SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, alpn))
         .build();
+    return openSsl ? new ReleasedWhenUnreachable(built) : built;
   }
 
   /** Forgets contexts of certificates the new snapshot no longer names; once per snapshot. */
