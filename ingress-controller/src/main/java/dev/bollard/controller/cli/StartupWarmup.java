@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Which parts are worth warming is guessed from the raw arguments and environment, before
  * picocli parses them: {@code --manifests} (or {@code BOLLARD_MANIFESTS}) for the manifest reader,
  * {@code --transport} (or {@code BOLLARD_TRANSPORT}) for io_uring. A wrong guess costs a library
- * loaded for nothing, never a different behaviour. Failures are ignored here: the main thread meets
- * them again where they are reported.
+ * loaded for nothing, never a different behaviour. Failures are ignored here: Netty's checks
+ * ({@code OpenSsl}, {@code Epoll}, {@code IoUring}) record an unavailable library rather than
+ * throw, and the main thread reports it where it always did.
  */
 final class StartupWarmup {
 
