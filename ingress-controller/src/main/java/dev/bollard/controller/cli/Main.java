@@ -42,6 +42,8 @@ public final class Main {
     if (System.getProperty(LEAK_DETECTION) == null) {
       System.setProperty(LEAK_DETECTION, "disabled");
     }
+    // Native libraries, logging and fabric8's mapper load on another core meanwhile.
+    StartupWarmup.begin(args, System.getenv());
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = execute(System.getenv(), out, err, args);
