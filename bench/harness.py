@@ -192,6 +192,8 @@ SLOW_POST_LOAD = "keepalive-1k-c64"  # the normal clients' load alongside
 # Bollard's ConfigMap key for the body timeout (ingress-nginx's name); a jar without it logs
 # "key client-body-timeout: unknown, ignored" and keeps no body timeout at all.
 BOLLARD_BODY_TIMEOUT_KEY = "client-body-timeout"
+# Plain scenarios every target's warm-up runs first (the others follow it, briefly).
+WARMED_FIRST = ("keepalive-1k-c64", "keepalive-64k-c64")
 SPECIAL_SCENARIOS = ("idle-10k", SLOW_POST)
 
 
@@ -1759,6 +1761,13 @@ def main():
                     continue
                 run_wrk(ports[t], "keepalive-1k-c64", max(1, args.warmup * 2 // 3), load_cpus)
                 run_wrk(ports[t], "keepalive-64k-c64", max(1, args.warmup // 3), load_cpus)
+                # Every other plain scenario's traffic too, briefly: each new shape of traffic (a
+                # connection per request, one connection, a feature's route) sends a JVM back to
+                # compiling, which would otherwise fall in that scenario's first measured round.
+                for sc in [sc for sc in load_scenarios if runs_on(sc, t) and sc not in WARMED_FIRST
+                           and sc not in TLS_SCENARIOS and sc not in H2_SCENARIOS
+                           and sc not in TLSLOAD_SCENARIOS]:
+                    run_wrk(ports[t], sc, max(1, args.warmup // 3), load_cpus)
                 # Handshakes are a few hundred per second: as long again, or a JIT still compiling
                 # the TLS path shows in the first rounds.
                 for sc in [sc for sc in load_scenarios if sc in TLS_SCENARIOS and runs_on(sc, t)]:
