@@ -1,16 +1,26 @@
 package dev.bollard.proxy.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpExpectationFailedEvent;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Raw-byte partner of {@link RequestValidator}, placed just before the {@code HttpServerCodec}: it
+ * Raw-byte partner of {@link RequestValidator}, in front of the {@code HttpServerCodec}: it
  * rejects what Netty's decoder accepts silently or rewrites before anyone can see it.
+ *
+ * <p>In a client connection's pipeline it <em>is</em> the codec's step ({@link
+ * RequestValidator#scanningCodec}): it holds the {@code HttpServerCodec} and drives it with its own
+ * context, handing it each scanned slice and every other event, inbound and outbound. One handler
+ * context per connection instead of two, one pipeline pass less per read, and nothing to insert
+ * or look up while the pipeline is built. Without a codec of its own (a validator added after a
+ * separate codec) it is a step of its own just before the codec, and passes events on.
  *
  * <ul>
  *   <li>obs-fold (a header line starting with SP or HTAB): Netty joins it to the previous value;
@@ -28,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * it also drives the connection's {@link ClientTimeouts}, when it has any: one pipeline step for
  * both, not two.
  */
-final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
+final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
@@ -54,6 +64,8 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
 
   private final RequestValidator validator;
   private final @Nullable ClientTimeouts timeouts;
+  /** The codec this step drives, or {@code null} when the codec is a step of its own after it. */
+  private final @Nullable HttpServerCodec codec;
 
   private Mode mode = Mode.HEAD;
   /** Bytes left of a fixed body or chunk; while reading a chunk-size line, the size so far. */
@@ -69,39 +81,187 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   private byte contentLengthLines;
   private String violation = "";
 
-  RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts) {
+  RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts,
+      @Nullable HttpServerCodec codec) {
     this.validator = validator;
     this.timeouts = timeouts;
+    this.codec = codec;
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     if (timeouts != null) {
       timeouts.attach(ctx);
     }
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    if (timeouts != null) {
-      timeouts.detach();
+    if (codec != null) {
+      codec.handlerAdded(ctx);
     }
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
+  public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+    if (timeouts != null) {
+      timeouts.detach();
+    }
+    if (codec != null) {
+      // The decoder hands on what it buffered, as when the codec itself leaves a pipeline.
+      codec.handlerRemoved(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
     if (timeouts != null) {
       timeouts.active();
     }
-    ctx.fireChannelActive();
+    if (codec != null) {
+      codec.channelActive(ctx);
+    } else {
+      ctx.fireChannelActive();
+    }
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (timeouts != null) {
       timeouts.detach();
     }
-    ctx.fireChannelInactive();
+    if (codec != null) {
+      codec.channelInactive(ctx);
+    } else {
+      ctx.fireChannelInactive();
+    }
+  }
+
+  // ---- the codec's other events, when this step holds it ----------------------------------------
+
+  @Override
+  public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelRegistered(ctx);
+    } else {
+      ctx.fireChannelRegistered();
+    }
+  }
+
+  @Override
+  public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelUnregistered(ctx);
+    } else {
+      ctx.fireChannelUnregistered();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelReadComplete(ctx);
+    } else {
+      ctx.fireChannelReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelWritabilityChanged(ctx);
+    } else {
+      ctx.fireChannelWritabilityChanged();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (codec != null) {
+      codec.exceptionCaught(ctx, cause);
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
+    if (codec != null) {
+      codec.write(ctx, msg, promise);
+    } else {
+      ctx.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.flush(ctx);
+    } else {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void read(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.read(ctx);
+    } else {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.close(ctx, promise);
+    } else {
+      ctx.close(promise);
+    }
+  }
+
+  @Override
+  public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.disconnect(ctx, promise);
+    } else {
+      ctx.disconnect(promise);
+    }
+  }
+
+  @Override
+  public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.deregister(ctx, promise);
+    } else {
+      ctx.deregister(promise);
+    }
+  }
+
+  @Override
+  public void bind(ChannelHandlerContext ctx, SocketAddress local, ChannelPromise promise)
+      throws Exception {
+    if (codec != null) {
+      codec.bind(ctx, local, promise);
+    } else {
+      ctx.bind(local, promise);
+    }
+  }
+
+  @Override
+  public void connect(ChannelHandlerContext ctx, SocketAddress remote,
+      @Nullable SocketAddress local, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.connect(ctx, remote, local, promise);
+    } else {
+      ctx.connect(remote, local, promise);
+    }
+  }
+
+  /** Hands {@code msg} to the codec, or to the next step (the codec) when it is a step of its own. */
+  private void deliver(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (codec != null) {
+      codec.channelRead(ctx, msg);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
   }
 
 
@@ -143,12 +303,12 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (timeouts != null && msg instanceof ByteBuf buf && buf.isReadable()) {
       timeouts.bytesArrived();
     }
     if (mode == Mode.PASS_THROUGH || !(msg instanceof ByteBuf in)) {
-      ctx.fireChannelRead(msg);
+      deliver(ctx, msg);
       return;
     }
     try {
@@ -159,7 +319,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
           return;
         }
         Mode before = mode;
-        ctx.fireChannelRead(in.retainedSlice(in.readerIndex(), length));
+        deliver(ctx, in.retainedSlice(in.readerIndex(), length));
         in.skipBytes(length);
         if (before == Mode.HEAD_DECODING && mode == Mode.HEAD_DECODING) {
           // The decoder did not turn the scanned head into a request: framing is lost, fail closed.
@@ -169,7 +329,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
         }
       }
       if (mode == Mode.PASS_THROUGH && in.isReadable()) {
-        ctx.fireChannelRead(in.retain());
+        deliver(ctx, in.retain());
       }
     } finally {
       ReferenceCountUtil.release(in);
@@ -183,7 +343,11 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
         && (mode == Mode.FIXED_BODY || mode == Mode.CHUNK_SIZE_LINE && lineLength == 0)) {
       startHead();
     }
-    super.userEventTriggered(ctx, evt);
+    if (codec != null) {
+      codec.userEventTriggered(ctx, evt);
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   private void reject() {
