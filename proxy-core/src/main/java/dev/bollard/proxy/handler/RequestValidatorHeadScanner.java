@@ -43,6 +43,24 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   private static final byte CR = '\r';
   private static final byte LF = '\n';
   private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+  /** Why raw bytes were refused, for the log; {@link #violation} indexes it. */
+  private static final String[] REASONS = {
+    "",
+    "request head could not be decoded",
+    "bare CR in the request head",
+    "bare LF in the request head",
+    "obsolete line folding (header line starting with whitespace)",
+    "whitespace before the request line",
+    "control character in the request line",
+    "more than one Content-Length header",
+  };
+  private static final byte UNDECODED = 1;
+  private static final byte BARE_CR = 2;
+  private static final byte BARE_LF = 3;
+  private static final byte OBS_FOLD = 4;
+  private static final byte LEADING_WHITESPACE = 5;
+  private static final byte CONTROL_CHARACTER = 6;
+  private static final byte SECOND_CONTENT_LENGTH = 7;
   private static final int SECTION_GOES_ON = -1;
   private static final int VIOLATION = -2;
 
@@ -79,7 +97,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   // Bytes, not ints: the scanner is kept per connection (at most 15 and 2 here).
   private byte contentLengthMatched;
   private byte contentLengthLines;
-  private String violation = "";
+  /** What broke the rules, an index into {@link #REASONS}: a byte, not a reference per connection. */
+  private byte violation;
 
   RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts,
       @Nullable HttpServerCodec codec) {
@@ -323,7 +342,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
         in.skipBytes(length);
         if (before == Mode.HEAD_DECODING && mode == Mode.HEAD_DECODING) {
           // The decoder did not turn the scanned head into a request: framing is lost, fail closed.
-          violation = "request head could not be decoded";
+          violation = UNDECODED;
           reject();
           return;
         }
@@ -353,7 +372,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   private void reject() {
     boolean midBody = mode == Mode.TRAILERS;
     mode = Mode.STOPPED;
-    validator.rejectRaw(violation, midBody);
+    validator.rejectRaw(REASONS[violation], midBody);
   }
 
   /** How many bytes from the reader index to hand to the decoder next, or {@link #VIOLATION}. */
@@ -407,7 +426,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       default -> {
         // HEAD_DECODING, STOPPED, PASS_THROUGH never reach here (see the loop condition); a head
         // still awaiting its verdict with more bytes behind it is a desync.
-        violation = "request head could not be decoded";
+        violation = UNDECODED;
         return VIOLATION;
       }
     }
@@ -423,7 +442,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       if (previousWasCr) {
         previousWasCr = false;
         if (b != LF) {
-          return violation("bare CR in the request head");
+          return violation(BARE_CR);
         }
         if (lineLength == 0) {
           if (sawStartLine) {
@@ -442,22 +461,19 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
         continue;
       }
       if (b == LF) {
-        return violation("bare LF in the request head");
+        return violation(BARE_LF);
       }
       if (lineLength == 0 && (b == ' ' || b == '\t')) {
-        return violation(
-            sawStartLine
-                ? "obsolete line folding (header line starting with whitespace)"
-                : "whitespace before the request line");
+        return violation(sawStartLine ? OBS_FOLD : LEADING_WHITESPACE);
       }
       if (!sawStartLine) {
         if ((b & 0xff) < 0x20 || b == 0x7f) {
-          return violation("control character in the request line");
+          return violation(CONTROL_CHARACTER);
         }
       } else if (contentLengthMatched >= 0 && mode == Mode.HEAD) {
         countContentLength(b);
         if (contentLengthLines > 1) {
-          return violation("more than one Content-Length header");
+          return violation(SECOND_CONTENT_LENGTH);
         }
       }
       lineLength++;
@@ -505,7 +521,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     return end - start;
   }
 
-  private int violation(String reason) {
+  private int violation(byte reason) {
     violation = reason;
     return VIOLATION;
   }
