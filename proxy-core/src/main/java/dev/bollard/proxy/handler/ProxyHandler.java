@@ -577,7 +577,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     if (p.get(VALIDATE_STEP) != null) {
       p.remove(VALIDATE_STEP);
     }
-    // Removing the codec hands any bytes it buffered to this handler, which now relays them.
+    // Removing the codec (in a client pipeline: the scanner's step that holds it) hands any bytes
+    // it buffered to this handler, which now relays them.
+    if (p.get(RequestValidatorHeadScanner.class) != null) {
+      p.remove(RequestValidatorHeadScanner.class);
+    }
     if (p.get(HttpServerCodec.class) != null) {
       p.remove(HttpServerCodec.class);
     }

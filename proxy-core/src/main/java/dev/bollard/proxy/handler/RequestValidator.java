@@ -2,6 +2,7 @@ package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.http.PlainResponses;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
@@ -43,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * BodyRejected}; the proxy handler answers 400 if no response has started (and closes lingering),
  * else aborts, and must close the connection either way.
  *
- * <p>Add it right after the codec built by {@link #newServerCodec}: on being added it puts a
- * raw-byte scanner just before the codec, for what the decoder accepts silently (obs-fold, bare
- * CR, a second Content-Length on HTTP/1.0). Removing the validator removes the scanner. After a
- * {@code 101 Switching Protocols} response both let bytes through untouched.
+ * <p>Its raw-byte scanner, for what the decoder accepts silently (obs-fold, bare CR, a second
+ * Content-Length on HTTP/1.0), sits in front of the decoder. Either the pipeline's codec step is
+ * {@link #scanningCodec} (scanner and codec in one step; a client connection's pipeline), or the
+ * validator is added right after the codec built by {@link #newServerCodec} and, on being added,
+ * puts a scanner of its own just before it (removing the validator then removes that scanner).
+ * After a {@code 101 Switching Protocols} response both let bytes through untouched.
  */
 public final class RequestValidator extends ChannelDuplexHandler {
 
@@ -81,10 +84,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
   private static final String USUAL_NAME = "validate";
   private static final String USUAL_SCAN_NAME = "validate-scan";
 
-  private final int maxUriBytes;
-  private final int maxHeaderCount;
-  private final @Nullable ClientTimeouts timeouts;
+  private final HeadLimits limits;
   private @Nullable RequestValidatorHeadScanner scanner;
+  /** Whether {@link #scanner} is a pipeline step of its own, added (and removed) by this one. */
+  private boolean ownsScannerStep;
   private @Nullable ChannelHandlerContext context;
 
   /** A head was passed on and its body is still flowing. */
@@ -103,17 +106,23 @@ public final class RequestValidator extends ChannelDuplexHandler {
    * {@code limits}.
    */
   public RequestValidator(HeadLimits limits) {
-    this(limits, null);
+    this.limits = limits;
   }
 
   /**
-   * Creates a validator for one connection whose raw-byte scanner also drives the connection's
-   * client {@code timeouts} (it is the first step that sees request bytes), if not {@code null}.
+   * This validator's codec step: the codec of {@link #newServerCodec} (same limits) held by this
+   * validator's raw-byte scanner, which hands it each scanned slice and every other event, and
+   * also drives the connection's client {@code timeouts}, if not {@code null} (it is the first
+   * step that sees request bytes). Add it before the validator, in place of a codec; call once.
    */
-  public RequestValidator(HeadLimits limits, @Nullable ClientTimeouts timeouts) {
-    this.maxUriBytes = limits.maxUriBytes();
-    this.maxHeaderCount = limits.maxHeaderCount();
-    this.timeouts = timeouts;
+  public ChannelHandler scanningCodec(@Nullable ClientTimeouts timeouts) {
+    if (scanner != null) {
+      throw new IllegalStateException("the validator already has its scanner");
+    }
+    RequestValidatorHeadScanner codecStep =
+        new RequestValidatorHeadScanner(this, timeouts, newServerCodec(limits));
+    scanner = codecStep;
+    return codecStep;
   }
 
   /**
@@ -138,25 +147,29 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    context = ctx;
+    if (scanner != null) {
+      return; // the codec step is this validator's scanningCodec
+    }
     ChannelHandlerContext codec = ctx.pipeline().context(HttpServerCodec.class);
     if (codec == null) {
       throw new IllegalStateException(
           "RequestValidator needs an HttpServerCodec before it in the pipeline"
-              + " (build one with RequestValidator.newServerCodec)");
+              + " (build one with RequestValidator.newServerCodec, or use scanningCodec)");
     }
-    RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this, timeouts);
+    RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this, null, null);
     // The usual name is a constant: a concatenated one would be a string kept per connection.
     String name = ctx.name().equals(USUAL_NAME) ? USUAL_SCAN_NAME : ctx.name() + "-scan";
     ctx.pipeline().addBefore(codec.name(), name, added);
     scanner = added;
-    context = ctx;
+    ownsScannerStep = true;
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseHeldHead();
     RequestValidatorHeadScanner added = scanner;
-    if (added != null && ctx.pipeline().context(added) != null) {
+    if (ownsScannerStep && added != null && ctx.pipeline().context(added) != null) {
       ctx.pipeline().remove(added);
     }
   }
@@ -334,6 +347,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
     if (added != null && !added.isAwaitingHead()) {
       return badRequest("request head the raw-byte scanner did not see");
     }
+    int maxHeaderCount = limits.maxHeaderCount();
     if (request.headers().size() > maxHeaderCount) {
       // 431, not 400: RFC 6585 section 5 covers fields too large "collectively", and it is the
       // status of the head-size limit next to it. The count is the decoded one: the head was
@@ -349,7 +363,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
     if (!RequestValidatorSyntax.isToken(request.method().name())) {
       return badRequest("invalid method");
     }
-    return checkRequest(request, maxUriBytes);
+    return checkRequest(request, limits.maxUriBytes());
   }
 
   /**

@@ -1,16 +1,26 @@
 package dev.bollard.proxy.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpExpectationFailedEvent;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Raw-byte partner of {@link RequestValidator}, placed just before the {@code HttpServerCodec}: it
+ * Raw-byte partner of {@link RequestValidator}, in front of the {@code HttpServerCodec}: it
  * rejects what Netty's decoder accepts silently or rewrites before anyone can see it.
+ *
+ * <p>In a client connection's pipeline it <em>is</em> the codec's step ({@link
+ * RequestValidator#scanningCodec}): it holds the {@code HttpServerCodec} and drives it with its own
+ * context, handing it each scanned slice and every other event, inbound and outbound. One handler
+ * context per connection instead of two, one pipeline pass less per read, and nothing to insert
+ * or look up while the pipeline is built. Without a codec of its own (a validator added after a
+ * separate codec) it is a step of its own just before the codec, and passes events on.
  *
  * <ul>
  *   <li>obs-fold (a header line starting with SP or HTAB): Netty joins it to the previous value;
@@ -28,11 +38,29 @@ import org.jspecify.annotations.Nullable;
  * it also drives the connection's {@link ClientTimeouts}, when it has any: one pipeline step for
  * both, not two.
  */
-final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
+final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
   private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+  /** Why raw bytes were refused, for the log; {@link #violation} indexes it. */
+  private static final String[] REASONS = {
+    "",
+    "request head could not be decoded",
+    "bare CR in the request head",
+    "bare LF in the request head",
+    "obsolete line folding (header line starting with whitespace)",
+    "whitespace before the request line",
+    "control character in the request line",
+    "more than one Content-Length header",
+  };
+  private static final byte UNDECODED = 1;
+  private static final byte BARE_CR = 2;
+  private static final byte BARE_LF = 3;
+  private static final byte OBS_FOLD = 4;
+  private static final byte LEADING_WHITESPACE = 5;
+  private static final byte CONTROL_CHARACTER = 6;
+  private static final byte SECOND_CONTENT_LENGTH = 7;
   private static final int SECTION_GOES_ON = -1;
   private static final int VIOLATION = -2;
 
@@ -54,6 +82,8 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
 
   private final RequestValidator validator;
   private final @Nullable ClientTimeouts timeouts;
+  /** The codec this step drives, or {@code null} when the codec is a step of its own after it. */
+  private final @Nullable HttpServerCodec codec;
 
   private Mode mode = Mode.HEAD;
   /** Bytes left of a fixed body or chunk; while reading a chunk-size line, the size so far. */
@@ -67,41 +97,190 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   // Bytes, not ints: the scanner is kept per connection (at most 15 and 2 here).
   private byte contentLengthMatched;
   private byte contentLengthLines;
-  private String violation = "";
+  /** What broke the rules, an index into {@link #REASONS}: a byte, not a reference per connection. */
+  private byte violation;
 
-  RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts) {
+  RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts,
+      @Nullable HttpServerCodec codec) {
     this.validator = validator;
     this.timeouts = timeouts;
+    this.codec = codec;
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     if (timeouts != null) {
       timeouts.attach(ctx);
     }
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    if (timeouts != null) {
-      timeouts.detach();
+    if (codec != null) {
+      codec.handlerAdded(ctx);
     }
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
+  public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+    if (timeouts != null) {
+      timeouts.detach();
+    }
+    if (codec != null) {
+      // The decoder hands on what it buffered, as when the codec itself leaves a pipeline.
+      codec.handlerRemoved(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
     if (timeouts != null) {
       timeouts.active();
     }
-    ctx.fireChannelActive();
+    if (codec != null) {
+      codec.channelActive(ctx);
+    } else {
+      ctx.fireChannelActive();
+    }
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (timeouts != null) {
       timeouts.detach();
     }
-    ctx.fireChannelInactive();
+    if (codec != null) {
+      codec.channelInactive(ctx);
+    } else {
+      ctx.fireChannelInactive();
+    }
+  }
+
+  // ---- the codec's other events, when this step holds it ----------------------------------------
+
+  @Override
+  public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelRegistered(ctx);
+    } else {
+      ctx.fireChannelRegistered();
+    }
+  }
+
+  @Override
+  public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelUnregistered(ctx);
+    } else {
+      ctx.fireChannelUnregistered();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelReadComplete(ctx);
+    } else {
+      ctx.fireChannelReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.channelWritabilityChanged(ctx);
+    } else {
+      ctx.fireChannelWritabilityChanged();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (codec != null) {
+      codec.exceptionCaught(ctx, cause);
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
+    if (codec != null) {
+      codec.write(ctx, msg, promise);
+    } else {
+      ctx.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.flush(ctx);
+    } else {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void read(ChannelHandlerContext ctx) throws Exception {
+    if (codec != null) {
+      codec.read(ctx);
+    } else {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.close(ctx, promise);
+    } else {
+      ctx.close(promise);
+    }
+  }
+
+  @Override
+  public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.disconnect(ctx, promise);
+    } else {
+      ctx.disconnect(promise);
+    }
+  }
+
+  @Override
+  public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.deregister(ctx, promise);
+    } else {
+      ctx.deregister(promise);
+    }
+  }
+
+  @Override
+  public void bind(ChannelHandlerContext ctx, SocketAddress local, ChannelPromise promise)
+      throws Exception {
+    if (codec != null) {
+      codec.bind(ctx, local, promise);
+    } else {
+      ctx.bind(local, promise);
+    }
+  }
+
+  @Override
+  public void connect(ChannelHandlerContext ctx, SocketAddress remote,
+      @Nullable SocketAddress local, ChannelPromise promise) throws Exception {
+    if (codec != null) {
+      codec.connect(ctx, remote, local, promise);
+    } else {
+      ctx.connect(remote, local, promise);
+    }
+  }
+
+  /** Hands {@code msg} to the codec, or to the next step (the codec) when it is a step of its own. */
+  private void deliver(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (codec != null) {
+      codec.channelRead(ctx, msg);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
   }
 
 
@@ -143,12 +322,12 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (timeouts != null && msg instanceof ByteBuf buf && buf.isReadable()) {
       timeouts.bytesArrived();
     }
     if (mode == Mode.PASS_THROUGH || !(msg instanceof ByteBuf in)) {
-      ctx.fireChannelRead(msg);
+      deliver(ctx, msg);
       return;
     }
     try {
@@ -159,17 +338,17 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
           return;
         }
         Mode before = mode;
-        ctx.fireChannelRead(in.retainedSlice(in.readerIndex(), length));
+        deliver(ctx, in.retainedSlice(in.readerIndex(), length));
         in.skipBytes(length);
         if (before == Mode.HEAD_DECODING && mode == Mode.HEAD_DECODING) {
           // The decoder did not turn the scanned head into a request: framing is lost, fail closed.
-          violation = "request head could not be decoded";
+          violation = UNDECODED;
           reject();
           return;
         }
       }
       if (mode == Mode.PASS_THROUGH && in.isReadable()) {
-        ctx.fireChannelRead(in.retain());
+        deliver(ctx, in.retain());
       }
     } finally {
       ReferenceCountUtil.release(in);
@@ -183,13 +362,17 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
         && (mode == Mode.FIXED_BODY || mode == Mode.CHUNK_SIZE_LINE && lineLength == 0)) {
       startHead();
     }
-    super.userEventTriggered(ctx, evt);
+    if (codec != null) {
+      codec.userEventTriggered(ctx, evt);
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   private void reject() {
     boolean midBody = mode == Mode.TRAILERS;
     mode = Mode.STOPPED;
-    validator.rejectRaw(violation, midBody);
+    validator.rejectRaw(REASONS[violation], midBody);
   }
 
   /** How many bytes from the reader index to hand to the decoder next, or {@link #VIOLATION}. */
@@ -243,7 +426,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
       default -> {
         // HEAD_DECODING, STOPPED, PASS_THROUGH never reach here (see the loop condition); a head
         // still awaiting its verdict with more bytes behind it is a desync.
-        violation = "request head could not be decoded";
+        violation = UNDECODED;
         return VIOLATION;
       }
     }
@@ -259,7 +442,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
       if (previousWasCr) {
         previousWasCr = false;
         if (b != LF) {
-          return violation("bare CR in the request head");
+          return violation(BARE_CR);
         }
         if (lineLength == 0) {
           if (sawStartLine) {
@@ -278,22 +461,19 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
         continue;
       }
       if (b == LF) {
-        return violation("bare LF in the request head");
+        return violation(BARE_LF);
       }
       if (lineLength == 0 && (b == ' ' || b == '\t')) {
-        return violation(
-            sawStartLine
-                ? "obsolete line folding (header line starting with whitespace)"
-                : "whitespace before the request line");
+        return violation(sawStartLine ? OBS_FOLD : LEADING_WHITESPACE);
       }
       if (!sawStartLine) {
         if ((b & 0xff) < 0x20 || b == 0x7f) {
-          return violation("control character in the request line");
+          return violation(CONTROL_CHARACTER);
         }
       } else if (contentLengthMatched >= 0 && mode == Mode.HEAD) {
         countContentLength(b);
         if (contentLengthLines > 1) {
-          return violation("more than one Content-Length header");
+          return violation(SECOND_CONTENT_LENGTH);
         }
       }
       lineLength++;
@@ -341,7 +521,7 @@ final class RequestValidatorHeadScanner extends ChannelInboundHandlerAdapter {
     return end - start;
   }
 
-  private int violation(String reason) {
+  private int violation(byte reason) {
     violation = reason;
     return VIOLATION;
   }

@@ -28,9 +28,9 @@ import org.jspecify.annotations.Nullable;
  * handler {@code ssl} in its place, see {@code EdgeTls}), {@code alpn} (HTTPS listener only: when
  * ALPN chose {@code h2} at the end of the handshake, the HTTP/1.1 steps after it leave and
  * HTTP/2's take their place, see {@code Http2Pipelines}), {@code http} (HTTP/1.1 codec, limits
- * from the settings), {@code hsts} (HTTPS listener only), {@code validate} (hostile input; it puts
- * its raw-byte scanner {@code validate-scan} just before {@code http}, which also runs the
- * client's header-read and keep-alive idle timers), {@code proxy} (routing, guard, {@code
+ * from the settings, held by the validator's raw-byte scanner, which also runs the client's
+ * header-read and keep-alive idle timers: one step, not two), {@code hsts} (HTTPS listener only),
+ * {@code validate} (hostile input), {@code proxy} (routing, guard, {@code
  * X-Robots-Tag} for guarded hosts, relaying). TLS comes right after the PROXY protocol header, so
  * everything the proxy writes, including the header timeout's 408, is encrypted. No aggregator
  * anywhere: bodies stream.
@@ -115,16 +115,17 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         Http2Pipelines.serve(pipeline, shared, global, headLimits, limits);
       }));
     }
-    // The codec the validator is written against (limits, strictness, RFC 9112 framing): one
-    // definition, not a second copy here that could drift from it.
-    p.addLast(HTTP, RequestValidator.newServerCodec(headLimits));
+    // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests.
+    RequestValidator validator = new RequestValidator(headLimits);
+    // The codec the validator is written against (limits, strictness, RFC 9112 framing), held by
+    // the validator's raw-byte scanner in one step; the scanner, the first step to see request
+    // bytes, runs the client timers.
+    p.addLast(HTTP, validator.scanningCodec(timeouts));
     ChannelHandler hsts = shared.edge().hstsStep();
     if (hsts != null) {
       p.addLast(HSTS, hsts);
     }
-    // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests. Its
-    // scanner, the first step to see request bytes, runs the client timers.
-    p.addLast(VALIDATE, new RequestValidator(headLimits, timeouts));
+    p.addLast(VALIDATE, validator);
     p.addLast(PROXY, new ProxyHandler(shared, timeouts, global.keepAliveRequests()));
   }
 
@@ -135,7 +136,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
    */
   static void relay(ChannelHandlerContext hello, ChannelHandler relay) {
     ChannelPipeline p = hello.pipeline();
-    // The validator takes its scanner with it; the scanner stops the client timers.
+    // The codec step takes the validator's scanner with it; the scanner stops the client timers.
     for (String step : HTTP_STEPS) {
       if (p.get(step) != null) {
         p.remove(step);

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -31,9 +32,27 @@ class RequestValidatorTest {
   static final HeadLimits LIMITS = new HeadLimits(MAX_URI, MAX_HEADERS, 100);
 
   private final Capture capture = new Capture();
-  private final EmbeddedChannel channel =
-      new EmbeddedChannel(
-          RequestValidator.newServerCodec(LIMITS), new RequestValidator(LIMITS), capture);
+  private final EmbeddedChannel channel = newChannel(capture);
+
+  /**
+   * The validator with its scanner and the codec in one step, as in a client connection's
+   * pipeline ({@link RequestValidator#scanningCodec}); {@link RequestValidatorSeparateScannerTest}
+   * runs every test again with the codec a step of its own.
+   */
+  EmbeddedChannel newChannel(ChannelInboundHandlerAdapter last) {
+    RequestValidator validator = new RequestValidator(LIMITS);
+    return new EmbeddedChannel(validator.scanningCodec(null), validator, last);
+  }
+
+  /** Takes the codec out of the pipeline, as a protocol switch does. */
+  void removeCodec(EmbeddedChannel channel) {
+    channel.pipeline().remove(RequestValidatorHeadScanner.class);
+  }
+
+  /** The steps that leave with the validator besides itself (its scanner, if a step of its own). */
+  int stepsLeavingWithTheValidator() {
+    return 0;
+  }
 
   static Stream<Arguments> hostileRequests() {
     String post = "POST /upload HTTP/1.1\r\nHost: app\r\n";
@@ -290,7 +309,8 @@ class RequestValidatorTest {
         bytes("GET /ws HTTP/1.1\r\nHost: app\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"));
     channel.writeOutbound(
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));
-    channel.pipeline().remove(io.netty.handler.codec.http.HttpServerCodec.class);
+    channel.pipeline().remove(RequestValidator.class);
+    removeCodec(channel);
 
     channel.writeInbound(bytes("\r\n \u0001 raw frame"));
 
@@ -299,12 +319,35 @@ class RequestValidatorTest {
   }
 
   @Test
-  void removingTheValidatorRemovesItsScanner() {
+  void removingTheValidatorTakesOnlyItsOwnSteps() {
     int before = channel.pipeline().names().size();
     channel.pipeline().remove(RequestValidator.class);
 
-    assertThat(channel.pipeline().get(RequestValidatorHeadScanner.class)).isNull();
-    assertThat(channel.pipeline().names()).hasSize(before - 2);
+    assertThat(channel.pipeline().names()).hasSize(before - 1 - stepsLeavingWithTheValidator());
+    assertThat(channel.pipeline().get(RequestValidatorHeadScanner.class) != null)
+        .as("scanner still in the pipeline")
+        .isEqualTo(stepsLeavingWithTheValidator() == 0);
+  }
+
+  @Test
+  void removingTheCodecHandsOnTheBytesItHeld() {
+    channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: app\r\n\r\nGET /b HT"));
+    channel.pipeline().remove(RequestValidator.class);
+    removeCodec(channel);
+
+    assertThat(capture.received).containsExactly("GET /a", "last 0", "bytes 9");
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void aResponseToHeadIsEncodedWithoutABody() {
+    channel.writeInbound(bytes("HEAD /h HTTP/1.1\r\nHost: app\r\n\r\n"));
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set("Transfer-Encoding", "chunked");
+    channel.writeOutbound(head, LastHttpContent.EMPTY_LAST_CONTENT);
+
+    assertThat(outbound()).isEqualTo("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    assertThat(channel.isOpen()).isTrue();
   }
 
   private void assertPassedCleanly() {
