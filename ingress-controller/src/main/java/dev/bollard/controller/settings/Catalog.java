@@ -245,7 +245,7 @@ public final class Catalog {
 
   public static final Setting<Integer> IO_THREADS = Setting.flag("--io-threads", "N", "0",
       v -> ValueParsers.intBetween(v, 0, Integer.MAX_VALUE),
-      "Proxy event-loop threads; 0 means two per core.");
+      "Proxy event-loop threads; 0 means one per available core.");
 
   public static final Setting<String> TRANSPORT = Setting.flag("--transport",
       "TRANSPORT", ServerSettings.DEFAULT_TRANSPORT, ValueParsers::transport,

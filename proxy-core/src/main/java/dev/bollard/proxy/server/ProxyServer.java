@@ -152,7 +152,7 @@ public final class ProxyServer implements AutoCloseable {
       RequestGuard guard)
       throws InterruptedException {
     Transport transport = Transport.choose(settings.transport());
-    EventLoopGroup workers = transport.newGroup(settings.ioThreads());
+    EventLoopGroup workers = transport.newGroup(settings.eventLoops());
     UpstreamPools pools =
         new UpstreamPools(
             transport.socketChannel(),

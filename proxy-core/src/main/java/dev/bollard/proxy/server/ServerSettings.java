@@ -10,7 +10,7 @@ import java.time.Duration;
  * dev.bollard.proxy.config.GlobalSettings} instead, and only there.
  *
  * @param bind address and port of the plain HTTP listener (port 0 picks a free one)
- * @param ioThreads event-loop threads (0: Netty's default, two per core)
+ * @param ioThreads event-loop threads (0: one per available core, see {@link #eventLoops})
  * @param maxHeaderBytes largest request head section (431 beyond it)
  * @param maxUriBytes longest request line (414 beyond it)
  * @param maxHeaderCount most header fields in a request head (431 beyond it)
@@ -65,6 +65,18 @@ public record ServerSettings(
       int maxHeaderCount, Duration shutdownGrace, Duration upstreamIdleTimeout) {
     this(bind, ioThreads, maxHeaderBytes, maxUriBytes, maxHeaderCount, shutdownGrace,
         upstreamIdleTimeout, DEFAULT_TRANSPORT);
+  }
+
+  /**
+   * How many event loops the proxy runs: {@link #ioThreads}, or when it is 0 one per core the JVM
+   * may use (a container's CPU limit counts), as nginx's {@code worker_processes auto}. Not Netty's
+   * default of two per core: each loop keeps its own upstream keep-alive pools, balancer state
+   * and, on io_uring, its own rings and buffers, and no step blocks a loop, so a second loop per
+   * core only adds memory (an idle Bollard on io_uring: about 10 MiB; docs/benchmarks.md) and
+   * context switches.
+   */
+  public int eventLoops() {
+    return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
   }
 
   /** Defaults close to nginx's, listening on the given address. */

@@ -70,4 +70,32 @@ class TransportTest {
       assertThat(backend.connectionsAccepted()).as("one pooled upstream connection").isEqualTo(1);
     }
   }
+  @Test
+  void theDefaultRunsOneEventLoopPerCore() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)).eventLoops())
+        .isEqualTo(cores);
+    // Seen from outside: client connections go to the loops in turn and each loop keeps its own
+    // upstream pool, so twice as many sequential clients as cores, one request each, reach the
+    // backend over exactly one pooled connection per loop (Netty's default would be two per core).
+    try (TestBackend backend = TestBackend.start("b", TestBackend.echo());
+        ProxyFixture proxy = ProxyFixture.start()) {
+      Route route = new Route(new PathMatch.Prefix("/"),
+          new Backend("test/app:80", List.of(backend.endpoint())), RouteSource.ingress("test", "app"));
+      proxy.publish(Snapshots.of(new VirtualHost("app.test", List.of(route))));
+      List<RawHttpConnection> clients = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 2 * cores; i++) {
+          RawHttpConnection c = proxy.connect();
+          clients.add(c);
+          c.send("GET /c" + i + " HTTP/1.1\r\nHost: app.test\r\n\r\n");
+          assertThat(c.read().status()).isEqualTo(200);
+        }
+      } finally {
+        clients.forEach(RawHttpConnection::close);
+      }
+      assertThat(backend.connectionsAccepted()).as("one upstream connection per event loop")
+          .isEqualTo(cores);
+    }
+  }
 }
