@@ -72,7 +72,7 @@ public record ServerSettings(
    * may use (a container's CPU limit counts), as nginx's {@code worker_processes auto}. Not Netty's
    * default of two per core: each loop keeps its own upstream keep-alive pools, balancer state
    * and, on io_uring, its own rings and buffers, and no step blocks a loop, so a second loop per
-   * core only adds memory (an idle Bollard on io_uring: about 10 MiB; docs/benchmarks.md) and
+   * core only adds memory (an idle Bollard on io_uring: about 7 MiB; docs/benchmarks.md) and
    * context switches.
    */
   public int eventLoops() {
