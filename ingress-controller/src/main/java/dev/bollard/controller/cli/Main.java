@@ -115,8 +115,11 @@ public final class Main {
     return e.getMessage();
   }
 
-  /** Whether {@code flag} was typed on the command line ({@code --flag VALUE} or {@code =}). */
-  private static boolean given(String flag, String[] args) {
+  /**
+   * Whether {@code flag} was typed on the command line ({@code --flag}, {@code --flag VALUE} or
+   * {@code --flag=VALUE}), before any {@code --}.
+   */
+  static boolean given(String flag, String[] args) {
     for (String arg : args) {
       if (arg.equals("--")) {
         return false;

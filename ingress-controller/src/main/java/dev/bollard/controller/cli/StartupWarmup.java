@@ -34,12 +34,12 @@ final class StartupWarmup {
   /** The steps worth warming for this command line, in the order the main thread needs them. */
   static List<Step> plan(String[] args, Map<String, String> env) {
     List<Step> steps = new ArrayList<>();
-    if (args.length == 0 || !args[0].equals("run") || given(args, "--help") || given(args, "-h")
-        || given(args, "--version") || given(args, "-V")) {
+    if (args.length == 0 || !args[0].equals("run") || Main.given("--help", args)
+        || Main.given("-h", args) || Main.given("--version", args) || Main.given("-V", args)) {
       return steps;
     }
     steps.add(Step.LOGGING);
-    if (given(args, "--manifests") || !env.getOrDefault("BOLLARD_MANIFESTS", "").isBlank()) {
+    if (Main.given("--manifests", args) || !env.getOrDefault("BOLLARD_MANIFESTS", "").isBlank()) {
       steps.add(Step.MANIFESTS);
     }
     steps.add(Step.MANAGEMENT);
@@ -81,19 +81,6 @@ final class StartupWarmup {
         // Met again, and reported, where the main thread needs it.
       }
     }
-  }
-
-  /** Whether {@code flag} appears, as {@code --flag}, {@code --flag VALUE} or {@code --flag=V}. */
-  private static boolean given(String[] args, String flag) {
-    for (String arg : args) {
-      if (arg.equals("--")) {
-        return false;
-      }
-      if (arg.equals(flag) || arg.startsWith(flag + "=")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String value(String[] args, String flag) {
