@@ -251,11 +251,23 @@ final class LineBuffer {
     }
   }
 
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
   private void json(CharSequence s, int from, int to) {
     ensure((to - from) * 6);
     byte[] b = buf;
     int p = pos;
-    for (int i = from; i < to; i++) {
+    int i = from;
+    if (s instanceof String str) {
+      // Most values are plain printable ASCII: find how far that goes and copy it in one go.
+      int plain = from;
+      while (plain < to && jsonPlain(str.charAt(plain))) {
+        plain++;
+      }
+      str.getBytes(from, plain, b, p);
+      p += plain - from;
+      i = plain;
+    }
+    for (; i < to; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x7f) {
         if (c == '"' || c == '\\') {
@@ -281,6 +293,11 @@ final class LineBuffer {
       }
     }
     pos = p;
+  }
+
+  /** A character JSON output copies as it is: printable ASCII but the quote and backslash. */
+  private static boolean jsonPlain(char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
   }
 
   private void nginx(CharSequence s, int from, int to) {
