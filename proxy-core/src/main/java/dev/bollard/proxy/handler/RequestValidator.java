@@ -45,11 +45,9 @@ import org.slf4j.LoggerFactory;
  * else aborts, and must close the connection either way.
  *
  * <p>Its raw-byte scanner, for what the decoder accepts silently (obs-fold, bare CR, a second
- * Content-Length on HTTP/1.0), sits in front of the decoder. Either the pipeline's codec step is
- * {@link #scanningCodec} (scanner and codec in one step; a client connection's pipeline), or the
- * validator is added right after the codec built by {@link #newServerCodec} and, on being added,
- * puts a scanner of its own just before it (removing the validator then removes that scanner).
- * After a {@code 101 Switching Protocols} response both let bytes through untouched.
+ * Content-Length on HTTP/1.0), sits in front of the decoder: the pipeline's codec step is {@link
+ * #scanningCodec}, scanner and codec in one step, added before the validator. After a {@code 101
+ * Switching Protocols} response both let bytes through untouched.
  */
 public final class RequestValidator extends ChannelDuplexHandler {
 
@@ -81,13 +79,9 @@ public final class RequestValidator extends ChannelDuplexHandler {
   static final int INITIAL_LINE_BUFFER = 32;
 
   /** The validator's usual step name, and its scanner's. */
-  private static final String USUAL_NAME = "validate";
-  private static final String USUAL_SCAN_NAME = "validate-scan";
 
   private final HeadLimits limits;
   private @Nullable RequestValidatorHeadScanner scanner;
-  /** Whether {@link #scanner} is a pipeline step of its own, added (and removed) by this one. */
-  private boolean ownsScannerStep;
   private @Nullable ChannelHandlerContext context;
 
   /** A head was passed on and its body is still flowing. */
@@ -147,31 +141,16 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    if (scanner == null) {
+      throw new IllegalStateException("RequestValidator needs its codec step before it in the"
+          + " pipeline: add validator.scanningCodec(timeouts) in place of an HttpServerCodec");
+    }
     context = ctx;
-    if (scanner != null) {
-      return; // the codec step is this validator's scanningCodec
-    }
-    ChannelHandlerContext codec = ctx.pipeline().context(HttpServerCodec.class);
-    if (codec == null) {
-      throw new IllegalStateException(
-          "RequestValidator needs an HttpServerCodec before it in the pipeline"
-              + " (build one with RequestValidator.newServerCodec, or use scanningCodec)");
-    }
-    RequestValidatorHeadScanner added = new RequestValidatorHeadScanner(this, null, null);
-    // The usual name is a constant: a concatenated one would be a string kept per connection.
-    String name = ctx.name().equals(USUAL_NAME) ? USUAL_SCAN_NAME : ctx.name() + "-scan";
-    ctx.pipeline().addBefore(codec.name(), name, added);
-    scanner = added;
-    ownsScannerStep = true;
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     releaseHeldHead();
-    RequestValidatorHeadScanner added = scanner;
-    if (ownsScannerStep && added != null && ctx.pipeline().context(added) != null) {
-      ctx.pipeline().remove(added);
-    }
   }
 
   @Override

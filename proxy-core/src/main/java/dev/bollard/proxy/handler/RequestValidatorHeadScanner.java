@@ -15,12 +15,10 @@ import org.jspecify.annotations.Nullable;
  * Raw-byte partner of {@link RequestValidator}, in front of the {@code HttpServerCodec}: it
  * rejects what Netty's decoder accepts silently or rewrites before anyone can see it.
  *
- * <p>In a client connection's pipeline it <em>is</em> the codec's step ({@link
- * RequestValidator#scanningCodec}): it holds the {@code HttpServerCodec} and drives it with its own
- * context, handing it each scanned slice and every other event, inbound and outbound. One handler
- * context per connection instead of two, one pipeline pass less per read, and nothing to insert
- * or look up while the pipeline is built. Without a codec of its own (a validator added after a
- * separate codec) it is a step of its own just before the codec, and passes events on.
+ * <p>It <em>is</em> the codec's step ({@link RequestValidator#scanningCodec}): it holds the {@code
+ * HttpServerCodec} and drives it with its own context, handing it each scanned slice and every
+ * other event, inbound and outbound. One handler context per connection instead of two, one
+ * pipeline pass less per read, and nothing to insert or look up while the pipeline is built.
  *
  * <ul>
  *   <li>obs-fold (a header line starting with SP or HTAB): Netty joins it to the previous value;
@@ -82,8 +80,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
 
   private final RequestValidator validator;
   private final @Nullable ClientTimeouts timeouts;
-  /** The codec this step drives, or {@code null} when the codec is a step of its own after it. */
-  private final @Nullable HttpServerCodec codec;
+  /** The codec this step drives. */
+  private final HttpServerCodec codec;
 
   private Mode mode = Mode.HEAD;
   /** Bytes left of a fixed body or chunk; while reading a chunk-size line, the size so far. */
@@ -101,7 +99,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   private byte violation;
 
   RequestValidatorHeadScanner(RequestValidator validator, @Nullable ClientTimeouts timeouts,
-      @Nullable HttpServerCodec codec) {
+      HttpServerCodec codec) {
     this.validator = validator;
     this.timeouts = timeouts;
     this.codec = codec;
@@ -112,9 +110,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     if (timeouts != null) {
       timeouts.attach(ctx);
     }
-    if (codec != null) {
-      codec.handlerAdded(ctx);
-    }
+    codec.handlerAdded(ctx);
   }
 
   @Override
@@ -122,10 +118,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     if (timeouts != null) {
       timeouts.detach();
     }
-    if (codec != null) {
-      // The decoder hands on what it buffered, as when the codec itself leaves a pipeline.
-      codec.handlerRemoved(ctx);
-    }
+    // The decoder hands on what it buffered, as when the codec itself leaves a pipeline.
+    codec.handlerRemoved(ctx);
   }
 
   @Override
@@ -133,11 +127,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     if (timeouts != null) {
       timeouts.active();
     }
-    if (codec != null) {
-      codec.channelActive(ctx);
-    } else {
-      ctx.fireChannelActive();
-    }
+    codec.channelActive(ctx);
   }
 
   @Override
@@ -145,142 +135,77 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     if (timeouts != null) {
       timeouts.detach();
     }
-    if (codec != null) {
-      codec.channelInactive(ctx);
-    } else {
-      ctx.fireChannelInactive();
-    }
+    codec.channelInactive(ctx);
   }
 
   // ---- the codec's other events, when this step holds it ----------------------------------------
 
   @Override
   public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
-    if (codec != null) {
-      codec.channelRegistered(ctx);
-    } else {
-      ctx.fireChannelRegistered();
-    }
+    codec.channelRegistered(ctx);
   }
 
   @Override
   public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
-    if (codec != null) {
-      codec.channelUnregistered(ctx);
-    } else {
-      ctx.fireChannelUnregistered();
-    }
+    codec.channelUnregistered(ctx);
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (codec != null) {
-      codec.channelReadComplete(ctx);
-    } else {
-      ctx.fireChannelReadComplete();
-    }
+    codec.channelReadComplete(ctx);
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (codec != null) {
-      codec.channelWritabilityChanged(ctx);
-    } else {
-      ctx.fireChannelWritabilityChanged();
-    }
+    codec.channelWritabilityChanged(ctx);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-    if (codec != null) {
-      codec.exceptionCaught(ctx, cause);
-    } else {
-      ctx.fireExceptionCaught(cause);
-    }
+    codec.exceptionCaught(ctx, cause);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
       throws Exception {
-    if (codec != null) {
-      codec.write(ctx, msg, promise);
-    } else {
-      ctx.write(msg, promise);
-    }
+    codec.write(ctx, msg, promise);
   }
 
   @Override
   public void flush(ChannelHandlerContext ctx) throws Exception {
-    if (codec != null) {
-      codec.flush(ctx);
-    } else {
-      ctx.flush();
-    }
+    codec.flush(ctx);
   }
 
   @Override
   public void read(ChannelHandlerContext ctx) throws Exception {
-    if (codec != null) {
-      codec.read(ctx);
-    } else {
-      ctx.read();
-    }
+    codec.read(ctx);
   }
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-    if (codec != null) {
-      codec.close(ctx, promise);
-    } else {
-      ctx.close(promise);
-    }
+    codec.close(ctx, promise);
   }
 
   @Override
   public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-    if (codec != null) {
-      codec.disconnect(ctx, promise);
-    } else {
-      ctx.disconnect(promise);
-    }
+    codec.disconnect(ctx, promise);
   }
 
   @Override
   public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-    if (codec != null) {
-      codec.deregister(ctx, promise);
-    } else {
-      ctx.deregister(promise);
-    }
+    codec.deregister(ctx, promise);
   }
 
   @Override
   public void bind(ChannelHandlerContext ctx, SocketAddress local, ChannelPromise promise)
       throws Exception {
-    if (codec != null) {
-      codec.bind(ctx, local, promise);
-    } else {
-      ctx.bind(local, promise);
-    }
+    codec.bind(ctx, local, promise);
   }
 
   @Override
   public void connect(ChannelHandlerContext ctx, SocketAddress remote,
       @Nullable SocketAddress local, ChannelPromise promise) throws Exception {
-    if (codec != null) {
-      codec.connect(ctx, remote, local, promise);
-    } else {
-      ctx.connect(remote, local, promise);
-    }
-  }
-
-  /** Hands {@code msg} to the codec, or to the next step (the codec) when it is a step of its own. */
-  private void deliver(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (codec != null) {
-      codec.channelRead(ctx, msg);
-    } else {
-      ctx.fireChannelRead(msg);
-    }
+    codec.connect(ctx, remote, local, promise);
   }
 
 
@@ -327,7 +252,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       timeouts.bytesArrived();
     }
     if (mode == Mode.PASS_THROUGH || !(msg instanceof ByteBuf in)) {
-      deliver(ctx, msg);
+      codec.channelRead(ctx, msg);
       return;
     }
     try {
@@ -338,7 +263,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
           return;
         }
         Mode before = mode;
-        deliver(ctx, in.retainedSlice(in.readerIndex(), length));
+        codec.channelRead(ctx, in.retainedSlice(in.readerIndex(), length));
         in.skipBytes(length);
         if (before == Mode.HEAD_DECODING && mode == Mode.HEAD_DECODING) {
           // The decoder did not turn the scanned head into a request: framing is lost, fail closed.
@@ -348,7 +273,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
         }
       }
       if (mode == Mode.PASS_THROUGH && in.isReadable()) {
-        deliver(ctx, in.retain());
+        codec.channelRead(ctx, in.retain());
       }
     } finally {
       ReferenceCountUtil.release(in);
@@ -362,11 +287,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
         && (mode == Mode.FIXED_BODY || mode == Mode.CHUNK_SIZE_LINE && lineLength == 0)) {
       startHead();
     }
-    if (codec != null) {
-      codec.userEventTriggered(ctx, evt);
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
+    codec.userEventTriggered(ctx, evt);
   }
 
   private void reject() {
