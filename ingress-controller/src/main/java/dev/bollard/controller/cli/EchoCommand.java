@@ -43,6 +43,7 @@ final class EchoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Signals.Trap signals = Signals.trap();
     EchoBackend echo;
     try {
       echo = EchoBackend.start(listen, name);
@@ -53,7 +54,7 @@ final class EchoCommand implements Callable<Integer> {
       return Main.EXIT_FAILURE;
     }
     log.info("Echo backend '{}' listening on {}:{}", name, listen.getHostString(), echo.port());
-    Signals.awaitShutdown(echo::close);
+    signals.awaitThenRun(echo::close);
     return 0;
   }
 }

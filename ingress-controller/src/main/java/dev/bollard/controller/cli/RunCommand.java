@@ -66,6 +66,8 @@ final class RunCommand implements Callable<Integer> {
           .withTrusted(tls.acmeTrust(spec.commandLine())));
       source = settings.source();
     }
+    // Before the listeners open: once /readyz answers, a SIGTERM must find the drain's handler.
+    Signals.Trap signals = Signals.trap();
     ProxyProcess running;
     try {
       running = ProxyProcess.start(source, process.withAccessLog(AccessLogOptions.of(flags())));
@@ -78,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bollard run: " + e.getMessage());
       return Main.EXIT_FAILURE;
     }
-    Signals.awaitShutdown(() -> running.shutdownGracefully(process.server().shutdownGrace()));
+    signals.awaitThenRun(() -> running.shutdownGracefully(process.server().shutdownGrace()));
     return 0;
   }
 

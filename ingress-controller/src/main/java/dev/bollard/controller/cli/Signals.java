@@ -3,7 +3,6 @@ package dev.bollard.controller.cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Waits for SIGTERM or SIGINT, then runs a stop action on the waiting thread, so that the command
@@ -31,46 +30,63 @@ final class Signals {
   }
 
   /**
-   * Blocks until SIGTERM or SIGINT (or the JVM's shutdown), then runs {@code stop} once.
-   *
-   * @throws Exception what {@code stop} threw
+   * Takes SIGTERM and SIGINT from the JVM now, before the command reports itself ready: a signal
+   * that arrives while it starts is kept and ends the wait in {@link Trap#awaitThenRun} at once
+   * (left to the JVM, it would exit 143 mid-start).
    */
-  static void awaitShutdown(ThrowingRunnable stop) throws Exception {
-    CountDownLatch signalled = new CountDownLatch(1);
-    SignalHandler handler = signal -> {
+  static Trap trap() {
+    Trap trap = new Trap();
+    Signal.handle(new Signal("TERM"), trap::signalled);
+    Signal.handle(new Signal("INT"), trap::signalled);
+    return trap;
+  }
+
+  /** SIGTERM and SIGINT, taken from the JVM; {@link #awaitThenRun} waits for one of them. */
+  static final class Trap {
+    private final CountDownLatch signalled = new CountDownLatch(1);
+
+    private Trap() {}
+
+    private void signalled(Signal signal) {
       if (signalled.getCount() == 0 && !JVM_SHUTTING_DOWN.get()) {
         // A second signal while draining (Ctrl-C twice): stop now, as the JVM would have.
         Runtime.getRuntime().halt(128 + signal.getNumber());
       }
       signalled.countDown();
-    };
-    Signal.handle(new Signal("TERM"), handler);
-    Signal.handle(new Signal("INT"), handler);
-    Once once = new Once(stop);
-    Thread hook =
-        new Thread(
-            () -> {
-              JVM_SHUTTING_DOWN.set(true);
-              signalled.countDown();
-              try {
-                once.run();
-              } catch (Exception e) {
-                System.err.println("bollard: error while stopping: " + e);
-              }
-            },
-            "bollard-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    signalled.await();
-    if (JVM_SHUTTING_DOWN.get()) {
-      // The hook stops the process; the JVM exits when the hooks are done.
-      return;
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDownNow) {
-      // The hook runs the same stop, once; waiting for it here would change nothing.
+
+    /**
+     * Blocks until SIGTERM or SIGINT (or the JVM's shutdown), then runs {@code stop} once.
+     *
+     * @throws Exception what {@code stop} threw
+     */
+    void awaitThenRun(ThrowingRunnable stop) throws Exception {
+      Once once = new Once(stop);
+      Thread hook =
+          new Thread(
+              () -> {
+                JVM_SHUTTING_DOWN.set(true);
+                signalled.countDown();
+                try {
+                  once.run();
+                } catch (Exception e) {
+                  System.err.println("bollard: error while stopping: " + e);
+                }
+              },
+              "bollard-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      signalled.await();
+      if (JVM_SHUTTING_DOWN.get()) {
+        // The hook stops the process; the JVM exits when the hooks are done.
+        return;
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDownNow) {
+        // The hook runs the same stop, once; waiting for it here would change nothing.
+      }
+      once.run();
     }
-    once.run();
   }
 
   /** Runs the stop action at most once, whoever asks first; a later caller waits for it. */

@@ -41,8 +41,40 @@ class ShutdownExitTest {
   @Test
   void sigtermAfterACleanDrainExitsZero() throws Exception {
     int admin = freePort();
-    Path log = dir.resolve("bollard.log");
-    process = new ProcessBuilder(List.of(
+    process = start(admin);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> {
+          assertThat(process.isAlive()).as("process alive; output:\n" + output()).isTrue();
+          return get(admin, "/readyz").startsWith("HTTP/1.1 200");
+        });
+
+    process.destroy(); // SIGTERM
+
+    assertExitsZero();
+  }
+
+  /**
+   * A SIGTERM while the listeners open (before ready) is kept and stops the process once it has
+   * started, with the same clean exit: the handler is in place before anything can answer.
+   */
+  @Test
+  void sigtermWhileStartingStillExitsZero() throws Exception {
+    process = start(freePort());
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+        .until(() -> {
+          assertThat(process.isAlive()).as("process alive; output:\n" + output()).isTrue();
+          return output().contains("Proxy listening on");
+        });
+
+    process.destroy(); // SIGTERM
+
+    assertExitsZero();
+    assertThat(output()).contains("Stopped");
+  }
+
+  private Process start(int admin) throws IOException {
+    return new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"),
             Main.class.getName(), "run",
@@ -53,21 +85,17 @@ class ShutdownExitTest {
             "--access-log", "off",
             "--shutdown-grace", "2s"))
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
+        .redirectOutput(dir.resolve("bollard.log").toFile())
         .start();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .until(() -> {
-          assertThat(process.isAlive()).as("process alive; output:\n" + Files.readString(log))
-              .isTrue();
-          return get(admin, "/readyz").startsWith("HTTP/1.1 200");
-        });
+  }
 
-    process.destroy(); // SIGTERM
+  private String output() throws IOException {
+    return Files.readString(dir.resolve("bollard.log"));
+  }
 
+  private void assertExitsZero() throws Exception {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
-    assertThat(process.exitValue()).as("exit code; output:\n" + Files.readString(log))
-        .isZero();
+    assertThat(process.exitValue()).as("exit code; output:\n" + output()).isZero();
   }
 
   private static int freePort() throws IOException {
