@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +53,8 @@ class BalanceEndToEndTest {
   private TestBackend fast1;
   private TestBackend fast2;
   private TestBackend slow;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -72,14 +75,11 @@ class BalanceEndToEndTest {
             + ingress("bad-lb", "bad-lb", "app", P + "load-balance: \"fastest\"")
             + ingress("bad-hash", "bad-hash", "app",
                 P + "upstream-hash-by: \"$request_uri$upstream_addr\""));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     for (TestBackend backend : new TestBackend[] {a, b, c, fast1, fast2, slow}) {
       if (backend != null) {
         backend.close();

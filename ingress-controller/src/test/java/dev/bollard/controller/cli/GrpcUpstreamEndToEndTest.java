@@ -26,6 +26,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +44,8 @@ class GrpcUpstreamEndToEndTest {
   @TempDir static Path manifests;
   private static GrpcEcho plain;
   private static GrpcEcho secure;
+
+  @RegisterExtension static final StandaloneFixture STANDALONE = new StandaloneFixture();
   private static ProxyProcess runtime;
 
   @BeforeAll
@@ -55,14 +58,11 @@ class GrpcUpstreamEndToEndTest {
       closed = s.getLocalPort();
     }
     Files.writeString(manifests.resolve("grpc.yaml"), manifests(ca, closed));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = STANDALONE.start(manifests);
   }
 
   @AfterAll
   static void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     plain.close();
     secure.close();
   }

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +38,8 @@ class IngressNginxKeysEndToEndTest {
   @TempDir Path manifests;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private ServerSocket backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -56,9 +59,6 @@ class IngressNginxKeysEndToEndTest {
 
   @AfterEach
   void stopAll() throws IOException {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close();
     threads.shutdownNow();
   }
@@ -66,7 +66,7 @@ class IngressNginxKeysEndToEndTest {
   @Test
   void byDefaultNoServerHeaderAndAThousandRequestsPerConnection() throws Exception {
     writeRoutes();
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
 
     try (Socket client = connect()) {
       for (int i = 0; i < 3; i++) {
@@ -96,7 +96,7 @@ class IngressNginxKeysEndToEndTest {
           server-tokens: "true"
           keep-alive-requests: "2"
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 2);
 
     try (Socket client = connect()) {
@@ -124,7 +124,7 @@ class IngressNginxKeysEndToEndTest {
         data:
           allow-backend-server-header: "true"
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
 
     await().atMost(WAIT).untilAsserted(() -> {
       try (Socket client = connect()) {
@@ -150,7 +150,7 @@ class IngressNginxKeysEndToEndTest {
         data:
           keep-alive: "0"
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 1);
 
     try (Socket client = connect()) {
@@ -208,10 +208,6 @@ class IngressNginxKeysEndToEndTest {
       matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
     }
     return head.toString(StandardCharsets.US_ASCII);
-  }
-
-  private StandaloneSettings settings() {
-    return StandaloneFixture.settings(manifests);
   }
 
   private void writeRoutes() throws IOException {

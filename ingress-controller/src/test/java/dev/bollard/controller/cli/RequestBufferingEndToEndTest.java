@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,8 @@ class RequestBufferingEndToEndTest {
   private final AtomicInteger accepted = new AtomicInteger();
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private ServerSocket backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -58,9 +61,6 @@ class RequestBufferingEndToEndTest {
 
   @AfterEach
   void stopAll() throws IOException {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close();
     threads.shutdownNow();
   }
@@ -68,7 +68,7 @@ class RequestBufferingEndToEndTest {
   @Test
   void aStalledBodyReachesNoBackendUntilAnIngressTurnsBufferingOff() throws Exception {
     writeManifests("");
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
 
     try (Socket client = slowPost()) {
       await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> accepted.get() == 0);

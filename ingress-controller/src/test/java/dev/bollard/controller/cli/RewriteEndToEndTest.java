@@ -15,6 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,8 @@ class RewriteEndToEndTest {
   @TempDir Path manifests;
   private TestBackend rewritten;
   private TestBackend plain;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -34,14 +37,11 @@ class RewriteEndToEndTest {
     rewritten = TestBackend.start("rewritten", TestBackend.echo());
     plain = TestBackend.start("plain", TestBackend.echo());
     Files.writeString(manifests.resolve("apps.yaml"), manifests());
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     rewritten.close();
     plain.close();
   }

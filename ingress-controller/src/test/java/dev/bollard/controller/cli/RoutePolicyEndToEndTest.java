@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,8 @@ class RoutePolicyEndToEndTest {
   private TestBackend ok;
   private TestBackend busy;
   private TestBackend silent;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -39,16 +42,13 @@ class RoutePolicyEndToEndTest {
     busy = TestBackend.start("busy", TestBackend.fixed(503, "busy"));
     silent = TestBackend.start("silent", TestBackend.silent());
     Files.writeString(manifests.resolve("policy.yaml"), manifest());
-    runtime = StandaloneFixture.start(manifests, p -> p.withAccessLog(
+    runtime = standalone.start(manifests, p -> p.withAccessLog(
         new AccessLogOptions(logs.resolve("access.log").toString(), AccessLog.Format.JSON,
             1000)));
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     ok.close();
     busy.close();
     silent.close();

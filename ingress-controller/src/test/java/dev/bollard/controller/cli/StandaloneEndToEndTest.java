@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,8 @@ class StandaloneEndToEndTest {
 
   private EchoBackend blue;
   private EchoBackend green;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -46,9 +49,6 @@ class StandaloneEndToEndTest {
 
   @AfterEach
   void stopAll() {
-    if (runtime != null) {
-      runtime.close();
-    }
     blue.close();
     green.close();
   }
@@ -57,7 +57,7 @@ class StandaloneEndToEndTest {
   void servesTheManifestsAndFollowsTheirChanges() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
 
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
@@ -85,7 +85,7 @@ class StandaloneEndToEndTest {
         "  namespace: shop\n  annotations:\n"
             + "    nginx.ingress.kubernetes.io/x-forwarded-prefix: /shop\nspec:"));
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
 
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/cart"))
         .startsWith("HTTP/1.1 200").containsIgnoringCase("\"x-forwarded-prefix\": \"/shop\"");
@@ -104,7 +104,7 @@ class StandaloneEndToEndTest {
   void aBrokenEditKeepsTheLastGoodRoutes() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
     long version = runtime.currentSnapshot().version();
 
     Files.writeString(manifests.resolve("ingress.yaml"), "apiVersion: [oops\n");
@@ -117,7 +117,7 @@ class StandaloneEndToEndTest {
 
   @Test
   void theInProcessEchoBackendServesFilesWrittenAfterStart() throws Exception {
-    runtime = start(settings(new InetSocketAddress(LOOPBACK, 0)));
+    runtime = standalone.start(settings(new InetSocketAddress(LOOPBACK, 0)));
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
 
     writeIngress("demo.localhost");
@@ -132,7 +132,7 @@ class StandaloneEndToEndTest {
   void gracefulShutdownStopsTheListeners() throws Exception {
     writeIngress("demo.localhost");
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
     int proxyPort = runtime.proxyPort();
     int adminPort = runtime.adminPort();
 
@@ -157,7 +157,7 @@ class StandaloneEndToEndTest {
               base.rebuildHoldOff(),
               base.rebuildMaxDelay());
 
-      assertThatThrownBy(() -> start(clash))
+      assertThatThrownBy(() -> standalone.start(clash))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("admin listener")
           .hasMessageContaining(String.valueOf(taken.getLocalPort()));
@@ -245,9 +245,5 @@ class StandaloneEndToEndTest {
   /** One HTTP/1.1 request on a fresh connection; returns the raw response. */
   private static String get(int port, String host, String path) throws IOException {
     return RawHttp.get(port, host, path);
-  }
-
-  private static ProxyProcess start(StandaloneSettings settings) throws InterruptedException {
-    return ProxyProcess.start(settings.source(), settings.process());
   }
 }

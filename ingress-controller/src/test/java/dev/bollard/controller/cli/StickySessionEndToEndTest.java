@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +42,8 @@ class StickySessionEndToEndTest {
 
   @TempDir Path manifests;
   private final List<TestBackend> backends = new ArrayList<>();
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -49,14 +52,11 @@ class StickySessionEndToEndTest {
       backends.add(TestBackend.start(name, TestBackend.echo()));
     }
     publish(List.of(backend("a"), backend("b"), backend("c")));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     backends.forEach(TestBackend::close);
   }
 
