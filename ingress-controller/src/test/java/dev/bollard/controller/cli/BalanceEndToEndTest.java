@@ -286,37 +286,9 @@ class BalanceEndToEndTest {
 
   /** Service {@code shop/NAME} with one EndpointSlice per backend (same port name). */
   private static String service(String name, TestBackend... backends) {
-    StringBuilder yaml = new StringBuilder("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        """.formatted(name));
+    StringBuilder yaml = new StringBuilder(TestManifests.service(name));
     for (TestBackend backend : backends) {
-      yaml.append("""
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: %s-%s
-            namespace: shop
-            labels:
-              kubernetes.io/service-name: %s
-          addressType: IPv4
-          endpoints:
-            - addresses: ["127.0.0.1"]
-              conditions:
-                ready: true
-          ports:
-            - name: http
-              port: %d
-          """.formatted(name, backend.name(), name, backend.port()));
+      yaml.append(TestManifests.slice(name, name + "-" + backend.name(), backend.port()));
     }
     return yaml.toString();
   }

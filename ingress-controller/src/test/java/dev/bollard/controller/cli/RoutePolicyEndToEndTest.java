@@ -130,52 +130,16 @@ class RoutePolicyEndToEndTest {
     yaml.append(ingress("quiet", "echo",
         "nginx.ingress.kubernetes.io/enable-access-log: \"false\""));
     yaml.append(ingress("loud", "echo", null));
-    yaml.append(service("app")).append(slice("app", "app-busy", busy.port()))
-        .append(slice("app", "app-ok", ok.port()));
-    yaml.append(service("slow")).append(slice("slow", "slow-1", silent.port()));
-    yaml.append(service("echo")).append(slice("echo", "echo-1", ok.port()));
+    yaml.append(TestManifests.service("app"))
+        .append(TestManifests.slice("app", "app-busy", busy.port()))
+        .append(TestManifests.slice("app", "app-ok", ok.port()));
+    yaml.append(TestManifests.service("slow", silent.port()));
+    yaml.append(TestManifests.service("echo", ok.port()));
     return yaml.toString();
   }
 
   private static String ingress(String name, String service, String annotation) {
     return TestManifests.ingress(name, name, service,
         annotation == null ? "" : "  annotations:\n    " + annotation + "\n");
-  }
-
-  private static String service(String name) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        """.formatted(name);
-  }
-
-  private static String slice(String service, String name, int port) {
-    return """
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: %s
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        ---
-        """.formatted(name, service, port);
   }
 }

@@ -1,13 +1,12 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.testing.RawHttp;
+import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.echo.EchoBackend;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -55,7 +54,7 @@ class StandaloneEndToEndTest {
 
   @Test
   void servesTheManifestsAndFollowsTheirChanges() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(blue.port());
     runtime = standalone.start(settings(null));
 
@@ -69,7 +68,7 @@ class StandaloneEndToEndTest {
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
             .contains("\"server\": \"green\""));
 
-    writeIngress("other.localhost");
+    writeIngress("other");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
             .startsWith("HTTP/1.1 404"));
@@ -78,7 +77,7 @@ class StandaloneEndToEndTest {
 
   @Test
   void theXForwardedPrefixAnnotationReachesTheBackendAndFollowsEdits() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     String plain = Files.readString(manifests.resolve("ingress.yaml"));
     Files.writeString(manifests.resolve("ingress.yaml"), plain.replace(
         "  namespace: shop\nspec:",
@@ -102,7 +101,7 @@ class StandaloneEndToEndTest {
 
   @Test
   void aBrokenEditKeepsTheLastGoodRoutes() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(blue.port());
     runtime = standalone.start(settings(null));
     long version = runtime.currentSnapshot().version();
@@ -120,7 +119,7 @@ class StandaloneEndToEndTest {
     runtime = standalone.start(settings(new InetSocketAddress(LOOPBACK, 0)));
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
 
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(runtime.echoPort().orElseThrow());
 
     await().atMost(WAIT).untilAsserted(
@@ -130,7 +129,7 @@ class StandaloneEndToEndTest {
 
   @Test
   void gracefulShutdownStopsTheListeners() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(blue.port());
     runtime = standalone.start(settings(null));
     int proxyPort = runtime.proxyPort();
@@ -165,75 +164,18 @@ class StandaloneEndToEndTest {
   }
 
   private StandaloneSettings settings(@Nullable InetSocketAddress echo) {
-    return new StandaloneSettings(
-        manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(),
-        echo,
-        Duration.ofMillis(50),
-        Duration.ofMillis(500));
+    return StandaloneFixture.settings(manifests, echo);
   }
 
+  /** Ingress {@code shop/demo} for {@code HOST.localhost} to Service {@code shop/echo}. */
   private void writeIngress(String host) throws IOException {
-    Files.writeString(
-        manifests.resolve("ingress.yaml"),
-        """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: demo
-          namespace: shop
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: %s
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: echo
-                        port:
-                          number: 80
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: echo
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        """
-            .formatted(host));
+    Files.writeString(manifests.resolve("ingress.yaml"),
+        TestManifests.ingress("demo", host, "echo", "") + TestManifests.service("echo"));
   }
 
   private void writeEndpoints(int port) throws IOException {
     Path temp = manifests.resolve(".endpoints.yaml.tmp");
-    Files.writeString(
-        temp,
-        """
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: echo-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: echo
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        """
-            .formatted(port));
+    Files.writeString(temp, TestManifests.slice("echo", "echo-1", port));
     // Like an editor: write aside, then rename over the real file.
     Files.move(
         temp,

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -41,9 +42,14 @@ final class StandaloneFixture
 
   /** The settings {@link #start(Path)} uses, for tests that vary or restart them. */
   static StandaloneSettings settings(Path manifests) {
+    return settings(manifests, null);
+  }
+
+  /** {@link #settings(Path)} with the demo echo backend listening on {@code echo} (or none). */
+  static StandaloneSettings settings(Path manifests, @Nullable InetSocketAddress echo) {
     return new StandaloneSettings(manifests,
         ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
+        new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), echo,
         Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
