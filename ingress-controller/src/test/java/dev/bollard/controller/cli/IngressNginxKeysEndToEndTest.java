@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.proxy.config.GlobalSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,16 +44,7 @@ class IngressNginxKeysEndToEndTest {
   @BeforeEach
   void startBackend() throws IOException {
     backend = new ServerSocket(0, 50, LOOPBACK);
-    threads.execute(() -> {
-      while (!backend.isClosed()) {
-        try {
-          Socket s = backend.accept();
-          threads.execute(() -> answerEach(s));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    RawHttp.answerEach(backend, threads, IngressNginxKeysEndToEndTest::answerEach);
   }
 
   @AfterEach
@@ -171,7 +161,7 @@ class IngressNginxKeysEndToEndTest {
     client.getOutputStream().write(("GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     InputStream in = client.getInputStream();
-    String head = readHead(in);
+    String head = RawHttp.readHead(in);
     return head + new String(in.readNBytes(contentLength(head)), StandardCharsets.US_ASCII);
   }
 
@@ -180,7 +170,7 @@ class IngressNginxKeysEndToEndTest {
     try (s) {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
-      while (!readHead(in).isEmpty()) {
+      while (!RawHttp.readHead(in).isEmpty()) {
         out.write("HTTP/1.1 200 OK\r\nServer: upstream/1.0\r\nContent-Length: 2\r\n\r\nok"
             .getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -194,20 +184,6 @@ class IngressNginxKeysEndToEndTest {
     String lower = head.toLowerCase(Locale.ROOT);
     int at = lower.indexOf("content-length:");
     return at < 0 ? 0 : Integer.parseInt(lower.substring(at + 15, lower.indexOf('\r', at)).trim());
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.write(b);
-      matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
   }
 
   private void writeRoutes() throws IOException {
