@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Loads YAML fixtures from {@code src/test/resources/translate/} with fabric8's deserialiser,
@@ -63,31 +64,24 @@ public final class Fixtures {
   /** The features of the first route of virtual host {@code hostPattern}. */
   public static List<RouteFeature> firstRouteFeatures(
       TranslationResult result, String hostPattern) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(hostPattern))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .findFirst().orElseThrow();
+    return routes(result, hostPattern).map(Route::features).findFirst().orElseThrow();
   }
 
   /** The features of each route of virtual host {@code hostPattern}, in order. */
   public static List<List<RouteFeature>> routeFeatures(
       TranslationResult result, String hostPattern) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(hostPattern))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .toList();
+    return routes(result, hostPattern).map(Route::features).toList();
   }
 
   /** The routes of virtual host {@code hostPattern} by their path expression. */
   public static Map<String, Route> routesByPath(TranslationResult result, String hostPattern) {
+    return routes(result, hostPattern).collect(Collectors.toMap(r -> r.path().path(), r -> r));
+  }
+
+  private static Stream<Route> routes(TranslationResult result, String hostPattern) {
     return result.snapshot().virtualHosts().stream()
         .filter(v -> v.hostPattern().equals(hostPattern))
         .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .collect(Collectors.toMap(r -> r.path().path(), r -> r));
+        .flatMap(List::stream);
   }
 }
