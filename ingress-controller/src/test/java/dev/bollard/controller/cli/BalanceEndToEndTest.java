@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +53,8 @@ class BalanceEndToEndTest {
   private TestBackend fast1;
   private TestBackend fast2;
   private TestBackend slow;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -72,14 +75,11 @@ class BalanceEndToEndTest {
             + ingress("bad-lb", "bad-lb", "app", P + "load-balance: \"fastest\"")
             + ingress("bad-hash", "bad-hash", "app",
                 P + "upstream-hash-by: \"$request_uri$upstream_addr\""));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     for (TestBackend backend : new TestBackend[] {a, b, c, fast1, fast2, slow}) {
       if (backend != null) {
         backend.close();
@@ -286,37 +286,9 @@ class BalanceEndToEndTest {
 
   /** Service {@code shop/NAME} with one EndpointSlice per backend (same port name). */
   private static String service(String name, TestBackend... backends) {
-    StringBuilder yaml = new StringBuilder("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        """.formatted(name));
+    StringBuilder yaml = new StringBuilder(TestManifests.service(name));
     for (TestBackend backend : backends) {
-      yaml.append("""
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: %s-%s
-            namespace: shop
-            labels:
-              kubernetes.io/service-name: %s
-          addressType: IPv4
-          endpoints:
-            - addresses: ["127.0.0.1"]
-              conditions:
-                ready: true
-          ports:
-            - name: http
-              port: %d
-          """.formatted(name, backend.name(), name, backend.port()));
+      yaml.append(TestManifests.slice(name, name + "-" + backend.name(), backend.port()));
     }
     return yaml.toString();
   }

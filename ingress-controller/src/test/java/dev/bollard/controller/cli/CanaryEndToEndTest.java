@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,8 @@ class CanaryEndToEndTest {
   @TempDir Path manifests;
   private TestBackend stable;
   private TestBackend canary;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -32,14 +35,11 @@ class CanaryEndToEndTest {
     stable = TestBackend.start("stable", TestBackend.echo());
     canary = TestBackend.start("canary", TestBackend.echo());
     Files.writeString(manifests.resolve("canary.yaml"), manifest());
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     stable.close();
     canary.close();
   }

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,8 @@ class ClientAccessEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend echo;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -75,15 +78,12 @@ class ClientAccessEndToEndTest {
         + TestManifests.ingress("open", "open", "echo", "")
         + TestManifests.ingress("broken", "broken", "echo", annotations(
             "whitelist-source-range: \"192.0.2.0/24,192.0.2.300\"")));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().useProxyProtocol());
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
   }
 

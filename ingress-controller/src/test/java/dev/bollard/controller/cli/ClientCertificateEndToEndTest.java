@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +48,8 @@ class ClientCertificateEndToEndTest {
 
   @TempDir static Path manifests;
   private static TestBackend app;
+
+  @RegisterExtension static final StandaloneFixture STANDALONE = new StandaloneFixture();
   private static ProxyProcess runtime;
   private static TestCa.Issued alice;
   private static TestCa.Issued carol;
@@ -63,14 +66,11 @@ class ClientCertificateEndToEndTest {
     stranger = TestCa.root("Other CA").issue("alice");
     Files.writeString(manifests.resolve("mtls.yaml"), manifest(clients.certificatePem(),
         clients.crlPem(revoked.chain().get(0))) + TestManifests.appService(app.port()));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = STANDALONE.start(manifests);
   }
 
   @AfterAll
   static void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     if (app != null) {
       app.close();
     }

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,20 +28,19 @@ class CorsEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
   void start() throws Exception {
     backend = TestBackend.start("app", TestBackend.echo());
     Files.writeString(manifests.resolve("cors.yaml"), manifest(backend.port()));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close();
   }
 

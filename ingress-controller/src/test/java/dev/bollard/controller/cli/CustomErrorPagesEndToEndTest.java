@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,8 @@ class CustomErrorPagesEndToEndTest {
   private TestBackend app;
   private TestBackend ownErrors;
   private TestBackend globalErrors;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -68,14 +71,11 @@ class CustomErrorPagesEndToEndTest {
             nginx.ingress.kubernetes.io/default-backend: own-errors
             nginx.ingress.kubernetes.io/server-alias: alias.secure.localhost
         """));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     app.close();
     ownErrors.close();
     globalErrors.close();

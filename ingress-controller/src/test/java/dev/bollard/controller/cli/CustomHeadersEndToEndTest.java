@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,8 @@ class CustomHeadersEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend echo;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -50,15 +53,12 @@ class CustomHeadersEndToEndTest {
         + ingress("good", "edge-headers") + ingress("missing", "nope")
         + ingress("bad", "bad-headers") + TestManifests.service("echo", echo.port()));
     config(false);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().virtualHosts().size() == 3);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
   }
 

@@ -41,6 +41,7 @@ import javax.net.ssl.SNIHostName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,6 +68,8 @@ class ExternalAuthEndToEndTest {
   private final ConcurrentLinkedQueue<HttpHeaders> authHeads = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> authMethods = new ConcurrentLinkedQueue<>();
   private int closedPort;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -105,7 +108,7 @@ class ExternalAuthEndToEndTest {
     }
     Files.writeString(manifests.resolve("auth.yaml"), manifest());
     Files.writeString(manifests.resolve("config.yaml"), config(""));
-    runtime = StandaloneFixture.start(manifests, p -> p.withAccessLog(
+    runtime = standalone.start(manifests, p -> p.withAccessLog(
         new AccessLogOptions(logs.resolve("access.log").toString(), AccessLog.Format.JSON,
             1000)));
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().timeouts().read()
@@ -114,9 +117,6 @@ class ExternalAuthEndToEndTest {
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     app.close();
     auth.close();
     tlsAuth.close();

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,8 @@ class ForwardedClientAccessEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend echo;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -52,16 +55,13 @@ class ForwardedClientAccessEndToEndTest {
         ---
         """ + ingress("office", "192.0.2.0/24") + ingress("lab", "192.0.2.0/24, 127.0.0.2")
         + TestManifests.service("echo", echo.port()));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().useForwardedHeaders()
         && runtime.currentSnapshot().virtualHosts().size() == 2);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
   }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,6 +57,8 @@ class GrpcEndToEndTest {
   private static TestCa edgeCa;
   private static GrpcEcho plain;
   private static GrpcEcho secure;
+
+  @RegisterExtension static final StandaloneFixture STANDALONE = new StandaloneFixture();
   private static ProxyProcess runtime;
   private static final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -72,16 +75,13 @@ class GrpcEndToEndTest {
       closed = s.getLocalPort();
     }
     Files.writeString(manifests.resolve("grpc.yaml"), manifests(edge, closed));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = STANDALONE.start(manifests);
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (runtime != null) {
-      runtime.close();
     }
     plain.close();
     secure.close();

@@ -26,6 +26,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +44,8 @@ class GrpcUpstreamEndToEndTest {
   @TempDir static Path manifests;
   private static GrpcEcho plain;
   private static GrpcEcho secure;
+
+  @RegisterExtension static final StandaloneFixture STANDALONE = new StandaloneFixture();
   private static ProxyProcess runtime;
 
   @BeforeAll
@@ -55,14 +58,11 @@ class GrpcUpstreamEndToEndTest {
       closed = s.getLocalPort();
     }
     Files.writeString(manifests.resolve("grpc.yaml"), manifests(ca, closed));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = STANDALONE.start(manifests);
   }
 
   @AfterAll
   static void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     plain.close();
     secure.close();
   }
@@ -367,7 +367,7 @@ class GrpcUpstreamEndToEndTest {
     return TestManifests.service("plain", plain.port())
         + TestManifests.service("secure", secure.port())
         + TestManifests.service("down", closed)
-        + emptyService("empty")
+        + TestManifests.service("empty")
         + """
         apiVersion: v1
         kind: Secret
@@ -375,6 +375,7 @@ class GrpcUpstreamEndToEndTest {
         stringData:
           ca.crt: |
         %s
+        ---
         """.formatted(ca.certificatePem().strip().indent(4))
         + ingress("grpc", "plain", grpc,
             "nginx.ingress.kubernetes.io/proxy-body-size: 16m")
@@ -388,39 +389,11 @@ class GrpcUpstreamEndToEndTest {
         + ingress("grpcs-to-plain", "plain", grpcs);
   }
 
-  private static String emptyService(String name) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: %s, namespace: shop}
-        spec:
-          ports:
-            - {name: http, port: 80, targetPort: http}
-        ---
-        """.formatted(name);
-  }
-
   private static String ingress(String name, String service, String... annotations) {
     StringBuilder block = new StringBuilder("  annotations:\n");
     for (String annotation : annotations) {
       block.append("    ").append(annotation).append('\n');
     }
-    return """
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: %s
-          namespace: shop
-        %sspec:
-          ingressClassName: bollard
-          rules:
-            - host: %s.localhost
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend: {service: {name: %s, port: {number: 80}}}
-        """.formatted(name, block, name, service);
+    return TestManifests.ingress(name, name, service, block.toString());
   }
 }

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Basic-auth guards from manifests: annotations, Secrets rewritten while running, the global guard. */
@@ -31,6 +32,8 @@ class GuardStandaloneTest {
   @TempDir Path manifests;
 
   private EchoBackend echo;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -75,16 +78,13 @@ class GuardStandaloneTest {
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
   }
 
   @Test
   void aChangedSecretTakesEffectWithoutRestart() throws Exception {
     writeSecret("shop", "preview-auth", "alice", "one");
-    runtime = start(settings());
+    runtime = standalone.start(manifests);
     assertThat(get("app.preview.localhost", "/", null)).startsWith("HTTP/1.1 401")
         .contains("x-robots-tag: noindex, nofollow", "www-authenticate: Basic realm=\"Preview\"");
     assertThat(get("app.preview.localhost", "/", basic("alice", "one"))).startsWith("HTTP/1.1 200");
@@ -100,7 +100,7 @@ class GuardStandaloneTest {
 
   @Test
   void aMissingSecretFailsClosed() throws Exception {
-    runtime = start(settings());
+    runtime = standalone.start(manifests);
     assertThat(get("app.preview.localhost", "/", basic("alice", "one")))
         .startsWith("HTTP/1.1 503").contains("x-robots-tag: noindex, nofollow");
     assertThat(get("app.preview.localhost", "/robots.txt", null))
@@ -133,7 +133,7 @@ class GuardStandaloneTest {
                   - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {name: http}}}}
         """);
     writeSecret("ops", "staging-auth", "bob", "pw");
-    runtime = start(settings());
+    runtime = standalone.start(manifests);
     assertThat(get("web.staging.localhost", "/", null)).startsWith("HTTP/1.1 401");
     assertThat(get("web.staging.localhost", "/", basic("bob", "pw"))).startsWith("HTTP/1.1 200");
     assertThat(get("web.staging.localhost", "/healthz", null)).startsWith("HTTP/1.1 200");
@@ -157,10 +157,6 @@ class GuardStandaloneTest {
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  private StandaloneSettings settings() {
-    return StandaloneFixture.settings(manifests);
-  }
-
   private String get(String host, String path, @Nullable String authorization) throws IOException {
     try (Socket socket = new Socket(LOOPBACK, runtime.proxyPort())) {
       socket.setSoTimeout(5_000);
@@ -172,9 +168,5 @@ class GuardStandaloneTest {
       InputStream in = socket.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  private static ProxyProcess start(StandaloneSettings settings) throws InterruptedException {
-    return ProxyProcess.start(settings.source(), settings.process());
   }
 }

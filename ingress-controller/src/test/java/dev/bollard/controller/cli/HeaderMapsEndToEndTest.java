@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -62,6 +63,8 @@ class HeaderMapsEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend echo;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -75,16 +78,13 @@ class HeaderMapsEndToEndTest {
         + TestManifests.ingress("own", "echo",
             "    bollard.dev/request-headers: \"set X-Overridden: ingress\"\n"
                 + "    bollard.dev/response-headers: \"set X-Frame-Options: SAMEORIGIN\"\n"));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().virtualHosts().size() == 2
         && !runtime.currentSnapshot().settings().headerMaps().request().isEmpty());
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
   }
 

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +40,8 @@ class HostAnnotationsEndToEndTest {
 
   @TempDir Path manifests;
   private EchoBackend echo;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -48,9 +51,6 @@ class HostAnnotationsEndToEndTest {
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
   }
 
@@ -62,7 +62,7 @@ class HostAnnotationsEndToEndTest {
             nginx.ingress.kubernetes.io/server-alias: alias.localhost
             nginx.ingress.kubernetes.io/upstream-vhost: internal.shop
         """, "");
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     int port = runtime.proxyPort();
 
     assertThat(RawHttp.get(port, "shop.localhost", "/?q=1")).startsWith("HTTP/1.1 302")
@@ -104,7 +104,7 @@ class HostAnnotationsEndToEndTest {
         stringData:
           auth: "alice:%s"
         """.formatted(hash));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     int port = runtime.proxyPort();
     String credentials = "Authorization: Basic " + Base64.getEncoder()
         .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
@@ -151,7 +151,7 @@ class HostAnnotationsEndToEndTest {
                         port:
                           number: 80
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     int port = runtime.proxyPort();
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(
@@ -177,7 +177,7 @@ class HostAnnotationsEndToEndTest {
             nginx.ingress.kubernetes.io/from-to-www-redirect: "true"
             nginx.ingress.kubernetes.io/server-alias: a.preview.example.com,other.example.net
         """, "", "shop.example.com", "  tls:\n    - {hosts: [shop.example.com], secretName: shop-tls}\n");
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     int https = runtime.httpsPort();
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(

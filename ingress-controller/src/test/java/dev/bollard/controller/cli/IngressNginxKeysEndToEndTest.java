@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.proxy.config.GlobalSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +21,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,28 +37,18 @@ class IngressNginxKeysEndToEndTest {
   @TempDir Path manifests;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private ServerSocket backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
   void startBackend() throws IOException {
     backend = new ServerSocket(0, 50, LOOPBACK);
-    threads.execute(() -> {
-      while (!backend.isClosed()) {
-        try {
-          Socket s = backend.accept();
-          threads.execute(() -> answerEach(s));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    RawHttp.answerEach(backend, threads, IngressNginxKeysEndToEndTest::answerEach);
   }
 
   @AfterEach
   void stopAll() throws IOException {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close();
     threads.shutdownNow();
   }
@@ -66,7 +56,7 @@ class IngressNginxKeysEndToEndTest {
   @Test
   void byDefaultNoServerHeaderAndAThousandRequestsPerConnection() throws Exception {
     writeRoutes();
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
 
     try (Socket client = connect()) {
       for (int i = 0; i < 3; i++) {
@@ -96,7 +86,7 @@ class IngressNginxKeysEndToEndTest {
           server-tokens: "true"
           keep-alive-requests: "2"
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 2);
 
     try (Socket client = connect()) {
@@ -124,7 +114,7 @@ class IngressNginxKeysEndToEndTest {
         data:
           allow-backend-server-header: "true"
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
 
     await().atMost(WAIT).untilAsserted(() -> {
       try (Socket client = connect()) {
@@ -150,7 +140,7 @@ class IngressNginxKeysEndToEndTest {
         data:
           keep-alive: "0"
         """);
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).until(() -> runtime.currentSnapshot().settings().keepAliveRequests() == 1);
 
     try (Socket client = connect()) {
@@ -171,7 +161,7 @@ class IngressNginxKeysEndToEndTest {
     client.getOutputStream().write(("GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     InputStream in = client.getInputStream();
-    String head = readHead(in);
+    String head = RawHttp.readHead(in);
     return head + new String(in.readNBytes(contentLength(head)), StandardCharsets.US_ASCII);
   }
 
@@ -180,7 +170,7 @@ class IngressNginxKeysEndToEndTest {
     try (s) {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
-      while (!readHead(in).isEmpty()) {
+      while (!RawHttp.readHead(in).isEmpty()) {
         out.write("HTTP/1.1 200 OK\r\nServer: upstream/1.0\r\nContent-Length: 2\r\n\r\nok"
             .getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -194,24 +184,6 @@ class IngressNginxKeysEndToEndTest {
     String lower = head.toLowerCase(Locale.ROOT);
     int at = lower.indexOf("content-length:");
     return at < 0 ? 0 : Integer.parseInt(lower.substring(at + 15, lower.indexOf('\r', at)).trim());
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.write(b);
-      matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
-  }
-
-  private StandaloneSettings settings() {
-    return StandaloneFixture.settings(manifests);
   }
 
   private void writeRoutes() throws IOException {

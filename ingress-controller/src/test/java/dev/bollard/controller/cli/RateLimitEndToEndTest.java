@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,8 @@ class RateLimitEndToEndTest {
   private TestBackend echo;
   private TestBackend held;
   private TestBackend refusing;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -40,15 +43,12 @@ class RateLimitEndToEndTest {
     held = TestBackend.start("held", TestBackend.gated(gate, "released"));
     refusing = TestBackend.start("auth", TestBackend.fixed(401, "who are you"));
     Files.writeString(manifests.resolve("limits.yaml"), manifest());
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
     gate.complete(null);
-    if (runtime != null) {
-      runtime.close();
-    }
     echo.close();
     held.close();
     refusing.close();

@@ -1,10 +1,10 @@
 package dev.bollard.controller.cli;
 
+import dev.bollard.controller.testing.RawHttp;
 import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,29 +39,21 @@ class RequestBufferingEndToEndTest {
   private final AtomicInteger accepted = new AtomicInteger();
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private ServerSocket backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
   void startBackend() throws IOException {
     backend = new ServerSocket(0, 50, LOOPBACK);
-    threads.execute(() -> {
-      while (!backend.isClosed()) {
-        try {
-          Socket s = backend.accept();
-          accepted.incrementAndGet();
-          threads.execute(() -> answerOnce(s));
-        } catch (IOException e) {
-          return;
-        }
-      }
+    RawHttp.answerEach(backend, threads, s -> {
+      accepted.incrementAndGet();
+      answerOnce(s);
     });
   }
 
   @AfterEach
   void stopAll() throws IOException {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close();
     threads.shutdownNow();
   }
@@ -68,7 +61,7 @@ class RequestBufferingEndToEndTest {
   @Test
   void aStalledBodyReachesNoBackendUntilAnIngressTurnsBufferingOff() throws Exception {
     writeManifests("");
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
 
     try (Socket client = slowPost()) {
       await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> accepted.get() == 0);
@@ -96,7 +89,7 @@ class RequestBufferingEndToEndTest {
     OutputStream out = client.getOutputStream();
     out.write(("POST /upload HTTP/1.1\r\nHost: demo.localhost\r\nContent-Length: 100\r\n"
         + "Expect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    assertThat(readHead(client.getInputStream())).startsWith("HTTP/1.1 100");
+    assertThat(RawHttp.readHead(client.getInputStream())).startsWith("HTTP/1.1 100");
     out.write("x".repeat(10).getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return client;
@@ -106,7 +99,7 @@ class RequestBufferingEndToEndTest {
   private static void answerOnce(Socket s) {
     try (s) {
       InputStream in = s.getInputStream();
-      String head = readHead(in).toLowerCase(Locale.ROOT);
+      String head = RawHttp.readHead(in).toLowerCase(Locale.ROOT);
       int at = head.indexOf("content-length:");
       int length = at < 0 ? 0
           : Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
@@ -117,20 +110,6 @@ class RequestBufferingEndToEndTest {
     } catch (IOException e) {
       // The proxy went away: nothing to answer.
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.write(b);
-      matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
   }
 
   private static String readAll(InputStream in) throws IOException {

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +40,8 @@ class ResponseRateEndToEndTest {
   @TempDir Path manifests;
   private TestBackend oneMib;
   private TestBackend threeQuarters;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -62,16 +65,13 @@ class ResponseRateEndToEndTest {
         + TestManifests.ingress("free", "one-mib", "    nginx.ingress.kubernetes.io/limit-rate: \"0\"\n")
         + TestManifests.service("one-mib", oneMib.port())
         + TestManifests.service("three-quarters", threeQuarters.port()));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(
         () -> runtime.currentSnapshot().settings().responseRate().bytesPerSecond() == 256 * KIB);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     oneMib.close();
     threeQuarters.close();
   }

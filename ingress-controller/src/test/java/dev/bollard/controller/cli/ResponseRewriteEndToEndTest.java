@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,8 @@ class ResponseRewriteEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend app;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
 
   @BeforeEach
@@ -44,16 +47,13 @@ class ResponseRewriteEndToEndTest {
                 + p + "proxy-cookie-path: \"/ /store/\"\n")
         + TestManifests.ingress("plain", "app",
             p + "proxy-redirect-to: \"https://ignored.localhost/\"\n"));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(Duration.ofSeconds(10))
         .until(() -> runtime.currentSnapshot().virtualHosts().size() == 2);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     app.close();
   }
 

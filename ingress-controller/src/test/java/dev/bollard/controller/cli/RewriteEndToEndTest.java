@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import static dev.bollard.controller.testing.RawHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.proxy.testing.TestBackend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,8 @@ class RewriteEndToEndTest {
   @TempDir Path manifests;
   private TestBackend rewritten;
   private TestBackend plain;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -34,14 +38,11 @@ class RewriteEndToEndTest {
     rewritten = TestBackend.start("rewritten", TestBackend.echo());
     plain = TestBackend.start("plain", TestBackend.echo());
     Files.writeString(manifests.resolve("apps.yaml"), manifests());
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     rewritten.close();
     plain.close();
   }
@@ -219,31 +220,8 @@ class RewriteEndToEndTest {
                   - path: /x(a+)+$
                     pathType: ImplementationSpecific
                     backend: {service: {name: plain, port: {number: 80}}}
-        """ + service("rewritten", rewritten.port()) + service("plain", plain.port());
-  }
-
-  private static String service(String name, int port) {
-    return """
         ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: %1$s, namespace: shop}
-        spec:
-          ports:
-            - {name: http, port: 80, targetPort: http}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %1$s-1
-          namespace: shop
-          labels: {kubernetes.io/service-name: %1$s}
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions: {ready: true}
-        ports:
-          - {name: http, port: %2$d}
-        """.formatted(name, port);
+        """ + TestManifests.service("rewritten", rewritten.port())
+        + TestManifests.service("plain", plain.port());
   }
 }

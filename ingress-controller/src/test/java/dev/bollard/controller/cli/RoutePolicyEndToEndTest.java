@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,8 @@ class RoutePolicyEndToEndTest {
   private TestBackend ok;
   private TestBackend busy;
   private TestBackend silent;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -39,16 +42,13 @@ class RoutePolicyEndToEndTest {
     busy = TestBackend.start("busy", TestBackend.fixed(503, "busy"));
     silent = TestBackend.start("silent", TestBackend.silent());
     Files.writeString(manifests.resolve("policy.yaml"), manifest());
-    runtime = StandaloneFixture.start(manifests, p -> p.withAccessLog(
+    runtime = standalone.start(manifests, p -> p.withAccessLog(
         new AccessLogOptions(logs.resolve("access.log").toString(), AccessLog.Format.JSON,
             1000)));
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     ok.close();
     busy.close();
     silent.close();
@@ -130,52 +130,16 @@ class RoutePolicyEndToEndTest {
     yaml.append(ingress("quiet", "echo",
         "nginx.ingress.kubernetes.io/enable-access-log: \"false\""));
     yaml.append(ingress("loud", "echo", null));
-    yaml.append(service("app")).append(slice("app", "app-busy", busy.port()))
-        .append(slice("app", "app-ok", ok.port()));
-    yaml.append(service("slow")).append(slice("slow", "slow-1", silent.port()));
-    yaml.append(service("echo")).append(slice("echo", "echo-1", ok.port()));
+    yaml.append(TestManifests.service("app"))
+        .append(TestManifests.slice("app", "app-busy", busy.port()))
+        .append(TestManifests.slice("app", "app-ok", ok.port()));
+    yaml.append(TestManifests.service("slow", silent.port()));
+    yaml.append(TestManifests.service("echo", ok.port()));
     return yaml.toString();
   }
 
   private static String ingress(String name, String service, String annotation) {
     return TestManifests.ingress(name, name, service,
         annotation == null ? "" : "  annotations:\n    " + annotation + "\n");
-  }
-
-  private static String service(String name) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: %s
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        """.formatted(name);
-  }
-
-  private static String slice(String service, String name, int port) {
-    return """
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: %s
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        ---
-        """.formatted(name, service, port);
   }
 }

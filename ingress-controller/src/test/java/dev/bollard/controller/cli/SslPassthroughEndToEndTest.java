@@ -55,6 +55,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -83,6 +84,8 @@ class SslPassthroughEndToEndTest {
   private Duration headerTimeout = Duration.ofSeconds(1);
   private EventLoopGroup group;
   private Channel backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -102,9 +105,6 @@ class SslPassthroughEndToEndTest {
 
   @AfterEach
   void stopAll() throws Exception {
-    if (runtime != null) {
-      runtime.close();
-    }
     backend.close().sync();
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
   }
@@ -501,7 +501,7 @@ class SslPassthroughEndToEndTest {
         new InetSocketAddress(LOOPBACK, 0), IngressClassSelection.defaults(), null,
         Duration.ofMillis(50), Duration.ofMillis(500),
         new ConfigFamily(ResourceStore.DEFAULT_NAMESPACE, ConfigFamily.DEFAULT_NAME), -1);
-    runtime = ProxyProcess.start(settings.source(), settings.process());
+    runtime = standalone.start(settings);
   }
 
   /** Echoes what it receives; records the SNI name of each handshake. */

@@ -1,13 +1,12 @@
 package dev.bollard.controller.cli;
 
 import dev.bollard.controller.testing.RawHttp;
+import dev.bollard.controller.testing.TestManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.echo.EchoBackend;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +36,8 @@ class StandaloneEndToEndTest {
 
   private EchoBackend blue;
   private EchoBackend green;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -46,18 +48,15 @@ class StandaloneEndToEndTest {
 
   @AfterEach
   void stopAll() {
-    if (runtime != null) {
-      runtime.close();
-    }
     blue.close();
     green.close();
   }
 
   @Test
   void servesTheManifestsAndFollowsTheirChanges() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
 
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
@@ -69,7 +68,7 @@ class StandaloneEndToEndTest {
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
             .contains("\"server\": \"green\""));
 
-    writeIngress("other.localhost");
+    writeIngress("other");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/hello"))
             .startsWith("HTTP/1.1 404"));
@@ -78,14 +77,14 @@ class StandaloneEndToEndTest {
 
   @Test
   void theXForwardedPrefixAnnotationReachesTheBackendAndFollowsEdits() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     String plain = Files.readString(manifests.resolve("ingress.yaml"));
     Files.writeString(manifests.resolve("ingress.yaml"), plain.replace(
         "  namespace: shop\nspec:",
         "  namespace: shop\n  annotations:\n"
             + "    nginx.ingress.kubernetes.io/x-forwarded-prefix: /shop\nspec:"));
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
 
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/cart"))
         .startsWith("HTTP/1.1 200").containsIgnoringCase("\"x-forwarded-prefix\": \"/shop\"");
@@ -102,9 +101,9 @@ class StandaloneEndToEndTest {
 
   @Test
   void aBrokenEditKeepsTheLastGoodRoutes() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
     long version = runtime.currentSnapshot().version();
 
     Files.writeString(manifests.resolve("ingress.yaml"), "apiVersion: [oops\n");
@@ -117,10 +116,10 @@ class StandaloneEndToEndTest {
 
   @Test
   void theInProcessEchoBackendServesFilesWrittenAfterStart() throws Exception {
-    runtime = start(settings(new InetSocketAddress(LOOPBACK, 0)));
+    runtime = standalone.start(settings(new InetSocketAddress(LOOPBACK, 0)));
     assertThat(get(runtime.adminPort(), "localhost", "/readyz")).startsWith("HTTP/1.1 200");
 
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(runtime.echoPort().orElseThrow());
 
     await().atMost(WAIT).untilAsserted(
@@ -130,9 +129,9 @@ class StandaloneEndToEndTest {
 
   @Test
   void gracefulShutdownStopsTheListeners() throws Exception {
-    writeIngress("demo.localhost");
+    writeIngress("demo");
     writeEndpoints(blue.port());
-    runtime = start(settings(null));
+    runtime = standalone.start(settings(null));
     int proxyPort = runtime.proxyPort();
     int adminPort = runtime.adminPort();
 
@@ -157,7 +156,7 @@ class StandaloneEndToEndTest {
               base.rebuildHoldOff(),
               base.rebuildMaxDelay());
 
-      assertThatThrownBy(() -> start(clash))
+      assertThatThrownBy(() -> standalone.start(clash))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("admin listener")
           .hasMessageContaining(String.valueOf(taken.getLocalPort()));
@@ -165,75 +164,18 @@ class StandaloneEndToEndTest {
   }
 
   private StandaloneSettings settings(@Nullable InetSocketAddress echo) {
-    return new StandaloneSettings(
-        manifests,
-        ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-        new InetSocketAddress(LOOPBACK, 0),
-        IngressClassSelection.defaults(),
-        echo,
-        Duration.ofMillis(50),
-        Duration.ofMillis(500));
+    return StandaloneFixture.settings(manifests, echo);
   }
 
+  /** Ingress {@code shop/demo} for {@code HOST.localhost} to Service {@code shop/echo}. */
   private void writeIngress(String host) throws IOException {
-    Files.writeString(
-        manifests.resolve("ingress.yaml"),
-        """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: demo
-          namespace: shop
-        spec:
-          ingressClassName: bollard
-          rules:
-            - host: %s
-              http:
-                paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: echo
-                        port:
-                          number: 80
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: echo
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        """
-            .formatted(host));
+    Files.writeString(manifests.resolve("ingress.yaml"),
+        TestManifests.ingress("demo", host, "echo", "") + TestManifests.service("echo"));
   }
 
   private void writeEndpoints(int port) throws IOException {
     Path temp = manifests.resolve(".endpoints.yaml.tmp");
-    Files.writeString(
-        temp,
-        """
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: echo-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: echo
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        """
-            .formatted(port));
+    Files.writeString(temp, TestManifests.slice("echo", "echo-1", port));
     // Like an editor: write aside, then rename over the real file.
     Files.move(
         temp,
@@ -245,9 +187,5 @@ class StandaloneEndToEndTest {
   /** One HTTP/1.1 request on a fresh connection; returns the raw response. */
   private static String get(int port, String host, String path) throws IOException {
     return RawHttp.get(port, host, path);
-  }
-
-  private static ProxyProcess start(StandaloneSettings settings) throws InterruptedException {
-    return ProxyProcess.start(settings.source(), settings.process());
   }
 }

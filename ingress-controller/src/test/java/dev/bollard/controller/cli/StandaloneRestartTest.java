@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,14 +46,8 @@ class StandaloneRestartTest {
   @TempDir Path manifests;
   @TempDir Path acmeDir;
 
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private @Nullable ProxyProcess runtime;
-
-  @AfterEach
-  void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
-  }
 
   @Test
   void theFirstHandshakeAndReadinessAlreadyHaveTheStoredCertificate() throws Exception {
@@ -104,7 +98,7 @@ class StandaloneRestartTest {
       }
     });
 
-    runtime = ProxyProcess.start(settings.source(), settings.process().withCertificates(
+    runtime = standalone.start(settings, p -> p.withCertificates(
         CertificateWiring.Options.of(tls)));
     try {
       X509Certificate atOnce = TlsProbe.peerCertificate(runtime.httpsPort(), HOST);

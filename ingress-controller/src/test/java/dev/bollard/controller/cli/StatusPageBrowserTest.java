@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -46,6 +47,8 @@ class StatusPageBrowserTest {
   @TempDir Path manifests;
 
   private EchoBackend backend;
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess bollard;
   private WebDriver browser;
   private TestCertificates.Issued certificate;
@@ -85,7 +88,7 @@ class StatusPageBrowserTest {
         """);
     write("config-v1.yaml", config(1, "proxy-body-size: 8m"));
     write("config-v2.yaml", config(2, "proxy-body-size: lots"));
-    bollard = StandaloneFixture.start(manifests);
+    bollard = standalone.start(manifests);
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -100,9 +103,6 @@ class StatusPageBrowserTest {
   void stop() {
     if (browser != null) {
       browser.quit();
-    }
-    if (bollard != null) {
-      bollard.close();
     }
     if (backend != null) {
       backend.close();

@@ -3,6 +3,7 @@ package dev.bollard.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bollard.controller.testing.TestManifests;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.VirtualHost;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +43,8 @@ class StickySessionEndToEndTest {
 
   @TempDir Path manifests;
   private final List<TestBackend> backends = new ArrayList<>();
+
+  @RegisterExtension final StandaloneFixture standalone = new StandaloneFixture();
   private ProxyProcess runtime;
 
   @BeforeEach
@@ -49,14 +53,11 @@ class StickySessionEndToEndTest {
       backends.add(TestBackend.start(name, TestBackend.echo()));
     }
     publish(List.of(backend("a"), backend("b"), backend("c")));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = standalone.start(manifests);
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.close();
-    }
     backends.forEach(TestBackend::close);
   }
 
@@ -345,68 +346,11 @@ class StickySessionEndToEndTest {
 
   /** Writes the manifests with Service web's endpoints on these ports (atomically). */
   private void publish(List<Integer> ports) throws IOException {
-    StringBuilder yaml = new StringBuilder("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        """);
+    StringBuilder yaml = new StringBuilder(TestManifests.service("web"));
     for (int port : ports) {
-      yaml.append("""
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: web-%d
-            namespace: shop
-            labels:
-              kubernetes.io/service-name: web
-          addressType: IPv4
-          endpoints:
-            - addresses: ["127.0.0.1"]
-              conditions:
-                ready: true
-          ports:
-            - name: http
-              port: %d
-          ---
-          """.formatted(port, port));
+      yaml.append(TestManifests.slice("web", "web-" + port, port));
     }
-    yaml.append("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: canary
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: canary-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: canary
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        ---
-        """.formatted(backend("canary")));
+    yaml.append(TestManifests.service("canary", backend("canary")));
     yaml.append(ingress("with-canary", ""));
     yaml.append(ingress("legacy-canary", P + "affinity-canary-behavior: legacy\n"));
     for (String host : List.of("with-canary", "legacy-canary")) {

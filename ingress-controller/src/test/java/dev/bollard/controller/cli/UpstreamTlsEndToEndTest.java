@@ -49,6 +49,7 @@ import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,6 +68,8 @@ class UpstreamTlsEndToEndTest {
   private static Backend open;
   private static Backend mutual;
   private static Backend deep;
+
+  @RegisterExtension static final StandaloneFixture STANDALONE = new StandaloneFixture();
   private static ProxyProcess runtime;
 
   @BeforeAll
@@ -84,14 +87,11 @@ class UpstreamTlsEndToEndTest {
     deep = Backend.start(group, deepServer, null);
     TestCa.Issued client = clients.issue("bollard.client");
     Files.writeString(manifests.resolve("upstreams.yaml"), manifests(good, wrong, client));
-    runtime = StandaloneFixture.start(manifests);
+    runtime = STANDALONE.start(manifests);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (runtime != null) {
-      runtime.close();
-    }
     for (Backend b : new Backend[] {open, mutual, deep}) {
       if (b != null) {
         b.channel.close().sync();

@@ -4,23 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bollard.controller.cli.ProxyProcess;
-import dev.bollard.controller.cli.KubernetesSettings;
 import dev.bollard.controller.echo.EchoBackend;
 import dev.bollard.controller.settings.ConfigFamily;
-import dev.bollard.controller.settings.SettingValues;
-import dev.bollard.controller.translate.IngressClassSelection;
-import dev.bollard.proxy.server.ServerSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,10 +39,11 @@ class KubernetesEndToEndTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final String NS = "shop";
+  private static final String NS = ShopObjects.NS;
 
   private MockCluster cluster;
   private KubernetesClient api;
+  private ShopObjects shop;
   private EchoBackend blue;
   private EchoBackend green;
   private final List<ProxyProcess> runtimes = new ArrayList<>();
@@ -61,6 +52,7 @@ class KubernetesEndToEndTest {
   void start() throws InterruptedException {
     cluster = new MockCluster();
     api = cluster.client();
+    shop = new ShopObjects(api);
     blue = EchoBackend.start(new InetSocketAddress(LOOPBACK, 0), "blue");
     green = EchoBackend.start(new InetSocketAddress(LOOPBACK, 0), "green");
   }
@@ -76,21 +68,21 @@ class KubernetesEndToEndTest {
 
   @Test
   void trafficFollowsIngressesServicesAndSlices() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("demo", "demo.localhost", "echo", "bollard");
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("demo", "demo.localhost", "echo");
     ProxyProcess runtime = startRuntime("one");
 
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.adminPort(), "x", "/readyz")).startsWith("HTTP/1.1 200"));
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/a")).contains("\"server\": \"blue\"");
 
-    createSlice("echo", green.port());
+    shop.createSlice("echo", green.port());
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/a"))
             .contains("\"server\": \"green\""));
 
-    createIngress("demo", "other.localhost", "echo", "bollard");
+    shop.createIngress("demo", "other.localhost", "echo");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/a"))
             .startsWith("HTTP/1.1 404"));
@@ -104,9 +96,9 @@ class KubernetesEndToEndTest {
 
   @Test
   void configVersionsAreAppliedRefusedAndRolledBack() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("demo", "demo.localhost", "echo", "bollard");
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("demo", "demo.localhost", "echo");
     createConfig(1, Map.of("proxy-body-size", "10"));
     ProxyProcess runtime = startRuntime("one");
 
@@ -124,7 +116,7 @@ class KubernetesEndToEndTest {
             .contains("key proxy-body-size", "key proxy-read-timeout"));
     assertThat(post(runtime.proxyPort(), 11)).startsWith("HTTP/1.1 413");
     assertThat(runtime.status().activeConfigVersion()).isEqualTo(1);
-    await().atMost(WAIT).until(() -> !eventsOn("bollard-v2", "ConfigRefused").isEmpty());
+    await().atMost(WAIT).until(() -> !shop.eventsOn("bollard-v2", "ConfigRefused").isEmpty());
 
     // Version 3 is valid: it wins.
     createConfig(3, Map.of("proxy-body-size", "1m"));
@@ -140,9 +132,9 @@ class KubernetesEndToEndTest {
 
   @Test
   void editsOfTheConfigMapsOfProxySetHeadersAndAddHeadersApply() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("demo", "demo.localhost", "echo", "bollard");
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("demo", "demo.localhost", "echo");
     headerMap("upstream-headers", Map.of("X-Edge", "one"));
     createConfig(1, Map.of("proxy-set-headers", NS + "/upstream-headers",
         "add-headers", NS + "/response-headers"));
@@ -168,15 +160,15 @@ class KubernetesEndToEndTest {
   }
 
   private void headerMap(String name, Map<String, String> data) {
-    upsert(api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+    ShopObjects.upsert(api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
         .withNewMetadata().withName(name).endMetadata().withData(data).build()));
   }
 
   @Test
   void onlyTheLeaderWritesStatusAndItIsClearedWhenTheIngressLeaves() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("demo", "demo.localhost", "echo", "bollard");
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("demo", "demo.localhost", "echo");
     ProxyProcess one = startRuntime("one");
     ProxyProcess two = startRuntime("two");
 
@@ -186,35 +178,35 @@ class KubernetesEndToEndTest {
     ProxyProcess follower = one.isLeader() ? two : one;
     assertThat(follower.status().leader()).isFalse();
 
-    createIngress("demo", "demo.localhost", "echo", "someone-else");
+    shop.createIngress("demo", "demo.localhost", "echo", "someone-else", Map.of());
     await().atMost(WAIT).until(() -> statusOf("demo").isEmpty());
   }
 
   @Test
   void aBrokenIngressGetsOneEvent() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("broken", "broken.localhost", "missing", "bollard");
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("broken", "broken.localhost", "missing");
     ProxyProcess runtime = startRuntime("one");
 
-    await().atMost(WAIT).until(() -> eventsOn("broken", "TranslationProblem").size() == 1);
+    await().atMost(WAIT).until(() -> shop.eventsOn("broken", "TranslationProblem").size() == 1);
     // More rebuilds with the same problem write no more Events.
-    createIngress("demo", "demo.localhost", "echo", "bollard");
+    shop.createIngress("demo", "demo.localhost", "echo");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
     // Events are written in the order they are recorded: once a problem found after those
     // rebuilds has its Event, anything they recorded has been written too.
-    createIngress("later", "later.localhost", "missing-too", "bollard");
-    await().atMost(WAIT).until(() -> eventsOn("later", "TranslationProblem").size() == 1);
-    assertThat(eventsOn("broken", "TranslationProblem")).singleElement()
+    shop.createIngress("later", "later.localhost", "missing-too");
+    await().atMost(WAIT).until(() -> shop.eventsOn("later", "TranslationProblem").size() == 1);
+    assertThat(shop.eventsOn("broken", "TranslationProblem")).singleElement()
         .satisfies(e -> assertThat(e.getCount()).isEqualTo(1))
         .satisfies(e -> assertThat(e.getMessage()).contains("missing"));
   }
 
   @Test
   void aBurstOfIngressesIsAHandfulOfRebuildsAndUnrelatedObjectsNone() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
     ProxyProcess runtime = startRuntime("one");
     await().atMost(WAIT).until(() -> runtime.status().rebuilds() >= 1);
     long before = runtime.status().rebuilds();
@@ -226,7 +218,7 @@ class KubernetesEndToEndTest {
       for (int i = 0; i < 1000; i++) {
         int n = i;
         creates.add(() -> {
-          createIngress("burst-" + n, "h" + n + ".localhost", "echo", "bollard");
+          shop.createIngress("burst-" + n, "h" + n + ".localhost", "echo");
           return null;
         });
       }
@@ -254,16 +246,16 @@ class KubernetesEndToEndTest {
         .withName("unrelated").endMetadata().withData(Map.of("k", "dmFsdWU=")).build()).create();
     api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
         .withName("unrelated").endMetadata().withData(Map.of("k", "v")).build()).create();
-    createService("unreferenced");
+    shop.createService("unreferenced");
     await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
         .until(() -> runtime.status().rebuilds() == settled);
   }
 
   @Test
   void aCustomHeadersConfigMapIsFollowedLikeTheIngressesItServes() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("demo", "demo.localhost", "echo", "bollard",
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("demo", "demo.localhost", "echo", "bollard",
         Map.of("nginx.ingress.kubernetes.io/custom-headers", "edge-headers"));
     ProxyProcess runtime = startRuntime("one");
     await().atMost(WAIT).untilAsserted(
@@ -271,17 +263,17 @@ class KubernetesEndToEndTest {
     // Named but missing: the Ingress is served without the headers, and the problem is reported.
     assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
         .doesNotContainIgnoringCase("X-Frame-Options");
-    await().atMost(WAIT).until(() -> !eventsOn("demo", "TranslationProblem").isEmpty());
+    await().atMost(WAIT).until(() -> !shop.eventsOn("demo", "TranslationProblem").isEmpty());
 
     Resource<ConfigMap> headers = api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
         .withNewMetadata().withName("edge-headers").endMetadata()
         .withData(Map.of("X-Frame-Options", "DENY")).build());
-    upsert(headers);
+    ShopObjects.upsert(headers);
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/"))
             .containsIgnoringCase("X-Frame-Options: DENY"));
 
-    upsert(api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+    ShopObjects.upsert(api.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
         .withNewMetadata().withName("edge-headers").endMetadata()
         .withData(Map.of("X-Frame-Options", "SAMEORIGIN")).build()));
     await().atMost(WAIT).untilAsserted(
@@ -296,9 +288,9 @@ class KubernetesEndToEndTest {
 
   @Test
   void trafficSurvivesTheApiServerGoingAwayAndFollowsAgainWhenItIsBack() throws Exception {
-    createService("echo");
-    createSlice("echo", blue.port());
-    createIngress("demo", "demo.localhost", "echo", "bollard");
+    shop.createService("echo");
+    shop.createSlice("echo", blue.port());
+    shop.createIngress("demo", "demo.localhost", "echo");
     ProxyProcess runtime = startRuntime("one");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "demo.localhost", "/")).contains("blue"));
@@ -310,7 +302,7 @@ class KubernetesEndToEndTest {
 
     cluster.restart();
     await().atMost(WAIT).until(() -> runtime.status().watchesHealthy());
-    createIngress("demo", "again.localhost", "echo", "bollard");
+    shop.createIngress("demo", "again.localhost", "echo");
     await().atMost(WAIT).untilAsserted(
         () -> assertThat(get(runtime.proxyPort(), "again.localhost", "/")).contains("blue"));
     assertThat(runtime.status().watchFailures()).isPositive();
@@ -319,75 +311,16 @@ class KubernetesEndToEndTest {
   // ---- helpers ----------------------------------------------------------------------------
 
   private ProxyProcess startRuntime(String identity) throws InterruptedException {
-    KubernetesSettings settings =
-        new KubernetesSettings(
-            ServerSettings.defaults(new InetSocketAddress(LOOPBACK, 0)),
-            SettingValues.DEFAULTS,
-            new InetSocketAddress(LOOPBACK, 0),
-            IngressClassSelection.defaults(),
-            List.of(),
-            new ConfigFamily(NS, "bollard"),
-            -1,
-            null,
-            List.of("10.0.0.7"),
-            // Generous timings: the burst below keeps the mock API server busy for seconds, and
-            // a leader whose renewal takes longer than the renew deadline rightly stops acting
-            // (each new start is a rebuild). Failover is LeaderElectionFaultTest's subject.
-            new LeaderElection.Settings(
-                NS, "bollard-leader", identity, Duration.ofSeconds(15), Duration.ofSeconds(10),
-                Duration.ofMillis(500)),
-            new WriteSettings(0, 0, Duration.ZERO),
-            Duration.ofMillis(50),
-            Duration.ofMillis(300),
-            Duration.ofMillis(100));
-    ProxyProcess runtime =
-        ProxyProcess.start(settings.source(cluster.client()), settings.process());
+    ProxyProcess runtime = KubernetesFixture.start(cluster,
+        // Generous timings: the burst below keeps the mock API server busy for seconds, and a
+        // leader whose renewal takes longer than the renew deadline rightly stops acting (each
+        // new start is a rebuild). Failover is LeaderElectionFaultTest's subject.
+        new LeaderElection.Settings(
+            NS, "bollard-leader", identity, Duration.ofSeconds(15), Duration.ofSeconds(10),
+            Duration.ofMillis(500)),
+        new WriteSettings(0, 0, Duration.ZERO));
     runtimes.add(runtime);
     return runtime;
-  }
-
-  /**
-   * Create or update, as {@code kubectl apply} would: an update can lose a race with the leader's
-   * own status write (409 Conflict), and is then simply tried again.
-   */
-  private static <T extends HasMetadata> void upsert(Resource<T> resource) {
-    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
-        .until(() -> resource.createOr(r -> r.update()) != null);
-  }
-
-  private void createService(String name) {
-    upsert(api.services().inNamespace(NS).resource(new ServiceBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec()
-        .build()));
-  }
-
-  private void createSlice(String service, int port) {
-    upsert(api.discovery().v1().endpointSlices().inNamespace(NS).resource(new EndpointSliceBuilder()
-        .withNewMetadata().withName(service + "-1")
-        .withLabels(Map.of("kubernetes.io/service-name", service)).endMetadata()
-        .withAddressType("IPv4")
-        .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true)
-        .endConditions().endEndpoint()
-        .addNewPort().withName("http").withPort(port).endPort()
-        .build()));
-  }
-
-  private void createIngress(String name, String host, String service, String className) {
-    createIngress(name, host, service, className, Map.of());
-  }
-
-  private void createIngress(
-      String name, String host, String service, String className, Map<String, String> annotations) {
-    upsert(api.network().v1().ingresses().inNamespace(NS).resource(new IngressBuilder()
-        .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
-        .withNewSpec().withIngressClassName(className)
-        .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/")
-        .withPathType("Prefix").withNewBackend().withNewService().withName(service)
-        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
-        .endHttp().endRule().endSpec()
-        .build()));
   }
 
   private void createConfig(int version, Map<String, String> data) {
@@ -397,13 +330,6 @@ class KubernetesEndToEndTest {
             ConfigFamily.VERSION_LABEL, String.valueOf(version)))
         .endMetadata().withImmutable(true).withData(data).build();
     api.configMaps().inNamespace(NS).resource(map).create();
-  }
-
-  private List<Event> eventsOn(String name, String reason) {
-    return api.v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .filter(e -> reason.equals(e.getReason()))
-        .toList();
   }
 
   private List<String> statusOf(String ingress) {

@@ -99,11 +99,7 @@ class LeaderElectionFaultTest {
       r.link.resume();
     }
 
-    Replica leader = awaitOneLeader();
-    observeLeaseRequests(20);
-    assertThat(actingLeaders()).containsExactly(leader);
-    assertThat(holder()).isEqualTo(leader.id);
-    assertThat(sampler.violations()).as("moments with two acting leaders").isEmpty();
+    assertLeadershipCameBack();
   }
 
   @Test
@@ -116,11 +112,7 @@ class LeaderElectionFaultTest {
     awaitNoLeaderWithinRenewDeadlineOf(stoppedAt);
     cluster.restart();
 
-    Replica leader = awaitOneLeader();
-    observeLeaseRequests(20);
-    assertThat(actingLeaders()).containsExactly(leader);
-    assertThat(holder()).isEqualTo(leader.id);
-    assertThat(sampler.violations()).as("moments with two acting leaders").isEmpty();
+    assertLeadershipCameBack();
   }
 
   @Test
@@ -137,11 +129,7 @@ class LeaderElectionFaultTest {
       r.link.resume();
     }
 
-    Replica leader = awaitOneLeader();
-    observeLeaseRequests(20);
-    assertThat(actingLeaders()).containsExactly(leader);
-    assertThat(holder()).isEqualTo(leader.id);
-    assertThat(sampler.violations()).as("moments with two acting leaders").isEmpty();
+    assertLeadershipCameBack();
   }
 
   @Test
@@ -207,6 +195,18 @@ class LeaderElectionFaultTest {
         public void stopped() {}
       });
     }
+  }
+
+  /**
+   * After an outage: one replica leads again; 20 Lease requests later it is still the only acting
+   * leader and holds the Lease; and there never were two acting leaders at once.
+   */
+  private void assertLeadershipCameBack() {
+    Replica leader = awaitOneLeader();
+    observeLeaseRequests(20);
+    assertThat(actingLeaders()).containsExactly(leader);
+    assertThat(holder()).isEqualTo(leader.id);
+    assertThat(sampler.violations()).as("moments with two acting leaders").isEmpty();
   }
 
   private Replica awaitOneLeader() {

@@ -77,35 +77,7 @@ public final class TestManifests {
    * ---}, to follow other documents.
    */
   public static String appService(int port) {
-    return """
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: app
-          namespace: shop
-        spec:
-          ports:
-            - name: http
-              port: 80
-              targetPort: http
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: app-1
-          namespace: shop
-          labels:
-            kubernetes.io/service-name: app
-        addressType: IPv4
-        endpoints:
-          - addresses: ["127.0.0.1"]
-            conditions:
-              ready: true
-        ports:
-          - name: http
-            port: %d
-        """.formatted(port);
+    return "---\n" + service("app", port);
   }
 
   /**
@@ -113,6 +85,14 @@ public final class TestManifests {
    * 127.0.0.1:{@code port}, ending in {@code ---} so that more documents may follow.
    */
   public static String service(String name, int port) {
+    return service(name) + slice(name, name + "-1", port);
+  }
+
+  /**
+   * Service {@code shop/NAME} (port 80, named {@code http}, to the endpoints' port named {@code
+   * http}) without endpoints (see {@link #slice}), ending in {@code ---}.
+   */
+  public static String service(String name) {
     return """
         apiVersion: v1
         kind: Service
@@ -125,10 +105,19 @@ public final class TestManifests {
               port: 80
               targetPort: http
         ---
+        """.formatted(name);
+  }
+
+  /**
+   * EndpointSlice {@code shop/SLICE} of Service {@code shop/SERVICE}: one ready endpoint,
+   * 127.0.0.1:{@code port} (named {@code http}); ending in {@code ---}.
+   */
+  public static String slice(String service, String slice, int port) {
+    return """
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
         metadata:
-          name: %s-1
+          name: %s
           namespace: shop
           labels:
             kubernetes.io/service-name: %s
@@ -141,7 +130,7 @@ public final class TestManifests {
           - name: http
             port: %d
         ---
-        """.formatted(name, name, name, port);
+        """.formatted(slice, service, port);
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.Canary;
 import dev.bollard.proxy.step.SessionCookie;
 import dev.bollard.proxy.step.SessionCookie.SameSite;
@@ -14,7 +13,6 @@ import dev.bollard.proxy.step.StickySession.CanaryBehavior;
 import dev.bollard.proxy.step.StickySession.Mode;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The session affinity annotations, from the fixture {@code affinity.yaml}. */
@@ -22,15 +20,10 @@ class AffinityTranslationTest {
 
   private static final String A = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("affinity.yaml"));
+  private final TranslationResult result = Fixtures.translated("affinity.yaml");
 
   private Map<String, Route> routesOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .collect(Collectors.toMap(r -> r.path().path(), r -> r));
+    return Fixtures.routesByPath(result, host);
   }
 
   private static List<StickySession> sticky(Route route) {

@@ -23,13 +23,10 @@ class BalanceTranslationTest {
 
   private static final String P = "nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("balance.yaml"));
+  private final TranslationResult result = Fixtures.translated("balance.yaml");
 
   private VirtualHost host(String name) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(name + ".example.com"))
-        .findFirst().orElseThrow();
+    return Fixtures.virtualHost(result, name + ".example.com");
   }
 
   private List<RouteFeature> features(String name) {

@@ -8,7 +8,6 @@ import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.Canary;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The canary annotations, from the fixture {@code canary.yaml}. */
@@ -16,15 +15,10 @@ class CanaryTranslationTest {
 
   private static final String A = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("canary.yaml"));
+  private final TranslationResult result = Fixtures.translated("canary.yaml");
 
   private Map<String, Route> routesOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .collect(Collectors.toMap(r -> r.path().path(), r -> r));
+    return Fixtures.routesByPath(result, host);
   }
 
   private List<String> problems(String ingress) {

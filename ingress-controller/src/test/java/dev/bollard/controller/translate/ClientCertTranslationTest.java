@@ -3,10 +3,8 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.config.ClientAuth;
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
 import dev.bollard.proxy.config.RouteSource;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.UpstreamRefused;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +15,14 @@ class ClientCertTranslationTest {
 
   private static final String FIELD = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("client-certificates.yaml"));
+  private final TranslationResult result = Fixtures.translated("client-certificates.yaml");
 
   private Map<String, ClientAuth> byHost() {
     return result.snapshot().tls().clientAuth();
   }
 
   private List<RouteFeature> featuresOf(String pattern) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(pattern))
-        .map(VirtualHost::routes).flatMap(List::stream).map(Route::features)
-        .findFirst().orElseThrow();
+    return Fixtures.firstRouteFeatures(result, pattern);
   }
 
   private void assertProblem(String ingress, String annotation, String... fragments) {

@@ -3,9 +3,7 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.Cors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,16 +13,10 @@ class CorsTranslationTest {
 
   private static final String P = "nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("cors.yaml"));
+  private final TranslationResult result = Fixtures.translated("cors.yaml");
 
   private List<RouteFeature> featuresOf(String name) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(name + ".example.com"))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .findFirst().orElseThrow();
+    return Fixtures.firstRouteFeatures(result, name + ".example.com");
   }
 
   @Test

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.config.ErrorCodes;
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.CustomHttpErrors;
 import dev.bollard.proxy.step.DefaultBackend;
 import java.util.List;
@@ -21,16 +19,10 @@ class CustomHttpErrorsTranslationTest {
 
   private static final String ANNOTATIONS = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("custom-http-errors.yaml"));
+  private final TranslationResult result = Fixtures.translated("custom-http-errors.yaml");
 
   private List<RouteFeature> featuresOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .findFirst().orElseThrow();
+    return Fixtures.firstRouteFeatures(result, host);
   }
 
   @Test

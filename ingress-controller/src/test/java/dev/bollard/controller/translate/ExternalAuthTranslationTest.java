@@ -3,9 +3,7 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.ExternalAuth;
 import dev.bollard.proxy.step.UpstreamRefused;
 import java.util.List;
@@ -20,16 +18,10 @@ class ExternalAuthTranslationTest {
 
   private static final String A = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("external-auth.yaml"));
+  private final TranslationResult result = Fixtures.translated("external-auth.yaml");
 
   private List<RouteFeature> featuresOf(String name) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(name + ".example.com"))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .findFirst().orElseThrow();
+    return Fixtures.firstRouteFeatures(result, name + ".example.com");
   }
 
   @Test

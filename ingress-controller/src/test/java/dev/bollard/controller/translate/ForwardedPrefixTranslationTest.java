@@ -3,9 +3,7 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.ForwardedPrefix;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,16 +14,10 @@ class ForwardedPrefixTranslationTest {
   private static final String FIELD =
       "metadata.annotations[nginx.ingress.kubernetes.io/x-forwarded-prefix]";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("x-forwarded-prefix.yaml"));
+  private final TranslationResult result = Fixtures.translated("x-forwarded-prefix.yaml");
 
   private List<List<RouteFeature>> featuresOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .toList();
+    return Fixtures.routeFeatures(result, host);
   }
 
   @Test

@@ -25,8 +25,7 @@ class HostAnnotationsTranslationTest {
   private static final RouteSource OTHER = RouteSource.ingress("shop", "other");
   private static final AppRoot APP = new AppRoot("/app/?tab=1");
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("host-annotations.yaml"));
+  private final TranslationResult result = Fixtures.translated("host-annotations.yaml");
 
   private List<Route> routesOf(String host) {
     return result.snapshot().virtualHosts().stream()

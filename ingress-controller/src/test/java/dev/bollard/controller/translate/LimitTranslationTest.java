@@ -3,9 +3,7 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.clientip.CidrSet;
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.RateLimit;
 import dev.bollard.proxy.step.ResponseRateLimit;
 import java.util.List;
@@ -14,16 +12,10 @@ import org.junit.jupiter.api.Test;
 /** ingress-nginx's {@code limit-*} annotations, read together, from the fixture. */
 class LimitTranslationTest {
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("limits.yaml"));
+  private final TranslationResult result = Fixtures.translated("limits.yaml");
 
   private List<List<RouteFeature>> featuresOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .toList();
+    return Fixtures.routeFeatures(result, host);
   }
 
   @Test

@@ -3,9 +3,7 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.Redirect;
 import dev.bollard.proxy.step.VariableTemplate;
 import java.util.List;
@@ -16,16 +14,10 @@ class RedirectTranslationTest {
 
   private static final String P = "nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("redirects.yaml"));
+  private final TranslationResult result = Fixtures.translated("redirects.yaml");
 
   private List<RouteFeature> featuresOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .findFirst().orElseThrow();
+    return Fixtures.firstRouteFeatures(result, host);
   }
 
   private static Redirect redirect(int code, String url, String name) {

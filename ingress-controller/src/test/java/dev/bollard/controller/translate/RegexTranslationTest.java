@@ -18,8 +18,7 @@ class RegexTranslationTest {
   private static final String REWRITE_TARGET =
       "metadata.annotations[nginx.ingress.kubernetes.io/rewrite-target]";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("regex.yaml"));
+  private final TranslationResult result = Fixtures.translated("regex.yaml");
 
   private List<Route> routesOf(String host) {
     return result.snapshot().virtualHosts().stream()

@@ -2,9 +2,7 @@ package dev.bollard.controller.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.BodyBufferSize;
 import dev.bollard.proxy.step.RequestBuffering;
 import java.util.List;
@@ -16,16 +14,10 @@ import org.junit.jupiter.api.Test;
  */
 class RequestBufferingTranslationTest {
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("proxy-request-buffering.yaml"));
+  private final TranslationResult result = Fixtures.translated("proxy-request-buffering.yaml");
 
   private List<List<RouteFeature>> featuresOf(String host) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(host))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .toList();
+    return Fixtures.routeFeatures(result, host);
   }
 
   @Test

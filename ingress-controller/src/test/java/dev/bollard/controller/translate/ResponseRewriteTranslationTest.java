@@ -17,8 +17,7 @@ class ResponseRewriteTranslationTest {
 
   private static final String P = "nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("response-rewrite.yaml"));
+  private final TranslationResult result = Fixtures.translated("response-rewrite.yaml");
 
   private List<RouteFeature> features(String name) {
     return result.snapshot().virtualHosts().stream()

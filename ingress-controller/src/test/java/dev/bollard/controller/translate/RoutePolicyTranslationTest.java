@@ -27,13 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class RoutePolicyTranslationTest {
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("route-policy.yaml"));
+  private final TranslationResult result = Fixtures.translated("route-policy.yaml");
 
   private VirtualHost host(String name) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(name + ".example.com"))
-        .findFirst().orElseThrow();
+    return Fixtures.virtualHost(result, name + ".example.com");
   }
 
   private List<RouteFeature> features(String name) {

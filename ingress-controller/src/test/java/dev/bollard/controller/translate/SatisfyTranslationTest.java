@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class SatisfyTranslationTest {
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("satisfy.yaml"));
+  private final TranslationResult result = Fixtures.translated("satisfy.yaml");
 
   private List<RouteFeature> features(String name) {
     List<Route> routes = result.snapshot().virtualHosts().stream()

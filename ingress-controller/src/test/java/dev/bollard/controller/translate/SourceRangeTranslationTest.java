@@ -3,9 +3,7 @@ package dev.bollard.controller.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.clientip.CidrSet;
-import dev.bollard.proxy.config.Route;
 import dev.bollard.proxy.config.RouteFeature;
-import dev.bollard.proxy.config.VirtualHost;
 import dev.bollard.proxy.step.ClientRanges;
 import dev.bollard.proxy.step.UpstreamRefused;
 import java.util.List;
@@ -19,16 +17,10 @@ class SourceRangeTranslationTest {
 
   private static final String PREFIX = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("source-range.yaml"));
+  private final TranslationResult result = Fixtures.translated("source-range.yaml");
 
   private List<RouteFeature> featuresOf(String name) {
-    return result.snapshot().virtualHosts().stream()
-        .filter(v -> v.hostPattern().equals(name + ".example.com"))
-        .map(VirtualHost::routes)
-        .flatMap(List::stream)
-        .map(Route::features)
-        .findFirst().orElseThrow();
+    return Fixtures.firstRouteFeatures(result, name + ".example.com");
   }
 
   private static ClientRanges ranges(ClientRanges.Kind kind, String... cidrs) {

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Annotations of ingress-nginx that Bollard does not apply are reported, from the table. */
 class UnhonouredAnnotationsTranslationTest {
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("ingress-nginx-unhonoured.yaml"));
+  private final TranslationResult result = Fixtures.translated("ingress-nginx-unhonoured.yaml");
 
   @Test
   void eachAnnotationBollardDoesNotApplyIsAProblemSayingWhy() {

@@ -19,8 +19,7 @@ class UpstreamProtocolsTranslationTest {
 
   private static final String ANN = "metadata.annotations[nginx.ingress.kubernetes.io/";
 
-  private final TranslationResult result = new SnapshotTranslator(
-      IngressClassSelection.defaults()).translate(Fixtures.store("upstream-protocols.yaml"));
+  private final TranslationResult result = Fixtures.translated("upstream-protocols.yaml");
 
   private Route route(String host) {
     return result.snapshot().virtualHosts().stream()

@@ -1,5 +1,6 @@
 package dev.bollard.proxy.clientip;
 
+import dev.bollard.proxy.value.WrittenEntries;
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -7,26 +8,24 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A set of address ranges ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or single addresses).
  * IPv4-mapped IPv6 addresses ({@code ::ffff:10.1.2.3}) match IPv4 ranges. Two sets are equal when
  * they were written the same way.
  */
-public final class CidrSet {
+public final class CidrSet extends WrittenEntries {
 
   /** Matches nothing. */
   public static final CidrSet EMPTY = new CidrSet(List.of(), List.of());
 
-  private final List<String> written;
   private final List<byte[][]> ranges;
   /** The IPv4 ranges as network and mask words, for the allocation-free check of an IPv4 peer. */
   private final int[] v4Nets;
   private final int[] v4Masks;
 
   private CidrSet(List<String> written, List<byte[][]> ranges) {
-    this.written = written;
+    super(written);
     this.ranges = ranges;
     int v4 = (int) ranges.stream().filter(r -> r[0].length == 4).count();
     this.v4Nets = new int[v4];
@@ -161,21 +160,6 @@ public final class CidrSet {
 
   /** The ranges as written. */
   public List<String> cidrs() {
-    return written;
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof CidrSet other && written.equals(other.written);
-  }
-
-  @Override
-  public int hashCode() {
-    return written.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return String.join(",", written);
+    return written();
   }
 }

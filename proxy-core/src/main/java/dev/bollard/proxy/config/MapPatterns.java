@@ -2,6 +2,7 @@ package dev.bollard.proxy.config;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.bollard.proxy.value.WrittenEntries;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -14,17 +15,16 @@ import org.jspecify.annotations.Nullable;
  * ~*} ignoring case. Regular expressions are RE2 (no back-references, no look-around), compiled once. Two rule
  * sets are equal when they were written the same way.
  */
-public final class MapPatterns {
+public final class MapPatterns extends WrittenEntries {
 
   /** Matches nothing. */
   public static final MapPatterns NONE = new MapPatterns(List.of(), List.of(), List.of());
 
-  private final List<String> written;
   private final String[] exact;
   private final Pattern[] patterns;
 
   private MapPatterns(List<String> written, List<String> exact, List<Pattern> patterns) {
-    this.written = written;
+    super(written);
     this.exact = exact.toArray(String[]::new);
     this.patterns = patterns.toArray(Pattern[]::new);
   }
@@ -78,26 +78,11 @@ public final class MapPatterns {
 
   /** Whether nothing matches. */
   public boolean isEmpty() {
-    return written.isEmpty();
+    return written().isEmpty();
   }
 
   /** The entries as written. */
   public List<String> entries() {
-    return written;
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof MapPatterns other && written.equals(other.written);
-  }
-
-  @Override
-  public int hashCode() {
-    return written.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return String.join(",", written);
+    return written();
   }
 }

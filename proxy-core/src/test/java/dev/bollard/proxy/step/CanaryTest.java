@@ -129,74 +129,18 @@ class CanaryTest {
   }
 
   /** A request with these headers that records the backend a step chose. */
-  private static final class Req implements StepRequest {
-    private final io.netty.handler.codec.http.HttpRequest head;
+  private static final class Req extends TestStepRequest {
     Backend chosen;
 
     Req(HttpHeaders headers) {
-      head = new io.netty.handler.codec.http.DefaultHttpRequest(
+      super("a.example", new io.netty.handler.codec.http.DefaultHttpRequest(
           io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-          io.netty.handler.codec.http.HttpMethod.GET, "/", headers);
+          io.netty.handler.codec.http.HttpMethod.GET, "/", headers));
     }
 
     @Override
     public void useBackend(Backend backend) {
       chosen = backend;
-    }
-
-    @Override
-    public io.netty.handler.codec.http.HttpRequest head() {
-      return head;
-    }
-
-    @Override
-    public String authority() {
-      return "a.example";
-    }
-
-    @Override
-    public String host() {
-      return "a.example";
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public String rawPath() {
-      return "/";
-    }
-
-    @Override
-    public String originUri() {
-      return "/";
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
-    }
-
-    @Override
-    public java.net.InetAddress client() {
-      return java.net.InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public dev.bollard.proxy.accesslog.RequestFacts facts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public dev.bollard.proxy.guard.GuardVerdict guardVerdict() {
-      return dev.bollard.proxy.guard.RequestGuard.OPEN;
     }
 
     @Override

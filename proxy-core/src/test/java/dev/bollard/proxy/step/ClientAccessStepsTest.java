@@ -3,7 +3,6 @@ package dev.bollard.proxy.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.clientip.CidrSet;
 import dev.bollard.proxy.config.AccessRules;
 import dev.bollard.proxy.config.Backend;
@@ -14,8 +13,6 @@ import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.MapPatterns;
 import dev.bollard.proxy.config.VirtualHost;
-import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.testing.Snapshots;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -270,80 +267,24 @@ class ClientAccessStepsTest {
   }
 
   /** A request from {@code client} with an optional User-Agent. */
-  private static final class Req implements StepRequest {
+  private static final class Req extends TestStepRequest {
     private final InetAddress client;
-    private final HttpRequest head;
 
     Req(String client, @Nullable String agent) {
+      super("shop.test", new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
       try {
         this.client = InetAddress.getByName(client);
       } catch (java.net.UnknownHostException e) {
         throw new AssertionError(e);
       }
-      this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
       if (agent != null) {
-        head.headers().set("User-Agent", agent);
+        head().headers().set("User-Agent", agent);
       }
-    }
-
-    @Override
-    public HttpRequest head() {
-      return head;
-    }
-
-    @Override
-    public String authority() {
-      return "shop.test";
-    }
-
-    @Override
-    public String host() {
-      return "shop.test";
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public String rawPath() {
-      return "/";
-    }
-
-    @Override
-    public String originUri() {
-      return "/";
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
     }
 
     @Override
     public InetAddress client() {
       return client;
-    }
-
-    @Override
-    public RequestFacts facts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public GuardVerdict guardVerdict() {
-      return RequestGuard.OPEN;
-    }
-
-    @Override
-    public void guardVerdict(GuardVerdict verdict) {
-      throw new UnsupportedOperationException();
     }
   }
 }

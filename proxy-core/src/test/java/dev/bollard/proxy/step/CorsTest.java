@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bollard.proxy.accesslog.LogSettings;
 import dev.bollard.proxy.accesslog.RequestFacts;
-import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.RequestGuard;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -134,78 +130,22 @@ class CorsTest {
     return origin == null ? req : req.header("Origin", origin);
   }
 
-  private static final class Req implements StepRequest {
-    private final HttpRequest head;
+  private static final class Req extends TestStepRequest {
     private final RequestFacts facts;
 
     Req(HttpMethod method) {
-      this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, "/api");
-      this.facts = RequestFacts.begin(head, client(), LogSettings.DEFAULTS);
+      super("api.localhost", new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, "/api"));
+      this.facts = RequestFacts.begin(head(), client(), LogSettings.DEFAULTS);
     }
 
     Req header(String name, String value) {
-      head.headers().add(name, value);
+      head().headers().add(name, value);
       return this;
-    }
-
-    @Override
-    public HttpRequest head() {
-      return head;
-    }
-
-    @Override
-    public String authority() {
-      return "api.localhost";
-    }
-
-    @Override
-    public String host() {
-      return "api.localhost";
-    }
-
-    @Override
-    public String path() {
-      return "/api";
-    }
-
-    @Override
-    public String rawPath() {
-      return "/api";
-    }
-
-    @Override
-    public String originUri() {
-      return "/api";
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
-    }
-
-    @Override
-    public InetAddress client() {
-      return InetAddress.getLoopbackAddress();
     }
 
     @Override
     public RequestFacts facts() {
       return facts;
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public GuardVerdict guardVerdict() {
-      return RequestGuard.OPEN;
-    }
-
-    @Override
-    public void guardVerdict(GuardVerdict verdict) {
-      throw new UnsupportedOperationException();
     }
   }
 }

@@ -3,15 +3,12 @@ package dev.bollard.proxy.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.http.RequestPaths;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -100,61 +97,14 @@ class RewriteTargetTest {
   }
 
   /** A request as the step sees it: the routed path is the normalised one. */
-  private record Request(String uri) implements StepRequest {
-    @Override
-    public HttpRequest head() {
-      return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
-    }
-
-    @Override
-    public String authority() {
-      return "app.test";
-    }
-
-    @Override
-    public String host() {
-      return "app.test";
+  private static final class Request extends TestStepRequest {
+    Request(String uri) {
+      super("app.test", new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
     }
 
     @Override
     public String path() {
       return RequestPaths.normalizePath(rawPath());
-    }
-
-    @Override
-    public String rawPath() {
-      int q = uri.indexOf('?');
-      return q < 0 ? uri : uri.substring(0, q);
-    }
-
-    @Override
-    public String originUri() {
-      return uri;
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
-    }
-
-    @Override
-    public InetAddress client() {
-      return InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public RequestFacts facts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public GuardVerdict guardVerdict() {
-      return RequestGuard.OPEN;
     }
 
     @Override

@@ -13,8 +13,6 @@ import dev.bollard.proxy.config.RouteSource;
 import dev.bollard.proxy.config.RoutingSnapshot;
 import dev.bollard.proxy.config.TlsSettings;
 import dev.bollard.proxy.config.VirtualHost;
-import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.RequestGuard;
 import dev.bollard.proxy.headers.HeaderRules;
 import dev.bollard.proxy.routing.RouteTable;
 import dev.bollard.proxy.step.RewriteProgram.Flag;
@@ -290,58 +288,27 @@ class SnippetStepsTest {
   }
 
   /** A request as a step sees it: host, URI as received, routed path, scheme, headers. */
-  private static final class Req implements StepRequest {
-    private final String host;
-    private final String uri;
+  private static final class Req extends TestStepRequest {
     private final String path;
     private final boolean secure;
-    private final HttpRequest head;
     private final RequestFacts facts;
 
     Req(String host, String uri, String path, boolean secure) {
-      this.host = host;
-      this.uri = uri;
+      super(host, new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
       this.path = path;
       this.secure = secure;
-      this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
-      this.facts = RequestFacts.begin(head, client(), LogSettings.DEFAULTS);
+      this.facts = RequestFacts.begin(head(), client(), LogSettings.DEFAULTS);
       facts.requestId("rid-1");
     }
 
     Req header(String name, String value) {
-      head.headers().add(name, value);
+      head().headers().add(name, value);
       return this;
-    }
-
-    @Override
-    public HttpRequest head() {
-      return head;
-    }
-
-    @Override
-    public String authority() {
-      return host;
-    }
-
-    @Override
-    public String host() {
-      return host;
     }
 
     @Override
     public String path() {
       return path;
-    }
-
-    @Override
-    public String rawPath() {
-      int q = uri.indexOf('?');
-      return q < 0 ? uri : uri.substring(0, q);
-    }
-
-    @Override
-    public String originUri() {
-      return uri;
     }
 
     @Override
@@ -361,21 +328,6 @@ class SnippetStepsTest {
     @Override
     public RequestFacts facts() {
       return facts;
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public GuardVerdict guardVerdict() {
-      return RequestGuard.OPEN;
-    }
-
-    @Override
-    public void guardVerdict(GuardVerdict verdict) {
-      throw new UnsupportedOperationException();
     }
   }
 }

@@ -87,62 +87,11 @@ class StepChainTest {
   }
 
   /** A plain-HTTP request as a step sees it, for the steps that need only host and URI. */
-  private record PlainRequest(String host, String uri) implements StepRequest {
-    @Override
-    public io.netty.handler.codec.http.HttpRequest head() {
-      return new io.netty.handler.codec.http.DefaultHttpRequest(
+  private static final class PlainRequest extends TestStepRequest {
+    PlainRequest(String host, String uri) {
+      super(host, new io.netty.handler.codec.http.DefaultHttpRequest(
           io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-          io.netty.handler.codec.http.HttpMethod.GET, uri);
-    }
-
-    @Override
-    public String authority() {
-      return host;
-    }
-
-    @Override
-    public String path() {
-      return uri.substring(0, uri.indexOf('?'));
-    }
-
-    @Override
-    public String rawPath() {
-      return path();
-    }
-
-    @Override
-    public String originUri() {
-      return uri;
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
-    }
-
-    @Override
-    public java.net.InetAddress client() {
-      return java.net.InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public dev.bollard.proxy.accesslog.RequestFacts facts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public dev.bollard.proxy.guard.GuardVerdict guardVerdict() {
-      return dev.bollard.proxy.guard.RequestGuard.OPEN;
-    }
-
-    @Override
-    public void guardVerdict(dev.bollard.proxy.guard.GuardVerdict verdict) {
-      throw new UnsupportedOperationException();
+          io.netty.handler.codec.http.HttpMethod.GET, uri));
     }
   }
 

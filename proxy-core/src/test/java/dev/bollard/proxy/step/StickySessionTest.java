@@ -7,17 +7,13 @@ import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.step.SessionCookie.SameSite;
 import dev.bollard.proxy.step.StickySession.CanaryBehavior;
 import dev.bollard.proxy.step.StickySession.Mode;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetAddress;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -287,19 +283,17 @@ class StickySessionTest {
   }
 
   /** A request that records the backend and endpoint steps chose. */
-  private static final class Req implements StepRequest {
-    private final HttpRequest head;
+  private static final class Req extends TestStepRequest {
     @Nullable Backend backend;
     @Nullable Endpoint pinned;
     @Nullable Endpoint answered;
     boolean tls;
 
     Req(Backend backend, @Nullable String cookies) {
-      HttpHeaders headers = new DefaultHttpHeaders();
+      super("a.example", new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
       if (cookies != null) {
-        headers.add(HttpHeaderNames.COOKIE, cookies);
+        head().headers().add(HttpHeaderNames.COOKIE, cookies);
       }
-      this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", headers);
       this.backend = backend;
     }
 
@@ -337,26 +331,7 @@ class StickySessionTest {
       return answered;
     }
 
-    @Override
-    public HttpRequest head() {
-      return head;
-    }
-
-    @Override
-    public String authority() {
-      return "a.example";
-    }
-
-    @Override
-    public String host() {
-      return "a.example";
-    }
-
-    @Override
-    public String path() {
-      return "/app";
-    }
-
+    /** Paths of /app, whatever the head's target. */
     @Override
     public String rawPath() {
       return "/app";
@@ -370,26 +345,6 @@ class StickySessionTest {
     @Override
     public boolean secure() {
       return tls;
-    }
-
-    @Override
-    public InetAddress client() {
-      return InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public dev.bollard.proxy.accesslog.RequestFacts facts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public dev.bollard.proxy.guard.GuardVerdict guardVerdict() {
-      return dev.bollard.proxy.guard.RequestGuard.OPEN;
     }
 
     @Override

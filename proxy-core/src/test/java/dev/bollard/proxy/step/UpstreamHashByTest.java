@@ -3,16 +3,13 @@ package dev.bollard.proxy.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bollard.proxy.accesslog.RequestFacts;
 import dev.bollard.proxy.config.Backend;
 import dev.bollard.proxy.config.Endpoint;
 import dev.bollard.proxy.guard.GuardVerdict;
-import dev.bollard.proxy.guard.RequestGuard;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.util.HashSet;
@@ -90,16 +87,13 @@ class UpstreamHashByTest {
     return VariableTemplate.parse(text, 0).expand(req, VariableTemplate.Context.HEADER);
   }
 
-  private static final class Req implements StepRequest {
-    private final HttpRequest head;
-    private final String uri;
+  private static final class Req extends TestStepRequest {
     private final InetAddress client;
     @Nullable Backend backend = BACKEND;
     @Nullable Endpoint pinned;
 
     Req(String uri, HttpHeaders headers, String client) throws Exception {
-      this.uri = uri;
-      this.head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, headers);
+      super("a.example", new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, headers));
       this.client = InetAddress.getByName(client);
     }
 
@@ -114,59 +108,8 @@ class UpstreamHashByTest {
     }
 
     @Override
-    public HttpRequest head() {
-      return head;
-    }
-
-    @Override
-    public String authority() {
-      return "a.example";
-    }
-
-    @Override
-    public String host() {
-      return "a.example";
-    }
-
-    @Override
-    public String path() {
-      int q = uri.indexOf('?');
-      return q < 0 ? uri : uri.substring(0, q);
-    }
-
-    @Override
-    public String rawPath() {
-      return path();
-    }
-
-    @Override
-    public String originUri() {
-      return uri;
-    }
-
-    @Override
-    public boolean secure() {
-      return false;
-    }
-
-    @Override
     public InetAddress client() {
       return client;
-    }
-
-    @Override
-    public RequestFacts facts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public StepServices services() {
-      return StepServices.NONE;
-    }
-
-    @Override
-    public GuardVerdict guardVerdict() {
-      return RequestGuard.OPEN;
     }
 
     @Override
