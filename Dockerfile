@@ -37,8 +37,10 @@ COPY --chown=root:root examples/ /opt/bollard/examples/
 #                               collector the JVM picks by itself in a pod of one CPU
 #   -Xms16m                     start small: the heap grows to what the load needs, up to
 #   -XX:MaxRAMPercentage=75     a share of the container's memory limit (not the node's)
-#   -XX:TrimNativeHeapInterval  give back to the system the native memory the JIT compilers
-#                               freed (malloc keeps it otherwise): a few MiB of an idle RSS
+#   -XX:TrimNativeHeapInterval=2000  give back to the system, every 2 s, the native memory the
+#                               JIT compilers freed (malloc keeps it otherwise): 10 to 18 MiB of
+#                               RSS seconds after start; every 5 s left it resident until about
+#                               12 s after start (docs/benchmarks.md, "Idle RSS under 120 MiB")
 #   -XX:CompileThresholdScaling=2  compile later: less JIT work while starting, same code once warm
 #   -XX:+ExitOnOutOfMemoryError die on OOM instead of limping on
 #   -XX:-UsePerfData            no hsperfdata file (the chart's root filesystem is read-only)
@@ -49,7 +51,7 @@ COPY <<'EOF' /opt/bollard/jvm.options
 -XX:+UseSerialGC
 -Xms16m
 -XX:MaxRAMPercentage=75
--XX:TrimNativeHeapInterval=5000
+-XX:TrimNativeHeapInterval=2000
 -XX:CompileThresholdScaling=2
 -XX:+ExitOnOutOfMemoryError
 -XX:-UsePerfData
