@@ -103,8 +103,9 @@ final class ProxyExchange
    * or kept until the exchange ends when a next try may send it again.
    */
   private @Nullable BufferedBody body;
-  // Rarely used (body parts that arrive before the upstream connects): the smallest array.
-  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
+  // Rarely used (body parts that arrive before the upstream connects, a next try's resend): made
+  // on first use, so a request whose upstream is leased at once allocates none.
+  private @Nullable ArrayDeque<HttpContent> pending;
   /**
    * The request body written on an HTTP/2 stream, kept (its bytes shared with what was written)
    * until the response head, while {@link #keepingUnanswered}: a {@code GOAWAY} that crosses the
@@ -241,7 +242,22 @@ final class ProxyExchange
         ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)
         : pools.acquire(client.channel().eventLoop(), target, tls, backend.http2(), this,
             connectTimeout);
-    f.addListener(done -> connected(target, f));
+    if (f.isDone()) {
+      // A pooled connection (the usual case): what the listener would do at once, without the
+      // listener (a lambda per request and the future's notification path).
+      connected(target, f);
+    } else {
+      f.addListener(done -> connected(target, f));
+    }
+  }
+
+  private ArrayDeque<HttpContent> pending() {
+    ArrayDeque<HttpContent> q = pending;
+    if (q == null) {
+      q = new ArrayDeque<>(1);
+      pending = q;
+    }
+    return q;
   }
 
   private void connected(Endpoint target, Future<UpstreamConnection> f) {
@@ -293,8 +309,11 @@ final class ProxyExchange
       armReadTimer();
       updateSendTimer(conn);
     }
-    while (!pending.isEmpty()) {
-      writeBody(conn, pending.poll());
+    ArrayDeque<HttpContent> waiting = pending;
+    if (waiting != null) {
+      while (!waiting.isEmpty()) {
+        writeBody(conn, waiting.poll());
+      }
     }
     conn.channel().flush();
     owner.updateClientRead();
@@ -322,7 +341,7 @@ final class ProxyExchange
             "request body larger than " + maxBodyBytes + " bytes (proxy-body-size)");
       }
     } else if (conn == null) {
-      pending.add(content);
+      pending().add(content);
     } else {
       writeBody(conn, content);
       conn.channel().flush();
@@ -449,7 +468,7 @@ final class ProxyExchange
     if (resend) {
       // What the HTTP/2 stream took goes again, the rest of a streamed body after it.
       if (kept != null) {
-        pending.addAll(kept);
+        pending().addAll(kept);
       }
       if (sending == Sending.SENT) {
         sending = Sending.RECEIVED;
@@ -457,7 +476,7 @@ final class ProxyExchange
     } else if (sent && body == null && sending != Sending.RECEIVING) {
       // A bodiless request whose end was written: its end goes again.
       sending = Sending.RECEIVED;
-      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      pending().add(LastHttpContent.EMPTY_LAST_CONTENT);
     } else if (sent && body != null) {
       sending = Sending.RECEIVED;
     }
@@ -1016,8 +1035,11 @@ final class ProxyExchange
       body = null;
       whole.release();
     }
-    while (!pending.isEmpty()) {
-      pending.poll().release();
+    ArrayDeque<HttpContent> waiting = pending;
+    if (waiting != null) {
+      while (!waiting.isEmpty()) {
+        waiting.poll().release();
+      }
     }
     releaseUnanswered();
   }
