@@ -80,7 +80,7 @@ public record RealIpPolicy(
    * only the client address when the incoming chain is not believed (so a client cannot forge it).
    */
   public String forwardedFor(InetAddress source, HttpHeaders headers) {
-    String own = AddressText.of(source);
+    String own = source.getHostAddress();
     if (!honoursForwardedHeaders(source)) {
       return own;
     }

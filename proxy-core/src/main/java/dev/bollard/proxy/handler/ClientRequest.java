@@ -90,10 +90,7 @@ final class ClientRequest implements StepRequest {
     InetAddress client = realIp.clientAddress(source, head.headers());
     EdgeSettings edge = table.snapshot().settings().edge();
     RequestFacts facts = RequestFacts.begin(head, client, edge.log());
-    if (secure) {
-      // Only a TLS listener's connections have an SslHandler: a plain request skips the search.
-      EdgeTls.describe(connection, facts);
-    }
+    EdgeTls.describe(connection, facts);
     if (connection != channel) {
       facts.protocol(HTTP_2);
     }

@@ -103,9 +103,8 @@ final class ProxyExchange
    * or kept until the exchange ends when a next try may send it again.
    */
   private @Nullable BufferedBody body;
-  // Rarely used (body parts that arrive before the upstream connects, a next try's resend): made
-  // on first use, so a request whose upstream is leased at once allocates none.
-  private @Nullable ArrayDeque<HttpContent> pending;
+  // Rarely used (body parts that arrive before the upstream connects): the smallest array.
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
   /**
    * The request body written on an HTTP/2 stream, kept (its bytes shared with what was written)
    * until the response head, while {@link #keepingUnanswered}: a {@code GOAWAY} that crosses the
@@ -242,22 +241,7 @@ final class ProxyExchange
         ? pools.connect(client.channel().eventLoop(), target, tls, this, connectTimeout)
         : pools.acquire(client.channel().eventLoop(), target, tls, backend.http2(), this,
             connectTimeout);
-    if (f.isDone()) {
-      // A pooled connection (the usual case): what the listener would do at once, without the
-      // listener (a lambda per request and the future's notification path).
-      connected(target, f);
-    } else {
-      f.addListener(done -> connected(target, f));
-    }
-  }
-
-  private ArrayDeque<HttpContent> pending() {
-    ArrayDeque<HttpContent> q = pending;
-    if (q == null) {
-      q = new ArrayDeque<>(1);
-      pending = q;
-    }
-    return q;
+    f.addListener(done -> connected(target, f));
   }
 
   private void connected(Endpoint target, Future<UpstreamConnection> f) {
@@ -309,11 +293,8 @@ final class ProxyExchange
       armReadTimer();
       updateSendTimer(conn);
     }
-    ArrayDeque<HttpContent> waiting = pending;
-    if (waiting != null) {
-      while (!waiting.isEmpty()) {
-        writeBody(conn, waiting.poll());
-      }
+    while (!pending.isEmpty()) {
+      writeBody(conn, pending.poll());
     }
     conn.channel().flush();
     owner.updateClientRead();
@@ -341,7 +322,7 @@ final class ProxyExchange
             "request body larger than " + maxBodyBytes + " bytes (proxy-body-size)");
       }
     } else if (conn == null) {
-      pending().add(content);
+      pending.add(content);
     } else {
       writeBody(conn, content);
       conn.channel().flush();
@@ -468,7 +449,7 @@ final class ProxyExchange
     if (resend) {
       // What the HTTP/2 stream took goes again, the rest of a streamed body after it.
       if (kept != null) {
-        pending().addAll(kept);
+        pending.addAll(kept);
       }
       if (sending == Sending.SENT) {
         sending = Sending.RECEIVED;
@@ -476,7 +457,7 @@ final class ProxyExchange
     } else if (sent && body == null && sending != Sending.RECEIVING) {
       // A bodiless request whose end was written: its end goes again.
       sending = Sending.RECEIVED;
-      pending().add(LastHttpContent.EMPTY_LAST_CONTENT);
+      pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
     } else if (sent && body != null) {
       sending = Sending.RECEIVED;
     }
@@ -1035,11 +1016,8 @@ final class ProxyExchange
       body = null;
       whole.release();
     }
-    ArrayDeque<HttpContent> waiting = pending;
-    if (waiting != null) {
-      while (!waiting.isEmpty()) {
-        waiting.poll().release();
-      }
+    while (!pending.isEmpty()) {
+      pending.poll().release();
     }
     releaseUnanswered();
   }

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Builds the head a request is forwarded with, in one pass over one copy of the client's headers,
@@ -104,29 +103,6 @@ final class UpstreamHead {
       h.remove(X_FORWARDED_HOST);
     }
     String port = trusted ? given.get(X_FORWARDED_PORT) : null;
-    h.set(X_FORWARDED_PORT, port != null ? port : PortText.of(listenerPort));
-  }
-
-  /** The text of a listener port, remembered for the last port each thread formatted. */
-  private static final class PortText {
-    private static final FastThreadLocal<PortText> LAST =
-        new FastThreadLocal<>() {
-          @Override
-          protected PortText initialValue() {
-            return new PortText();
-          }
-        };
-
-    private int port = -1;
-    private String text = "";
-
-    static String of(int port) {
-      PortText last = LAST.get();
-      if (last.port != port) {
-        last.text = Integer.toString(port);
-        last.port = port;
-      }
-      return last.text;
-    }
+    h.set(X_FORWARDED_PORT, port != null ? port : Integer.toString(listenerPort));
   }
 }

@@ -2,7 +2,6 @@ package dev.bollard.proxy.headers;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -25,22 +24,21 @@ public final class RequestIds {
   private static final AsciiString REQUEST_START_NAME = AsciiString.cached(REQUEST_START);
 
   private static final int MAX_KEPT_LENGTH = 200;
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private RequestIds() {}
 
   /** A new random id: 32 lower-case hex characters. */
   public static String generate() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    // Latin-1 bytes: the String takes one copy of them (a char[] is copied and compressed).
-    byte[] out = new byte[32];
+    char[] out = new char[32];
     long a = r.nextLong();
     long b = r.nextLong();
     for (int i = 0; i < 16; i++) {
       out[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xF];
       out[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xF];
     }
-    return new String(out, StandardCharsets.ISO_8859_1);
+    return new String(out);
   }
 
   /**
