@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * The upstream side of the in-place relay: indexes the response head where it arrived, writes the
  * client's head from ranges of it (hop-by-hop headers dropped, {@code Connection: close} added
  * when the client leaves), and passes the body through as it came, following Content-Length or
- * the chunk framing only to know where the response ends. Each read ends in one flush to the
- * client; a small response (head and body in one read) is one buffer.
+ * the chunk framing only to know where the response ends. A response's last read is flushed at
+ * once, earlier body reads once per loop turn ({@code channelReadComplete}: a flush per read cost
+ * 4x at 64 KiB on io_uring); a small response (head and body in one read) is one buffer.
  */
 final class RawUpstream extends ChannelInboundHandlerAdapter implements IdlePool.Member {
 
@@ -40,6 +41,7 @@ final class RawUpstream extends ChannelInboundHandlerAdapter implements IdlePool
   private boolean reusable;
   private boolean headSent;
   private boolean closeClient;
+  private boolean unflushed;
 
   RawUpstream(IdlePool<RawUpstream> pool) {
     this.pool = pool;
@@ -149,9 +151,19 @@ final class RawUpstream extends ChannelInboundHandlerAdapter implements IdlePool
     if (out != null) {
       cc.write(out, cc.voidPromise());
     }
-    cc.flush();
-    if (!cc.isWritable()) {
-      ch.config().setAutoRead(false); // the client's channelWritabilityChanged turns it back on
+    unflushed = true; // flushed once the reads of this loop turn are done
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    RawClient c = client;
+    if (c != null && unflushed) {
+      unflushed = false;
+      Channel cc = c.channel();
+      cc.flush();
+      if (!cc.isWritable()) {
+        ch.config().setAutoRead(false); // the client's channelWritabilityChanged turns it back on
+      }
     }
   }
 
@@ -213,6 +225,7 @@ final class RawUpstream extends ChannelInboundHandlerAdapter implements IdlePool
 
   private void complete(RawClient c, @Nullable ByteBuf out, boolean close) {
     client = null;
+    unflushed = false;
     state = HEAD;
     if (reusable) {
       if (!ch.config().isAutoRead()) {
