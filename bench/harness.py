@@ -28,11 +28,22 @@ import urllib.request
 
 # bollard-log: a second Bollard with the access log on (a file) and header capture configured.
 # bollard-base: a second Bollard from --baseline-jar, for before/after comparisons in one run.
-TARGETS = ["direct", "nginx", "haproxy", "bollard", "bollard-log", "bollard-base"]
+# relay-*: the bench module's minimal relay (dev.bollard.bench.relay.RelayMain, from --relay-jar),
+# not Bollard: Netty's HTTP codecs (codec) or the in-place head relay (raw), one event loop, on
+# io_uring or epoll; only the plain HTTP/1.1 scenarios (RELAY_SCENARIOS). Issue 19's question
+# whether an in-place relay reaches nginx on one connection (docs/benchmarks.md, "A minimal relay").
+RELAY_TARGETS = {"relay-codec": ["--mode", "codec"], "relay-raw": ["--mode", "raw"],
+                 "relay-codec-epoll": ["--mode", "codec", "--transport", "epoll"],
+                 "relay-raw-epoll": ["--mode", "raw", "--transport", "epoll"]}
+RELAY_SCENARIOS = ("keepalive-1k-c64", "keepalive-1k-c1", "keepalive-64k-c64", "close-1k-c64")
+TARGETS = ["direct", "nginx", "haproxy", "bollard", "bollard-log", "bollard-base"] + list(RELAY_TARGETS)
 COLORS = {"direct": "#9e9e9e", "nginx": "#2e7d32", "haproxy": "#1565c0", "bollard": "#ef6c00",
-          "bollard-log": "#8d6e63", "bollard-base": "#ffb74d"}
+          "bollard-log": "#8d6e63", "bollard-base": "#ffb74d", "relay-codec": "#7b1fa2",
+          "relay-raw": "#c2185b", "relay-codec-epoll": "#ba68c8", "relay-raw-epoll": "#f06292"}
 LABELS = {"direct": "direct", "nginx": "nginx", "haproxy": "HAProxy", "bollard": "Bollard",
-          "bollard-log": "Bollard+log", "bollard-base": "Bollard (baseline)"}
+          "bollard-log": "Bollard+log", "bollard-base": "Bollard (baseline)", "relay-codec": "relay (codec)",
+          "relay-raw": "relay (raw)", "relay-codec-epoll": "relay (codec, epoll)",
+          "relay-raw-epoll": "relay (raw, epoll)"}
 DEFAULT_TARGETS = ["direct", "nginx", "haproxy", "bollard", "bollard-log"]
 
 # The guarded host's user and password (the bcrypt hash of examples/preview-guard.yaml).
@@ -140,7 +151,8 @@ TLSLOAD_SCENARIOS = {"tls-keepalive-1k-c64": (TLS_OPEN_HOST, False), "mtls-1k-c6
 # Why a target runs none of these (printed once when it is selected).
 SKIPPED_BECAUSE = {"direct": "the backend has no TLS listener (HTTP/2 and gRPC scenarios go through a proxy's"
                              " TLS listener)",
-                   "bollard-log": "the logging Bollard only runs accesslog-1k-c64"}
+                   "bollard-log": "the logging Bollard only runs accesslog-1k-c64",
+                   **{t: "the minimal relay speaks plain HTTP/1.1 only" for t in RELAY_TARGETS}}
 # feature-cost scenario -> (reference scenario, reference target)
 COSTS = {"guard-1k-c64": ("keepalive-1k-c64", "bollard"),
          "accesslog-1k-c64": ("keepalive-1k-c64", "bollard"),
@@ -198,6 +210,8 @@ SPECIAL_SCENARIOS = ("idle-10k", SLOW_POST)
 
 
 def runs_on(scenario, target):
+    if target in RELAY_TARGETS:
+        return scenario in RELAY_SCENARIOS
     only = SCENARIOS[scenario][4]
     if only is None:
         return target not in ("bollard-log",)  # the logging Bollard only runs its own scenario
@@ -1609,6 +1623,10 @@ def main():
     ap.add_argument("--baseline-bollard-args", default=None,
                     help="extra command-line arguments of target bollard-base (default: --bollard-args), to compare"
                          " two settings of one jar interleaved")
+    ap.add_argument("--relay-jar", default=os.path.join(HERE, "target", "benchmarks.jar"),
+                    help="the jar of targets relay-codec, relay-raw, relay-codec-epoll, relay-raw-epoll (the bench"
+                         " module's: ./mvnw -B -pl bench -am package)")
+    ap.add_argument("--relay-args", default="", help="extra arguments of every relay target (RelayMain's)")
     ap.add_argument("--out", default=None, help="results directory (default bench/results; smoke: bench/target/harness-smoke)")
     ap.add_argument("--render", metavar="DIR", help="only redraw the charts and summary.md from DIR/summary.json")
     ap.add_argument("--idle-client", nargs=2, metavar=("PORT", "COUNT"), help=argparse.SUPPRESS)
@@ -1672,7 +1690,8 @@ def main():
 
     ports = {"direct": args.base_port, "nginx": args.base_port + 1, "haproxy": args.base_port + 2,
              "bollard": args.base_port + 3, "bollard-log": args.base_port + 5,
-             "bollard-base": args.base_port + 7}
+             "bollard-base": args.base_port + 7,
+             **{t: args.base_port + 16 + i for i, t in enumerate(RELAY_TARGETS)}}
     admin_ports = {"bollard": args.base_port + 4, "bollard-log": args.base_port + 6,
                    "bollard-base": args.base_port + 8}
     # Each Bollard also opens an HTTPS listener (used by the TLS scenario); it must not clash either.
@@ -1696,6 +1715,10 @@ def main():
     if {"bollard", "bollard-log"} & set(targets) and not os.path.isfile(args.jar):
         raise HarnessError(f"--jar: {args.jar} does not exist (build it with ./mvnw -B -DskipTests package,"
                            " or leave Bollard out with --targets direct,nginx,haproxy)")
+
+    if set(RELAY_TARGETS) & set(targets) and not os.path.isfile(args.relay_jar):
+        raise HarnessError(f"--relay-jar: {args.relay_jar} does not exist (build it with ./mvnw -B -DskipTests"
+                           " -pl bench -am package)")
 
     work = tempfile.mkdtemp(prefix="bench-harness-")
     os.chmod(work, 0o755)  # nginx workers run as www-data and read the static files
@@ -1749,6 +1772,15 @@ def main():
                 argv += ["--default-ssl-certificate", f"default/{TLS_SECRET}"]
             procs[t] = start(t, argv, work, sut_cpus)
             wait_http(f"http://127.0.0.1:{admin_ports[t]}/readyz", procs[t], 60, f"{t} (admin /readyz)")
+            wait_http(f"http://127.0.0.1:{ports[t]}/1k", procs[t], 30, t)
+        for t in [t for t in RELAY_TARGETS if t in targets]:
+            jar = os.path.join(work, f"proxy-under-test-{t}.jar")  # a private copy, as for Bollard
+            shutil.copyfile(args.relay_jar, jar)
+            argv = ["java"] + args.java_opts.split() + [
+                "-cp", jar, "dev.bollard.bench.relay.RelayMain", "--listen", f"127.0.0.1:{ports[t]}",
+                "--upstream", f"127.0.0.1:{ports['direct']}", "--io-threads", "1"] + RELAY_TARGETS[t] \
+                + args.relay_args.split()
+            procs[t] = start(t, argv, work, sut_cpus)
             wait_http(f"http://127.0.0.1:{ports[t]}/1k", procs[t], 30, t)
 
         load_scenarios = [s for s in scenarios if s in SCENARIOS]
@@ -1945,6 +1977,10 @@ def summarize(raw, idle, targets, scenarios, args, sut_cpus, load_cpus, elapsed)
                     row["ratios"][f"rps_bollard_over_{other}"] = b["rps"] / o["rps"]
                 if o and o["p99_ms"] and other not in ("direct", "bollard-base"):
                     row["ratios"][f"p99_bollard_over_{other}"] = b["p99_ms"] / o["p99_ms"]
+        n = row["targets"].get("nginx")
+        for t in [t for t in RELAY_TARGETS if t in row["targets"]]:
+            if n and n["rps"]:
+                row["ratios"][f"rps_{t}_over_nginx"] = row["targets"][t]["rps"] / n["rps"]
         rows.append(row)
     costs = []
     for sc, (ref_sc, ref_t) in COSTS.items():
@@ -2061,6 +2097,14 @@ def markdown_table(summary, label):
         for row in summary["scenarios"]:
             if "rps_bollard_over_bollard-base" in row["ratios"]:
                 lines.append(f"| {row['scenario']} | {row['ratios']['rps_bollard_over_bollard-base']:.2f} |")
+    relays = [t for t in RELAY_TARGETS if any(f"rps_{t}_over_nginx" in row["ratios"] for row in summary["scenarios"])]
+    if relays:
+        lines += ["", "| scenario | " + " | ".join(f"req/s {label[t]}/nginx" for t in relays) + " |",
+                  "|---|" + "---:|" * len(relays)]
+        for row in summary["scenarios"]:
+            r = row["ratios"]
+            lines.append(f"| {row['scenario']} | " + " | ".join(
+                f"{r[f'rps_{t}_over_nginx']:.2f}" if f"rps_{t}_over_nginx" in r else "–" for t in relays) + " |")
     if summary.get("costs"):
         lines += ["", "| feature | target | compared with | req/s ratio (median of rounds) | range | cost |",
                   "|---|---|---|---:|---:|---:|"]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side load harness: Bollard against nginx and HAProxy on this machine.
 #   bench/harness.sh [--smoke] [--jar PATH] [--targets direct,nginx,haproxy,bollard] [--scenarios …]
+#                    [--relay-jar PATH] (targets relay-codec, relay-raw, relay-codec-epoll, relay-raw-epoll:
+#                    the bench module's minimal relay, plain HTTP/1.1 scenarios only)
 #                    [--slow-clients N] [--slow-body-timeout S] [--help]
 # Installs what it needs from Debian if missing, then runs bench/harness.py, which starts and
 # stops every server. See docs/benchmarks.md.
