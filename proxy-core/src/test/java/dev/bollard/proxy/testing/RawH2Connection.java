@@ -106,13 +106,14 @@ public final class RawH2Connection implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     RawH2Connection[] self = new RawH2Connection[1];
     ReadGate gate = new ReadGate();
+    Reader reader = new Reader(() -> self[0]);
     Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
             c.pipeline().addLast(gate);
             c.pipeline().addLast(tls.newHandler(c.alloc(), sni, port));
-            c.pipeline().addLast(new Reader(() -> self[0]));
+            c.pipeline().addLast(reader);
           }
         });
     if (!reading) {
@@ -142,8 +143,9 @@ public final class RawH2Connection implements AutoCloseable {
     ch.flush();
     ch.eventLoop().execute(() -> {
       self[0] = connection;
-      // Frames that came before this object existed wait in the reader: go through them now.
-      ch.pipeline().fireChannelRead(Unpooled.buffer(0));
+      // Frames that came before this object existed wait in the reader: go through them now
+      // (not by firing an empty read through the pipeline: the TLS handler would swallow it).
+      reader.deliver();
     });
     return connection;
   }
@@ -239,7 +241,7 @@ public final class RawH2Connection implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  private void received(ChannelHandlerContext ctx, Frame f) {
+  private void received(Frame f) {
     synchronized (frames) {
       frames.add(f);
     }
@@ -297,6 +299,11 @@ public final class RawH2Connection implements AutoCloseable {
       ByteBuf in = (ByteBuf) msg;
       pending.writeBytes(in);
       in.release();
+      deliver();
+    }
+
+    /** Hands the whole frames received so far to the connection, once it exists. */
+    void deliver() {
       RawH2Connection connection = owner.get();
       while (connection != null && pending.readableBytes() >= 9) {
         int length = pending.getUnsignedMedium(pending.readerIndex());
@@ -309,7 +316,7 @@ public final class RawH2Connection implements AutoCloseable {
         int stream = pending.readInt() & 0x7fffffff;
         byte[] payload = new byte[length];
         pending.readBytes(payload);
-        connection.received(ctx, new Frame(type, flags, stream, payload));
+        connection.received(new Frame(type, flags, stream, payload));
       }
       pending.discardReadBytes();
     }
