@@ -232,6 +232,30 @@ final class HeadIndex {
     }
   }
 
+  /**
+   * Copies the header lines that are kept, from {@code run} (the first byte not yet copied, or -1
+   * when the start line was written otherwise) to the empty line, each run of kept lines in one
+   * copy: hop-by-hop headers are dropped, and the forwarding headers too when {@code
+   * dropForwarding} (a request: the proxy writes its own).
+   */
+  void copyKeptLines(ByteBuf src, int run, ByteBuf out, boolean dropForwarding) {
+    for (int n = 0; n < count; n++) {
+      byte k = kind[n];
+      boolean drop = (dropForwarding && (k == XFF || k == XF_OTHER)) || hopByHop(src, n);
+      if (drop) {
+        if (run >= 0) {
+          out.writeBytes(src, run, lineStart[n] - run);
+          run = -1;
+        }
+      } else if (run < 0) {
+        run = lineStart[n];
+      }
+    }
+    if (run >= 0) {
+      out.writeBytes(src, run, emptyLine - run);
+    }
+  }
+
   /** Whether header n is hop-by-hop: dropped when the head is forwarded (either direction). */
   boolean hopByHop(ByteBuf buf, int n) {
     byte k = kind[n];

@@ -178,21 +178,7 @@ final class RawClient extends ChannelInboundHandlerAdapter {
       out.writeBytes(HTTP11_CRLF);
       run = h.lineEnd;
     }
-    for (int n = 0; n < h.count; n++) {
-      byte k = h.kind[n];
-      boolean drop = k == HeadIndex.XFF || k == HeadIndex.XF_OTHER || h.hopByHop(src, n);
-      if (drop) {
-        if (run >= 0) {
-          out.writeBytes(src, run, h.lineStart[n] - run);
-          run = -1;
-        }
-      } else if (run < 0) {
-        run = h.lineStart[n];
-      }
-    }
-    if (run >= 0) {
-      out.writeBytes(src, run, h.emptyLine - run);
-    }
+    h.copyKeptLines(src, run, out, true);
     out.writeBytes(XFF);
     if (h.xff >= 0) {
       out.writeBytes(src, h.valueStart[h.xff], h.valueEnd[h.xff] - h.valueStart[h.xff]);

@@ -201,19 +201,7 @@ final class RawUpstream extends ChannelInboundHandlerAdapter implements IdlePool
       out.writeBytes(src, h.sp1, h.lineEnd - h.sp1);
       run = h.lineEnd;
     }
-    for (int n = 0; n < h.count; n++) {
-      if (h.hopByHop(src, n)) {
-        if (run >= 0) {
-          out.writeBytes(src, run, h.lineStart[n] - run);
-          run = -1;
-        }
-      } else if (run < 0) {
-        run = h.lineStart[n];
-      }
-    }
-    if (run >= 0) {
-      out.writeBytes(src, run, h.emptyLine - run);
-    }
+    h.copyKeptLines(src, run, out, false);
     if (closeClient) {
       out.writeBytes(CONNECTION_CLOSE);
     } else if (!c.http11) {
