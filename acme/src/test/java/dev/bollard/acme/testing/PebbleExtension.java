@@ -121,6 +121,9 @@ public final class PebbleExtension implements BeforeAllCallback, AfterAllCallbac
                 dir.resolve("key.pem"),
                 httpPort,
                 tlsPort));
+    // PEBBLE_AUTHZREUSE=0 makes reuse of a valid authorization rare, not impossible: Pebble makes
+    // a new one only when rand.Intn(100) > the percentage, so 1 order in 100 still reuses one. A
+    // test that needs a validation after an issuance for the same name orders with another account.
     start(
         dir,
         "pebble",
