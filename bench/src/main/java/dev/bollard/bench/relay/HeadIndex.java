@@ -81,6 +81,9 @@ final class HeadIndex {
   boolean connectionNamesOthers;
   int host;
   int xff;
+  /** The token {@link #nextToken} found last: its first byte and the byte after it. */
+  private int tokenStart;
+  private int tokenEnd;
 
   /**
    * Indexes the head at {@code buf}'s reader index.
@@ -209,18 +212,9 @@ final class HeadIndex {
   }
 
   private void connectionTokens(ByteBuf buf, int vs, int ve) {
-    int p = vs;
-    while (p < ve) {
-      int comma = buf.indexOf(p, ve, (byte) ',');
-      int te = comma < 0 ? ve : comma;
-      int ts = p;
-      while (ts < te && isBlank(buf.getByte(ts))) {
-        ts++;
-      }
-      int tz = te;
-      while (tz > ts && isBlank(buf.getByte(tz - 1))) {
-        tz--;
-      }
+    for (int p = vs; p < ve; p = nextToken(buf, p, ve)) {
+      int ts = tokenStart;
+      int tz = tokenEnd;
       if (equalsLower(buf, ts, tz, T_CLOSE)) {
         connectionClose = true;
       } else if (equalsLower(buf, ts, tz, N_KEEP_ALIVE)) {
@@ -228,8 +222,28 @@ final class HeadIndex {
       } else if (tz > ts) {
         connectionNamesOthers = true;
       }
-      p = te + 1;
     }
+  }
+
+  /**
+   * Finds the comma-separated token of a header value that starts at {@code p} (before {@code ve}):
+   * sets {@link #tokenStart} and {@link #tokenEnd} to it without the blanks around it, and returns
+   * where the next token starts. Fields, not a result object: nothing allocated per token.
+   */
+  private int nextToken(ByteBuf buf, int p, int ve) {
+    int comma = buf.indexOf(p, ve, (byte) ',');
+    int te = comma < 0 ? ve : comma;
+    int ts = p;
+    while (ts < te && isBlank(buf.getByte(ts))) {
+      ts++;
+    }
+    int tz = te;
+    while (tz > ts && isBlank(buf.getByte(tz - 1))) {
+      tz--;
+    }
+    tokenStart = ts;
+    tokenEnd = tz;
+    return te + 1;
   }
 
   /**
@@ -270,23 +284,11 @@ final class HeadIndex {
       if (kind[c] != CONNECTION) {
         continue;
       }
-      int p = valueStart[c];
       int ve = valueEnd[c];
-      while (p < ve) {
-        int comma = buf.indexOf(p, ve, (byte) ',');
-        int te = comma < 0 ? ve : comma;
-        int ts = p;
-        while (ts < te && isBlank(buf.getByte(ts))) {
-          ts++;
-        }
-        int tz = te;
-        while (tz > ts && isBlank(buf.getByte(tz - 1))) {
-          tz--;
-        }
-        if (sameIgnoringCase(buf, ts, tz, lineStart[n], nameEnd[n])) {
+      for (int p = valueStart[c]; p < ve; p = nextToken(buf, p, ve)) {
+        if (sameIgnoringCase(buf, tokenStart, tokenEnd, lineStart[n], nameEnd[n])) {
           return true;
         }
-        p = te + 1;
       }
     }
     return false;

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -120,15 +121,36 @@ public final class Main {
    * {@code --flag=VALUE}), before any {@code --}.
    */
   static boolean given(String flag, String[] args) {
-    for (String arg : args) {
+    return typedAt(flag, args) >= 0;
+  }
+
+  /**
+   * The value typed for {@code flag} ({@code --flag VALUE} or {@code --flag=VALUE}, before any
+   * {@code --}), or null when it was not typed or has no value.
+   */
+  static @Nullable String typedValue(String flag, String[] args) {
+    int i = typedAt(flag, args);
+    if (i < 0) {
+      return null;
+    }
+    if (args[i].equals(flag)) {
+      return i + 1 < args.length ? args[i + 1] : null;
+    }
+    return args[i].substring(flag.length() + 1);
+  }
+
+  /** Where {@code flag} was first typed, before any {@code --}; -1 when it was not. */
+  private static int typedAt(String flag, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
       if (arg.equals("--")) {
-        return false;
+        return -1;
       }
       if (arg.equals(flag) || arg.startsWith(flag + "=")) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   /** The top-level command: only subcommands do something. */

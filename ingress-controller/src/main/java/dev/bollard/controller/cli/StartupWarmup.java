@@ -44,7 +44,7 @@ final class StartupWarmup {
     }
     steps.add(Step.MANAGEMENT);
     steps.add(Step.OPENSSL);
-    String transport = value(args, "--transport");
+    String transport = Main.typedValue("--transport", args);
     if (transport == null) {
       transport = env.getOrDefault("BOLLARD_TRANSPORT", "auto");
     }
@@ -81,21 +81,6 @@ final class StartupWarmup {
         // Met again, and reported, where the main thread needs it.
       }
     }
-  }
-
-  private static String value(String[] args, String flag) {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--")) {
-        return null;
-      }
-      if (args[i].equals(flag) && i + 1 < args.length) {
-        return args[i + 1];
-      }
-      if (args[i].startsWith(flag + "=")) {
-        return args[i].substring(flag.length() + 1);
-      }
-    }
-    return null;
   }
 
   /** One piece of start-up to do ahead of the main thread. */

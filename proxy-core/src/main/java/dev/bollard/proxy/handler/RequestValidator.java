@@ -78,8 +78,6 @@ public final class RequestValidator extends ChannelDuplexHandler {
    */
   static final int INITIAL_LINE_BUFFER = 32;
 
-  /** The validator's usual step name, and its scanner's. */
-
   private final HeadLimits limits;
   private @Nullable RequestValidatorHeadScanner scanner;
   private @Nullable ChannelHandlerContext context;

@@ -138,7 +138,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     codec.channelInactive(ctx);
   }
 
-  // ---- the codec's other events, when this step holds it ----------------------------------------
+  // ---- the codec's other events, handed to it ----------------------------------------
 
   @Override
   public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
