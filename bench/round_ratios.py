@@ -38,11 +38,15 @@ for s in scen:
     if not b or (s,'nginx') not in d: continue
     out=[s]
     meds=[]
+    peers=[t for t in ('nginx','haproxy') if (s,t) in d]
     for peer in ('nginx','haproxy'):
+        if peer not in peers:
+            out.append("–")  # the peer was not in this run
+            continue
         p=d[(s,peer)]
         rs=[float(b[k]['rps'])/float(p[k]['rps']) for k in sorted(b) if k in p]
         out.append(", ".join(f"{x:.2f}" for x in rs)+f" (**{statistics.median(rs):.2f}**)")
     med=lambda t,f: statistics.median(float(x[f]) for x in d[(s,t)].values())
-    out.append(f"{med('bollard','p99_us')/med('nginx','p99_us'):.2f}, {med('bollard','p99_us')/med('haproxy','p99_us'):.2f}")
-    out.append(f"{med('nginx','cpu_us_per_req'):.1f} / {med('haproxy','cpu_us_per_req'):.1f} / {med('bollard','cpu_us_per_req'):.1f}")
+    out.append(", ".join(f"{med('bollard','p99_us')/med(t,'p99_us'):.2f}" if t in peers else "–" for t in ('nginx','haproxy')))
+    out.append(" / ".join(f"{med(t,'cpu_us_per_req'):.1f}" if t in peers or t=='bollard' else "–" for t in ('nginx','haproxy','bollard')))
     print("| "+" | ".join(out)+" |")
