@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * (1xx) responses answer no request of their own.
  *
  * <p>The methods of pipelined requests wait in order: two bits each in a {@code long} (32 of
- * them), the rest in a queue made only when a client pipelines deeper than that.
+ * them), the rest in a queue made only when a client pipelines deeper than that. At most {@link
+ * #MAX_PIPELINE_DEPTH} requests may await their responses, as in Netty's codec.
  */
 final class ClientResponseEncoder extends HttpResponseEncoder {
 
@@ -23,6 +24,8 @@ final class ClientResponseEncoder extends HttpResponseEncoder {
   private static final byte HEAD = 1;
   private static final byte CONNECT = 2;
   private static final int INLINE = Long.SIZE / 2;
+  /** Netty's {@code HttpServerCodec} default: a request beyond it is an error. */
+  static final int MAX_PIPELINE_DEPTH = 128;
 
   private long methods;
   private byte queued;
@@ -30,8 +33,11 @@ final class ClientResponseEncoder extends HttpResponseEncoder {
   private byte method;
   private @Nullable ArrayDeque<Byte> overflow;
 
-  /** A request with {@code requestMethod} was decoded; its response will come in turn. */
-  void requestDecoded(HttpMethod requestMethod) {
+  /**
+   * A request with {@code requestMethod} was decoded; its response will come in turn. False when
+   * {@link #MAX_PIPELINE_DEPTH} requests already await theirs (nothing was queued).
+   */
+  boolean requestDecoded(HttpMethod requestMethod) {
     byte flag = HttpMethod.HEAD.equals(requestMethod)
         ? HEAD
         : HttpMethod.CONNECT.equals(requestMethod) ? CONNECT : OTHER;
@@ -41,11 +47,15 @@ final class ClientResponseEncoder extends HttpResponseEncoder {
         more = new ArrayDeque<>(4);
         overflow = more;
       }
+      if (queued + more.size() >= MAX_PIPELINE_DEPTH) {
+        return false;
+      }
       more.add(flag);
-      return;
+      return true;
     }
     methods |= (long) flag << (2 * queued);
     queued++;
+    return true;
   }
 
   private byte nextMethod() {

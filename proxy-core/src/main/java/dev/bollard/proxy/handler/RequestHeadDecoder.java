@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -50,22 +51,34 @@ final class RequestHeadDecoder {
 
   /**
    * The request of the head in {@code buf} from {@code from} (possibly after empty lines) to
-   * {@code to}, just past the blank line that ends it.
+   * {@code to}, just past the blank line that ends it. The head is read once, into the thread's
+   * scratch array ({@link FieldLines#scratch}) unless {@code buf} has an array of its own.
    */
   static HttpRequest decode(ByteBuf buf, int from, int to, int maxHeaderBytes) {
+    if (buf.hasArray()) {
+      int offset = buf.arrayOffset();
+      return decode(buf.array(), offset + from, offset + to, maxHeaderBytes);
+    }
+    byte[] bytes = FieldLines.scratch(to - from);
+    buf.getBytes(from, bytes, 0, to - from);
+    return decode(bytes, 0, to - from, maxHeaderBytes);
+  }
+
+  /** {@link #decode(ByteBuf, int, int, int)} over an array. */
+  static HttpRequest decode(byte[] bytes, int from, int to, int maxHeaderBytes) {
     int lineStart = from;
-    while (buf.getByte(lineStart) == CR) {
+    while (bytes[lineStart] == CR) {
       lineStart += 2; // empty lines before the request line (RFC 9112 section 2.2)
     }
-    int lf = buf.indexOf(lineStart, to, LF);
+    int lf = FieldLines.indexOf(bytes, lineStart, to, LF);
     HttpRequest request;
     try {
-      request = requestLine(buf, lineStart, lf - 1);
+      request = requestLine(bytes, lineStart, lf - 1);
     } catch (IllegalArgumentException e) {
       return invalid(e);
     }
     try {
-      FieldLines.parse(buf, lf + 1, to - 2, request.headers(), 0, maxHeaderBytes, false);
+      FieldLines.parse(bytes, lf + 1, to - 2, request.headers(), 0, maxHeaderBytes, false);
       checkFraming(request.headers(), request.protocolVersion());
     } catch (RuntimeException e) {
       request.setDecoderResult(DecoderResult.failure(e));
@@ -85,47 +98,48 @@ final class RequestHeadDecoder {
   }
 
   /** {@code method SP+ target SP+ version}, from {@code start} to {@code end} (before CRLF). */
-  private static HttpRequest requestLine(ByteBuf buf, int start, int end) {
-    int methodEnd = buf.indexOf(start, end, SP);
+  private static HttpRequest requestLine(byte[] bytes, int start, int end) {
+    int methodEnd = FieldLines.indexOf(bytes, start, end, SP);
     if (methodEnd < 0) {
       throw new IllegalArgumentException("request line without a target");
     }
-    HttpMethod method = method(buf, start, methodEnd);
-    int targetStart = skipSpaces(buf, methodEnd, end);
-    int targetEnd = buf.indexOf(targetStart, end, SP);
+    HttpMethod method = method(bytes, start, methodEnd);
+    int targetStart = skipSpaces(bytes, methodEnd, end);
+    int targetEnd = FieldLines.indexOf(bytes, targetStart, end, SP);
     if (targetEnd < 0) {
       throw new IllegalArgumentException("request line without a version (HTTP/0.9)");
     }
-    int versionStart = skipSpaces(buf, targetEnd, end);
-    HttpVersion version = version(buf, versionStart, end);
-    String uri = buf.toString(targetStart, targetEnd - targetStart, StandardCharsets.ISO_8859_1);
+    int versionStart = skipSpaces(bytes, targetEnd, end);
+    HttpVersion version = version(bytes, versionStart, end);
+    String uri = new String(bytes, targetStart, targetEnd - targetStart,
+        StandardCharsets.ISO_8859_1);
     return new DefaultHttpRequest(
         version, method, uri, DefaultHttpHeadersFactory.headersFactory().newHeaders());
   }
 
-  private static int skipSpaces(ByteBuf buf, int index, int end) {
+  private static int skipSpaces(byte[] bytes, int index, int end) {
     int i = index;
-    while (i < end && buf.getByte(i) == SP) {
+    while (i < end && bytes[i] == SP) {
       i++;
     }
     return i;
   }
 
-  private static HttpMethod method(ByteBuf buf, int start, int end) {
+  private static HttpMethod method(byte[] bytes, int start, int end) {
     int length = end - start;
     for (int m = 0; m < COMMON_METHOD_BYTES.length; m++) {
       byte[] name = COMMON_METHOD_BYTES[m];
-      if (name.length == length && matches(buf, start, name)) {
+      if (name.length == length && Arrays.equals(name, 0, length, bytes, start, end)) {
         return COMMON_METHODS[m];
       }
     }
     for (int i = start; i < end; i++) {
-      if (!FieldLines.isToken(buf.getByte(i))) {
+      if (!FieldLines.isToken(bytes[i])) {
         throw new IllegalArgumentException(
-            "Illegal character in HTTP Method: 0x" + Integer.toHexString(buf.getByte(i) & 0xff));
+            "Illegal character in HTTP Method: 0x" + Integer.toHexString(bytes[i] & 0xff));
       }
     }
-    return HttpMethod.valueOf(buf.toString(start, length, StandardCharsets.US_ASCII));
+    return HttpMethod.valueOf(new String(bytes, start, length, StandardCharsets.US_ASCII));
   }
 
   /**
@@ -133,42 +147,32 @@ final class RequestHeadDecoder {
    * name in any case, as Netty reads it) as a version of its own, which the validator answers with
    * 505; anything else refused.
    */
-  private static HttpVersion version(ByteBuf buf, int start, int end) {
+  private static HttpVersion version(byte[] bytes, int start, int end) {
     if (end - start == 8
-        && (buf.getByte(start) | 0x20) == 'h'
-        && (buf.getByte(start + 1) | 0x20) == 't'
-        && (buf.getByte(start + 2) | 0x20) == 't'
-        && (buf.getByte(start + 3) | 0x20) == 'p'
-        && buf.getByte(start + 4) == '/'
-        && isDigit(buf.getByte(start + 5))
-        && buf.getByte(start + 6) == '.'
-        && isDigit(buf.getByte(start + 7))) {
-      if (buf.getByte(start) == 'H' && buf.getByte(start + 1) == 'T'
-          && buf.getByte(start + 2) == 'T' && buf.getByte(start + 3) == 'P'
-          && buf.getByte(start + 5) == '1') {
-        if (buf.getByte(start + 7) == '1') {
+        && (bytes[start] | 0x20) == 'h'
+        && (bytes[start + 1] | 0x20) == 't'
+        && (bytes[start + 2] | 0x20) == 't'
+        && (bytes[start + 3] | 0x20) == 'p'
+        && bytes[start + 4] == '/'
+        && isDigit(bytes[start + 5])
+        && bytes[start + 6] == '.'
+        && isDigit(bytes[start + 7])) {
+      if (bytes[start] == 'H' && bytes[start + 1] == 'T' && bytes[start + 2] == 'T'
+          && bytes[start + 3] == 'P' && bytes[start + 5] == '1') {
+        if (bytes[start + 7] == '1') {
           return HttpVersion.HTTP_1_1;
         }
-        if (buf.getByte(start + 7) == '0') {
+        if (bytes[start + 7] == '0') {
           return HttpVersion.HTTP_1_0;
         }
       }
-      return HttpVersion.valueOf(buf.toString(start, 8, StandardCharsets.US_ASCII));
+      return HttpVersion.valueOf(new String(bytes, start, 8, StandardCharsets.US_ASCII));
     }
     throw new IllegalArgumentException("invalid version format");
   }
 
   private static boolean isDigit(byte b) {
     return b >= '0' && b <= '9';
-  }
-
-  private static boolean matches(ByteBuf buf, int start, byte[] bytes) {
-    for (int i = 0; i < bytes.length; i++) {
-      if (buf.getByte(start + i) != bytes[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

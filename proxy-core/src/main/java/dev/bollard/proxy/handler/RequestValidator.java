@@ -128,15 +128,19 @@ public final class RequestValidator extends ChannelDuplexHandler {
    * starts small (see {@link #INITIAL_LINE_BUFFER}).
    */
   public static HttpServerCodec newServerCodec(HeadLimits limits) {
-    return new HttpServerCodec(
-        new HttpDecoderConfig()
-            .setInitialBufferSize(INITIAL_LINE_BUFFER)
-            .setMaxInitialLineLength(limits.maxUriBytes())
-            .setMaxHeaderSize(limits.maxHeaderBytes())
-            .setStrictLineParsing(true)
-            .setUseRfc9112TransferEncoding(true)
-            .setAllowDuplicateContentLengths(false)
-            .setValidateHeaders(true));
+    return new HttpServerCodec(decoderConfig(limits));
+  }
+
+  /** The config of {@link #newServerCodec}'s decoder. */
+  public static HttpDecoderConfig decoderConfig(HeadLimits limits) {
+    return new HttpDecoderConfig()
+        .setInitialBufferSize(INITIAL_LINE_BUFFER)
+        .setMaxInitialLineLength(limits.maxUriBytes())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true)
+        .setAllowDuplicateContentLengths(false)
+        .setValidateHeaders(true);
   }
 
   @Override

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,10 +33,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It sends the validator what Netty's {@code HttpServerCodec} sends: an {@link HttpRequest}
  * (failed, with Netty's exception, when Netty's decoder refuses it), then {@link
- * io.netty.handler.codec.http.HttpContent} slices and a {@link LastHttpContent} (with the trailers
- * of a chunked body, {@link LastHttpContent#EMPTY_LAST_CONTENT} for a request without body). A
- * head that arrives in one read is parsed straight from the read buffer; only a head split across
- * reads is copied, into a buffer made then and freed once the head is whole.
+ * io.netty.handler.codec.http.HttpContent} slices of the read buffer and a {@link LastHttpContent}
+ * (with the trailers of a chunked body, {@link LastHttpContent#EMPTY_LAST_CONTENT} for a request
+ * without body). A head that arrives in one read is copied once into the event loop's scratch
+ * array and scanned and parsed there; only a head split across reads is kept, in an array made
+ * then and dropped once the head is whole.
  *
  * <p>Byte-level rules, refused before anything is decoded (the validator answers 400):
  *
@@ -80,6 +82,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   private static final byte LEADING_WHITESPACE = 5;
   private static final byte CONTROL_CHARACTER = 6;
   private static final byte SECOND_CONTENT_LENGTH = 7;
+  /** The first bytes of a read scanned in the thread's scratch array: most heads fit. */
+  private static final int WINDOW = 4096;
   private static final int SECTION_GOES_ON = -1;
   private static final int VIOLATION = -2;
   private static final int LINE_TOO_LONG = -3;
@@ -112,23 +116,24 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   /** Bytes left of a fixed body or chunk; while reading a chunk-size line, the size so far. */
   private long remaining;
   /** The bytes of a head or trailer section split across reads; {@code null} between them. */
-  private @Nullable ByteBuf partial;
+  private byte @Nullable [] partial;
+  /** How many bytes of {@link #partial} are the section's so far. */
+  private int partialLength;
 
-  // State of the head (or trailer section) being scanned; bytes may arrive split anywhere.
-  private boolean previousWasCr;
+  // State of the head (or trailer section) being scanned, at its last whole line.
   private boolean sawStartLine;
   /** Bytes were taken during this read but no message handed on (reading by hand: read on). */
   private boolean bytesTaken;
   private boolean handedOn;
-  private int lineLength;
+  /** Where the line not yet whole starts in {@link #partial}. */
+  private int scanFrom;
   /**
    * Bytes of the field lines so far (without CRLF), as Netty counts them against {@code
    * maxHeaderBytes}: the trailers count on from their head. Before the request line: the bytes of
    * empty lines.
    */
   private int fieldBytes;
-  // Bytes, not ints: the scanner is kept per connection (at most 15 and 2 here).
-  private byte contentLengthMatched;
+  /** {@code Content-Length} lines in the head so far (at most 2: the second is refused). */
   private byte contentLengthLines;
   /** What broke the rules, an index into {@link #REASONS}: a byte, not a reference per connection. */
   private byte violation;
@@ -155,15 +160,11 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       timeouts.detach();
     }
     // What was read of a split head is handed on, as a decoder leaving a pipeline does.
-    ByteBuf buffered = partial;
+    byte[] buffered = partial;
     if (buffered != null) {
       partial = null;
-      if (buffered.isReadable()) {
-        ctx.fireChannelRead(buffered);
-        ctx.fireChannelReadComplete();
-      } else {
-        buffered.release();
-      }
+      ctx.fireChannelRead(Unpooled.wrappedBuffer(buffered, 0, partialLength));
+      ctx.fireChannelReadComplete();
     }
   }
 
@@ -180,10 +181,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     if (timeouts != null) {
       timeouts.detach();
     }
-    ByteBuf buffered = partial;
-    if (buffered != null) {
+    if (partial != null) {
       partial = null;
-      buffered.release();
       if (mode == Mode.HEAD && sawStartLine) {
         // Netty's decoder tells of a head cut short once its request line was read.
         fire(ctx, RequestHeadDecoder.invalid(
@@ -344,9 +343,11 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
 
   /** Scans (and when whole, decodes) a head; false when this read has nothing more for now. */
   private boolean head(ChannelHandlerContext ctx, ByteBuf in) {
-    int start = in.readerIndex();
-    int end = scanSection(in, start, in.writerIndex());
-    if (end < 0 && end != SECTION_GOES_ON) {
+    int end = scanSection(in);
+    if (end == SECTION_GOES_ON) {
+      return false;
+    }
+    if (end < 0) {
       dropPartial();
       if (end == VIOLATION) {
         reject();
@@ -361,25 +362,9 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       }
       return false;
     }
-    if (end == SECTION_GOES_ON) {
-      keepPartial(ctx, in);
-      return false;
-    }
-    HttpRequest request;
-    ByteBuf whole = partial;
-    if (whole == null) {
-      request = RequestHeadDecoder.decode(in, start, end, limits.maxHeaderBytes());
-    } else {
-      partial = null;
-      try {
-        whole.writeBytes(in, start, end - start);
-        request = RequestHeadDecoder.decode(
-            whole, whole.readerIndex(), whole.writerIndex(), limits.maxHeaderBytes());
-      } finally {
-        whole.release();
-      }
-    }
-    in.readerIndex(end);
+    HttpRequest request =
+        RequestHeadDecoder.decode(sectionBytes(), 0, end, limits.maxHeaderBytes());
+    partial = null;
     return handHead(ctx, request);
   }
 
@@ -388,7 +373,15 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
    * nothing more is to be decoded.
    */
   private boolean handHead(ChannelHandlerContext ctx, HttpRequest request) {
-    encoder.requestDecoded(request.method());
+    if (!encoder.requestDecoded(request.method())) {
+      // Too many requests awaiting their responses: what Netty's codec throws (the validator
+      // answers 400 once the earlier responses are out).
+      mode = Mode.STOPPED;
+      ReferenceCountUtil.release(request);
+      ctx.fireExceptionCaught(new DecoderException(new IllegalStateException(
+          "maxPipelineDepth exceeded: " + ClientResponseEncoder.MAX_PIPELINE_DEPTH)));
+      return false;
+    }
     mode = Mode.HEAD_DECODING;
     fire(ctx, request);
     if (request.decoderResult().isFailure()) {
@@ -408,8 +401,10 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   }
 
   private boolean trailers(ChannelHandlerContext ctx, ByteBuf in) {
-    int start = in.readerIndex();
-    int end = scanSection(in, start, in.writerIndex());
+    int end = scanSection(in);
+    if (end == SECTION_GOES_ON) {
+      return false;
+    }
     if (end == VIOLATION) {
       dropPartial();
       reject();
@@ -421,43 +416,29 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
           "HTTP header is larger than " + limits.maxHeaderBytes() + " bytes."));
       return false;
     }
-    if (end == SECTION_GOES_ON) {
-      keepPartial(ctx, in);
-      return false;
-    }
-    ByteBuf whole = partial;
     LastHttpContent last;
     try {
-      if (whole == null) {
-        last = trailer(in, start, end);
-      } else {
-        partial = null;
-        whole.writeBytes(in, start, end - start);
-        last = trailer(whole, whole.readerIndex(), whole.writerIndex());
-      }
+      last = trailer(sectionBytes(), end);
     } catch (RuntimeException e) {
       failBody(ctx, e);
       return false;
     } finally {
-      if (whole != null) {
-        whole.release();
-      }
+      partial = null;
     }
-    in.readerIndex(end);
     startHead();
     fire(ctx, last);
     return mode != Mode.STOPPED;
   }
 
-  /** The end of a chunked body: its trailer fields in {@code [from, to)}, blank line included. */
-  private static LastHttpContent trailer(ByteBuf buf, int from, int to) {
-    if (to - from == 2) {
+  /** The end of a chunked body: its trailer section in {@code bytes[0, end)}, blank line included. */
+  private static LastHttpContent trailer(byte[] bytes, int end) {
+    if (end == 2) {
       return LastHttpContent.EMPTY_LAST_CONTENT;
     }
     LastHttpContent last = new DefaultLastHttpContent(
         Unpooled.EMPTY_BUFFER, DefaultHttpHeadersFactory.trailersFactory());
     // Sizes were checked while scanning (the trailers count on from their head).
-    FieldLines.parse(buf, from, to - 2, last.trailingHeaders(), 0, Integer.MAX_VALUE, true);
+    FieldLines.parse(bytes, 0, end - 2, last.trailingHeaders(), 0, Integer.MAX_VALUE, true);
     return last;
   }
 
@@ -509,22 +490,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     ctx.fireChannelRead(msg);
   }
 
-  /** Keeps the readable bytes of {@code in}, a section not yet whole, until it is. */
-  private void keepPartial(ChannelHandlerContext ctx, ByteBuf in) {
-    ByteBuf kept = partial;
-    if (kept == null) {
-      kept = ctx.alloc().buffer(Math.max(in.readableBytes(), 64));
-      partial = kept;
-    }
-    kept.writeBytes(in);
-  }
-
   private void dropPartial() {
-    ByteBuf kept = partial;
-    if (kept != null) {
-      partial = null;
-      kept.release();
-    }
+    partial = null;
   }
 
   private void reject() {
@@ -534,82 +501,159 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   }
 
   /**
-   * Scans a head or trailer section. Returns the index just past the blank line that ends it,
-   * {@link #SECTION_GOES_ON}, {@link #LINE_TOO_LONG}, {@link #FIELDS_TOO_LARGE} or {@link
-   * #VIOLATION} (with {@link #violation} set).
+   * Scans the head or trailer section that starts at {@code in}'s reader index (or in {@link
+   * #partial}, when an earlier read left part of it), a line at a time, over an array: the first
+   * {@value #WINDOW} readable bytes copied into this thread's scratch array ({@link
+   * FieldLines#scratch}), or the kept bytes of a split section. When the section is whole, returns
+   * its length, with {@code in}'s reader index just past it and the section from index 0 of
+   * {@link #sectionBytes}. Else {@link #SECTION_GOES_ON} (every readable byte kept in {@link
+   * #partial}), {@link #LINE_TOO_LONG}, {@link #FIELDS_TOO_LARGE} or {@link #VIOLATION} (with
+   * {@link #violation} set).
    */
-  private int scanSection(ByteBuf in, int start, int end) {
-    int maxLine = limits.maxUriBytes();
-    int maxFields = limits.maxHeaderBytes();
-    for (int i = start; i < end; i++) {
-      byte b = in.getByte(i);
-      if (previousWasCr) {
-        previousWasCr = false;
-        if (b != LF) {
-          return violation(BARE_CR);
-        }
-        if (lineLength == 0) {
-          if (sawStartLine) {
-            return i + 1;
-          }
-          // Empty lines before the request line are allowed (RFC 9112, section 2.2), not without
-          // bound: they are kept with a split head.
-          fieldBytes += 2;
-          if (fieldBytes > maxLine) {
-            return LINE_TOO_LONG;
-          }
-        } else if (!sawStartLine) {
-          sawStartLine = true;
-          fieldBytes = 0;
-        }
-        lineLength = 0;
-        contentLengthMatched = 0;
-        continue;
+  private int scanSection(ByteBuf in) {
+    int readable = in.readableBytes();
+    byte[] kept = partial;
+    if (kept == null) {
+      int window = Math.min(readable, WINDOW);
+      byte[] scratch = FieldLines.scratch(window);
+      in.getBytes(in.readerIndex(), scratch, 0, window);
+      int end = scanLines(scratch, 0, window);
+      if (end >= 0) {
+        in.skipBytes(end);
+        return end;
       }
-      if (b == CR) {
-        previousWasCr = true;
-        continue;
+      if (end != SECTION_GOES_ON) {
+        return end;
       }
-      if (b == LF) {
+      // Split across reads (or longer than the window): keep the bytes, made only now.
+      kept = new byte[Math.max(readable * 2, 256)];
+      in.readBytes(kept, 0, readable);
+      partial = kept;
+      partialLength = readable;
+      if (window == readable) {
+        return SECTION_GOES_ON;
+      }
+      end = scanLines(kept, scanFrom, readable);
+      return end >= 0 ? endKept(in, end, readable) : end;
+    }
+    int before = partialLength;
+    if (before + readable > kept.length) {
+      kept = Arrays.copyOf(kept, Math.max(kept.length * 2, before + readable));
+      partial = kept;
+    }
+    in.getBytes(in.readerIndex(), kept, before, readable);
+    partialLength = before + readable;
+    // Only the line the last read ended in is scanned again, as Netty's decoder does.
+    int end = scanLines(kept, scanFrom, partialLength);
+    if (end >= 0) {
+      in.skipBytes(end - before);
+      return end;
+    }
+    if (end == SECTION_GOES_ON) {
+      in.skipBytes(readable);
+    }
+    return end;
+  }
+
+  /**
+   * The section ended at {@code end} of the bytes kept from this read alone ({@code readable} of
+   * them): what follows it goes back to {@code in}.
+   */
+  private static int endKept(ByteBuf in, int end, int readable) {
+    in.readerIndex(in.readerIndex() - (readable - end));
+    return end;
+  }
+
+  /** The bytes of the section {@link #scanSection} found whole, from index 0. */
+  private byte[] sectionBytes() {
+    byte[] kept = partial;
+    return kept != null ? kept : FieldLines.scratch(0);
+  }
+
+  /**
+   * The lines of a section in {@code bytes} from {@code from} to {@code end}: the index just past
+   * the blank line that ends it, or {@link #SECTION_GOES_ON} with {@link #scanFrom} at the start
+   * of the line not yet whole, or a refusal. Each whole line is checked once.
+   */
+  private int scanLines(byte[] bytes, int from, int end) {
+    int lineStart = from;
+    while (true) {
+      int lf = FieldLines.indexOf(bytes, lineStart, end, LF);
+      if (lf < 0) {
+        // The line goes on; bounded already, as Netty bounds it (its CR, if last, not counted).
+        int tail = end - lineStart;
+        if (tail > 0 && bytes[end - 1] == CR) {
+          tail--;
+        }
+        if (!sawStartLine ? tail > limits.maxUriBytes()
+            : fieldBytes + tail > limits.maxHeaderBytes()) {
+          return sawStartLine ? FIELDS_TOO_LARGE : LINE_TOO_LONG;
+        }
+        scanFrom = lineStart;
+        return SECTION_GOES_ON;
+      }
+      if (lf == lineStart || bytes[lf - 1] != CR) {
         return violation(BARE_LF);
       }
-      if (lineLength == 0 && (b == ' ' || b == '\t')) {
+      int length = lf - 1 - lineStart;
+      if (length == 0) {
+        if (sawStartLine) {
+          return lf + 1;
+        }
+        // Empty lines before the request line are allowed (RFC 9112, section 2.2), not without
+        // bound: they are kept with a split head.
+        fieldBytes += 2;
+        if (fieldBytes > limits.maxUriBytes()) {
+          return LINE_TOO_LONG;
+        }
+        lineStart = lf + 1;
+        continue;
+      }
+      if (FieldLines.indexOf(bytes, lineStart, lf - 1, CR) >= 0) {
+        return violation(BARE_CR);
+      }
+      byte first = bytes[lineStart];
+      if (first == ' ' || first == '\t') {
         return violation(sawStartLine ? OBS_FOLD : LEADING_WHITESPACE);
       }
       if (!sawStartLine) {
-        if ((b & 0xff) < 0x20 || b == 0x7f) {
-          return violation(CONTROL_CHARACTER);
-        }
-        if (lineLength == maxLine) {
+        if (length > limits.maxUriBytes()) {
           return LINE_TOO_LONG;
         }
-      } else {
-        if (++fieldBytes > maxFields) {
-          return FIELDS_TOO_LARGE;
-        }
-        if (contentLengthMatched >= 0 && mode == Mode.HEAD) {
-          countContentLength(b);
-          if (contentLengthLines > 1) {
-            return violation(SECOND_CONTENT_LENGTH);
+        for (int i = lineStart; i < lf - 1; i++) {
+          if ((bytes[i] & 0xff) < 0x20 || bytes[i] == 0x7f) {
+            return violation(CONTROL_CHARACTER);
           }
         }
+        sawStartLine = true;
+        fieldBytes = 0;
+      } else {
+        fieldBytes += length;
+        if (fieldBytes > limits.maxHeaderBytes()) {
+          return FIELDS_TOO_LARGE;
+        }
+        if (mode == Mode.HEAD && isContentLength(bytes, lineStart, length)
+            && ++contentLengthLines > 1) {
+          return violation(SECOND_CONTENT_LENGTH);
+        }
       }
-      lineLength++;
+      lineStart = lf + 1;
     }
-    return SECTION_GOES_ON;
   }
 
-  private void countContentLength(byte b) {
-    byte lower = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
-    if (lower != CONTENT_LENGTH[contentLengthMatched]) {
-      contentLengthMatched = -1;
-      return;
+  /** Whether the field line at {@code start} is a {@code Content-Length} one (any case). */
+  private static boolean isContentLength(byte[] bytes, int start, int length) {
+    if (length < CONTENT_LENGTH.length || (bytes[start] | 0x20) != 'c') {
+      return false;
     }
-    contentLengthMatched++;
-    if (contentLengthMatched == CONTENT_LENGTH.length) {
-      contentLengthLines++;
-      contentLengthMatched = -1;
+    for (int i = 1; i < CONTENT_LENGTH.length; i++) {
+      byte b = bytes[start + i];
+      byte lower = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+      if (lower != CONTENT_LENGTH[i]) {
+        return false;
+      }
     }
+    return true;
   }
 
   private int violation(byte reason) {
@@ -641,9 +685,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   }
 
   private void resetSection() {
-    previousWasCr = false;
-    lineLength = 0;
-    contentLengthMatched = 0;
+    scanFrom = 0;
     contentLengthLines = 0;
   }
 }

@@ -5,7 +5,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Parses the field lines of an HTTP/1.1 head or trailer section (RFC 9112 section 5) straight from
@@ -48,6 +50,15 @@ public final class FieldLines {
       "Vary", "vary", "ETag", "etag", "Last-Modified", "last-modified", "Location", "location",
       "Set-Cookie", "set-cookie", "Content-Encoding", "content-encoding", "Trailer", "trailer");
 
+  /** Heads up to this size are parsed in the thread's kept array. */
+  private static final int KEPT_SCRATCH = 16 * 1024;
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[1024];
+    }
+  };
+
   static {
     for (char c = '0'; c <= '9'; c++) {
       TOKEN[c] = true;
@@ -70,7 +81,8 @@ public final class FieldLines {
 
   /**
    * Adds the field lines in {@code buf} from {@code from} to {@code to} to {@code headers}: each
-   * line ends with CRLF; the blank line that ends the section is not part of the range.
+   * line ends with CRLF; the blank line that ends the section is not part of the range. The bytes
+   * are read once, into this thread's {@link #scratch} array unless {@code buf} has an array.
    *
    * @param used bytes of the section already counted (a trailer section counts on from its head)
    * @param maxBytes largest size of the section (Netty's {@code maxHeaderSize})
@@ -83,11 +95,23 @@ public final class FieldLines {
    */
   public static int parse(ByteBuf buf, int from, int to, HttpHeaders headers, int used,
       int maxBytes, boolean trailer) {
+    if (buf.hasArray()) {
+      int offset = buf.arrayOffset();
+      return parse(buf.array(), offset + from, offset + to, headers, used, maxBytes, trailer);
+    }
+    byte[] bytes = scratch(to - from);
+    buf.getBytes(from, bytes, 0, to - from);
+    return parse(bytes, 0, to - from, headers, used, maxBytes, trailer);
+  }
+
+  /** {@link #parse(ByteBuf, int, int, HttpHeaders, int, int, boolean)} over an array. */
+  public static int parse(byte[] bytes, int from, int to, HttpHeaders headers, int used,
+      int maxBytes, boolean trailer) {
     int size = used;
     int lineStart = from;
     while (lineStart < to) {
-      int lf = buf.indexOf(lineStart, to, LF);
-      if (lf < 0 || lf == lineStart || buf.getByte(lf - 1) != CR) {
+      int lf = indexOf(bytes, lineStart, to, LF);
+      if (lf < 0 || lf == lineStart || bytes[lf - 1] != CR) {
         throw new IllegalArgumentException("field line not ended by CRLF");
       }
       int lineEnd = lf - 1;
@@ -95,56 +119,79 @@ public final class FieldLines {
       if (size > maxBytes) {
         throw new TooLongHttpHeaderException("HTTP header is larger than " + maxBytes + " bytes.");
       }
-      addField(buf, lineStart, lineEnd, headers, trailer);
+      addField(bytes, lineStart, lineEnd, headers, trailer);
       lineStart = lf + 1;
     }
     return size;
   }
 
+  /**
+   * This thread's array of at least {@code length} bytes, to copy a head out of a direct buffer
+   * and parse it; its content is the caller's until the next call on the same thread. Heads
+   * larger than {@value #KEPT_SCRATCH} bytes get an array of their own.
+   */
+  public static byte[] scratch(int length) {
+    if (length > KEPT_SCRATCH) {
+      return new byte[length];
+    }
+    byte[] bytes = SCRATCH.get();
+    if (bytes.length < length) {
+      bytes = new byte[Math.max(length, Math.min(bytes.length * 2, KEPT_SCRATCH))];
+      SCRATCH.set(bytes);
+    }
+    return bytes;
+  }
+
+  /** The index of {@code b} in {@code bytes} from {@code from} to {@code to}, or -1. */
+  public static int indexOf(byte[] bytes, int from, int to, byte b) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Adds the one field line {@code [start, end)} (without its CRLF). */
-  private static void addField(ByteBuf buf, int start, int end, HttpHeaders headers,
+  private static void addField(byte[] bytes, int start, int end, HttpHeaders headers,
       boolean trailer) {
     int colon = start;
-    while (colon < end) {
-      byte b = buf.getByte(colon);
-      if (b == ':') {
-        break;
-      }
-      if (!TOKEN[b & 0xff]) {
-        throw new IllegalArgumentException(
-            "a header name can only contain token characters, found 0x"
-                + Integer.toHexString(b & 0xff));
-      }
+    while (colon < end && TOKEN[bytes[colon] & 0xff]) {
       colon++;
     }
     if (colon == end) {
       throw new IllegalArgumentException("No colon found");
+    }
+    if (bytes[colon] != ':') {
+      throw new IllegalArgumentException(
+          "a header name can only contain token characters, found 0x"
+              + Integer.toHexString(bytes[colon] & 0xff));
     }
     if (colon == start) {
       throw new IllegalArgumentException("empty header name");
     }
     int valueStart = colon + 1;
     int valueEnd = end;
-    while (valueStart < valueEnd && isOws(buf.getByte(valueStart))) {
+    while (valueStart < valueEnd && isOws(bytes[valueStart])) {
       valueStart++;
     }
-    while (valueEnd > valueStart && isOws(buf.getByte(valueEnd - 1))) {
+    while (valueEnd > valueStart && isOws(bytes[valueEnd - 1])) {
       valueEnd--;
     }
     for (int i = valueStart; i < valueEnd; i++) {
-      int b = buf.getByte(i) & 0xff;
-      if (b < 0x20 && b != '\t' || b == 0x7f) {
+      int c = bytes[i] & 0xff;
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
         throw new IllegalArgumentException(
-            "control character 0x" + Integer.toHexString(b) + " in a header value");
+            "control character 0x" + Integer.toHexString(c) + " in a header value");
       }
     }
-    AsciiString name = name(buf, start, colon - start);
+    AsciiString name = name(bytes, start, colon - start);
     if (trailer && isFramingField(name)) {
       return;
     }
     String value = valueStart == valueEnd
         ? ""
-        : buf.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+        : new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
     headers.add(name, value);
   }
 
@@ -159,28 +206,18 @@ public final class FieldLines {
   }
 
   /** The name of {@code length} bytes at {@code start}: a shared one when it is common. */
-  private static AsciiString name(ByteBuf buf, int start, int length) {
+  private static AsciiString name(byte[] bytes, int start, int length) {
     if (length < KNOWN.length) {
       for (AsciiString known : KNOWN[length]) {
-        if (sameBytes(buf, start, known)) {
+        byte[] array = known.array();
+        int offset = known.arrayOffset();
+        if (array[offset] == bytes[start]
+            && Arrays.equals(array, offset, offset + length, bytes, start, start + length)) {
           return known;
         }
       }
     }
-    byte[] bytes = new byte[length];
-    buf.getBytes(start, bytes);
-    return new AsciiString(bytes, false);
-  }
-
-  private static boolean sameBytes(ByteBuf buf, int start, AsciiString known) {
-    byte[] array = known.array();
-    int offset = known.arrayOffset();
-    for (int i = 0; i < known.length(); i++) {
-      if (buf.getByte(start + i) != array[offset + i]) {
-        return false;
-      }
-    }
-    return true;
+    return new AsciiString(bytes, start, length, true);
   }
 
   private static AsciiString[][] known(String... names) {

@@ -190,6 +190,34 @@ class RequestHeadDecoderTest {
   }
 
   @Test
+  void aRequestBeyondNettysPipelineDepthIsRefusedAfterTheEarlierResponses() {
+    List<String> passed = new ArrayList<>();
+    EmbeddedChannel channel = RequestValidatorTest.newChannel(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+          passed.add(request.uri());
+        }
+        ReferenceCountUtil.release(msg);
+      }
+    });
+    int depth = ClientResponseEncoder.MAX_PIPELINE_DEPTH;
+
+    channel.writeInbound(bytes("GET /p HTTP/1.1\r\nHost: a\r\n\r\n".repeat(depth + 1)));
+
+    assertThat(passed).hasSize(depth);
+    for (int i = 0; i < depth; i++) {
+      DefaultFullHttpResponse response =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+      channel.writeOutbound(response);
+    }
+    String written = outbound(channel);
+    assertThat(written.split("HTTP/1.1 204 No Content", -1)).hasSize(depth + 1);
+    assertThat(written.substring(written.lastIndexOf("HTTP/1.1 "))).startsWith("HTTP/1.1 400 ");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
   void aTwoHundredToConnectLosesTransferEncoding() {
     ClientResponseEncoder encoder = new ClientResponseEncoder();
     EmbeddedChannel channel = new EmbeddedChannel(encoder);
