@@ -578,8 +578,14 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   private int scanLines(byte[] bytes, int from, int end) {
     int lineStart = from;
     while (true) {
-      int lf = FieldLines.indexOf(bytes, lineStart, end, LF);
-      if (lf < 0) {
+      int cr = FieldLines.indexOfCrOrLf(bytes, lineStart, end);
+      if (cr >= 0 && bytes[cr] == LF) {
+        return violation(BARE_LF);
+      }
+      if (cr >= 0 && cr + 1 < end && bytes[cr + 1] != LF) {
+        return violation(BARE_CR);
+      }
+      if (cr < 0 || cr + 1 == end) {
         // The line goes on; bounded already, as Netty bounds it (its CR, if last, not counted).
         int tail = end - lineStart;
         if (tail > 0 && bytes[end - 1] == CR) {
@@ -592,10 +598,8 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
         scanFrom = lineStart;
         return SECTION_GOES_ON;
       }
-      if (lf == lineStart || bytes[lf - 1] != CR) {
-        return violation(BARE_LF);
-      }
-      int length = lf - 1 - lineStart;
+      int lf = cr + 1;
+      int length = cr - lineStart;
       if (length == 0) {
         if (sawStartLine) {
           return lf + 1;
@@ -608,9 +612,6 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
         }
         lineStart = lf + 1;
         continue;
-      }
-      if (FieldLines.indexOf(bytes, lineStart, lf - 1, CR) >= 0) {
-        return violation(BARE_CR);
       }
       byte first = bytes[lineStart];
       if (first == ' ' || first == '\t') {

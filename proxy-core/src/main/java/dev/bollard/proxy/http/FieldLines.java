@@ -6,6 +6,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -50,6 +53,12 @@ public final class FieldLines {
       "Vary", "vary", "ETag", "etag", "Last-Modified", "last-modified", "Location", "location",
       "Set-Cookie", "set-cookie", "Content-Encoding", "content-encoding", "Trailer", "trailer");
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long CRS = CR * ONES;
+  private static final long LFS = LF * ONES;
   /** Heads up to this size are parsed in the thread's kept array. */
   private static final int KEPT_SCRATCH = 16 * 1024;
   private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -142,14 +151,54 @@ public final class FieldLines {
     return bytes;
   }
 
-  /** The index of {@code b} in {@code bytes} from {@code from} to {@code to}, or -1. */
+  /**
+   * The index of {@code b} in {@code bytes} from {@code from} to {@code to}, or -1; eight bytes
+   * at a time.
+   */
   public static int indexOf(byte[] bytes, int from, int to, byte b) {
-    for (int i = from; i < to; i++) {
+    long pattern = (b & 0xffL) * ONES;
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long found = zeroBytes((long) LONGS.get(bytes, i) ^ pattern);
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
       if (bytes[i] == b) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * The index of the first CR or LF in {@code bytes} from {@code from} to {@code to}, or -1;
+   * eight bytes at a time: where a line ends, or breaks the rules.
+   */
+  public static int indexOfCrOrLf(byte[] bytes, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long word = (long) LONGS.get(bytes, i);
+      long found = zeroBytes(word ^ CRS) | zeroBytes(word ^ LFS);
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (bytes[i] == CR || bytes[i] == LF) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The high bit of each zero byte of {@code word} (bytes above the first zero one may be flagged
+   * wrongly, so only the lowest flag counts: little-endian, the first byte in memory).
+   */
+  private static long zeroBytes(long word) {
+    return (word - ONES) & ~word & HIGHS;
   }
 
   /** Adds the one field line {@code [start, end)} (without its CRLF). */

@@ -96,4 +96,32 @@ class FieldLinesTest {
     assertThat(names).containsExactly("Host", "host", "hOST");
     assertThat(headers.getAll("HOST")).containsExactly("a", "b", "c");
   }
+
+  @Test
+  void searchesEightBytesAtATimeAsALoopWould() {
+    // Bytes around CR and LF and at the sign bit, where a word-at-a-time search could borrow.
+    byte[] alphabet = {0, 1, 9, 10, 11, 12, 13, 14, 32, 127, (byte) 128, (byte) 141, (byte) 255};
+    java.util.Random random = new java.util.Random(19);
+    for (int trial = 0; trial < 20_000; trial++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+      int to = from + (bytes.length == from ? 0 : random.nextInt(bytes.length - from + 1));
+      byte wanted = alphabet[random.nextInt(alphabet.length)];
+      int loop = -1;
+      int lineEnd = -1;
+      for (int i = to - 1; i >= from; i--) {
+        if (bytes[i] == wanted) {
+          loop = i;
+        }
+        if (bytes[i] == '\r' || bytes[i] == '\n') {
+          lineEnd = i;
+        }
+      }
+      assertThat(FieldLines.indexOf(bytes, from, to, wanted)).isEqualTo(loop);
+      assertThat(FieldLines.indexOfCrOrLf(bytes, from, to)).isEqualTo(lineEnd);
+    }
+  }
 }
