@@ -112,9 +112,12 @@ final class ChunkSizeLine {
     return valueMayFollow && b == '=' ? VALUE_START : BAD_EXTENSION;
   }
 
-  /** qdtext: HTAB, SP and visible characters but {@code "} and {@code \}, and obs-text. */
+  /**
+   * qdtext: HTAB, SP and visible characters but {@code "} and {@code \}; not obs-text, which
+   * Netty's decoder fails on.
+   */
   private static boolean isQuotedText(byte b) {
     int c = b & 0xff;
-    return c == '\t' || c == ' ' || c >= 0x21 && c != 0x7f && c != '"' && c != '\\';
+    return c == '\t' || c == ' ' || c >= 0x21 && c < 0x7f && c != '"' && c != '\\';
   }
 }
