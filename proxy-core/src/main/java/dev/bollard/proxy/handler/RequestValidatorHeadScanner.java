@@ -525,8 +525,9 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       if (end != SECTION_GOES_ON) {
         return end;
       }
-      // Split across reads (or longer than the window): keep the bytes, made only now.
-      kept = new byte[Math.max(readable * 2, 256)];
+      // Split across reads (room to grow), or longer than the window (the rest is here): keep
+      // the bytes, in an array made only now.
+      kept = new byte[window == readable ? Math.max(readable * 2, 256) : readable];
       in.readBytes(kept, 0, readable);
       partial = kept;
       partialLength = readable;
