@@ -577,8 +577,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     if (p.get(VALIDATE_STEP) != null) {
       p.remove(VALIDATE_STEP);
     }
-    // Removing the codec (in a client pipeline: the scanner's step that holds it) hands any bytes
-    // it buffered to this handler, which now relays them.
+    // Removing the codec step (in a client pipeline: the scanner, which decodes requests itself)
+    // hands any bytes it buffered to this handler, which now relays them.
     if (p.get(RequestValidatorHeadScanner.class) != null) {
       p.remove(RequestValidatorHeadScanner.class);
     }

@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops hostile or malformed requests between the {@link HttpServerCodec} and the proxy handler:
+ * Stops hostile or malformed requests between the codec step ({@link #scanningCodec}) and the
+ * proxy handler:
  * nothing of a rejected request, and nothing after it on the same connection, is passed on.
  *
  * <p>A rejected head is answered with a short plain-text 400 (or 414, 431, 501, 505) carrying
@@ -44,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * BodyRejected}; the proxy handler answers 400 if no response has started (and closes lingering),
  * else aborts, and must close the connection either way.
  *
- * <p>Its raw-byte scanner, for what the decoder accepts silently (obs-fold, bare CR, a second
- * Content-Length on HTTP/1.0), sits in front of the decoder: the pipeline's codec step is {@link
- * #scanningCodec}, scanner and codec in one step, added before the validator. After a {@code 101
- * Switching Protocols} response both let bytes through untouched.
+ * <p>The pipeline's codec step is {@link #scanningCodec}: a raw-byte scanner that also decodes the
+ * requests in place (what Netty's decoder refuses arrives as a failed {@link DecoderResult}, what
+ * it would accept silently, such as obs-fold or a bare CR, is refused by the scanner), added
+ * before the validator. After a {@code 101 Switching Protocols} response both let bytes through
+ * untouched.
  */
 public final class RequestValidator extends ChannelDuplexHandler {
 
@@ -102,39 +104,43 @@ public final class RequestValidator extends ChannelDuplexHandler {
   }
 
   /**
-   * This validator's codec step: the codec of {@link #newServerCodec} (same limits) held by this
-   * validator's raw-byte scanner, which hands it each scanned slice and every other event, and
-   * also drives the connection's client {@code timeouts}, if not {@code null} (it is the first
-   * step that sees request bytes). Add it before the validator, in place of a codec; call once.
+   * This validator's codec step: the raw-byte scanner that decodes requests in place for this
+   * validator (same limits and strictness as {@link #newServerCodec}, see {@link
+   * RequestValidatorHeadScanner}) and encodes responses with Netty's encoder; it also drives the
+   * connection's client {@code timeouts}, if not {@code null} (it is the first step that sees
+   * request bytes). Add it before the validator, in place of a codec; call once.
    */
   public ChannelHandler scanningCodec(@Nullable ClientTimeouts timeouts) {
     if (scanner != null) {
       throw new IllegalStateException("the validator already has its scanner");
     }
-    RequestValidatorHeadScanner codecStep =
-        new RequestValidatorHeadScanner(this, timeouts, newServerCodec(limits));
+    RequestValidatorHeadScanner codecStep = new RequestValidatorHeadScanner(this, timeouts, limits);
     scanner = codecStep;
     return codecStep;
   }
 
   /**
-   * The HTTP/1.1 server codec this validator expects in front of it, so that the decoder's limits
-   * and strictness are set in one place: request line up to {@code maxUriBytes} (414 beyond), head
+   * Netty's HTTP/1.1 server codec with the limits and strictness {@link #scanningCodec} decodes
+   * with, for a pipeline without a validator (the not-ready answer): request line up to {@code maxUriBytes} (414 beyond), head
    * up to {@code maxHeaderBytes} (431 beyond), CRLF line endings only, header names and values
    * validated, {@code Content-Length} with {@code Transfer-Encoding} an error (RFC 9112 behaviour,
    * whatever the system property says), no duplicate {@code Content-Length}. Its line buffer
    * starts small (see {@link #INITIAL_LINE_BUFFER}).
    */
   public static HttpServerCodec newServerCodec(HeadLimits limits) {
-    return new HttpServerCodec(
-        new HttpDecoderConfig()
-            .setInitialBufferSize(INITIAL_LINE_BUFFER)
-            .setMaxInitialLineLength(limits.maxUriBytes())
-            .setMaxHeaderSize(limits.maxHeaderBytes())
-            .setStrictLineParsing(true)
-            .setUseRfc9112TransferEncoding(true)
-            .setAllowDuplicateContentLengths(false)
-            .setValidateHeaders(true));
+    return new HttpServerCodec(decoderConfig(limits));
+  }
+
+  /** The config of {@link #newServerCodec}'s decoder. */
+  public static HttpDecoderConfig decoderConfig(HeadLimits limits) {
+    return new HttpDecoderConfig()
+        .setInitialBufferSize(INITIAL_LINE_BUFFER)
+        .setMaxInitialLineLength(limits.maxUriBytes())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true)
+        .setAllowDuplicateContentLengths(false)
+        .setValidateHeaders(true);
   }
 
   @Override

@@ -90,6 +90,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     if (!serving.getAsBoolean()) {
       p.addLast("not-ready-timeout", new ReadTimeoutHandler(
           global.timeouts().clientHeader().toMillis(), TimeUnit.MILLISECONDS));
+      // No validator here, so Netty's codec with the validator's config (the scanner needs one).
       p.addLast("http", RequestValidator.newServerCodec(headLimits));
       p.addLast("not-ready", NotReadyResponder.INSTANCE);
       return;
@@ -117,9 +118,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
     // Answers 400/414/431 itself and closes: the proxy step only sees well-formed requests.
     RequestValidator validator = new RequestValidator(headLimits);
-    // The codec the validator is written against (limits, strictness, RFC 9112 framing), held by
-    // the validator's raw-byte scanner in one step; the scanner, the first step to see request
-    // bytes, runs the client timers.
+    // The validator's codec step: its raw-byte scanner decodes the requests itself (Netty's
+    // decoder's limits, strictness and RFC 9112 framing) and encodes responses with Netty's
+    // encoder; the first step to see request bytes, it also runs the client timers.
     p.addLast(HTTP, validator.scanningCodec(timeouts));
     ChannelHandler hsts = shared.edge().hstsStep();
     if (hsts != null) {
@@ -136,7 +137,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
    */
   static void relay(ChannelHandlerContext hello, ChannelHandler relay) {
     ChannelPipeline p = hello.pipeline();
-    // The codec step takes the validator's scanner with it; the scanner stops the client timers.
+    // The codec step is the validator's scanner; leaving, it stops the client timers.
     for (String step : HTTP_STEPS) {
       if (p.get(step) != null) {
         p.remove(step);
