@@ -97,6 +97,31 @@ final class RequestHeadDecoder {
     return stand;
   }
 
+  /**
+   * What Netty's decoder sends for a head whose field lines passed the size limit: the request of
+   * its request line (the first line of {@code bytes[0, to)} after any empty ones, whole), failed
+   * with {@code cause}, so that the refusal's access-log line names what was asked; the stand-in
+   * of {@link #invalid} when that line does not parse.
+   */
+  static HttpRequest tooLarge(byte[] bytes, int to, Exception cause) {
+    int lineStart = 0;
+    while (lineStart + 1 < to && bytes[lineStart] == CR) {
+      lineStart += 2;
+    }
+    int lf = FieldLines.indexOf(bytes, lineStart, to, LF);
+    if (lf <= lineStart) {
+      return invalid(cause);
+    }
+    HttpRequest request;
+    try {
+      request = requestLine(bytes, lineStart, lf - 1);
+    } catch (IllegalArgumentException e) {
+      return invalid(cause);
+    }
+    request.setDecoderResult(DecoderResult.failure(cause));
+    return request;
+  }
+
   /** {@code method SP+ target SP+ version}, from {@code start} to {@code end} (before CRLF). */
   private static HttpRequest requestLine(byte[] bytes, int start, int end) {
     int methodEnd = FieldLines.indexOf(bytes, start, end, SP);

@@ -348,17 +348,24 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
       return false;
     }
     if (end < 0) {
+      HttpRequest refused = null;
+      if (end == LINE_TOO_LONG) {
+        refused = RequestHeadDecoder.invalid(new TooLongHttpLineException(
+            "An HTTP line is larger than " + limits.maxUriBytes() + " bytes."));
+      } else if (end == FIELDS_TOO_LARGE) {
+        // The request line was whole: the refusal names it, as Netty's does (the access log).
+        int scanned = partial != null ? partialLength : Math.min(in.readableBytes(), WINDOW);
+        refused = RequestHeadDecoder.tooLarge(sectionBytes(), scanned,
+            new TooLongHttpHeaderException(
+                "HTTP header is larger than " + limits.maxHeaderBytes() + " bytes."));
+      }
       dropPartial();
-      if (end == VIOLATION) {
+      if (refused == null) {
         reject();
       } else {
         // Refused as soon as the limit is passed, as Netty does, with Netty's exception.
         in.skipBytes(in.readableBytes());
-        handHead(ctx, RequestHeadDecoder.invalid(end == LINE_TOO_LONG
-            ? new TooLongHttpLineException(
-                "An HTTP line is larger than " + limits.maxUriBytes() + " bytes.")
-            : new TooLongHttpHeaderException(
-                "HTTP header is larger than " + limits.maxHeaderBytes() + " bytes.")));
+        handHead(ctx, refused);
       }
       return false;
     }

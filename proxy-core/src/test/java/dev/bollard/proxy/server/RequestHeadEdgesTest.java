@@ -108,10 +108,17 @@ class RequestHeadEdgesTest {
       RawResponse r = c.send(empty.append("\r\n").toString()).read();
       assertThat(r.status()).isEqualTo(431);
     }
+    try (RawHttpConnection c = connect()) {
+      // Over the head's byte limit (not the field count): refused while the bytes arrive.
+      RawResponse r = c.send("GET /big HTTP/1.1\r\nHost: a.example\r\nX-Big: "
+          + "b".repeat(40_000) + "\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(431);
+    }
     assertThat(a.requests()).isEqualTo(1);
-    logLine(2);
+    logLine(3);
+    // Each refusal's log line names the request it refused, the oversized head's too.
     assertThat(logged).filteredOn(f -> f.status() == 431).extracting(RequestFacts::uri)
-        .containsExactlyInAnyOrder("/h", "/e");
+        .containsExactlyInAnyOrder("/h", "/e", "/big");
   }
 
   @Test
