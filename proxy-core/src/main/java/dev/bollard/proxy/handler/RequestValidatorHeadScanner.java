@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * maxHeaderBytes} (431), counted as Netty counts them and checked as the bytes arrive.
  *
  * <p>The body framing comes from {@link RequestValidator}, once it accepted a head ({@link
- * #expectBody}); chunk-size lines ({@link ChunkSizeLine}), chunk delimiters and trailers are
- * parsed here as they arrive.
+ * #expectBody}); chunk-size lines ({@link ChunkSizeLine}, bounded by {@code maxUriBytes} as Netty
+ * bounds them), chunk delimiters and trailers are parsed here as they arrive.
  *
  * <p>Being the first step to see the request's bytes (after TLS and the PROXY protocol header),
  * it also drives the connection's {@link ClientTimeouts}, when it has any: one pipeline step for
@@ -125,7 +125,10 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   /** Bytes were taken during this read but no message handed on (reading by hand: read on). */
   private boolean bytesTaken;
   private boolean handedOn;
-  /** Where the line not yet whole starts in {@link #partial}. */
+  /**
+   * Where the line not yet whole starts in {@link #partial}. While a chunk-size line is read (no
+   * section is): that line's bytes so far, CR and LF not counted.
+   */
   private int scanFrom;
   /**
    * Bytes of the field lines so far (without CRLF), as Netty counts them against {@code
@@ -451,8 +454,17 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
 
   private void chunkSizeLine(ChannelHandlerContext ctx, ByteBuf in) {
     int end = in.writerIndex();
+    int maxLine = limits.maxUriBytes();
     for (int i = in.readerIndex(); i < end; i++) {
       byte b = in.getByte(i);
+      // Bounded as Netty bounds it (its request-line parser reads it): else leading zeros or an
+      // extension could stream on for ever, none of it body.
+      if (b != CR && b != LF && ++scanFrom > maxLine) {
+        in.readerIndex(i + 1);
+        failBody(ctx, new TooLongHttpLineException(
+            "An HTTP line is larger than " + maxLine + " bytes."));
+        return;
+      }
       int state = chunkState;
       if (ChunkSizeLine.readsDigit(state, b)) {
         remaining = remaining * 16 + ChunkSizeLine.hexDigit(b);
@@ -691,6 +703,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
     mode = Mode.CHUNK_SIZE_LINE;
     remaining = 0;
     chunkState = ChunkSizeLine.START;
+    scanFrom = 0;
   }
 
   private void resetSection() {

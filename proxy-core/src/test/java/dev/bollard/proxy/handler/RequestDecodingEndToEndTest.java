@@ -9,8 +9,19 @@ import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.Snapshots;
 import dev.bollard.proxy.testing.TestBackend;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +92,54 @@ class RequestDecodingEndToEndTest {
       assertThat(get.header("x-echo-uri")).as("the HEAD response left no body behind")
           .isEqualTo("/g");
     }
+  }
+
+  /**
+   * A GET with both Hixie-76 WebSocket keys and no {@code Content-Length} is refused: a backend
+   * that decodes with Netty (as this one does) reads 8 bytes of body after it, the first 8 bytes
+   * of the next request sent on that upstream connection, whoever sent it.
+   */
+  @Test
+  void aHixie76HandshakeNeverReachesABackendThatReadsABodyAfterIt() throws Exception {
+    List<String> decoded = new CopyOnWriteArrayList<>();
+    try (TestBackend netty = TestBackend.start("netty", recording(decoded))) {
+      proxy.publish(Snapshots.of(host("app.test", backend("test/app:80", backend)),
+          host("hixie.test", backend("test/hixie:80", netty))));
+      try (RawHttpConnection client = proxy.connect()) {
+        RawResponse first = client.send("GET /ws HTTP/1.1\r\nHost: hixie.test\r\n"
+            + "Sec-WebSocket-Key1: 1 2\r\nSec-WebSocket-Key2: 3 4\r\n\r\n").read();
+        if (first.status() != 400) {
+          // Relayed: the next request on the pooled upstream connection shows what it did.
+          client.send("GET /next HTTP/1.1\r\nHost: hixie.test\r\n\r\n").read();
+        }
+
+        assertThat(decoded).as("what the backend decoded").isEmpty();
+        assertThat(first.status()).isEqualTo(400);
+      }
+    } finally {
+      proxy.publish(Snapshots.of(host("app.test", backend("test/app:80", backend))));
+    }
+  }
+
+  /** Answers each head at once (no body awaited) and records what its Netty decoder made. */
+  private static TestBackend.Behaviour recording(List<String> decoded) {
+    return (pipeline, name, requests) -> pipeline.addLast("record",
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest request) {
+              decoded.add(request.decoderResult().isSuccess()
+                  ? request.method() + " " + request.uri() : "failed head");
+              DefaultFullHttpResponse ok =
+                  new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+              ok.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+              ctx.writeAndFlush(ok);
+            } else if (msg instanceof HttpContent content && content.content().isReadable()) {
+              decoded.add("body " + content.content().toString(StandardCharsets.ISO_8859_1));
+            }
+            ReferenceCountUtil.release(msg);
+          }
+        });
   }
 
   private static void write(RawHttpConnection client, String raw, int writeSize)

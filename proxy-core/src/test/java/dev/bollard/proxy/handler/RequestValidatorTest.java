@@ -9,8 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -70,6 +72,7 @@ class RequestValidatorTest {
         arguments("Transfer-Encoding gzip, chunked", post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
         arguments("Transfer-Encoding in two lines", post + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501),
         arguments("Transfer-Encoding on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+        arguments("Hixie-76 keys (Netty reads an 8-byte body)", "GET /ws HTTP/1.1\r\nHost: app\r\nSec-WebSocket-Key1: 1 2\r\nSec-WebSocket-Key2: 3 4\r\n\r\n12345678", 400),
         // Line endings and header syntax
         arguments("bare LF line endings", "GET / HTTP/1.1\nHost: app\n\n", 400),
         arguments("bare LF after one header", "GET / HTTP/1.1\r\nHost: app\nX-A: b\r\n\r\n", 400),
@@ -117,6 +120,7 @@ class RequestValidatorTest {
         arguments("chunk size overflow", head, "fffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
         arguments("empty chunk size", head, "\r\nhello\r\n0\r\n\r\n"),
         arguments("chunk size line with bare LF", head, "5\nhello\r\n0\r\n\r\n"),
+        arguments("chunk size line too long", head, "1;" + "a".repeat(MAX_URI) + "\r\nx\r\n0\r\n\r\n"),
         arguments("obs-fold in trailers", head, "0\r\nX-T: a\r\n b\r\n\r\n"),
         arguments("bare CR in trailers", head, "0\r\nX-T: a\rb\r\n\r\n"),
         arguments("control character in trailers", head, "0\r\nX-T: a\u0001b\r\n\r\n"));
@@ -148,6 +152,20 @@ class RequestValidatorTest {
     assertThat(channel.<Object>readOutbound()).as("no answer from the validator").isNull();
     channel.writeInbound(bytes("0\r\n\r\n"));
     assertThat(capture.received).as("nothing more passes").containsExactly("POST /upload");
+  }
+
+  @Test
+  void anHttp2HeadWithBothHixie76KeysIsRefusedUnlessALengthFramesIt() {
+    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws");
+    head.headers().set("host", "app").set("sec-websocket-key1", "1 2")
+        .set("sec-websocket-key2", "3 4");
+
+    RequestValidator.Rejection refused = RequestValidator.checkConverted(head, LIMITS);
+
+    assertThat(refused).isNotNull();
+    assertThat(refused.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+    head.headers().set("content-length", "8");
+    assertThat(RequestValidator.checkConverted(head, LIMITS)).isNull();
   }
 
   @Test
