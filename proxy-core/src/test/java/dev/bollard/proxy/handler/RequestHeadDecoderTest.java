@@ -1,9 +1,10 @@
 package dev.bollard.proxy.handler;
 
+import static dev.bollard.proxy.testing.EmbeddedBytes.bytes;
+import static dev.bollard.proxy.testing.EmbeddedBytes.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -393,18 +394,5 @@ class RequestHeadDecoderTest {
       }
       ReferenceCountUtil.release(msg);
     }
-  }
-
-  private static String outbound(EmbeddedChannel channel) {
-    StringBuilder text = new StringBuilder();
-    for (Object o; (o = channel.readOutbound()) != null; ) {
-      text.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
-      ReferenceCountUtil.release(o);
-    }
-    return text.toString();
-  }
-
-  private static ByteBuf bytes(String raw) {
-    return Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1);
   }
 }

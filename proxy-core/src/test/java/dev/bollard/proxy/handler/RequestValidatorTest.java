@@ -1,10 +1,11 @@
 package dev.bollard.proxy.handler;
 
+import static dev.bollard.proxy.testing.EmbeddedBytes.bytes;
+import static dev.bollard.proxy.testing.EmbeddedBytes.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -214,7 +215,7 @@ class RequestValidatorTest {
     channel.writeOutbound(
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
 
-    String written = outbound();
+    String written = outbound(channel);
     assertThat(written).startsWith("HTTP/1.1 204 No Content\r\n").contains("HTTP/1.1 400 Bad Request\r\n");
     assertThat(written.indexOf("204")).isLessThan(written.indexOf("400"));
     assertThat(channel.isOpen()).isFalse();
@@ -357,7 +358,7 @@ class RequestValidatorTest {
     head.headers().set("Transfer-Encoding", "chunked");
     channel.writeOutbound(head, LastHttpContent.EMPTY_LAST_CONTENT);
 
-    assertThat(outbound()).isEqualTo("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    assertThat(outbound(channel)).isEqualTo("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
     assertThat(channel.isOpen()).isTrue();
   }
 
@@ -368,24 +369,12 @@ class RequestValidatorTest {
   }
 
   private int responseStatus() {
-    String written = outbound();
+    String written = outbound(channel);
     assertThat(written).as("a response was written").startsWith("HTTP/1.1 ");
     assertThat(written).containsIgnoringCase("connection: close").contains("text/plain");
     return Integer.parseInt(written.substring(9, 12));
   }
 
-  private String outbound() {
-    StringBuilder text = new StringBuilder();
-    for (Object o; (o = channel.readOutbound()) != null; ) {
-      text.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
-      ReferenceCountUtil.release(o);
-    }
-    return text.toString();
-  }
-
-  private static ByteBuf bytes(String raw) {
-    return Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1);
-  }
 
   /** Records what got past the validator. */
   private static final class Capture extends ChannelInboundHandlerAdapter {
