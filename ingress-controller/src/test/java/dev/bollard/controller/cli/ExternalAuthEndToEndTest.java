@@ -10,6 +10,7 @@ import dev.bollard.proxy.accesslog.AccessLog;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
+import dev.bollard.proxy.testing.RefusedPort;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -27,7 +28,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,9 +103,7 @@ class ExternalAuthEndToEndTest {
             }
           });
     });
-    try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-      closedPort = s.getLocalPort();
-    }
+    closedPort = RefusedPort.port();
     Files.writeString(manifests.resolve("auth.yaml"), manifest());
     Files.writeString(manifests.resolve("config.yaml"), config(""));
     runtime = standalone.start(manifests, p -> p.withAccessLog(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.bollard.controller.testing.GrpcEcho;
 import dev.bollard.controller.testing.TestCa;
 import dev.bollard.controller.testing.TestManifests;
+import dev.bollard.proxy.testing.RefusedPort;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -21,7 +22,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,10 +70,7 @@ class GrpcEndToEndTest {
     plain = GrpcEcho.plain();
     // Self-signed as far as Bollard knows: nothing tells it this CA.
     secure = GrpcEcho.tls(TestCa.root("Backend CA").issue("backend.internal"));
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-      closed = s.getLocalPort();
-    }
+    int closed = RefusedPort.port();
     Files.writeString(manifests.resolve("grpc.yaml"), manifests(edge, closed));
     runtime = STANDALONE.start(manifests);
   }

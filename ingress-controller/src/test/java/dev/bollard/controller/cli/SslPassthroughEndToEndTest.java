@@ -11,6 +11,7 @@ import dev.bollard.controller.translate.IngressClassSelection;
 import dev.bollard.proxy.server.ServerSettings;
 import dev.bollard.proxy.testing.TlsProbe;
 import dev.bollard.proxy.tls.CertifiedKey;
+import dev.bollard.proxy.testing.RefusedPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -344,10 +345,7 @@ class SslPassthroughEndToEndTest {
 
   @Test
   void aBackendThatIsDownClosesTheClientConnectionPromptly() throws Exception {
-    int down;
-    try (ServerSocket gone = new ServerSocket(0, 1, LOOPBACK)) {
-      down = gone.getLocalPort();
-    }
+    int down = RefusedPort.port();
     start(true, down, "");
 
     try (SSLSocket client = tls(runtime.httpsPort(), PASSED)) {

@@ -20,6 +20,7 @@ import dev.bollard.proxy.testing.ProxyFixture;
 import dev.bollard.proxy.testing.RawHttpConnection;
 import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.TestBackend;
+import dev.bollard.proxy.testing.RefusedPort;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -30,8 +31,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -329,9 +328,7 @@ class CustomErrorPagesTest {
     }
   }
 
-  private static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int closedPort() {
+    return RefusedPort.port();
   }
 }

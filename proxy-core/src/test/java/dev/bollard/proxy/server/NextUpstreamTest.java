@@ -24,9 +24,8 @@ import dev.bollard.proxy.testing.RawResponse;
 import dev.bollard.proxy.testing.ScriptedBackend;
 import dev.bollard.proxy.testing.ScriptedBackend.Answer;
 import dev.bollard.proxy.testing.TestBackend;
+import dev.bollard.proxy.testing.RefusedPort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +67,8 @@ class NextUpstreamTest {
   }
 
   /** A loopback port nothing listens on: connections are refused. */
-  private static Endpoint refusing() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return new Endpoint("127.0.0.1", s.getLocalPort());
-    }
+  private static Endpoint refusing() {
+    return new Endpoint("127.0.0.1", RefusedPort.port());
   }
 
   private void publish(Backend backend, RouteFeature... features) {
