@@ -1,7 +1,6 @@
 package dev.bollard.proxy.handler;
 
 import dev.bollard.proxy.http.FieldLines;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.ContentLengthNotAllowedException;
@@ -50,21 +49,9 @@ final class RequestHeadDecoder {
   private RequestHeadDecoder() {}
 
   /**
-   * The request of the head in {@code buf} from {@code from} (possibly after empty lines) to
-   * {@code to}, just past the blank line that ends it. The head is read once, into the thread's
-   * scratch array ({@link FieldLines#scratch}) unless {@code buf} has an array of its own.
+   * The request of the head in {@code bytes} from {@code from} (possibly after empty lines) to
+   * {@code to}, just past the blank line that ends it.
    */
-  static HttpRequest decode(ByteBuf buf, int from, int to, int maxHeaderBytes) {
-    if (buf.hasArray()) {
-      int offset = buf.arrayOffset();
-      return decode(buf.array(), offset + from, offset + to, maxHeaderBytes);
-    }
-    byte[] bytes = FieldLines.scratch(to - from);
-    buf.getBytes(from, bytes, 0, to - from);
-    return decode(bytes, 0, to - from, maxHeaderBytes);
-  }
-
-  /** {@link #decode(ByteBuf, int, int, int)} over an array. */
   static HttpRequest decode(byte[] bytes, int from, int to, int maxHeaderBytes) {
     int lineStart = from;
     while (bytes[lineStart] == CR) {

@@ -82,8 +82,11 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   private static final byte LEADING_WHITESPACE = 5;
   private static final byte CONTROL_CHARACTER = 6;
   private static final byte SECOND_CONTENT_LENGTH = 7;
-  /** The first bytes of a read scanned in the thread's scratch array: most heads fit. */
-  private static final int WINDOW = 4096;
+  /**
+   * The first bytes of a read scanned in the thread's scratch array: most heads fit. Never more
+   * than the scratch array keeps ({@link #sectionBytes} finds a whole head there).
+   */
+  private static final int WINDOW = Math.min(4096, FieldLines.KEPT_SCRATCH);
   private static final int SECTION_GOES_ON = -1;
   private static final int VIOLATION = -2;
   private static final int LINE_TOO_LONG = -3;
@@ -522,7 +525,7 @@ final class RequestValidatorHeadScanner extends ChannelDuplexHandler {
   /**
    * Scans the head or trailer section that starts at {@code in}'s reader index (or in {@link
    * #partial}, when an earlier read left part of it), a line at a time, over an array: the first
-   * {@value #WINDOW} readable bytes copied into this thread's scratch array ({@link
+   * {@link #WINDOW} readable bytes copied into this thread's scratch array ({@link
    * FieldLines#scratch}), or the kept bytes of a split section. When the section is whole, returns
    * its length, with {@code in}'s reader index just past it and the section from index 0 of
    * {@link #sectionBytes}. Else {@link #SECTION_GOES_ON} (every readable byte kept in {@link

@@ -1,6 +1,5 @@
 package dev.bollard.proxy.http;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -60,7 +59,7 @@ public final class FieldLines {
   private static final long CRS = CR * ONES;
   private static final long LFS = LF * ONES;
   /** Heads up to this size are parsed in the thread's kept array. */
-  private static final int KEPT_SCRATCH = 16 * 1024;
+  public static final int KEPT_SCRATCH = 16 * 1024;
   private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
     @Override
     protected byte[] initialValue() {
@@ -89,9 +88,8 @@ public final class FieldLines {
   }
 
   /**
-   * Adds the field lines in {@code buf} from {@code from} to {@code to} to {@code headers}: each
-   * line ends with CRLF; the blank line that ends the section is not part of the range. The bytes
-   * are read once, into this thread's {@link #scratch} array unless {@code buf} has an array.
+   * Adds the field lines in {@code bytes} from {@code from} to {@code to} to {@code headers}: each
+   * line ends with CRLF; the blank line that ends the section is not part of the range.
    *
    * @param used bytes of the section already counted (a trailer section counts on from its head)
    * @param maxBytes largest size of the section (Netty's {@code maxHeaderSize})
@@ -102,18 +100,6 @@ public final class FieldLines {
    * @throws IllegalArgumentException for a line without CRLF or colon, a name that is not a token,
    *     a value with a control character
    */
-  public static int parse(ByteBuf buf, int from, int to, HttpHeaders headers, int used,
-      int maxBytes, boolean trailer) {
-    if (buf.hasArray()) {
-      int offset = buf.arrayOffset();
-      return parse(buf.array(), offset + from, offset + to, headers, used, maxBytes, trailer);
-    }
-    byte[] bytes = scratch(to - from);
-    buf.getBytes(from, bytes, 0, to - from);
-    return parse(bytes, 0, to - from, headers, used, maxBytes, trailer);
-  }
-
-  /** {@link #parse(ByteBuf, int, int, HttpHeaders, int, int, boolean)} over an array. */
   public static int parse(byte[] bytes, int from, int to, HttpHeaders headers, int used,
       int maxBytes, boolean trailer) {
     int size = used;
